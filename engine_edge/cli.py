@@ -1,0 +1,59 @@
+"""The `keepsake` command: one entry point, sub-commands imported lazily.
+
+Each sub-command lives in its own module with ``configure(parser)`` and
+``run(args) -> int``. Modules outside the engine (kiosk, bridge, store) are
+only imported when their command runs, so the engine works without Kivy,
+serial or systemd installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from engine_edge import __version__
+from engine_edge.errors import KeepsakeError
+from engine_edge.logs import configure_logging
+
+# name -> (module, one-line help). The one place where commands are declared.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("engine_edge.commands.demo", "render the bundled sample portrait to a folder"),
+    "analyse": ("engine_edge.commands.analyse", "find faces, 478 landmarks, pose and person mask"),
+}
+
+log = logging.getLogger("keepsake")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="keepsake", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"keepsake {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_module=module_name)
+        _load(module_name).configure(p)
+    return parser
+
+
+def _load(module_name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(module_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return int(_load(args._module).run(args) or 0)
+    except KeepsakeError as exc:
+        print(f"keepsake {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"keepsake {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of `keepsake` (see engine_edge.cli.COMMANDS)."""
