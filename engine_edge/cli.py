@@ -21,6 +21,8 @@ from engine_edge.logs import configure_logging
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("engine_edge.commands.demo", "render the bundled sample portrait to a folder"),
     "analyse": ("engine_edge.commands.analyse", "find faces, 478 landmarks, pose and person mask"),
+    "store": ("kiosk.store.commands", "add, list, export or check stored portraits (staff)"),
+    "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),
 }
 
 log = logging.getLogger("keepsake")

@@ -1,0 +1,55 @@
+"""Keepsake's private store: encrypted per item, crypto-shredded on schedule.
+
+See ``store.py`` for the layout and the crash-safety argument, and the README
+section "Privacy and retention" for what this protects against.
+
+Names are imported lazily so that ``keepsake --help`` (which loads the
+``store`` and ``wipe`` command modules) does not pull in ``cryptography``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "KINDS": "kiosk.store.store",
+    "Store": "kiosk.store.store",
+    "ItemUnreadable": "kiosk.store.crypto",
+    "AuditEntry": "kiosk.store.model",
+    "Item": "kiosk.store.model",
+    "ItemNotFound": "kiosk.store.model",
+    "RepairReport": "kiosk.store.model",
+    "StoreUnavailable": "kiosk.store.model",
+    "WipeReport": "kiosk.store.model",
+}
+
+__all__ = [
+    "KINDS",
+    "AuditEntry",
+    "Item",
+    "ItemNotFound",
+    "ItemUnreadable",
+    "RepairReport",
+    "Store",
+    "StoreUnavailable",
+    "WipeReport",
+]
+
+if TYPE_CHECKING:
+    from kiosk.store.crypto import ItemUnreadable
+    from kiosk.store.model import (
+        AuditEntry,
+        Item,
+        ItemNotFound,
+        RepairReport,
+        StoreUnavailable,
+        WipeReport,
+    )
+    from kiosk.store.store import KINDS, Store
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'kiosk.store' has no attribute {name!r}")

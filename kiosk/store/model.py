@@ -1,0 +1,76 @@
+"""What the store hands out: items and reports (frozen, no keys inside)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from engine_edge.errors import KeepsakeError
+
+
+class ItemNotFound(KeepsakeError):
+    """The portrait is no longer stored (deleted, or its retention ended)."""
+
+
+class StoreUnavailable(KeepsakeError):
+    """The store's folder or index cannot be used."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One guest's portrait: the scan plus whatever was made from it."""
+
+    id: str
+    created: dt.datetime
+    expires: dt.datetime
+    pinned: bool
+    caption: str | None
+    preset: str | None
+    consent: bool
+    kinds: tuple[str, ...]
+    position: int
+
+
+@dataclass(frozen=True)
+class WipeReport:
+    """What a wipe destroyed; item ids and day names only, never captions or images."""
+
+    items: tuple[str, ...] = ()
+    day_keys: tuple[str, ...] = ()
+    files_removed: int = 0
+    bytes_removed: int = 0
+    reason: str = ""
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.items)} item(s) destroyed, {len(self.day_keys)} day key(s) shredded, "
+            f"{self.files_removed} file(s) removed ({self.bytes_removed} bytes)"
+        )
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What the start-up self-check found and fixed."""
+
+    repairs: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    database_ok: bool = True
+    items_checked: int = 0
+    removed_items: tuple[str, ...] = field(default=())
+
+    @property
+    def clean(self) -> bool:
+        return not self.repairs and self.database_ok
+
+    def summary(self) -> str:
+        if self.clean:
+            return f"store is consistent ({self.items_checked} item(s) checked)"
+        return "; ".join(self.repairs) or "database check failed"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    action: str
+    item_id: str | None
+    detail: str

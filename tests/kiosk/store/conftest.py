@@ -1,0 +1,53 @@
+"""Fixtures for the store tests: a real photo as JPEG bytes, a fresh store, a fake clock."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="session")
+def photo_jpeg(astronaut: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(astronaut).save(buf, format="JPEG", quality=85)
+    return buf.getvalue()
+
+
+class ManualClock:
+    """A store clock the test moves by hand (seconds since the epoch)."""
+
+    def __init__(self, start_s: float = 1_780_000_000.0) -> None:
+        self.now_s = start_s
+
+    def now(self) -> float:
+        return self.now_s
+
+    def record(self, now_s: float | None = None) -> None:
+        pass
+
+    def advance_days(self, days: float) -> None:
+        self.now_s += days * 86400.0
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: ManualClock):  # type: ignore[no-untyped-def]
+    from kiosk.store import Store
+
+    s = Store(tmp_path / "data", clock=clock)  # type: ignore[arg-type]
+    yield s
+    s.close()
+
+
+def all_bytes_under(root: Path) -> dict[Path, bytes]:
+    """Every regular file below ``root`` with its raw content."""
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}

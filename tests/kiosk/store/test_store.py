@@ -1,0 +1,161 @@
+"""The store's behaviour: round trips, encryption at rest, retention, pinning, order, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from engine_edge.errors import ConfigInvalid, OutputUnwritable
+from kiosk.store import ItemNotFound, Store
+from tests.kiosk.store.conftest import ManualClock, all_bytes_under
+
+
+def test_round_trip_keeps_every_field(store: Store, photo_jpeg: bytes) -> None:
+    item_id = store.add_item(photo_jpeg, consent=True, preset="memorial", caption="Rose  Miller")
+    store.put_file(item_id, "clip", b"\x00\x00\x00\x18ftypisom" + b"m" * 5000)
+    item = store.get_item(item_id)
+    assert item.caption == "Rose Miller"
+    assert item.preset == "memorial" and item.consent and not item.pinned
+    assert item.kinds == ("clip", "photo")
+    assert item.expires - item.created == dt.timedelta(days=7)
+    assert store.read_file(item_id, "photo") == photo_jpeg
+    assert store.read_file(item_id, "clip").endswith(b"m" * 5000)
+
+
+def test_nothing_readable_is_written_to_disk(store: Store, photo_jpeg: bytes) -> None:
+    caption = "Caption of Eleanor Whitfield"
+    item_id = store.add_item(photo_jpeg, consent=True, caption=caption)
+    store.put_file(item_id, "audio", b"RIFF" + b"secret-voice-" * 200)
+    for path, raw in all_bytes_under(store.data_dir).items():
+        assert photo_jpeg[100:164] not in raw, path
+        assert b"secret-voice-secret" not in raw, path
+        assert caption.encode() not in raw, path
+        assert caption.encode("utf-16-le") not in raw, path
+
+
+def test_files_are_bound_to_their_item_and_kind(store: Store, photo_jpeg: bytes) -> None:
+    from kiosk.store import ItemUnreadable
+
+    a = store.add_item(photo_jpeg, consent=True)
+    b = store.add_item(b"other photo", consent=True)
+    items = store.data_dir / "items"
+    (items / b / "photo.enc").write_bytes((items / a / "photo.enc").read_bytes())
+    with pytest.raises(ItemUnreadable):
+        store.read_file(b, "photo")
+
+
+def test_retention_expires_and_shreds_day_keys(
+    store: Store, clock: ManualClock, photo_jpeg: bytes
+) -> None:
+    kept = store.add_item(photo_jpeg, consent=True)
+    clock.advance_days(3)
+    younger = store.add_item(photo_jpeg, consent=True)
+    clock.advance_days(4.01)
+    assert [i.id for i in store.list_items()] == [younger]
+    assert [i.id for i in store.list_items(include_expired=True)] == [kept, younger]
+    report = store.wipe_expired()
+    assert report.items == (kept,)
+    with pytest.raises(ItemNotFound):
+        store.read_file(kept, "photo")
+    clock.advance_days(1)
+    report = store.wipe_expired()
+    assert report.day_keys, "the first item's day key must be shredded once its day ended"
+    assert store.read_file(younger, "photo") == photo_jpeg
+    clock.advance_days(3)
+    assert store.wipe_expired().items == (younger,)
+    clock.advance_days(1)
+    store.wipe_expired()
+    assert store.keys.days() == []
+
+
+def test_pin_keeps_for_the_maximum_and_no_longer(
+    store: Store, clock: ManualClock, photo_jpeg: bytes
+) -> None:
+    item_id = store.add_item(photo_jpeg, consent=True, caption="Event")
+    store.pin(item_id, True)
+    item = store.get_item(item_id)
+    assert item.pinned and item.expires - item.created == dt.timedelta(days=30)
+    assert item.caption == "Event", "re-wrapping the key under another day keeps it readable"
+    clock.advance_days(20)
+    assert store.wipe_expired().items == ()
+    assert store.read_file(item_id, "photo") == photo_jpeg
+    store.pin(item_id, False)
+    assert store.wipe_expired().items == (item_id,)
+
+
+def test_retention_is_validated(tmp_path: Path) -> None:
+    with pytest.raises(ConfigInvalid):
+        Store(tmp_path / "a", retention_days=40, max_retention_days=30)
+    with pytest.raises(ConfigInvalid):
+        Store(tmp_path / "b", retention_days=0)
+
+
+def test_move_reorders_the_tribute_loop(store: Store) -> None:
+    ids = [store.add_item(f"photo {n}".encode(), consent=True) for n in range(4)]
+    store.move(ids[3], 0)
+    store.move(ids[0], 99)
+    assert [i.id for i in store.list_items()] == [ids[3], ids[1], ids[2], ids[0]]
+    assert [i.position for i in store.list_items()] == [0, 1, 2, 3]
+
+
+def test_caption_can_be_changed_and_cleared(store: Store) -> None:
+    item_id = store.add_item(b"p", consent=False)
+    store.set_caption(item_id, "In loving memory")
+    assert store.get_item(item_id).caption == "In loving memory"
+    store.set_caption(item_id, None)
+    item = store.get_item(item_id)
+    assert item.caption is None and not item.consent
+
+
+def test_unknown_items_give_a_typed_error(store: Store) -> None:
+    with pytest.raises(ItemNotFound):
+        store.read_file("0123456789abcdef", "photo")
+    with pytest.raises(ItemNotFound):
+        store.delete_item("../../etc/passwd")
+    item_id = store.add_item(b"p", consent=True)
+    with pytest.raises(ItemNotFound):
+        store.read_file(item_id, "clip")
+
+
+def test_export_decrypts_only_into_the_destination(
+    store: Store, tmp_path: Path, photo_jpeg: bytes
+) -> None:
+    item_id = store.add_item(photo_jpeg, consent=True)
+    store.put_file(item_id, "clip", b"\x00\x00\x00\x18ftypisom clip")
+    dest = tmp_path / "stick"
+    dest.mkdir()
+    paths = store.export_item(item_id, dest)
+    assert sorted(p.name for p in paths) == sorted(
+        [f"keepsake-{item_id}-photo.jpg", f"keepsake-{item_id}-clip.mp4"]
+    )
+    assert (dest / f"keepsake-{item_id}-photo.jpg").read_bytes() == photo_jpeg
+    assert not [p for p in dest.iterdir() if p.name.startswith(".tmp-")]
+    with pytest.raises(OutputUnwritable):
+        store.export_item(item_id, tmp_path / "absent")
+    assert store.audit_entries()[-1].action == "exported"
+
+
+def test_audit_log_has_no_personal_data(store: Store, photo_jpeg: bytes) -> None:
+    item_id = store.add_item(photo_jpeg, consent=True, caption="Harold Benson")
+    store.set_caption(item_id, "Harold B.")
+    store.pin(item_id, True)
+    store.delete_item(item_id)
+    entries = store.audit_entries()
+    assert [e.action for e in entries] == ["added", "caption-set", "pinned", "destroyed"]
+    assert all(e.item_id == item_id for e in entries)
+    assert not any("Harold" in e.detail for e in entries)
+
+
+def test_two_stores_share_one_folder(tmp_path: Path, clock: ManualClock) -> None:
+    a = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
+    b = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
+    assert b.last_repair is not None and b.last_repair.skipped
+    item_id = a.add_item(b"shared", consent=True)
+    assert b.read_file(item_id, "photo") == b"shared"
+    b.wipe_all()
+    with pytest.raises(ItemNotFound):
+        a.read_file(item_id, "photo")
+    a.close()
+    b.close()
