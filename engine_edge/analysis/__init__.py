@@ -1,0 +1,13 @@
+"""Face analysis: detection, 478 landmarks, irises, head pose and person mask.
+
+    models = load_models()                # once; compiles every model
+    analysis = analyse(image_rgb, models) # per photo -> engine_edge.face.Analysis
+
+Models come from ``models_int8/`` (MediaPipe 0.10.21's models converted and
+quantized by ``models_int8/build.py``) and run on OpenVINO or ONNX Runtime.
+"""
+
+from engine_edge.analysis.models import Models, load_models
+from engine_edge.analysis.pipeline import analyse
+
+__all__ = ["Models", "analyse", "load_models"]

@@ -1,0 +1,86 @@
+"""Rotated square regions of interest: crop them for a model, map model points back.
+
+MediaPipe crops each face (and each eye) as a square rotated so the eyes are
+level, which is what makes faces turned ±45° in the picture plane work. A crop
+of side ``size`` pixels maps point ``u`` to ``center + R(rotation) · (u/size − ½) · side``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Roi:
+    """A square region in image pixels, rotated by ``rotation_rad`` (clockwise on screen)."""
+
+    center_x: float
+    center_y: float
+    side_px: float
+    rotation_rad: float
+
+    def crop_to_image(self, size: int) -> np.ndarray:
+        """2x3 affine matrix from crop pixel coordinates to image pixel coordinates."""
+        c, s = math.cos(self.rotation_rad), math.sin(self.rotation_rad)
+        k = self.side_px / size
+        linear = np.array([[c * k, -s * k], [s * k, c * k]])
+        offset = np.array([self.center_x, self.center_y]) - linear @ np.array([size / 2, size / 2])
+        return np.hstack([linear, offset[:, None]])
+
+    def crop(self, image: np.ndarray, size: int) -> np.ndarray:
+        """The region resampled to size x size (bilinear, edges replicated like MediaPipe)."""
+        import cv2
+
+        return cv2.warpAffine(
+            image,
+            self.crop_to_image(size),
+            (size, size),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+
+    def to_image(self, points: np.ndarray, size: int) -> np.ndarray:
+        """Map (N, 2+) crop points to image pixels; a z column is scaled like x and y."""
+        m = self.crop_to_image(size)
+        out = np.array(points, dtype=np.float64, copy=True)
+        out[:, :2] = points[:, :2] @ m[:, :2].T + m[:, 2]
+        if out.shape[1] > 2:
+            out[:, 2] = points[:, 2] * self.side_px / size
+        return out
+
+
+def normalize_angle(angle_rad: float) -> float:
+    return angle_rad - 2 * math.pi * math.floor((angle_rad + math.pi) / (2 * math.pi))
+
+
+def level_rotation(start: np.ndarray, end: np.ndarray) -> float:
+    """Rotation that makes the start→end line (right eye → left eye) horizontal."""
+    return normalize_angle(-math.atan2(-(end[1] - start[1]), end[0] - start[0]))
+
+
+def roi_from_points(points: np.ndarray, start: int, end: int, scale: float) -> Roi:
+    """Square ROI around points (e.g. eye corners or a whole mesh), levelled by two of them.
+
+    The extent is measured in the levelled frame, so a tilted face gets a tight box.
+    """
+    rotation = level_rotation(points[start], points[end])
+    c, s = math.cos(rotation), math.sin(rotation)
+    xy = points[:, :2]
+    # coordinates in the rotated frame: R(-rotation) · p
+    u = xy[:, 0] * c + xy[:, 1] * s
+    v = -xy[:, 0] * s + xy[:, 1] * c
+    cu, cv_ = (u.min() + u.max()) / 2, (v.min() + v.max()) / 2
+    side = max(u.max() - u.min(), v.max() - v.min()) * scale
+    return Roi(float(cu * c - cv_ * s), float(cu * s + cv_ * c), float(side), rotation)
+
+
+def roi_from_box(box: np.ndarray, start_xy: np.ndarray, end_xy: np.ndarray, scale: float) -> Roi:
+    """MediaPipe's detection → ROI: box centre, longer side × scale, levelled by the eyes."""
+    x0, y0, x1, y1 = box
+    side = max(x1 - x0, y1 - y0) * scale
+    return Roi(
+        float((x0 + x1) / 2), float((y0 + y1) / 2), float(side), level_rotation(start_xy, end_xy)
+    )

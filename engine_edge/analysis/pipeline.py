@@ -1,0 +1,125 @@
+"""analyse(): every face in one photo, with landmarks, irises, pose, and the person mask."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+
+from engine_edge.analysis.detect import Detection, detect_faces
+from engine_edge.analysis.geometry import roi_from_box
+from engine_edge.analysis.landmarks import FACE_ROI_SCALE, landmarks_478
+from engine_edge.analysis.models import Models
+from engine_edge.analysis.pose import head_pose
+from engine_edge.analysis.segment import person_mask
+from engine_edge.errors import ImageUnreadable, NoFaceFound
+from engine_edge.face import Analysis, Face
+
+MIN_FACE_PX = 30.0  # narrower faces are reported as too small to animate
+MIN_PRESENCE = 0.5  # the mesh model's own "this is a face" check rejects false detections
+DUPLICATE_IOU = 0.5
+
+T = TypeVar("T")
+
+
+def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:
+    start = time.perf_counter()
+    result = fn()
+    timings[stage] = timings.get(stage, 0.0) + (time.perf_counter() - start) * 1000.0
+    return result
+
+
+def _check_image(image: np.ndarray) -> np.ndarray:
+    if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3:
+        raise ImageUnreadable("analysis needs an RGB image (height x width x 3).")
+    if image.shape[0] < 8 or image.shape[1] < 8:
+        raise ImageUnreadable("The photo is too small to contain a face; scan it larger.")
+    return np.ascontiguousarray(image, dtype=np.uint8)
+
+
+def _box_of(points: np.ndarray) -> tuple[float, float, float, float]:
+    return (
+        float(points[:, 0].min()),
+        float(points[:, 1].min()),
+        float(points[:, 0].max()),
+        float(points[:, 1].max()),
+    )
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
+
+
+def face_from_detection(image: np.ndarray, det: Detection, models: Models) -> Face | None:
+    """Landmarks, irises and pose for one detection; None when the mesh model rejects it."""
+    roi = roi_from_box(det.box, det.keypoints[0], det.keypoints[1], FACE_ROI_SCALE)
+    mesh = landmarks_478(image, roi, models)
+    if mesh.presence < MIN_PRESENCE:
+        return None
+    pts = mesh.landmarks
+    box = _box_of(pts[:468])
+    return Face(
+        box=box,
+        score=det.score,
+        landmarks=pts,
+        iris_left=(float(pts[473, 0]), float(pts[473, 1])),
+        iris_right=(float(pts[468, 0]), float(pts[468, 1])),
+        pose=head_pose(pts),
+        too_small=(box[2] - box[0]) < MIN_FACE_PX,
+    )
+
+
+def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False) -> Analysis:
+    """Find every face (largest first) and the person mask in one RGB uint8 photo.
+
+    A photo with no face returns an Analysis with ``faces == ()``, unless
+    ``require_face`` is set: then :class:`NoFaceFound` says what was searched
+    and whether faces were found but were too small to animate.
+    """
+    image = _check_image(image_rgb)
+    timings: dict[str, float] = {}
+    detections, passes = _timed(
+        timings, "detect_ms", lambda: detect_faces(image, models, MIN_FACE_PX)
+    )
+    faces: list[Face] = []
+    for det in detections:
+        face = _timed(timings, "landmarks_ms", lambda d=det: face_from_detection(image, d, models))
+        if face is not None and all(_iou(face.box, f.box) < DUPLICATE_IOU for f in faces):
+            faces.append(face)
+    faces.sort(key=lambda f: -f.width_px)
+    mask = _timed(timings, "mask_ms", lambda: person_mask(image, models))
+    timings["total_ms"] = sum(timings.values())
+    h, w = image.shape[:2]
+    analysis = Analysis(
+        (w, h),
+        tuple(faces),
+        mask,
+        models.backend,
+        models.precision,
+        {k: round(v, 2) for k, v in timings.items()},
+    )
+    if require_face and not analysis.animatable_faces:
+        raise NoFaceFound(no_face_message(analysis, passes))
+    return analysis
+
+
+def no_face_message(analysis: Analysis, passes: list[str]) -> str:
+    """Say what was searched, and what to do, for a photo without a usable face."""
+    tried = "; ".join(passes)
+    if analysis.faces:
+        sizes = ", ".join(f"{f.width_px:.0f}px" for f in analysis.faces)
+        return (
+            f"Found {len(analysis.faces)} face(s) ({sizes} wide) but all are smaller than "
+            f"{MIN_FACE_PX:.0f}px, too small to animate. Scan the photo larger or crop "
+            f"closer to the face. Searched: {tried}."
+        )
+    return (
+        "No face found in the photo. Use a photo where a face is clearly visible, upright "
+        f"or tilted less than 45 degrees, at least {MIN_FACE_PX:.0f}px across. Searched: "
+        f"{tried}."
+    )

@@ -1,0 +1,116 @@
+"""Load any photo a guest or staff member hands us as RGB uint8, upright.
+
+Every later command reads images through :func:`load_image`, so the odd
+files scanners and phones produce (EXIF rotation, grayscale, 16-bit, alpha,
+palette, CMYK) all arrive as the same plain array, and bad files become a
+typed error with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from engine_edge.errors import ImageTooLarge, ImageUnreadable
+
+MAX_PIXELS = 80_000_000  # about 80 megapixels: more would not fit the box's memory safely
+
+
+def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read ``path`` as an upright RGB uint8 array of shape (H, W, 3).
+
+    The pixel count is checked from the header before anything is decoded, so a
+    huge file is refused without using the memory it would need.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    file = Path(path)
+    if not file.is_file():
+        raise ImageUnreadable(f"{file} does not exist or is not a file; check the path.")
+    if file.stat().st_size == 0:
+        raise ImageUnreadable(f"{file} is empty (0 bytes); copy the photo again.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as img:
+                width, height = img.size
+                if width * height > max_pixels:
+                    raise ImageTooLarge(
+                        f"{file.name} is {width}x{height} pixels "
+                        f"({width * height / 1e6:.0f} MP); the limit is {max_pixels / 1e6:.0f} MP. "
+                        "Scan or export the photo at a lower resolution."
+                    )
+                img.load()
+                upright = ImageOps.exif_transpose(img)
+                return _to_rgb8(upright)
+    except ImageUnreadable:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageTooLarge(
+            f"{file.name} is too large to open safely; export it at a lower resolution."
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageUnreadable(
+            f"{file.name} is not a photo Keepsake can read; "
+            "use a JPEG, PNG, TIFF, BMP or WebP file."
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageUnreadable(
+            f"{file.name} could not be read ({exc}); the file may be damaged or cut short. "
+            "Copy or scan the photo again."
+        ) from exc
+
+
+def _to_rgb8(img) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Any PIL mode -> RGB uint8; alpha is composited on white like a print."""
+    from PIL import Image
+
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(arr.max(), 1.0)
+        gray = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("LA", "La", "PA"):
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "RGBa"):
+        white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, img.convert("RGBA"))
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    arr = np.asarray(img, dtype=np.uint8)
+    if arr.ndim != 3 or arr.shape[2] != 3 or arr.size == 0:
+        raise ImageUnreadable("The photo has no usable pixels; scan it again.")
+    return np.ascontiguousarray(arr)
+
+
+def save_image(path: str | os.PathLike[str], image_rgb: np.ndarray) -> Path:
+    """Write an RGB uint8 image atomically (temp file in the same folder, fsync, rename).
+
+    The format follows the suffix (.png, .jpg, ...).
+    """
+    from PIL import Image
+
+    from engine_edge.errors import OutputUnwritable
+
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise OutputUnwritable(f"The folder {target.parent} does not exist; create it first.")
+    tmp = target.with_name(f".{target.name}.tmp")
+    fmt = Image.registered_extensions().get(target.suffix.lower())
+    if fmt is None:
+        raise OutputUnwritable(f"{target.name}: unknown image type; use .png or .jpg.")
+    try:
+        with tmp.open("wb") as fh:
+            Image.fromarray(np.ascontiguousarray(image_rgb, dtype=np.uint8)).save(fh, format=fmt)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputUnwritable(f"Could not write {target}: {exc.strerror or exc}.") from exc
+    return target
