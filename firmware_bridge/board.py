@@ -311,8 +311,6 @@ class BoardLogic:
             self._flags(),
             self.hal.board_id(),
         )
-        # A leading delimiter ends whatever half frame the host's reader still holds.
-        self.hal.write_serial(b"\x00")
         self._send(messages.BOARD_INFO, info)
 
     def _on_command(self, msg_type, seq, payload, now):

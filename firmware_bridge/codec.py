@@ -4,7 +4,7 @@ One implementation for both ends: this module runs unchanged on CPython (the
 host driver, the simulator) and on MicroPython (the board). So it uses only
 ``struct``-free byte operations, no dataclasses and no typing imports.
 
-Frame before COBS (little-endian)::
+On the wire each frame is ``0x00 COBS(frame) 0x00``. Frame before COBS (little-endian)::
 
     version:u8  type:u8  seq:u16  payload:0..MAX_PAYLOAD  crc:u16
 
@@ -101,12 +101,16 @@ def cobs_decode(data):
 
 
 def encode_frame(msg_type, seq, payload=b""):
-    """Build one wire frame (COBS + trailing 0x00) for a message."""
+    """Build one wire frame for a message: 0x00, COBS bytes, 0x00.
+
+    The leading delimiter costs one byte and buys a lot: noise or a half frame
+    that arrived before this frame ends there instead of swallowing it.
+    """
     if len(payload) > MAX_PAYLOAD:
         raise ValueError("payload too long")
     body = bytes((PROTOCOL_VERSION, msg_type & 0xFF, seq & 0xFF, (seq >> 8) & 0xFF)) + payload
     crc = crc16(body)
-    return cobs_encode(body + bytes((crc & 0xFF, crc >> 8))) + b"\x00"
+    return b"\x00" + cobs_encode(body + bytes((crc & 0xFF, crc >> 8))) + b"\x00"
 
 
 class FrameReader:

@@ -86,6 +86,7 @@ class BoardDriver:
         self.events: queue.Queue[BridgeEvent] = queue.Queue()
         self.info: BoardInfo | None = None
         self.stats = _Stats()
+        self.reader = codec.FrameReader()  # its counters tell how noisy the cable is
         self._session = random.getrandbits(32)
         self._seq = random.getrandbits(16)
         self._lock = threading.Lock()
@@ -210,6 +211,9 @@ class BoardDriver:
                     if self._state == "ready":
                         backoff_s = self.settings.backoff_initial_s
                     self._set_state("absent", str(exc))
+                except Exception:  # a bug must not take the kiosk's buttons down for good
+                    log.exception("bridge worker failed; reconnecting")
+                    self._set_state("absent", "internal error, reconnecting")
             if self._stop.wait(backoff_s):
                 break
             backoff_s = min(backoff_s * 2, self.settings.backoff_max_s)
@@ -257,7 +261,8 @@ class _Link:
         self.d = driver
         self.port = port
         self.serial_error = serial_error
-        self.reader = codec.FrameReader()
+        self.reader = driver.reader
+        self.reader.feed(b"\x00")  # a half frame from the previous connection is lost
         self.last_rx = time.monotonic()
         self.next_heartbeat = 0.0
 
@@ -283,15 +288,15 @@ class _Link:
             data = self.port.read(4096)
         except (self.serial_error, OSError, ValueError) as exc:
             raise LinkLost(f"board unplugged ({exc})") from exc
-        if data:
+        frames = self.reader.feed(data)
+        if frames:  # only good frames prove the board is alive; noise does not
             self.last_rx = time.monotonic()
-        return self.reader.feed(data)
+        return frames
 
     # --- handshake ------------------------------------------------------------
     def handshake(self) -> None:
         d = self.d
         timeout_s = d.settings.handshake_timeout_ms / 1000
-        self.write(b"\x00")  # end any half frame the board's reader holds
         for _attempt in range(3):
             hello_seq = d._next_seq()
             self.send(messages.HELLO, hello_seq, messages.pack_hello(d._session))

@@ -37,6 +37,9 @@ class FakeHAL:
         self.bytes_in = 0
         self.bytes_out = 0
         self.tx_dropped = 0
+        # A noisy cable: each byte, either way, has a bit flipped with this probability.
+        self.byte_error_rate = 0.0
+        self._noise = random.Random(0)
 
     def ticks_ms(self) -> int:
         return int((time.monotonic() - self._t0) * 1000)
@@ -65,18 +68,27 @@ class FakeHAL:
                 return b""
             raise
         self.bytes_in += len(data)
-        return data
+        return self._corrupt(data)
 
     def write_serial(self, data: bytes) -> None:
         if self.fd is None:
             self.tx_dropped += len(data)
             return
         try:
-            written = os.write(self.fd, data)
+            written = os.write(self.fd, self._corrupt(data))
         except OSError:  # buffer full or port gone: a UART drops bytes too
             written = 0
         self.bytes_out += written
         self.tx_dropped += len(data) - written
+
+    def _corrupt(self, data: bytes) -> bytes:
+        if self.byte_error_rate <= 0:
+            return data
+        noisy = bytearray(data)
+        for index in range(len(noisy)):
+            if self._noise.random() < self.byte_error_rate:
+                noisy[index] ^= 1 << self._noise.randrange(8)
+        return bytes(noisy)
 
     def board_id(self) -> bytes:
         return self._board_id
