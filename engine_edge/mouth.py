@@ -6,7 +6,7 @@ contract here lets either side change without touching the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,12 @@ class MouthTrack:
     lip_round: 0 .. 1 rounding/protrusion (O, U, W)
     upper_lip_raise: 0 .. 1 (F/V: upper teeth on lower lip)
     teeth_show: 0 .. 1 how much teeth may show; must be 0 while jaw_open is small
+
+    Optional co-articulation (empty arrays, the default, mean all zeros):
+    chin_raise: 0 .. 1 chin pushed up (mentalis, lips pressed for M/B/P)
+    cheek_raise: 0 .. 1 cheeks lifted with spread lips
+    brow_raise: 0 .. 1 brows lifted on emphasis
+    head_nod_deg: head pitch added for a nod, degrees, positive = chin down
     """
 
     fps: float
@@ -28,6 +34,16 @@ class MouthTrack:
     lip_round: np.ndarray
     upper_lip_raise: np.ndarray
     teeth_show: np.ndarray
+    chin_raise: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    cheek_raise: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    brow_raise: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    head_nod_deg: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+    def __post_init__(self) -> None:
+        count = self.frame_count
+        for name in ("chin_raise", "cheek_raise", "brow_raise", "head_nod_deg"):
+            if getattr(self, name).shape[0] == 0:
+                object.__setattr__(self, name, np.zeros(count, dtype=np.float32))
 
     @property
     def frame_count(self) -> int:
@@ -47,6 +63,7 @@ class SpokenLine:
     sample_rate: int
     mouth: MouthTrack  # at the clip's frame rate, frame 0 = audio sample 0
     text: str | None = None
+    warnings: tuple[str, ...] = ()  # e.g. "sounds like music"; shown to staff, not fatal
 
     @property
     def duration_s(self) -> float:
