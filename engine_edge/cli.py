@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyse": ("engine_edge.commands.analyse", "find faces, 478 landmarks, pose and person mask"),
     "store": ("kiosk.store.commands", "add, list, export or check stored portraits (staff)"),
     "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),
+    "bridge": ("firmware_bridge.commands", "simulate the button-and-light board, or monitor it"),
 }
 
 log = logging.getLogger("keepsake")
