@@ -21,9 +21,12 @@ from engine_edge.logs import configure_logging
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("engine_edge.commands.demo", "render the bundled sample portrait to a folder"),
     "analyse": ("engine_edge.commands.analyse", "find faces, 478 landmarks, pose and person mask"),
+    "animate": ("engine_edge.commands.animate", "turn one photo into a living-portrait MP4"),
+    "sheet": ("engine_edge.commands.sheet", "contact sheet (PNG) of a clip's frames, for review"),
     "store": ("kiosk.store.commands", "add, list, export or check stored portraits (staff)"),
     "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),
     "bridge": ("firmware_bridge.commands", "simulate the button-and-light board, or monitor it"),
+    "kiosk": ("kiosk.commands", "start the touchscreen kiosk (full screen; --windowed for testing)"),
 }
 
 log = logging.getLogger("keepsake")

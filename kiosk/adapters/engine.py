@@ -1,0 +1,145 @@
+"""The engine seen from the render worker: faces, the guest's clip, live tribute portraits.
+
+Runs only inside the worker process (kiosk.worker), never in the UI process:
+models are loaded once, lazily, on the first job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+from typing import Any
+
+import numpy as np
+
+from engine_edge.errors import DeviceUnavailable, NoFaceFound
+
+log = logging.getLogger("keepsake.kiosk.engine")
+
+
+class EngineRunner:
+    def __init__(self, backend: str = "auto", device: str = "CPU", voice: str = "") -> None:
+        self._backend = backend
+        self._device = device
+        self._voice = voice
+        self._models: Any = None
+        self._analyses: dict[int, Any] = {}
+
+    def _load(self) -> Any:
+        if self._models is None:
+            try:
+                from engine_edge import analysis
+            except ImportError as exc:
+                raise DeviceUnavailable(
+                    "The portrait engine is not installed on this kiosk. Please call staff."
+                ) from exc
+            self._models = analysis.load_models(backend=self._backend, device=self._device)
+        return self._models
+
+    def _analyse(self, photo: np.ndarray) -> Any:
+        from engine_edge import analysis
+
+        key = hash(photo.tobytes()[::4096]) ^ hash(photo.shape)
+        if key not in self._analyses:
+            self._analyses = {key: analysis.analyse(photo, self._load())}
+        return self._analyses[key]
+
+    def describe(self, progress: Any, cancel: Any) -> dict[str, str]:
+        models = self._load()
+        return {
+            "backend": str(getattr(models, "backend", self._backend)),
+            "device": str(getattr(models, "device", self._device)),
+        }
+
+    def find_faces(self, photo: np.ndarray, progress: Any, cancel: Any) -> dict[str, Any]:
+        """Boxes of the faces that can be animated (image pixels), plus which backend found them."""
+        result = self._analyse(photo)
+        faces = result.animatable_faces
+        if not faces:
+            raise NoFaceFound(
+                "We could not find a face in this photo. "
+                "Try again with the print flat and well lit."
+            )
+        progress(1.0)
+        return {
+            "boxes": [tuple(float(v) for v in face.box) for face in faces],
+            "backend": f"{result.backend} {result.precision}",
+        }
+
+    def _spoken_line(
+        self, say_text: str, audio: np.ndarray | None, sample_rate: int, fps: int, preset: str
+    ) -> Any:
+        if audio is not None:
+            from engine_edge.speech import line_from_samples
+
+            return line_from_samples(audio, sample_rate, fps=fps, preset=preset)
+        if say_text:
+            from engine_edge.speech import synthesize_line
+
+            return synthesize_line(say_text, voice=self._voice or None, fps=fps, preset=preset)
+        return None
+
+    def _options(self, **wanted: Any) -> Any:
+        from engine_edge.pipeline import AnimateOptions
+
+        names = {f.name for f in dataclasses.fields(AnimateOptions)}
+        return AnimateOptions(**{k: v for k, v in wanted.items() if k in names})
+
+    def render(
+        self,
+        photo: np.ndarray,
+        preset: str,
+        seconds: float,
+        fps: int,
+        faces: tuple[int, ...] | None,
+        say_text: str,
+        audio: np.ndarray | None,
+        sample_rate: int,
+        progress: Any,
+        cancel: Any,
+    ) -> dict[str, Any]:
+        """The guest's clip as MP4 bytes (never written to disk here) and a poster frame."""
+        from engine_edge.pipeline import animate_photo
+
+        from engine_edge.deliver import write_mp4
+
+        models = self._load()
+        speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
+        progress(0.02)
+        options = self._options(preset=preset, seconds=seconds, fps=fps, faces=faces, speech=speech)
+        clip = animate_photo(photo, options, models, progress=progress, cancel=cancel)
+        buffer = io.BytesIO()
+        write_mp4(clip, buffer)
+        frames = getattr(clip, "frames", None)
+        poster = np.asarray(frames[0]) if frames is not None and len(frames) else photo
+        return {"mp4": buffer.getvalue(), "poster": _thumbnail(poster, 480)}
+
+    def live_portrait(
+        self,
+        photo: np.ndarray,
+        preset: str,
+        seconds: float,
+        fps: int,
+        seed: int,
+        progress: Any,
+        cancel: Any,
+    ) -> Any:
+        """Mesh and per-frame vertex positions for drawing a portrait live on the kiosk."""
+        from kiosk.live.source import build_live_portrait
+
+        return build_live_portrait(
+            photo, self._analyse(photo), preset=preset, seconds=seconds, fps=fps, seed=seed
+        )
+
+
+def _thumbnail(image: np.ndarray, max_side_px: int) -> np.ndarray:
+    import cv2
+
+    height, width = image.shape[:2]
+    scale = max_side_px / max(height, width)
+    if scale >= 1:
+        return np.ascontiguousarray(image)
+    return cv2.resize(
+        image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
+    )

@@ -1,0 +1,178 @@
+"""The encrypted item store (kiosk.store, the appliance engineer's) as the kiosk uses it.
+
+Keeping a portrait, the tribute loop's playlist, staff edits, retention and
+wipes all go through here; the store's own errors (StorageFull) pass through
+unchanged so screens can show their message.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger("keepsake.kiosk.store")
+
+STATE_FILE = "kiosk-state.json"
+
+
+@dataclass(frozen=True)
+class TributeItem:
+    item_id: str
+    caption: str
+    pinned: bool
+    preset: str
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+class StoreLink:
+    """Opens the store lazily (so a broken disk shows on a screen, not at boot)."""
+
+    def __init__(self, config: dict[str, Any], state_dir: Path) -> None:
+        self._config = config
+        self.state_dir = state_dir
+        self._state_path = state_dir / STATE_FILE
+        self._state = self._read_state()
+        self._store: Any = None
+        self.last_wipe = str(self._state.get("last_wipe", ""))
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from kiosk.store.settings import open_store
+
+            store = open_store(self._config)
+            if "retention_days" in self._state:
+                store.set_retention_days(
+                    min(int(self._state["retention_days"]), store.max_retention_days)
+                )
+            self._store = store
+        return self._store
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.store.data_dir)
+
+    @property
+    def retention_days(self) -> int:
+        return int(self.store.retention_days)
+
+    @property
+    def max_retention_days(self) -> int:
+        return int(self.store.max_retention_days)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- kiosk-side state (retention chosen by staff, last wipe) --
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            return dict(json.loads(self._state_path.read_text()))
+        except (OSError, ValueError):
+            return {}
+
+    def _write_state(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self._state_path.with_suffix(".tmp")
+        with open(tmp, "w") as fh:
+            json.dump(self._state, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._state_path)
+
+    def set_retention(self, days: int) -> int:
+        days = max(1, min(self.max_retention_days, int(days)))
+        self.store.set_retention_days(days)
+        self._state["retention_days"] = days
+        self._write_state()
+        return days
+
+    # -- guests --
+    def keep(
+        self,
+        photo: np.ndarray,
+        clip_mp4: bytes,
+        poster: np.ndarray | None,
+        *,
+        consent: bool,
+        preset: str,
+        caption: str | None,
+    ) -> str:
+        """Add a portrait to the tribute loop. StorageFull leaves nothing behind."""
+        item_id = self.store.add_item(
+            encode_png(photo), consent=consent, preset=preset, caption=caption or None
+        )
+        try:
+            self.store.put_file(item_id, "clip", clip_mp4)
+            if poster is not None:
+                self.store.put_file(item_id, "thumb", encode_png(poster))
+        except Exception:
+            self.store.delete_item(item_id)
+            raise
+        return str(item_id)
+
+    # -- the tribute loop --
+    def tribute(self) -> list[TributeItem]:
+        items = [i for i in self.store.list_items() if "clip" in i.kinds]
+        items.sort(key=lambda i: (not i.pinned, i.position))
+        return [TributeItem(i.id, i.caption or "", bool(i.pinned), i.preset or "") for i in items]
+
+    def clip(self, item_id: str) -> bytes:
+        return bytes(self.store.read_file(item_id, "clip"))
+
+    def photo(self, item_id: str) -> np.ndarray:
+        return decode_png(self.store.read_file(item_id, "photo"))
+
+    def thumb(self, item_id: str) -> np.ndarray:
+        return decode_png(self.store.read_file(item_id, "thumb"))
+
+    # -- staff --
+    def move(self, item_id: str, offset: int) -> None:
+        items = self.tribute()
+        ids = [i.item_id for i in items]
+        index = ids.index(item_id)
+        target = max(0, min(len(ids) - 1, index + offset))
+        self.store.move(item_id, target)
+
+    def wipe_expired(self) -> Any:
+        report = self.store.wipe_expired()
+        self._note_wipe()
+        return report
+
+    def wipe_all(self) -> int:
+        report = self.store.wipe_all()
+        self._note_wipe()
+        return len(report.items)
+
+    def _note_wipe(self) -> None:
+        self.last_wipe = time.strftime("%Y-%m-%d %H:%M")
+        self._state["last_wipe"] = self.last_wipe
+        self._write_state()
+
+    def export_all(self, dest_dir: Path) -> int:
+        count = 0
+        for item in self.tribute():
+            count += len(self.store.export_item(item.item_id, dest_dir))
+        return count

@@ -1,0 +1,263 @@
+"""The Kivy application: wires the flow, the screens and the services together.
+
+The flow (kiosk.flow) decides which screen shows; this module listens to it,
+keeps the idle timeout, drains the render worker and the button board from
+the Kivy clock, pings systemd's watchdog, runs the scheduled wipe, and turns
+any unexpected error into the gentle failsafe screen — never a stack trace,
+never a desktop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.screenmanager import FadeTransition, ScreenManager
+
+from kiosk import theme
+from kiosk.flow import KioskFlow
+from kiosk.screens import all_screens
+from kiosk.screens.base import KioskScreen
+from kiosk.services import Services
+from kiosk.session import Session
+from kiosk.settings import KioskSettings
+from kiosk.strings import Strings
+from kiosk.worker import Done, Failed, Progress
+
+log = logging.getLogger("keepsake.kiosk")
+
+
+class _Failsafe(ExceptionHandler):
+    """Kivy calls this for any exception escaping a callback: log it and go to the failsafe."""
+
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+
+    def handle_exception(self, inst: BaseException) -> int:
+        if isinstance(inst, KeyboardInterrupt | SystemExit):
+            return ExceptionManager.RAISE
+        self.app.failsafe(inst)
+        return ExceptionManager.PASS
+
+
+class KioskApp(App):
+    title = "Keepsake"
+
+    def __init__(self, settings: KioskSettings, services: Services, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.settings = settings
+        self.services = services
+        self.text = Strings(settings.language)
+        self.session = Session()
+        self.metrics = theme.metrics_for(Window.width, settings.screen_width_mm, _system_dpi())
+        self.flow = KioskFlow(wants_voice=lambda: self.session.wants_voice())
+        self.failsafe_message = ""
+        self.last_input_s = time.monotonic()
+        self._jobs: dict[
+            int, tuple[Callable[..., Any] | None, Callable[..., Any], Callable[..., Any]]
+        ] = {}
+        self.screens: dict[str, KioskScreen] = {}
+        self.frame_times_ms: list[float] = []
+        self.exit_code = 0
+
+    # -- build & run --
+    def build(self) -> ScreenManager:
+        Window.clearcolor = theme.BACKGROUND
+        self.manager = ScreenManager(transition=FadeTransition(duration=0.2))
+        for cls in all_screens():
+            screen = cls(self)
+            self.screens[screen.state_id] = screen
+            self.manager.add_widget(screen)
+        self.flow.add_listener(self)
+        ExceptionManager.add_handler(_Failsafe(self))
+        Window.bind(on_touch_down=self._touched, on_key_down=self._key_down)
+        Window.bind(on_textinput=self._text_input)
+        self.services.start()
+        Clock.schedule_interval(self._tick, 0.1)
+        Clock.schedule_interval(self._watchdog, 1.0)
+        Clock.schedule_interval(
+            self._scheduled_wipe, max(60.0, self.settings.wipe_interval_min * 60)
+        )
+        Clock.schedule_once(lambda _dt: self._show("attract"), 0)
+        self.services.notify("READY=1", "STATUS=Showing the tribute loop")
+        return self.manager
+
+    def on_stop(self) -> None:
+        self.current_screen.leave()
+        self.services.stop()
+
+    @property
+    def current_screen(self) -> KioskScreen:
+        return self.screens[self.flow.screen]
+
+    # -- flow --
+    def send(self, event: str) -> None:
+        """Send an event to the flow; an event not allowed here is ignored (double taps)."""
+        if event in {e.id for e in self.flow.allowed_events}:
+            self.flow.send(event)
+        else:
+            log.debug("ignored event %s in %s", event, self.flow.screen)
+
+    def before_transition(self, source: Any, target: Any) -> None:
+        self.screens[source.id].leave()
+
+    def after_transition(self, event: str, source: Any, target: Any) -> None:
+        log.info("flow: %s --%s--> %s", source.id, event, target.id)
+        self.last_input_s = time.monotonic()
+        if target.id == "attract":
+            self.session = Session()
+        self._show(target.id)
+
+    def _show(self, state_id: str) -> None:
+        self.manager.current = state_id
+        self.screens[state_id].enter()
+        self.services.notify(f"STATUS=Screen: {state_id}")
+
+    def failsafe(self, error: BaseException, message_key: str = "failsafe.message") -> None:
+        """Log an unexpected error in full, tell the guest gently, and start again."""
+        log.error(
+            "unexpected error on %s:\n%s",
+            self.flow.screen,
+            "".join(traceback.format_exception(error)),
+        )
+        self.failsafe_message = self.text(message_key)
+        try:
+            self.flow.send("fail")
+        except Exception:  # the flow itself is broken: rebuild it rather than show a desktop
+            log.exception("flow could not reach the failsafe; rebuilding it")
+            self.flow = KioskFlow(wants_voice=lambda: self.session.wants_voice())
+            self.flow.add_listener(self)
+            self._show("attract")
+
+    def guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a UI callback so an exception in it ends in the failsafe, not a crash."""
+
+        def call(*args: Any, **kw: Any) -> Any:
+            try:
+                return fn(*args, **kw)
+            except Exception as exc:
+                self.failsafe(exc)
+                return None
+
+        return call
+
+    # -- worker jobs --
+    def submit(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[Failed], None],
+        on_progress: Callable[[float], None] | None = None,
+    ) -> int:
+        job_id = self.services.worker.submit(kind, **payload)
+        self._jobs[job_id] = (on_progress, on_done, on_failed)
+        return job_id
+
+    def forget_job(self, job_id: int | None) -> None:
+        if job_id is not None:
+            self._jobs.pop(job_id, None)
+            self.services.worker.forget(job_id)
+
+    def _drain_worker(self) -> None:
+        for message in self.services.worker.poll():
+            handlers = self._jobs.get(message.job_id)
+            if handlers is None:
+                continue
+            on_progress, on_done, on_failed = handlers
+            if isinstance(message, Progress):
+                if on_progress is not None:
+                    on_progress(message.fraction)
+            elif isinstance(message, Done):
+                self._jobs.pop(message.job_id, None)
+                on_done(message.result)
+            elif isinstance(message, Failed):
+                self._jobs.pop(message.job_id, None)
+                on_failed(message)
+
+    # -- clock --
+    def _tick(self, dt: float) -> None:
+        self.frame_times_ms.append(dt * 1000.0)
+        del self.frame_times_ms[:-2000]
+        self._drain_worker()
+        for event in self.services.board.events():
+            self._board_event(event)
+        timeout = self.current_screen.idle_timeout_s
+        if timeout is not None and time.monotonic() - self.last_input_s > timeout:
+            log.info("idle for %.0f s on %s: back to the tribute loop", timeout, self.flow.screen)
+            self.send("timeout")
+
+    def _watchdog(self, _dt: float) -> None:
+        self.services.notify("WATCHDOG=1")
+
+    def _scheduled_wipe(self, _dt: float) -> None:
+        def wipe() -> None:
+            try:
+                self.services.store.wipe_expired()
+            except Exception:
+                log.exception("scheduled wipe failed")
+
+        threading.Thread(target=wipe, name="keepsake-wipe", daemon=True).start()
+
+    # -- input --
+    def _touched(self, _window: Any, _touch: Any) -> bool:
+        self.last_input_s = time.monotonic()
+        return False
+
+    def _key_down(
+        self, _window: Any, key: int, _scancode: int, codepoint: str, modifiers: list[str]
+    ) -> bool:
+        self.last_input_s = time.monotonic()
+        screen = self.current_screen
+        if key in (13, 271):  # Enter, keypad Enter
+            if screen.primary_action:
+                self.press(screen.primary_action)
+            return True
+        if key == 27:  # Escape: start over (never "quit" — kiosk)
+            if self.flow.screen != "attract":
+                self.send("start_over")
+            return True
+        if key == 8:
+            return screen.on_key_text("\b")
+        return False
+
+    def _text_input(self, _window: Any, text: str) -> bool:
+        self.last_input_s = time.monotonic()
+        return self.current_screen.on_key_text(text)
+
+    def _board_event(self, event: Any) -> None:
+        """Board buttons mirror the screen: start/confirm = main action, back = start over."""
+        self.last_input_s = time.monotonic()
+        if getattr(event, "kind", "") != "down":
+            return
+        name = getattr(event, "name", "")
+        if name == "back":
+            if self.flow.screen != "attract":
+                self.send("start_over")
+        elif self.current_screen.primary_action:
+            self.press(self.current_screen.primary_action)
+
+    def press(self, action_id: str) -> bool:
+        """Press the visible button with this action id, exactly as a tap would."""
+        from kiosk.control import find_action
+
+        button = find_action(self.current_screen, action_id)
+        if button is None or button.disabled:
+            return False
+        button.trigger_action(duration=0)
+        return True
+
+
+def _system_dpi() -> float:
+    from kivy.metrics import Metrics
+
+    return float(Metrics.dpi)

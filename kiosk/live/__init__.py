@@ -1,0 +1,1 @@
+"""Moving pictures on the kiosk: clips decoded in the background, and live rigged portraits."""

@@ -1,0 +1,120 @@
+"""Plays an MP4 held in memory (never written to disk) on a widget, looping.
+
+A background thread decodes with PyAV into a small queue; the Kivy clock
+uploads the next frame at the clip's frame rate. Memory stays at a handful of
+frames however long the clip is.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import queue
+import threading
+
+import numpy as np
+from kivy.clock import Clock
+
+from kiosk.widgets import PhotoView
+
+log = logging.getLogger("keepsake.kiosk.clip")
+
+
+def decode_frames(mp4: bytes, max_side_px: int) -> tuple[float, list[np.ndarray]]:
+    """All frames of a (short) clip, downscaled: used for thumbnails and tests."""
+    import av
+
+    frames = []
+    with av.open(io.BytesIO(mp4)) as container:
+        stream = container.streams.video[0]
+        fps = float(stream.average_rate or 25)
+        for frame in container.decode(stream):
+            frames.append(_scaled(frame, max_side_px))
+    return fps, frames
+
+
+def _scaled(frame, max_side_px: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+    scale = min(1.0, max_side_px / max(frame.width, frame.height))
+    width, height = (round(frame.width * scale) // 2 * 2, round(frame.height * scale) // 2 * 2)
+    return frame.to_ndarray(format="rgb24", width=width, height=height)
+
+
+class ClipPlayer(PhotoView):
+    def __init__(self, max_side_px: int = 720, **kw: object) -> None:
+        super().__init__(**kw)
+        self.max_side_px = max_side_px
+        self._frames: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=6)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._event = None
+        self.frames_shown = 0
+        self.loops = 0
+
+    def play(self, mp4: bytes, loop: bool = True) -> None:
+        self.stop()
+        self._stop = threading.Event()
+        self._frames = queue.Queue(maxsize=6)
+        fps = self._probe_fps(mp4)
+        self._thread = threading.Thread(
+            target=self._decode,
+            args=(mp4, loop, self._stop, self._frames),
+            name="keepsake-clip",
+            daemon=True,
+        )
+        self._thread.start()
+        self._event = Clock.schedule_interval(self._next, 1.0 / fps)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        if self._thread is not None:
+            while True:  # unblock a decoder waiting on a full queue
+                try:
+                    self._frames.get_nowait()
+                except queue.Empty:
+                    break
+            self._thread.join(2)
+            self._thread = None
+
+    @staticmethod
+    def _probe_fps(mp4: bytes) -> float:
+        import av
+
+        with av.open(io.BytesIO(mp4)) as container:
+            return float(container.streams.video[0].average_rate or 25)
+
+    def _decode(self, mp4: bytes, loop: bool, stop: threading.Event, out: queue.Queue) -> None:
+        import av
+
+        try:
+            while not stop.is_set():
+                with av.open(io.BytesIO(mp4)) as container:
+                    for frame in container.decode(container.streams.video[0]):
+                        image = _scaled(frame, self.max_side_px)
+                        while not stop.is_set():
+                            try:
+                                out.put(image, timeout=0.2)
+                                break
+                            except queue.Full:
+                                continue
+                        if stop.is_set():
+                            return
+                self.loops += 1
+                if not loop:
+                    out.put(None)
+                    return
+        except Exception:  # a broken clip shows its last frame; the kiosk carries on
+            log.exception("clip decoding failed")
+
+    def _next(self, _dt: float) -> None:
+        try:
+            image = self._frames.get_nowait()
+        except queue.Empty:
+            return
+        if image is None:
+            self.stop()
+            return
+        self.set_image(image)
+        self.frames_shown += 1

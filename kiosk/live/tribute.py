@@ -1,0 +1,113 @@
+"""The tribute loop: today's kept portraits one after another, live when possible.
+
+Each portrait is drawn live (a textured mesh moved by the engine's rig, with
+a fresh performance every cycle so it never visibly repeats) when the worker
+can build its rig; otherwise its MP4 plays. Items come from the store on each
+start, so staff edits show at the next turn.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+
+from kiosk.live.clip_player import ClipPlayer
+from kiosk.live.mesh_view import LiveMeshView
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+log = logging.getLogger("keepsake.kiosk.tribute")
+
+
+class TributePlayer(FloatLayout):
+    caption = StringProperty("")
+    playing = BooleanProperty(False)
+
+    def __init__(self, app: KioskApp, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.app = app
+        self.clip = ClipPlayer(max_side_px=1080, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        self.live = LiveMeshView(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        self.add_widget(self.clip)
+        self.add_widget(self.live)
+        self._items: list[Any] = []
+        self._index = -1
+        self._advance: Any = None
+        self._job: int | None = None
+        self.mode = ""
+
+    def start(self) -> None:
+        try:
+            self._items = self.app.services.store.tribute()
+        except Exception:  # a store problem must not blank the wall: show the welcome instead
+            log.exception("could not read the tribute loop")
+            self._items = []
+        self._index = -1
+        self.playing = bool(self._items)
+        if self._items:
+            self._next()
+
+    def stop(self) -> None:
+        if self._advance is not None:
+            self._advance.cancel()
+            self._advance = None
+        self.app.forget_job(self._job)
+        self._job = None
+        self.clip.stop()
+        self.live.stop()
+        self.caption = ""
+        self.playing = False
+        self.mode = ""
+
+    def _next(self, *_: Any) -> None:
+        self.clip.stop()
+        self.live.stop()
+        self._index = (self._index + 1) % len(self._items)
+        item = self._items[self._index]
+        self.caption = item.caption
+        self._advance = Clock.schedule_once(self._next, self.app.settings.tribute_item_s)
+        if self.app.settings.live_tribute:
+            self._play_live(item)
+        else:
+            self._play_clip(item)
+
+    def _play_clip(self, item: Any) -> None:
+        try:
+            self.clip.play(self.app.services.store.clip(item.item_id))
+            self.mode = "clip"
+        except Exception:
+            log.exception("tribute item %s could not play", item.item_id)
+
+    def _play_live(self, item: Any) -> None:
+        """Ask the worker for the rig; play the MP4 until (or unless) it arrives."""
+        self._play_clip(item)
+        try:
+            photo = self.app.services.store.photo(item.item_id)
+        except Exception:
+            log.exception("tribute item %s has no readable photo", item.item_id)
+            return
+        self.app.forget_job(self._job)
+        self._job = self.app.submit(
+            "live",
+            {
+                "photo": photo,
+                "preset": item.preset or "memorial",
+                "seconds": self.app.settings.tribute_item_s,
+                "fps": 25,
+                "seed": self._index + int(Clock.get_boottime()),
+            },
+            on_done=self._live_ready,
+            on_failed=lambda failed: log.info("live tribute unavailable: %s", failed.message),
+        )
+
+    def _live_ready(self, portrait: Any) -> None:
+        if not self.playing:
+            return
+        self.clip.stop()
+        self.live.play(portrait)
+        self.mode = "live"

@@ -1,0 +1,87 @@
+"""Check: the rectified photo; retake or continue; tap faces in a group photo to keep still."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.screens.base import KioskScreen
+from kiosk.widgets import PhotoView
+
+
+class FacePicker(PhotoView):
+    """The photo with face boxes; a tap inside a box toggles that face still/animated."""
+
+    def __init__(self, on_toggle: Any, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.on_toggle = on_toggle
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if not self.collide_point(*touch.pos) or not self.boxes:
+            return super().on_touch_down(touch)
+        x, y = self.widget_to_image(*touch.pos)
+        for index, (x0, y0, x1, y1) in enumerate(self.boxes):
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                self.on_toggle(index)
+                return True
+        return False
+
+
+class CheckScreen(KioskScreen):
+    state_id = "check"
+    primary_action = "check.continue"
+
+    def build(self) -> None:
+        self.page.add_widget(self.title("check.title"))
+        self.photo = FacePicker(self.app.guarded(self._toggle))
+        self.page.add_widget(self.photo)
+        self.message = self.body("", muted=True)
+        self.page.add_widget(self.message)
+        self.retake = self.button("check.retake", "check.retake", lambda: self.send("retake"))
+        self.go = self.button(
+            "check.continue", "check.continue", lambda: self.send("confirm"), primary=True
+        )
+        self.page.add_widget(self.row(self.retake, self.go))
+        self._job: int | None = None
+
+    def debug_state(self) -> dict[str, Any]:
+        return {
+            "faces": len(self.app.session.face_boxes),
+            "still": sorted(self.app.session.still_faces),
+        }
+
+    def enter(self) -> None:
+        session = self.app.session
+        session.face_boxes, session.still_faces = [], set()
+        self.photo.boxes, self.photo.dimmed = [], []
+        self.photo.set_image(session.photo)
+        self.message.text = self.t("check.looking")
+        self.go.disabled = True
+        self._job = self.app.submit(
+            "faces", {"photo": session.photo}, on_done=self._found, on_failed=self._failed
+        )
+
+    def leave(self) -> None:
+        self.app.forget_job(self._job)
+        self._job = None
+
+    def _found(self, result: dict[str, Any]) -> None:
+        self._job = None
+        boxes = [tuple(b) for b in result["boxes"]]
+        self.app.session.face_boxes = boxes
+        self.photo.boxes = [list(b) for b in boxes]
+        self.message.text = self.t("check.faces" if len(boxes) > 1 else "check.one_face")
+        self.go.disabled = False
+
+    def _failed(self, failed: Any) -> None:
+        self._job = None
+        if failed.expected:
+            self.message.text = failed.message or self.t("check.no_face")
+        else:
+            self.message.text = self.t("check.no_face")
+
+    def _toggle(self, index: int) -> None:
+        still = self.app.session.still_faces
+        still.symmetric_difference_update({index})
+        if len(still) == len(self.app.session.face_boxes):  # at least one face must move
+            still.discard(index)
+        self.photo.dimmed = sorted(still)

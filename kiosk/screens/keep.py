@@ -1,0 +1,84 @@
+"""Keep: save to a USB stick, add to the room's tribute loop, or delete now."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from engine_edge.errors import DeviceUnavailable, KeepsakeError, StorageFull
+from kiosk.screens.base import KioskScreen
+from kiosk.widgets import PhotoView
+
+
+class KeepScreen(KioskScreen):
+    state_id = "keep"
+    primary_action = "keep.done"
+
+    def build(self) -> None:
+        self.page.add_widget(self.title("keep.title"))
+        self.poster = PhotoView()
+        self.page.add_widget(self.poster)
+        self.status = self.body("")
+        self.page.add_widget(self.status)
+        self.usb = self.button("keep.usb", "keep.usb", self._usb)
+        self.loop = self.button("keep.loop", "keep.loop", self._loop)
+        self.delete = self.button("keep.delete", "keep.delete", self._delete)
+        self.page.add_widget(self.row(self.usb, self.loop, self.delete))
+        self.page.add_widget(
+            self.row(
+                self.button("keep.done", "keep.done", lambda: self.send("finish"), primary=True)
+            )
+        )
+
+    def debug_state(self) -> dict[str, Any]:
+        s = self.app.session
+        return {"kept_item": s.kept_item, "usb": s.saved_to_usb, "status": self.status.text}
+
+    def enter(self) -> None:
+        self.poster.set_image(self.app.session.clip_poster)
+        self.status.text = ""
+        for button in (self.usb, self.loop, self.delete):
+            button.disabled = False
+            button.selected = False
+
+    def _usb(self) -> None:
+        from kiosk.adapters.usb import save_bytes, stick_folder
+
+        session = self.app.session
+        try:
+            folder = stick_folder()
+            save_bytes(folder, f"keepsake-{time.strftime('%Y%m%d-%H%M%S')}.mp4", session.clip_mp4)
+        except DeviceUnavailable:
+            self.status.text = self.t("keep.no_usb")
+            return
+        except KeepsakeError as exc:
+            self.status.text = str(exc) or self.t("keep.usb_failed")
+            return
+        session.saved_to_usb = True
+        self.usb.selected, self.usb.disabled = True, True
+        self.status.text = self.t("keep.saved_usb")
+
+    def _loop(self) -> None:
+        session = self.app.session
+        assert session.photo is not None
+        try:
+            session.kept_item = self.app.services.store.keep(
+                session.photo,
+                session.clip_mp4,
+                session.clip_poster,
+                consent=session.consent,
+                preset=session.preset,
+                caption=None,
+            )
+        except StorageFull:
+            self.status.text = self.t("keep.full")
+            return
+        self.loop.selected, self.loop.disabled = True, True
+        self.delete.disabled = True
+        self.status.text = self.t("keep.added_loop")
+
+    def _delete(self) -> None:
+        session = self.app.session
+        session.clip_mp4, session.photo, session.recorded_audio = b"", None, None
+        session.saved_to_usb = False
+        self.send("finish")

@@ -1,0 +1,79 @@
+"""Mood: the four presets as large cards, each with a short preview of this very photo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.screens.base import KioskScreen
+from kiosk.session import PRESETS
+from kiosk.widgets import BigButton, PhotoView
+
+
+class MoodCard(BoxLayout):
+    """A photo preview above a big selectable button."""
+
+    def __init__(self, screen: MoodScreen, preset: str) -> None:
+        super().__init__(orientation="vertical", spacing=8)
+        self.preset = preset
+        self.preview = PhotoView()
+        self.add_widget(self.preview)
+        t = screen.t
+        self.button = BigButton(
+            f"[b]{t('mood.' + preset)}[/b]\n[size={int(screen.m.small_px)}]"
+            f"{t('mood.' + preset + '.detail')}[/size]",
+            action_id=f"mood.{preset}",
+            on_press=screen.app.guarded(lambda: screen.select(preset)),
+            height_px=screen.m.touch_px * 1.25,
+            font_px=screen.m.body_px,
+            markup=True,
+        )
+        self.add_widget(self.button)
+
+
+class MoodScreen(KioskScreen):
+    state_id = "mood"
+    primary_action = "mood.continue"
+
+    def build(self) -> None:
+        self.page.add_widget(self.title("mood.title"))
+        grid = GridLayout(cols=4, spacing=self.m.gap_px)
+        self.cards = {p: MoodCard(self, p) for p in PRESETS}
+        for card in self.cards.values():
+            grid.add_widget(card)
+        self.page.add_widget(grid)
+        self.voice = self.button("mood.add_voice", "mood.add_voice", self._toggle_voice)
+        self.page.add_widget(
+            self.row(
+                self.button(
+                    "common.start_over", "mood.start_over", lambda: self.send("start_over")
+                ),
+                self.voice,
+                self.button(
+                    "mood.continue", "mood.continue", lambda: self.send("choose_mood"), primary=True
+                ),
+            )
+        )
+
+    def debug_state(self) -> dict[str, Any]:
+        return {"preset": self.app.session.preset, "voice": self.app.session.voice_wanted}
+
+    def enter(self) -> None:
+        session = self.app.session
+        for card in self.cards.values():
+            card.preview.set_image(session.photo)
+        self.select(session.preset)
+
+    def select(self, preset: str) -> None:
+        self.app.session.preset = preset
+        for name, card in self.cards.items():
+            card.button.selected = name == preset
+        self.voice.opacity = 1 if preset == "memorial" else 0
+        self.voice.disabled = preset != "memorial"
+        self.voice.selected = self.app.session.voice_wanted
+
+    def _toggle_voice(self) -> None:
+        self.app.session.voice_wanted = not self.app.session.voice_wanted
+        self.voice.selected = self.app.session.voice_wanted

@@ -1,0 +1,212 @@
+"""Staff mode: the tribute loop, retention and wipe, USB export, diagnostics, leave to shell."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+
+from engine_edge.errors import DeviceUnavailable, KeepsakeError
+from kiosk import theme
+from kiosk.diagnostics import disk_space_gb, versions
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_loop import LoopPanel
+from kiosk.widgets import TextBlock
+
+# Exit status that tells the systemd unit "staff left to a shell on purpose: do not restart".
+SHELL_EXIT_CODE = 10
+
+
+class StaffScreen(KioskScreen):
+    state_id = "staff"
+    primary_action = ""
+
+    def build(self) -> None:
+        self.page.add_widget(self.title("staff.title"))
+        self.tabs = {
+            "loop": self.button("staff.tab_loop", "staff.tab.loop", lambda: self.show_tab("loop")),
+            "settings": self.button(
+                "staff.tab_settings", "staff.tab.settings", lambda: self.show_tab("settings")
+            ),
+            "diag": self.button("staff.tab_diag", "staff.tab.diag", lambda: self.show_tab("diag")),
+        }
+        self.page.add_widget(self.row(*self.tabs.values()))
+        self.body_area = BoxLayout(orientation="vertical", spacing=self.m.gap_px)
+        self.page.add_widget(self.body_area)
+        self.status = self.body("", muted=True)
+        self.page.add_widget(self.status)
+        self.page.add_widget(
+            self.row(
+                self.button("staff.shell", "staff.shell", self._shell),
+                self.button(
+                    "staff.close", "staff.close", lambda: self.send("start_over"), primary=True
+                ),
+            )
+        )
+        self.loop = LoopPanel(self)
+        self.tab = "loop"
+        self._wipe_armed = False
+        self.diagnostics: dict[str, str] = {}
+
+    @property
+    def idle_timeout_s(self) -> float | None:
+        return max(120.0, self.app.settings.idle_timeout_s)
+
+    def debug_state(self) -> dict[str, Any]:
+        items = self.app.services.store.tribute()
+        return {
+            "tab": self.tab,
+            "items": [[i.item_id, i.caption, i.pinned] for i in items],
+            "retention_days": self.app.services.store.retention_days,
+            "diagnostics": self.diagnostics,
+            "status": self.status.text,
+        }
+
+    def enter(self) -> None:
+        self.loop.editing = None
+        self.status.text = ""
+        self.show_tab("loop")
+
+    def on_key_text(self, text: str) -> bool:
+        if self.tab == "loop" and self.loop.editing is not None:
+            for ch in text:
+                self.loop.key(ch)
+            return True
+        return False
+
+    def show_tab(self, tab: str) -> None:
+        self.tab = tab
+        self._wipe_armed = False
+        for name, button in self.tabs.items():
+            button.selected = name == tab
+        self.body_area.clear_widgets()
+        if tab == "loop":
+            self.body_area.add_widget(self.loop)
+            self.loop.refresh()
+        elif tab == "settings":
+            self._settings_panel()
+        else:
+            self._diagnostics_panel()
+
+    # -- retention, wipe, export --
+    def _settings_panel(self) -> None:
+        store = self.app.services.store
+        self.retention = self.body(self.t("staff.retention", days=store.retention_days))
+        self.body_area.add_widget(self.retention)
+        self.body_area.add_widget(
+            self.row(
+                self.button(
+                    "staff.retention_less", "staff.retention_less", lambda: self._retention(-1)
+                ),
+                self.button(
+                    "staff.retention_more", "staff.retention_more", lambda: self._retention(1)
+                ),
+            )
+        )
+        self.wipe = self.button("staff.wipe_now", "staff.wipe_now", self._wipe)
+        self.body_area.add_widget(
+            self.row(self.wipe, self.button("staff.export", "staff.export", self._export))
+        )
+        self.body_area.add_widget(self.spacer())
+
+    def _retention(self, delta: int) -> None:
+        store = self.app.services.store
+        days = store.set_retention(store.retention_days + delta)
+        self.retention.text = self.t("staff.retention", days=days)
+
+    def _wipe(self) -> None:
+        if not self._wipe_armed:
+            self._wipe_armed = True
+            self.wipe.text = self.t("staff.wipe_confirm")
+            self.wipe.primary = True
+            return
+        count = self.app.services.store.wipe_all()
+        self._wipe_armed = False
+        self.wipe.text, self.wipe.primary = self.t("staff.wipe_now"), False
+        self.status.text = self.t("staff.wiped", count=count)
+
+    def _export(self) -> None:
+        from kiosk.adapters.usb import stick_folder
+
+        try:
+            folder = stick_folder()
+            count = self.app.services.store.export_all(folder)
+        except DeviceUnavailable:
+            self.status.text = self.t("keep.no_usb")
+            return
+        except KeepsakeError as exc:
+            self.status.text = str(exc)
+            return
+        self.status.text = self.t("staff.exported", count=count, where=str(folder))
+
+    # -- diagnostics --
+    def _diagnostics_panel(self) -> None:
+        grid = GridLayout(cols=2, spacing=[self.m.gap_px, 4], size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        self.body_area.add_widget(grid)
+        self.body_area.add_widget(self.spacer())
+        self._grid = grid
+        self.diagnostics = self._quick_facts()
+        self._show_facts()
+        threading.Thread(target=self._slow_facts, daemon=True).start()
+        self._models_job = self.app.submit(
+            "describe",
+            {},
+            on_done=self._models_known,
+            on_failed=lambda f: self._fact(
+                "staff.diag.models", f.message or self.t("status.unknown")
+            ),
+        )
+
+    def _quick_facts(self) -> dict[str, str]:
+        services, t = self.app.services, self.t
+        store = services.store
+        free_gb, total_gb = disk_space_gb(store.data_dir)
+        worker, board = services.worker, services.board
+        facts = {
+            "staff.diag.camera": t("status.connecting"),
+            "staff.diag.board": f"{t('status.' + board.state)} {board.detail}".strip(),
+            "staff.diag.disk": t("staff.diag.disk_value", free_gb=free_gb, total_gb=total_gb),
+            "staff.diag.models": t("status.connecting"),
+            "staff.diag.worker": (
+                f"{t('status.ok')} (pid {worker.pid}, restarts {worker.restarts})"
+                if worker.alive
+                else t("status.lost")
+            ),
+            "staff.diag.last_wipe": store.last_wipe or t("staff.diag.never"),
+            "staff.diag.items": str(len(store.tribute())),
+            "staff.diag.versions": versions(),
+        }
+        return facts
+
+    def _slow_facts(self) -> None:
+        result = self.app.services.camera.probe()
+        text = self.t("status.ok") if result == "ok" else result
+        Clock.schedule_once(lambda _dt: self._fact("staff.diag.camera", text))
+
+    def _models_known(self, result: dict[str, str]) -> None:
+        self._fact("staff.diag.models", f"{result['backend']} on {result['device']}")
+
+    def _fact(self, key: str, value: str) -> None:
+        self.diagnostics[key] = value
+        if self.tab == "diag":
+            self._show_facts()
+
+    def _show_facts(self) -> None:
+        self._grid.clear_widgets()
+        for key, value in self.diagnostics.items():
+            for text, colour, bold in (
+                (self.t(key), theme.TEXT_MUTED, True),
+                (value, theme.TEXT, False),
+            ):
+                self._grid.add_widget(
+                    TextBlock(text, size_px=self.m.small_px, color=colour, bold=bold, halign="left")
+                )
+
+    # -- leaving --
+    def _shell(self) -> None:
+        self.app.exit_code = SHELL_EXIT_CODE
+        self.app.stop()

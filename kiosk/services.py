@@ -1,0 +1,66 @@
+"""Everything the screens use outside themselves, built once from the settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.adapters.board import BoardLink
+from kiosk.adapters.camera import CameraFeed
+from kiosk.adapters.store import StoreLink
+from kiosk.settings import KioskSettings
+from kiosk.worker import EngineWorker
+
+log = logging.getLogger("keepsake.kiosk")
+
+
+@dataclass
+class Services:
+    settings: KioskSettings
+    store: StoreLink
+    camera: CameraFeed
+    worker: EngineWorker
+    board: BoardLink
+    notifier: Any = None
+
+    def start(self) -> None:
+        self.worker.start()
+        self.board.start()
+
+    def stop(self) -> None:
+        self.camera.stop()
+        self.board.stop()
+        self.worker.stop()
+        self.store.close()
+        self.notify("STOPPING=1")
+
+    def notify(self, *lines: str) -> None:
+        """Tell systemd (READY, WATCHDOG, STATUS); a no-op outside systemd."""
+        if self.notifier is None:
+            return
+        try:
+            self.notifier.notify(*lines)
+        except Exception:  # the watchdog must never take the kiosk down
+            log.debug("sd_notify failed", exc_info=True)
+
+
+def _notifier() -> Any:
+    try:
+        from kiosk.notify import SystemdNotifier
+    except ImportError:
+        return None
+    return SystemdNotifier()
+
+
+def build_services(settings: KioskSettings, config: dict[str, Any]) -> Services:
+    return Services(
+        settings=settings,
+        store=StoreLink(config, settings.state_path),
+        camera=CameraFeed(settings.camera),
+        worker=EngineWorker(
+            {"backend": settings.backend, "device": settings.device, "voice": settings.voice}
+        ),
+        board=BoardLink(settings.board_port),
+        notifier=_notifier(),
+    )

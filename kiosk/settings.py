@@ -1,0 +1,74 @@
+"""The ``[kiosk]`` section of keepsake.toml as a frozen dataclass.
+
+Every default here is also written, with a comment, in keepsake.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine_edge.config import section
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    # The kiosk's own small state: the staff PIN file and the retention staff chose.
+    # (Portraits themselves live in the store: see [store].)
+    state_dir: str = "/var/lib/keepsake/kiosk"
+    # Camera spec for engine_edge.scan.open_camera: "opencv:0", "picamera2", "file:PATH".
+    camera: str = "opencv:0"
+    # Serial port of the button/light board; "" = find it automatically.
+    board_port: str = ""
+    # Seconds without a touch before any screen returns to the tribute loop
+    # (unsaved work is discarded).
+    idle_timeout_s: float = 90.0
+    # The preview, render and thank-you screens wait longer / shorter than the rest.
+    thanks_timeout_s: float = 8.0
+    # Length and frame rate of the guest's clip.
+    clip_seconds: float = 6.0
+    clip_fps: int = 25
+    # Longest recorded spoken line.
+    record_max_s: float = 15.0
+    # espeak-ng voice for typed lines; "" = the [speech] section's voice.
+    voice: str = ""
+    # How often the kiosk deletes expired items (minutes).
+    wipe_interval_min: float = 60.0
+    # Staff mode: a long press (seconds) in the top-left corner, then the PIN.
+    staff_long_press_s: float = 3.0
+    # scrypt hash of the staff PIN ("scrypt$n$r$p$salt_hex$hash_hex"); set it with
+    # `keepsake kiosk --set-pin`, which writes STATE_DIR/staff_pin. The default is the PIN 2468.
+    staff_pin_hash: str = (
+        "scrypt$16384$8$1$6b656570736b6973$"
+        "d987eb74087ba29655be64bc90f7c6a30de73bbb4096e67949e09750a655175f"
+    )
+    # Failed PIN tries before staff mode locks, and for how long.
+    pin_max_failures: int = 5
+    pin_lockout_s: float = 300.0
+    # Each portrait of the tribute loop plays this long before the next one.
+    tribute_item_s: float = 12.0
+    # Draw tribute portraits live (textured mesh); false = play their MP4.
+    live_tribute: bool = True
+    # Full screen with no window chrome; `--windowed` overrides for staff testing.
+    fullscreen: bool = True
+    # Window size when windowed.
+    window_width_px: int = 1280
+    window_height_px: int = 800
+    # Physical screen width in millimetres, to size touch targets (>= 15 mm);
+    # 0 = trust the system DPI.
+    screen_width_mm: float = 0.0
+    # Language of every string (kiosk/strings.py).
+    language: str = "en"
+    # Analysis backend for the renderer ("auto", "openvino", "onnxruntime").
+    backend: str = "auto"
+    device: str = "CPU"
+
+    @property
+    def state_path(self) -> Path:
+        return Path(self.state_dir)
+
+
+def load_settings(config: dict[str, Any]) -> KioskSettings:
+    """Read ``[kiosk]``; unknown keys and wrong types raise ConfigInvalid."""
+    return section(config, "kiosk", KioskSettings)

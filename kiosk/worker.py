@@ -1,0 +1,174 @@
+"""Analysis and rendering in a separate process, so the touchscreen never freezes.
+
+The UI process sends jobs on a queue and polls for messages from its Kivy
+clock; the worker process (multiprocessing "spawn", so no Kivy or GL state is
+inherited) loads the models once and answers with progress, a result, or a
+failure. Cancel is a shared Event the engine checks between frames. If the
+worker dies (out of memory, a crash in native code) the client reports the
+running job as failed and starts a fresh worker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing as mp
+import queue
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("keepsake.kiosk.worker")
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: int
+    kind: str  # "faces", "render" or "live"
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Progress:
+    job_id: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class Done:
+    job_id: int
+    result: Any
+
+
+@dataclass(frozen=True)
+class Failed:
+    job_id: int
+    message: str  # for people; "" when the failure was unexpected (details are in the log)
+    cancelled: bool = False
+    expected: bool = False
+
+
+Message = Progress | Done | Failed
+
+
+def serve(jobs: Any, results: Any, cancel: Any, options: dict[str, Any]) -> None:
+    """The worker process: answer jobs until a ``None`` arrives."""
+    from engine_edge.errors import KeepsakeError
+    from engine_edge.logs import configure_logging
+    from kiosk.adapters.engine import EngineRunner
+
+    configure_logging(False)
+    runner = EngineRunner(**options)
+    handlers: dict[str, Callable[..., Any]] = {
+        "faces": runner.find_faces,
+        "render": runner.render,
+        "live": runner.live_portrait,
+        "describe": runner.describe,
+    }
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+
+        def progress(fraction: float, job_id: int = job.job_id) -> None:
+            results.put(Progress(job_id, float(fraction)))
+
+        try:
+            result = handlers[job.kind](**job.payload, progress=progress, cancel=cancel)
+            results.put(Done(job.job_id, result))
+        except KeepsakeError as exc:
+            results.put(Failed(job.job_id, str(exc), cancelled=cancel.is_set(), expected=True))
+        except Exception:
+            log.error("worker job %s failed:\n%s", job.kind, traceback.format_exc())
+            results.put(Failed(job.job_id, "", cancelled=cancel.is_set()))
+
+
+class EngineWorker:
+    """The UI side: submit jobs, poll messages, cancel, and survive a worker crash."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._options = options
+        self._ctx = mp.get_context("spawn")
+        self._ids = itertools.count(1)
+        self._pending: set[int] = set()
+        self._process: Any = None
+        self.started_at = 0.0
+        self.restarts = 0
+
+    def start(self) -> None:
+        self._jobs = self._ctx.Queue()
+        self._results = self._ctx.Queue()
+        self._cancel = self._ctx.Event()
+        self._process = self._ctx.Process(
+            target=serve,
+            args=(self._jobs, self._results, self._cancel, self._options),
+            name="keepsake-render",
+            daemon=True,
+        )
+        self._process.start()
+        self.started_at = time.monotonic()
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def submit(self, kind: str, **payload: Any) -> int:
+        if not self.alive:
+            self.start()
+        job_id = next(self._ids)
+        self._cancel.clear()
+        self._pending.add(job_id)
+        self._jobs.put(Job(job_id, kind, payload))
+        return job_id
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def poll(self) -> list[Message]:
+        """Every message waiting now; never blocks. A dead worker fails its jobs and restarts."""
+        messages: list[Message] = []
+        while True:
+            try:
+                message = self._results.get_nowait()
+            except (queue.Empty, OSError, ValueError, EOFError):
+                break
+            if isinstance(message, Done | Failed):
+                self._pending.discard(message.job_id)
+            messages.append(message)
+        if self._process is not None and not self._process.is_alive() and self._pending:
+            log.error(
+                "the render worker stopped (exit code %s); restarting it", self._process.exitcode
+            )
+            messages.extend(Failed(job_id, "") for job_id in sorted(self._pending))
+            self._pending.clear()
+            self.restarts += 1
+            self.start()
+        return messages
+
+    def forget(self, job_id: int) -> None:
+        """Stop caring about a job (the guest left); its late answer is dropped by the caller."""
+        self._pending.discard(job_id)
+
+    def kill(self) -> None:
+        """End the worker abruptly (diagnostics and fault tests): what an OOM kill looks like."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        try:
+            self._jobs.put(None)
+            self._process.join(3)
+        finally:
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(2)
+            self._process = None

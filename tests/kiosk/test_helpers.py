@@ -1,0 +1,70 @@
+"""Plain helpers behind the screens: typing, time left, USB photos, strings, touch sizes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kiosk import theme
+from kiosk.adapters.usb import list_photos, save_bytes
+from kiosk.keyboard import apply_key
+from kiosk.strings import EN, Strings
+
+
+def test_apply_key_types_deletes_and_caps_length() -> None:
+    text = ""
+    for key in "hi mum":
+        text = apply_key(text, key, 5)
+    assert text == "hi mu"
+    assert apply_key(text, "\b", 5) == "hi m"
+    assert apply_key("", "\b", 5) == ""
+
+
+def test_remaining_time_estimate() -> None:
+    pytest.importorskip("kivy")
+    from kiosk.screens.render import remaining_s
+
+    assert remaining_s(1.0, 0.01) is None
+    assert remaining_s(10.0, 0.5) == pytest.approx(10.0)
+    assert remaining_s(30.0, 0.75) == pytest.approx(10.0)
+
+
+def test_usb_photos_newest_first_and_hidden_skipped(tmp_path: Path) -> None:
+    for i, name in enumerate(["a.jpg", "b.PNG", ".hidden.jpg", "notes.txt"]):
+        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / name, format="PNG")
+        (tmp_path / name).touch()
+        import os
+
+        os.utime(tmp_path / name, (i, i))
+    (tmp_path / ".Trashes").mkdir()
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / ".Trashes" / "x.png")
+    assert [p.name for p in list_photos(tmp_path)] == ["b.PNG", "a.jpg"]
+
+
+def test_save_bytes_is_atomic_and_complete(tmp_path: Path) -> None:
+    path = save_bytes(tmp_path, "clip.mp4", b"x" * 1000)
+    assert path.read_bytes() == b"x" * 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]
+
+
+def test_strings_all_format_and_screens_use_only_known_keys() -> None:
+    text = Strings("en")
+    for key, template in EN.items():
+        fields = re.findall(r"{(\w+)", template)
+        assert text(key, **dict.fromkeys(fields, 1)) if fields else text(key)
+    used = set()
+    for path in Path(__file__).resolve().parents[2].joinpath("kiosk").rglob("*.py"):
+        used |= set(re.findall(r'(?:self\.t|t|text|self\.title|self\.button)\(\s*"([a-z_]+\.[a-z_.]+)"',
+                               path.read_text()))
+    assert used, "no string keys found"
+    assert used <= set(EN), sorted(used - set(EN))
+
+
+def test_touch_targets_are_at_least_15_mm() -> None:
+    for width_mm, width_px in ((217.0, 1280), (345.0, 1920), (0.0, 1280)):
+        m = theme.metrics_for(width_px, width_mm, 96.0)
+        assert m.touch_px / m.px_per_mm >= theme.MIN_TOUCH_MM
