@@ -1,0 +1,54 @@
+"""`keepsake bridge simulate` and `keepsake bridge monitor`, as a person runs them."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+KEEPSAKE = [sys.executable, "-m", "engine_edge.cli"]
+COMMANDS = ["--light", "0b0011:0.8", "--status", "ready"]
+
+
+@pytest.mark.slow
+def test_monitor_talks_to_simulate_through_the_stable_link(tmp_path: Path) -> None:
+    link = tmp_path / "board"
+    sim = subprocess.Popen(
+        [*KEEPSAKE, "bridge", "simulate", "--link", str(link), "--seconds", "30"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not link.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        monitor = subprocess.run(
+            [*KEEPSAKE, "bridge", "monitor", "--port", str(link), "--seconds", "1.5", *COMMANDS],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    finally:
+        sim.send_signal(signal.SIGINT)  # Ctrl-C: the simulator stops cleanly
+        sim_out, _ = sim.communicate(timeout=20)
+    assert sim.returncode == 0
+    assert monitor.returncode == 0, monitor.stderr
+    assert "link ready: board 53494d424f415244" in monitor.stdout
+    assert "commands acked 2" in monitor.stdout
+    assert "lights bank0=80% bank1=80% bank2=10% bank3=10%; status ready" in sim_out
+
+
+def test_monitor_rejects_a_malformed_light_argument() -> None:
+    result = subprocess.run(
+        [*KEEPSAKE, "bridge", "monitor", "--light", "all:bright"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert result.returncode == 2
+    assert "MASK:BRIGHTNESS" in result.stderr
