@@ -1,0 +1,140 @@
+"""`keepsake animate PHOTO -o OUT.mp4`: turn one photo into a living-portrait clip."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+PRESETS = ("memorial", "birthday", "anniversary", "social")
+FORMATS = ("original", "square", "vertical", "landscape")
+
+
+def _faces(value: str) -> str | int:
+    if value in ("all", "largest"):
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use all, largest or a number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("the number of faces must be at least 1")
+    return n
+
+
+def _channel(value: str) -> tuple[str, float]:
+    name, _, amount = value.partition("=")
+    try:
+        return name.strip(), float(amount)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use CHANNEL=SCALE, e.g. smile=0.5") from None
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("photo", help="the photo (JPEG, PNG, TIFF, ...)")
+    parser.add_argument("-o", "--output", required=True, help="the MP4 to write")
+    parser.add_argument(
+        "--preset", choices=PRESETS, default="memorial", help="mood (default memorial)"
+    )
+    parser.add_argument("--seconds", type=float, help="clip length (default: the preset's, 5-6 s)")
+    parser.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")
+    parser.add_argument("--format", choices=FORMATS, help="export shape (default: the preset's)")
+    parser.add_argument("--loop", action="store_true", help="seamless loop for tribute displays")
+    parser.add_argument("--seed", type=int, default=0, help="same seed, same clip (default 0)")
+    parser.add_argument(
+        "--faces", type=_faces, default="all", help="all, largest or N (default all)"
+    )
+    parser.add_argument(
+        "--intensity", type=float, default=1.0, help="0 still .. 1 the preset's motion"
+    )
+    parser.add_argument(
+        "--channel",
+        type=_channel,
+        action="append",
+        default=[],
+        metavar="NAME=SCALE",
+        help="scale one motion channel: blink, gaze, head, breath, smile, brows, "
+        "camera, speech (0 switches it off)",
+    )
+    parser.add_argument(
+        "--label-corner",
+        choices=("bottom-right", "bottom-left", "top-right", "top-left"),
+        help="corner of the AI-animated mark",
+    )
+    parser.add_argument("--config", help="keepsake.toml to read [engine] and [label] from")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+    import time
+    from pathlib import Path
+
+    from engine_edge.analysis import load_models
+    from engine_edge.config import load_config, section
+    from engine_edge.deliver import LabelSettings, write_mp4
+    from engine_edge.image_io import load_image
+    from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
+
+    start = time.perf_counter()
+    config = load_config(args.config)
+    label = section(config, "label", LabelSettings)
+    if args.label_corner:
+        label = dataclasses.replace(label, corner=args.label_corner)
+    analysis_cfg = config.get("analysis", {})
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        from engine_edge.errors import OutputUnwritable
+
+        raise OutputUnwritable(
+            f"The folder {out.parent} does not exist; create it or choose another."
+        )
+    image = load_image(args.photo)
+    models = load_models(
+        backend=analysis_cfg.get("backend", "auto"),
+        precision=analysis_cfg.get("precision", "auto"),
+        device=analysis_cfg.get("device", "CPU"),
+    )
+    options = AnimateOptions(
+        preset=args.preset,
+        seconds=args.seconds,
+        fps=args.fps,
+        format=args.format,
+        loop=args.loop,
+        seed=args.seed,
+        faces=args.faces,
+        intensity=args.intensity,
+        overrides=dict(args.channel),
+        speech=_speech(args),
+        label=label,
+        engine=section(config, "engine", EngineSettings),
+    )
+    progress = None if args.quiet else _bar
+    clip = animate_photo(image, options, models, progress=progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    for warning in clip.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    write_mp4(clip.mp4, out)
+    took = time.perf_counter() - start
+    print(
+        f"{out}: {clip.width}x{clip.height}, {clip.duration_s:.1f} s at {clip.fps:g} fps, "
+        f"{clip.preset}, seed {clip.seed}{', loop' if clip.loop else ''}"
+        f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
+    )
+    return 0
+
+
+def _speech(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The spoken line, when the speech options (added by engine_edge.speech) ask for one."""
+    return getattr(args, "spoken_line", None)
+
+
+def _bar(fraction: float) -> None:
+    width = 30
+    done = round(fraction * width)
+    print(
+        f"\ranimating [{'#' * done}{'.' * (width - done)}] {fraction * 100:3.0f}%",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -1,0 +1,279 @@
+"""One photo in, one living-portrait clip out: analyse → rig → perform → render → deliver.
+
+``animate_photo`` is what the CLI and the kiosk call. Frames are rendered and
+encoded one at a time (a 1080p clip never sits in memory as raw frames); the
+result is an MP4 in memory, which the kiosk's store encrypts and the CLI
+writes atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import cv2
+import numpy as np
+
+from engine_edge import __version__
+from engine_edge.deliver import (
+    AudioTrack,
+    Framing,
+    Label,
+    LabelSettings,
+    encode_mp4,
+    make_fill,
+    plan_framing,
+    provenance,
+)
+from engine_edge.errors import KeepsakeError
+from engine_edge.face import Analysis, Face, HeadPose
+from engine_edge.mouth import SpokenLine
+from engine_edge.perform import Performance, perform, preset_named
+
+log = logging.getLogger(__name__)
+
+SPEECH_TAIL_S = 0.6
+
+
+class RenderCancelled(KeepsakeError):
+    """The render was stopped before it finished (nothing was kept)."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """[engine] in keepsake.toml."""
+
+    x264_preset: str = "veryfast"
+    crf: int = 20
+    max_short_side_px: int = 1080
+
+
+@dataclass(frozen=True)
+class AnimateOptions:
+    preset: str = "memorial"
+    seconds: float | None = None  # None: the preset's length
+    fps: float = 30.0
+    format: str | None = None  # None: the preset's format
+    loop: bool = False
+    seed: int = 0
+    faces: str | int = "all"  # "all", "largest" or the N largest
+    intensity: float = 1.0
+    overrides: dict[str, float] = field(default_factory=dict)
+    speech: SpokenLine | None = None
+    label: LabelSettings = field(default_factory=LabelSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """An encoded clip and what went into it."""
+
+    mp4: bytes
+    width: int
+    height: int
+    fps: float
+    frame_count: int
+    preset: str
+    seed: int
+    loop: bool
+    has_audio: bool
+    warnings: tuple[str, ...]
+    timings_s: dict[str, float]
+    performance: Performance = dataclasses.field(repr=False)
+
+    @property
+    def duration_s(self) -> float:
+        return self.frame_count / self.fps
+
+
+def animate_photo(
+    image_rgb: np.ndarray,
+    options: AnimateOptions,
+    models,  # type: ignore[no-untyped-def]  # engine_edge.analysis.Models, or None with analysis=
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    analysis: Analysis | None = None,
+) -> Clip:
+    """Animate one photo. ``progress`` gets 0..1; setting ``cancel`` raises RenderCancelled."""
+    from engine_edge.rig import build_rig
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if analysis is None:
+        from engine_edge.analysis import analyse
+
+        analysis = analyse(image_rgb, models)
+    timings["analyse"] = time.perf_counter() - t0
+    _check_cancel(cancel)
+    preset = preset_named(options.preset)
+    fmt = options.format or preset.format
+    seconds = options.seconds or preset.seconds
+    t1 = time.perf_counter()
+    faces = [f for f in analysis.faces if not f.too_small]
+    framing = plan_framing(
+        analysis.image_size, [f.box for f in faces], fmt, options.engine.max_short_side_px
+    )
+    photo, local = reframe(image_rgb, analysis, framing)
+    rig = build_rig(local, options.faces)
+    from engine_edge.perform import clip_frame_count
+
+    frame_count = clip_frame_count(seconds, options.fps, options.speech, SPEECH_TAIL_S)
+    performance = perform(
+        len(rig.faces),
+        preset=preset.name,
+        frame_count=frame_count,
+        fps=options.fps,
+        loop=options.loop,
+        seed=options.seed,
+        intensity=options.intensity,
+        overrides=options.overrides,
+        abilities=[fr.abilities for fr in rig.faces],
+        speech=options.speech,
+    )
+    from engine_edge.render import Renderer
+
+    renderer = Renderer(photo, rig, local.person_mask)
+    fill = make_fill(image_rgb, framing) if framing.filled else None
+    label = Label(framing.size, options.label)
+    timings["prepare"] = time.perf_counter() - t1
+    for w in rig.warnings:
+        log.warning("%s", w)
+    render_s = [0.0]
+
+    def frames() -> Iterator[np.ndarray]:
+        for i in range(frame_count):
+            _check_cancel(cancel)
+            start = time.perf_counter()
+            content = renderer.render(performance.frame(i))
+            frame = _place(content, framing, fill)
+            yield label.apply(frame)
+            render_s[0] += time.perf_counter() - start
+            if progress is not None:
+                progress(0.05 + 0.95 * (i + 1) / frame_count)
+
+    if progress is not None:
+        progress(0.05)
+    audio = None
+    if options.speech is not None:
+        audio = AudioTrack(options.speech.audio, options.speech.sample_rate)
+    meta = provenance(
+        preset=preset.name,
+        seed=options.seed,
+        software=f"Keepsake {__version__}",
+        created_utc=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        loop=options.loop,
+        intensity=options.intensity,
+        speech="synthetic or recorded line" if options.speech is not None else "none",
+    )
+    t2 = time.perf_counter()
+    mp4 = encode_mp4(
+        frames(),
+        fps=options.fps,
+        size=framing.size,
+        audio=audio,
+        metadata=meta,
+        x264_preset=options.engine.x264_preset,
+        crf=options.engine.crf,
+    )
+    total = time.perf_counter() - t2
+    timings["render"] = render_s[0]
+    timings["encode"] = total - render_s[0]
+    timings["total"] = time.perf_counter() - t0
+    return Clip(
+        mp4,
+        framing.size[0],
+        framing.size[1],
+        options.fps,
+        frame_count,
+        preset.name,
+        options.seed,
+        options.loop,
+        audio is not None,
+        rig.warnings,
+        timings,
+        performance,
+    )
+
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise RenderCancelled("The animation was cancelled.")
+
+
+def _place(content: np.ndarray, framing: Framing, fill: np.ndarray | None) -> np.ndarray:
+    if fill is None:
+        return content
+    x, y, w, h = framing.content
+    canvas = fill.copy()
+    canvas[y : y + h, x : x + w] = content
+    return canvas
+
+
+def reframe(image: np.ndarray, analysis: Analysis, framing: Framing) -> tuple[np.ndarray, Analysis]:
+    """Crop and scale the photo (and its analysis) to the content area of the export."""
+    x0, y0, x1, y1 = framing.crop
+    _, _, cw, ch = framing.content
+    s = framing.scale
+    m = np.array([[s, 0, -x0 * s], [0, s, -y0 * s]], dtype=np.float64)
+    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+    photo = cv2.warpAffine(image, m, (cw, ch), flags=interp, borderMode=cv2.BORDER_REFLECT101)
+    if s < 1:  # warpAffine has no area filter: resize the crop instead
+        ix0, iy0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+        ix1, iy1 = min(image.shape[1], int(np.ceil(x1))), min(image.shape[0], int(np.ceil(y1)))
+        sub = image[iy0:iy1, ix0:ix1]
+        photo = cv2.resize(sub, (cw, ch), interpolation=cv2.INTER_AREA)
+        m = np.array(
+            [
+                [cw / (ix1 - ix0), 0, -ix0 * cw / (ix1 - ix0)],
+                [0, ch / (iy1 - iy0), -iy0 * ch / (iy1 - iy0)],
+            ]
+        )
+    mask = analysis.person_mask
+    if mask is not None and mask.size > 1:
+        mask = cv2.warpAffine(
+            mask.astype(np.float32),
+            m,
+            (cw, ch),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+    else:
+        mask = np.zeros((ch, cw), np.float32)
+    sx, sy = m[0, 0], m[1, 1]
+
+    def pt(x: float, y: float) -> tuple[float, float]:
+        return (x * sx + m[0, 2], y * sy + m[1, 2])
+
+    faces = []
+    for f in analysis.faces:
+        lm = f.landmarks.astype(np.float32).copy()
+        lm[:, 0] = lm[:, 0] * sx + m[0, 2]
+        lm[:, 1] = lm[:, 1] * sy + m[1, 2]
+        lm[:, 2] = lm[:, 2] * sx
+        b = f.box
+        faces.append(
+            Face(
+                (*pt(b[0], b[1]), *pt(b[2], b[3])),
+                f.score,
+                lm,
+                pt(*f.iris_left),
+                pt(*f.iris_right),
+                HeadPose(f.pose.yaw_deg, f.pose.pitch_deg, f.pose.roll_deg),
+                f.too_small,
+            )
+        )
+    local = Analysis(
+        (cw, ch),
+        tuple(faces),
+        mask,
+        analysis.backend,
+        analysis.precision,
+        dict(analysis.timings_ms),
+    )
+    return np.ascontiguousarray(photo), local

@@ -1,0 +1,222 @@
+"""Render: warp the whole photo by the rig and synthesise what a still photo lacks.
+
+Per frame: the smooth field (head turns, breath, smile, brows) is inverted on
+a coarse grid and upsampled; eyelids and the mouth replace that map locally
+with their own occluding maps; the person layer is resampled once (bicubic,
+so grain and sharpness survive) and laid over the background, which moves only
+by the camera drift and whose parallax-uncovered parts are inpainted once per
+photo. The closed lid's lash line, the mouth cavity and teeth are painted in
+colours taken from the photo itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engine_edge.analysis import topology as topo
+from engine_edge.perform import CameraParams, FrameParams
+from engine_edge.render.features import EyeFeature, MouthFeature, eye_features, mouth_feature
+from engine_edge.render.field import CoarseField
+from engine_edge.rig import Rig, smooth_displacement
+
+log = logging.getLogger(__name__)
+
+COUNTER_ROTATION = 0.6  # eyes keep looking at the camera while the head turns
+
+
+@dataclass(frozen=True)
+class _FaceParts:
+    eyes: tuple[EyeFeature, EyeFeature]
+    mouth: MouthFeature
+    cavity_rgb: np.ndarray  # (3,) deepest mouth colour
+    cavity_edge_rgb: np.ndarray  # near the lips
+    teeth_rgb: np.ndarray
+    iris_vertex: tuple[int, int]  # rig vertex ids of the right and left iris centres
+
+
+class Renderer:
+    """Renders frames of one photo with one rig; built once, then called per frame."""
+
+    def __init__(self, photo: np.ndarray, rig: Rig, person_mask: np.ndarray | None) -> None:
+        h, w = photo.shape[:2]
+        if (w, h) != rig.size:
+            raise ValueError("The rig was built for a different image size.")
+        self.photo = np.ascontiguousarray(photo)
+        self.rig = rig
+        step = int(max(4, round(max(w, h) / 150)))
+        self.field = CoarseField(rig, step)
+        mask = (
+            np.zeros((h, w), np.float32) if person_mask is None else person_mask.astype(np.float32)
+        )
+        self.has_person = bool(mask.max() > 0.5) or bool(rig.faces)
+        if self.has_person:
+            alpha = (np.clip(mask, 0, 1) * 255).astype(np.uint8)
+            for fr in rig.faces:  # the face is always part of the person layer
+                hull = cv2.convexHull(fr.landmarks[list(topo.FACE_OVAL), :2].astype(np.int32))
+                cv2.fillConvexPoly(alpha, hull, 255)
+            self.person = np.ascontiguousarray(np.dstack([photo, alpha]))
+            self.background = _inpaint_behind(photo, alpha)
+        else:
+            self.person = None
+            self.background = self.photo
+        self.parts = tuple(_face_parts(photo, fr) for fr in rig.faces)
+
+    def render(self, params: FrameParams) -> np.ndarray:
+        w, h = self.rig.size
+        cam = params.camera
+        bg = cv2.warpAffine(
+            self.background,
+            _camera_affine(cam, 0.0, (w, h)),
+            (w, h),
+            flags=cv2.INTER_CUBIC,
+            borderMode=cv2.BORDER_REFLECT101,
+        )
+        if self.person is None:
+            return bg
+        disp = smooth_displacement(self.rig, params)
+        inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
+        grid_map = self.field.inverse_map(disp, inverse)
+        full = self.field.upsample(grid_map)
+        overlays = []
+        for k, (parts, fp) in enumerate(zip(self.parts, params.faces, strict=False)):
+            fr = self.rig.faces[k]
+            gaze = self._gaze_px(k, fp, disp)
+            for eye, closure, g in zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True):
+                if closure <= 0 and fp.smile <= 0 and not (g[0] or g[1]):
+                    continue
+                sl = _slice_for(eye.box(), full, (w, h))
+                if sl is None:
+                    continue
+                src, lash = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
+                full[sl] = src
+                overlays.append(("lash", sl, lash, parts))
+            if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
+                sl = _slice_for(parts.mouth.box(), full, (w, h))
+                if sl is not None:
+                    src, cavity, teeth, depth = parts.mouth.backward(
+                        full[sl].astype(np.float64), fp
+                    )
+                    full[sl] = src
+                    overlays.append(("mouth", sl, (cavity, teeth, depth), parts))
+            del fr
+        warped = cv2.remap(
+            self.person, full, None, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT101
+        )
+        frame = _composite(warped, bg)
+        for kind, sl, data, parts in overlays:
+            region = frame[sl].astype(np.float32)
+            if kind == "lash":
+                region *= (1.0 - 0.45 * data)[..., None]
+            else:
+                cavity, teeth, depth = data
+                shade = (
+                    parts.cavity_edge_rgb
+                    + (parts.cavity_rgb - parts.cavity_edge_rgb) * (np.sqrt(depth)[..., None])
+                )
+                fill = (
+                    shade
+                    + (parts.teeth_rgb - shade)
+                    * np.clip(teeth / np.maximum(cavity, 1e-3), 0, 1)[..., None]
+                )
+                region += (fill - region) * cavity[..., None]
+            frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
+        return frame
+
+    def _gaze_px(
+        self, k: int, fp, disp: np.ndarray
+    ) -> tuple[tuple[float, float], tuple[float, float]]:  # type: ignore[no-untyped-def]
+        """Gaze per eye in its (u, v) pixels; the eyes counter-rotate against the head."""
+        parts = self.parts[k]
+        out = []
+        for eye, vid in zip(parts.eyes, parts.iris_vertex, strict=True):
+            head = disp[vid]
+            counter = -COUNTER_ROTATION * np.array([head @ eye.frame.eu, head @ eye.frame.ev])
+            g = np.array([fp.gaze_x, fp.gaze_y]) * eye.length + counter
+            limit = 0.45 * eye.iris_radius
+            g = np.clip(g, -limit, limit)
+            out.append((float(g[0]), float(g[1])))
+        return out[0], out[1]
+
+
+def _camera_affine(cam: CameraParams, nearness: float, size: tuple[int, int]) -> np.ndarray:
+    """2x3 forward affine of a layer: scale about the centre, then pan."""
+    w, h = size
+    s, px, py = cam.layer(nearness)
+    cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
+    return np.array([[s, 0, cx - s * cx + px * w], [0, s, cy - s * cy + py * h]], dtype=np.float64)
+
+
+def _slice_for(box, full: np.ndarray, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """The output pixels whose map lands in a feature's rest box (found on the map itself)."""
+    x0, y0, x1, y1 = box
+    w, h = size
+    inside = (
+        (full[..., 0] >= x0) & (full[..., 0] <= x1) & (full[..., 1] >= y0) & (full[..., 1] <= y1)
+    )
+    # The map is near identity, so search only around the box.
+    pad = 0.08 * max(w, h)
+    ys = slice(max(0, int(y0 - pad)), min(h, int(y1 + pad) + 1))
+    xs = slice(max(0, int(x0 - pad)), min(w, int(x1 + pad) + 1))
+    sub = inside[ys, xs]
+    if not sub.any():
+        return None
+    rows = np.flatnonzero(sub.any(axis=1))
+    cols = np.flatnonzero(sub.any(axis=0))
+    return (
+        slice(ys.start + rows[0], ys.start + rows[-1] + 1),
+        slice(xs.start + cols[0], xs.start + cols[-1] + 1),
+    )
+
+
+def _composite(person_rgba: np.ndarray, background: np.ndarray) -> np.ndarray:
+    alpha = person_rgba[..., 3].astype(np.float32) * (1.0 / 255.0)
+    rgb = cv2.cvtColor(person_rgba, cv2.COLOR_RGBA2RGB)
+    return cv2.blendLinear(rgb, background, alpha, 1.0 - alpha)
+
+
+def _inpaint_behind(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The background with the person removed, filled from around (only a thin band ever shows)."""
+    h, w = alpha.shape
+    scale = min(1.0, 320.0 / max(w, h))
+    small = cv2.resize(
+        photo, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA
+    )
+    small_mask = cv2.resize(alpha, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA)
+    small_mask = cv2.dilate((small_mask > 20).astype(np.uint8) * 255, np.ones((5, 5), np.uint8))
+    filled = cv2.inpaint(small, small_mask, 5, cv2.INPAINT_TELEA)
+    filled = cv2.resize(filled, (w, h), interpolation=cv2.INTER_CUBIC)
+    # Replace only the person's solid core: at a soft edge the original stays, so a frame
+    # without motion is the photo itself.
+    core = cv2.erode((alpha >= 250).astype(np.uint8), np.ones((3, 3), np.uint8))
+    core = cv2.GaussianBlur(core.astype(np.float32), (0, 0), 1.0)[..., None]
+    return (photo * (1 - core) + filled * core).astype(np.uint8)
+
+
+def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped-def]
+    lm = fr.landmarks[:, :2]
+    mouth = mouth_feature(fr)
+    h, w = photo.shape[:2]
+    lips = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(lips, [lm[list(topo.LIPS_OUTER)].astype(np.int32)], 255)
+    cv2.fillPoly(lips, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 0)
+    lip_px = photo[lips > 0].astype(np.float32)
+    lip = np.median(lip_px, axis=0) if lip_px.size else np.array([150.0, 90.0, 90.0])
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(face, cv2.convexHull(lm[list(topo.FACE_OVAL)].astype(np.int32)), 255)
+    skin_px = photo[face > 0].astype(np.float32)
+    skin = np.percentile(skin_px, 90, axis=0) if skin_px.size else np.array([220.0, 200.0, 190.0])
+    grey = float(np.mean(skin))
+    teeth = 0.82 * (0.75 * np.full(3, grey) + 0.25 * skin)
+    first = fr.first_vertex
+    return _FaceParts(
+        eye_features(fr),
+        mouth,
+        lip * 0.16,
+        lip * 0.42,
+        teeth,
+        (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
+    )

@@ -1,0 +1,340 @@
+"""Eyelids and mouth as analytic maps in each feature's own frame.
+
+A mesh can only stretch; a blink is an occlusion (the lid slides over the
+eye) and speech opens a hole (the mouth). So each eye and the mouth get a
+local map with ``u`` along the corner-to-corner axis and ``v`` across it:
+
+* ``backward`` (the renderer): for output positions, where to sample the
+  photo, plus masks for what has to be synthesised (lash line, mouth cavity,
+  teeth). Lid skin above the eye is stretched down over it; the visible part
+  of the eye is not squashed but covered.
+* ``forward`` (the kiosk mesh): the same motion applied to vertices, as a
+  monotone stretch so no triangle folds.
+
+Both act in the photo's rest coordinates; head turns, breath and smile are
+composed on top by the renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from engine_edge.analysis import topology as topo
+from engine_edge.perform import FaceParams
+
+CLOSE_AT = 0.78  # the closed lid line sits this far down the opening; the lower lid rises the rest
+
+
+def _smoothstep(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+@dataclass(frozen=True, eq=False)
+class _Frame:
+    origin: np.ndarray  # (2,)
+    eu: np.ndarray  # (2,) unit, corner to corner
+    ev: np.ndarray  # (2,) unit, "down" across the feature
+
+    @staticmethod
+    def between(a: np.ndarray, b: np.ndarray) -> _Frame:
+        eu = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+        ev = np.array([-eu[1], eu[0]])
+        if ev[1] < 0:
+            ev = -ev
+        return _Frame(a.astype(np.float64), eu, ev)
+
+    def to_uv(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rel = p - self.origin
+        return rel @ self.eu, rel @ self.ev
+
+    def to_xy(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return self.origin + u[..., None] * self.eu + v[..., None] * self.ev
+
+    def box(self, u0: float, u1: float, v0: float, v1: float) -> tuple[float, float, float, float]:
+        corners = self.to_xy(np.array([u0, u1, u0, u1]), np.array([v0, v0, v1, v1]))
+        return (
+            float(corners[:, 0].min()),
+            float(corners[:, 1].min()),
+            float(corners[:, 0].max()),
+            float(corners[:, 1].max()),
+        )
+
+
+def _profile(frame: _Frame, pts: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """A lid or lip outline as v(u) on a fixed grid of u (corners at v = 0)."""
+    u, v = frame.to_uv(pts)
+    order = np.argsort(u)
+    grid = np.linspace(0.0, length, 33)
+    return grid, np.interp(grid, u[order], v[order])
+
+
+@dataclass(frozen=True, eq=False)
+class EyeFeature:
+    frame: _Frame
+    length: float  # corner to corner, px
+    u_grid: np.ndarray
+    upper: np.ndarray  # v of the upper lid edge on u_grid
+    lower: np.ndarray
+    skin_up: float  # height of lid skin above the eye that stretches down, px
+    skin_down: float
+    iris_uv: np.ndarray  # (2,)
+    iris_radius: float
+
+    def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
+        up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
+        lo = np.interp(u, self.u_grid, self.lower, left=0.0, right=0.0)
+        hgt = np.maximum(lo - up, 0.0)
+        lo = up + hgt
+        edge = up + CLOSE_AT * closure * hgt
+        low_edge = lo - ((1.0 - CLOSE_AT) * closure + 0.18 * squint * (1 - closure)) * hgt
+        edge = np.minimum(edge, low_edge)
+        return up, lo, hgt, edge, low_edge, up - self.skin_up, lo + self.skin_down
+
+    def box(self) -> tuple[float, float, float, float]:
+        return self.frame.box(
+            -0.1 * self.length,
+            1.1 * self.length,
+            float(self.upper.min()) - self.skin_up - 1,
+            float(self.lower.max()) + self.skin_down + 1,
+        )
+
+    def backward(
+        self, q: np.ndarray, closure: float, squint: float, gaze_px: tuple[float, float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Photo positions to sample for output positions ``q`` (..., 2), and a lash-line mask."""
+        u, v = self.frame.to_uv(q)
+        up, lo, hgt, edge, low_edge, top, bot = self._lids(u, closure, squint)
+        us, vs = u.copy(), v.copy()
+        above = (v >= top) & (v < edge)
+        vs[above] = top[above] + (v[above] - top[above]) * (up[above] - top[above]) / np.maximum(
+            edge[above] - top[above], 1e-6
+        )
+        below = (v >= low_edge) & (v < bot)
+        vs[below] = lo[below] + (v[below] - low_edge[below]) * (
+            bot[below] - lo[below]
+        ) / np.maximum(bot[below] - low_edge[below], 1e-6)
+        seen = (v >= edge) & (v < low_edge)
+        if (gaze_px[0] or gaze_px[1]) and seen.any():
+            gu, gv = gaze_px
+            r = np.hypot(u[seen] - self.iris_uv[0] - gu, v[seen] - self.iris_uv[1] - gv)
+            w = 1.0 - _smoothstep((r - self.iris_radius) / (0.9 * self.iris_radius))
+            us[seen] = u[seen] - gu * w
+            vs_seen = v[seen] - gv * w
+            up_s = np.interp(us[seen], self.u_grid, self.upper, left=0.0, right=0.0)
+            lo_s = np.interp(us[seen], self.u_grid, self.lower, left=0.0, right=0.0)
+            vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
+        fade = np.sqrt(np.clip(hgt / max(float(np.max(self.lower - self.upper)), 1e-6), 0.0, 1.0))
+        width = max(0.8, 0.035 * self.length)
+        lash = _smoothstep((closure - 0.25) / 0.5) * fade * np.exp(-(((v - edge) / width) ** 2))
+        return self.frame.to_xy(us, vs), lash
+
+    def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
+        """Move mesh vertices: lid skin stretches down, the opening narrows (a monotone map)."""
+        u, v = self.frame.to_uv(points)
+        up, lo, hgt, edge, low_edge, top, bot = self._lids(u, closure, squint)
+        vn = v.copy()
+        a = (v >= top) & (v <= up)
+        vn[a] = top[a] + (v[a] - top[a]) * (edge[a] - top[a]) / np.maximum(up[a] - top[a], 1e-6)
+        b = (v > up) & (v < lo)
+        vn[b] = edge[b] + (v[b] - up[b]) * (low_edge[b] - edge[b]) / np.maximum(hgt[b], 1e-6)
+        c = (v >= lo) & (v < bot)
+        vn[c] = low_edge[c] + (v[c] - lo[c]) * (bot[c] - low_edge[c]) / np.maximum(
+            bot[c] - lo[c], 1e-6
+        )
+        return self.frame.to_xy(u, vn)
+
+
+def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, brow, iris) -> EyeFeature:  # type: ignore[no-untyped-def]
+    frame = _Frame.between(lm[outer], lm[inner])
+    length = float(np.linalg.norm(lm[inner] - lm[outer]))
+    grid, up = _profile(frame, lm[list(upper)], length)
+    _, lo = _profile(frame, lm[list(lower)], length)
+    lo = np.maximum(lo, up)
+    _, brow_v = _profile(frame, lm[list(brow)], length)
+    gap = float(np.median(up - brow_v))
+    skin_up = float(np.clip(0.75 * gap, 0.12 * length, 0.55 * length))
+    iu, iv = frame.to_uv(lm[iris[0]])
+    rim = lm[list(iris[1:])]
+    radius = float(np.mean(np.linalg.norm(rim - lm[iris[0]], axis=1)))
+    radius = float(np.clip(radius, 0.12 * length, 0.3 * length))
+    return EyeFeature(
+        frame, length, grid, up, lo, skin_up, 0.3 * length, np.array([float(iu), float(iv)]), radius
+    )
+
+
+@lru_cache(maxsize=64)
+def _eyes_cached(key: int, lm_bytes: bytes) -> tuple[EyeFeature, EyeFeature]:
+    lm = np.frombuffer(lm_bytes, dtype=np.float32).reshape(-1, 3)[:, :2].astype(np.float64)
+    right = _eye(
+        lm,
+        topo.RIGHT_EYE_OUTER,
+        topo.RIGHT_EYE_INNER,
+        topo.RIGHT_EYE_UPPER_LID,
+        topo.RIGHT_EYE_LOWER_LID,
+        topo.RIGHT_BROW_LOWER,
+        topo.RIGHT_IRIS,
+    )
+    left = _eye(
+        lm,
+        topo.LEFT_EYE_OUTER,
+        topo.LEFT_EYE_INNER,
+        topo.LEFT_EYE_UPPER_LID,
+        topo.LEFT_EYE_LOWER_LID,
+        topo.LEFT_BROW_LOWER,
+        topo.LEFT_IRIS,
+    )
+    return right, left
+
+
+def eye_features(face_rig) -> tuple[EyeFeature, EyeFeature]:  # type: ignore[no-untyped-def]
+    """(right eye, left eye) of a face (person's own sides)."""
+    lm = np.ascontiguousarray(face_rig.landmarks, dtype=np.float32)
+    return _eyes_cached(face_rig.index, lm.tobytes())
+
+
+@dataclass(frozen=True, eq=False)
+class MouthFeature:
+    frame: _Frame
+    width: float  # corner to corner, px
+    u_grid: np.ndarray
+    inner_up: np.ndarray
+    inner_lo: np.ndarray
+    outer_up: np.ndarray
+    outer_lo: np.ndarray
+    chin_v: float
+    lower_ids: np.ndarray  # landmark ids that always go with the jaw
+    upper_ids: np.ndarray
+
+    @property
+    def rest_gap_px(self) -> float:
+        return float(np.max(self.inner_lo - self.inner_up))
+
+    def box(self) -> tuple[float, float, float, float]:
+        w = self.width
+        return self.frame.box(
+            -0.6 * w, 1.6 * w, float(self.outer_up.min()) - 0.5 * w, self.chin_v + 1.0 * w
+        )
+
+    def _profiles(self, u: np.ndarray, fp: FaceParams):  # type: ignore[no-untyped-def]
+        w = self.width
+        centre = 0.5 * w
+        narrow = 1.0 + 0.35 * fp.lip_round
+        x = np.clip((centre + (u - centre) * narrow) / w, 0.0, 1.0)
+        t_open = np.sin(np.pi * x) ** 0.8
+        t_chin = 1.0 - _smoothstep((np.abs(u - centre) - 0.45 * w) / (0.5 * w))
+        mid = 0.5 * (
+            np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
+            + np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
+        )
+        outer_lo = np.interp(u, self.u_grid, self.outer_lo, left=0.0, right=0.0)
+        outer_up = np.interp(u, self.u_grid, self.outer_up, left=0.0, right=0.0)
+        return t_open, t_chin, mid, outer_lo, outer_up
+
+    def _amounts(self, fp: FaceParams) -> tuple[float, float]:
+        return 0.3 * self.width * max(fp.jaw_open, 0.0), 0.06 * self.width * max(
+            fp.upper_lip_raise, 0.0
+        )
+
+    def _lower_shift(self, u, v, t_open, t_chin, outer_lo, jaw):  # type: ignore[no-untyped-def]
+        w = self.width
+        beta = _smoothstep((v - outer_lo) / (0.35 * w))
+        decay = 1.0 - _smoothstep((v - self.chin_v) / (0.9 * w))
+        return jaw * (t_open * (1 - beta) + t_chin * beta) * decay
+
+    def _upper_shift(self, v, t_open, outer_up, raise_px):  # type: ignore[no-untyped-def]
+        ramp = _smoothstep((v - (outer_up - 0.4 * self.width)) / (0.4 * self.width))
+        return raise_px * t_open * ramp
+
+    def _spread(self, u, v, mid, fp: FaceParams):  # type: ignore[no-untyped-def]
+        k = 0.08 * fp.lip_width - 0.1 * fp.lip_round
+        if not k:
+            return np.zeros_like(u)
+        centre = 0.5 * self.width
+        g = np.exp(
+            -(((u - centre) / (0.8 * self.width)) ** 2) - (((v - mid) / (0.45 * self.width)) ** 2)
+        )
+        return k * (u - centre) * g
+
+    def backward(self, q: np.ndarray, fp: FaceParams):  # type: ignore[no-untyped-def]
+        """Photo positions for output positions q (..., 2); masks: cavity, teeth, cavity depth."""
+        u, v = self.frame.to_uv(q)
+        spread = self._spread(u, v, np.interp(u, self.u_grid, self.inner_up, left=0, right=0), fp)
+        us = u - spread
+        t_open, t_chin, mid, outer_lo, outer_up = self._profiles(us, fp)
+        jaw, raise_px = self._amounts(fp)
+        lower = v.copy()
+        for _ in range(4):
+            lower = v - self._lower_shift(us, lower, t_open, t_chin, outer_lo, jaw)
+        upper = v.copy()
+        for _ in range(4):
+            upper = v + self._upper_shift(upper, t_open, outer_up, raise_px)
+        top = mid - raise_px * t_open  # cavity between the lips' new inner edges
+        bottom = mid + jaw * t_open
+        vs = np.where(
+            v >= 0.5 * (top + bottom), np.maximum(lower, mid + 1e-3), np.minimum(upper, mid)
+        )
+        cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
+        cavity[(bottom - top) < 0.3] = 0.0
+        depth = np.clip(
+            np.minimum(v - top, bottom - v) / np.maximum(0.5 * (bottom - top), 1e-3), 0, 1
+        )
+        teeth = np.zeros_like(v)
+        if fp.teeth_show > 0 and self.rest_gap_px < 2.0:
+            band = np.minimum(0.45 * (bottom - top), 0.1 * self.width * np.sqrt(t_open))
+            inside = (v - top) / np.maximum(band, 1e-3)
+            teeth = fp.teeth_show * t_open**0.7 * (1.0 - _smoothstep((inside - 0.6) / 0.4))
+            teeth *= _smoothstep(((bottom - top) - 2.5) / 4.0) * (v >= top)
+        return self.frame.to_xy(us, vs), cavity, teeth * cavity, depth
+
+    def forward(self, points: np.ndarray, fp: FaceParams, first_vertex: int) -> np.ndarray:
+        """Jaw and lips on mesh vertices (lip landmarks decide which side they are on)."""
+        jaw, raise_px = self._amounts(fp)
+        if not (jaw or raise_px or fp.lip_width or fp.lip_round):
+            return points
+        u, v = self.frame.to_uv(points)
+        t_open, t_chin, mid, outer_lo, outer_up = self._profiles(u, fp)
+        box = self.box()
+        near = (
+            (points[:, 0] >= box[0])
+            & (points[:, 0] <= box[2])
+            & (points[:, 1] >= box[1])
+            & (points[:, 1] <= box[3])
+        )
+        is_lower = v > mid
+        is_lower[first_vertex + self.lower_ids] = True
+        is_lower[first_vertex + self.upper_ids] = False
+        vn = np.where(
+            is_lower,
+            v + self._lower_shift(u, v, t_open, t_chin, outer_lo, jaw),
+            v - self._upper_shift(v, t_open, outer_up, raise_px),
+        )
+        un = u + self._spread(u, v, mid, fp)
+        out = points.copy()
+        out[near] = self.frame.to_xy(un[near], vn[near])
+        return out
+
+
+@lru_cache(maxsize=64)
+def _mouth_cached(key: int, lm_bytes: bytes) -> MouthFeature:
+    lm = np.frombuffer(lm_bytes, dtype=np.float32).reshape(-1, 3)[:, :2].astype(np.float64)
+    a, b = lm[topo.MOUTH_RIGHT_CORNER], lm[topo.MOUTH_LEFT_CORNER]
+    frame = _Frame.between(a, b)
+    width = float(np.linalg.norm(b - a))
+    grid, iu = _profile(frame, lm[list(topo.LIPS_INNER_UPPER)], width)
+    _, il = _profile(frame, lm[list(topo.LIPS_INNER_LOWER)], width)
+    _, ou = _profile(frame, lm[list(topo.LIPS_OUTER_UPPER)], width)
+    _, ol = _profile(frame, lm[list(topo.LIPS_OUTER_LOWER)], width)
+    il = np.maximum(il, iu)
+    _, chin = frame.to_uv(lm[topo.CHIN])
+    lower = np.array(sorted(set(topo.LIPS_INNER_LOWER[1:-1]) | set(topo.LIPS_OUTER_LOWER[1:-1])))
+    upper = np.array(sorted(set(topo.LIPS_INNER_UPPER) | set(topo.LIPS_OUTER_UPPER)))
+    return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper)
+
+
+def mouth_feature(face_rig) -> MouthFeature:  # type: ignore[no-untyped-def]
+    lm = np.ascontiguousarray(face_rig.landmarks, dtype=np.float32)
+    return _mouth_cached(face_rig.index, lm.tobytes())
