@@ -1,0 +1,603 @@
+"""Find the print in a camera frame: its four corners, or hints saying why not.
+
+Candidates come from three cheap generators run on a downscaled copy (the
+document-scanner recipe of ANCHORS.md): Canny edges closed into contours, a
+"differs from the table" region mask, and long LSD line segments paired into
+quadrilaterals. Every candidate is scored by how much of its outline lies on
+a real edge; the best few are refined at the frame's own resolution by fitting
+each side as a robust line through sub-pixel edge positions (so fingers over an
+edge, rounded or deckled corners and a sleeve's reflection count as outliers).
+Anything doubtful becomes a hint for the guest rather than a wrong crop.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import cv2
+import numpy as np
+
+from engine_edge.scan import geometry
+
+
+class Hint(StrEnum):
+    """Why a frame cannot be captured yet (GLARE alone does not stop a capture)."""
+
+    NONE = "none"
+    TOO_SMALL = "too_small"
+    CUT_OFF = "cut_off"
+    TILTED = "tilted"
+    BLURRY = "blurry"
+    TOO_DARK = "too_dark"
+    GLARE = "glare"
+    TWO_PRINTS = "two_prints"
+    SCREEN = "screen"
+    UNCLEAR = "unclear"
+
+
+HINT_TEXT: dict[Hint, str] = {
+    Hint.NONE: "Place one printed photo on the table, face up.",
+    Hint.TOO_SMALL: "Move the photo closer to the middle of the table; it looks too small.",
+    Hint.CUT_OFF: "Part of the photo is outside the view; slide it towards the middle.",
+    Hint.TILTED: "Lay the photo flat; it looks tilted.",
+    Hint.BLURRY: "Hold still for a moment; the picture is blurry.",
+    Hint.TOO_DARK: "It is too dark to see the photo; turn the light on.",
+    Hint.GLARE: "There is a reflection on the photo; we will take a few frames to remove it.",
+    Hint.TWO_PRINTS: "Please place only one photo at a time.",
+    Hint.SCREEN: "This looks like a screen; please use a printed photo.",
+    Hint.UNCLEAR: "The photo's edges are hard to see; place it on a plain, contrasting surface.",
+}
+
+
+@dataclass(frozen=True)
+class DetectSettings:
+    """Tuning of the detector; fractions are of the frame unless said otherwise."""
+
+    work_px: int = 400  # longest side of the downscaled copy used to find candidates
+    min_share: float = 0.08  # print area / frame area below which it is "too small"
+    min_support: float = 0.55  # share of each side that must lie on an edge
+    max_angle_dev_deg: float = 28.0  # corner angles beyond 90 +- this: "tilted"
+    max_side_ratio: float = 1.6  # opposite sides more unequal than this: "tilted"
+    max_edge_width: float = 0.006  # print edge blur width / frame diagonal: "blurry"
+    border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
+    glare_share: float = 0.003  # share of the print that is blown-out white: "glare"
+
+
+@dataclass(frozen=True)
+class PrintDetection:
+    """What the detector saw; ``corners`` (TL, TR, BR, BL, frame pixels) may be a best guess."""
+
+    corners: np.ndarray | None
+    hints: tuple[Hint, ...]
+    frame_size: tuple[int, int]  # (width, height)
+    support: float = 0.0  # least share of a side lying on an edge, 0..1
+    edge_width_px: float = 0.0  # blur width of the print's outline, in frame pixels
+    glare_share: float = 0.0
+    candidates: tuple[np.ndarray, ...] = field(default=(), repr=False)
+
+    @property
+    def usable(self) -> bool:
+        """True when the corners can be trusted for a capture."""
+        return self.corners is not None and all(h is Hint.GLARE for h in self.hints)
+
+    @property
+    def message(self) -> str:
+        """The most important hint as a sentence for the guest ('' when all is well)."""
+        return HINT_TEXT[self.hints[0]] if self.hints else ""
+
+
+@dataclass(frozen=True)
+class _Fit:
+    corners: np.ndarray
+    support: float
+    edge_width_px: float
+
+
+def detect_print_quad(
+    frame: np.ndarray, settings: DetectSettings = DetectSettings()
+) -> PrintDetection:
+    """Find the one print in ``frame`` (RGB uint8) and say what, if anything, is wrong."""
+    h, w = frame.shape[:2]
+    size = (w, h)
+    scale = min(1.0, settings.work_px / max(w, h))
+    small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
+    if np.percentile(lab[..., 0], 98) < 45:
+        return PrintDetection(None, (Hint.TOO_DARK,), size)
+    fits = _fits(frame, small, lab, scale, settings)
+    all_quads = tuple(f.corners for f in fits)
+    if not fits:
+        return PrintDetection(None, (Hint.NONE,), size, candidates=all_quads)
+    # The best-supported outline wins; among nearly as well supported ones, the largest
+    # (a print's outer edge rather than its photo inside a border).
+    top_support = max(f.support for f in fits)
+    fits.sort(
+        key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
+    )
+    best = fits[0]
+    hints = _hints(frame, best, fits, settings)
+    if not _surrounded_by_table(lab, best.corners * scale):
+        hints.insert(0, Hint.UNCLEAR)
+    glare = _glare_share(small, best.corners * scale)
+    if glare > settings.glare_share:
+        hints.append(Hint.GLARE)
+    if hints in ([], [Hint.GLARE]) and _looks_like_screen(frame, best.corners):
+        hints.insert(0, Hint.SCREEN)
+    return PrintDetection(
+        best.corners,
+        tuple(hints),
+        size,
+        support=best.support,
+        edge_width_px=best.edge_width_px,
+        glare_share=glare,
+        candidates=all_quads,
+    )
+
+
+def _fits(
+    frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
+) -> list[_Fit]:
+    """Refine candidates on the small image, keep the distinct well-supported ones, then
+    refine those at the frame's resolution."""
+    h, w = frame.shape[:2]
+    sh, sw = small.shape[:2]
+    coarse: list[_Fit] = []
+    for quad in _candidates(lab, settings):
+        fit = _refine(small, quad, (0.05 * np.hypot(sw, sh), 0.015 * np.hypot(sw, sh)))
+        if fit is None or fit.support < 0.8 * settings.min_support:
+            continue
+        if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
+            coarse.append(fit)
+    # A print with a plain border shows two nested outlines; look just outside each one.
+    for fit in list(coarse):
+        centre = fit.corners.mean(axis=0)
+        grown = _refine(small, centre + 1.08 * (fit.corners - centre), (0.02 * np.hypot(sw, sh),))
+        if grown is None or grown.support < 0.8 * settings.min_support:
+            continue
+        if not any(_same_quad(grown.corners, f.corners, 0.01 * np.hypot(sw, sh)) for f in coarse):
+            coarse.append(grown)
+    fits: list[_Fit] = []
+    for fit in sorted(coarse, key=lambda f: -f.support)[:5]:
+        if scale < 1.0:
+            radii = (max(3.0, 2.5 / scale), max(3.0, 0.004 * np.hypot(w, h)))
+            refined = _refine(frame, fit.corners / scale, radii)
+            if refined is None:
+                continue
+            fit = refined
+        if fit.support >= settings.min_support:
+            fits.append(fit)
+    return fits
+
+
+def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSettings) -> list[Hint]:
+    h, w = frame.shape[:2]
+    corners = best.corners
+    area = geometry.quad_area(corners)
+    hints: list[Hint] = []
+    others = [f for f in fits[1:] if not _overlaps(f.corners, corners)]
+    if any(
+        geometry.quad_area(f.corners) > max(0.25 * area, settings.min_share * w * h) for f in others
+    ):
+        hints.append(Hint.TWO_PRINTS)
+    margin = settings.border_margin * min(w, h)
+    inside = (corners[:, 0] > margin) & (corners[:, 0] < w - 1 - margin)
+    inside &= (corners[:, 1] > margin) & (corners[:, 1] < h - 1 - margin)
+    if not inside.all():
+        hints.append(Hint.CUT_OFF)
+    if area < settings.min_share * w * h:
+        hints.append(Hint.TOO_SMALL)
+    angles = geometry.corner_angles_deg(corners)
+    sides = geometry.side_lengths(corners)
+    ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
+    if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
+        hints.append(Hint.TILTED)
+    if best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
+        hints.append(Hint.BLURRY)
+    return hints
+
+
+# --- candidate generators (downscaled Lab image) -------------------------------------------
+
+
+def _candidates(lab: np.ndarray, settings: DetectSettings) -> list[np.ndarray]:
+    """Quadrilaterals worth refining, best-supported first (small-image coordinates)."""
+    h, w = lab.shape[:2]
+    smooth = cv2.medianBlur(lab, 5)
+    edges = _edge_map(smooth)
+    quads = _contour_quads(edges, settings, (w, h))
+    quads += _contour_quads(_region_mask(smooth), settings, (w, h))
+    quads += _line_quads(smooth[..., 0], settings, (w, h))
+    if not quads:
+        return []
+    features = cv2.GaussianBlur(smooth, (0, 0), 1.0).astype(np.float32)
+    features[..., 0] *= 100.0 / 255.0  # OpenCV's 8-bit Lab: L scaled to 0..255, a and b offset
+    features[..., 1:] *= 1.5
+    gx = cv2.Sobel(features, cv2.CV_32F, 1, 0, ksize=3) / 4.0
+    gy = cv2.Sobel(features, cv2.CV_32F, 0, 1, ksize=3) / 4.0
+    quads = [q for q in quads if geometry.quad_area(q) < 0.97 * w * h]
+    scored = sorted(((_support_cheap(q, gx, gy), q) for q in quads), key=lambda t: -t[0])
+    kept: list[np.ndarray] = []
+    for score, quad in scored:
+        if score < 0.2:
+            break
+        if not any(_same_quad(quad, k, 0.02 * np.hypot(w, h)) for k in kept):
+            kept.append(quad)
+        if len(kept) == 8:
+            break
+    return kept
+
+
+def _edge_map(smooth_lab: np.ndarray) -> np.ndarray:
+    """Canny on lightness and on the two colour channels, so a print on a table of the same
+    brightness but another colour still shows its outline."""
+    lightness = smooth_lab[..., 0]
+    median = float(np.median(lightness))
+    edges = cv2.Canny(lightness, max(8.0, 0.25 * median), max(20.0, 0.6 * median))
+    edges |= cv2.Canny(cv2.GaussianBlur(lightness, (0, 0), 1.5), 6, 14)
+    for channel in (1, 2):
+        chroma = cv2.convertScaleAbs(smooth_lab[..., channel], alpha=2.0, beta=-128.0)
+        edges |= cv2.Canny(chroma, 20, 50)
+    return edges
+
+
+def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
+    """Pixels whose local colour differs from the table's, estimated from the frame's rim."""
+    blurred = cv2.GaussianBlur(smooth_lab, (0, 0), 2.0).astype(np.float32)
+    h, w = blurred.shape[:2]
+    rim = max(2, min(h, w) // 30)
+    ring = np.concatenate(
+        [
+            blurred[:rim].reshape(-1, 3),
+            blurred[-rim:].reshape(-1, 3),
+            blurred[:, :rim].reshape(-1, 3),
+            blurred[:, -rim:].reshape(-1, 3),
+        ]
+    )
+    table = np.median(ring, axis=0)
+    spread = np.median(np.abs(ring - table), axis=0) * 1.5 + 2.0
+    distance = np.sqrt((((blurred - table) / spread) ** 2).sum(axis=2))
+    mask = (distance > 4.0).astype(np.uint8) * 255
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
+
+
+def _contour_quads(
+    binary: np.ndarray, settings: DetectSettings, size: tuple[int, int]
+) -> list[np.ndarray]:
+    w, h = size
+    closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    quads = []
+    min_area = 0.5 * settings.min_share * w * h
+    for contour in contours:
+        hull = cv2.convexHull(contour)
+        if cv2.contourArea(hull) < min_area:
+            continue
+        quad = _hull_to_quad(hull)
+        if quad is not None:
+            quads.append(quad)
+    return quads
+
+
+def _hull_to_quad(hull: np.ndarray) -> np.ndarray | None:
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            quad = geometry.order_corners(approx.reshape(4, 2))
+            return quad if geometry.is_convex(quad) else None
+        if len(approx) < 4:
+            break
+    box = cv2.boxPoints(cv2.minAreaRect(hull))
+    return geometry.order_corners(box)
+
+
+def _line_quads(
+    lightness: np.ndarray, settings: DetectSettings, size: tuple[int, int]
+) -> list[np.ndarray]:
+    """Quadrilaterals from pairs of long, roughly parallel LSD segments."""
+    w, h = size
+    lsd = cv2.createLineSegmentDetector()
+    segments = lsd.detect(lightness)[0]
+    if segments is None:
+        return []
+    seg = segments.reshape(-1, 4).astype(np.float64)
+    lengths = np.hypot(seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1])
+    keep = lengths > 0.12 * min(w, h)
+    seg, lengths = seg[keep], lengths[keep]
+    if len(seg) < 4:
+        return []
+    order = np.argsort(-lengths)[:14]
+    seg = seg[order]
+    angles = np.degrees(np.arctan2(seg[:, 3] - seg[:, 1], seg[:, 2] - seg[:, 0])) % 180
+    lines = [geometry.line_through(s[:2], s[2:] - s[:2]) for s in seg]
+    ref = angles[0]
+    diff = np.abs((angles - ref + 90) % 180 - 90)
+    group_a = [i for i in range(len(seg)) if diff[i] < 30][:5]
+    group_b = [i for i in range(len(seg)) if diff[i] > 60][:5]
+    quads = []
+    for a1, a2 in itertools.combinations(group_a, 2):
+        for b1, b2 in itertools.combinations(group_b, 2):
+            pts = [
+                geometry.intersect_lines(lines[i], lines[j])
+                for i, j in ((a1, b1), (a1, b2), (a2, b2), (a2, b1))
+            ]
+            if any(p is None for p in pts):
+                continue
+            quad = geometry.order_corners(np.array(pts))
+            if not geometry.is_convex(quad):
+                continue
+            if geometry.quad_area(quad) < 0.5 * settings.min_share * w * h:
+                continue
+            if np.abs(quad).max() > 2 * max(w, h):
+                continue
+            quads.append(quad)
+    return quads
+
+
+def _support_cheap(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> float:
+    """Mean of the two weakest sides' shares of outline samples that sit on a strong gradient
+    pointing across the side (texture has edges too, but in every direction)."""
+    h, w = gx.shape[:2]
+    shares = []
+    t = np.linspace(0.05, 0.95, 40)[:, None]
+    for i in range(4):
+        p0, p1 = quad[i], quad[(i + 1) % 4]
+        d = (p1 - p0) / (np.linalg.norm(p1 - p0) + 1e-9)
+        normal = np.array([-d[1], d[0]])
+        hit = np.zeros(len(t), bool)
+        for shift in (-1.5, 0.0, 1.5):
+            pts = p0 + t * (p1 - p0) + shift * normal
+            x = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
+            y = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
+            across = np.linalg.norm(gx[y, x] * normal[0] + gy[y, x] * normal[1], axis=1)
+            along = np.linalg.norm(gx[y, x] * d[0] + gy[y, x] * d[1], axis=1)
+            valid = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+            hit |= valid & (across > 3.0) & (across > 1.5 * along)
+        shares.append(float(hit.mean()))
+    return float(np.sort(shares)[:2].mean())
+
+
+# --- refinement at full resolution ---------------------------------------------------------
+
+
+def _refine(image: np.ndarray, quad: np.ndarray, radii: tuple[float, ...]) -> _Fit | None:
+    """Fit each side as a robust line through sub-pixel edge positions, once per search radius."""
+    corners = quad.astype(np.float64)
+    fit: _Fit | None = None
+    for radius in radii:
+        fit = _refine_once(image, corners, radius)
+        if fit is None:
+            return None
+        corners = fit.corners
+    return fit
+
+
+def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit | None:
+    """One pass: along each side, find the strongest colour edge across it near the current
+    line, then fit a new line; the sides' intersections are the new corners."""
+    if not geometry.is_convex(corners):
+        return None
+    centre = corners.mean(axis=0)
+    step = max(0.5, radius / 40.0)
+    offsets = np.arange(-radius, radius + step, step)
+    lines, supports, widths = [], [], []
+    for i in range(4):
+        p0, p1 = corners[i], corners[(i + 1) % 4]
+        length = float(np.linalg.norm(p1 - p0))
+        if length < 8:
+            return None
+        direction = (p1 - p0) / length
+        normal = np.array([-direction[1], direction[0]])
+        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
+            normal = -normal  # point outwards
+        t = np.linspace(0.08, 0.92, int(np.clip(length / 6, 24, 72)))
+        base = p0[None, :] + t[:, None] * (p1 - p0)[None, :]
+        # Average three parallel profiles one pixel apart: less noise, same edge.
+        profiles = np.zeros((len(base), len(offsets), 3), np.float32)
+        for tangent in (-1.0, 0.0, 1.0):
+            pts = base[:, None, :] + offsets[None, :, None] * normal + tangent * direction
+            profiles += cv2.remap(
+                image,
+                pts[..., 0].astype(np.float32),
+                pts[..., 1].astype(np.float32),
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            ).astype(np.float32)
+        profiles = _lab_features(profiles / (3.0 * 255.0))
+        profiles = cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
+        grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
+        side = _side_offsets(grad, offsets, step, t)
+        if side is None:
+            return None
+        off0, off1, inliers, strength = side
+        edge0 = p0 + off0 * normal
+        edge1 = p1 + off1 * normal
+        lines.append(geometry.line_through(edge0, edge1 - edge0))
+        supports.append(float(inliers.mean()))
+        # Edge blur width: the step's contrast divided by its steepest slope.
+        k = max(2, round(5.0 / step))
+        pos = np.clip(
+            np.round(((off0 + (off1 - off0) * t) - offsets[0]) / step).astype(int),
+            k,
+            len(offsets) - 1 - k,
+        )
+        rows = np.arange(len(t))
+        contrast = np.linalg.norm(profiles[rows, pos - k] - profiles[rows, pos + k], axis=1)
+        width_px = contrast[inliers] / np.maximum(strength[inliers], 1e-6)
+        widths.append(float(np.median(width_px)) if inliers.any() else 99.0)
+    new = geometry.corners_from_lines(lines)
+    if new is None or not geometry.is_convex(new):
+        return None
+    return _Fit(new, float(min(supports)), float(np.median(widths)))
+
+
+def _side_offsets(
+    grad: np.ndarray, offsets: np.ndarray, step: float, t: np.ndarray
+) -> tuple[float, float, np.ndarray, np.ndarray] | None:
+    """The side's edge as offsets (at t=0 and t=1) along the outward normal.
+
+    Each profile contributes its three strongest local maxima; the line with most profiles
+    agreeing wins (RANSAC over pairs of peaks). When two lines are nearly as good (a print's
+    outline and its photo's edge inside a white border), the one nearest the candidate stays,
+    so each candidate keeps its own outline and the choice between them is made later.
+    Returns (offset at t=0, offset at t=1, inlier mask per profile, edge strength per profile).
+    """
+    n, m = grad.shape
+    is_peak = np.zeros_like(grad, bool)
+    is_peak[:, 1:-1] = (grad[:, 1:-1] >= grad[:, :-2]) & (grad[:, 1:-1] > grad[:, 2:])
+    threshold = max(0.8, 0.12 * float(np.median(grad.max(axis=1))))
+    is_peak &= grad > threshold
+    masked = np.where(is_peak, grad, 0.0)
+    top = np.argsort(-masked, axis=1)[:, :3]
+    rows = np.repeat(np.arange(n), 3)
+    cols = top.ravel()
+    valid = masked[rows, cols] > 0
+    rows, cols = rows[valid], cols[valid]
+    if len(np.unique(rows)) < 6:
+        return None
+    c = np.clip(cols, 1, m - 2)
+    g0, g1, g2 = grad[rows, c - 1], grad[rows, c], grad[rows, c + 1]
+    denom = g0 - 2 * g1 + g2
+    sub = np.where(np.abs(denom) > 1e-6, 0.5 * (g0 - g2) / np.where(denom == 0, 1.0, denom), 0.0)
+    pos = offsets[0] + (c + 0.5 + np.clip(sub, -0.5, 0.5)) * step
+    strength = grad[rows, c]
+    ts = t[rows]
+    # Hypotheses: pairs of peaks from the first and last thirds of the side.
+    first = np.flatnonzero(ts < t[0] + (t[-1] - t[0]) / 3)
+    last = np.flatnonzero(ts > t[-1] - (t[-1] - t[0]) / 3)
+    if len(first) == 0 or len(last) == 0:
+        return None
+    i, j = np.meshgrid(first, last, indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    slope = (pos[j] - pos[i]) / (ts[j] - ts[i])
+    intercept = pos[i] - slope * ts[i]  # offset at t = 0
+    tolerance = max(1.0, 1.5 * step)
+    residual = np.abs(pos[None, :] - (intercept[:, None] + slope[:, None] * ts[None, :]))
+    agree = residual < tolerance
+    counts = np.zeros((len(i), n), bool)
+    hyp_idx, pt_idx = np.nonzero(agree)
+    counts[hyp_idx, rows[pt_idx]] = True
+    score = counts.sum(axis=1)
+    good = score >= 0.85 * score.max()
+    mid = intercept + slope * 0.5
+    best = int(np.flatnonzero(good)[np.argmin(np.abs(mid[good]))])
+    inlier_pts = agree[best]
+    # Least squares on the inliers, one point per profile (the one nearest the line).
+    a_mat = np.c_[np.ones(inlier_pts.sum()), ts[inlier_pts]]
+    (b0, b1), *_ = np.linalg.lstsq(a_mat, pos[inlier_pts], rcond=None)
+    per_profile = np.zeros(n, bool)
+    per_profile[rows[inlier_pts]] = True
+    profile_strength = np.zeros(n)
+    profile_strength[rows[inlier_pts]] = strength[inlier_pts]
+    return float(b0), float(b0 + b1), per_profile, profile_strength
+
+
+def _lab_features(rgb01: np.ndarray) -> np.ndarray:
+    """CIE Lab with the colour axes weighted up a little: colour edges count like light ones."""
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb01, np.float32), cv2.COLOR_RGB2Lab)
+    lab[..., 1:] *= 1.5
+    return lab
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _same_quad(a: np.ndarray, b: np.ndarray, tolerance_px: float) -> bool:
+    return bool(np.linalg.norm(a - b, axis=1).max() < tolerance_px)
+
+
+def _overlaps(a: np.ndarray, b: np.ndarray) -> bool:
+    """True if either quad contains the other's centre (nested or the same print)."""
+    ca, cb = a.mean(axis=0), b.mean(axis=0)
+    inside_b = cv2.pointPolygonTest(b.astype(np.float32), (float(ca[0]), float(ca[1])), False) >= 0
+    inside_a = cv2.pointPolygonTest(a.astype(np.float32), (float(cb[0]), float(cb[1])), False) >= 0
+    return bool(inside_a or inside_b)
+
+
+def _surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+    """True when a strip just outside every side looks like the table at the frame's rim.
+
+    An outline found inside the print (a dark photo on a dark table, a door frame in the
+    picture) has picture, not table, just outside some side: that must not become a crop.
+    """
+    h, w = lab.shape[:2]
+    feats = lab.astype(np.float32)
+    rim = max(2, min(h, w) // 30)
+    ring = np.concatenate(
+        [
+            feats[:rim].reshape(-1, 3),
+            feats[-rim:].reshape(-1, 3),
+            feats[:, :rim].reshape(-1, 3),
+            feats[:, -rim:].reshape(-1, 3),
+        ]
+    )
+    table = np.median(ring, axis=0)
+    table_spread = np.percentile(np.linalg.norm(ring - table, axis=1), 90) + 6.0
+    centre = corners_small.mean(axis=0)
+    for i in range(4):
+        p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
+        t = np.linspace(0.15, 0.85, 24)[:, None]
+        mid = p0 + t * (p1 - p0)
+        outward = mid - centre
+        outward /= np.linalg.norm(outward, axis=1, keepdims=True)
+        d = (p1 - p0) / np.linalg.norm(p1 - p0)
+        normal = np.array([-d[1], d[0]])
+        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
+            normal = -normal
+        samples = []
+        for offset in (3.0, 5.0, 7.0):
+            pts = mid + offset * normal
+            inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+            x = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
+            y = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
+            samples.append(feats[y[inside], x[inside]])
+        strip = np.concatenate(samples)
+        if len(strip) < 10:
+            continue  # the side runs along the frame's edge; "cut off" covers it
+        if np.median(np.linalg.norm(strip - table, axis=1)) > table_spread:
+            return False
+    return True
+
+
+def _glare_share(small_rgb: np.ndarray, corners_small: np.ndarray) -> float:
+    """Share of the print that is blown-out and colourless (a reflection, not white paper)."""
+    mask = np.zeros(small_rgb.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, np.round(corners_small).astype(np.int32), 1)
+    hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
+    blown = (hsv[..., 2] >= 250) & (hsv[..., 1] < 25)
+    blown = cv2.morphologyEx(blown.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    area = max(1, int(mask.sum()))
+    return float((blown & mask).sum()) / area
+
+
+def _looks_like_screen(frame: np.ndarray, corners: np.ndarray) -> bool:
+    """A screen shows a pixel grid: the rectified interior has sharp periodic peaks in its
+    spectrum (moiré) that a print's continuous tones do not have."""
+    size = 256
+    dst = np.array([[0, 0], [size, 0], [size, size], [0, size]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
+    patch = cv2.warpPerspective(frame, matrix, (size, size), flags=cv2.INTER_LINEAR)
+    patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY).astype(np.float32)[16:-16, 16:-16]
+    patch = patch - cv2.GaussianBlur(patch, (0, 0), 3.0)  # keep fine detail only
+    window = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(patch * window)))
+    c = spectrum.shape[0] // 2
+    yy, xx = np.mgrid[: spectrum.shape[0], : spectrum.shape[1]]
+    ring = np.hypot(yy - c, xx - c) > 12
+    values = spectrum[ring]
+    local_max = spectrum == cv2.dilate(spectrum.astype(np.float32), np.ones((5, 5), np.uint8))
+    peaks = spectrum[ring & local_max]
+    floor = float(np.median(values)) + 1e-6
+    return int((peaks > 25.0 * floor).sum()) >= 2
+
+
+def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
+    """Corners found on a preview, scaled to ``frame``, made exact at the frame's resolution."""
+    h, w = frame.shape[:2]
+    diag = float(np.hypot(w, h))
+    fit = _refine(frame, corners, (0.01 * diag, max(3.0, 0.004 * diag)))
+    return None if fit is None else fit.corners

@@ -1,0 +1,115 @@
+"""Quadrilateral geometry for prints: corner order, areas, lines, the true aspect ratio.
+
+Corners are always float64 arrays of shape (4, 2) in the order top-left,
+top-right, bottom-right, bottom-left, in pixel coordinates of the frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Common print formats (width / height, landscape); snapping to one within a small
+# tolerance removes the last percent of error that a real lens leaves in the estimate.
+PRINT_ASPECTS = (1.0, 5 / 4, 4 / 3, 7 / 5, 3 / 2, 16 / 9)
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Put four points in TL, TR, BR, BL order (clockwise on screen, starting top-left)."""
+    pts = np.asarray(points, np.float64).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise in image coordinates (y down)
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def quad_area(corners: np.ndarray) -> float:
+    """Area of the quadrilateral (shoelace formula), in square pixels."""
+    x, y = corners[:, 0], corners[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def is_convex(corners: np.ndarray) -> bool:
+    """True when the four corners make a convex, non-degenerate quadrilateral."""
+    edges = np.roll(corners, -1, axis=0) - corners
+    cross = edges[:, 0] * np.roll(edges[:, 1], -1) - edges[:, 1] * np.roll(edges[:, 0], -1)
+    return bool(np.all(cross > 0) or np.all(cross < 0))
+
+
+def corner_angles_deg(corners: np.ndarray) -> np.ndarray:
+    """Interior angle at each corner, in degrees."""
+    prev = np.roll(corners, 1, axis=0) - corners
+    nxt = np.roll(corners, -1, axis=0) - corners
+    cos = (prev * nxt).sum(axis=1) / (
+        np.linalg.norm(prev, axis=1) * np.linalg.norm(nxt, axis=1) + 1e-9
+    )
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def side_lengths(corners: np.ndarray) -> np.ndarray:
+    """Lengths of the sides top, right, bottom, left, in pixels."""
+    return np.linalg.norm(np.roll(corners, -1, axis=0) - corners, axis=1)
+
+
+def intersect_lines(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """Intersection of two lines given as (a, b, c) with a*x + b*y + c = 0; None if parallel."""
+    p = np.cross(a, b)
+    if abs(p[2]) < 1e-9:
+        return None
+    return p[:2] / p[2]
+
+
+def line_through(p: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Homogeneous line (a, b, c), with (a, b) of unit length, through ``p`` along ``direction``."""
+    d = direction / (np.linalg.norm(direction) + 1e-12)
+    normal = np.array([-d[1], d[0]])
+    return np.array([normal[0], normal[1], -float(normal @ p)])
+
+
+def corners_from_lines(lines: list[np.ndarray]) -> np.ndarray | None:
+    """Corners from the four side lines (top, right, bottom, left); None if any pair is parallel."""
+    pts = []
+    for i in range(4):
+        p = intersect_lines(lines[i - 1], lines[i])  # left∩top = TL, top∩right = TR, ...
+        if p is None:
+            return None
+        pts.append(p)
+    return np.array(pts)
+
+
+def true_aspect(
+    corners: np.ndarray, frame_size: tuple[int, int], focal_ratio: float = 1.0
+) -> float:
+    """Width / height of the print itself, undoing the perspective.
+
+    Uses Zhang & He's whiteboard method: a pinhole camera with its principal point
+    at the frame centre and square pixels; the focal length follows from the
+    rectangle's right angles. When it is unobservable (a pair of sides stays parallel
+    in the image) the lens is assumed to have ``focal_ratio`` x frame width.
+    """
+    w, h = frame_size
+    centre = np.array([w / 2.0, h / 2.0])
+    tl, tr, br, bl = (np.r_[c - centre, 1.0] for c in corners)
+    m1, m2, m3, m4 = tl, tr, bl, br
+    k2 = np.dot(np.cross(m1, m4), m3) / np.dot(np.cross(m2, m4), m3)
+    k3 = np.dot(np.cross(m1, m4), m2) / np.dot(np.cross(m3, m4), m2)
+    n2 = k2 * m2 - m1
+    n3 = k3 * m3 - m1
+    u2, u3 = n2 / np.linalg.norm(n2), n3 / np.linalg.norm(n3)
+    denom = u2[2] * u3[2]
+    f2 = -(u2[0] * u3[0] + u2[1] * u3[1]) / denom if abs(denom) > 1e-9 else -1.0
+    diag = float(np.hypot(w, h))
+    if not (0.25 * diag) ** 2 < f2 < (6.0 * diag) ** 2:
+        f2 = (focal_ratio * w) ** 2
+    num = n2[0] ** 2 + n2[1] ** 2 + n2[2] ** 2 * f2
+    den = n3[0] ** 2 + n3[1] ** 2 + n3[2] ** 2 * f2
+    return float(np.sqrt(num / den))
+
+
+def snap_aspect(aspect: float, tolerance: float) -> float:
+    """The nearest common print format when within ``tolerance`` (relative), else ``aspect``."""
+    for known in PRINT_ASPECTS:
+        for candidate in (known, 1.0 / known):
+            if abs(aspect / candidate - 1.0) <= tolerance:
+                return candidate
+    return aspect

@@ -1,0 +1,276 @@
+"""Conservative restoration: the print as it looked when new, not a filter.
+
+Each step has a strength from 0 (off) to 1 (full) and measures before it acts,
+so a good photo passes nearly unchanged: per-channel levels only stretch what
+fading compressed, white balance only removes a cast that levels left, CLAHE
+only lifts a flat photo, denoise only acts on measured noise, and spot removal
+only touches tiny isolated specks. A sepia or black-and-white print is
+recognised and keeps its tone: its lightness is restored, its colour is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RestoreStrengths:
+    """Strength of each step, 0..1 (``auto`` mode scales each by what it measures)."""
+
+    levels: float = 1.0  # per-channel black/white points (faded dyes)
+    white_balance: float = 0.6  # grey-world / white-patch cast removal
+    contrast: float = 0.4  # CLAHE on lightness, only when the photo is flat
+    denoise: float = 0.5  # edge-preserving smoothing, only when noise is measured
+    spots: float = 0.7  # dust and scratch specks
+    border_crop: bool = True  # cut a plain white (or cream) border off
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """The restored image, the steps' intermediate images (for --debug-dir) and what was found."""
+
+    image: np.ndarray
+    steps: tuple[tuple[str, np.ndarray], ...]
+    toned: bool  # sepia or black-and-white: colour was kept
+
+
+def restore_photo(
+    image: np.ndarray, strengths: RestoreStrengths = RestoreStrengths()
+) -> np.ndarray:
+    """Restore a rectified print (RGB uint8); see :func:`restore_with_steps`."""
+    return restore_with_steps(image, strengths).image
+
+
+def restore_with_steps(
+    image: np.ndarray, strengths: RestoreStrengths = RestoreStrengths()
+) -> Restoration:
+    """Run every step in order, keeping each intermediate image."""
+    steps: list[tuple[str, np.ndarray]] = []
+    current = image
+    if strengths.border_crop:
+        current = crop_white_border(current)
+        steps.append(("border_crop", current))
+    toned = is_toned(current)
+    faded = fading_evidence(current)
+    log.debug("restore: toned=%s fading evidence %.2f", toned, faded)
+    pipeline: list[tuple[str, float, Callable[[np.ndarray, float, bool], np.ndarray]]] = [
+        ("spots", strengths.spots, remove_spots),
+        ("denoise", strengths.denoise, denoise),
+        ("levels", strengths.levels * faded, stretch_levels),
+        ("white_balance", 0.0 if toned else strengths.white_balance, balance_white),
+        ("contrast", strengths.contrast, lift_contrast),
+    ]
+    for name, strength, step in pipeline:
+        if strength > 0:
+            current = step(current, strength, toned)
+            steps.append((name, current))
+    return Restoration(current, tuple(steps), toned)
+
+
+# --- measurements -------------------------------------------------------------------------
+
+
+def is_toned(image: np.ndarray) -> bool:
+    """True for a black-and-white or sepia/cyanotype print: all colour lies along one hue.
+
+    Such a print's chroma (a, b in Lab) hugs a single line through grey; a colour photo,
+    even badly faded, spreads across hues.
+    """
+    lab = _lab(_small(image))
+    ab = lab[..., 1:].reshape(-1, 2)
+    chroma = np.linalg.norm(ab, axis=1)
+    if np.percentile(chroma, 95) < 6.0:
+        return True  # black and white
+    mean = ab.mean(axis=0)
+    direction = mean / (np.linalg.norm(mean) + 1e-6)
+    across = ab @ np.array([-direction[1], direction[0]])
+    return bool(np.percentile(np.abs(across), 90) < 5.0)
+
+
+def fading_evidence(image: np.ndarray) -> float:
+    """0..1: how far the black point is lifted (faded dyes turn black into grey or colour).
+
+    A healthy print has some near-black pixels in every channel; a naturally light or
+    low-key photo keeps them, so this does not confuse mood with fading.
+    """
+    small = _small(image)
+    lows = [np.percentile(small[..., c], 0.3) for c in range(3)]
+    return float(np.clip((np.mean(lows) - 10.0) / 25.0, 0.0, 1.0))
+
+
+def _small(image: np.ndarray, max_px: int = 512) -> np.ndarray:
+    h, w = image.shape[:2]
+    scale = min(1.0, max_px / max(h, w))
+    if scale == 1.0:
+        return image
+    return cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+
+
+def _lab(image: np.ndarray) -> np.ndarray:
+    """CIE Lab as float32 (L 0..100, a and b around 0)."""
+    return cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+
+def _rgb(lab: np.ndarray) -> np.ndarray:
+    rgb = cv2.cvtColor(lab.astype(np.float32), cv2.COLOR_Lab2RGB)
+    return np.clip(rgb * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def noise_sigma(image: np.ndarray) -> float:
+    """Noise standard deviation in grey levels, from the median absolute Laplacian (Immerkaer)."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+    response = cv2.filter2D(grey, -1, kernel)[1:-1, 1:-1]
+    return float(np.sqrt(np.pi / 2) * np.abs(response).mean() / 6.0)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def crop_white_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
+    """Cut plain light rows/columns from each side (a print's white or cream border)."""
+    small = _small(image)
+    scale = image.shape[0] / small.shape[0]
+    lab = _lab(small)
+    lightness, chroma = lab[..., 0], np.linalg.norm(lab[..., 1:], axis=2)
+    plain = (lightness > 75) & (chroma < 18)
+
+    def run(lines: np.ndarray, limit: int) -> int:
+        count = 0
+        for share in lines[:limit]:
+            if share < 0.97:
+                break
+            count += 1
+        return count
+
+    rows, cols = plain.mean(axis=1), plain.mean(axis=0)
+    h, w = plain.shape
+    top = run(rows, int(max_share * h))
+    bottom = run(rows[::-1], int(max_share * h))
+    left = run(cols, int(max_share * w))
+    right = run(cols[::-1], int(max_share * w))
+    if min(top, bottom, left, right) == 0:
+        return image  # a real border runs round all four sides; a light sky does not
+    # One more small-image pixel: the border's edge is soft after rectification.
+    pad = 1
+    y0, y1 = (top + pad if top else 0), (h - bottom - pad if bottom else h)
+    x0, x1 = (left + pad if left else 0), (w - right - pad if right else w)
+    if y1 - y0 < 0.5 * h or x1 - x0 < 0.5 * w:
+        return image  # mostly light: a snow scene, not a border
+    return image[
+        round(y0 * scale) : round(y1 * scale), round(x0 * scale) : round(x1 * scale)
+    ].copy()
+
+
+def stretch_levels(image: np.ndarray, strength: float, toned: bool) -> np.ndarray:
+    """Per-channel black and white points (dyes fade separately); lightness only when toned.
+
+    ``strength`` already includes how faded the print looks (see :func:`fading_evidence`).
+    """
+    small = _small(image)
+    low_pct, high_pct, max_gain = 0.3, 99.7, 2.5
+    if toned:
+        lab = _lab(image)
+        lo, hi = np.percentile(_lab(small)[..., 0], [low_pct, high_pct])
+        gain = min(max_gain, 100.0 / max(hi - lo, 1e-3))
+        gain = 1 + strength * (gain - 1)
+        offset = strength * lo
+        lab[..., 0] = np.clip((lab[..., 0] - offset) * gain, 0, 100)
+        return _rgb(lab)
+    lut = np.empty((3, 256), np.uint8)
+    values = np.arange(256, dtype=np.float32)
+    for c in range(3):
+        lo, hi = np.percentile(small[..., c], [low_pct, high_pct])
+        gain = min(max_gain, 255.0 / max(hi - lo, 1.0))
+        target = (values - lo) * gain
+        lut[c] = np.clip(values + strength * (target - values) + 0.5, 0, 255).astype(np.uint8)
+    return np.dstack([cv2.LUT(image[..., c], lut[c]) for c in range(3)])
+
+
+def balance_white(image: np.ndarray, strength: float, toned: bool = False) -> np.ndarray:
+    """Remove a colour cast seen both in the average (grey-world) and in the brightest
+    pixels (white-patch); only the part of the cast both agree on is removed."""
+    if toned:
+        return image
+    lab = _lab(_small(image))
+    grey_world = lab[..., 1:].reshape(-1, 2).mean(axis=0)
+    bright = lab[..., 0] > np.percentile(lab[..., 0], 97)
+    white_patch = lab[..., 1:][bright].mean(axis=0) if bright.any() else grey_world
+    # Agreement: the smaller of the two along each axis when they share a sign, else none.
+    cast = np.where(
+        np.sign(grey_world) == np.sign(white_patch),
+        np.sign(grey_world) * np.minimum(np.abs(grey_world), np.abs(white_patch)),
+        0.0,
+    )
+    # A warm or cool scene has a mild "cast" of its own; only a strong one is removed.
+    amount = strength * float(np.clip((np.linalg.norm(cast) - 5.0) / 8.0, 0.0, 1.0))
+    if amount <= 0.0:
+        return image
+    full = _lab(image)
+    full[..., 1:] -= amount * cast
+    return _rgb(full)
+
+
+def lift_contrast(image: np.ndarray, strength: float, toned: bool = False) -> np.ndarray:
+    """CLAHE on lightness, scaled down as the photo's own contrast rises."""
+    lab = _lab(image)
+    spread = float(np.std(_lab(_small(image))[..., 0]))
+    need = float(np.clip((15.0 - spread) / 8.0, 0.0, 1.0))  # 15+ L units of spread: leave alone
+    amount = strength * need
+    if amount <= 0.05:
+        return image
+    lightness = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
+    tiles = max(2, round(max(image.shape[:2]) / 256))
+    clahe = cv2.createCLAHE(clipLimit=1.5 + 1.5 * amount, tileGridSize=(tiles, tiles))
+    lifted = clahe.apply(lightness).astype(np.float32) / 2.55
+    lab[..., 0] = lab[..., 0] + amount * (lifted - lab[..., 0])
+    return _rgb(lab)
+
+
+def denoise(image: np.ndarray, strength: float, toned: bool = False) -> np.ndarray:
+    """Edge-preserving smoothing sized to the measured noise; nothing when there is none."""
+    sigma = noise_sigma(image)
+    if sigma < 2.0:
+        return image
+    smoothed = cv2.bilateralFilter(image, 5, sigmaColor=2.5 * sigma, sigmaSpace=2.0)
+    alpha = float(np.clip(strength, 0, 1))
+    return cv2.addWeighted(image, 1 - alpha, smoothed, alpha, 0)
+
+
+def remove_spots(image: np.ndarray, strength: float, toned: bool = False) -> np.ndarray:
+    """Fill tiny high-contrast specks and hairline scratches (dust on the print) from around them.
+
+    A speck is much brighter or darker than a median of its surroundings and small; eyes'
+    catch-lights are larger and softer than dust at print resolution, and are spared by the
+    size limit.
+    """
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    size = max(5, (round(max(grey.shape) / 300) * 2 + 1))
+    background = cv2.medianBlur(grey, size)
+    diff = grey.astype(np.int16) - background.astype(np.int16)
+    sigma = max(2.0, noise_sigma(image))
+    threshold = max(40.0, 8.0 * sigma) / max(strength, 0.1)
+    candidates = (np.abs(diff) > threshold).astype(np.uint8)
+    if not candidates.any():
+        return image
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(candidates, connectivity=8)
+    max_area = (size * size) // 2
+    # Thin scratches: long but narrow components are kept too.
+    lengths = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    areas = stats[:, cv2.CC_STAT_AREA]
+    thin = (areas <= 3 * lengths) & (lengths >= size)
+    keep = (areas <= max_area) | thin
+    keep[0] = False
+    mask = keep[labels].astype(np.uint8)
+    if not mask.any():
+        return image
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    log.debug("removing %d dust/scratch pixels", int(mask.sum()))
+    return cv2.inpaint(image, mask, 3, cv2.INPAINT_TELEA)

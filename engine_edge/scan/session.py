@@ -1,0 +1,221 @@
+"""A whole scan: from a camera (or a still image) to the restored photo.
+
+The preview runs on small frames (fast detection, auto-capture); the burst is
+taken at the camera's full resolution, each frame's corners refined there,
+then rectified, fused and restored. Every intermediate image is kept for
+``--debug-dir``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engine_edge.errors import DeviceUnavailable, KeepsakeError
+from engine_edge.scan.autocapture import (
+    AutoCapture,
+    AutoCaptureSettings,
+    CaptureAdvice,
+    CaptureState,
+)
+from engine_edge.scan.camera import ResilientCamera
+from engine_edge.scan.capture import CaptureSettings, capture_print
+from engine_edge.scan.detect import HINT_TEXT, Hint, PrintDetection, detect_print_quad, refine_quad
+from engine_edge.scan.lighting import LightControl, frames_under_lights
+from engine_edge.scan.restore import RestoreStrengths, restore_with_steps
+
+log = logging.getLogger(__name__)
+
+
+class PrintNotFound(KeepsakeError):
+    """No usable print in view; the message is the detector's hint for the guest."""
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """The ``[scan]`` section of keepsake.toml (documented there)."""
+
+    camera: str = "opencv:0"
+    preview_width_px: int = 640
+    stable_s: float = 0.6
+    burst_frames: int = 3
+    timeout_s: float = 60.0
+    restore: str = "auto"  # "auto" or "off"
+    levels: float = 1.0
+    white_balance: float = 0.6
+    contrast: float = 0.4
+    denoise: float = 0.5
+    spots: float = 0.7
+    border_crop: bool = True
+    focal_ratio: float = 1.0
+    aspect_snap: float = 0.015
+
+    def strengths(self) -> RestoreStrengths:
+        return RestoreStrengths(
+            levels=self.levels,
+            white_balance=self.white_balance,
+            contrast=self.contrast,
+            denoise=self.denoise,
+            spots=self.spots,
+            border_crop=self.border_crop,
+        )
+
+    def capture(self) -> CaptureSettings:
+        return CaptureSettings(focal_ratio=self.focal_ratio, aspect_snap=self.aspect_snap)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    photo: np.ndarray  # restored (or only rectified when restore is off), RGB uint8
+    rectified: np.ndarray
+    detection: PrintDetection
+    frames_used: int
+    debug_images: tuple[tuple[str, np.ndarray], ...]
+
+
+def scan_still(image: np.ndarray, settings: ScanSettings = ScanSettings()) -> ScanResult:
+    """Scan a single photo of a print (no burst: glare cannot be removed, only reported)."""
+    detection = detect_print_quad(image)
+    debug = [("frame", image), ("detection", draw_detection(image, detection))]
+    _require_usable(detection)
+    if Hint.GLARE in detection.hints:
+        log.warning("glare on the print; one frame cannot remove it")
+    assert detection.corners is not None
+    return _finish([image], [detection.corners], detection, settings, debug)
+
+
+def scan_camera(
+    camera: ResilientCamera,
+    settings: ScanSettings = ScanSettings(),
+    *,
+    lights: LightControl | None = None,
+    on_advice: Callable[[CaptureAdvice], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> ScanResult:
+    """Watch the camera until auto-capture fires, take the burst and return the photo.
+
+    Raises PrintNotFound (with the last hint) after ``timeout_s`` without a capture, and
+    DeviceUnavailable when the camera is gone for the whole burst.
+    """
+    auto = AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s))
+    start = clock()
+    last: CaptureAdvice | None = None
+    while clock() - start < settings.timeout_s:
+        frame = camera.read()
+        if frame is None:
+            time.sleep(0.05)
+            continue
+        preview, scale = _preview(frame.image, settings.preview_width_px)
+        advice = auto.feed(preview, frame.timestamp_s)
+        last = advice
+        if on_advice:
+            on_advice(advice)
+        if advice.state is CaptureState.CAPTURE:
+            assert advice.detection.corners is not None
+            return _burst(camera, advice.detection, frame.image, scale, settings, lights)
+    if last is None:
+        raise DeviceUnavailable(
+            f"No picture arrived from the camera: {camera.detail or 'no frames'}."
+        )
+    raise PrintNotFound(last.detection.message or HINT_TEXT[Hint.NONE])
+
+
+def _burst(
+    camera: ResilientCamera,
+    detection: PrintDetection,
+    first: np.ndarray,
+    scale: float,
+    settings: ScanSettings,
+    lights: LightControl | None,
+) -> ScanResult:
+    def grab() -> np.ndarray | None:
+        got = camera.read()
+        return None if got is None else got.image
+
+    if lights is not None:
+        frames = frames_under_lights(grab, lights)
+    else:
+        frames = [first]
+        for _ in range(settings.burst_frames - 1):
+            image = grab()
+            if image is None:
+                log.warning("camera went away during the burst; using %d frame(s)", len(frames))
+                break
+            frames.append(image)
+    if not frames:
+        raise DeviceUnavailable(
+            "The camera went away while taking the photo; check it and try again."
+        )
+    assert detection.corners is not None
+    guess = detection.corners / scale
+    quads = []
+    for image in frames:
+        refined = refine_quad(image, guess)
+        quads.append(guess if refined is None else refined)
+    debug = [
+        (
+            "preview_detection",
+            draw_detection(_preview(first, settings.preview_width_px)[0], detection),
+        )
+    ]
+    debug += [(f"burst_{i}", image) for i, image in enumerate(frames)]
+    return _finish(frames, quads, detection, settings, debug)
+
+
+def _finish(
+    frames: list[np.ndarray],
+    quads: list[np.ndarray],
+    detection: PrintDetection,
+    settings: ScanSettings,
+    debug: list[tuple[str, np.ndarray]],
+) -> ScanResult:
+    t0 = time.perf_counter()
+    rectified = capture_print(frames, quads, settings.capture())
+    debug.append(("rectified", rectified))
+    photo = rectified
+    if settings.restore != "off":
+        restoration = restore_with_steps(rectified, settings.strengths())
+        debug += [(f"restore_{name}", image) for name, image in restoration.steps]
+        photo = restoration.image
+    log.info(
+        "scanned %dx%d from %d frame(s) in %.2f s",
+        photo.shape[1],
+        photo.shape[0],
+        len(frames),
+        time.perf_counter() - t0,
+    )
+    return ScanResult(photo, rectified, detection, len(frames), tuple(debug))
+
+
+def _require_usable(detection: PrintDetection) -> None:
+    if not detection.usable:
+        raise PrintNotFound(detection.message)
+
+
+def _preview(image: np.ndarray, width_px: int) -> tuple[np.ndarray, float]:
+    h, w = image.shape[:2]
+    if w <= width_px:
+        return image, 1.0
+    scale = width_px / w
+    return cv2.resize(image, (width_px, round(h * scale)), interpolation=cv2.INTER_AREA), scale
+
+
+def draw_detection(image: np.ndarray, detection: PrintDetection) -> np.ndarray:
+    """The frame with the candidates (thin blue), the chosen outline (green or red) and hints."""
+    out = image.copy()
+    thick = max(1, round(max(image.shape[:2]) / 400))
+    for quad in detection.candidates:
+        cv2.polylines(out, [np.round(quad).astype(np.int32)], True, (60, 120, 255), thick)
+    if detection.corners is not None:
+        colour = (40, 220, 60) if detection.usable else (230, 40, 40)
+        cv2.polylines(out, [np.round(detection.corners).astype(np.int32)], True, colour, 2 * thick)
+    text = ", ".join(h.value for h in detection.hints) or "ok"
+    cv2.putText(
+        out, text, (10, 30 * thick), cv2.FONT_HERSHEY_SIMPLEX, 0.8 * thick, (255, 255, 0), 2 * thick
+    )
+    return out

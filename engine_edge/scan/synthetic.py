@@ -1,0 +1,276 @@
+"""Synthetic camera views of a print: a test and demo aid, not part of the scanning pipeline.
+
+The scanner is judged on views whose truth is known exactly: a real photo is
+placed as a print on a table texture, seen by a pinhole camera (so the
+perspective is physically consistent and the print's true aspect ratio is
+recoverable), then spoilt the way real captures are (light gradients, glare,
+sensor noise, blur, JPEG). :func:`render_print_scene` returns the frame and the
+true corners; :func:`write_hand_away_video` writes a short clip of a print with
+a hand moving out of view, for auto-capture tests (the kiosk's UI tests reuse it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+TABLES = ("wood", "light", "dark", "brick", "gravel", "grass", "cloth")
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """How to place and spoil the print; angles in degrees, shares of the frame as fractions."""
+
+    frame_size: tuple[int, int] = (1280, 960)  # (width, height) in pixels
+    table: str = "wood"
+    print_share: float = 0.35  # print area / frame area, before perspective
+    roll_deg: float = 4.0  # in-plane rotation of the print on the table
+    tilt_x_deg: float = 8.0  # camera tilt (perspective) about the horizontal axis
+    tilt_y_deg: float = -5.0  # and about the vertical axis
+    offset: tuple[float, float] = (0.0, 0.0)  # print centre offset, fraction of the frame size
+    border_px: int = 0  # white border around the photo, in photo pixels
+    border_rgb: tuple[int, int, int] = (245, 243, 236)
+    light_gradient: float = 0.0  # 0 = even light; 0.4 = 40 % darker at one side
+    glare_spots: int = 0
+    noise_sigma: float = 0.0  # in 8-bit grey levels
+    blur_sigma_px: float = 0.0
+    jpeg_quality: int = 0  # 0 = no JPEG round trip
+    focal_px: float = 0.0  # 0 = 1.1 x frame width (a normal lens)
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A rendered view and its truth: corners TL, TR, BR, BL of the print in frame pixels."""
+
+    frame: np.ndarray  # RGB uint8 (H, W, 3)
+    corners: np.ndarray  # float64 (4, 2)
+    print_image: np.ndarray  # the print as it is (photo plus border), RGB uint8
+    glare_mask: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((1, 1), bool))
+
+
+def table_texture(name: str, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A table surface (RGB uint8) of the given (width, height)."""
+    from skimage import data
+
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if name == "wood":
+        grain = np.sin(xx / 7.0 + 3.0 * np.sin(yy / 53.0) + 0.8 * np.sin(xx / 31.0))
+        base = 0.55 + 0.08 * grain + 0.04 * rng.standard_normal((h, w)).astype(np.float32)
+        tint = np.array([0.78, 0.55, 0.35], np.float32)
+    elif name == "light":
+        base = 0.90 + 0.015 * rng.standard_normal((h, w)).astype(np.float32)
+        tint = np.array([0.97, 0.97, 0.95], np.float32)
+    elif name == "dark":
+        base = 0.18 + 0.03 * rng.standard_normal((h, w)).astype(np.float32)
+        tint = np.array([0.6, 0.6, 0.7], np.float32)
+    elif name == "cloth":
+        weave = np.sin(xx * 1.3) * np.sin(yy * 1.3)
+        base = 0.45 + 0.06 * weave + 0.03 * rng.standard_normal((h, w)).astype(np.float32)
+        tint = np.array([0.35, 0.45, 0.75], np.float32)
+    elif name in ("brick", "gravel", "grass"):
+        tile = getattr(data, name)().astype(np.float32) / 255.0
+        reps = (h // tile.shape[0] + 1, w // tile.shape[1] + 1)
+        base = np.tile(tile, reps)[:h, :w]
+        tint = {
+            "brick": np.array([0.85, 0.55, 0.45], np.float32),
+            "gravel": np.array([0.8, 0.78, 0.72], np.float32),
+            "grass": np.array([0.55, 0.75, 0.45], np.float32),
+        }[name]
+    else:
+        raise ValueError(f"unknown table {name!r}; choose from {TABLES}")
+    rgb = np.clip(base[..., None] * tint[None, None, :], 0, 1)
+    return (rgb * 255).astype(np.uint8)
+
+
+def add_border(photo: np.ndarray, border_px: int, rgb: tuple[int, int, int]) -> np.ndarray:
+    """The print as it is: the photo with a plain border of ``border_px`` on every side."""
+    if border_px <= 0:
+        return photo
+    h, w = photo.shape[:2]
+    out = np.empty((h + 2 * border_px, w + 2 * border_px, 3), np.uint8)
+    out[:] = np.array(rgb, np.uint8)
+    out[border_px : border_px + h, border_px : border_px + w] = photo
+    return out
+
+
+def project_print(print_size: tuple[int, int], spec: SceneSpec) -> np.ndarray:
+    """Corners (TL, TR, BR, BL) of a flat print seen by a pinhole camera with the spec's pose."""
+    fw, fh = spec.frame_size
+    pw, ph = print_size
+    focal = spec.focal_px or 1.1 * fw
+    # Print in its own plane, centred, unit = photo pixel; scaled so its area share is right.
+    half = np.array([[-pw, -ph], [pw, -ph], [pw, ph], [-pw, ph]], np.float64) / 2.0
+    scale = np.sqrt(spec.print_share * fw * fh / (pw * ph))
+    pts = np.c_[half * scale, np.zeros(4)]
+    rz, rx, ry = np.radians([spec.roll_deg, spec.tilt_x_deg, spec.tilt_y_deg])
+    rot_z = np.array([[np.cos(rz), -np.sin(rz), 0], [np.sin(rz), np.cos(rz), 0], [0, 0, 1]])
+    rot_x = np.array([[1, 0, 0], [0, np.cos(rx), -np.sin(rx)], [0, np.sin(rx), np.cos(rx)]])
+    rot_y = np.array([[np.cos(ry), 0, np.sin(ry)], [0, 1, 0], [-np.sin(ry), 0, np.cos(ry)]])
+    world = pts @ rot_z.T @ rot_x.T @ rot_y.T
+    centre = np.array([spec.offset[0] * fw, spec.offset[1] * fh, 0.0])
+    world = world + centre + np.array([0.0, 0.0, focal])  # at distance focal: scale ~1 at centre
+    return np.c_[
+        focal * world[:, 0] / world[:, 2] + fw / 2.0,
+        focal * world[:, 1] / world[:, 2] + fh / 2.0,
+    ]
+
+
+def render_print_scene(photo: np.ndarray, spec: SceneSpec = SceneSpec()) -> Scene:
+    """Place ``photo`` (RGB uint8) as a print on a table and photograph it as ``spec`` says."""
+    rng = np.random.default_rng(spec.seed)
+    if photo.ndim == 2:
+        photo = np.repeat(photo[..., None], 3, axis=2)
+    print_image = add_border(photo, spec.border_px, spec.border_rgb)
+    ph, pw = print_image.shape[:2]
+    fw, fh = spec.frame_size
+    corners = project_print((pw, ph), spec)
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    homography = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
+    table = table_texture(spec.table, (fw, fh), rng).astype(np.float32)
+    # Shift by half a pixel: pixel centres of the print sit at +0.5 in its own plane.
+    shift = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]], np.float64)
+    flat = cv2.warpPerspective(
+        print_image,
+        homography @ shift,
+        (fw, fh),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    ).astype(np.float32)
+    coverage = _coverage(corners, (fw, fh))
+    # A soft contact shadow makes a light print on a light table look like a real one.
+    shadow = cv2.GaussianBlur(coverage, (0, 0), 3.0) * 0.12
+    frame = table * (1.0 - shadow[..., None])
+    frame = frame * (1.0 - coverage[..., None]) + flat * coverage[..., None]
+    frame = _light(frame, spec.light_gradient, rng)
+    glare_mask = np.zeros((fh, fw), bool)
+    if spec.glare_spots:
+        frame, glare_mask = _glare(frame, corners, spec.glare_spots, rng)
+    if spec.blur_sigma_px > 0:
+        frame = cv2.GaussianBlur(frame, (0, 0), spec.blur_sigma_px)
+    if spec.noise_sigma > 0:
+        frame = frame + rng.normal(0.0, spec.noise_sigma, frame.shape).astype(np.float32)
+    out = np.clip(frame + 0.5, 0, 255).astype(np.uint8)
+    if spec.jpeg_quality:
+        _, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
+        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+    return Scene(out, corners, print_image, glare_mask)
+
+
+def _coverage(corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Anti-aliased coverage (0..1 float32) of the quad, rendered 4x larger and averaged down."""
+    fw, fh = size
+    big = np.zeros((fh * 4, fw * 4), np.uint8)
+    pts = np.round(corners * 4 * 16).astype(np.int32)
+    cv2.fillConvexPoly(big, pts, 255, lineType=cv2.LINE_8, shift=4)
+    return cv2.resize(big, (fw, fh), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+
+
+def _light(frame: np.ndarray, gradient: float, rng: np.random.Generator) -> np.ndarray:
+    if gradient <= 0:
+        return frame
+    h, w = frame.shape[:2]
+    angle = rng.uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    ramp = (np.cos(angle) * (xx / w - 0.5) + np.sin(angle) * (yy / h - 0.5)) + 0.5
+    gain = 1.0 - gradient * np.clip(ramp, 0, 1)
+    return frame * gain[..., None]
+
+
+def _glare(
+    frame: np.ndarray, corners: np.ndarray, spots: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bright specular blobs on the print, pushing pixels towards white."""
+    h, w = frame.shape[:2]
+    diag = float(np.linalg.norm(corners[2] - corners[0]))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    alpha = np.zeros((h, w), np.float32)
+    for _ in range(spots):
+        a, b = rng.uniform(0.2, 0.8, size=2)
+        top = corners[0] + a * (corners[1] - corners[0])
+        bottom = corners[3] + a * (corners[2] - corners[3])
+        cx, cy = top + b * (bottom - top)
+        sx, sy = diag * rng.uniform(0.03, 0.07), diag * rng.uniform(0.02, 0.05)
+        blob = np.exp(-(((xx - cx) / sx) ** 2 + ((yy - cy) / sy) ** 2))
+        alpha = np.maximum(alpha, np.clip(blob * 1.6, 0, 1))
+    out = frame + (255.0 - frame) * alpha[..., None]
+    return out, alpha > 0.5
+
+
+def draw_hand(frame: np.ndarray, tip_xy: tuple[float, float], scale_px: float) -> np.ndarray:
+    """A skin-coloured hand (palm and four fingers) reaching from below-right towards ``tip_xy``."""
+    out = frame.copy()
+    x, y = tip_xy
+    colour = (224, 172, 140)
+    s = scale_px
+    for i, dx in enumerate((-0.45, -0.15, 0.15, 0.45)):
+        length = s * (1.0 if i in (1, 2) else 0.85)
+        x0, y0 = int(x + dx * s), int(y + (0.0 if i in (1, 2) else 0.15 * s))
+        cv2.line(out, (x0, y0), (x0 + int(0.5 * s), y0 + int(length)), colour, int(0.22 * s))
+    centre = (int(x + 0.6 * s), int(y + 1.5 * s))
+    cv2.ellipse(out, centre, (int(0.75 * s), int(1.0 * s)), -25, 0, 360, colour, -1)
+    cv2.ellipse(
+        out,
+        (int(x + 1.2 * s), int(y + 3.0 * s)),
+        (int(0.6 * s), int(2.0 * s)),
+        -25,
+        0,
+        360,
+        colour,
+        -1,
+    )
+    return out
+
+
+def hand_away_frames(
+    photo: np.ndarray,
+    *,
+    size: tuple[int, int] = (640, 480),
+    fps: int = 15,
+    hand_s: float = 1.0,
+    still_s: float = 2.0,
+    seed: int = 0,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Frames of a print with a hand on it that moves out of view, then the print alone.
+
+    Returns the RGB frames and the print's true corners (TL, TR, BR, BL).
+    """
+    scene = render_print_scene(photo, SceneSpec(frame_size=size, table="wood", seed=seed))
+    rng = np.random.default_rng(seed + 1)
+    w, h = size
+    hand_frames = round(hand_s * fps)
+    still_frames = round(still_s * fps)
+    start = scene.corners.mean(axis=0)
+    end = np.array([w * 1.1, h * 1.2])
+    frames = []
+    for i in range(hand_frames + still_frames):
+        t = min(1.0, i / max(1, hand_frames - 1))
+        tip = start + (end - start) * t
+        frame = draw_hand(scene.frame, (float(tip[0]), float(tip[1])), 0.09 * w)
+        noise = rng.normal(0, 2.0, frame.shape)
+        frames.append(np.clip(frame + noise, 0, 255).astype(np.uint8))
+    return frames, scene.corners
+
+
+def write_hand_away_video(
+    photo: np.ndarray, path: str | Path, *, fps: int = 15, **kwargs
+) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Write :func:`hand_away_frames` as an H.264 MP4 (PyAV) and return the true corners."""
+    import av
+
+    frames, corners = hand_away_frames(photo, fps=fps, **kwargs)
+    h, w = frames[0].shape[:2]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.options = {"crf": "18", "preset": "veryfast"}
+        for rgb in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return corners
