@@ -56,7 +56,7 @@ DAY_S = 86400.0
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 MAX_CAPTION_CHARS = 200
-RESERVE_BYTES = 1 << 20
+RESERVE_BYTES = 256 << 10
 ORPHAN_GRACE_S = 3600.0
 KINDS = ("photo", "clip", "audio", "thumb")
 

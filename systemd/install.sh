@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Install Keepsake as an appliance on Debian/Ubuntu (Intel NUC) or JetPack (Jetson).
+#
+#   sudo systemd/install.sh                 install or update (idempotent), enable and start
+#   sudo systemd/install.sh --uninstall     stop and remove units and rules (keeps portraits)
+#   sudo systemd/install.sh --uninstall --purge   also crypto-shred every portrait and remove the user
+#   systemd/install.sh --render DIR         only write the units for PREFIX into DIR (for checks)
+#
+# Options: --prefix DIR (default /opt/keepsake), --root DIR (install into a staging tree and skip
+# everything that touches the running system: apt, users, venv, systemctl, udevadm), --no-start.
+set -euo pipefail
+
+SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PREFIX=/opt/keepsake
+ROOT=""
+ACTION=install
+PURGE=0
+START=1
+RENDER_DIR=""
+UNITS=(keepsake-kiosk.service keepsake-wipe.service keepsake-wipe.timer)
+RULES=70-keepsake.rules
+USER_NAME=keepsake
+GROUPS_WANTED=(video render input dialout audio tty)
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --uninstall) ACTION=uninstall ;;
+        --purge) PURGE=1 ;;
+        --prefix) PREFIX="$2"; shift ;;
+        --root) ROOT="$(realpath -m "$2")"; shift ;;
+        --render) ACTION=render; RENDER_DIR="$2"; shift ;;
+        --no-start) START=0 ;;
+        -h|--help) usage 0 ;;
+        *) echo "install.sh: unknown option $1" >&2; usage 2 ;;
+    esac
+    shift
+done
+
+say() { echo "keepsake-install: $*"; }
+live() { [ -z "$ROOT" ]; }
+# Run a command that changes the running system, unless we are staging into --root.
+on_system() { if live; then "$@"; else say "skipped (--root): $*"; fi; }
+
+render_units() {  # render_units OUTDIR: the units with the install prefix filled in
+    mkdir -p "$1"
+    for unit in "${UNITS[@]}"; do
+        sed "s|/opt/keepsake|${PREFIX}|g" "$SRC/systemd/$unit" > "$1/$unit.tmp"
+        mv -f "$1/$unit.tmp" "$1/$unit"
+    done
+}
+
+install_file() {  # install_file SRC DEST MODE: replace only when the content changed
+    if ! cmp -s "$1" "$2" 2>/dev/null; then
+        install -D -m "$3" "$1" "$2.keepsake-new"
+        mv -f "$2.keepsake-new" "$2"
+        say "installed $2"
+    fi
+}
+
+do_install() {
+    if live && [ "$(id -u)" != 0 ]; then echo "install.sh: run as root (sudo)" >&2; exit 1; fi
+    if live; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq python3 python3-venv python3-pip make
+        make -C "$SRC" -s system-packages
+    fi
+    # User and groups (only those the system has).
+    if live && ! id "$USER_NAME" >/dev/null 2>&1; then
+        useradd --system --home-dir /var/lib/keepsake --no-create-home \
+            --shell /usr/sbin/nologin --user-group "$USER_NAME"
+        say "created user $USER_NAME"
+    fi
+    for g in "${GROUPS_WANTED[@]}"; do
+        if live && getent group "$g" >/dev/null; then usermod -a -G "$g" "$USER_NAME"; fi
+    done
+    # Code and its virtual environment.
+    mkdir -p "$ROOT$PREFIX"
+    if [ "$(realpath "$SRC")" != "$(realpath "$ROOT$PREFIX")" ]; then
+        find "$ROOT$PREFIX" -mindepth 1 -maxdepth 1 ! -name .venv -exec rm -rf {} +
+        tar -C "$SRC" --exclude='./.venv*' --exclude=./.git --exclude=./out --exclude='./.*cache' \
+            --exclude=./.hypothesis --exclude='__pycache__' --exclude='*.egg-info' \
+            -cf - . | tar -C "$ROOT$PREFIX" -xf -
+    fi
+    if live; then
+        [ -x "$PREFIX/.venv/bin/python" ] || python3 -m venv "$PREFIX/.venv"
+        "$PREFIX/.venv/bin/pip" install -q --upgrade pip
+        "$PREFIX/.venv/bin/pip" install -q "$PREFIX[all]"
+    fi
+    # Configuration (never overwritten) and state (owner-only).
+    if [ ! -e "$ROOT/etc/keepsake/keepsake.toml" ]; then
+        install -D -m 0644 "$SRC/keepsake.toml" "$ROOT/etc/keepsake/keepsake.toml"
+        say "installed default configuration /etc/keepsake/keepsake.toml"
+    fi
+    install -d -m 0700 "$ROOT/var/lib/keepsake"
+    on_system chown "$USER_NAME:$USER_NAME" /var/lib/keepsake
+    # Units and udev rules.
+    local staged
+    staged="$(mktemp -d)"
+    render_units "$staged"
+    for unit in "${UNITS[@]}"; do
+        install_file "$staged/$unit" "$ROOT/etc/systemd/system/$unit" 0644
+    done
+    rm -rf "$staged"
+    install_file "$SRC/systemd/$RULES" "$ROOT/etc/udev/rules.d/$RULES" 0644
+    on_system udevadm control --reload
+    on_system udevadm trigger --subsystem-match=tty --subsystem-match=video4linux \
+        --subsystem-match=usb --subsystem-match=media
+    on_system systemctl daemon-reload
+    on_system systemctl enable keepsake-wipe.service keepsake-wipe.timer keepsake-kiosk.service
+    if [ "$START" = 1 ]; then
+        on_system systemctl restart keepsake-wipe.timer
+        on_system systemctl restart keepsake-kiosk.service
+    fi
+    say "done: kiosk on tty1, wipe at boot and hourly (journalctl -u 'keepsake-*')"
+}
+
+do_uninstall() {
+    if live && [ "$(id -u)" != 0 ]; then echo "install.sh: run as root (sudo)" >&2; exit 1; fi
+    if live; then
+        systemctl disable --now "${UNITS[@]}" 2>/dev/null || true
+    fi
+    if [ "$PURGE" = 1 ] && live && [ -x "$PREFIX/.venv/bin/keepsake" ]; then
+        # Crypto-shred first: destroying the keys is what makes the portraits unrecoverable.
+        KEEPSAKE_DATA_DIR=/var/lib/keepsake/store "$PREFIX/.venv/bin/keepsake" wipe --all || true
+    fi
+    for unit in "${UNITS[@]}"; do
+        rm -f "$ROOT/etc/systemd/system/$unit"
+    done
+    rm -f "$ROOT/etc/udev/rules.d/$RULES"
+    on_system systemctl daemon-reload
+    on_system udevadm control --reload
+    rm -rf "${ROOT:?}$PREFIX"
+    if [ "$PURGE" = 1 ]; then
+        rm -rf "$ROOT/var/lib/keepsake" "$ROOT/etc/keepsake"
+        if live && id "$USER_NAME" >/dev/null 2>&1; then userdel "$USER_NAME"; fi
+        say "purged: portraits, configuration and user removed"
+    else
+        say "removed units, rules and code; portraits kept in /var/lib/keepsake (use --purge)"
+    fi
+}
+
+case "$ACTION" in
+    install) do_install ;;
+    uninstall) do_uninstall ;;
+    render) render_units "$RENDER_DIR" ;;
+esac

@@ -1,0 +1,148 @@
+"""The systemd units verify, score well on `systemd-analyze security`, and install idempotently."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SYSTEMD_DIR = REPO / "systemd"
+INSTALL = SYSTEMD_DIR / "install.sh"
+UNITS = ("keepsake-kiosk.service", "keepsake-wipe.service", "keepsake-wipe.timer")
+MAX_EXPOSURE = {"keepsake-kiosk.service": 2.5, "keepsake-wipe.service": 1.5}
+
+needs_analyze = pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze not installed (Debian package `systemd`, in APT_PACKAGES)",
+)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The units as install.sh writes them, with the prefix set to this checkout.
+
+    Rendering for the checkout makes ExecStart= point at a real executable
+    (this repository's .venv/bin/keepsake), which `verify` insists on.
+    """
+    out = tmp_path_factory.mktemp("units")
+    subprocess.run(
+        ["bash", str(INSTALL), "--render", str(out), "--prefix", str(REPO)],
+        check=True,
+        timeout=30,
+    )
+    return out
+
+
+def _unit_settings(path: Path) -> dict[str, list[str]]:
+    settings: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"^([A-Za-z]+)=(.*)$", line)
+        if m:
+            settings.setdefault(m.group(1), []).append(m.group(2))
+    return settings
+
+
+@needs_analyze
+@pytest.mark.parametrize("unit", UNITS)
+def test_units_verify(rendered: Path, unit: str) -> None:
+    if not (REPO / ".venv/bin/keepsake").exists():
+        pytest.skip("no .venv/bin/keepsake to point ExecStart= at (run `make test`)")
+    result = subprocess.run(
+        ["systemd-analyze", "verify", f"./{unit}"],
+        cwd=rendered,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert unit not in result.stderr, result.stderr
+
+
+@needs_analyze
+@pytest.mark.parametrize("unit", sorted(MAX_EXPOSURE))
+def test_security_exposure_scores(rendered: Path, unit: str) -> None:
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", f"./{unit}"],
+        cwd=rendered,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    m = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    assert m, result.stdout + result.stderr
+    score = float(m.group(1))
+    print(f"\nsystemd-analyze security --offline=true {unit}: {score} (limit {MAX_EXPOSURE[unit]})")
+    assert score <= MAX_EXPOSURE[unit]
+
+
+def test_kiosk_unit_is_watched_and_restarted() -> None:
+    s = _unit_settings(SYSTEMD_DIR / "keepsake-kiosk.service")
+    assert s["Type"] == ["notify"]
+    assert int(s["WatchdogSec"][0]) > 0
+    assert s["Restart"] == ["always"]
+    assert int(s["StartLimitBurst"][0]) > 0 and int(s["StartLimitIntervalSec"][0]) > 0
+    assert s["ProtectSystem"] == ["strict"] and s["NoNewPrivileges"] == ["yes"]
+    assert s["PrivateTmp"] == ["yes"] and s["DevicePolicy"] == ["closed"]
+    assert "keepsake-wipe.service" in " ".join(s["After"])
+
+
+def test_wipe_runs_hourly_at_boot_and_without_a_clock() -> None:
+    timer = _unit_settings(SYSTEMD_DIR / "keepsake-wipe.timer")
+    assert timer["OnCalendar"] == ["hourly"] and timer["Persistent"] == ["true"]
+    assert timer["OnUnitActiveSec"] and timer["OnBootSec"], "monotonic triggers for RTC-less boxes"
+    service = _unit_settings(SYSTEMD_DIR / "keepsake-wipe.service")
+    assert service["Type"] == ["oneshot"]
+    assert "wipe --expired" in service["ExecStart"][0]
+    assert service["WantedBy"] == ["multi-user.target"], "the wipe also runs at every boot"
+
+
+def test_udev_rules_match_the_boards_usb_id() -> None:
+    settings_py = REPO / "firmware_bridge" / "settings.py"
+    if not settings_py.exists():
+        pytest.skip("firmware_bridge/settings.py not present")
+    from firmware_bridge.settings import BridgeSettings
+
+    rules = (SYSTEMD_DIR / "70-keepsake.rules").read_text()
+    for usb_id in BridgeSettings().usb_ids:
+        vid, pid = usb_id.split(":")
+        assert f'ATTRS{{idVendor}}=="{vid}", ATTRS{{idProduct}}=="{pid}"' in rules
+    for line in rules.splitlines():
+        if line.strip() and not line.startswith("#"):
+            for pair in re.split(r",\s*", line):
+                assert re.match(r'^[A-Z_]+(\{[^}]+\})?(==|!=|\+=|=|:=)".*"$', pair), pair
+
+
+def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+
+    def install(*extra: str) -> str:
+        out = subprocess.run(
+            ["bash", str(INSTALL), "--root", str(root), "--no-start", *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    first = install()
+    for unit in UNITS:
+        text = (root / "etc/systemd/system" / unit).read_text()
+        assert "/opt/keepsake/.venv/bin/keepsake" in text or unit.endswith(".timer")
+    assert (root / "etc/udev/rules.d/70-keepsake.rules").exists()
+    assert (root / "opt/keepsake/kiosk/store/store.py").exists()
+    assert "installed" in first
+    config = root / "etc/keepsake/keepsake.toml"
+    config.write_text(config.read_text() + "\n# staff edit\n")
+    second = install()
+    assert "installed" not in second, "a second run changes nothing"
+    assert config.read_text().endswith("# staff edit\n"), "configuration is never overwritten"
+    install("--uninstall")
+    assert not any((root / "etc/systemd/system").iterdir())
+    assert (root / "var/lib/keepsake").is_dir(), "plain uninstall keeps the portraits"
+    install("--uninstall", "--purge")
+    assert not (root / "var/lib/keepsake").exists() and not (root / "opt/keepsake").exists()
