@@ -158,6 +158,7 @@ class BoardLogic:
         self._status_since = now
         self.session = None
         self._last_cmd_seq = None
+        self._last_event_seq = None
         self._host_seen_ms = now
         self._next_heartbeat_ms = now
         self.host_alive = False
@@ -236,7 +237,12 @@ class BoardLogic:
             return
         if len(self._outbox) >= self.config.outbox_max:
             self._outbox.pop(0)
-        self._outbox.append([self._next_seq(), msg_type, payload, None, 0])
+        seq = self._next_seq()
+        if seq == self._last_event_seq:
+            # The counter came round: the host would take this for a retry of the last event.
+            seq = self._next_seq()
+        self._last_event_seq = seq
+        self._outbox.append([seq, msg_type, payload, None, 0])
         self._pump_outbox(self.hal.ticks_ms())
 
     def _pump_outbox(self, now):

@@ -97,6 +97,7 @@ class BoardDriver:
         self._held: set[int] = set()
         self._present = False
         self._last_event_seq: int | None = None
+        self._last_command_seq: int | None = None
         self._state: LinkStateName | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -239,6 +240,15 @@ class BoardDriver:
     def _next_seq(self) -> int:
         self._seq = (self._seq + 1) & 0xFFFF
         return self._seq
+
+    def _next_command_seq(self) -> int:
+        """Never the previous command's number: after 65536 frames of heartbeats the counter
+        comes round again, and the board would take a new command for a retry of the old."""
+        seq = self._next_seq()
+        if seq == self._last_command_seq:
+            seq = self._next_seq()
+        self._last_command_seq = seq
+        return seq
 
     def _restore_commands(self) -> list[_Command]:
         """Commands that put the board back into the state the kiosk asked for last."""
@@ -393,7 +403,7 @@ class _Link:
         with d._lock:
             if d._inflight is None and d._pending:
                 d._inflight = d._pending.popleft()
-                d._inflight.seq = d._next_seq()
+                d._inflight.seq = d._next_command_seq()
             command = d._inflight
             if command is None:
                 return

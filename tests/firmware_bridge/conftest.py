@@ -7,6 +7,7 @@ safe-state scenarios take a fraction of a second; the logic is the shipped one.
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,20 @@ FAST_HOST = BridgeSettings(
     backoff_initial_s=0.02,
     backoff_max_s=0.1,
 )
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Every driver and simulator a test starts must be stopped by the end of it."""
+    yield
+    names = {"keepsake-bridge", "board-simulator"}
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        alive = [t.name for t in threading.enumerate() if t.name in names]
+        if not alive:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"threads left running: {alive}")
 
 
 def wait_for(predicate: Callable[[], object], timeout_s: float = 3.0, what: str = "") -> None:

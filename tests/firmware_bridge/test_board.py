@@ -230,3 +230,17 @@ def test_status_patterns_have_the_documented_shapes() -> None:
     assert status_level("idle", 0) == 0 and status_level("idle", 1500) == 65535
     lit = sum(status_level("offline", t) > 0 for t in range(2000))
     assert lit == 50
+
+
+def test_a_new_event_never_reuses_the_last_events_number() -> None:
+    bench = Bench()
+    bench.connect()
+    bench.hal.buttons_mask = 1
+    bench.run(10)
+    (down,) = [f for f in bench.received() if f[0] == m.BUTTON]
+    bench.send(m.ACK, m.pack_ack(down[1], 0))
+    bench.board._seq = (down[1] - 1) & 0xFFFF  # as if the counter had come round
+    bench.hal.buttons_mask = 0
+    bench.run(10)
+    (up,) = [f for f in bench.received() if f[0] == m.BUTTON]
+    assert up[1] != down[1]

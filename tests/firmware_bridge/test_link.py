@@ -326,3 +326,16 @@ def test_fuzz_noise_both_ways_costs_only_frames(sim, driver) -> None:  # type: i
     assert len(downs) == presses
     assert driver.stats.commands_retried > 0  # lost commands and ACKs were retried...
     assert len(seqs) == i  # ...and each command applied exactly once
+
+
+def test_a_new_command_never_reuses_the_last_commands_number(sim, driver) -> None:  # type: ignore[no-untyped-def]
+    """After 65536 frames the counter comes round; a new command that landed on the previous
+    command's number would be taken for a retry and silently dropped."""
+    driver.set_light(0b1, 0.2)
+    wait_for(lambda: driver.stats.commands_acked == 1, what="ack")
+    last = sim.logic.applied[-1][0]
+    driver._seq = (last - 1) & 0xFFFF  # as if 65535 heartbeats had gone by
+    driver.set_light(0b1, 0.9)
+    wait_for(lambda: driver.stats.commands_acked == 2, what="second ack")
+    assert len(sim.logic.applied) == 2
+    assert sim.logic.faders[0].target == round(0.9 * 65535)
