@@ -18,7 +18,8 @@ PURGE=0
 START=1
 RENDER_DIR=""
 UNITS=(keepsake-kiosk.service keepsake-wipe.service keepsake-wipe.timer)
-RULES=70-keepsake.rules
+# udev rules: camera and USB power here; the board's own rule comes with the bridge.
+RULES=(systemd/70-keepsake.rules firmware_bridge/firmware/99-keepsake-board.rules)
 USER_NAME=keepsake
 GROUPS_WANTED=(video render input dialout audio tty)
 
@@ -104,7 +105,11 @@ do_install() {
         install_file "$staged/$unit" "$ROOT/etc/systemd/system/$unit" 0644
     done
     rm -rf "$staged"
-    install_file "$SRC/systemd/$RULES" "$ROOT/etc/udev/rules.d/$RULES" 0644
+    for rules in "${RULES[@]}"; do
+        if [ -f "$SRC/$rules" ]; then
+            install_file "$SRC/$rules" "$ROOT/etc/udev/rules.d/$(basename "$rules")" 0644
+        fi
+    done
     on_system udevadm control --reload
     on_system udevadm trigger --subsystem-match=tty --subsystem-match=video4linux \
         --subsystem-match=usb --subsystem-match=media
@@ -129,7 +134,9 @@ do_uninstall() {
     for unit in "${UNITS[@]}"; do
         rm -f "$ROOT/etc/systemd/system/$unit"
     done
-    rm -f "$ROOT/etc/udev/rules.d/$RULES"
+    for rules in "${RULES[@]}"; do
+        rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
+    done
     on_system systemctl daemon-reload
     on_system udevadm control --reload
     rm -rf "${ROOT:?}$PREFIX"

@@ -101,16 +101,17 @@ def test_wipe_runs_hourly_at_boot_and_without_a_clock() -> None:
 
 
 def test_udev_rules_match_the_boards_usb_id() -> None:
-    settings_py = REPO / "firmware_bridge" / "settings.py"
-    if not settings_py.exists():
-        pytest.skip("firmware_bridge/settings.py not present")
+    board_rules = REPO / "firmware_bridge/firmware/99-keepsake-board.rules"
+    if not board_rules.exists():
+        pytest.skip("the bridge's udev rule is not present")
     from firmware_bridge.settings import BridgeSettings
 
-    rules = (SYSTEMD_DIR / "70-keepsake.rules").read_text()
+    ours = (SYSTEMD_DIR / "70-keepsake.rules").read_text()
     for usb_id in BridgeSettings().usb_ids:
         vid, pid = usb_id.split(":")
-        assert f'ATTRS{{idVendor}}=="{vid}", ATTRS{{idProduct}}=="{pid}"' in rules
-    for line in rules.splitlines():
+        assert f'ATTRS{{idVendor}}=="{vid}", ATTRS{{idProduct}}=="{pid}"' in board_rules.read_text()
+        assert f'ATTR{{idVendor}}=="{vid}", ATTR{{idProduct}}=="{pid}"' in ours
+    for line in ours.splitlines():
         if line.strip() and not line.startswith("#"):
             for pair in re.split(r",\s*", line):
                 assert re.match(r'^[A-Z_]+(\{[^}]+\})?(==|!=|\+=|=|:=)".*"$', pair), pair
@@ -134,6 +135,7 @@ def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
         text = (root / "etc/systemd/system" / unit).read_text()
         assert "/opt/keepsake/.venv/bin/keepsake" in text or unit.endswith(".timer")
     assert (root / "etc/udev/rules.d/70-keepsake.rules").exists()
+    assert (root / "etc/udev/rules.d/99-keepsake-board.rules").exists()
     assert (root / "opt/keepsake/kiosk/store/store.py").exists()
     assert "installed" in first
     config = root / "etc/keepsake/keepsake.toml"
@@ -143,6 +145,7 @@ def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
     assert config.read_text().endswith("# staff edit\n"), "configuration is never overwritten"
     install("--uninstall")
     assert not any((root / "etc/systemd/system").iterdir())
+    assert not any((root / "etc/udev/rules.d").iterdir())
     assert (root / "var/lib/keepsake").is_dir(), "plain uninstall keeps the portraits"
     install("--uninstall", "--purge")
     assert not (root / "var/lib/keepsake").exists() and not (root / "opt/keepsake").exists()

@@ -41,22 +41,29 @@ def _start(kind: str, listener: NotifyListener, block: Path, **env: str) -> subp
 
 
 def _check_pings_then_silence(
-    proc: subprocess.Popen, listener: NotifyListener, block: Path, ready_timeout_s: float
+    proc: subprocess.Popen,
+    listener: NotifyListener,
+    block: Path,
+    ready_timeout_s: float,
+    watchdog_usec: int = WATCHDOG_USEC,
 ) -> None:
+    """READY, then at least 5 pings with no gap near the timeout; none once the loop hangs."""
+    timeout_s = watchdog_usec / 1e6
     try:
         assert listener.wait_for("READY=1", ready_timeout_s), _stderr(proc)
-        pings = [t for t, m in listener.collect(1.5) if m == "WATCHDOG=1"]
-        assert len(pings) >= 5, f"only {len(pings)} WATCHDOG pings in 1.5 s"
+        window_s = 5 * timeout_s
+        pings = [t for t, m in listener.collect(window_s) if m == "WATCHDOG=1"]
+        assert len(pings) >= 5, f"only {len(pings)} WATCHDOG pings in {window_s:.1f} s"
         gaps = [b - a for a, b in itertools.pairwise(pings)]
-        assert max(gaps) < WATCHDOG_USEC / 1e6, f"a gap of {max(gaps):.2f} s would trip systemd"
+        assert max(gaps) < timeout_s, f"a gap of {max(gaps):.2f} s would trip systemd"
         block.touch()
-        listener.collect(0.4)  # pings already on their way
-        late = [m for _, m in listener.collect(1.5) if m == "WATCHDOG=1"]
+        listener.collect(timeout_s)  # pings already on their way
+        late = [m for _, m in listener.collect(3 * timeout_s) if m == "WATCHDOG=1"]
         assert late == [], "pings went on while the main loop was blocked"
         assert proc.poll() is None, "the frozen app is still running: systemd must restart it"
         print(
-            f"\nREADY seen; {len(pings)} pings in 1.5 s (max gap {max(gaps):.3f} s); "
-            "none in 1.5 s once the loop blocked"
+            f"\nREADY seen; {len(pings)} pings in {window_s:.1f} s (max gap {max(gaps):.3f} s, "
+            f"timeout {timeout_s:.1f} s); none in {3 * timeout_s:.1f} s once the loop blocked"
         )
     finally:
         proc.kill()
