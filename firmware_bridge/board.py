@@ -21,8 +21,8 @@ The HAL is any object with::
 try:
     from firmware_bridge import codec, messages
 except ImportError:  # pragma: no cover - MicroPython with the modules at the root
-    import codec
-    import messages
+    import codec  # type: ignore[no-redef]
+    import messages  # type: ignore[no-redef]
 
 FIRMWARE_VERSION = (1, 0, 0)
 

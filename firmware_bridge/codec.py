@@ -45,7 +45,7 @@ def crc16_pure(data, crc=0xFFFF):
 try:
     from binascii import crc_hqx as _crc_hqx  # CPython: the same CRC, in C
 except ImportError:  # MicroPython
-    _crc_hqx = None
+    _crc_hqx = None  # type: ignore[assignment]
 
 
 def crc16(data, crc=0xFFFF):

@@ -330,7 +330,7 @@ class _Link:
         d = self.d
         _, boot_id, version, n_buttons, n_banks, caps, buttons, flags, board_id = fields
         first_contact = d.info is None
-        rebooted = first_contact or d.info.boot_id != boot_id
+        rebooted = d.info is None or d.info.boot_id != boot_id
         d.info = BoardInfo(
             board_id=board_id.hex(),
             boot_id=boot_id,
@@ -455,7 +455,11 @@ class _Link:
         d = self.d
         if msg_type == messages.BUTTON:
             button, kind, held_ms = messages.unpack_button(payload)
-            event: BridgeEvent = ButtonEvent(button, messages.BUTTON_KINDS[kind], held_ms)  # type: ignore[arg-type]
+            event: ButtonEvent | PresenceEvent = ButtonEvent(
+                button,
+                messages.BUTTON_KINDS[kind],  # type: ignore[arg-type]
+                held_ms,
+            )
         else:
             event = PresenceEvent(messages.unpack_presence(payload))
         self.send(messages.ACK, d._next_seq(), messages.pack_ack(seq, messages.RESULT_OK))

@@ -205,7 +205,7 @@ class Simulator:
         """Tick, and if a command got applied, pull the cable before its ACK leaves."""
         real_write = self.hal.write_serial
         outgoing: list[bytes] = []
-        self.hal.write_serial = outgoing.append  # type: ignore[method-assign]
+        self.hal.write_serial = outgoing.append  # type: ignore[method-assign,assignment]
         try:
             self.logic.tick()
         finally:
