@@ -104,8 +104,14 @@ class Fader:
 
 
 def perceptual_to_duty(level):
-    """Gamma 2: equal brightness steps look equal to the eye; integer maths for the RP2040."""
-    return level * level // messages.LEVEL_MAX
+    """Gamma 2: equal brightness steps look equal to the eye.
+
+    ~level²/65536 with intermediates below 2**30, so MicroPython stays in small
+    ints (no heap allocation) in a loop that runs a thousand times a second.
+    """
+    if level >= messages.LEVEL_MAX:
+        return messages.LEVEL_MAX
+    return (level * (level >> 4)) >> 12
 
 
 # Status patterns as (duty level, duration_ms) steps, repeated; "idle" breathes instead.

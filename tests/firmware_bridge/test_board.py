@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from firmware_bridge import codec
 from firmware_bridge import messages as m
 from firmware_bridge.board import BoardConfig, BoardLogic, perceptual_to_duty, status_level
@@ -244,3 +246,11 @@ def test_a_new_event_never_reuses_the_last_events_number() -> None:
     bench.run(10)
     (up,) = [f for f in bench.received() if f[0] == m.BUTTON]
     assert up[1] != down[1]
+
+
+def test_gamma_is_monotonic_exact_at_the_ends_and_small_int_safe() -> None:
+    duties = [perceptual_to_duty(level) for level in range(0, 65536, 7)] + [65535]
+    assert duties[0] == 0 and perceptual_to_duty(65535) == 65535
+    assert all(a <= b for a, b in itertools.pairwise(duties))
+    assert abs(perceptual_to_duty(32768) - 16384) < 64  # half brightness = quarter duty
+    assert max(level * (level >> 4) for level in (65534, 65533)) < 2**30

@@ -52,3 +52,26 @@ def test_monitor_rejects_a_malformed_light_argument() -> None:
     )
     assert result.returncode == 2
     assert "MASK:BRIGHTNESS" in result.stderr
+
+
+def test_simulator_console_commands_drive_the_board(sim, driver) -> None:  # type: ignore[no-untyped-def]
+    from firmware_bridge.commands import _apply_command, _describe
+    from firmware_bridge.events import ButtonEvent, PresenceEvent
+
+    from .conftest import next_event, wait_for
+
+    assert _apply_command(sim, ["tap", "1"])
+    assert next_event(driver.events, ButtonEvent) == ButtonEvent(1, "down", 0)
+    assert next_event(driver.events, ButtonEvent).kind == "up"
+    assert _apply_command(sim, ["presence", "on"])
+    assert next_event(driver.events, PresenceEvent) == PresenceEvent(True)
+    driver.set_light(0b0001, 0.5)
+    wait_for(lambda: sim.logic.faders[0].target == round(0.5 * 65535), what="light")
+    assert "bank0=50%" in _describe(sim)
+    assert _apply_command(sim, ["unplug"])
+    wait_for(lambda: driver.state == "absent", what="unplugged")
+    assert _apply_command(sim, ["plug"])
+    wait_for(lambda: driver.state == "ready", what="replugged")
+    assert not _apply_command(sim, ["quit"])
+    with pytest.raises(ValueError):
+        _apply_command(sim, ["dance"])
