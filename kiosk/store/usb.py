@@ -30,7 +30,7 @@ def _unescape(field: str) -> str:
 
 def _disk_of(device: str, sys_class_block: Path) -> Path | None:
     """The /sys entry of the whole disk a /dev node belongs to (sdb1 -> sdb)."""
-    if not device.startswith("/dev/"):
+    if not device.startswith("/"):  # tmpfs, proc, overlay: not a block device
         return None
     name = os.path.basename(os.path.realpath(device))
     entry = sys_class_block / name
