@@ -82,7 +82,7 @@ class KioskApp(App):
         Window.bind(on_textinput=self._text_input)
         self.services.start()
         Clock.schedule_interval(self._tick, 0.1)
-        Clock.schedule_interval(self._watchdog, 1.0)
+        self.services.ping_watchdog(Clock)
         Clock.schedule_interval(
             self._scheduled_wipe, max(60.0, self.settings.wipe_interval_min * 60)
         )
@@ -195,9 +195,6 @@ class KioskApp(App):
         if timeout is not None and time.monotonic() - self.last_input_s > timeout:
             log.info("idle for %.0f s on %s: back to the tribute loop", timeout, self.flow.screen)
             self.send("timeout")
-
-    def _watchdog(self, _dt: float) -> None:
-        self.services.notify("WATCHDOG=1")
 
     def _scheduled_wipe(self, _dt: float) -> None:
         def wipe() -> None:

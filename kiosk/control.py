@@ -57,6 +57,10 @@ def _touch(x: float, y: float, hold_s: float = 0.0) -> None:
         touch.touch_up()
 
 
+def _raise(_dt: float) -> None:
+    raise RuntimeError("fault injected by the test-control hook")
+
+
 class ControlServer:
     def __init__(self, app: KioskApp, path: str) -> None:
         self.app = app
@@ -102,6 +106,9 @@ class ControlServer:
             return {
                 "ok": True,
                 "state": app.flow.screen,
+                # Settled: the screen is shown and its fade-in is over (touches reach it).
+                "settled": app.manager.current == app.flow.screen
+                and not app.manager.transition.is_active,
                 "texts": visible_texts(screen),
                 "actions": [
                     w.action_id
@@ -159,7 +166,7 @@ class ControlServer:
             _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
             resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
         elif name == "raise":
-            raise RuntimeError("fault injected by the test-control hook")
+            Clock.schedule_once(_raise, 0)  # inside the Kivy loop, like any bug in a callback
         else:
             raise ValueError(f"unknown fault {name}")
         return {"ok": True}

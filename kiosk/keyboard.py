@@ -12,7 +12,8 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.widgets import BigButton
 
-ROWS = ("1234567890", "qwertyuiop", "asdfghjkl'", "zxcvbnm,.?")
+# Letters and the punctuation a short spoken line or a caption needs; four rows keep 15 mm keys.
+ROWS = ("qwertyuiop", "asdfghjkl'", "zxcvbnm,.?")
 DIGITS = ("123", "456", "789")
 
 

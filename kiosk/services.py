@@ -35,12 +35,19 @@ class Services:
         self.store.close()
         self.notify("STOPPING=1")
 
+    def ping_watchdog(self, clock: Any) -> None:
+        """WATCHDOG pings from the UI's clock: a frozen UI stops them and systemd restarts us."""
+        if self.notifier is not None:
+            from kiosk.notify import ping_from_clock
+
+            ping_from_clock(self.notifier, clock)
+
     def notify(self, *lines: str) -> None:
         """Tell systemd (READY, WATCHDOG, STATUS); a no-op outside systemd."""
         if self.notifier is None:
             return
         try:
-            self.notifier.notify(*lines)
+            self.notifier.notify("\n".join(lines))
         except Exception:  # the watchdog must never take the kiosk down
             log.debug("sd_notify failed", exc_info=True)
 

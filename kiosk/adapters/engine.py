@@ -7,6 +7,7 @@ models are loaded once, lazily, on the first job.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import logging
 from typing import Any
@@ -24,7 +25,7 @@ class EngineRunner:
         self._device = device
         self._voice = voice
         self._models: Any = None
-        self._analyses: dict[int, Any] = {}
+        self._analyses: dict[str, Any] = {}
 
     def _load(self) -> Any:
         if self._models is None:
@@ -40,7 +41,7 @@ class EngineRunner:
     def _analyse(self, photo: np.ndarray) -> Any:
         from engine_edge import analysis
 
-        key = hash(photo.tobytes()[::4096]) ^ hash(photo.shape)
+        key = hashlib.blake2b(photo.tobytes(), digest_size=16).hexdigest() + str(photo.shape)
         if key not in self._analyses:
             self._analyses = {key: analysis.analyse(photo, self._load())}
         return self._analyses[key]
@@ -80,12 +81,6 @@ class EngineRunner:
             return synthesize_line(say_text, voice=self._voice or None, fps=fps, preset=preset)
         return None
 
-    def _options(self, **wanted: Any) -> Any:
-        from engine_edge.pipeline import AnimateOptions
-
-        names = {f.name for f in dataclasses.fields(AnimateOptions)}
-        return AnimateOptions(**{k: v for k, v in wanted.items() if k in names})
-
     def render(
         self,
         photo: np.ndarray,
@@ -99,38 +94,41 @@ class EngineRunner:
         progress: Any,
         cancel: Any,
     ) -> dict[str, Any]:
-        """The guest's clip as MP4 bytes (never written to disk here) and a poster frame."""
-        from engine_edge.pipeline import animate_photo
+        """The guest's clip as MP4 bytes (never written to disk here) and a poster frame.
 
-        from engine_edge.deliver import write_mp4
+        ``faces`` are indices into the boxes find_faces returned; faces left out
+        stay still (they are handed to the engine as part of the background).
+        """
+        from engine_edge.pipeline import AnimateOptions, animate_photo
 
-        models = self._load()
+        analysis = self._analyse(photo)
+        if faces is not None:
+            animatable = analysis.animatable_faces
+            keep = tuple(animatable[i] for i in faces if i < len(animatable))
+            analysis = dataclasses.replace(analysis, faces=keep)
         speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
         progress(0.02)
-        options = self._options(preset=preset, seconds=seconds, fps=fps, faces=faces, speech=speech)
-        clip = animate_photo(photo, options, models, progress=progress, cancel=cancel)
-        buffer = io.BytesIO()
-        write_mp4(clip, buffer)
-        frames = getattr(clip, "frames", None)
-        poster = np.asarray(frames[0]) if frames is not None and len(frames) else photo
-        return {"mp4": buffer.getvalue(), "poster": _thumbnail(poster, 480)}
-
-    def live_portrait(
-        self,
-        photo: np.ndarray,
-        preset: str,
-        seconds: float,
-        fps: int,
-        seed: int,
-        progress: Any,
-        cancel: Any,
-    ) -> Any:
-        """Mesh and per-frame vertex positions for drawing a portrait live on the kiosk."""
-        from kiosk.live.source import build_live_portrait
-
-        return build_live_portrait(
-            photo, self._analyse(photo), preset=preset, seconds=seconds, fps=fps, seed=seed
+        options = AnimateOptions(preset=preset, seconds=seconds, fps=float(fps), speech=speech)
+        clip = animate_photo(
+            photo, options, None, progress=progress, cancel=cancel, analysis=analysis
         )
+        return {"mp4": clip.mp4, "poster": first_frame(clip.mp4, 720)}
+
+    def live_portrait(self, photo: np.ndarray, progress: Any, cancel: Any) -> Any:
+        """The rig over a screen-sized copy of ``photo`` for drawing it live on the kiosk."""
+        from kiosk.live.source import build_live_portrait, screen_sized
+
+        sized = screen_sized(photo)
+        return build_live_portrait(sized, self._analyse(sized))
+
+
+def first_frame(mp4: bytes, max_side_px: int) -> np.ndarray:
+    import av
+
+    with av.open(io.BytesIO(mp4)) as container:
+        for frame in container.decode(container.streams.video[0]):
+            return _thumbnail(frame.to_ndarray(format="rgb24"), max_side_px)
+    raise ValueError("the clip has no frames")
 
 
 def _thumbnail(image: np.ndarray, max_side_px: int) -> np.ndarray:

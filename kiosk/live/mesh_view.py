@@ -1,5 +1,5 @@
-"""Draws a LivePortrait with Kivy's textured Mesh: the GPU warps the photo, Python only
-moves the vertices once per frame."""
+"""Draws a live portrait with Kivy's textured Mesh: the GPU warps the photo, Python only
+moves the vertices (engine_edge.rig.deform via the Timeline) once per frame."""
 
 from __future__ import annotations
 
@@ -11,33 +11,40 @@ from kivy.clock import Clock
 from kivy.graphics import Color, Mesh
 from kivy.uix.widget import Widget
 
-from kiosk.live.portrait import LivePortrait
+from kiosk.live.portrait import LivePortrait, Timeline
 from kiosk.widgets import texture_from_rgb
 
 
 class LiveMeshView(Widget):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
-        self.portrait: LivePortrait | None = None
+        self.timeline: Timeline | None = None
         self._mesh: Mesh | None = None
         self._event: Any = None
         self._started_s = 0.0
         self.frames_drawn = 0
+        self.update_ms: list[float] = []
         self.bind(size=self._rebuild, pos=self._rebuild)
 
-    def play(self, portrait: LivePortrait) -> None:
+    @property
+    def portrait(self) -> LivePortrait | None:
+        return self.timeline.portrait if self.timeline is not None else None
+
+    def play(
+        self, portrait: LivePortrait, preset: str, fps: float, cycle_s: float, seed: int
+    ) -> None:
         self.stop()
-        self.portrait = portrait
+        self.timeline = Timeline(portrait, preset, fps, cycle_s, seed)
         self._texture = texture_from_rgb(portrait.photo)
-        self._rebuild()
         self._started_s = time.monotonic()
-        self._event = Clock.schedule_interval(self._tick, 1.0 / portrait.fps)
+        self._rebuild()
+        self._event = Clock.schedule_interval(self._tick, 1.0 / fps)
 
     def stop(self) -> None:
         if self._event is not None:
             self._event.cancel()
             self._event = None
-        self.portrait = None
+        self.timeline = None
         self._mesh = None
         self.canvas.clear()
 
@@ -53,37 +60,39 @@ class LiveMeshView(Widget):
 
     def _rebuild(self, *_: Any) -> None:
         self.canvas.clear()
-        if self.portrait is None:
+        self._mesh = None
+        if self.timeline is None:
             return
-        p = self.portrait
-        self._uv = np.column_stack([p.uv[:, 0], 1.0 - p.uv[:, 1]]).astype(np.float32)
+        p = self.timeline.portrait
+        uv = p.uv
+        self._uv = np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32)
         with self.canvas:
             Color(1, 1, 1, 1)
             self._mesh = Mesh(
-                vertices=self._vertices(0),
+                vertices=self._vertices(self.timeline.positions(self._elapsed_s())),
                 indices=p.triangles.astype(np.int64).ravel().tolist(),
                 mode="triangles",
                 texture=self._texture,
             )
 
-    def _vertices(self, frame: int) -> list[float]:
+    def _elapsed_s(self) -> float:
+        return time.monotonic() - self._started_s
+
+    def _vertices(self, points: np.ndarray) -> list[float]:
         assert self.portrait is not None
         x0, y0, scale = self._fit()
         height = self.portrait.size_px[1]
-        points = self.portrait.positions[frame]
         out = np.empty((points.shape[0], 4), dtype=np.float32)
         out[:, 0] = x0 + points[:, 0] * scale
         out[:, 1] = y0 + (height - points[:, 1]) * scale
         out[:, 2:] = self._uv
         return out.ravel().tolist()
 
-    def current_frame(self) -> int:
-        assert self.portrait is not None
-        elapsed = time.monotonic() - self._started_s
-        return int(elapsed * self.portrait.fps) % self.portrait.frame_count
-
     def _tick(self, _dt: float) -> None:
-        if self.portrait is None or self._mesh is None:
+        if self.timeline is None or self._mesh is None:
             return
-        self._mesh.vertices = self._vertices(self.current_frame())
+        started = time.perf_counter()
+        self._mesh.vertices = self._vertices(self.timeline.positions(self._elapsed_s()))
+        self.update_ms.append((time.perf_counter() - started) * 1000)
+        del self.update_ms[:-500]
         self.frames_drawn += 1

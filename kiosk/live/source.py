@@ -1,4 +1,4 @@
-"""Builds a LivePortrait from the engine's rig and performance (runs in the render worker)."""
+"""Builds a LivePortrait in the render worker: the photo (sized for the screen) and its rig."""
 
 from __future__ import annotations
 
@@ -6,15 +6,24 @@ from typing import Any
 
 import numpy as np
 
-from engine_edge.errors import DeviceUnavailable
 from kiosk.live.portrait import LivePortrait
 
+MAX_SIDE_PX = 1080
 
-def build_live_portrait(
-    photo: np.ndarray, analysis: Any, *, preset: str, seconds: float, fps: int, seed: int
-) -> LivePortrait:
-    try:
-        from engine_edge import rig as rig_module
-    except ImportError as exc:
-        raise DeviceUnavailable("Live playback needs the engine's rig.") from exc
-    raise DeviceUnavailable(f"Live playback is not wired to {rig_module.__name__} yet.")
+
+def screen_sized(photo: np.ndarray, max_side_px: int = MAX_SIDE_PX) -> np.ndarray:
+    import cv2
+
+    height, width = photo.shape[:2]
+    scale = max_side_px / max(height, width)
+    if scale >= 1:
+        return photo
+    size = (round(width * scale), round(height * scale))
+    return cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+
+
+def build_live_portrait(photo: np.ndarray, analysis: Any) -> LivePortrait:
+    """The rig over ``photo``; ``analysis`` must be of this very photo."""
+    from engine_edge.rig import build_rig
+
+    return LivePortrait(photo=np.ascontiguousarray(photo), rig=build_rig(analysis))

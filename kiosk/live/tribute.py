@@ -9,6 +9,7 @@ start, so staff edits show at the next turn.
 from __future__ import annotations
 
 import logging
+import random
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 log = logging.getLogger("keepsake.kiosk.tribute")
+
+LIVE_FPS = 25.0
+CYCLE_S = 6.0  # a fresh performance (new seed) every cycle, cross-faded
 
 
 class TributePlayer(FloatLayout):
@@ -39,11 +43,18 @@ class TributePlayer(FloatLayout):
         self._index = -1
         self._advance: Any = None
         self._job: int | None = None
+        self._portraits: dict[str, Any] = {}  # item id -> LivePortrait, built once
         self.mode = ""
+
+    @property
+    def item_count(self) -> int:
+        return len(self._items)
 
     def start(self) -> None:
         try:
             self._items = self.app.services.store.tribute()
+            known = {i.item_id for i in self._items}
+            self._portraits = {k: v for k, v in self._portraits.items() if k in known}
         except Exception:  # a store problem must not blank the wall: show the welcome instead
             log.exception("could not read the tribute loop")
             self._items = []
@@ -84,8 +95,11 @@ class TributePlayer(FloatLayout):
             log.exception("tribute item %s could not play", item.item_id)
 
     def _play_live(self, item: Any) -> None:
-        """Ask the worker for the rig; play the MP4 until (or unless) it arrives."""
+        """Play the MP4 at once; switch to the live mesh when the worker has built the rig."""
         self._play_clip(item)
+        if item.item_id in self._portraits:
+            self._live_ready(item, self._portraits[item.item_id])
+            return
         try:
             photo = self.app.services.store.photo(item.item_id)
         except Exception:
@@ -94,20 +108,22 @@ class TributePlayer(FloatLayout):
         self.app.forget_job(self._job)
         self._job = self.app.submit(
             "live",
-            {
-                "photo": photo,
-                "preset": item.preset or "memorial",
-                "seconds": self.app.settings.tribute_item_s,
-                "fps": 25,
-                "seed": self._index + int(Clock.get_boottime()),
-            },
-            on_done=self._live_ready,
+            {"photo": photo},
+            on_done=lambda portrait: self._live_ready(item, portrait),
             on_failed=lambda failed: log.info("live tribute unavailable: %s", failed.message),
         )
 
-    def _live_ready(self, portrait: Any) -> None:
-        if not self.playing:
+    def _live_ready(self, item: Any, portrait: Any) -> None:
+        self._job = None
+        self._portraits[item.item_id] = portrait
+        if not self.playing or self._items[self._index] is not item:
             return
         self.clip.stop()
-        self.live.play(portrait)
+        self.live.play(
+            portrait,
+            preset=item.preset or "memorial",
+            fps=LIVE_FPS,
+            cycle_s=CYCLE_S,
+            seed=random.randrange(1 << 30),
+        )
         self.mode = "live"

@@ -64,6 +64,14 @@ class AttractScreen(KioskScreen):
     def idle_timeout_s(self) -> float | None:
         return None
 
+    def debug_state(self) -> dict[str, Any]:
+        return {
+            "mode": self.player.mode,
+            "items": self.player.item_count,
+            "live_frames": self.player.live.frames_drawn,
+            "caption": self.caption.text,
+        }
+
     def _show_welcome(self, _widget: Any, playing: bool) -> None:
         self.welcome.opacity = 0 if playing else 1
         self.tagline.opacity = 0 if playing else 1

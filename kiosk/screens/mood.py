@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.live.mesh_view import LiveMeshView
 from kiosk.screens.base import KioskScreen
 from kiosk.session import PRESETS
 from kiosk.widgets import BigButton, PhotoView
+
+PREVIEW_FPS = 15.0
 
 
 class MoodCard(BoxLayout):
@@ -18,8 +22,12 @@ class MoodCard(BoxLayout):
     def __init__(self, screen: MoodScreen, preset: str) -> None:
         super().__init__(orientation="vertical", spacing=8)
         self.preset = preset
-        self.preview = PhotoView()
-        self.add_widget(self.preview)
+        stack = FloatLayout()
+        self.still = PhotoView(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        self.live = LiveMeshView(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        stack.add_widget(self.still)
+        stack.add_widget(self.live)
+        self.add_widget(stack)
         t = screen.t
         self.button = BigButton(
             f"[b]{t('mood.' + preset)}[/b]\n[size={int(screen.m.small_px)}]"
@@ -45,6 +53,7 @@ class MoodScreen(KioskScreen):
             grid.add_widget(card)
         self.page.add_widget(grid)
         self.voice = self.button("mood.add_voice", "mood.add_voice", self._toggle_voice)
+        self._job: int | None = None
         self.page.add_widget(
             self.row(
                 self.button(
@@ -58,13 +67,34 @@ class MoodScreen(KioskScreen):
         )
 
     def debug_state(self) -> dict[str, Any]:
-        return {"preset": self.app.session.preset, "voice": self.app.session.voice_wanted}
+        return {
+            "preset": self.app.session.preset,
+            "voice": self.app.session.voice_wanted,
+            "live": [card.live.frames_drawn for card in self.cards.values()],
+        }
 
     def enter(self) -> None:
         session = self.app.session
         for card in self.cards.values():
-            card.preview.set_image(session.photo)
+            card.still.set_image(session.photo)
+            card.still.opacity = 1
         self.select(session.preset)
+        self._job = self.app.submit(
+            "live", {"photo": session.photo}, on_done=self._previews, on_failed=lambda _f: None
+        )
+
+    def leave(self) -> None:
+        self.app.forget_job(self._job)
+        self._job = None
+        for card in self.cards.values():
+            card.live.stop()
+
+    def _previews(self, portrait: Any) -> None:
+        """Each card moves this very photo in its own mood (the mesh, live, at a low rate)."""
+        self._job = None
+        for seed, card in enumerate(self.cards.values()):
+            card.live.play(portrait, preset=card.preset, fps=PREVIEW_FPS, cycle_s=6.0, seed=seed)
+            card.still.opacity = 0
 
     def select(self, preset: str) -> None:
         self.app.session.preset = preset

@@ -23,25 +23,25 @@ class VoiceScreen(KioskScreen):
     primary_action = "voice.continue"
 
     def build(self) -> None:
-        self.page.add_widget(self.title("voice.title"))
+        self.heading = self.title("voice.title")
         self.choice_none = self.button("voice.none", "voice.none", lambda: self._mode("none"))
         self.choice_type = self.button("voice.type", "voice.type", lambda: self._mode("type"))
         self.choice_record = self.button(
             "voice.record", "voice.record", lambda: self._mode("record")
         )
-        self.page.add_widget(self.row(self.choice_none, self.choice_type, self.choice_record))
+        self.choices = self.row(self.choice_none, self.choice_type, self.choice_record)
         self.panel = BoxLayout(orientation="vertical", spacing=self.m.gap_px)
         self.page.add_widget(self.panel)
         self.page.add_widget(
             self.row(
-                self.button("voice.back", "voice.back", lambda: self.send("voice_back")),
+                self.button("voice.back", "voice.back", self._back),
                 self.button("voice.continue", "voice.continue", self._continue, primary=True),
             )
         )
         self.line = TextBlock("", size_px=self.m.body_px * 1.2, color=theme.ACCENT)
         self.keyboard = OnScreenKeyboard(
             self.app.guarded(self._key),
-            key_px=self.m.mm(14),
+            key_px=self.m.touch_px * 0.85,
             font_px=self.m.body_px,
             space_label=self.t("keyboard.space"),
             delete_label=self.t("keyboard.delete"),
@@ -49,9 +49,13 @@ class VoiceScreen(KioskScreen):
         self.meter = LevelMeter(size_hint_y=None, height=self.m.mm(8))
         self.record_note = self.body("")
         self.record_button = self.button("voice.record_start", "voice.record_start", self._record)
+        self.stop_button = self.button(
+            "voice.record_stop", "voice.record_stop", self._stop_recording
+        )
         self.listen_button = self.button("voice.listen", "voice.listen", self._listen)
         self.mode = "none"
         self._recording: threading.Thread | None = None
+        self._stop_event = threading.Event()
         self._level = 0.0
         self._meter_event: Any = None
 
@@ -63,11 +67,13 @@ class VoiceScreen(KioskScreen):
         self._mode("type" if session.say_text else "none")
 
     def leave(self) -> None:
+        self._stop_event.set()
         if self._meter_event is not None:
             self._meter_event.cancel()
             self._meter_event = None
 
     def _mode(self, mode: str) -> None:
+        """Choices on top; typing takes the whole page so the keys can stay large."""
         self.mode = mode
         for name, button in (
             ("none", self.choice_none),
@@ -77,13 +83,17 @@ class VoiceScreen(KioskScreen):
             button.selected = name == mode
         self.panel.clear_widgets()
         session = self.app.session
-        if mode == "none":
-            session.say_text, session.recorded_audio = "", None
-        elif mode == "type":
+        if mode == "type":
             session.recorded_audio = None
             self.line.text = session.say_text or self.t("voice.type_hint")
             self.panel.add_widget(self.line)
             self.panel.add_widget(self.keyboard)
+            return
+        self.panel.add_widget(self.heading)
+        self.panel.add_widget(self.choices)
+        if mode == "none":
+            session.say_text, session.recorded_audio = "", None
+            self.panel.add_widget(self.spacer())
         else:
             session.say_text = ""
             self.record_note.text = self.t(
@@ -91,8 +101,21 @@ class VoiceScreen(KioskScreen):
             )
             self.panel.add_widget(self.record_note)
             self.panel.add_widget(self.meter)
-            self.panel.add_widget(self.row(self.record_button, self.listen_button))
+            self.panel.add_widget(
+                self.row(self.record_button, self.stop_button, self.listen_button)
+            )
+            self.stop_button.disabled = True
             self.listen_button.disabled = session.recorded_audio is None
+
+    def _back(self) -> None:
+        """Back from the keyboard to the choices; from the choices back to the moods."""
+        if self.mode == "type":
+            text = self.app.session.say_text
+            self._mode("none")
+            self.app.session.say_text = text
+            self.choice_type.selected = bool(text)
+            return
+        self.send("voice_back")
 
     # -- typing --
     def _key(self, key: str) -> None:
@@ -112,6 +135,8 @@ class VoiceScreen(KioskScreen):
         if self._recording is not None:
             return
         self.record_button.disabled = True
+        self.stop_button.disabled = False
+        self._stop_event.clear()
         self._meter_event = Clock.schedule_interval(
             lambda _dt: setattr(self.meter, "value", self._level), 1 / 20
         )
@@ -124,11 +149,14 @@ class VoiceScreen(KioskScreen):
         try:
             from engine_edge.speech.recorder import record
 
-            audio = record(self.app.settings.record_max_s, self._on_level)
+            audio = record(self.app.settings.record_max_s, self._on_level, stop=self._stop_event)
             Clock.schedule_once(lambda _dt: self._recorded(np.asarray(audio, np.float32), ""))
         except (KeepsakeError, ImportError, OSError) as exc:
             message = self.t("voice.no_mic") if not isinstance(exc, KeepsakeError) else str(exc)
             Clock.schedule_once(lambda _dt: self._recorded(None, message))
+
+    def _stop_recording(self) -> None:
+        self._stop_event.set()
 
     def _on_level(self, level: float) -> None:
         self._level = float(level)
@@ -136,6 +164,7 @@ class VoiceScreen(KioskScreen):
     def _recorded(self, audio: np.ndarray | None, message: str) -> None:
         self._recording = None
         self.record_button.disabled = False
+        self.stop_button.disabled = True
         if self._meter_event is not None:
             self._meter_event.cancel()
             self._meter_event = None

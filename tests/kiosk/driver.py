@@ -116,10 +116,17 @@ class KioskDriver:
     def state(self) -> dict[str, Any]:
         return self.request("state")
 
-    def tap(self, action: str) -> None:
-        answer = self.request("tap", action=action)
-        if not answer.get("ok"):
-            raise AssertionError(f"tap {action}: {answer} (screen {self.state()})")
+    def tap(self, action: str, timeout_s: float = 5.0) -> None:
+        """Tap a button once the screen has settled and the button is there and enabled."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.state().get("settled"):
+                answer = self.request("tap", action=action)
+                if answer.get("ok"):
+                    return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"tap {action}: not possible (screen {self.state()})")
+            time.sleep(0.05)
 
     def wait_for(self, screen: str, timeout_s: float = 60.0, **debug: Any) -> dict[str, Any]:
         """Wait until the flow shows ``screen`` (and the screen's debug values match)."""
@@ -127,8 +134,10 @@ class KioskDriver:
         state: dict[str, Any] = {}
         while time.monotonic() < deadline:
             state = self.state()
-            if state.get("state") == screen and all(
-                state.get("debug", {}).get(k) == v for k, v in debug.items()
+            if (
+                state.get("state") == screen
+                and state.get("settled")
+                and all(state.get("debug", {}).get(k) == v for k, v in debug.items())
             ):
                 return state
             if self.process.poll() is not None:

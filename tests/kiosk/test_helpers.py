@@ -58,8 +58,12 @@ def test_strings_all_format_and_screens_use_only_known_keys() -> None:
         assert text(key, **dict.fromkeys(fields, 1)) if fields else text(key)
     used = set()
     for path in Path(__file__).resolve().parents[2].joinpath("kiosk").rglob("*.py"):
-        used |= set(re.findall(r'(?:self\.t|t|text|self\.title|self\.button)\(\s*"([a-z_]+\.[a-z_.]+)"',
-                               path.read_text()))
+        used |= set(
+            re.findall(
+                r'(?:self\.t|t|text|self\.title|self\.button)\(\s*"([a-z_]+\.[a-z_.]+)"',
+                path.read_text(),
+            )
+        )
     assert used, "no string keys found"
     assert used <= set(EN), sorted(used - set(EN))
 

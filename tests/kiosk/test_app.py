@@ -1,0 +1,302 @@
+"""The real kiosk, in a real Kivy window under Xvfb, driven tap by tap.
+
+Each test starts `keepsake kiosk --windowed` in a subprocess with the file
+camera playing a video of a print, walks the screens a guest or staff member
+would, saves a screenshot of every screen, and checks what was stored.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from kiosk.store import Store
+from tests.kiosk.driver import KioskDriver
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+
+
+def open_store(driver: KioskDriver) -> Store:
+    return Store(driver.workdir / "store", check_on_open=False)
+
+
+def clip_frames(mp4: bytes) -> list[np.ndarray]:
+    with av.open(io.BytesIO(mp4)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def scan_to_check(k: KioskDriver, shots: Path | None = None) -> None:
+    k.tap("attract.begin")
+    k.wait_for("consent")
+    if shots:
+        k.screenshot(shots / "02-consent.png")
+    k.tap("consent.agree")
+    k.wait_for("scan")
+    k.wait_until(lambda s: s["debug"].get("camera") == "scanning", 20)
+    if shots:
+        time.sleep(0.6)
+        k.screenshot(shots / "03-scan.png")
+    k.wait_for("check", 40)
+    k.wait_until(lambda s: s["debug"].get("faces", 0) > 0, 60)
+
+
+def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    k = start_kiosk()
+    state = k.wait_for("attract")
+    assert "Touch to begin" in state["texts"]
+    k.screenshot(shots_dir / "01-attract-empty.png")
+
+    scan_to_check(k, shots_dir)
+    k.screenshot(shots_dir / "04-check.png")
+    assert k.state()["debug"]["faces"] == 1
+
+    k.tap("check.continue")
+    k.wait_for("mood")
+    # The four cards move this very photo live (textured mesh + the engine's rig).
+    k.wait_until(lambda s: min(s["debug"]["live"]) > 5, 30)
+    k.screenshot(shots_dir / "05-mood.png")
+    k.tap("mood.birthday")
+    assert k.state()["debug"]["preset"] == "birthday"
+    k.tap("mood.continue")
+
+    k.wait_for("voice")
+    k.tap("voice.type")
+    for key in "hi":  # the on-screen keys, tapped
+        k.tap(f"key.{key}")
+    k.request("key", text=" mum")  # and a physical keyboard
+    assert k.state()["debug"]["text"] == "hi mum"
+    k.screenshot(shots_dir / "06-voice-type.png")
+    k.tap("voice.continue")
+
+    k.wait_for("render")
+    k.screenshot(shots_dir / "07-render.png")
+    progress_seen = []
+    state = k.wait_until(
+        lambda s: progress_seen.append(s["debug"].get("progress", 1.0)) or s["state"] == "preview",
+        120,
+    )
+    assert any(0 < p < 1 for p in progress_seen), progress_seen
+    k.wait_for("preview")
+    k.wait_until(lambda s: s["debug"]["frames_shown"] > 5, 20)
+    k.screenshot(shots_dir / "08-preview.png")
+    assert "AI-animated keepsake" in k.state()["texts"]
+
+    k.tap("preview.keep")
+    k.wait_for("keep")
+    k.tap("keep.loop")
+    state = k.wait_until(lambda s: s["debug"].get("kept_item"), 10)
+    item_id = state["debug"]["kept_item"]
+    k.screenshot(shots_dir / "09-keep.png")
+    k.tap("keep.done")
+    k.wait_for("thanks")
+    assert "Your keepsake is saved." in k.state()["texts"]
+    k.screenshot(shots_dir / "10-thanks.png")
+    k.tap("thanks.done")
+
+    # The stored item: consent, mood, and a clip that plays with a spoken line.
+    with open_store(k) as store:
+        item = store.get_item(item_id)
+        assert item.consent is True and item.preset == "birthday"
+        assert {"photo", "clip", "thumb"} <= set(item.kinds)
+        frames = clip_frames(store.read_file(item_id, "clip"))
+        assert len(frames) >= 15  # 1.5 s at 10 fps, longer when the line needs it
+        with av.open(io.BytesIO(store.read_file(item_id, "clip"))) as container:
+            assert container.streams.audio, "the typed line should be spoken in the clip"
+
+    # Back in Attract the kept portrait plays, live on the mesh.
+    state = k.wait_for("attract")
+    state = k.wait_until(lambda s: s["debug"].get("live_frames", 0) > 10, 30)
+    assert state["debug"]["items"] == 1 and state["debug"]["mode"] == "live"
+    k.screenshot(shots_dir / "11-attract-tribute.png")
+
+
+def add_portrait(store: Store, photo: np.ndarray, caption: str | None) -> str:
+    """A portrait as the kiosk keeps it (photo, a short real H.264 clip, a thumbnail)."""
+    from kiosk.adapters.store import encode_png
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 128, 128, "yuv420p"
+        small = photo[::4, ::4][:128, :128]
+        for i in range(10):
+            frame = np.roll(small, i, axis=1)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    item_id = store.add_item(encode_png(photo), consent=True, preset="memorial", caption=caption)
+    store.put_file(item_id, "clip", buffer.getvalue())
+    store.put_file(item_id, "thumb", encode_png(photo[::4, ::4]))
+    return item_id
+
+
+def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with Store(tmp_path / "store") as store:
+        first = add_portrait(store, astronaut, "Grandma Ruth")
+        second = add_portrait(store, astronaut[:, ::-1].copy(), None)
+    k = start_kiosk(pin_max_failures=2, pin_lockout_s=3.0, live_tribute=False)
+    state = k.wait_until(lambda s: s["debug"].get("mode") == "clip", 20)
+    assert state["debug"]["caption"] == "Grandma Ruth"
+
+    # A short tap in the corner just begins; only a long press asks for the PIN.
+    k.request("touch", x=0.02, y=0.98, hold_s=1.6)
+    k.wait_for("staff_pin")
+    k.screenshot(shots_dir / "12-staff-pin.png")
+    for _attempt in range(2):
+        for digit in "1111":
+            k.tap(f"key.{digit}")
+        k.tap("staff_pin.enter")
+    state = k.state()
+    assert state["state"] == "staff_pin" and state["debug"]["locked_s"] > 0
+    assert any("locked" in t for t in state["texts"])
+    for digit in "2468":  # right PIN, but still locked
+        k.tap(f"key.{digit}")
+    k.tap("staff_pin.enter")
+    assert k.state()["state"] == "staff_pin"
+    time.sleep(3.2)
+    k.request("key", text="2468\n")  # a physical keyboard works too
+    k.wait_for("staff")
+
+    state = k.state()
+    assert [i[0] for i in state["debug"]["items"]] == [first, second]
+    k.tap("staff.down.0")
+    k.wait_until(lambda s: [i[0] for i in s["debug"]["items"]] == [second, first], 5)
+    k.tap("staff.pin.1")  # pin the first portrait for the event: it moves to the top
+    k.wait_until(lambda s: s["debug"]["items"][0][0] == first and s["debug"]["items"][0][2], 5)
+    k.tap("staff.caption.1")
+    for key in "uncle":
+        k.tap(f"key.{key}")
+    k.request("key", text=" tom")
+    k.tap("staff.save_caption")
+    k.wait_until(lambda s: [i[1] for i in s["debug"]["items"]] == ["Grandma Ruth", "uncle tom"], 5)
+    k.screenshot(shots_dir / "13-staff-loop.png")
+    k.tap("staff.remove.1")
+    k.wait_until(lambda s: len(s["debug"]["items"]) == 1, 5)
+
+    k.tap("staff.tab.settings")
+    before = k.state()["debug"]["retention_days"]
+    k.tap("staff.retention_more")
+    k.wait_until(lambda s: s["debug"]["retention_days"] == before + 1, 5)
+    k.tap("staff.export")
+    k.wait_until(lambda s: "No USB stick found" in s["debug"]["status"], 5)
+    k.screenshot(shots_dir / "14-staff-settings.png")
+    k.tap("staff.wipe_now")
+    assert len(k.state()["debug"]["items"]) == 1  # the first touch only arms it
+    k.tap("staff.wipe_now")
+    k.wait_until(lambda s: not s["debug"]["items"], 5)
+
+    k.tap("staff.tab.diag")
+    state = k.wait_until(
+        lambda s: (
+            "connecting" not in s["debug"]["diagnostics"].get("staff.diag.models", "connecting")
+            and s["debug"]["diagnostics"].get("staff.diag.camera") != "connecting\u2026"
+        ),
+        30,
+    )
+    facts = state["debug"]["diagnostics"]
+    assert "GB free" in facts["staff.diag.disk"] and "keepsake" in facts["staff.diag.versions"]
+    assert facts["staff.diag.camera"] == "working"
+    assert "CPU" in facts["staff.diag.models"]
+    k.screenshot(shots_dir / "15-staff-diagnostics.png")
+
+    with Store(tmp_path / "store", check_on_open=False) as store:
+        assert store.list_items() == []
+    kept = json.loads((tmp_path / "state" / "kiosk-state.json").read_text())
+    assert kept["retention_days"] == before + 1 and kept["last_wipe"]
+
+    k.tap("staff.shell")
+    k.process.wait(15)
+    assert k.process.returncode == 10  # "left to a shell on purpose": systemd does not restart
+
+
+def test_failures_end_in_a_clear_message_and_a_working_kiosk(  # type: ignore[no-untyped-def]
+    start_kiosk, print_video: Path, shots_dir: Path
+) -> None:
+    k = start_kiosk()
+    k.wait_for("attract")
+
+    # The camera is pulled mid-scan, stays away, then comes back.
+    k.tap("attract.begin")
+    k.tap("consent.agree")
+    k.wait_for("scan")
+    k.wait_until(lambda s: s["debug"].get("camera") == "scanning", 20)
+    hidden = print_video.with_suffix(".away")
+    print_video.rename(hidden)
+    try:
+        k.request("fault", name="unplug_camera")
+        k.wait_until(
+            lambda s: "The camera stopped answering. Checking it again\u2026" in s["texts"], 10
+        )
+        state = k.wait_until(lambda s: s["debug"].get("camera") == "gone", 20)
+        assert any("Please ask a member of staff" in t for t in state["texts"])
+        k.screenshot(shots_dir / "16-scan-camera-gone.png")
+        # No USB stick either: a clear sentence, and the kiosk carries on.
+        k.tap("scan.usb")
+        k.wait_until(lambda s: any("No USB stick found" in t for t in s["texts"]), 5)
+    finally:
+        hidden.rename(print_video)
+    k.wait_for("check", 60)  # reconnected by itself and captured
+
+    # The render worker dies mid-render (what an out-of-memory kill looks like).
+    k.wait_until(lambda s: s["debug"].get("faces", 0) > 0, 60)
+    k.tap("check.continue")
+    k.tap("mood.continue")
+    k.wait_for("render")
+    k.request("fault", name="kill_worker")
+    state = k.wait_for("failsafe", 20)
+    assert any("could not finish this portrait" in t for t in state["texts"])
+    k.screenshot(shots_dir / "17-failsafe-render.png")
+    k.tap("failsafe.ok")
+    k.wait_for("attract")
+
+    # A fresh worker renders the next guest's portrait; a full disk keeps nothing, says so.
+    scan_to_check(k)
+    k.tap("check.continue")
+    k.tap("mood.continue")
+    k.wait_for("preview", 120)
+    k.tap("preview.keep")
+    k.wait_for("keep")
+    k.tap("keep.usb")
+    k.wait_until(lambda s: "No USB stick found" in s["debug"]["status"], 5)
+    k.request("fault", name="disk_full")
+    try:
+        k.tap("keep.loop")
+        k.wait_until(lambda s: "storage is full" in s["debug"]["status"], 10)
+        assert k.state()["debug"]["kept_item"] is None
+    finally:
+        k.request("fault", name="disk_ok")
+    k.screenshot(shots_dir / "18-keep-disk-full.png")
+    with open_store(k) as store:
+        assert store.list_items() == []
+    k.tap("keep.done")
+    k.wait_for("thanks")
+    assert "Your photo has been deleted from this kiosk." in k.state()["texts"]
+
+    # Anything unexpected: a gentle message, then Attract; never a stack trace.
+    k.tap("thanks.done")
+    k.wait_for("attract")
+    k.tap("attract.begin")
+    k.wait_for("consent")
+    k.request("fault", name="raise")
+    state = k.wait_for("failsafe", 10)
+    assert not any("Traceback" in t or "RuntimeError" in t for t in state["texts"])
+    assert "fault injected" in k.log_text()  # the details are logged
+    k.tap("failsafe.ok")
+    k.wait_for("attract")
+    assert k.process.poll() is None
+
+
+def test_idle_timeout_returns_to_attract_and_discards_work(start_kiosk) -> None:  # type: ignore[no-untyped-def]
+    k = start_kiosk(idle_timeout_s=2.0)
+    k.tap("attract.begin")
+    k.tap("consent.agree")
+    k.wait_for("scan")
+    k.wait_for("attract", 15)
+    assert "flow: scan --timeout--> attract" in k.log_text() or "--timeout-->" in k.log_text()
