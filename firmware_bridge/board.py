@@ -148,9 +148,12 @@ def status_level(pattern, t_ms):
 class BoardLogic:
     """Everything the board does, one ``tick()`` at a time (call it every millisecond or so)."""
 
-    def __init__(self, hal, config=None):
+    def __init__(self, hal, config=None, boot_note=None):
+        """boot_note: why the board last started (e.g. "reset by the watchdog"), or None;
+        told to every host that connects, as a LOG line."""
         self.hal = hal
         self.config = config or BoardConfig()
+        self.boot_note = boot_note
         cfg = self.config
         now = hal.ticks_ms()
         self.boot_id = hal.random_u32() & 0xFFFFFFFF
@@ -324,6 +327,8 @@ class BoardLogic:
             self.hal.board_id(),
         )
         self._send(messages.BOARD_INFO, info)
+        if self.boot_note:
+            self._send(messages.LOG, messages.pack_text(30, self.boot_note))
 
     def _on_command(self, msg_type, seq, payload, now):
         if seq == self._last_cmd_seq:
@@ -347,6 +352,10 @@ class BoardLogic:
 
     def _error(self, code, text):
         self._send(messages.ERROR, messages.pack_text(code, text))
+
+    def report_crash(self, text):
+        """Last words before the watchdog resets the board: the host logs them."""
+        self._error(messages.ERR_INTERNAL, text)
 
     # --- outputs --------------------------------------------------------
     def _set_light(self, bank_mask, level, fade_ms, now):

@@ -314,15 +314,18 @@ class _Link:
             while (left := deadline - time.monotonic()) > 0:
                 if d._stop.is_set():
                     raise LinkLost("stopping")
-                for msg_type, _seq, payload in self.receive(left):
+                frames = self.receive(left)
+                for index, (msg_type, _seq, payload) in enumerate(frames):
                     if msg_type != messages.BOARD_INFO:
-                        continue
+                        continue  # from before the hello: stale
                     try:
                         fields = messages.unpack_board_info(payload)
                     except ValueError:
                         continue
                     if fields[0] == hello_seq:
                         self._accept_board_info(fields)
+                        for frame in frames[index + 1 :]:  # what the board said right after
+                            self._handle(*frame)
                         return
         raise LinkLost("the device does not answer like a Keepsake board")
 

@@ -105,10 +105,11 @@ class Simulator:
         config: BoardConfig | None = None,
         link_path: Path | None = None,
         tick_s: float = 0.001,
+        boot_note: str | None = None,
     ) -> None:
         self.config = config or BoardConfig()
         self.hal = FakeHAL()
-        self.logic = BoardLogic(self.hal, self.config)
+        self.logic = BoardLogic(self.hal, self.config, boot_note)
         self.link_path = link_path
         self.tick_s = tick_s
         self.port = ""
@@ -170,10 +171,10 @@ class Simulator:
             self.hal.fd = None
             self._slave = None
 
-    def reset(self) -> None:
+    def reset(self, boot_note: str | None = None) -> None:
         """A board reset: all state lost, a new boot id."""
         with self._lock:
-            self.logic = BoardLogic(self.hal, self.config)
+            self.logic = BoardLogic(self.hal, self.config, boot_note)
 
     # --- inputs ----------------------------------------------------------
     def press(self, button: int) -> None:

@@ -113,12 +113,24 @@ def main():
     # Frames may contain 0x03; it must not raise KeyboardInterrupt in the middle of one.
     micropython.kbd_intr(-1)
     hal.start_watchdog()
-    logic = BoardLogic(hal, BoardConfig(n_buttons=len(BUTTON_PINS), n_banks=len(BANK_PINS)))
-    while True:
-        logic.tick()
-        time.sleep_ms(1)
-    # A crash leaves the loop without feeding the watchdog: the board resets within
-    # WATCHDOG_MS, the host sees a new boot id, handshakes and restores the lights.
+    config = BoardConfig(n_buttons=len(BUTTON_PINS), n_banks=len(BANK_PINS))
+    logic = BoardLogic(hal, config, boot_note=_boot_note())
+    try:
+        while True:
+            logic.tick()
+            time.sleep_ms(1)
+    except Exception as exc:
+        # Tell the host, then stop feeding the watchdog: the board resets within
+        # WATCHDOG_MS, the host sees a new boot id, handshakes and restores the lights.
+        logic.report_crash(repr(exc))
+        raise
+
+
+def _boot_note():
+    cause = machine.reset_cause()
+    if cause == machine.WDT_RESET:
+        return "restarted by the watchdog"
+    return None
 
 
 main()

@@ -68,6 +68,8 @@ class WDT:
 machine = types.ModuleType("machine")
 machine.Pin, machine.PWM, machine.WDT = Pin, PWM, WDT  # type: ignore[attr-defined]
 machine.unique_id = lambda: b"\xe6\x61\x4c\x31\x1b\x7e\x6f\x35"  # type: ignore[attr-defined]
+machine.PWRON_RESET, machine.WDT_RESET = 1, 3  # type: ignore[attr-defined]
+machine.reset_cause = lambda: machine.WDT_RESET  # type: ignore[attr-defined]
 micropython = types.ModuleType("micropython")
 micropython.kbd_intr = lambda chr_: None  # type: ignore[attr-defined]
 sys.modules["machine"], sys.modules["micropython"] = machine, micropython

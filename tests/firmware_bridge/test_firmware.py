@@ -60,12 +60,13 @@ def _duties(state: Path) -> dict[int, int]:
     return duties
 
 
-def test_firmware_handshakes_applies_lights_and_reports_buttons(pico, make_driver) -> None:  # type: ignore[no-untyped-def]
+def test_firmware_handshakes_applies_lights_and_reports_buttons(pico, make_driver, caplog) -> None:  # type: ignore[no-untyped-def]
     state, port = pico
     driver = make_driver(port)
     wait_for(lambda: driver.state == "ready", timeout_s=10, what="handshake with main.py")
     assert driver.info.board_id == "e6614c311b7e6f35"  # machine.unique_id()
     assert (driver.info.n_buttons, driver.info.n_banks) == (3, 4)
+    wait_for(lambda: "restarted by the watchdog" in caplog.text, what="reset cause LOG line")
     driver.set_light(0b0100, 1.0)  # bank 2 = GP12 in the wiring table
     driver.set_status("ready")  # status LED = GP15
     wait_for(lambda: driver.stats.commands_acked == 2, what="acks from main.py")

@@ -231,15 +231,16 @@ def test_long_unplug_safe_state_then_lights_restored(sim, driver) -> None:  # ty
     assert len(seqs) == len(set(seqs))
 
 
-def test_board_reset_is_detected_and_state_restored(sim, driver) -> None:  # type: ignore[no-untyped-def]
+def test_board_reset_is_detected_and_state_restored(sim, driver, caplog) -> None:  # type: ignore[no-untyped-def]
     driver.set_light(0b0011, 0.6)
     wait_for(lambda: driver.stats.commands_acked == 1, what="ack")
     old_boot = driver.info.boot_id
-    sim.reset()
+    sim.reset(boot_note="restarted by the watchdog")
     wait_for(lambda: driver.info.boot_id != old_boot, what="handshake with the reset board")
     wanted = perceptual_to_duty(round(0.6 * 65535))
     wait_for(lambda: sim.hal.bank_duty.get(0) == wanted, what="lights restored after reset")
     assert sim.hal.bank_duty[1] == wanted
+    assert "board: restarted by the watchdog" in caplog.text  # the board's LOG line
 
 
 def test_board_goes_safe_when_the_host_stops_talking(sim, driver) -> None:  # type: ignore[no-untyped-def]
