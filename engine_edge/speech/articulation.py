@@ -23,6 +23,7 @@ GLIDE_TAU_S = 0.025
 TEETH_JAW_LOW = 0.15  # teeth fully hidden below this jaw opening
 TEETH_JAW_HIGH = 0.35  # and allowed in full above this one
 REST_AFTER_S = 0.15  # into a long pause, everything is exactly at rest
+DEADBAND = 0.01  # smaller values are invisible and set to exactly 0
 NOD_WIDTH_S = 0.4
 STRESS_SHARE = 0.3  # the loudest ~30 % of syllables count as stressed
 STRESS_MIN_GAP_S = 0.6
@@ -83,12 +84,13 @@ def curves_from_cues(
     resting = np.zeros(n, dtype=bool)
     for cue in cues:
         lo = round(cue.start_s * CONTROL_RATE_HZ)
-        hi = max(lo + 1, round(cue.end_s * CONTROL_RATE_HZ))
+        hi = n if cue is cues[-1] else max(lo + 1, round(cue.end_s * CONTROL_RATE_HZ))
         pose = np.asarray(POSES[cue.shape], dtype=np.float64)
         values[:, lo:hi] = pose[:, None]
-        if cue.shape == "X" and cue.duration_s >= RELAX_PAUSE_S:
+        at_edge = cue is cues[0] or cue is cues[-1]
+        if cue.shape == "X" and (at_edge or cue.duration_s >= RELAX_PAUSE_S):
             resting[min(n, lo + int(REST_AFTER_S * CONTROL_RATE_HZ)) : hi] = True
-    values[0] *= effort_gain(samples, sample_rate, n)
+    values[0] = np.clip(values[0] * effort_gain(samples, sample_rate, n), 0.0, 1.0)
     stress = stressed_onsets([(c.start_s, c.end_s) for c in cues if c.vowel], samples, sample_rate)
     return Curves(values, resting, stress)
 
@@ -190,6 +192,9 @@ def track_from_curves(
     framed = {
         name: _frames(np.where(active, x, 0.0), fps, frame_count) for name, x in channels.items()
     }
+    for values in framed.values():
+        # Motion this small is invisible; zeroing it keeps silent lips exactly still.
+        values[np.abs(values) < DEADBAND] = 0.0
     # Averaging can let a sliver of teeth into a frame whose jaw is nearly shut; the gate wins.
     framed["teeth"] = framed["teeth"] * (framed["jaw"] >= TEETH_JAW_LOW)
     return MouthTrack(

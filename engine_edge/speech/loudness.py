@@ -8,12 +8,14 @@ is normalised to one target in LUFS rather than to a peak.
 from __future__ import annotations
 
 import numpy as np
-from scipy import signal
+from scipy import ndimage, signal
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 BLOCK_S = 0.4
 BLOCK_OVERLAP = 0.75
+NORMALISE_ROUNDS = 4
+NORMALISE_TOLERANCE_LU = 0.2
 
 
 def _k_weighting(sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -61,15 +63,33 @@ def integrated_loudness_lufs(samples: np.ndarray, sample_rate: int) -> float:
     return float(-0.691 + 10.0 * np.log10(kept.mean()))
 
 
-def normalise_loudness(
-    samples: np.ndarray, sample_rate: int, target_lufs: float, peak_limit: float = 0.97
+def limit_peaks(
+    samples: np.ndarray, sample_rate: int, ceiling: float = 0.95, window_s: float = 0.005
 ) -> np.ndarray:
-    """Scale to ``target_lufs``, but never past ``peak_limit``: quieter rather than clipped."""
-    loudness = integrated_loudness_lufs(samples, sample_rate)
-    if not np.isfinite(loudness):
-        return samples.astype(np.float32)
-    gain = 10.0 ** ((target_lufs - loudness) / 20.0)
-    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
-    if peak * gain > peak_limit:
-        gain = peak_limit / peak
+    """Smooth gain reduction wherever a peak would pass ``ceiling`` (a brick-wall limiter).
+
+    The gain is the minimum over twice the window, then averaged over one window, so it
+    never exceeds what the local peak allows yet changes without clicks.
+    """
+    width = max(1, int(window_s * sample_rate))
+    peak = ndimage.maximum_filter1d(np.abs(samples), size=width)
+    gain = np.minimum(1.0, ceiling / np.maximum(peak, 1e-9))
+    gain = ndimage.uniform_filter1d(ndimage.minimum_filter1d(gain, size=2 * width + 1), size=width)
     return (samples * gain).astype(np.float32)
+
+
+def normalise_loudness(
+    samples: np.ndarray, sample_rate: int, target_lufs: float, ceiling: float = 0.95
+) -> np.ndarray:
+    """Bring speech to ``target_lufs``; a limiter keeps the few syllable peaks below ``ceiling``.
+
+    Speech has a high crest factor, so plain gain to -16 LUFS would clip; limiting
+    then gaining up the loss again converges within a few rounds.
+    """
+    out = samples.astype(np.float32)
+    for _ in range(NORMALISE_ROUNDS):
+        loudness = integrated_loudness_lufs(out, sample_rate)
+        if not np.isfinite(loudness) or abs(loudness - target_lufs) < NORMALISE_TOLERANCE_LU:
+            return out
+        out = limit_peaks(out * 10.0 ** ((target_lufs - loudness) / 20.0), sample_rate, ceiling)
+    return out

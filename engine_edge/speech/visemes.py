@@ -24,7 +24,7 @@ VOWEL_SHAPES = frozenset("BCDEF")
 
 MIN_SHAPE_S = 0.07
 MIN_CLOSURE_S = 0.04
-ANTICIPATION_S = 0.2
+ANTICIPATION_S = 0.08  # "slightly": Rhubarb allows up to 200 ms, which reads as early on a photo
 ANTICIPATION_SHARE = 0.5  # at most this part of the preceding consonant is given to the vowel
 HOLD_PAUSE_S = 0.12
 RELAX_PAUSE_S = 0.35
