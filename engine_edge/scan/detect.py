@@ -57,12 +57,12 @@ class DetectSettings:
 
     work_px: int = 400  # longest side of the downscaled copy used to find candidates
     min_share: float = 0.08  # print area / frame area below which it is "too small"
-    min_support: float = 0.55  # share of each side that must lie on an edge
+    min_support: float = 0.7  # share of each side that must lie on an edge
     max_angle_dev_deg: float = 28.0  # corner angles beyond 90 +- this: "tilted"
     max_side_ratio: float = 1.6  # opposite sides more unequal than this: "tilted"
     max_edge_width: float = 0.006  # print edge blur width / frame diagonal: "blurry"
     border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
-    glare_share: float = 0.003  # share of the print that is blown-out white: "glare"
+    glare_share: float = 0.004  # share of the print that is blown-out white: "glare"
 
 
 @dataclass(frozen=True)
@@ -575,24 +575,29 @@ def _glare_share(small_rgb: np.ndarray, corners_small: np.ndarray) -> float:
 
 
 def _looks_like_screen(frame: np.ndarray, corners: np.ndarray) -> bool:
-    """A screen shows a pixel grid: the rectified interior has sharp periodic peaks in its
-    spectrum (moiré) that a print's continuous tones do not have."""
+    """A screen has a black bezel round a lit picture, and shows a pixel grid: the rectified
+    interior has sharp periodic peaks in its spectrum (moiré) that a print's tones lack.
+    Both must be seen: a print with a black border has no grid, a fur texture no bezel."""
     size = 256
     dst = np.array([[0, 0], [size, 0], [size, size], [0, size]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    patch = cv2.warpPerspective(frame, matrix, (size, size), flags=cv2.INTER_LINEAR)
-    patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY).astype(np.float32)[16:-16, 16:-16]
+    flat = cv2.cvtColor(cv2.warpPerspective(frame, matrix, (size, size)), cv2.COLOR_RGB2GRAY)
+    rim = [flat[3:8, 10:-10], flat[-8:-3, 10:-10], flat[10:-10, 3:8], flat[10:-10, -8:-3]]
+    if max(float(np.median(r)) for r in rim) > 40:
+        return False
+    patch = flat.astype(np.float32)[16:-16, 16:-16]
     patch = patch - cv2.GaussianBlur(patch, (0, 0), 3.0)  # keep fine detail only
     window = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
-    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(patch * window)))
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(patch * window))).astype(np.float32)
     c = spectrum.shape[0] // 2
     yy, xx = np.mgrid[: spectrum.shape[0], : spectrum.shape[1]]
     ring = np.hypot(yy - c, xx - c) > 12
     values = spectrum[ring]
-    local_max = spectrum == cv2.dilate(spectrum.astype(np.float32), np.ones((5, 5), np.uint8))
+    local_max = spectrum == cv2.dilate(spectrum, np.ones((5, 5), np.uint8))
     peaks = spectrum[ring & local_max]
     floor = float(np.median(values)) + 1e-6
-    return int((peaks > 25.0 * floor).sum()) >= 2
+    # Peaks come in symmetric pairs; two pairs far above the floor mean a grid.
+    return int((peaks > 30.0 * floor).sum()) >= 4
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:

@@ -274,3 +274,20 @@ def write_hand_away_video(
         for packet in stream.encode():
             container.mux(packet)
     return corners
+
+
+def screen_image(photo: np.ndarray, pixel_px: int = 3, bezel_px: int = 40) -> np.ndarray:
+    """``photo`` as a phone or monitor shows it: RGB sub-pixel stripes and a black bezel.
+
+    Photographed, the pixel grid aliases into moiré, which is how a screen gives itself away.
+    """
+    if photo.ndim == 2:
+        photo = np.repeat(photo[..., None], 3, axis=2)
+    big = np.repeat(np.repeat(photo, pixel_px, axis=0), pixel_px, axis=1).astype(np.float32)
+    stripes = np.zeros((pixel_px, pixel_px, 3), np.float32)
+    for c in range(3):
+        stripes[: pixel_px - 1, c * pixel_px // 3 : (c + 1) * pixel_px // 3, c] = 1.0
+    h, w = big.shape[:2]
+    grid = np.tile(stripes, (h // pixel_px, w // pixel_px, 1))
+    lit = np.clip(big * grid * 1.6, 0, 255).astype(np.uint8)
+    return add_border(lit, bezel_px, (12, 12, 14))

@@ -1,0 +1,85 @@
+"""Restoration: faded photos come back; good, sepia and grey photos stay as they were."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage.color import deltaE_ciede2000, rgb2lab
+
+from engine_edge.scan.restore import crop_white_border, is_toned, restore_photo, restore_with_steps
+from engine_edge.scan.synthetic import add_border
+
+
+def fade(photo: np.ndarray) -> np.ndarray:
+    """Dyes fade separately: blacks lift, contrast drops, a warm cast appears."""
+    f = photo.astype(np.float32)
+    f[..., 0] = 0.70 * f[..., 0] + 70
+    f[..., 1] = 0.62 * f[..., 1] + 52
+    f[..., 2] = 0.55 * f[..., 2] + 45
+    return np.clip(f, 0, 255).astype(np.uint8)
+
+
+def mean_delta_e(a: np.ndarray, b: np.ndarray) -> float:
+    return float(deltaE_ciede2000(rgb2lab(a), rgb2lab(b)).mean())
+
+
+def cast(a: np.ndarray, b: np.ndarray) -> float:
+    return float(
+        np.linalg.norm(rgb2lab(a)[..., 1:].mean((0, 1)) - rgb2lab(b)[..., 1:].mean((0, 1)))
+    )
+
+
+@pytest.mark.parametrize("name", ["astronaut", "coffee", "rocket"])
+def test_faded_photo_gets_its_colour_and_contrast_back(photos, name):
+    original = photos[name]
+    faded = fade(original)
+    restored = restore_photo(faded)
+    assert mean_delta_e(restored, original) < 0.6 * mean_delta_e(faded, original)
+    if cast(faded, original) > 5:  # coffee's fade happens to keep its mean colour
+        assert cast(restored, original) < 0.9 * cast(faded, original)
+    assert rgb2lab(restored)[..., 0].std() > 1.3 * rgb2lab(faded)[..., 0].std()
+
+
+@pytest.mark.parametrize("name", ["astronaut", "coffee", "chelsea", "rocket"])
+def test_good_photo_is_nearly_unchanged(photos, name):
+    original = photos[name]
+    assert mean_delta_e(restore_photo(original), original) < 2.5
+
+
+def test_black_and_white_and_sepia_keep_their_tone(photos):
+    grey = photos["camera"]
+    g = grey[..., 0].astype(np.float32)
+    sepia = np.clip(np.dstack([g + 20, 0.85 * g + 15, 0.62 * g + 5]), 0, 255).astype(np.uint8)
+    for toned in (grey, sepia, fade(sepia)):
+        assert is_toned(toned)
+        restored = restore_photo(toned)
+        before = rgb2lab(toned)[..., 1:].mean((0, 1))
+        after = rgb2lab(restored)[..., 1:].mean((0, 1))
+        assert np.linalg.norm(after - before) < 2.0
+
+
+def test_colour_photo_is_not_taken_for_toned(photos):
+    assert not is_toned(photos["astronaut"])
+    assert not is_toned(fade(photos["coffee"]))
+
+
+def test_white_border_is_cropped_but_a_light_sky_is_not(photos):
+    bordered = add_border(photos["coffee"], 30, (246, 244, 238))
+    cropped = crop_white_border(bordered)
+    h, w = photos["coffee"].shape[:2]
+    assert abs(cropped.shape[0] - h) <= 8 and abs(cropped.shape[1] - w) <= 8
+    assert crop_white_border(photos["camera"]).shape == photos["camera"].shape
+
+
+def test_dust_specks_are_removed(photos):
+    original = photos["coffee"]
+    dusty = original.copy()
+    rng = np.random.default_rng(0)
+    ys, xs = rng.integers(20, 380, 40), rng.integers(20, 580, 40)
+    for y, x in zip(ys, xs, strict=True):
+        dusty[y : y + 2, x : x + 2] = 255
+    cleaned = restore_with_steps(dusty).steps
+    spots = dict(cleaned)["spots"]
+    err_before = np.abs(dusty.astype(int) - original)[ys, xs].mean()
+    err_after = np.abs(spots.astype(int) - original)[ys, xs].mean()
+    assert err_after < 0.4 * err_before

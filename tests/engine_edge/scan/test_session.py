@@ -1,0 +1,92 @@
+"""End to end: auto-capture from a video of a hand moving away, burst fusion, the CLI."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from skimage.metrics import structural_similarity
+
+from engine_edge.cli import main
+from engine_edge.scan.autocapture import CaptureState
+from engine_edge.scan.camera import FileCamera, ResilientCamera
+from engine_edge.scan.capture import capture_print
+from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_camera
+from engine_edge.scan.synthetic import SceneSpec, render_print_scene, write_hand_away_video
+
+
+def test_auto_capture_waits_for_the_hand_then_scans(tmp_path, photos):
+    path = tmp_path / "hand.mp4"
+    write_hand_away_video(photos["coffee"], path)
+    camera = ResilientCamera(FileCamera(path, loop=False))
+    states = []
+    result = scan_camera(
+        camera,
+        ScanSettings(restore="off", timeout_s=10),
+        on_advice=lambda a: states.append(a.state),
+    )
+    assert states[-1] is CaptureState.CAPTURE
+    assert CaptureState.HOLD_STILL in states or CaptureState.SEARCHING in states
+    flat = cv2.resize(result.rectified, (600, 400), interpolation=cv2.INTER_AREA)
+    # No hand in the captured print: it matches the photo closely everywhere.
+    assert structural_similarity(flat, photos["coffee"], channel_axis=2) >= 0.7
+    diff = np.abs(flat.astype(np.float32) - photos["coffee"]).mean(axis=2)
+    assert cv2.blur(diff, (21, 21)).max() < 45  # a finger would leave a large local difference
+
+
+def test_burst_fusion_removes_glare(photos):
+    frames, truth = [], None
+    for seed in (1, 2, 3):
+        scene = render_print_scene(
+            photos["astronaut"],
+            SceneSpec(table="dark", glare_spots=2, seed=seed, frame_size=(1280, 960), roll_deg=0),
+        )
+        frames.append(scene.frame)
+        truth = scene.corners
+    clean = render_print_scene(
+        photos["astronaut"], SceneSpec(table="dark", seed=1, frame_size=(1280, 960), roll_deg=0)
+    ).frame
+    single = capture_print(frames[:1], truth)
+    fused = capture_print(frames, truth)
+    reference = capture_print([clean], truth)
+    err_single = np.abs(single.astype(int) - reference).mean()
+    err_fused = np.abs(fused.astype(int) - reference).mean()
+    assert err_fused < 0.5 * err_single
+
+
+def test_cli_scans_an_image_and_writes_debug_images(tmp_path, photos, capsys):
+    scene = render_print_scene(photos["chelsea"], SceneSpec(table="wood", seed=3))
+    image = tmp_path / "table.png"
+    cv2.imwrite(str(image), scene.frame[..., ::-1])
+    out = tmp_path / "photo.png"
+    assert (
+        main(["scan", "--image", str(image), "-o", str(out), "--debug-dir", str(tmp_path / "dbg")])
+        == 0
+    )
+    assert cv2.imread(str(out)).shape[1] > 300
+    assert len(list((tmp_path / "dbg").glob("*.png"))) >= 5
+
+
+def test_cli_refuses_a_black_frame_with_a_hint(tmp_path, capsys):
+    image = tmp_path / "black.png"
+    cv2.imwrite(str(image), np.zeros((480, 640, 3), np.uint8))
+    out = tmp_path / "photo.png"
+    assert main(["scan", "--image", str(image), "-o", str(out)]) == 2
+    assert "too dark" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_camera_gone_mid_burst_uses_the_frames_that_arrived(tmp_path, photos, capsys):
+    path = tmp_path / "short.mp4"
+    write_hand_away_video(photos["coffee"], path, hand_s=0.5, still_s=0.1)
+    rc = main(["scan", "--video", str(path), "-o", str(tmp_path / "p.png"), "--timeout", "3"])
+    assert rc == 0  # the video ends right after capture: the burst keeps what arrived
+    assert "frame(s)" in capsys.readouterr().out
+
+
+def test_camera_that_never_shows_a_print_times_out_with_a_hint(tmp_path, capsys):
+    image = tmp_path / "table.png"
+    cv2.imwrite(str(image), np.full((480, 640, 3), 90, np.uint8))
+    camera = ResilientCamera(FileCamera(image))
+    with pytest.raises(PrintNotFound):
+        scan_camera(camera, ScanSettings(timeout_s=0.5))
