@@ -160,8 +160,8 @@ def _monitor(args: argparse.Namespace) -> int:
             except queue.Empty:
                 continue
             if isinstance(event, LinkState):
-                print(f"link {event.state}: {event.detail}", flush=True)
-            elif isinstance(event, ButtonEvent):
+                continue  # the driver logs link changes itself
+            if isinstance(event, ButtonEvent):
                 print(f"button {event.name} {event.kind} (held {event.held_ms} ms)", flush=True)
             else:
                 print(f"presence {'yes' if event.present else 'no'}", flush=True)

@@ -281,7 +281,8 @@ class _Link:
         try:
             self.port.write(data)
         except (self.serial_error, OSError) as exc:
-            raise LinkLost(f"board unplugged ({exc})") from exc
+            log.debug("write failed: %s", exc)
+            raise LinkLost("board unplugged") from exc
 
     def send(self, msg_type: int, seq: int, payload: bytes = b"") -> None:
         self.write(codec.encode_frame(msg_type, seq, payload))
@@ -297,7 +298,8 @@ class _Link:
                 return []
             data = self.port.read(4096)
         except (self.serial_error, OSError, ValueError) as exc:
-            raise LinkLost(f"board unplugged ({exc})") from exc
+            log.debug("read failed: %s", exc)
+            raise LinkLost("board unplugged") from exc
         frames = self.reader.feed(data)
         if frames:  # only good frames prove the board is alive; noise does not
             self.last_rx = time.monotonic()

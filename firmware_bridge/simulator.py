@@ -170,6 +170,7 @@ class Simulator:
                         os.close(fd)
             self.hal.fd = None
             self._slave = None
+            self.port = ""
 
     def reset(self, boot_note: str | None = None) -> None:
         """A board reset: all state lost, a new boot id."""
