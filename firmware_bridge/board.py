@@ -43,6 +43,7 @@ class BoardConfig:
     event_retry_ms = 50
     event_max_tries = 8
     outbox_max = 16
+    applied_log_max = 32  # recent commands kept in BoardLogic.applied (RAM is scarce)
 
     def __init__(self, **overrides):
         for key in overrides:
@@ -174,7 +175,7 @@ class BoardLogic:
         self.safe_state = False
         self._seq = 0
         self._outbox = []  # [seq, type, payload, last_sent_ms or None, tries]
-        self.applied = []  # (seq, type, args) of every command applied, for tests and logs
+        self.applied = []  # (seq, type, args) of the latest commands applied, for tests and logs
         self._enter_safe_state(now)
 
     # --- the loop -------------------------------------------------------
@@ -348,6 +349,8 @@ class BoardLogic:
             return
         self.safe_state = False
         self.applied.append((seq, msg_type, args))
+        if len(self.applied) > self.config.applied_log_max:
+            self.applied.pop(0)
         self._send(messages.ACK, messages.pack_ack(seq, messages.RESULT_OK))
 
     def _error(self, code, text):

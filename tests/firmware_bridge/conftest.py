@@ -20,7 +20,13 @@ from firmware_bridge.host import BoardDriver
 from firmware_bridge.settings import BridgeSettings
 from firmware_bridge.simulator import Simulator
 
-FAST_BOARD = {"host_timeout_ms": 400, "safe_fade_ms": 40, "long_press_ms": 300, "heartbeat_ms": 50}
+FAST_BOARD = {
+    "host_timeout_ms": 400,
+    "safe_fade_ms": 40,
+    "long_press_ms": 300,
+    "heartbeat_ms": 50,
+    "applied_log_max": 10_000,  # tests check every command ever applied
+}
 FAST_HOST = BridgeSettings(
     heartbeat_ms=50,
     link_timeout_ms=300,

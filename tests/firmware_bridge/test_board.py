@@ -254,3 +254,12 @@ def test_gamma_is_monotonic_exact_at_the_ends_and_small_int_safe() -> None:
     assert all(a <= b for a, b in itertools.pairwise(duties))
     assert abs(perceptual_to_duty(32768) - 16384) < 64  # half brightness = quarter duty
     assert max(level * (level >> 4) for level in (65534, 65533)) < 2**30
+
+
+def test_the_applied_log_is_bounded_on_the_board() -> None:
+    bench = Bench(applied_log_max=4)
+    bench.connect()
+    for level in range(10):
+        bench.send(m.SET_LIGHT, m.pack_set_light(1, level, 0))
+        bench.run(1)
+    assert [args[1] for _, _, args in bench.board.applied] == [6, 7, 8, 9]
