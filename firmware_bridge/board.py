@@ -294,7 +294,9 @@ class BoardLogic:
         if msg_type in messages.COMMANDS:
             self._on_command(msg_type, seq, payload, now)
             return
-        self._error(messages.ERR_UNKNOWN_TYPE, "unknown message type " + str(msg_type))
+        # A newer host's command this firmware does not know: refuse it, so the host
+        # stops retrying instead of taking the silence for a dead link.
+        self._send(messages.ACK, messages.pack_ack(seq, messages.RESULT_UNSUPPORTED))
 
     def _on_hello(self, seq, payload, now):
         try:

@@ -45,7 +45,6 @@ RESULT_UNSUPPORTED = 2
 # ERROR codes.
 ERR_NO_SESSION = 1  # a command or heartbeat came before HELLO: the host must handshake again
 ERR_BAD_PAYLOAD = 2
-ERR_UNKNOWN_TYPE = 3
 ERR_INTERNAL = 4
 
 # Button event kinds (index = wire value).
