@@ -62,6 +62,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--config", help="keepsake.toml to read [engine] and [label] from")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    from engine_edge.speech.options import add_speech_options
+
+    add_speech_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,7 +129,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _speech(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The spoken line, when the speech options (added by engine_edge.speech) ask for one."""
-    return getattr(args, "spoken_line", None)
+    from engine_edge.speech.options import spoken_line_from_args
+
+    return spoken_line_from_args(args)
 
 
 def _bar(fraction: float) -> None:

@@ -2,18 +2,29 @@
 
 Public entry points (see notes/interfaces): :func:`synthesize_line`,
 :func:`line_from_audio`, :func:`line_from_samples`, :func:`supported_languages`.
-The microphone lives in :mod:`engine_edge.speech.recorder`.
+The microphone lives in :mod:`engine_edge.speech.recorder`, the CLI options in
+:mod:`engine_edge.speech.options`. Names load lazily so that importing a light
+submodule (the CLI options) does not pull in numpy, scipy and PyAV.
 """
 
-from engine_edge.speech.espeak import supported_languages
-from engine_edge.speech.line import line_from_audio, line_from_samples, synthesize_line
-from engine_edge.speech.settings import SpeechSettings, load_settings
+from __future__ import annotations
 
-__all__ = [
-    "SpeechSettings",
-    "line_from_audio",
-    "line_from_samples",
-    "load_settings",
-    "supported_languages",
-    "synthesize_line",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "synthesize_line": "engine_edge.speech.line",
+    "line_from_audio": "engine_edge.speech.line",
+    "line_from_samples": "engine_edge.speech.line",
+    "supported_languages": "engine_edge.speech.espeak",
+    "SpeechSettings": "engine_edge.speech.settings",
+    "load_settings": "engine_edge.speech.settings",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'engine_edge.speech' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -1,0 +1,67 @@
+"""The speech options of `keepsake animate`: --say, --audio, --transcript, --voice, --rate, --pitch.
+
+Only the standard library at module level: `keepsake --help` builds every
+parser, and speech's numerical stack loads only when a line is really spoken.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_speech_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("speech (one spoken line, in lip sync)")
+    source = group.add_mutually_exclusive_group()
+    source.add_argument("--say", metavar="TEXT", help="speak TEXT with the offline voice")
+    source.add_argument(
+        "--audio", metavar="FILE", help="a recorded voice (WAV, FLAC, MP3, OGG, M4A; up to 15 s)"
+    )
+    group.add_argument(
+        "--transcript",
+        metavar="TEXT",
+        help="what --audio says (English): times the lips by phoneme instead of by sound",
+    )
+    group.add_argument(
+        "--voice", metavar="LANG", help="voice for --say: en, en-gb, de, fr, ... or en+f3"
+    )
+    group.add_argument(
+        "--rate", type=int, metavar="WPM", help="speaking rate for --say in words per minute"
+    )
+    group.add_argument("--pitch", type=int, metavar="0-100", help="voice pitch for --say")
+
+
+def spoken_line_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The SpokenLine the options ask for, or None; typed errors explain bad input."""
+    say, audio = getattr(args, "say", None), getattr(args, "audio", None)
+    if getattr(args, "transcript", None) and not audio:
+        from engine_edge.errors import AudioUnusable
+
+        raise AudioUnusable("--transcript describes a recording; give the recording with --audio.")
+    if not say and not audio:
+        return None
+    import logging
+
+    from engine_edge.config import load_config
+    from engine_edge.speech import line_from_audio, synthesize_line
+    from engine_edge.speech.settings import load_settings
+
+    settings = load_settings(load_config(getattr(args, "config", None)))
+    preset = getattr(args, "preset", None)
+    fps = float(getattr(args, "fps", 30.0))
+    if say:
+        line = synthesize_line(
+            say,
+            voice=args.voice,
+            rate_wpm=args.rate,
+            pitch=args.pitch,
+            fps=fps,
+            preset=preset,
+            settings=settings,
+        )
+    else:
+        line = line_from_audio(
+            audio, transcript=args.transcript, fps=fps, preset=preset, settings=settings
+        )
+    for warning in line.warnings:
+        logging.getLogger("keepsake").warning("%s", warning)
+    return line
