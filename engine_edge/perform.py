@@ -52,7 +52,7 @@ PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         Preset("memorial", 6.0, "original", 1.6, (0.05, 0.16), (3.4, 5.0), 0.035, (1.8, 3.2),
-               0.12, 0.0, 0.012, 0.015, 0.003, 0.5),
+               0.12, 0.0, 0.012, 0.0, 0.0, 0.0),
         Preset("birthday", 6.0, "square", 3.5, (0.08, 0.3), (2.8, 4.2), 0.05, (1.2, 2.4),
                0.55, 0.35, 0.014, 0.025, 0.006, 0.6),
         Preset("anniversary", 6.0, "landscape", 2.5, (0.06, 0.2), (3.0, 4.6), 0.04, (1.5, 2.8),
@@ -420,7 +420,7 @@ def _breath(rng: np.random.Generator, t: np.ndarray, span_s: float, loop: bool) 
     f = rng.uniform(0.22, 0.3)
     if loop:
         f = min(max(round(f * span_s), 1), max(1, math.floor(0.34 * span_s))) / span_s
-    phase = rng.uniform(0, 2 * math.pi)
+    phase = rng.uniform(0, 2 * math.pi) if loop else 0.0  # a clip starts as the photo
     return 0.5 - 0.5 * np.cos(2 * math.pi * f * t + phase)
 
 

@@ -139,6 +139,7 @@ def animate_photo(
     from engine_edge.render import Renderer
 
     renderer = Renderer(photo, rig, local.person_mask)
+    renderer.plan(performance)
     fill = make_fill(image_rgb, framing) if framing.filled else None
     label = Label(framing.size, options.label)
     timings["prepare"] = time.perf_counter() - t1

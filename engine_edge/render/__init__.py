@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from engine_edge.analysis import topology as topo
-from engine_edge.perform import CameraParams, FrameParams
+from engine_edge.perform import CameraParams, FrameParams, Performance
 from engine_edge.render.features import EyeFeature, MouthFeature, eye_features, mouth_feature
 from engine_edge.render.field import CoarseField
 from engine_edge.rig import Rig, smooth_displacement
@@ -26,6 +26,7 @@ from engine_edge.rig import Rig, smooth_displacement
 log = logging.getLogger(__name__)
 
 COUNTER_ROTATION = 0.6  # eyes keep looking at the camera while the head turns
+STILL_PX = 0.2  # pixels that never move further than this all clip long are left as they are
 
 
 @dataclass(frozen=True)
@@ -54,63 +55,130 @@ class Renderer:
         )
         self.has_person = bool(mask.max() > 0.5) or bool(rig.faces)
         if self.has_person:
-            alpha = (np.clip(mask, 0, 1) * 255).astype(np.uint8)
+            # A decisive matte: segmentation is often unsure over wide areas (a flag, a
+            # chair), and only the silhouette's own edge should be soft.
+            sharp = np.clip((mask - 0.3) / 0.4, 0.0, 1.0)
+            alpha = (sharp * sharp * (3 - 2 * sharp) * 255).astype(np.uint8)
             for fr in rig.faces:  # the face is always part of the person layer
                 hull = cv2.convexHull(fr.landmarks[list(topo.FACE_OVAL), :2].astype(np.int32))
                 cv2.fillConvexPoly(alpha, hull, 255)
-            self.person = np.ascontiguousarray(np.dstack([photo, alpha]))
+            self.alpha = alpha
             self.background = _inpaint_behind(photo, alpha)
         else:
-            self.person = None
+            self.alpha = None
             self.background = self.photo
         self.parts = tuple(_face_parts(photo, fr) for fr in rig.faces)
+        self._spans = [(0, h, 0, w)]
+
+    def plan(self, performance: Performance) -> None:
+        """Find, once per clip, the parts of the photo that never move, so they are copied.
+
+        Resampling softens a little; pixels that stay still all clip long are then
+        exactly the photo's, and the others are resampled in every frame (no flicker
+        between sharp and soft). With the camera moving, everything is resampled.
+        """
+        w, h = self.rig.size
+        self._spans = [(0, h, 0, w)]
+        cams = [performance.frame(i).camera for i in range(performance.frame_count)]
+        if self.alpha is None or any(_camera_moves(c) for c in cams):
+            return
+        identity = self.field.points
+        moving = np.zeros(identity.shape[:2], bool)
+        for i in range(performance.frame_count):
+            disp = smooth_displacement(self.rig, performance.frame(i))
+            grid = self.field.inverse_map(disp, _IDENTITY)
+            moving |= np.abs(grid - identity).max(axis=2) > STILL_PX
+        step = self.field.step
+        for parts, track in zip(self.parts, performance.faces, strict=False):
+            boxes = []
+            if track.lid_left.max() > 0 or track.lid_right.max() > 0 or track.smile.max() > 0:
+                boxes += [eye.box() for eye in parts.eyes]
+            if track.gaze_x.any() or track.gaze_y.any() or track.yaw_deg.any():
+                boxes += [eye.box() for eye in parts.eyes]
+            m = track.mouth
+            if (
+                m.jaw_open.max() > 0
+                or m.upper_lip_raise.max() > 0
+                or m.lip_width.any()
+                or m.lip_round.any()
+            ):
+                boxes.append(parts.mouth.box())
+            for x0, y0, x1, y1 in boxes:
+                moving[
+                    max(0, int(y0 // step)) : int(y1 // step) + 2,
+                    max(0, int(x0 // step)) : int(x1 // step) + 2,
+                ] = True
+        moving = cv2.dilate(moving.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        band = 8  # grid rows per strip
+        spans = []
+        for r in range(0, moving.shape[0], band):
+            cols = np.flatnonzero(moving[r : r + band].any(axis=0))
+            if cols.size:
+                spans.append((r * step, min(h, (r + band) * step), int(cols[0]) * step,
+                              min(w, (int(cols[-1]) + 1) * step)))  # fmt: skip
+        self._spans = [sp for sp in spans if sp[0] < sp[1] and sp[2] < sp[3]]
+        log.debug("resampling %.0f %% of the frame", 100 * self.moving_fraction)
+
+    @property
+    def moving_fraction(self) -> float:
+        w, h = self.rig.size
+        return sum((y1 - y0) * (x1 - x0) for y0, y1, x0, x1 in self._spans) / float(w * h)
 
     def render(self, params: FrameParams) -> np.ndarray:
         w, h = self.rig.size
         cam = params.camera
-        bg = cv2.warpAffine(
-            self.background,
-            _camera_affine(cam, 0.0, (w, h)),
-            (w, h),
-            flags=cv2.INTER_CUBIC,
-            borderMode=cv2.BORDER_REFLECT101,
-        )
-        if self.person is None:
-            return bg
+        still = not _camera_moves(cam)
+        if still:
+            bg = self.background
+        else:
+            bg = cv2.warpAffine(
+                self.background,
+                _camera_affine(cam, 0.0, (w, h)),
+                (w, h),
+                flags=cv2.INTER_CUBIC,
+                borderMode=cv2.BORDER_REFLECT101,
+            )
+        if self.alpha is None:
+            return bg.copy() if still else bg
         disp = smooth_displacement(self.rig, params)
         inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
         grid_map = self.field.inverse_map(disp, inverse)
         full = self.field.upsample(grid_map)
         overlays = []
         for k, (parts, fp) in enumerate(zip(self.parts, params.faces, strict=False)):
-            fr = self.rig.faces[k]
             gaze = self._gaze_px(k, fp, disp)
             for eye, closure, g in zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True):
                 if closure <= 0 and fp.smile <= 0 and not (g[0] or g[1]):
                     continue
-                sl = _slice_for(eye.box(), full, (w, h))
+                sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is None:
                     continue
                 src, lash = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
                 full[sl] = src
                 overlays.append(("lash", sl, lash, parts))
             if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
-                sl = _slice_for(parts.mouth.box(), full, (w, h))
+                sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
                     src, cavity, teeth, depth = parts.mouth.backward(
                         full[sl].astype(np.float64), fp
                     )
                     full[sl] = src
                     overlays.append(("mouth", sl, (cavity, teeth, depth), parts))
-            del fr
-        warped = cv2.remap(
-            self.person, full, None, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT101
-        )
-        frame = _composite(warped, bg)
+        spans = self._spans if still else [(0, h, 0, w)]
+        frame = self.photo.copy() if still else np.empty_like(self.photo)
+        for y0, y1, x0, x1 in spans:
+            part = full[y0:y1, x0:x1]
+            rgb = cv2.remap(
+                self.photo, part, None, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT101
+            )
+            alpha = cv2.remap(
+                self.alpha, part, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101
+            )
+            frame[y0:y1, x0:x1] = _composite(rgb, alpha, bg[y0:y1, x0:x1])
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
             if kind == "lash":
-                region *= (1.0 - 0.45 * data)[..., None]
+                region *= (1.0 - 0.3 * data)[..., None]
             else:
                 cavity, teeth, depth = data
                 shade = (
@@ -142,6 +210,13 @@ class Renderer:
         return out[0], out[1]
 
 
+_IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+def _camera_moves(cam: CameraParams) -> bool:
+    return cam.zoom != 1.0 or cam.pan_x != 0.0 or cam.pan_y != 0.0
+
+
 def _camera_affine(cam: CameraParams, nearness: float, size: tuple[int, int]) -> np.ndarray:
     """2x3 forward affine of a layer: scale about the centre, then pan."""
     w, h = size
@@ -150,32 +225,30 @@ def _camera_affine(cam: CameraParams, nearness: float, size: tuple[int, int]) ->
     return np.array([[s, 0, cx - s * cx + px * w], [0, s, cy - s * cy + py * h]], dtype=np.float64)
 
 
-def _slice_for(box, full: np.ndarray, size: tuple[int, int]):  # type: ignore[no-untyped-def]
-    """The output pixels whose map lands in a feature's rest box (found on the map itself)."""
+def _slice_for(box, grid_map: np.ndarray, step: int, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """The output pixels whose map lands in a feature's rest box (found on the coarse map)."""
     x0, y0, x1, y1 = box
     w, h = size
+    pad = step
     inside = (
-        (full[..., 0] >= x0) & (full[..., 0] <= x1) & (full[..., 1] >= y0) & (full[..., 1] <= y1)
+        (grid_map[..., 0] >= x0 - pad)
+        & (grid_map[..., 0] <= x1 + pad)
+        & (grid_map[..., 1] >= y0 - pad)
+        & (grid_map[..., 1] <= y1 + pad)
     )
-    # The map is near identity, so search only around the box.
-    pad = 0.08 * max(w, h)
-    ys = slice(max(0, int(y0 - pad)), min(h, int(y1 + pad) + 1))
-    xs = slice(max(0, int(x0 - pad)), min(w, int(x1 + pad) + 1))
-    sub = inside[ys, xs]
-    if not sub.any():
+    if not inside.any():
         return None
-    rows = np.flatnonzero(sub.any(axis=1))
-    cols = np.flatnonzero(sub.any(axis=0))
+    rows = np.flatnonzero(inside.any(axis=1))
+    cols = np.flatnonzero(inside.any(axis=0))
     return (
-        slice(ys.start + rows[0], ys.start + rows[-1] + 1),
-        slice(xs.start + cols[0], xs.start + cols[-1] + 1),
+        slice(max(0, (int(rows[0]) - 1) * step), min(h, (int(rows[-1]) + 2) * step)),
+        slice(max(0, (int(cols[0]) - 1) * step), min(w, (int(cols[-1]) + 2) * step)),
     )
 
 
-def _composite(person_rgba: np.ndarray, background: np.ndarray) -> np.ndarray:
-    alpha = person_rgba[..., 3].astype(np.float32) * (1.0 / 255.0)
-    rgb = cv2.cvtColor(person_rgba, cv2.COLOR_RGBA2RGB)
-    return cv2.blendLinear(rgb, background, alpha, 1.0 - alpha)
+def _composite(rgb: np.ndarray, alpha: np.ndarray, background: np.ndarray) -> np.ndarray:
+    a = alpha.astype(np.float32) * (1.0 / 255.0)
+    return cv2.blendLinear(rgb, background, a, 1.0 - a)
 
 
 def _inpaint_behind(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -189,9 +262,9 @@ def _inpaint_behind(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     small_mask = cv2.dilate((small_mask > 20).astype(np.uint8) * 255, np.ones((5, 5), np.uint8))
     filled = cv2.inpaint(small, small_mask, 5, cv2.INPAINT_TELEA)
     filled = cv2.resize(filled, (w, h), interpolation=cv2.INTER_CUBIC)
-    # Replace only the person's solid core: at a soft edge the original stays, so a frame
-    # without motion is the photo itself.
-    core = cv2.erode((alpha >= 250).astype(np.uint8), np.ones((3, 3), np.uint8))
+    # The person goes, up to just past the middle of the soft edge (a kept edge would ghost
+    # when the person moves); beyond it the photo stays, so a still frame is the photo.
+    core = cv2.dilate((alpha > 96).astype(np.uint8), np.ones((5, 5), np.uint8))
     core = cv2.GaussianBlur(core.astype(np.float32), (0, 0), 1.0)[..., None]
     return (photo * (1 - core) + filled * core).astype(np.uint8)
 

@@ -25,7 +25,7 @@ import numpy as np
 from engine_edge.analysis import topology as topo
 from engine_edge.perform import FaceParams
 
-CLOSE_AT = 0.78  # the closed lid line sits this far down the opening; the lower lid rises the rest
+CLOSE_AT = 0.7  # the closed lid line sits this far down the opening; the lower lid rises the rest
 
 
 def _smoothstep(x: np.ndarray) -> np.ndarray:
@@ -83,6 +83,7 @@ class EyeFeature:
     skin_down: float
     iris_uv: np.ndarray  # (2,)
     iris_radius: float
+    lash_px: float  # thickness of the lid's edge that slides down unstretched
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -109,9 +110,15 @@ class EyeFeature:
         u, v = self.frame.to_uv(q)
         up, lo, hgt, edge, low_edge, top, bot = self._lids(u, closure, squint)
         us, vs = u.copy(), v.copy()
-        above = (v >= top) & (v < edge)
-        vs[above] = top[above] + (v[above] - top[above]) * (up[above] - top[above]) / np.maximum(
-            edge[above] - top[above], 1e-6
+        # The lid's edge (lashes) slides down unchanged; only the skin above it stretches,
+        # so the closed lid has a thin lash line, not a smeared band.
+        band = np.minimum(self.lash_px, 0.4 * (up - top))
+        slide = (v >= edge - band) & (v < edge)
+        vs[slide] = v[slide] - (edge[slide] - up[slide])
+        above = (v >= top) & (v < edge - band)
+        k = above
+        vs[k] = top[k] + (v[k] - top[k]) * (up[k] - band[k] - top[k]) / np.maximum(
+            edge[k] - band[k] - top[k], 1e-6
         )
         below = (v >= low_edge) & (v < bot)
         vs[below] = lo[below] + (v[below] - low_edge[below]) * (
@@ -128,7 +135,7 @@ class EyeFeature:
             lo_s = np.interp(us[seen], self.u_grid, self.lower, left=0.0, right=0.0)
             vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
         fade = np.sqrt(np.clip(hgt / max(float(np.max(self.lower - self.upper)), 1e-6), 0.0, 1.0))
-        width = max(0.8, 0.035 * self.length)
+        width = max(0.7, 0.025 * self.length)
         lash = _smoothstep((closure - 0.25) / 0.5) * fade * np.exp(-(((v - edge) / width) ** 2))
         return self.frame.to_xy(us, vs), lash
 
@@ -161,8 +168,9 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, brow, iris) -> Ey
     rim = lm[list(iris[1:])]
     radius = float(np.mean(np.linalg.norm(rim - lm[iris[0]], axis=1)))
     radius = float(np.clip(radius, 0.12 * length, 0.3 * length))
+    iris = np.array([float(iu), float(iv)])
     return EyeFeature(
-        frame, length, grid, up, lo, skin_up, 0.3 * length, np.array([float(iu), float(iv)]), radius
+        frame, length, grid, up, lo, skin_up, 0.3 * length, iris, radius, 0.07 * length
     )
 
 

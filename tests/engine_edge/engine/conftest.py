@@ -1,0 +1,65 @@
+"""Fixtures for the engine's tests: the real analysis models and real photos, analysed once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine_edge.face import Analysis
+
+
+@pytest.fixture(scope="session")
+def models():  # type: ignore[no-untyped-def]
+    from engine_edge.analysis import load_models
+
+    return load_models()
+
+
+@pytest.fixture(scope="session")
+def astronaut_analysis(astronaut: np.ndarray, models) -> Analysis:  # type: ignore[no-untyped-def]
+    from engine_edge.analysis import analyse
+
+    return analyse(astronaut, models)
+
+
+@pytest.fixture(scope="session")
+def group_photo(shared_data) -> np.ndarray:  # type: ignore[no-untyped-def]
+    from engine_edge.image_io import load_image
+
+    return load_image(shared_data / "photos" / "dlib_2008_001322.jpg")
+
+
+@pytest.fixture(scope="session")
+def group_analysis(group_photo: np.ndarray, models) -> Analysis:  # type: ignore[no-untyped-def]
+    from engine_edge.analysis import analyse
+
+    return analyse(group_photo, models)
+
+
+def eye_opening(landmarks: np.ndarray) -> float:
+    """Mean lid gap of both eyes over their widths (the usual eye aspect ratio)."""
+    from engine_edge.analysis import topology as topo
+
+    total = 0.0
+    for upper, lower, a, b in (
+        (topo.RIGHT_EYE_UPPER_LID, topo.RIGHT_EYE_LOWER_LID, 33, 133),
+        (topo.LEFT_EYE_UPPER_LID, topo.LEFT_EYE_LOWER_LID, 263, 362),
+    ):
+        gap = np.linalg.norm(
+            landmarks[list(upper[2:-2]), :2] - landmarks[list(lower[2:-2]), :2], axis=1
+        )
+        total += float(np.mean(gap)) / float(np.linalg.norm(landmarks[a, :2] - landmarks[b, :2]))
+    return total / 2.0
+
+
+def lip_gap(landmarks: np.ndarray) -> float:
+    """Inner-lip opening over mouth width."""
+    from engine_edge.analysis import topology as topo
+
+    gap = np.linalg.norm(
+        landmarks[list(topo.LIPS_INNER_UPPER[3:-3]), :2]
+        - landmarks[list(topo.LIPS_INNER_LOWER[3:-3]), :2],
+        axis=1,
+    )
+    width = np.linalg.norm(landmarks[61, :2] - landmarks[291, :2])
+    return float(np.mean(gap) / width)

@@ -1,0 +1,177 @@
+"""Delivery: playable H.264/AAC MP4 with the index first, framing, the mark, atomic writes."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine_edge.deliver import (
+    AudioTrack,
+    Label,
+    LabelSettings,
+    decode_frames,
+    encode_mp4,
+    make_fill,
+    plan_framing,
+    probe_mp4,
+    provenance,
+    write_mp4,
+)
+from engine_edge.errors import ConfigInvalid, OutputUnwritable, StorageFull
+
+
+def _frames(astronaut: np.ndarray, n: int) -> list[np.ndarray]:
+    return [np.ascontiguousarray(np.roll(astronaut, 2 * i, axis=1)) for i in range(n)]
+
+
+def test_clip_plays_with_right_duration_rate_size_and_faststart(astronaut: np.ndarray) -> None:
+    audio = AudioTrack((0.3 * np.sin(np.arange(16000) * 0.1)).astype(np.float32), 16000)
+    meta = provenance(
+        preset="memorial", seed=4, software="Keepsake test", created_utc="2026-01-01T00:00:00Z"
+    )
+    data = encode_mp4(_frames(astronaut, 45), fps=30, size=(512, 512), audio=audio, metadata=meta)
+    facts = probe_mp4(data)
+    assert (facts.width, facts.height, facts.fps, facts.frame_count) == (512, 512, 30.0, 45)
+    assert facts.duration_s == pytest.approx(1.5, abs=0.02)
+    assert facts.codec == "h264" and facts.pix_fmt == "yuv420p" and facts.audio_codec == "aac"
+    assert facts.faststart
+    assert '"preset": "memorial"' in facts.metadata["keepsake_provenance"]
+    assert facts.metadata["comment"].startswith("AI-animated")
+    # every frame decodes after the index was moved (chunk offsets patched correctly)
+    decoded = list(decode_frames(data))
+    assert len(decoded) == 45
+    assert np.abs(decoded[44][1].astype(int) - _frames(astronaut, 45)[44]).mean() < 4
+
+
+def test_ffmpeg_reads_the_file_without_errors(astronaut: np.ndarray, tmp_path: Path) -> None:
+    """An independent demuxer/decoder (PyAV's libav via the ffmpeg CLI when present)."""
+    import shutil
+
+    data = encode_mp4(_frames(astronaut, 10), fps=25, size=(512, 512))
+    path = tmp_path / "c.mp4"
+    write_mp4(data, path)
+    if shutil.which("ffprobe") is None:
+        import av
+
+        with av.open(str(path)) as c:
+            assert sum(1 for _ in c.decode(video=0)) == 10
+        return
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stderr == ""
+
+
+def test_writes_to_a_file_object_without_touching_disk(astronaut: np.ndarray) -> None:
+    data = encode_mp4(_frames(astronaut, 5), fps=30, size=(512, 512))
+    buf = io.BytesIO()
+    write_mp4(data, buf)
+    assert buf.getvalue() == data and probe_mp4(buf.getvalue()).frame_count == 5
+
+
+def test_unwritable_path_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(OutputUnwritable, match="does not exist"):
+        write_mp4(b"x" * 100, tmp_path / "missing" / "clip.mp4")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if os.geteuid() == 0:  # root ignores permission bits: a read-only filesystem stops it
+        ro = (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(locked)],
+                capture_output=True,
+            ).returncode
+            == 0
+        )
+        if not ro:
+            pytest.skip("running as root without permission to mount a read-only folder")
+    else:
+        locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputUnwritable, match="permission"):
+            write_mp4(b"x" * 100, locked / "clip.mp4")
+        assert list(locked.iterdir()) == []
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(locked)], check=False)
+        locked.chmod(0o700)
+
+
+def test_full_disk_raises_storage_full_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    """A real tiny filesystem when we may mount one, else the kernel's ENOSPC through a pipe."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        == 0
+    )
+    if not mounted:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        (mount / "old.mp4").write_bytes(b"keep me")
+        with pytest.raises(StorageFull, match="full"):
+            write_mp4(b"\0" * 200_000, mount / "clip.mp4")
+        assert sorted(p.name for p in mount.iterdir()) == ["old.mp4"]
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_storage_error_mapping_names_the_file() -> None:
+    from engine_edge.deliver import _storage_error
+
+    err = _storage_error(OSError(errno.ENOSPC, "No space left"), Path("/media/usb/clip.mp4"))
+    assert isinstance(err, StorageFull) and "clip.mp4" in str(err)
+    err = _storage_error(OSError(errno.EROFS, "Read-only"), Path("/media/usb/clip.mp4"))
+    assert isinstance(err, OutputUnwritable)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "aspect"), [("square", 1.0), ("vertical", 9 / 16), ("landscape", 16 / 9)]
+)
+def test_framing_keeps_faces_and_never_exceeds_1080p(fmt: str, aspect: float) -> None:
+    image_size = (1600, 1000)
+    faces = [(300.0, 200.0, 500.0, 450.0), (1100.0, 250.0, 1280.0, 480.0)]
+    f = plan_framing(image_size, faces, fmt)
+    w, h = f.size
+    assert w % 2 == 0 and h % 2 == 0 and min(w, h) <= 1080
+    assert w / h == pytest.approx(aspect, rel=0.02)
+    x0, y0, x1, y1 = f.crop
+    for fx0, fy0, fx1, fy1 in faces:
+        assert x0 <= fx0 and fx1 <= x1 and y0 <= fy0 and fy1 <= y1
+    cx, cy, cw, ch = f.content
+    assert cx >= 0 and cy >= 0 and cx + cw <= w and cy + ch <= h
+    assert (cw / ch) == pytest.approx((x1 - x0) / (y1 - y0), rel=0.01)
+
+
+def test_fill_is_a_blurred_darkened_photo_not_black_bars(astronaut: np.ndarray) -> None:
+    f = plan_framing(
+        (512, 512), [(180.0, 70.0, 270.0, 180.0), (20.0, 300.0, 80.0, 360.0)], "vertical"
+    )
+    assert f.filled
+    fill = make_fill(astronaut, f)
+    assert fill.shape == (f.size[1], f.size[0], 3)
+    assert 10 < fill.mean() < astronaut.mean()  # darkened, not black
+    grad = np.abs(np.diff(fill.astype(float), axis=1)).mean()
+    assert grad < 0.3 * np.abs(np.diff(astronaut.astype(float), axis=1)).mean()  # blurred
+
+
+def test_label_is_visible_in_its_corner(astronaut: np.ndarray) -> None:
+    frame = astronaut.copy()
+    Label((512, 512), LabelSettings(corner="top-left")).apply(frame)
+    diff = np.abs(frame.astype(int) - astronaut).sum(axis=2)
+    ys, xs = np.nonzero(diff > 30)
+    assert ys.size > 100 and ys.max() < 100 and xs.max() < 250
+    with pytest.raises(ConfigInvalid):
+        LabelSettings(opacity=0.05)
+    with pytest.raises(ConfigInvalid):
+        LabelSettings(corner="middle")
