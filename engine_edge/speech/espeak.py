@@ -159,18 +159,25 @@ class _Engine:
             i += 1
         return 0
 
-    def languages(self) -> dict[str, str]:
-        """Language code -> voice name, for every voice espeak-ng ships."""
+    def languages(self) -> dict[str, tuple[str, str]]:
+        """Language code -> (voice name, voice file identifier) for every voice espeak-ng ships."""
         with self.lock:
             return self._languages_unlocked()
 
     def synthesize(
         self, text: str, *, voice: str, rate_wpm: int, pitch: int, pitch_range: int, volume: int
     ) -> Synthesis:
+        """``voice`` is a language code with an optional ``+variant`` (e.g. ``en-gb+f3``)."""
         encoded = text.encode("utf-8")
+        language, plus, variant = voice.partition("+")
         with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.encode("utf-8")) != _EE_OK:
-                raise AudioUnusable(_unknown_voice_message(voice, self._languages_unlocked()))
+            languages = self._languages_unlocked()
+            if language not in languages:
+                raise AudioUnusable(_unknown_voice_message(voice, languages))
+            # SetVoiceByName matches voice files, so "en-gb" is selected as "gmw/en".
+            selector = languages[language][1] + plus + variant
+            if self.lib.espeak_SetVoiceByName(selector.encode("utf-8")) != _EE_OK:
+                raise AudioUnusable(_unknown_voice_message(voice, languages))
             for parameter, value in (
                 (_PARAM_RATE, rate_wpm),
                 (_PARAM_PITCH, pitch),
@@ -189,22 +196,25 @@ class _Engine:
         samples = np.concatenate(chunks).astype(np.float32) / 32768.0
         return Synthesis(samples, self.sample_rate, tuple(phonemes), tuple(words))
 
-    def _languages_unlocked(self) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def _languages_unlocked(self) -> dict[str, tuple[str, str]]:
+        """Each language's preferred voice (espeak-ng's lowest priority number wins)."""
+        best: dict[str, tuple[int, str, str]] = {}
         voices = self.lib.espeak_ListVoices(None)
         i = 0
         while voices[i]:
             voice = voices[i].contents
             name = (voice.name or b"").decode("utf-8", "replace")
-            for code in _parse_languages(voice.languages):
-                found.setdefault(code, name)
+            identifier = (voice.identifier or b"").decode("utf-8", "replace")
+            for priority, code in _parse_languages(voice.languages):
+                if code not in best or priority < best[code][0]:
+                    best[code] = (priority, name, identifier)
             i += 1
-        return found
+        return {code: (name, identifier) for code, (_, name, identifier) in sorted(best.items())}
 
 
-def _parse_languages(pointer: int | None) -> list[str]:
+def _parse_languages(pointer: int | None) -> list[tuple[int, str]]:
     """speak_lib.h: repeated (priority byte, NUL-terminated language name), ended by a 0 byte."""
-    codes: list[str] = []
+    codes: list[tuple[int, str]] = []
     if not pointer:
         return codes
     offset = 0
@@ -213,11 +223,11 @@ def _parse_languages(pointer: int | None) -> list[str]:
         if priority == 0:
             return codes
         name = ctypes.string_at(pointer + offset + 1)
-        codes.append(name.decode("utf-8", "replace"))
+        codes.append((priority, name.decode("utf-8", "replace")))
         offset += len(name) + 2
 
 
-def _unknown_voice_message(voice: str, languages: dict[str, str]) -> str:
+def _unknown_voice_message(voice: str, languages: dict[str, tuple[str, str]]) -> str:
     listed = ", ".join(sorted(languages))
     return (
         f"There is no speaking voice for '{voice}'. Choose one of these languages: {listed} "
@@ -239,7 +249,7 @@ def _get_engine() -> _Engine:
 
 def supported_languages() -> dict[str, str]:
     """Language codes espeak-ng can speak (e.g. 'en-gb', 'de'), each with its voice name."""
-    return _get_engine().languages()
+    return {code: name for code, (name, _) in _get_engine().languages().items()}
 
 
 def synthesize(
@@ -259,11 +269,6 @@ def synthesize(
         raise AudioUnusable(f"Speaking rate must be {low}–{high} words per minute, not {rate_wpm}.")
     if not 0 <= pitch <= 100:
         raise AudioUnusable(f"Pitch must be 0–100, not {pitch}.")
-    engine = _get_engine()
-    language = voice.split("+", 1)[0]
-    languages = engine.languages()
-    if language not in languages:
-        raise AudioUnusable(_unknown_voice_message(voice, languages))
-    return engine.synthesize(
+    return _get_engine().synthesize(
         text, voice=voice, rate_wpm=rate_wpm, pitch=pitch, pitch_range=pitch_range, volume=volume
     )
