@@ -111,10 +111,10 @@ def test_udev_rules_match_the_boards_usb_id() -> None:
         vid, pid = usb_id.split(":")
         assert f'ATTRS{{idVendor}}=="{vid}", ATTRS{{idProduct}}=="{pid}"' in board_rules.read_text()
         assert f'ATTR{{idVendor}}=="{vid}", ATTR{{idProduct}}=="{pid}"' in ours
+    pair = r'[A-Z_]+(\{[^}]+\})?(==|!=|\+=|-=|:=|=)"[^"]*"'
     for line in ours.splitlines():
         if line.strip() and not line.startswith("#"):
-            for pair in re.split(r",\s*", line):
-                assert re.match(r'^[A-Z_]+(\{[^}]+\})?(==|!=|\+=|=|:=)".*"$', pair), pair
+            assert re.fullmatch(rf"{pair}(,\s*{pair})*", line), line
 
 
 def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
