@@ -65,9 +65,7 @@ def build_services(settings: KioskSettings, config: dict[str, Any]) -> Services:
         settings=settings,
         store=StoreLink(config, settings.state_path),
         camera=CameraFeed(settings.camera),
-        worker=EngineWorker(
-            {"backend": settings.backend, "device": settings.device, "voice": settings.voice}
-        ),
-        board=BoardLink(settings.board_port),
+        worker=EngineWorker(config),
+        board=BoardLink(config),
         notifier=_notifier(),
     )

@@ -19,8 +19,6 @@ class KioskSettings:
     state_dir: str = "/var/lib/keepsake/kiosk"
     # Camera spec for engine_edge.scan.open_camera: "opencv:0", "picamera2", "file:PATH".
     camera: str = "opencv:0"
-    # Serial port of the button/light board; "" = find it automatically.
-    board_port: str = ""
     # Seconds without a touch before any screen returns to the tribute loop
     # (unsaved work is discarded).
     idle_timeout_s: float = 90.0
@@ -31,8 +29,6 @@ class KioskSettings:
     clip_fps: int = 25
     # Longest recorded spoken line.
     record_max_s: float = 15.0
-    # espeak-ng voice for typed lines; "" = the [speech] section's voice.
-    voice: str = ""
     # How often the kiosk deletes expired items (minutes).
     wipe_interval_min: float = 60.0
     # Staff mode: a long press (seconds) in the top-left corner, then the PIN.
@@ -60,9 +56,6 @@ class KioskSettings:
     screen_width_mm: float = 0.0
     # Language of every string (kiosk/strings.py).
     language: str = "en"
-    # Analysis backend for the renderer ("auto", "openvino", "onnxruntime").
-    backend: str = "auto"
-    device: str = "CPU"
 
     @property
     def state_path(self) -> Path:

@@ -53,14 +53,14 @@ class Failed:
 Message = Progress | Done | Failed
 
 
-def serve(jobs: Any, results: Any, cancel: Any, options: dict[str, Any]) -> None:
+def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
     """The worker process: answer jobs until a ``None`` arrives."""
     from engine_edge.errors import KeepsakeError
     from engine_edge.logs import configure_logging
     from kiosk.adapters.engine import EngineRunner
 
     configure_logging(False)
-    runner = EngineRunner(**options)
+    runner = EngineRunner(config)
     handlers: dict[str, Callable[..., Any]] = {
         "faces": runner.find_faces,
         "render": runner.render,
@@ -88,8 +88,8 @@ def serve(jobs: Any, results: Any, cancel: Any, options: dict[str, Any]) -> None
 class EngineWorker:
     """The UI side: submit jobs, poll messages, cancel, and survive a worker crash."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
-        self._options = options
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config
         self._ctx = mp.get_context("spawn")
         self._ids = itertools.count(1)
         self._pending: set[int] = set()
@@ -103,7 +103,7 @@ class EngineWorker:
         self._cancel = self._ctx.Event()
         self._process = self._ctx.Process(
             target=serve,
-            args=(self._jobs, self._results, self._cancel, self._options),
+            args=(self._jobs, self._results, self._cancel, self._config),
             name="keepsake-render",
             daemon=True,
         )

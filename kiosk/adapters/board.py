@@ -15,8 +15,8 @@ log = logging.getLogger("keepsake.kiosk.board")
 
 
 class BoardLink:
-    def __init__(self, port: str) -> None:
-        self._port = port or None
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config  # the [bridge] section names the port (or finds the board)
         self._driver: Any = None
         self.state = "absent"
         self.detail = ""
@@ -24,8 +24,9 @@ class BoardLink:
     def start(self) -> None:
         try:
             from firmware_bridge.host import BoardDriver
+            from firmware_bridge.settings import load_settings
 
-            self._driver = BoardDriver(self._port)
+            self._driver = BoardDriver(None, load_settings(self._config))
             self._driver.start()
         except Exception as exc:  # no bridge installed or no serial support: the kiosk runs without
             log.warning("button board unavailable: %s", exc)

@@ -14,28 +14,32 @@ from typing import Any
 
 import numpy as np
 
-from engine_edge.errors import DeviceUnavailable, NoFaceFound
+from engine_edge.errors import NoFaceFound
 
 log = logging.getLogger("keepsake.kiosk.engine")
 
 
 class EngineRunner:
-    def __init__(self, backend: str = "auto", device: str = "CPU", voice: str = "") -> None:
-        self._backend = backend
-        self._device = device
-        self._voice = voice
+    """Reads [analysis] and [speech] from the same configuration the kiosk was started with."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        from engine_edge.analysis.settings import AnalysisSettings
+        from engine_edge.config import section
+        from engine_edge.speech import load_settings
+
+        self._analysis = section(config, "analysis", AnalysisSettings)
+        self._speech = load_settings(config)
         self._models: Any = None
         self._analyses: dict[str, Any] = {}
 
     def _load(self) -> Any:
         if self._models is None:
-            try:
-                from engine_edge import analysis
-            except ImportError as exc:
-                raise DeviceUnavailable(
-                    "The portrait engine is not installed on this kiosk. Please call staff."
-                ) from exc
-            self._models = analysis.load_models(backend=self._backend, device=self._device)
+            from engine_edge import analysis
+
+            a = self._analysis
+            self._models = analysis.load_models(
+                backend=a.backend, precision=a.precision, device=a.device
+            )
         return self._models
 
     def _analyse(self, photo: np.ndarray) -> Any:
@@ -49,8 +53,8 @@ class EngineRunner:
     def describe(self, progress: Any, cancel: Any) -> dict[str, str]:
         models = self._load()
         return {
-            "backend": str(getattr(models, "backend", self._backend)),
-            "device": str(getattr(models, "device", self._device)),
+            "backend": str(getattr(models, "backend", self._analysis.backend)),
+            "device": str(getattr(models, "device", self._analysis.device)),
         }
 
     def find_faces(self, photo: np.ndarray, progress: Any, cancel: Any) -> dict[str, Any]:
@@ -74,11 +78,13 @@ class EngineRunner:
         if audio is not None:
             from engine_edge.speech import line_from_samples
 
-            return line_from_samples(audio, sample_rate, fps=fps, preset=preset)
+            return line_from_samples(
+                audio, sample_rate, fps=fps, preset=preset, settings=self._speech
+            )
         if say_text:
             from engine_edge.speech import synthesize_line
 
-            return synthesize_line(say_text, voice=self._voice or None, fps=fps, preset=preset)
+            return synthesize_line(say_text, fps=fps, preset=preset, settings=self._speech)
         return None
 
     def render(

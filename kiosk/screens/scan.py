@@ -24,6 +24,8 @@ class ScanScreen(KioskScreen):
         self.page.add_widget(self.chooser)
         self.hint = self.body(self.t("scan.hint.searching"))
         self.page.add_widget(self.hint)
+        self.notice = self.body("", muted=True)  # USB messages: the camera's hints never hide them
+        self.page.add_widget(self.notice)
         self.page.add_widget(
             self.row(
                 self.button("scan.cancel", "scan.cancel", lambda: self.send("start_over")),
@@ -42,6 +44,7 @@ class ScanScreen(KioskScreen):
         self.preview.opacity = 1
         self.preview.set_image(None)
         self.hint.text = self.t("scan.hint.searching")
+        self.notice.text = ""
         self.app.services.board.set_light(0xFF, 1.0, 300)
         self.app.services.camera.start()
         self._event = Clock.schedule_interval(self._poll, 1 / 15)
@@ -84,12 +87,12 @@ class ScanScreen(KioskScreen):
         try:
             photos = list_photos(first_stick())
         except DeviceUnavailable:
-            self.hint.text = self.t("scan.usb_none")
+            self.notice.text = self.t("scan.usb_none")
             return
         if not photos:
-            self.hint.text = self.t("scan.usb_empty")
+            self.notice.text = self.t("scan.usb_empty")
             return
-        self.hint.text = self.t("scan.usb_title")
+        self.notice.text = self.t("scan.usb_title")
         self.preview.opacity = 0
         self.chooser.clear_widgets()
         for index, path in enumerate(photos[:8]):
@@ -113,4 +116,4 @@ class ScanScreen(KioskScreen):
         try:
             self._use(load_image(path), "usb")
         except KeepsakeError as exc:
-            self.hint.text = str(exc)
+            self.notice.text = str(exc)

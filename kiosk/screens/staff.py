@@ -8,6 +8,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
 
 from engine_edge.errors import DeviceUnavailable, KeepsakeError
 from kiosk import theme
@@ -25,7 +26,7 @@ class StaffScreen(KioskScreen):
     primary_action = ""
 
     def build(self) -> None:
-        self.page.add_widget(self.title("staff.title"))
+        # No title: the tabs say where staff are, and the room goes to the lists.
         self.tabs = {
             "loop": self.button("staff.tab_loop", "staff.tab.loop", lambda: self.show_tab("loop")),
             "settings": self.button(
@@ -144,10 +145,11 @@ class StaffScreen(KioskScreen):
 
     # -- diagnostics --
     def _diagnostics_panel(self) -> None:
-        grid = GridLayout(cols=2, spacing=[self.m.gap_px, 4], size_hint_y=None)
+        grid = GridLayout(cols=2, spacing=[self.m.gap_px, 6], size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
-        self.body_area.add_widget(grid)
-        self.body_area.add_widget(self.spacer())
+        scroll = ScrollView(do_scroll_x=False)
+        scroll.add_widget(grid)
+        self.body_area.add_widget(scroll)
         self._grid = grid
         self.diagnostics = self._quick_facts()
         self._show_facts()
@@ -168,7 +170,8 @@ class StaffScreen(KioskScreen):
         worker, board = services.worker, services.board
         facts = {
             "staff.diag.camera": t("status.connecting"),
-            "staff.diag.board": f"{t('status.' + board.state)} {board.detail}".strip(),
+            "staff.diag.board": t("status." + board.state)
+            + (f" ({board.detail})" if board.detail else ""),
             "staff.diag.disk": t("staff.diag.disk_value", free_gb=free_gb, total_gb=total_gb),
             "staff.diag.models": t("status.connecting"),
             "staff.diag.worker": (

@@ -48,7 +48,7 @@ class LoopPanel(BoxLayout):
     def _row(self, index: int, item: Any) -> BoxLayout:
         m, t = self.screen.m, self.screen.t
         row = BoxLayout(
-            orientation="horizontal", spacing=m.gap_px, size_hint_y=None, height=m.touch_px
+            orientation="horizontal", spacing=m.mm(2), size_hint_y=None, height=m.touch_px
         )
         thumb = PhotoView(size_hint_x=None, width=m.touch_px)
         try:
@@ -56,7 +56,7 @@ class LoopPanel(BoxLayout):
         except Exception:  # an item without a thumbnail is still manageable
             thumb.set_image(None)
         row.add_widget(thumb)
-        label = ("\u2605 " if item.pinned else "") + (item.caption or f"#{index + 1}")
+        label = (t("staff.pinned_mark") if item.pinned else "") + (item.caption or f"#{index + 1}")
         row.add_widget(TextBlock(label, size_px=m.body_px, halign="left"))
 
         def act(key: str, name: str, fn: Any) -> BigButton:
@@ -67,7 +67,7 @@ class LoopPanel(BoxLayout):
                 height_px=m.touch_px,
                 font_px=m.small_px,
                 size_hint_x=None,
-                width=m.touch_px * 1.5,
+                width=m.touch_px * 1.15,
             )
 
         row.add_widget(act("staff.up", "up", lambda: self._move(item.item_id, -1)))

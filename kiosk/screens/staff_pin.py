@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.uix.boxlayout import BoxLayout
+
 from kiosk.keyboard import DIGITS, OnScreenKeyboard, apply_key
 from kiosk.pin import PinGate, stored_pin_hash
 from kiosk.screens.base import KioskScreen
@@ -21,24 +23,17 @@ class StaffPinScreen(KioskScreen):
             max_failures=settings.pin_max_failures,
             lockout_s=settings.pin_lockout_s,
         )
-        self.page.add_widget(self.title("staff.pin_title"))
+        # Two columns: what is happening on the left, a large keypad on the right.
+        self.page.orientation = "horizontal"
+        left = BoxLayout(orientation="vertical", spacing=self.m.gap_px)
+        left.add_widget(self.spacer())
+        left.add_widget(self.title("staff.pin_title"))
         self.dots = TextBlock("", size_px=self.m.title_px)
-        self.page.add_widget(self.dots)
+        left.add_widget(self.dots)
         self.message = self.body("", muted=True)
-        self.page.add_widget(self.message)
-        keypad = OnScreenKeyboard(
-            self.app.guarded(self._key),
-            key_px=self.m.touch_px * 0.9,
-            font_px=self.m.title_px,
-            space_label="",
-            delete_label=self.t("keyboard.delete"),
-            layout=DIGITS,
-            size_hint_x=None,
-            width=self.m.touch_px * 4,
-            pos_hint={"center_x": 0.5},
-        )
-        self.page.add_widget(keypad)
-        self.page.add_widget(
+        left.add_widget(self.message)
+        left.add_widget(self.spacer())
+        left.add_widget(
             self.row(
                 self.button(
                     "staff.pin_cancel", "staff_pin.cancel", lambda: self.send("start_over")
@@ -46,6 +41,19 @@ class StaffPinScreen(KioskScreen):
                 self.button("staff.pin_enter", "staff_pin.enter", self._enter, primary=True),
             )
         )
+        keypad = OnScreenKeyboard(
+            self.app.guarded(self._key),
+            key_px=self.m.touch_px,
+            font_px=self.m.title_px,
+            space_label="",
+            delete_label=self.t("keyboard.delete"),
+            layout=DIGITS,
+            size_hint_x=None,
+            width=self.m.touch_px * 3.6,
+            pos_hint={"center_y": 0.5},
+        )
+        self.page.add_widget(left)
+        self.page.add_widget(keypad)
         self.pin = ""
 
     @property

@@ -72,3 +72,11 @@ def test_touch_targets_are_at_least_15_mm() -> None:
     for width_mm, width_px in ((217.0, 1280), (345.0, 1920), (0.0, 1280)):
         m = theme.metrics_for(width_px, width_mm, 96.0)
         assert m.touch_px / m.px_per_mm >= theme.MIN_TOUCH_MM
+
+
+def test_keepsake_toml_documents_the_kiosk_defaults() -> None:
+    from engine_edge.config import load_config
+    from kiosk.settings import KioskSettings, load_settings
+
+    toml = Path(__file__).resolve().parents[2] / "keepsake.toml"
+    assert load_settings(load_config(toml)) == KioskSettings()
