@@ -105,6 +105,10 @@ do_install() {
         install_file "$staged/$unit" "$ROOT/etc/systemd/system/$unit" 0644
     done
     rm -rf "$staged"
+    if [ -e "$ROOT/etc/nv_tegra_release" ]; then  # a Jetson: open the GPU to the kiosk
+        install_file "$SRC/systemd/jetson-gpu.conf" \
+            "$ROOT/etc/systemd/system/keepsake-kiosk.service.d/jetson-gpu.conf" 0644
+    fi
     for rules in "${RULES[@]}"; do
         if [ -f "$SRC/$rules" ]; then
             install_file "$SRC/$rules" "$ROOT/etc/udev/rules.d/$(basename "$rules")" 0644
@@ -134,6 +138,7 @@ do_uninstall() {
     for unit in "${UNITS[@]}"; do
         rm -f "$ROOT/etc/systemd/system/$unit"
     done
+    rm -rf "$ROOT/etc/systemd/system/keepsake-kiosk.service.d"
     for rules in "${RULES[@]}"; do
         rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
     done

@@ -55,6 +55,7 @@ def connect(path: Path) -> sqlite3.Connection:
         raise sqlite3.OperationalError(f"could not switch the index to WAL mode (got {mode})")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA temp_store=MEMORY")  # sorts and temporary tables never touch disk
     conn.execute("PRAGMA foreign_keys=ON")
     conn.executescript(SCHEMA)
     return conn

@@ -130,7 +130,10 @@ def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
         assert out.returncode == 0, out.stderr
         return out.stdout
 
+    (root / "etc").mkdir(parents=True)
+    (root / "etc/nv_tegra_release").write_text("# R36 (release), REVISION: 3.0\n")
     first = install()
+    assert (root / "etc/systemd/system/keepsake-kiosk.service.d/jetson-gpu.conf").exists()
     for unit in UNITS:
         text = (root / "etc/systemd/system" / unit).read_text()
         assert "/opt/keepsake/.venv/bin/keepsake" in text or unit.endswith(".timer")
@@ -144,7 +147,7 @@ def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
     assert "installed" not in second, "a second run changes nothing"
     assert config.read_text().endswith("# staff edit\n"), "configuration is never overwritten"
     install("--uninstall")
-    assert not any((root / "etc/systemd/system").iterdir())
+    assert not any((root / "etc/systemd/system").iterdir()), "units and the Jetson drop-in go"
     assert not any((root / "etc/udev/rules.d").iterdir())
     assert (root / "var/lib/keepsake").is_dir(), "plain uninstall keeps the portraits"
     install("--uninstall", "--purge")
