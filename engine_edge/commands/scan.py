@@ -46,12 +46,12 @@ def run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise OutputUnwritable(f"The folder {out.parent} does not exist; create it first.")
     if args.image:
-        result = scan_still(load_image(args.image), settings)
+        result = scan_still(load_image(args.image), settings, debug=bool(args.debug_dir))
     else:
         source = FileCamera(args.video, loop=False) if args.video else OpenCVCamera(args.camera)
         camera = ResilientCamera(source)
         try:
-            result = scan_camera(camera, settings)
+            result = scan_camera(camera, settings, debug=bool(args.debug_dir))
         finally:
             camera.close()
     save_image(out, result.photo)

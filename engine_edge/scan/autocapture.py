@@ -52,6 +52,7 @@ class AutoCapture:
         self._done = False
         self._missing = 0
         self._thumb: np.ndarray | None = None
+        self._frames = 0
 
     def reset(self) -> None:
         self._last, self._still_since, self._done, self._missing = None, None, False, 0
@@ -65,7 +66,11 @@ class AutoCapture:
         return last is None or float(np.abs(thumb - last).mean()) > self.settings.max_change
 
     def feed(self, frame: np.ndarray, timestamp_s: float) -> CaptureAdvice:
-        detection = detect_print_quad(frame, self.detect_settings)
+        # Track the outline from the last frame; search in full every few frames (a second
+        # print put down next to the first must still be noticed).
+        self._frames += 1
+        previous = self._last if self._frames % 6 else None
+        detection = detect_print_quad(frame, self.detect_settings, previous=previous)
         changed = self._scene_changed(frame)
         if not detection.usable or detection.corners is None:
             self._missing += 1

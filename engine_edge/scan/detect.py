@@ -96,9 +96,16 @@ class _Fit:
 
 
 def detect_print_quad(
-    frame: np.ndarray, settings: DetectSettings = DetectSettings()
+    frame: np.ndarray,
+    settings: DetectSettings = DetectSettings(),
+    previous: np.ndarray | None = None,
 ) -> PrintDetection:
-    """Find the one print in ``frame`` (RGB uint8) and say what, if anything, is wrong."""
+    """Find the one print in ``frame`` (RGB uint8) and say what, if anything, is wrong.
+
+    ``previous`` (corners from the last preview frame) makes it a tracker: the outline is
+    refined from there, and the full search only runs when that fails. A tracked frame
+    does not look for a second print; callers search in full every few frames.
+    """
     h, w = frame.shape[:2]
     size = (w, h)
     scale = min(1.0, settings.work_px / max(w, h))
@@ -106,7 +113,14 @@ def detect_print_quad(
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
     if np.percentile(lab[..., 0], 98) < 45:
         return PrintDetection(None, (Hint.TOO_DARK,), size)
-    fits = _fits(frame, small, lab, scale, settings)
+    tracked = None
+    if previous is not None:
+        diag = float(np.hypot(w, h))
+        tracked = _refine(frame, previous, (0.015 * diag, max(3.0, 0.004 * diag)))
+    if tracked is not None and tracked.support >= settings.min_support + 0.1:
+        fits = [tracked]
+    else:
+        fits = _fits(frame, small, lab, scale, settings)
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.NONE,), size, candidates=all_quads)
@@ -471,6 +485,9 @@ def _side_offsets(
     last = np.flatnonzero(ts > t[-1] - (t[-1] - t[0]) / 3)
     if len(first) == 0 or len(last) == 0:
         return None
+    # The strongest peaks of each third make enough hypotheses (20 x 20 pairs at most).
+    first = first[np.argsort(-strength[first])[:20]]
+    last = last[np.argsort(-strength[last])[:20]]
     i, j = np.meshgrid(first, last, indexing="ij")
     i, j = i.ravel(), j.ravel()
     slope = (pos[j] - pos[i]) / (ts[j] - ts[i])
@@ -478,10 +495,7 @@ def _side_offsets(
     tolerance = max(1.0, 1.5 * step)
     residual = np.abs(pos[None, :] - (intercept[:, None] + slope[:, None] * ts[None, :]))
     agree = residual < tolerance
-    counts = np.zeros((len(i), n), bool)
-    hyp_idx, pt_idx = np.nonzero(agree)
-    counts[hyp_idx, rows[pt_idx]] = True
-    score = counts.sum(axis=1)
+    score = agree.sum(axis=1)  # peaks of one profile are steps apart: at most one agrees
     good = score >= 0.85 * score.max()
     mid = intercept + slope * 0.5
     best = int(np.flatnonzero(good)[np.argmin(np.abs(mid[good]))])

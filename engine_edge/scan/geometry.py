@@ -53,10 +53,10 @@ def side_lengths(corners: np.ndarray) -> np.ndarray:
 
 def intersect_lines(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     """Intersection of two lines given as (a, b, c) with a*x + b*y + c = 0; None if parallel."""
-    p = np.cross(a, b)
-    if abs(p[2]) < 1e-9:
+    z = a[0] * b[1] - a[1] * b[0]
+    if abs(z) < 1e-9:
         return None
-    return p[:2] / p[2]
+    return np.array([(a[1] * b[2] - a[2] * b[1]) / z, (a[2] * b[0] - a[0] * b[2]) / z])
 
 
 def line_through(p: np.ndarray, direction: np.ndarray) -> np.ndarray:

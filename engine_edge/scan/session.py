@@ -78,15 +78,20 @@ class ScanResult:
     debug_images: tuple[tuple[str, np.ndarray], ...]
 
 
-def scan_still(image: np.ndarray, settings: ScanSettings = ScanSettings()) -> ScanResult:
-    """Scan a single photo of a print (no burst: glare cannot be removed, only reported)."""
+def scan_still(
+    image: np.ndarray, settings: ScanSettings = ScanSettings(), *, debug: bool = False
+) -> ScanResult:
+    """Scan a single photo of a print (no burst: glare cannot be removed, only reported).
+
+    ``debug`` keeps every intermediate image in the result (for --debug-dir).
+    """
     detection = detect_print_quad(image)
-    debug = [("frame", image), ("detection", draw_detection(image, detection))]
+    steps = [("frame", image), ("detection", draw_detection(image, detection))] if debug else None
     _require_usable(detection)
     if Hint.GLARE in detection.hints:
         log.warning("glare on the print; one frame cannot remove it")
     assert detection.corners is not None
-    return _finish([image], [detection.corners], detection, settings, debug)
+    return _finish([image], [detection.corners], detection, settings, steps)
 
 
 def scan_camera(
@@ -96,6 +101,7 @@ def scan_camera(
     lights: LightControl | None = None,
     on_advice: Callable[[CaptureAdvice], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    debug: bool = False,
 ) -> ScanResult:
     """Watch the camera until auto-capture fires, take the burst and return the photo.
 
@@ -116,8 +122,18 @@ def scan_camera(
         if on_advice:
             on_advice(advice)
         if advice.state is CaptureState.CAPTURE:
+            frames = _burst(camera, frame.image, settings, lights)
+            steps = None
+            if debug:
+                steps = [("preview_detection", draw_detection(preview, advice.detection))]
+                steps += [(f"burst_{i}", image) for i, image in enumerate(frames)]
             assert advice.detection.corners is not None
-            return _burst(camera, advice.detection, frame.image, scale, settings, lights)
+            guess = advice.detection.corners / scale
+            quads = []
+            for image in frames:
+                refined = refine_quad(image, guess)
+                quads.append(guess if refined is None else refined)
+            return _finish(frames, quads, advice.detection, settings, steps)
     if last is None:
         raise DeviceUnavailable(
             f"No picture arrived from the camera: {camera.detail or 'no frames'}."
@@ -127,12 +143,15 @@ def scan_camera(
 
 def _burst(
     camera: ResilientCamera,
-    detection: PrintDetection,
     first: np.ndarray,
-    scale: float,
     settings: ScanSettings,
     lights: LightControl | None,
-) -> ScanResult:
+) -> list[np.ndarray]:
+    """The burst at full resolution: under each light pattern, or the next few frames.
+
+    A camera that goes away mid-burst ends it early; the frames that arrived are used.
+    """
+
     def grab() -> np.ndarray | None:
         got = camera.read()
         return None if got is None else got.image
@@ -151,20 +170,7 @@ def _burst(
         raise DeviceUnavailable(
             "The camera went away while taking the photo; check it and try again."
         )
-    assert detection.corners is not None
-    guess = detection.corners / scale
-    quads = []
-    for image in frames:
-        refined = refine_quad(image, guess)
-        quads.append(guess if refined is None else refined)
-    debug = [
-        (
-            "preview_detection",
-            draw_detection(_preview(first, settings.preview_width_px)[0], detection),
-        )
-    ]
-    debug += [(f"burst_{i}", image) for i, image in enumerate(frames)]
-    return _finish(frames, quads, detection, settings, debug)
+    return frames
 
 
 def _finish(
@@ -172,15 +178,15 @@ def _finish(
     quads: list[np.ndarray],
     detection: PrintDetection,
     settings: ScanSettings,
-    debug: list[tuple[str, np.ndarray]],
+    debug: list[tuple[str, np.ndarray]] | None,
 ) -> ScanResult:
     t0 = time.perf_counter()
     rectified = capture_print(frames, quads, settings.capture())
-    debug.append(("rectified", rectified))
     photo = rectified
+    steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":
         restoration = restore_with_steps(rectified, settings.strengths())
-        debug += [(f"restore_{name}", image) for name, image in restoration.steps]
+        steps = restoration.steps
         photo = restoration.image
     log.info(
         "scanned %dx%d from %d frame(s) in %.2f s",
@@ -189,6 +195,10 @@ def _finish(
         len(frames),
         time.perf_counter() - t0,
     )
+    if debug is None:
+        return ScanResult(photo, rectified, detection, len(frames), ())
+    debug.append(("rectified", rectified))
+    debug += [(f"restore_{name}", image) for name, image in steps]
     return ScanResult(photo, rectified, detection, len(frames), tuple(debug))
 
 
