@@ -115,11 +115,13 @@ class Store:
             ) from exc
         fcntl.flock(self._lock_fd, fcntl.LOCK_SH)
         self.clock = clock or StoreClock(self.data_dir / "clock.json")
+        if self._free_bytes() < 2 * RESERVE_BYTES:
+            self._release_reserve()  # room for the WAL, so a full disk can still be wiped
         try:
             self._db = index.connect(self.data_dir / "index.sqlite3")
         except sqlite3.Error as exc:
             os.close(self._lock_fd)
-            if files.is_disk_full(exc):
+            if files.is_disk_full(exc) or self._free_bytes() < RESERVE_BYTES:
                 raise files.storage_full(self.data_dir) from exc
             raise StoreUnavailable(
                 f"The portrait index in {self.data_dir} cannot be opened ({exc})."
@@ -570,7 +572,7 @@ class Store:
         try:
             st = os.statvfs(self.data_dir)
         except OSError:
-            return 0
+            return 1 << 62  # unknown: let the write itself find out
         return st.f_bavail * st.f_frsize
 
     def _keep_reserve(self) -> None:
@@ -649,6 +651,9 @@ class Store:
 
     def _write_blob(self, item_id: str, item_key: bytes, kind: str, data: bytes) -> int:
         blob = crypto.seal(item_key, bytes(data), crypto.file_context(item_id, kind))
+        if self._free_bytes() < len(blob) + RESERVE_BYTES:
+            # Saving stops a little before the disk is full: the last bit is for wiping.
+            raise files.storage_full(self.data_dir)
         files.ensure_dir(self.data_dir / "items" / item_id)
         files.write_atomic(self._blob_path(item_id, kind), blob)
         return len(data)

@@ -104,3 +104,18 @@ def test_full_disk_while_saving_a_clip_keeps_the_item_and_its_old_files(
     assert store.get_item(item_id).kinds == ("clip", "photo")
     assert store.check().clean
     store.close()
+
+
+def test_cli_on_a_full_disk_says_so(tiny_disk: Path, tmp_path: Path, photo_jpeg: bytes) -> None:
+    from tests.kiosk.store.test_commands import keepsake
+
+    data = tiny_disk / "data"
+    keepsake("store", "list", data_dir=data)
+    (tiny_disk / "filler.bin").touch()
+    _fill_to_the_last_byte(tiny_disk / "filler.bin")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(photo_jpeg)
+    message = keepsake("store", "add", str(photo), data_dir=data, expect=2)
+    assert "is full, so nothing was saved" in message
+    assert "No portraits are stored." in keepsake("store", "list", data_dir=data)
+    assert not list(data.rglob(".tmp-*"))

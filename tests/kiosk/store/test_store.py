@@ -159,3 +159,24 @@ def test_two_stores_share_one_folder(tmp_path: Path, clock: ManualClock) -> None
         a.read_file(item_id, "photo")
     a.close()
     b.close()
+
+
+def test_self_check_spares_another_process_in_flight_writes(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Orphans are removed at once only when no one else has the store open."""
+    writer = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
+    in_flight = tmp_path / "d" / "items" / "00000000000000aa"
+    in_flight.mkdir()
+    (in_flight / "photo.enc").write_bytes(b"KSK1 ciphertext of a save in progress")
+    (tmp_path / "d" / "items" / ".tmp-photo.enc.123").write_bytes(b"KSK1 half")
+    other = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
+    assert other.last_repair is not None and other.last_repair.clean
+    assert (in_flight / "photo.enc").exists(), "a fresh file may be another process's save"
+    other.close()
+    writer.close()
+    alone = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
+    assert alone.last_repair is not None
+    assert not in_flight.exists()
+    assert "orphaned" in alone.last_repair.summary()
+    alone.close()
