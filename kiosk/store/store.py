@@ -101,7 +101,7 @@ class Store:
         if not 1 <= max_retention_days <= 3650:
             raise ConfigInvalid("The maximum retention must be between 1 and 3650 days.")
         self.max_retention_days = max_retention_days
-        self.set_retention_days(retention_days)
+        self.retention_days = self._valid_retention(retention_days)
         self.data_dir = Path(data_dir)
         self._lock = threading.RLock()
         try:
@@ -145,13 +145,49 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def set_retention_days(self, days: int) -> None:
-        """Retention for items added from now on (staff setting), within the maximum."""
+    def _valid_retention(self, days: int) -> int:
         if not isinstance(days, int) or not 1 <= days <= self.max_retention_days:
             raise ConfigInvalid(
                 f"Retention must be a whole number of days from 1 to {self.max_retention_days}."
             )
-        self.retention_days = days
+        return days
+
+    def set_retention_days(self, days: int) -> tuple[str, ...]:
+        """Staff change the retention: it applies to new items, and a shorter one to kept items too.
+
+        A guest agreed to the retention shown at the time, so a longer setting never
+        extends what is already kept, while a shorter one brings forward the end of
+        every unpinned item. Returns the ids whose expiry moved.
+        """
+        days = self._valid_retention(days)
+        with self._lock:
+            self.retention_days = days
+            rows = self._db.execute(
+                "SELECT * FROM items WHERE pinned=0 AND expires_s > created_s + ?", (days * DAY_S,)
+            ).fetchall()
+            if not rows:
+                return ()
+            updates = []
+            for row in rows:
+                expires_s = row["created_s"] + days * DAY_S
+                key_day = _utc_day(expires_s)
+                wrapped = crypto.wrap_key(
+                    self._day_key(key_day, create=True), self._item_key(row), row["id"]
+                )
+                updates.append((expires_s, key_day.isoformat(), wrapped, row["id"]))
+            with self._tx() as db:
+                db.executemany(
+                    "UPDATE items SET expires_s=?, key_day=?, wrapped_key=? WHERE id=?", updates
+                )
+                self._audit(
+                    db,
+                    self.clock.now(),
+                    "retention-shortened",
+                    None,
+                    f"days={days} items={len(updates)}",
+                )
+            self._truncate_wal()
+            return tuple(u[3] for u in updates)
 
     # -- writing ----------------------------------------------------------------------------
 

@@ -180,3 +180,20 @@ def test_self_check_spares_another_process_in_flight_writes(
     assert not in_flight.exists()
     assert "orphaned" in alone.last_repair.summary()
     alone.close()
+
+
+def test_shorter_retention_applies_to_kept_items_longer_does_not(
+    store: Store, clock: ManualClock
+) -> None:
+    old = store.add_item(b"old", consent=True)
+    pinned = store.add_item(b"pinned", consent=True)
+    store.pin(pinned, True)
+    clock.advance_days(4)
+    assert store.set_retention_days(3) == (old,)
+    assert store.wipe_expired().items == (old,), "3 days are over for the first portrait"
+    assert store.get_item(pinned).pinned, "pinned portraits keep their event date"
+    new = store.add_item(b"new", consent=True)
+    assert store.set_retention_days(10) == ()
+    assert store.get_item(new).expires - store.get_item(new).created == dt.timedelta(days=3)
+    with pytest.raises(ConfigInvalid):
+        store.set_retention_days(31)
