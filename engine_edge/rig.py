@@ -97,8 +97,8 @@ def build_rig(analysis: Analysis, faces: str | int = "all") -> Rig:
         fr = _face_rig(idx, face, (w, h), first_vertex=k * face.landmarks.shape[0])
         face_rigs.append(fr)
         warnings.extend(fr.warnings)
-        points.append(face.landmarks[:, :2].astype(np.float64))
-        depths.append(face.landmarks[:, 2].astype(np.float64))
+        points.append(_irises_inside_the_eyes(face.landmarks))
+        depths.append(_smooth_depth(face.landmarks, fr.width_px))
     if not chosen:
         warnings.append("No face to animate was found: the clip gets gentle camera motion only.")
     spacing = max(w, h) / 9.0
@@ -118,6 +118,11 @@ def build_rig(analysis: Analysis, faces: str | int = "all") -> Rig:
     )
     nearness = _sample(_soft_mask(analysis.person_mask), vertices)
     nearness[:n_face] = 1.0
+    # Motion fades out towards the photo's edges, which stay where they are.
+    margin = 0.04 * max(w, h)
+    to_edge = np.minimum.reduce([vertices[:, 0] + 1, vertices[:, 1] + 1, w - vertices[:, 0],
+                                 h - vertices[:, 1]])  # fmt: skip
+    edge_fade = _smoothstep(to_edge / margin)
     head_w = np.zeros((len(face_rigs), vertices.shape[0]))
     breath_w = np.zeros_like(head_w)
     for k, fr in enumerate(face_rigs):
@@ -128,7 +133,8 @@ def build_rig(analysis: Analysis, faces: str | int = "all") -> Rig:
         behind = head_w[k] > 0
         behind[:n_face] = False
         depth[behind] = fr.pivot[2]
-        breath_w[k] = _breath_weight(fr, vertices) * nearness
+        breath_w[k] = _breath_weight(fr, vertices) * nearness * edge_fade
+        head_w[k, n_face:] *= edge_fade[n_face:]
     tri = Delaunay(vertices).simplices.astype(np.int32)
     tri = _counter_clockwise(vertices, tri)
     tri = tri[np.abs(_signed_areas(vertices, tri)) > 1e-6]
@@ -199,6 +205,51 @@ def _face_rig(index: int, face: Face, size: tuple[int, int], first_vertex: int) 
         frozenset(able),
         tuple(notes),
     )
+
+
+def _irises_inside_the_eyes(landmarks: np.ndarray) -> np.ndarray:
+    """Landmark positions as mesh vertices, with the iris rims pulled inside the eye opening.
+
+    The iris rim lies partly under the lids; as a vertex there it would sit on
+    the lid's skin and tear it when the lid closes. Inside the opening it moves
+    with the eye instead.
+    """
+    pts = landmarks[:, :2].astype(np.float64).copy()
+    for iris, upper, lower in (
+        (topo.RIGHT_IRIS, topo.RIGHT_EYE_UPPER_LID, topo.RIGHT_EYE_LOWER_LID),
+        (topo.LEFT_IRIS, topo.LEFT_EYE_UPPER_LID, topo.LEFT_EYE_LOWER_LID),
+    ):
+        outline = np.concatenate([pts[list(upper)], pts[list(lower)][::-1]]).astype(np.float32)
+        centre = pts[iris[0]]
+        for k, idx in enumerate(iris[1:]):
+            for shrink in (1.0, 0.6, 0.35, 0.2, 0.1):
+                p = centre + (pts[idx] - centre) * shrink
+                if (
+                    cv2.pointPolygonTest(
+                        outline.reshape(-1, 1, 2), (float(p[0]), float(p[1])), True
+                    )
+                    > 0.3
+                ):
+                    break
+            else:
+                angle = k * np.pi / 2.0
+                p = centre + 0.3 * np.array([np.cos(angle), np.sin(angle)])
+            pts[idx] = p
+    return pts
+
+
+def _smooth_depth(landmarks: np.ndarray, face_width_px: float) -> np.ndarray:
+    """Landmark depth, lightly smoothed across the face.
+
+    Where the face turns away (its sides), points close in the picture can lie
+    far apart in depth; turning them exactly would fold the mesh, as the side of
+    a real head hides behind the cheek. Smoothing depth over about 5 % of the
+    face width keeps the nose's relief and removes those steps.
+    """
+    lm = landmarks.astype(np.float64)
+    d2 = np.sum((lm[:, None, :2] - lm[None, :, :2]) ** 2, axis=-1)
+    weight = np.exp(-d2 / (2.0 * (0.05 * face_width_px) ** 2))
+    return (weight @ lm[:, 2]) / weight.sum(axis=1)
 
 
 def _rings(fr: FaceRig) -> np.ndarray:
@@ -334,12 +385,16 @@ def rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
     return rz @ rx @ ry
 
 
-def smooth_displacement(rig: Rig, params: FrameParams) -> np.ndarray:
+def smooth_displacement(
+    rig: Rig, params: FrameParams, positions: np.ndarray | None = None
+) -> np.ndarray:
     """(N, 2) displacement of every vertex by head turns, breath, smile and brows (no camera).
 
     These motions are small and smooth, so the renderer can invert them on a coarse grid.
+    ``positions`` (default: the rest vertices) are where the field is evaluated: the
+    mesh applies it after the lids and jaw moved, so a closed lid moves as one.
     """
-    v = rig.vertices.astype(np.float64)
+    v = (rig.vertices if positions is None else positions).astype(np.float64)
     d = np.zeros_like(v)
     p3 = np.column_stack([v, rig.depth.astype(np.float64)])
     for k, (fr, fp) in enumerate(zip(rig.faces, params.faces, strict=False)):
@@ -349,7 +404,7 @@ def smooth_displacement(rig: Rig, params: FrameParams) -> np.ndarray:
             rot = rotation(fp.yaw_deg, fp.pitch_deg, fp.roll_deg)
             q = (p3[moving] - fr.pivot) @ rot.T + fr.pivot
             d[moving] += w[moving, None] * (q[:, :2] - p3[moving, :2])
-        d += _expression(fr, fp, v)
+        d += _expression(fr, fp, v) * rig.nearness[:, None]  # the wall behind never smiles
         if fp.breath and fp.breath_px_per_face_h:
             d[:, 1] -= rig.breath_weight[k] * fp.breath * fp.breath_px_per_face_h * fr.height_px
     return d
@@ -387,20 +442,16 @@ def _pull(v: np.ndarray, centre: np.ndarray, disp: np.ndarray, sigma: float) -> 
 
 
 def camera_positions(rig: Rig, positions: np.ndarray, camera: CameraParams) -> np.ndarray:
-    """Apply the camera drift: near vertices (the person) move more than the background."""
+    """Apply the camera drift to mesh vertices, uniformly.
+
+    Parallax needs layers (the renderer lays the person over an inpainted
+    background); on a single mesh, moving the person more than the background
+    next to it would fold the thin triangles along the silhouette.
+    """
     w, h = rig.size
-    centre = np.array([w / 2.0, h / 2.0])
-    out = np.empty_like(positions)
-    n = rig.nearness.astype(np.float64)[:, None]
-    sb, pxb, pyb = camera.layer(0.0)
-    sp, pxp, pyp = camera.layer(1.0)
-    scale = sb + (sp - sb) * n
-    pan = (
-        np.array([pxb * w, pyb * h])
-        + (np.array([pxp * w, pyp * h]) - np.array([pxb * w, pyb * h])) * n
-    )
-    out[:] = centre + (positions - centre) * scale + pan
-    return out
+    centre = np.array([(w - 1) / 2.0, (h - 1) / 2.0])
+    scale, pan_x, pan_y = camera.layer(0.0)
+    return centre + (positions - centre) * scale + np.array([pan_x * w, pan_y * h])
 
 
 def deform(rig: Rig, params: FrameParams) -> np.ndarray:
@@ -415,7 +466,30 @@ def deform(rig: Rig, params: FrameParams) -> np.ndarray:
     moved = v.copy()
     for fr, fp in zip(rig.faces, params.faces, strict=False):
         for eye, closure in zip(eye_features(fr), (fp.lid_right, fp.lid_left), strict=True):
-            moved = eye.forward(moved, min(closure, 0.97), fp.smile)
+            moved = eye.forward(moved, min(closure, 0.9), fp.smile)
         moved = mouth_feature(fr).forward(moved, fp, fr.first_vertex)
-    moved += smooth_displacement(rig, params)
+    moved += smooth_displacement(rig, params, moved)
+    # Head turns, breath and smile alone never fold (depth is smoothed for that), so
+    # they are the safe shape to fall back to where the lids or jaw would flip a sliver.
+    moved = _unfold(v + smooth_displacement(rig, params), moved, rig.triangles)
     return camera_positions(rig, moved, params.camera).astype(np.float32)
+
+
+def _unfold(safe: np.ndarray, moved: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Ease any triangle that would flip back towards a shape known not to fold.
+
+    Slivers along a closed mouth or an eye corner can invert when landmarks cross
+    by a fraction of a pixel; pulling just their vertices part of the way back is
+    invisible and keeps the kiosk's mesh drawable.
+    """
+    out = moved.copy()
+    for _ in range(12):
+        bad = _signed_areas(out, triangles) <= 1e-9
+        if not bad.any():
+            break
+        idx = np.unique(triangles[bad])
+        out[idx] = safe[idx] + 0.6 * (out[idx] - safe[idx])
+    else:
+        bad = _signed_areas(out, triangles) <= 1e-9
+        out[np.unique(triangles[bad])] = safe[np.unique(triangles[bad])]
+    return out

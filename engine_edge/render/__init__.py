@@ -178,7 +178,7 @@ class Renderer:
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
             if kind == "lash":
-                region *= (1.0 - 0.3 * data)[..., None]
+                region *= (1.0 - 0.2 * data)[..., None]
             else:
                 cavity, teeth, depth = data
                 shade = (

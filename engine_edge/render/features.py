@@ -115,15 +115,17 @@ class EyeFeature:
         band = np.minimum(self.lash_px, 0.4 * (up - top))
         slide = (v >= edge - band) & (v < edge)
         vs[slide] = v[slide] - (edge[slide] - up[slide])
-        above = (v >= top) & (v < edge - band)
-        k = above
-        vs[k] = top[k] + (v[k] - top[k]) * (up[k] - band[k] - top[k]) / np.maximum(
-            edge[k] - band[k] - top[k], 1e-6
+        # The skin stretches most near the crease and least near the lashes, so eyeliner
+        # and lash shadow stay thin on the closed lid.
+        k = (v >= top) & (v < edge - band)
+        t = (v[k] - top[k]) / np.maximum(edge[k] - band[k] - top[k], 1e-6)
+        vs[k] = top[k] + (up[k] - band[k] - top[k]) * (0.65 * t + 0.35 * t * t)
+        # The rising lower lid shows skin from a little below the lid line, never the iris.
+        start = lo + 0.15 * closure * hgt
+        k = (v >= low_edge) & (v < bot)
+        vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
+            bot[k] - low_edge[k], 1e-6
         )
-        below = (v >= low_edge) & (v < bot)
-        vs[below] = lo[below] + (v[below] - low_edge[below]) * (
-            bot[below] - lo[below]
-        ) / np.maximum(bot[below] - low_edge[below], 1e-6)
         seen = (v >= edge) & (v < low_edge)
         if (gaze_px[0] or gaze_px[1]) and seen.any():
             gu, gv = gaze_px
