@@ -18,7 +18,7 @@ from engine_edge.speech.visemes import RELAX_PAUSE_S, Cue
 
 CONTROL_RATE_HZ = 200.0
 OPEN_TAU_S = 0.012
-CLOSE_TAU_S = 0.04
+CLOSE_TAU_S = 0.025
 GLIDE_TAU_S = 0.025
 TEETH_JAW_LOW = 0.15  # teeth fully hidden below this jaw opening
 TEETH_JAW_HIGH = 0.35  # and allowed in full above this one
@@ -34,7 +34,7 @@ EFFORT_FLOOR = 0.25  # the quietest sound keeps this share of its shape's openin
 POSES: dict[str, tuple[float, ...]] = {
     "X": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     "A": (0.0, 0.05, 0.0, 0.0, 0.0, 0.6, 0.0),
-    "B": (0.18, 0.2, 0.0, 0.1, 0.6, 0.0, 0.25),
+    "B": (0.28, 0.2, 0.0, 0.1, 0.6, 0.0, 0.25),
     "C": (0.5, 0.3, 0.0, 0.15, 0.7, 0.0, 0.2),
     "D": (0.9, 0.2, 0.0, 0.2, 0.6, 0.0, 0.1),
     "E": (0.45, -0.3, 0.5, 0.05, 0.3, 0.0, 0.0),
