@@ -457,6 +457,15 @@ class Store:
                 self._item_key(row)
             except (crypto.ItemUnreadable, ItemNotFound):
                 broken.append(row["id"])
+        if broken and len(broken) == len(rows) and not self.keys.days():
+            # Every key is missing at once: far likelier a key folder that is not mounted or
+            # misconfigured than a crash. Keep the items (the wipe still expires them).
+            skipped.append(
+                f"the key folder {self.keys.key_dir} holds no keys for {len(rows)} item(s): "
+                "is it mounted? Nothing was removed."
+            )
+            log.error("store self-check: %s", skipped[-1])
+            broken = []
         if broken:
             self._destroy(broken, reason="unreadable", now_s=self.clock.now())
             repairs.append(f"removed {len(broken)} item(s) whose key was gone")

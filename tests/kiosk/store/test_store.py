@@ -197,3 +197,24 @@ def test_shorter_retention_applies_to_kept_items_longer_does_not(
     assert store.get_item(new).expires - store.get_item(new).created == dt.timedelta(days=3)
     with pytest.raises(ConfigInvalid):
         store.set_retention_days(31)
+
+
+def test_a_missing_key_folder_does_not_destroy_everything(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    keys = tmp_path / "keys-device"
+    store = Store(tmp_path / "d", key_dir=keys, clock=clock)  # type: ignore[arg-type]
+    ids = [store.add_item(b"a", consent=True), store.add_item(b"b", consent=True)]
+    store.close()
+    mounted_elsewhere = Store(tmp_path / "d", key_dir=tmp_path / "empty", clock=clock)  # type: ignore[arg-type]
+    assert mounted_elsewhere.last_repair is not None
+    assert "is it mounted" in " ".join(mounted_elsewhere.last_repair.skipped)
+    mounted_elsewhere.close()
+    store = Store(tmp_path / "d", key_dir=keys, clock=clock)  # type: ignore[arg-type]
+    assert [store.read_file(i, "photo") for i in ids] == [b"a", b"b"]
+    # One item's key lost (its day shredded early by hand): that item alone is removed.
+    clock.advance_days(1)
+    third = store.add_item(b"c", consent=True)
+    store.keys.destroy_day(store.get_item(third).expires.date())
+    assert store.check().removed_items == (third,)
+    store.close()
