@@ -147,7 +147,13 @@ class ControlServer:
         if command == "fault":
             return self._fault(request["name"])
         if command == "frame_times":
-            return {"ok": True, "ms": app.frame_times_ms[-request.get("n", 500) :]}
+            times = list(app.frame_times_ms)
+            if request.get("clear"):
+                app.frame_times_ms.clear()
+            return {"ok": True, "ms": times}
+        if command == "live_stats":
+            live = app.screens["attract"].player.live
+            return {"ok": True, "frames": live.frames_drawn, "update_ms": list(live.update_ms)}
         raise ValueError(f"unknown command {command}")
 
     def _fault(self, name: str) -> dict[str, Any]:

@@ -61,11 +61,12 @@ def _notifier() -> Any:
 
 
 def build_services(settings: KioskSettings, config: dict[str, Any]) -> Services:
+    board = BoardLink(config)
     return Services(
         settings=settings,
         store=StoreLink(config, settings.state_path),
-        camera=CameraFeed(settings.camera),
+        camera=CameraFeed(config, lights=board),  # the board's LED banks light the burst
         worker=EngineWorker(config),
-        board=BoardLink(config),
+        board=board,
         notifier=_notifier(),
     )

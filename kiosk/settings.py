@@ -17,8 +17,6 @@ class KioskSettings:
     # The kiosk's own small state: the staff PIN file and the retention staff chose.
     # (Portraits themselves live in the store: see [store].)
     state_dir: str = "/var/lib/keepsake/kiosk"
-    # Camera spec for engine_edge.scan.open_camera: "opencv:0", "picamera2", "file:PATH".
-    camera: str = "opencv:0"
     # Seconds without a touch before any screen returns to the tribute loop
     # (unsaved work is discarded).
     idle_timeout_s: float = 90.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,6 @@ from engine_edge.errors import DeviceUnavailable, KeepsakeError
 log = logging.getLogger("keepsake.kiosk.camera")
 
 PREVIEW_MAX_PX = 640
-BURST_FRAMES = 4
 
 # scan's Hint values -> the hint keys in kiosk.strings (scan.hint.*).
 HINT_KEYS = {
@@ -51,8 +49,12 @@ class ScanView:
     photo: np.ndarray | None = None
 
 
+class _Stopped(Exception):
+    """The Scan screen closed: unwinds scan_camera from inside its own read loop."""
+
+
 class _Unpluggable:
-    """Passes a camera through, but can be told to fail its next read like a pulled cable."""
+    """A camera source that can be told to fail its next read, like a pulled cable."""
 
     def __init__(self, source: Any) -> None:
         self.source = source
@@ -72,18 +74,62 @@ class _Unpluggable:
         self.source.close()
 
 
-class CameraFeed:
-    """Owns the camera while the Scan screen is open; ``start``/``stop`` around it."""
+class _WatchedCamera:
+    """scan's ResilientCamera as scan_camera reads it, plus what the screen needs:
+    the newest frame for the preview, the link state, and a stop."""
 
-    def __init__(self, spec: str, gone_after_s: float = 6.0, fps: float = 15.0) -> None:
-        self.spec = spec
+    def __init__(self, camera: Any, stop: threading.Event, on_lost: Any) -> None:
+        self.camera = camera
+        self.stop = stop
+        self.on_lost = on_lost
+        self.last_image: np.ndarray | None = None
+
+    @property
+    def state(self) -> Any:
+        return self.camera.state
+
+    @property
+    def detail(self) -> str:
+        return str(self.camera.detail)
+
+    def read(self) -> Any:
+        if self.stop.is_set():
+            raise _Stopped
+        frame = self.camera.read()
+        if frame is None:
+            self.on_lost(self.camera)
+            self.stop.wait(0.05)
+        else:
+            self.last_image = frame.image
+        return frame
+
+    def close(self) -> None:
+        self.camera.close()
+
+
+class CameraFeed:
+    """Owns the camera while the Scan screen is open; ``start``/``stop`` around it.
+
+    The scanning itself is scan's ``scan_camera`` (auto-capture, a burst under the
+    board's lights, rectification, restoration per [scan]); this class only runs it
+    on a thread and turns its advice into what the screen shows.
+    """
+
+    def __init__(self, config: dict[str, Any], lights: Any = None, gone_after_s: float = 6.0):
+        from engine_edge.config import section
+        from engine_edge.scan import ScanSettings
+
+        self.settings = section(config, "scan", ScanSettings)
+        self.spec = self.settings.camera
+        self.lights = lights
         self.gone_after_s = gone_after_s
-        self.frame_interval_s = 1.0 / fps
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._view = ScanView("connecting", None, None, "searching")
+        self._watched: _WatchedCamera | None = None
         self._source: _Unpluggable | None = None
+        self._lost_since: float | None = None
         self.last_error = ""
 
     # -- UI side --
@@ -97,7 +143,7 @@ class CameraFeed:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(3)
+            self._thread.join(5)
             self._thread = None
 
     def view(self) -> ScanView:
@@ -105,13 +151,13 @@ class CameraFeed:
             return self._view
 
     def simulate_unplug(self) -> None:
-        """Fail the next read as if the cable was pulled (staff diagnostics, fault tests)."""
+        """Drop the camera as if its cable was pulled (fault tests)."""
         if self._source is not None:
             self._source.pulled.set()
 
     def probe(self) -> str:
         """One-shot check for diagnostics: 'ok' or the reason it failed."""
-        from engine_edge.scan.camera import open_camera
+        from engine_edge.scan import open_camera
 
         try:
             source = open_camera(self.spec)
@@ -134,71 +180,70 @@ class CameraFeed:
     def _run(self) -> None:
         try:
             self._loop()
+        except _Stopped:
+            return
         except Exception:  # a scanner bug must show as "camera not working", not kill the kiosk
             log.exception("the scan loop failed")
             self.last_error = "The scanner stopped."
             self._publish(ScanView("gone", None, None, "searching"))
 
     def _loop(self) -> None:
-        from engine_edge.scan.autocapture import AutoCapture, CaptureState
-        from engine_edge.scan.camera import CameraState, ResilientCamera, open_camera
+        from engine_edge.scan import PrintNotFound, ResilientCamera, open_camera, scan_camera
 
         self._source = _Unpluggable(open_camera(self.spec))
         camera = ResilientCamera(self._source, max_backoff_s=2.0)
-        auto = AutoCapture()
-        recent: deque[tuple[np.ndarray, np.ndarray | None]] = deque(maxlen=BURST_FRAMES)
-        lost_since: float | None = None
+        # The burst runs under the board's light patterns (glare removal) when a board answers.
+        lights = self.lights if getattr(self.lights, "state", "") == "ready" else None
+        self._watched = watched = _WatchedCamera(camera, self._stop, self._camera_lost)
         try:
             while not self._stop.is_set():
-                started = time.monotonic()
-                frame = camera.read()
-                if frame is None:
-                    if camera.state is CameraState.LOST:
-                        self.last_error = camera.detail
-                        lost_since = lost_since or started
-                        auto.reset()
-                        recent.clear()
-                        gone = started - lost_since > self.gone_after_s
-                        self._publish(ScanView("gone" if gone else "lost", None, None, "searching"))
-                    self._stop.wait(0.1)
+                try:
+                    result = scan_camera(
+                        watched,  # type: ignore[arg-type]
+                        self.settings,
+                        lights=lights,
+                        on_advice=self._advice,
+                    )
+                except (PrintNotFound, DeviceUnavailable) as exc:
+                    log.info("no capture yet: %s", exc)  # the guest is still there: keep looking
                     continue
-                lost_since = None
-                advice = auto.feed(frame.image, frame.timestamp_s)
-                corners = advice.detection.corners
-                recent.append((frame.image, corners))
-                preview, scale = _downscale(frame.image, PREVIEW_MAX_PX)
-                quad = (  # only an outline the scanner trusts: a wrong guess would confuse
-                    tuple((float(x) * scale, float(y) * scale) for x, y in corners[:4])
-                    if corners is not None and advice.detection.usable
-                    else None
+                view = self.view()
+                self._publish(
+                    ScanView("captured", view.preview, view.quad, "taken", 1.0, result.photo)
                 )
-                if advice.state is CaptureState.CAPTURE and corners is not None:
-                    self._publish(ScanView("scanning", preview, quad, "taken", 1.0))
-                    photo = self._capture(list(recent), corners)
-                    self._publish(ScanView("captured", preview, quad, "taken", 1.0, photo))
-                    return
-                hint = _hint(advice)
-                self._publish(ScanView("scanning", preview, quad, hint, float(advice.progress)))
-                self._stop.wait(max(0.0, self.frame_interval_s - (time.monotonic() - started)))
+                return
         finally:
-            camera.close()
-            self._source = None
+            self._watched = None
+            watched.close()
 
-    @staticmethod
-    def _capture(
-        recent: list[tuple[np.ndarray, np.ndarray | None]], corners: np.ndarray
-    ) -> np.ndarray:
-        """Fuse the last steady frames (those whose print is where it is now) and restore."""
-        from engine_edge.scan.capture import capture_print
-        from engine_edge.scan.restore import restore_photo
+    def _camera_lost(self, camera: Any) -> None:
+        from engine_edge.scan import CameraState
 
-        diag = float(np.linalg.norm(corners[2] - corners[0]))
-        burst = [
-            image
-            for image, c in recent
-            if c is not None and float(np.abs(c - corners).max()) < 0.01 * diag
-        ] or [recent[-1][0]]
-        return restore_photo(capture_print(burst, np.asarray(corners, np.float32)))
+        if camera.state is not CameraState.LOST:
+            return
+        self.last_error = str(camera.detail)
+        now = time.monotonic()
+        self._lost_since = self._lost_since or now
+        gone = now - self._lost_since > self.gone_after_s
+        self._publish(ScanView("gone" if gone else "lost", None, None, "searching"))
+
+    def _advice(self, advice: Any) -> None:
+        """Called by scan_camera for every preview frame: publish what the guest should see."""
+        self._lost_since = None
+        image = self._watched.last_image if self._watched is not None else None
+        if image is None:
+            return
+        preview, scale = _downscale(image, PREVIEW_MAX_PX)
+        corners = advice.detection.corners
+        width = advice.detection.frame_size[0]
+        to_preview = preview.shape[1] / width if width else scale
+        quad = (  # only an outline the scanner trusts: a wrong guess would confuse
+            tuple((float(x) * to_preview, float(y) * to_preview) for x, y in corners[:4])
+            if corners is not None and advice.detection.usable
+            else None
+        )
+        hint = "taken" if str(advice.state.value) == "capture" else _hint(advice)
+        self._publish(ScanView("scanning", preview, quad, hint, float(advice.progress)))
 
 
 def _hint(advice: Any) -> str:

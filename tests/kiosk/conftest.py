@@ -45,7 +45,6 @@ def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def kiosk_config(workdir: Path, camera: Path, **kiosk: object) -> str:
     settings = {
         "state_dir": str(workdir / "state"),
-        "camera": f"file:{camera}",
         "screen_width_mm": 217.0,  # a 10.1" 1280x800 panel
         "clip_seconds": 1.5,  # short, small renders keep the suite fast
         "clip_fps": 10,
@@ -60,6 +59,7 @@ def kiosk_config(workdir: Path, camera: Path, **kiosk: object) -> str:
             else f"{key} = {str(value).lower()}"
         )
     lines += ["[store]", f'data_dir = "{workdir / "store"}"']
+    lines += ["[scan]", f'camera = "file:{camera}"']
     return "\n".join(lines) + "\n"
 
 

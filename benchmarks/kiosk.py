@@ -1,0 +1,196 @@
+"""Kiosk responsiveness: UI frame times while a render runs, live tribute fps at 1080p, Attract CPU.
+
+Runs the real kiosk (Kivy, software GL under Xvfb) in a subprocess and reads
+its frame times through the test-control hook. Baselines in the same run:
+- frame times on the same kiosk while nothing renders (the render happens in
+  the worker process, so the ratio should stay near 1; goal: no frame > 50 ms);
+- the tribute loop playing the MP4 (decoded in a thread) against the live
+  textured mesh driven by the rig (engine_edge.rig.deform per frame);
+- CPU of the empty Attract screen against Attract playing a live portrait.
+
+    .venv/bin/python benchmarks/kiosk.py
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.kiosk.conftest import kiosk_config  # noqa: E402
+from tests.kiosk.driver import KioskDriver, Xvfb  # noqa: E402
+
+MEASURE_S = 10.0
+
+
+def portrait_1080() -> np.ndarray:
+    import cv2
+    from skimage import data
+
+    return cv2.resize(data.astronaut(), (1080, 1080), interpolation=cv2.INTER_CUBIC)
+
+
+def store_portrait(store_dir: Path, photo: np.ndarray) -> None:
+    """One kept portrait with a real 1080p H.264 clip (the MP4 fallback plays it)."""
+    import av
+
+    from kiosk.adapters.store import encode_png
+    from kiosk.store import Store
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 1080, 1080, "yuv420p"
+        stream.options = {"preset": "veryfast", "crf": "20"}
+        for i in range(150):
+            frame = np.roll(photo, i % 7, axis=0)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    with Store(store_dir) as store:
+        item = store.add_item(encode_png(photo), consent=True, preset="memorial", caption="Ruth")
+        store.put_file(item, "clip", buffer.getvalue())
+
+
+def cpu_percent(pid: int, seconds: float) -> float:
+    """CPU of the kiosk and its worker over ``seconds`` (100 = one core)."""
+    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    before = {p.pid: sum(p.cpu_times()[:2]) for p in procs}
+    time.sleep(seconds)
+    used = 0.0
+    for p in procs:
+        try:
+            used += sum(p.cpu_times()[:2]) - before[p.pid]
+        except psutil.NoSuchProcess:
+            continue
+    return 100.0 * used / seconds
+
+
+def frame_stats(ms: list[float]) -> str:
+    ms = ms[5:]  # the first frames include the screen change
+    over = sum(1 for m in ms if m > 50.0)
+    return (
+        f"frames {len(ms):4d}  median {statistics.median(ms):5.1f} ms  "
+        f"p99 {np.percentile(ms, 99):5.1f} ms  max {max(ms):6.1f} ms  >50 ms: {over}"
+    )
+
+
+def tribute(
+    xvfb: Xvfb, workdir: Path, camera: Path, live: bool
+) -> tuple[float, float, list[float]]:
+    config = kiosk_config(
+        workdir,
+        camera,
+        live_tribute=live,
+        window_width_px=1920,
+        window_height_px=1080,
+        tribute_item_s=600.0,
+    )
+    k = KioskDriver(workdir, config, xvfb.display)
+    try:
+        want = "live" if live else "clip"
+        k.wait_until(lambda s: s["debug"].get("mode") == want, 60)
+        time.sleep(2.0)
+        start = k.request("live_stats")["frames"] if live else 0
+        k.request("frame_times", clear=True)
+        t0 = time.monotonic()
+        cpu = cpu_percent(k.process.pid, MEASURE_S)
+        elapsed = time.monotonic() - t0
+        frames = k.request("frame_times")["ms"]
+        if live:
+            stats = k.request("live_stats")
+            fps = (stats["frames"] - start) / elapsed
+            print(
+                "live mesh, Python side per frame (deform + vertex upload): median "
+                f"{statistics.median(stats['update_ms']):.2f} ms"
+            )
+        else:
+            fps = 1000.0 / statistics.median(frames)  # the clip player blits at the clip's rate
+        return fps, cpu, frames
+    finally:
+        k.stop()
+
+
+def main() -> int:
+    from skimage import data
+
+    from engine_edge.scan.synthetic import write_hand_away_video
+
+    print(f"machine load average (1, 5, 15 min) at start: {os.getloadavg()}")
+    work = Path(tempfile.mkdtemp(prefix="keepsake-bench-"))
+    camera = work / "print.mp4"
+    write_hand_away_video(data.astronaut(), camera, fps=15, size=(1280, 960))
+
+    print("== live tribute at 1920x1080, software GL (llvmpipe under Xvfb)")
+    big = Xvfb(1920, 1080)
+    try:
+        store_portrait(work / "t1" / "store", portrait_1080())
+        live_fps, live_cpu, live_frames = tribute(big, work / "t1", camera, live=True)
+        clip_fps, clip_cpu, clip_frames = tribute(big, work / "t1", camera, live=False)
+        empty_dir = work / "t0"
+        empty_dir.mkdir()
+        k = KioskDriver(empty_dir, kiosk_config(empty_dir, camera), big.display)
+        try:
+            time.sleep(3.0)
+            empty_cpu = cpu_percent(k.process.pid, MEASURE_S)
+        finally:
+            k.stop()
+    finally:
+        big.stop()
+    print(f"live mesh    : {live_fps:5.1f} fps drawn  CPU {live_cpu:5.1f} %")
+    print(f"               {frame_stats(live_frames)}")
+    print(f"MP4 baseline : {clip_fps:5.1f} fps shown  CPU {clip_cpu:5.1f} %")
+    print(f"               {frame_stats(clip_frames)}")
+    print(f"empty Attract: CPU {empty_cpu:5.1f} %")
+    print(f"ratio live/MP4 CPU: {live_cpu / max(clip_cpu, 0.1):.2f}")
+
+    print("== UI frame times while the guest's clip renders (1280x800, default 6 s at 25 fps)")
+    small = Xvfb(1280, 800)
+    workdir = work / "r"
+    workdir.mkdir()
+    k = KioskDriver(
+        workdir, kiosk_config(workdir, camera, clip_seconds=6.0, clip_fps=25), small.display
+    )
+    try:
+        k.tap("attract.begin")
+        k.tap("consent.agree")
+        k.wait_for("check", 60)
+        k.wait_until(lambda s: s["debug"].get("faces", 0) > 0, 60)
+        k.tap("check.continue")
+        k.wait_for("mood")
+        time.sleep(3.0)
+        k.request("frame_times", clear=True)
+        time.sleep(MEASURE_S / 2)
+        idle = k.request("frame_times", clear=True)["ms"]  # baseline: live mood previews, no render
+        k.tap("mood.continue")
+        t0 = time.monotonic()
+        k.wait_for("render")
+        k.wait_for("preview", 300)
+        render_s = time.monotonic() - t0
+        during = k.request("frame_times")["ms"]
+    finally:
+        k.stop()
+        small.stop()
+    print(f"load average now: {os.getloadavg()}")
+    print(f"no render (baseline): {frame_stats(idle)}")
+    print(f"while rendering     : {frame_stats(during)}   (render took {render_s:.1f} s)")
+    print(
+        "ratio median frame time rendering/baseline: "
+        f"{statistics.median(during[5:]) / statistics.median(idle[5:]):.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
