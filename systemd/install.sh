@@ -75,7 +75,9 @@ do_install() {
         say "created user $USER_NAME"
     fi
     for g in "${GROUPS_WANTED[@]}"; do
-        if live && getent group "$g" >/dev/null; then usermod -a -G "$g" "$USER_NAME"; fi
+        # systemd refuses to start a unit whose SupplementaryGroups= names a missing group.
+        if live && ! getent group "$g" >/dev/null; then groupadd --system "$g"; fi
+        if live; then usermod -a -G "$g" "$USER_NAME"; fi
     done
     # Code and its virtual environment.
     mkdir -p "$ROOT$PREFIX"
@@ -88,7 +90,13 @@ do_install() {
     if live; then
         [ -x "$PREFIX/.venv/bin/python" ] || python3 -m venv "$PREFIX/.venv"
         "$PREFIX/.venv/bin/pip" install -q --upgrade pip
-        "$PREFIX/.venv/bin/pip" install -q "$PREFIX[all]"
+        if [ -e /etc/nv_tegra_release ]; then
+            # Jetson: no OpenVINO; ONNX Runtime with CUDA comes from NVIDIA's JetPack wheel.
+            "$PREFIX/.venv/bin/pip" install -q "$PREFIX[jetson,speech,kiosk,bridge,appliance]"
+            say "Jetson: install NVIDIA's onnxruntime-gpu wheel for JetPack into $PREFIX/.venv"
+        else
+            "$PREFIX/.venv/bin/pip" install -q "$PREFIX[all]"
+        fi
     fi
     # Configuration (never overwritten) and state (owner-only).
     if [ ! -e "$ROOT/etc/keepsake/keepsake.toml" ]; then
@@ -119,6 +127,8 @@ do_install() {
         --subsystem-match=usb --subsystem-match=media
     on_system systemctl daemon-reload
     on_system systemctl enable keepsake-wipe.service keepsake-wipe.timer keepsake-kiosk.service
+    # The kiosk owns the console: no login prompt on tty1 (uninstall gives it back).
+    on_system systemctl disable getty@tty1.service
     if [ "$START" = 1 ]; then
         on_system systemctl restart keepsake-wipe.timer
         on_system systemctl restart keepsake-kiosk.service
@@ -143,6 +153,7 @@ do_uninstall() {
         rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
     done
     on_system systemctl daemon-reload
+    on_system systemctl enable getty@tty1.service
     on_system udevadm control --reload
     rm -rf "${ROOT:?}$PREFIX"
     if [ "$PURGE" = 1 ]; then
