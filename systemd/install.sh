@@ -128,7 +128,7 @@ do_install() {
     on_system systemctl daemon-reload
     on_system systemctl enable keepsake-wipe.service keepsake-wipe.timer keepsake-kiosk.service
     # The kiosk owns the console: no login prompt on tty1 (uninstall gives it back).
-    on_system systemctl disable getty@tty1.service
+    on_system systemctl disable getty@tty1.service || true
     if [ "$START" = 1 ]; then
         on_system systemctl restart keepsake-wipe.timer
         on_system systemctl restart keepsake-kiosk.service
@@ -153,7 +153,7 @@ do_uninstall() {
         rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
     done
     on_system systemctl daemon-reload
-    on_system systemctl enable getty@tty1.service
+    on_system systemctl enable getty@tty1.service || true
     on_system udevadm control --reload
     rm -rf "${ROOT:?}$PREFIX"
     if [ "$PURGE" = 1 ]; then
