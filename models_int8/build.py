@@ -35,8 +35,9 @@ SOURCES = {
     "face_detection_full_range": (
         "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite"
     ),
-    "face_landmark": "mediapipe/modules/face_landmark/face_landmark.tflite",
-    "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
+    "face_landmark_attention": (
+        "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite"
+    ),
     "selfie_segmentation": "mediapipe/modules/selfie_segmentation/selfie_segmentation.tflite",
 }
 CONNECTIONS = "mediapipe/python/solutions/face_mesh_connections.py"
@@ -95,7 +96,7 @@ def extract(wheel: Path) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from models_int8 import convert, manifest, topology_build
+    from models_int8 import convert, manifest, measure, topology_build
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-int8", action="store_true", help="only the FP32 conversions")
@@ -103,13 +104,20 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     wheel = fetch_wheel()
     sources = extract(wheel)
-    topology_build.write_topology(sources["face_mesh_connections"])
+    topology_build.write_topology(
+        sources["face_mesh_connections"], sources["face_landmark_attention"]
+    )
     outputs = convert.convert_all(sources, HERE)
+    # the FP32 models are listed first: calibration runs the FP32 pipeline through the manifest
+    profiles = {"profiles": measure.PROFILES}
+    manifest.write_manifest(HERE, wheel, WHEEL_SHA256, sources, outputs, profiles)
     if not args.skip_int8:
         from models_int8 import quantize
 
         outputs += quantize.quantize_all(HERE)
-    manifest.write_manifest(HERE, wheel, WHEEL_SHA256, sources, outputs)
+        manifest.write_manifest(HERE, wheel, WHEEL_SHA256, sources, outputs, profiles)
+    figures = measure.measure(HERE, outputs) if not args.skip_int8 else profiles
+    manifest.write_manifest(HERE, wheel, WHEEL_SHA256, sources, outputs, figures)
     return 0
 
 

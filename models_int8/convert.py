@@ -20,8 +20,7 @@ log = logging.getLogger("models_int8.convert")
 INPUT_SPECS: dict[str, dict[str, Any]] = {
     "face_detection_short_range": {"shape": [1, 128, 128, 3], "range": [-1.0, 1.0]},
     "face_detection_full_range": {"shape": [1, 192, 192, 3], "range": [-1.0, 1.0]},
-    "face_landmark": {"shape": [1, 192, 192, 3], "range": [0.0, 1.0]},
-    "iris_landmark": {"shape": [1, 64, 64, 3], "range": [0.0, 1.0]},
+    "face_landmark_attention": {"shape": [1, 192, 192, 3], "range": [0.0, 1.0]},
     "selfie_segmentation": {"shape": [1, 256, 256, 3], "range": [0.0, 1.0]},
 }
 
@@ -51,32 +50,39 @@ def _transpose_conv_bias(node):  # type: ignore[no-untyped-def]
 
 
 def read_tflite(path: Path):  # type: ignore[no-untyped-def]
-    """The TFLite model as an OpenVINO model (custom operators translated)."""
+    """The TFLite model as an OpenVINO model (MediaPipe's custom operators translated)."""
     import openvino as ov
     from openvino.frontend import ConversionExtension
 
+    from models_int8 import attention
+
     ext = [ConversionExtension("Convolution2DTransposeBias", _transpose_conv_bias)]
-    return ov.convert_model(str(path), extension=ext)
+    return ov.convert_model(str(path), extension=ext + attention.extensions(path))
 
 
 def convert_all(sources: dict[str, Path], out_root: Path) -> list[dict[str, Any]]:
-    """Write ``openvino/<name>.fp32.xml`` for every model; return their descriptions."""
+    """Write ``openvino/<name>.fp32.xml`` and ``onnx/<name>.fp32.onnx`` for every model."""
     import openvino as ov
 
-    out_dir = out_root / "openvino"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from models_int8.ov_to_onnx import export
+
+    (out_root / "openvino").mkdir(parents=True, exist_ok=True)
+    (out_root / "onnx").mkdir(parents=True, exist_ok=True)
     outputs = []
     for name in INPUT_SPECS:
-        model = read_tflite(sources[name])
-        xml = out_dir / f"{name}.fp32.xml"
-        ov.save_model(model, str(xml), compress_to_fp16=False)
-        log.info("wrote %s", xml.relative_to(out_root))
-        outputs.append(
-            {
-                "model": name,
-                "backend": "openvino",
-                "precision": "fp32",
-                "path": str(xml.relative_to(out_root)),
-            }
-        )
+        xml = out_root / "openvino" / f"{name}.fp32.xml"
+        ov.save_model(read_tflite(sources[name]), str(xml), compress_to_fp16=False)
+        onnx_path = out_root / "onnx" / f"{name}.fp32.onnx"
+        # from the saved IR: saving with compress_to_fp16=False has decompressed the fp16 weights
+        export(ov.Core().read_model(str(xml)), str(onnx_path))
+        for path, backend in ((xml, "openvino"), (onnx_path, "onnxruntime")):
+            log.info("wrote %s", path.relative_to(out_root))
+            outputs.append(
+                {
+                    "model": name,
+                    "backend": backend,
+                    "precision": "fp32",
+                    "path": str(path.relative_to(out_root)),
+                }
+            )
     return outputs

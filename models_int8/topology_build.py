@@ -45,12 +45,15 @@ def triangles_from_tesselation(edges: list[tuple[int, int]]) -> list[list[int]]:
     return triangles
 
 
-def write_topology(connections_py: Path, target: Path = TARGET) -> Path:
+def write_topology(connections_py: Path, attention_tflite: Path, target: Path = TARGET) -> Path:
+    from models_int8.attention import refinement
+
     sets = read_connections(connections_py)
     data = {
         "source": "mediapipe 0.10.21 wheel, mediapipe/python/solutions/face_mesh_connections.py "
         "(Apache-2.0)",
         "triangles": triangles_from_tesselation(sets["FACEMESH_TESSELATION"]),
+        "refinement": refinement(attention_tflite),
         "connections": {
             name.removeprefix("FACEMESH_").lower(): sorted(edges)
             for name, edges in sets.items()

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 
+from engine_edge.analysis.geometry import Roi
 from engine_edge.analysis.models import Models
 
 
@@ -61,27 +62,31 @@ def anchors(spec: DetectorSpec) -> np.ndarray:
     return np.concatenate(centres).astype(np.float32)
 
 
-def _letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, float, float, float]:
-    """Fit the image into size x size (aspect kept, padded), values in [-1, 1]."""
+def _letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, Roi]:
+    """The image fitted into size x size (aspect kept, zero padding), values in [-1, 1].
+
+    Sampled exactly like MediaPipe's ImageToTensor (bilinear warp of the padded
+    square), so our detections, and the landmark crops built on them, match its own.
+    """
     import cv2
 
     h, w = image.shape[:2]
-    scale = size / max(h, w)
-    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    resized = cv2.resize(image, (nw, nh), interpolation=interp)
-    pad_x, pad_y = (size - nw) / 2, (size - nh) / 2
-    canvas = np.zeros((size, size, 3), np.float32)
-    x0, y0 = int(pad_x), int(pad_y)
-    canvas[y0 : y0 + nh, x0 : x0 + nw] = resized.astype(np.float32) / 127.5 - 1.0
-    return canvas, scale, float(x0), float(y0)
+    square = Roi(w / 2, h / 2, float(max(w, h)), 0.0)
+    crop = cv2.warpAffine(
+        image,
+        square.crop_to_image(size),
+        (size, size),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_CONSTANT,
+    )
+    return crop.astype(np.float32) / 127.5 - 1.0, square
 
 
 def run_detector(
     image: np.ndarray, models: Models, spec: DetectorSpec, offset: tuple[float, float] = (0, 0)
 ) -> list[Detection]:
     """Detections (before NMS) of one detector on one image or tile, in image pixels."""
-    tensor, scale, pad_x, pad_y = _letterbox(image, spec.size)
+    tensor, square = _letterbox(image, spec.size)
     raw_boxes, raw_scores = models.run(spec.model, tensor[None])
     logits = np.clip(raw_scores.reshape(-1), -100, 100)
     scores = 0.5 * (1 + np.tanh(0.5 * logits))  # sigmoid without overflow
@@ -93,9 +98,9 @@ def run_detector(
     centre = raw[:, :2] + a
     half = raw[:, 2:4] / 2
     points = np.concatenate([centre - half, centre + half, raw[:, 4:] + np.tile(a, 6)], axis=1)
-    points = points * spec.size  # letterboxed pixels
-    points[:, 0::2] = (points[:, 0::2] - pad_x) / scale + offset[0]
-    points[:, 1::2] = (points[:, 1::2] - pad_y) / scale + offset[1]
+    points = square.to_image((points * spec.size).reshape(-1, 2), spec.size).reshape(-1, 16)
+    points[:, 0::2] += offset[0]
+    points[:, 1::2] += offset[1]
     return [
         Detection(p[:4].copy(), float(s), p[4:].reshape(6, 2).copy())
         for p, s in zip(points, scores[keep], strict=True)
@@ -145,25 +150,44 @@ def tiles(width: int, height: int, tile_px: int) -> list[tuple[int, int, int, in
     ]
 
 
+def _covered(det: Detection, faces: list[Detection]) -> bool:
+    """True when ``det`` is a face already in ``faces`` (overlapping, or centred inside one)."""
+    if not faces:
+        return False
+    boxes = np.array([f.box for f in faces])
+    cx, cy = (det.box[0] + det.box[2]) / 2, (det.box[1] + det.box[3]) / 2
+    inside = (boxes[:, 0] <= cx) & (cx <= boxes[:, 2]) & (boxes[:, 1] <= cy) & (cy <= boxes[:, 3])
+    return bool(inside.any() or (_iou(det.box, boxes) > NMS_IOU).any())
+
+
 def detect_faces(
     image: np.ndarray, models: Models, min_face_px: float = 30.0
 ) -> tuple[list[Detection], list[str]]:
     """Every face in the image, and a description of each search pass (for NoFaceFound).
 
-    Pass 1 runs both detectors on the whole image. When it finds nothing, or
-    only faces that are small for the picture (a group photo), pass 2 searches
-    overlapping tiles sized so a ``min_face_px`` face spans about 16 detector pixels.
+    The short-range detector runs on the whole image as in MediaPipe's FaceMesh,
+    and its detections are kept as they are (so the landmark crops match
+    MediaPipe's). The full-range detector adds faces it did not find. When there
+    are none, or only faces small for the picture (a group photo), overlapping
+    tiles sized so a ``min_face_px`` face spans ~16 detector pixels are searched too.
     """
     h, w = image.shape[:2]
-    found = run_detector(image, models, SHORT_RANGE) + run_detector(image, models, FULL_RANGE)
+    portrait = weighted_nms(run_detector(image, models, SHORT_RANGE))
+    found = run_detector(image, models, FULL_RANGE)
     passes = [f"whole image ({w}x{h}) with the short- and full-range detectors"]
-    faces = weighted_nms(found)
-    small = not faces or min(d.width_px for d in faces) < TILE_MIN_FACE_FRACTION * max(w, h)
+    others = weighted_nms(found)
+    small = not (portrait or others) or min(
+        d.width_px for d in portrait + others
+    ) < TILE_MIN_FACE_FRACTION * max(w, h)
     tile_px = int(min_face_px / 16 * FULL_RANGE.size)
     if small and max(w, h) > tile_px * 1.25:
         grid = tiles(w, h, tile_px)
         for x0, y0, x1, y1 in grid:
             found += run_detector(image[y0:y1, x0:x1], models, FULL_RANGE, (x0, y0))
         passes.append(f"{len(grid)} overlapping {tile_px}px tiles with the full-range detector")
-        faces = weighted_nms(found)
+        others = weighted_nms(found)
+    faces = list(portrait)
+    for det in others:
+        if not _covered(det, faces):
+            faces.append(det)
     return faces, passes

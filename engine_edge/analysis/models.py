@@ -22,8 +22,7 @@ log = logging.getLogger(__name__)
 MODEL_NAMES = (
     "face_detection_short_range",
     "face_detection_full_range",
-    "face_landmark",
-    "iris_landmark",
+    "face_landmark_attention",
     "selfie_segmentation",
 )
 PRECISIONS = ("auto", "int8", "fp32")
@@ -53,23 +52,26 @@ class Models:
 
     backend: str
     device: str
-    precision: str  # what was asked for after resolving "auto": "int8", "fp32" or "mixed"
-    precisions: dict[str, str]  # model name -> precision actually loaded
+    precision: str  # the profile after resolving "auto": "int8" or "fp32"
+    precisions: dict[str, str]  # model name -> file precision actually loaded
     sessions: dict[str, Session]
 
     def run(self, name: str, tensor: Any) -> list[Any]:
         return self.sessions[name].run(tensor)
 
 
-def resolve_precision(manifest: dict[str, Any], backend: Backend, name: str, asked: str) -> str:
-    """The precision for one model: what was asked, or the manifest's measured choice for auto."""
+def resolve_profile(manifest: dict[str, Any], backend: Backend, asked: str) -> str:
+    """``int8`` or ``fp32``: what was asked, or the manifest's measured choice for this device."""
     if asked != "auto":
         return asked
     table = manifest.get("auto", {}).get(backend.name, {})
-    choice = table.get(backend.device, table.get("default", {}))
-    if isinstance(choice, dict):
-        return str(choice.get(name, choice.get("*", "fp32")))
-    return str(choice or "fp32")
+    return str(table.get(backend.device, table.get("default", "fp32")))
+
+
+def model_precision(manifest: dict[str, Any], profile: str, name: str) -> str:
+    """The file precision one model uses in a profile (e.g. a detector kept float in int8)."""
+    table = manifest.get("profiles", {}).get(profile, {})
+    return str(table.get(name, table.get("*", profile)))
 
 
 def _entry(manifest: dict[str, Any], name: str, backend: str, precision: str) -> dict[str, Any]:
@@ -91,17 +93,16 @@ def load_models(backend: str = "auto", precision: str = "auto", device: str = "C
     runtime = create_backend(backend, device)
     root = models_dir()
     manifest = read_manifest(root)
+    profile = resolve_profile(manifest, runtime, precision)
     sessions: dict[str, Session] = {}
     chosen: dict[str, str] = {}
     for name in MODEL_NAMES:
-        want = resolve_precision(manifest, runtime, name, precision)
+        want = model_precision(manifest, profile, name)
         entry = _entry(manifest, name, runtime.name, want)
         path = root / entry["path"]
         if not path.is_file():
             raise ModelMissing(f"{path} is missing; reinstall Keepsake or run `make models`.")
         sessions[name] = runtime.load(path, want)
         chosen[name] = want
-    values = set(chosen.values())
-    summary = values.pop() if len(values) == 1 else "mixed"
-    log.debug("loaded %s models on %s/%s: %s", summary, runtime.name, runtime.device, chosen)
-    return Models(runtime.name, runtime.device, summary, chosen, sessions)
+    log.debug("loaded the %s profile on %s/%s: %s", profile, runtime.name, runtime.device, chosen)
+    return Models(runtime.name, runtime.device, profile, chosen, sessions)

@@ -56,21 +56,26 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 
 def face_from_detection(image: np.ndarray, det: Detection, models: Models) -> Face | None:
-    """Landmarks, irises and pose for one detection; None when the mesh model rejects it."""
+    """Landmarks, irises and pose for one detection; None when the mesh model rejects it.
+
+    A face narrower than MIN_FACE_PX is kept (as too small to animate) on the
+    detector's word alone: the mesh model's presence check is unreliable that small.
+    """
     roi = roi_from_box(det.box, det.keypoints[0], det.keypoints[1], FACE_ROI_SCALE)
     mesh = landmarks_478(image, roi, models)
-    if mesh.presence < MIN_PRESENCE:
+    too_small = det.width_px < MIN_FACE_PX
+    if mesh.presence < MIN_PRESENCE and not too_small:
         return None
     pts = mesh.landmarks
-    box = _box_of(pts[:468])
+    box = tuple(float(v) for v in det.box) if too_small else _box_of(pts[:468])
     return Face(
-        box=box,
+        box=box,  # type: ignore[arg-type]
         score=det.score,
         landmarks=pts,
         iris_left=(float(pts[473, 0]), float(pts[473, 1])),
         iris_right=(float(pts[468, 0]), float(pts[468, 1])),
         pose=head_pose(pts),
-        too_small=(box[2] - box[0]) < MIN_FACE_PX,
+        too_small=too_small,
     )
 
 

@@ -17,6 +17,10 @@ import numpy as np
 _DATA = json.loads((Path(__file__).with_name("mesh_topology.json")).read_text())
 
 MESH_TRIANGLES: np.ndarray = np.array(_DATA["triangles"], dtype=np.int32)
+# mesh points that the attention model's refined lips / eye outputs replace, in output order
+REFINEMENT: dict[str, tuple[int, ...]] = {
+    name: tuple(int(i) for i in indices) for name, indices in _DATA["refinement"].items()
+}
 CONNECTIONS: dict[str, tuple[tuple[int, int], ...]] = {
     name: tuple((int(a), int(b)) for a, b in edges) for name, edges in _DATA["connections"].items()
 }
