@@ -100,7 +100,11 @@ def animate_photo(
     *,
     analysis: Analysis | None = None,
 ) -> Clip:
-    """Animate one photo. ``progress`` gets 0..1; setting ``cancel`` raises RenderCancelled."""
+    """Animate one photo. ``progress`` gets 0..1; setting ``cancel`` raises RenderCancelled.
+
+    Frames are rendered on a worker thread while the previous ones are encoded, so
+    ``progress`` may be called from that thread.
+    """
     from engine_edge.rig import build_rig
 
     timings: dict[str, float] = {}
@@ -119,7 +123,14 @@ def animate_photo(
     framing = plan_framing(
         analysis.image_size, [f.box for f in faces], fmt, options.engine.max_short_side_px
     )
-    photo, local = reframe(image_rgb, analysis, framing)
+    # A photo smaller than the export is rendered at its own size and scaled up after:
+    # the same picture for a fraction of the work.
+    render_framing = framing
+    if framing.scale > 1.0:
+        x0, y0, x1, y1 = framing.crop
+        rw, rh = max(2, round(x1 - x0)), max(2, round(y1 - y0))
+        render_framing = dataclasses.replace(framing, content=(0, 0, rw, rh))
+    photo, local = reframe(image_rgb, analysis, render_framing)
     rig = build_rig(local, options.faces)
     from engine_edge.perform import clip_frame_count
 
@@ -143,7 +154,10 @@ def animate_photo(
     fill = make_fill(image_rgb, framing) if framing.filled else None
     label = Label(framing.size, options.label)
     timings["prepare"] = time.perf_counter() - t1
-    for w in rig.warnings:
+    warnings = list(rig.warnings)
+    if not options.label.enabled:
+        warnings.append("The AI-animated mark is switched off (staff setting); provenance says so.")
+    for w in warnings:
         log.warning("%s", w)
     render_s = [0.0]
 
@@ -152,9 +166,11 @@ def animate_photo(
             _check_cancel(cancel)
             start = time.perf_counter()
             content = renderer.render(performance.frame(i))
-            frame = _place(content, framing, fill)
-            yield label.apply(frame)
+            if render_framing is not framing:
+                content = cv2.resize(content, framing.content[2:], interpolation=cv2.INTER_CUBIC)
+            frame = label.apply(_place(content, framing, fill))
             render_s[0] += time.perf_counter() - start
+            yield frame
             if progress is not None:
                 progress(0.05 + 0.95 * (i + 1) / frame_count)
 
@@ -171,6 +187,7 @@ def animate_photo(
         loop=options.loop,
         intensity=options.intensity,
         speech="synthetic or recorded line" if options.speech is not None else "none",
+        visible_label=options.label.enabled,
     )
     t2 = time.perf_counter()
     mp4 = encode_mp4(
@@ -196,7 +213,7 @@ def animate_photo(
         options.seed,
         options.loop,
         audio is not None,
-        rig.warnings,
+        tuple(warnings),
         timings,
         performance,
     )

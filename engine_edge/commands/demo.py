@@ -1,7 +1,8 @@
 """`keepsake demo`: run Keepsake on the bundled sample portrait and write the results.
 
 The sample is scikit-image's public-domain astronaut portrait (Eileen Collins,
-NASA), so the demo works offline on a fresh install.
+NASA), so the demo works offline on a fresh install. It writes the analysis
+overlay and two living portraits (memorial and birthday) with contact sheets.
 """
 
 from __future__ import annotations
@@ -44,4 +45,24 @@ def run(args: argparse.Namespace) -> int:
         f"{result.timings_ms['total_ms']:.1f} ms ({result.backend}/{result.precision})"
     )
     print(f"wrote {report} and {overlay}")
+    _animate_sample(image, result, out)
     return 0
+
+
+def _animate_sample(image, analysis, out: Path) -> None:  # type: ignore[no-untyped-def]
+    from engine_edge.deliver import write_atomic, write_mp4
+    from engine_edge.deliver.sheet import contact_sheet, encode_png
+    from engine_edge.pipeline import AnimateOptions, animate_photo
+
+    for preset, fmt in (("memorial", "original"), ("birthday", "square")):
+        clip = animate_photo(
+            image, AnimateOptions(preset=preset, format=fmt), None, analysis=analysis
+        )
+        path = out / f"sample_{preset}.mp4"
+        write_mp4(clip.mp4, path)
+        sheet = out / f"sample_{preset}_sheet.png"
+        write_atomic(sheet, encode_png(contact_sheet(clip.mp4, frames=8, width=960)))
+        print(
+            f"wrote {path} ({clip.width}x{clip.height}, {clip.duration_s:.0f} s, "
+            f"{clip.timings_s['total']:.1f} s to make) and {sheet}"
+        )

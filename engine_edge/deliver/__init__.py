@@ -13,8 +13,10 @@ import io
 import json
 import logging
 import os
+import queue
 import tempfile
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -217,7 +219,7 @@ def encode_mp4(
         video.options = {"preset": x264_preset, "crf": str(crf)}
         video.codec_context.thread_count = os.cpu_count() or 2
         sound = _AudioMux(container, audio) if audio is not None else None
-        for count, frame in enumerate(frames, start=1):
+        for count, frame in enumerate(_read_ahead(frames, depth=3), start=1):
             vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
             vf.pts = count - 1
             vf.time_base = 1 / rate
@@ -283,6 +285,46 @@ def _shift_chunk_offsets(box: bytearray, shift: int) -> bytearray:
 
     walk(8, len(box))
     return box
+
+
+def _read_ahead(items: Iterable[np.ndarray], depth: int) -> Iterator[np.ndarray]:
+    """Produce items on a worker thread (rendering) while the caller consumes (encoding).
+
+    Both OpenCV and x264 release the GIL, so the two cores overlap. An exception in
+    the producer (a cancelled render) is raised here, in the consumer.
+    """
+    slots: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            slots.put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="keepsake-render", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == "item":
+                yield value  # type: ignore[misc]
+            elif kind == "end":
+                return
+            else:
+                raise value  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join(timeout=10)
 
 
 class _AudioMux:

@@ -1,0 +1,135 @@
+"""Benchmark: analyse + render + encode of a 6 s, 30 fps, 1080x1080 memorial clip.
+
+Prints the breakdown, the ratio to real time (goal: under 1.0, i.e. faster than
+the clip plays), peak memory (goal: under 800 MB), how the job scales with
+resolution and with the number of faces, and a comparison of x264 presets
+(ratios against the preset Keepsake uses, run in the same process).
+
+    .venv/bin/python benchmarks/render.py [--repeats 3] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from engine_edge.analysis import analyse, load_models  # noqa: E402
+from engine_edge.deliver import encode_mp4  # noqa: E402
+from engine_edge.image_io import load_image  # noqa: E402
+from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo  # noqa: E402
+
+PHOTOS = REPO.parent / "shared" / "data" / "photos"
+
+
+def portrait() -> tuple[str, np.ndarray]:
+    """A real portrait over 1080 px wide; without the shared data, the astronaut scaled up."""
+    path = PHOTOS / "liveportrait_s1.jpg"
+    if path.is_file():
+        return path.name, load_image(path)
+    from skimage import data
+
+    return "astronaut (512 px, scaled to 1145)", cv2.resize(
+        data.astronaut(), (1145, 1145), interpolation=cv2.INTER_CUBIC
+    )
+
+
+def job(image: np.ndarray, models, options: AnimateOptions):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    analysis = analyse(image, models)
+    analyse_s = time.perf_counter() - start
+    clip = animate_photo(image, options, models, analysis=analysis)
+    total = time.perf_counter() - start
+    times = {k: v for k, v in clip.timings_s.items() if k != "analyse"}
+    return clip, {"analyse": analyse_s, **times, "total": total}
+
+
+def median_job(image, models, options, repeats):  # type: ignore[no-untyped-def]
+    runs = [job(image, models, options) for _ in range(repeats)]
+    keys = runs[0][1].keys()
+    return runs[-1][0], {k: statistics.median(r[1][k] for r in runs) for k in keys}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one repeat, fewer comparisons")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    t = time.perf_counter()
+    models = load_models()
+    print(f"load models (once per boot): {time.perf_counter() - t:.2f} s ({models.backend})")
+    name, image = portrait()
+    options = AnimateOptions(preset="memorial", seconds=6.0, fps=30.0, format="square")
+    clip, times = median_job(image, models, options, repeats)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nmemorial, 6 s at 30 fps, {clip.width}x{clip.height}, {name}, median of {repeats}:")
+    for key in ("analyse", "prepare", "render", "encode", "total"):
+        per_frame = 1000 * times[key] / clip.frame_count
+        print(f"  {key:8s} {times[key]:6.2f} s   {per_frame:6.1f} ms/frame")
+    print(f"  ratio to real time: {times['total'] / clip.duration_s:.2f} (goal < 1.00)")
+    print(f"  peak RSS: {rss_mb:.0f} MB (goal < 800 MB)")
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else "?"
+    print(f"  (machine load average while measuring: {' '.join(load)} on 2 cores)")
+
+    print("\nscaling with resolution (same photo, memorial, 6 s):")
+    base = None
+    for side in (540, 720, 1080):
+        opts = AnimateOptions(
+            preset="memorial", format="square", engine=EngineSettings(max_short_side_px=side)
+        )
+        c, tm = median_job(image, models, opts, 1 if args.quick else 2)
+        base = base or tm["total"]
+        print(
+            f"  {c.width}x{c.height}: {tm['total']:.2f} s  (x{tm['total'] / base:.2f} of 540 px),"
+            f" real-time ratio {tm['total'] / c.duration_s:.2f}"
+        )
+
+    group = PHOTOS / "dlib_2008_001322.jpg"
+    if group.is_file():
+        print("\nscaling with faces (group photo, memorial, 6 s, 1080 px landscape):")
+        img = load_image(group)
+        one = None
+        for faces in (1, 2, 3):
+            opts = AnimateOptions(preset="memorial", format="landscape", faces=faces)
+            c, tm = median_job(img, models, opts, 1)
+            one = one or tm["total"]
+            print(
+                f"  {faces} face(s): {tm['total']:.2f} s (x{tm['total'] / one:.2f}), render "
+                f"{1000 * tm['render'] / c.frame_count:.1f} ms/frame"
+            )
+
+    print("\nx264 presets (60 rendered 1080x1080 frames, crf 20; ratio against veryfast):")
+    from engine_edge.deliver import decode_frames
+
+    frames = [f for _, f in decode_frames(clip.mp4, range(60))]
+    results = {}
+    presets = ("ultrafast", "superfast", "veryfast", "faster", "medium")
+    for preset in presets[:3] if args.quick else presets:
+        spans = []
+        for _ in range(1 if args.quick else 2):
+            t = time.perf_counter()
+            size = (clip.width, clip.height)
+            data = encode_mp4(iter(frames), fps=30, size=size, x264_preset=preset)
+            spans.append(time.perf_counter() - t)
+        results[preset] = (statistics.median(spans), len(data))
+    ref_t, ref_b = results["veryfast"]
+    for preset, (secs, size) in results.items():
+        print(
+            f"  {preset:9s} {1000 * secs / 60:5.1f} ms/frame (x{secs / ref_t:.2f}), "
+            f"{size / 1e6 * 3:5.2f} MB per 6 s (x{size / ref_b:.2f})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
