@@ -131,6 +131,15 @@ def detect_print_quad(
         key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
     )
     best = fits[0]
+    if not _surrounded_by_table(lab, best.corners * scale):
+        # Picture, not table, just outside: perhaps the photo inside a light border whose
+        # faint outer edge was missed. Look for that edge a little further out.
+        for fit in fits[:3]:
+            outer = _outer_outline(frame, fit, lab, scale, settings)
+            if outer is not None:
+                best = outer
+                fits.insert(0, outer)
+                break
     hints = _hints(frame, best, fits, settings)
     if not _surrounded_by_table(lab, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
@@ -150,6 +159,42 @@ def detect_print_quad(
     )
 
 
+def _outer_outline(
+    frame: np.ndarray, inner: _Fit, lab: np.ndarray, scale: float, settings: DetectSettings
+) -> _Fit | None:
+    """A well-supported outline a little outside ``inner`` with table all round it, or None."""
+    h, w = frame.shape[:2]
+    diag = float(np.hypot(w, h))
+    area = geometry.quad_area(inner.corners)
+    size = np.sqrt(area)
+    for share in (0.02, 0.04, 0.06, 0.08, 0.10, 0.12):
+        guess = _offset_quad(inner.corners, share * size)
+        if guess is None:
+            continue
+        fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
+        if fit is None or fit.support < settings.min_support:
+            continue
+        if geometry.quad_area(fit.corners) < 1.02 * area:
+            continue
+        if _surrounded_by_table(lab, fit.corners * scale):
+            return fit
+    return None
+
+
+def _offset_quad(corners: np.ndarray, distance_px: float) -> np.ndarray | None:
+    """The quad whose every side is moved ``distance_px`` outwards (a border of even width)."""
+    centre = corners.mean(axis=0)
+    lines = []
+    for i in range(4):
+        p0, p1 = corners[i], corners[(i + 1) % 4]
+        line = geometry.line_through(p0, p1 - p0)
+        if line[:2] @ centre + line[2] > 0:
+            line = -line  # the centre on the negative side: +normal points outwards
+        line[2] -= distance_px
+        lines.append(line)
+    return geometry.corners_from_lines(lines)  # sides in order top, right, bottom, left
+
+
 def _fits(
     frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
 ) -> list[_Fit]:
@@ -159,7 +204,7 @@ def _fits(
     sh, sw = small.shape[:2]
     coarse: list[_Fit] = []
     for quad in _candidates(lab, settings):
-        fit = _refine(small, quad, (0.05 * np.hypot(sw, sh), 0.015 * np.hypot(sw, sh)))
+        fit = _refine(small, quad, (0.03 * np.hypot(sw, sh), 0.012 * np.hypot(sw, sh)))
         if fit is None or fit.support < 0.8 * settings.min_support:
             continue
         if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
@@ -221,7 +266,13 @@ def _candidates(lab: np.ndarray, settings: DetectSettings) -> list[np.ndarray]:
     smooth = cv2.medianBlur(lab, 5)
     edges = _edge_map(smooth)
     quads = _contour_quads(edges, settings, (w, h))
-    quads += _contour_quads(_region_mask(smooth), settings, (w, h))
+    mask = _region_mask(smooth)
+    # The mask's outline is clean (one edge, no texture): straighten its quads on it first.
+    mask_rgb = cv2.merge([mask, mask, mask])
+    diag = float(np.hypot(w, h))
+    for quad in _contour_quads(mask, settings, (w, h)):
+        on_mask = _refine(mask_rgb, quad, (0.04 * diag, 0.015 * diag))
+        quads.append(quad if on_mask is None else on_mask.corners)
     quads += _line_quads(smooth[..., 0], settings, (w, h))
     if not quads:
         return []
@@ -397,7 +448,10 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
         return None
     centre = corners.mean(axis=0)
     step = max(0.5, radius / 40.0)
-    offsets = np.arange(-radius, radius + step, step)
+    # Profiles reach 6 px beyond the search radius, so a step's two sides can be compared.
+    reach = radius + 6.0
+    offsets = np.arange(-reach, reach + step, step)
+    searched = np.abs(offsets[:-1] + 0.5 * step) <= radius
     lines, supports, widths = [], [], []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
@@ -424,14 +478,13 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
         profiles = _lab_features(profiles / (3.0 * 255.0))
         profiles = cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
         grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
-        side = _side_offsets(grad, offsets, step, t)
+        side = _side_offsets(np.where(searched, grad, 0.0), offsets, step, t)
         if side is None:
             return None
         off0, off1, inliers, strength = side
         edge0 = p0 + off0 * normal
         edge1 = p1 + off1 * normal
         lines.append(geometry.line_through(edge0, edge1 - edge0))
-        supports.append(float(inliers.mean()))
         # Edge blur width: the step's contrast divided by its steepest slope.
         k = max(2, round(5.0 / step))
         pos = np.clip(
@@ -441,8 +494,12 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
         )
         rows = np.arange(len(t))
         contrast = np.linalg.norm(profiles[rows, pos - k] - profiles[rows, pos + k], axis=1)
-        width_px = contrast[inliers] / np.maximum(strength[inliers], 1e-6)
-        widths.append(float(np.median(width_px)) if inliers.any() else 99.0)
+        width_px = contrast / np.maximum(strength, 1e-6)
+        # A print's edge is a step (different either side); a thin line in a table's texture
+        # (mortar between bricks, wood grain) is the same on both sides: it does not count.
+        step_like = inliers & (width_px > 0.8)
+        supports.append(float(step_like.mean()))
+        widths.append(float(np.median(width_px[step_like])) if step_like.any() else 99.0)
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None

@@ -8,8 +8,9 @@ import pytest
 from skimage.metrics import structural_similarity
 
 from engine_edge.cli import main
+from engine_edge.errors import DeviceUnavailable
 from engine_edge.scan.autocapture import CaptureState
-from engine_edge.scan.camera import FileCamera, ResilientCamera
+from engine_edge.scan.camera import CameraState, FileCamera, ResilientCamera
 from engine_edge.scan.capture import capture_print
 from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_camera
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene, write_hand_away_video
@@ -76,12 +77,38 @@ def test_cli_refuses_a_black_frame_with_a_hint(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_camera_gone_mid_burst_uses_the_frames_that_arrived(tmp_path, photos, capsys):
-    path = tmp_path / "short.mp4"
-    write_hand_away_video(photos["coffee"], path, hand_s=0.5, still_s=0.1)
-    rc = main(["scan", "--video", str(path), "-o", str(tmp_path / "p.png"), "--timeout", "3"])
-    assert rc == 0  # the video ends right after capture: the burst keeps what arrived
-    assert "frame(s)" in capsys.readouterr().out
+class UnpluggedAfter:
+    """A still-image camera that goes away after ``reads`` frames, as an unplugged one does."""
+
+    def __init__(self, path, reads: int) -> None:
+        self.inner = FileCamera(path)
+        self.name = "unplugged"
+        self.left = reads
+
+    def open(self) -> None:
+        if self.left <= 0:
+            raise DeviceUnavailable("camera unplugged")
+        self.inner.open()
+
+    def read(self) -> np.ndarray:
+        self.left -= 1
+        if self.left < 0:
+            raise DeviceUnavailable("camera unplugged")
+        return self.inner.read()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_camera_gone_mid_burst_uses_the_frames_that_arrived(tmp_path, photos):
+    scene = render_print_scene(photos["coffee"], SceneSpec(table="wood", seed=4))
+    image = tmp_path / "table.png"
+    cv2.imwrite(str(image), scene.frame[..., ::-1])
+    camera = ResilientCamera(UnpluggedAfter(image, reads=2))
+    result = scan_camera(camera, ScanSettings(stable_s=0.0, burst_frames=5, timeout_s=5))
+    assert result.frames_used == 2  # the capture frame and one more, then the camera was gone
+    assert camera.state is CameraState.LOST
+    assert result.photo.shape[0] > 100
 
 
 def test_camera_that_never_shows_a_print_times_out_with_a_hint(tmp_path, capsys):
