@@ -34,7 +34,8 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
         raise ImageUnreadable(f"{file} is empty (0 bytes); copy the photo again.")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # our own limit (below Pillow's warning level) is checked from the header
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as img:
                 width, height = img.size
                 if width * height > max_pixels:
@@ -48,9 +49,10 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
                 return _to_rgb8(upright)
     except ImageUnreadable:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         raise ImageTooLarge(
-            f"{file.name} is too large to open safely; export it at a lower resolution."
+            f"{file.name} has far more than {max_pixels / 1e6:.0f} MP; "
+            "scan or export the photo at a lower resolution."
         ) from exc
     except UnidentifiedImageError as exc:
         raise ImageUnreadable(

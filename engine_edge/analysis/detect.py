@@ -150,11 +150,11 @@ def tiles(width: int, height: int, tile_px: int) -> list[tuple[int, int, int, in
     ]
 
 
-def _covered(det: Detection, faces: list[Detection]) -> bool:
-    """True when ``det`` is a face already in ``faces`` (overlapping, or centred inside one)."""
-    if not faces:
+def covered(det: Detection, boxes_xyxy: list[np.ndarray]) -> bool:
+    """True when ``det`` is a face already found (overlapping a box, or centred inside one)."""
+    if not boxes_xyxy:
         return False
-    boxes = np.array([f.box for f in faces])
+    boxes = np.array(boxes_xyxy, dtype=np.float64)
     cx, cy = (det.box[0] + det.box[2]) / 2, (det.box[1] + det.box[3]) / 2
     inside = (boxes[:, 0] <= cx) & (cx <= boxes[:, 2]) & (boxes[:, 1] <= cy) & (cy <= boxes[:, 3])
     return bool(inside.any() or (_iou(det.box, boxes) > NMS_IOU).any())
@@ -166,10 +166,11 @@ def detect_faces(
     """Every face in the image, and a description of each search pass (for NoFaceFound).
 
     The short-range detector runs on the whole image as in MediaPipe's FaceMesh,
-    and its detections are kept as they are (so the landmark crops match
-    MediaPipe's). The full-range detector adds faces it did not find. When there
-    are none, or only faces small for the picture (a group photo), overlapping
-    tiles sized so a ``min_face_px`` face spans ~16 detector pixels are searched too.
+    and its detections come first, unchanged (so the landmark crops match
+    MediaPipe's); the full-range detections follow, and the caller skips those
+    that repeat a face it accepted. When there are no faces, or only faces small
+    for the picture (a group photo), overlapping tiles sized so a ``min_face_px``
+    face spans ~16 detector pixels are searched too.
     """
     h, w = image.shape[:2]
     portrait = weighted_nms(run_detector(image, models, SHORT_RANGE))
@@ -186,8 +187,4 @@ def detect_faces(
             found += run_detector(image[y0:y1, x0:x1], models, FULL_RANGE, (x0, y0))
         passes.append(f"{len(grid)} overlapping {tile_px}px tiles with the full-range detector")
         others = weighted_nms(found)
-    faces = list(portrait)
-    for det in others:
-        if not _covered(det, faces):
-            faces.append(det)
-    return faces, passes
+    return portrait + others, passes

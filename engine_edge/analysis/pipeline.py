@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from engine_edge.analysis.detect import Detection, detect_faces
+from engine_edge.analysis.detect import Detection, covered, detect_faces
 from engine_edge.analysis.geometry import roi_from_box
 from engine_edge.analysis.landmarks import FACE_ROI_SCALE, landmarks_478
 from engine_edge.analysis.models import Models
@@ -63,11 +63,11 @@ def face_from_detection(image: np.ndarray, det: Detection, models: Models) -> Fa
     """
     roi = roi_from_box(det.box, det.keypoints[0], det.keypoints[1], FACE_ROI_SCALE)
     mesh = landmarks_478(image, roi, models)
-    too_small = det.width_px < MIN_FACE_PX
-    if mesh.presence < MIN_PRESENCE and not too_small:
+    tiny = det.width_px < MIN_FACE_PX
+    if mesh.presence < MIN_PRESENCE and not tiny:
         return None
     pts = mesh.landmarks
-    box = tuple(float(v) for v in det.box) if too_small else _box_of(pts[:468])
+    box = tuple(float(v) for v in det.box) if tiny else _box_of(pts[:468])
     return Face(
         box=box,  # type: ignore[arg-type]
         score=det.score,
@@ -75,7 +75,7 @@ def face_from_detection(image: np.ndarray, det: Detection, models: Models) -> Fa
         iris_left=(float(pts[473, 0]), float(pts[473, 1])),
         iris_right=(float(pts[468, 0]), float(pts[468, 1])),
         pose=head_pose(pts),
-        too_small=too_small,
+        too_small=(box[2] - box[0]) < MIN_FACE_PX,
     )
 
 
@@ -92,10 +92,14 @@ def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False
         timings, "detect_ms", lambda: detect_faces(image, models, MIN_FACE_PX)
     )
     faces: list[Face] = []
+    accepted: list[np.ndarray] = []  # detection boxes of the faces kept so far
     for det in detections:
+        if covered(det, accepted):
+            continue  # the same face seen by the other detector or a neighbouring tile
         face = _timed(timings, "landmarks_ms", lambda d=det: face_from_detection(image, d, models))
         if face is not None and all(_iou(face.box, f.box) < DUPLICATE_IOU for f in faces):
             faces.append(face)
+            accepted.append(det.box)
     faces.sort(key=lambda f: -f.width_px)
     mask = _timed(timings, "mask_ms", lambda: person_mask(image, models))
     timings["total_ms"] = sum(timings.values())

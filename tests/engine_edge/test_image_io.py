@@ -1,0 +1,146 @@
+"""load_image on the odd files scanners and phones produce, all made by the tests."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine_edge.errors import ImageTooLarge, ImageUnreadable, OutputUnwritable
+from engine_edge.image_io import load_image, save_image
+
+
+def _left_red(width: int = 60, height: int = 30) -> Image.Image:
+    arr = np.zeros((height, width, 3), np.uint8)
+    arr[:, : width // 2] = (255, 0, 0)
+    arr[:, width // 2 :] = (0, 0, 255)
+    return Image.fromarray(arr)
+
+
+@pytest.mark.parametrize(
+    ("orientation", "shape", "red_at"),
+    [
+        (1, (30, 60), (15, 5)),  # as stored
+        (3, (30, 60), (15, 55)),  # rotated 180
+        (6, (60, 30), (5, 15)),  # rotated 90 clockwise to display: left edge goes to the top
+        (8, (60, 30), (55, 15)),  # rotated 90 counter-clockwise
+    ],
+)
+def test_exif_orientation_is_applied(tmp_path, orientation, shape, red_at):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "phone.jpg"
+    _left_red().save(path, exif=exif, quality=95)
+    img = load_image(path)
+    assert img.shape == (*shape, 3) and img.dtype == np.uint8
+    r, _, b = img[red_at].astype(int)
+    assert r > 200 and b < 60
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "P", "RGBA", "CMYK", "I;16", "1"])
+def test_every_mode_becomes_rgb8(tmp_path, astronaut, mode):
+    src = Image.fromarray(astronaut[::4, ::4])
+    if mode == "I;16":
+        gray = np.asarray(src.convert("L"), np.uint16) * 257
+        img = Image.fromarray(gray, mode="I;16")
+        path = tmp_path / "scan16.png"
+    elif mode == "CMYK":
+        img, path = src.convert("CMYK"), tmp_path / "print.jpg"
+    else:
+        img, path = src.convert(mode), tmp_path / f"file_{mode}.png"
+    img.save(path)
+    out = load_image(path)
+    assert out.shape == (128, 128, 3) and out.dtype == np.uint8
+    assert 40 < out.mean() < 220  # real content, not blank or saturated
+    if mode == "I;16":  # 16-bit scaled to 8 bits, not clipped
+        expected = np.asarray(src.convert("L"), np.float64)
+        assert np.abs(out[..., 0] - expected).max() <= 1
+
+
+def test_transparency_is_composited_on_white(tmp_path):
+    arr = np.zeros((10, 10, 4), np.uint8)
+    arr[:, :5] = (255, 0, 0, 255)  # opaque red; right half fully transparent
+    Image.fromarray(arr, "RGBA").save(tmp_path / "cutout.png")
+    out = load_image(tmp_path / "cutout.png")
+    assert tuple(out[5, 2]) == (255, 0, 0)
+    assert tuple(out[5, 8]) == (255, 255, 255)
+
+
+def _png_header_only(path: Path, width: int, height: int) -> None:
+    """A PNG that declares width x height but holds almost no pixel data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_huge_image_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "poster.png"
+    _png_header_only(path, 12_000, 9_000)  # 108 MP, but the file is tiny
+    with pytest.raises(ImageTooLarge, match=r"12000x9000.*lower resolution"):
+        load_image(path)
+    _png_header_only(path, 20_000, 10_000)  # beyond Pillow's own bomb limit too
+    with pytest.raises(ImageTooLarge, match="lower resolution"):
+        load_image(path)
+
+
+def test_pixel_limit_is_configurable(tmp_path, astronaut):
+    Image.fromarray(astronaut).save(tmp_path / "a.png")
+    with pytest.raises(ImageTooLarge):
+        load_image(tmp_path / "a.png", max_pixels=100_000)
+
+
+def test_truncated_file_is_unreadable(tmp_path, astronaut):
+    path = tmp_path / "cut.jpg"
+    Image.fromarray(astronaut).save(path, quality=90)
+    path.write_bytes(path.read_bytes()[:3000])
+    with pytest.raises(ImageUnreadable, match="damaged or cut short"):
+        load_image(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"", "empty"),
+        (b"hello, this is a text file\n", "not a photo"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "could not be read|not a photo"),
+    ],
+)
+def test_bad_files_say_what_to_do(tmp_path, content, match):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(content)
+    with pytest.raises(ImageUnreadable, match=match):
+        load_image(path)
+
+
+def test_missing_path_and_folder(tmp_path):
+    with pytest.raises(ImageUnreadable, match="does not exist"):
+        load_image(tmp_path / "nope.jpg")
+    with pytest.raises(ImageUnreadable, match="not a file"):
+        load_image(tmp_path)
+
+
+def test_save_image_is_atomic_and_checks_the_folder(tmp_path, astronaut):
+    out = save_image(tmp_path / "o.png", astronaut)
+    assert np.array_equal(load_image(out), astronaut)
+    assert [p.name for p in tmp_path.iterdir()] == ["o.png"]  # no temp file left behind
+    with pytest.raises(OutputUnwritable, match="does not exist"):
+        save_image(tmp_path / "missing" / "o.png", astronaut)
+    with pytest.raises(OutputUnwritable, match="unknown image type"):
+        save_image(tmp_path / "o.xyz", astronaut)
