@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from engine_edge.errors import DeviceUnavailable, KeepsakeError
+from engine_edge.errors import ConfigInvalid, DeviceUnavailable, KeepsakeError
 from engine_edge.scan.autocapture import (
     AutoCapture,
     AutoCaptureSettings,
@@ -54,6 +54,17 @@ class ScanSettings:
     border_crop: bool = True
     focal_ratio: float = 1.0
     aspect_snap: float = 0.015
+
+    def __post_init__(self) -> None:
+        if self.restore not in ("auto", "off"):
+            raise ConfigInvalid(f'[scan] restore = "{self.restore}" should be "auto" or "off".')
+        for name in ("levels", "white_balance", "contrast", "denoise", "spots"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigInvalid(f"[scan] {name} should be between 0 and 1.")
+        if self.burst_frames < 1 or self.preview_width_px < 160:
+            raise ConfigInvalid(
+                "[scan] burst_frames must be at least 1, preview_width_px at least 160."
+            )
 
     def strengths(self) -> RestoreStrengths:
         return RestoreStrengths(

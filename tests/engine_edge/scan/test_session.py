@@ -117,3 +117,19 @@ def test_camera_that_never_shows_a_print_times_out_with_a_hint(tmp_path, capsys)
     camera = ResilientCamera(FileCamera(image))
     with pytest.raises(PrintNotFound):
         scan_camera(camera, ScanSettings(timeout_s=0.5))
+
+
+def test_documented_scan_defaults_match_the_code():
+    from pathlib import Path
+
+    from engine_edge.config import load_config, section
+
+    toml = Path(__file__).resolve().parents[3] / "keepsake.toml"
+    assert section(load_config(toml), "scan", ScanSettings) == ScanSettings()
+
+
+def test_bad_scan_setting_is_a_config_error():
+    from engine_edge.errors import ConfigInvalid
+
+    with pytest.raises(ConfigInvalid):
+        ScanSettings(restore="maybe")
