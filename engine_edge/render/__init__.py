@@ -288,8 +288,8 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     return _FaceParts(
         eye_features(fr),
         mouth,
-        lip * 0.16,
-        lip * 0.42,
+        lip * 0.24,
+        lip * 0.5,
         teeth,
         (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
     )

@@ -218,6 +218,7 @@ class MouthFeature:
     chin_v: float
     lower_ids: np.ndarray  # landmark ids that always go with the jaw
     upper_ids: np.ndarray
+    max_drop_px: float  # jaw drop at jaw_open = 1
 
     @property
     def rest_gap_px(self) -> float:
@@ -245,9 +246,8 @@ class MouthFeature:
         return t_open, t_chin, mid, outer_lo, outer_up
 
     def _amounts(self, fp: FaceParams) -> tuple[float, float]:
-        return 0.3 * self.width * max(fp.jaw_open, 0.0), 0.06 * self.width * max(
-            fp.upper_lip_raise, 0.0
-        )
+        jaw = self.max_drop_px * max(fp.jaw_open, 0.0)
+        return jaw, 0.06 * self.width * max(fp.upper_lip_raise, 0.0)
 
     def _lower_shift(self, u, v, t_open, t_chin, outer_lo, jaw):  # type: ignore[no-untyped-def]
         w = self.width
@@ -342,7 +342,11 @@ def _mouth_cached(key: int, lm_bytes: bytes) -> MouthFeature:
     _, chin = frame.to_uv(lm[topo.CHIN])
     lower = np.array(sorted(set(topo.LIPS_INNER_LOWER[1:-1]) | set(topo.LIPS_OUTER_LOWER[1:-1])))
     upper = np.array(sorted(set(topo.LIPS_INNER_UPPER) | set(topo.LIPS_OUTER_UPPER)))
-    return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper)
+    # The widest believable opening: under a third of the mouth's width, and no more than
+    # a quarter of nose-to-chin (a wide smile has a wide mouth but not a longer jaw).
+    nose_chin = float(np.linalg.norm(lm[topo.CHIN] - lm[topo.NOSE_TIP]))
+    drop = min(0.3 * width, 0.25 * nose_chin)
+    return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper, drop)
 
 
 def mouth_feature(face_rig) -> MouthFeature:  # type: ignore[no-untyped-def]
