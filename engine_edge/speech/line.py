@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine_edge.errors import AudioUnusable
 from engine_edge.mouth import MouthTrack, SpokenLine
 from engine_edge.speech import align as aligner
 from engine_edge.speech import espeak
@@ -80,13 +81,22 @@ def synthesize_line(
     _check_fps(fps)
     settings = settings or SpeechSettings()
     style = voice_style(preset, settings)
+    rate = rate_wpm if rate_wpm is not None else style.rate_wpm
+    words = len(text.split())
+    if words / max(rate, 1) * 60.0 > 1.5 * settings.max_duration_s:
+        raise AudioUnusable(
+            f"This text would take about {words / rate * 60.0:.0f} s to say; the limit is "
+            f"{settings.max_duration_s:.0f} s. Choose a shorter message."
+        )
     synthesis = espeak.synthesize(
         text,
         voice=voice or settings.voice,
-        rate_wpm=rate_wpm if rate_wpm is not None else style.rate_wpm,
+        rate_wpm=rate,
         pitch=pitch if pitch is not None else style.pitch,
         pitch_range=style.pitch_range,
     )
+    if not any(phone_from_ipa(0.0, 1.0, e.ipa).kind == "vowel" for e in synthesis.phonemes):
+        raise AudioUnusable("There is nothing to say in this text. Type a few words.")
     samples = resample(synthesis.samples, synthesis.sample_rate, settings.sample_rate)
     prepared = prepare_speech(
         samples,

@@ -39,8 +39,6 @@ def spoken_line_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-
         raise AudioUnusable("--transcript describes a recording; give the recording with --audio.")
     if not say and not audio:
         return None
-    import logging
-
     from engine_edge.config import load_config
     from engine_edge.speech import line_from_audio, synthesize_line
     from engine_edge.speech.settings import load_settings
@@ -49,7 +47,7 @@ def spoken_line_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-
     preset = getattr(args, "preset", None)
     fps = float(getattr(args, "fps", 30.0))
     if say:
-        line = synthesize_line(
+        return synthesize_line(
             say,
             voice=args.voice,
             rate_wpm=args.rate,
@@ -58,10 +56,7 @@ def spoken_line_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-
             preset=preset,
             settings=settings,
         )
-    else:
-        line = line_from_audio(
-            audio, transcript=args.transcript, fps=fps, preset=preset, settings=settings
-        )
-    for warning in line.warnings:
-        logging.getLogger("keepsake").warning("%s", warning)
-    return line
+    # Warnings (music, unknown words) are logged where they arise and kept in line.warnings.
+    return line_from_audio(
+        audio, transcript=args.transcript, fps=fps, preset=preset, settings=settings
+    )

@@ -134,3 +134,12 @@ def test_track_defaults_keep_old_callers_working():
     track = MouthTrack(25.0, *[np.zeros(10, np.float32)] * 5)
     assert track.head_nod_deg.shape == (10,) and not track.chin_raise.any()
     assert MouthTrack.silent(7, 30.0).brow_raise.shape == (7,)
+
+
+def test_text_without_words_or_far_too_long_is_refused():
+    from engine_edge.errors import AudioUnusable
+
+    with pytest.raises(AudioUnusable, match="nothing to say"):
+        synthesize_line("... ,,, ...", fps=FPS)
+    with pytest.raises(AudioUnusable, match="limit is 15 s"):
+        synthesize_line("We will always remember you. " * 30, fps=FPS)
