@@ -67,9 +67,10 @@ class OpenVinoBackend:
             )
 
     def load(self, path: Path, precision: str) -> Session:
-        config = {"INFERENCE_PRECISION_HINT": "f32"} if precision == "fp32" else {}
-        if self.device in ("CPU",):
-            config["INFERENCE_NUM_THREADS"] = "0"
+        # one photo at a time: latency, not throughput
+        config = {"PERFORMANCE_HINT": "LATENCY"}
+        if precision == "fp32":
+            config["INFERENCE_PRECISION_HINT"] = "f32"
         model = self._core.read_model(str(path))
         return OpenVinoSession(self._core.compile_model(model, self.device, config))
 

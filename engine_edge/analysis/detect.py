@@ -10,6 +10,7 @@ nose, mouth, ears) whose eye pair levels the landmark crop.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -160,31 +161,37 @@ def covered(det: Detection, boxes_xyxy: list[np.ndarray]) -> bool:
     return bool(inside.any() or (_iou(det.box, boxes) > NMS_IOU).any())
 
 
-def detect_faces(
-    image: np.ndarray, models: Models, min_face_px: float = 30.0
-) -> tuple[list[Detection], list[str]]:
-    """Every face in the image, and a description of each search pass (for NoFaceFound).
+def looks_like_a_group(face_widths_px: list[float], width: int, height: int) -> bool:
+    """No face yet, or only faces small for the picture: worth searching harder."""
+    return not face_widths_px or min(face_widths_px) < TILE_MIN_FACE_FRACTION * max(width, height)
 
-    The short-range detector runs on the whole image as in MediaPipe's FaceMesh,
-    and its detections come first, unchanged (so the landmark crops match
-    MediaPipe's); the full-range detections follow, and the caller skips those
-    that repeat a face it accepted. When there are no faces, or only faces small
-    for the picture (a group photo), overlapping tiles sized so a ``min_face_px``
-    face spans ~16 detector pixels are searched too.
+
+def detection_passes(
+    image: np.ndarray, models: Models, min_face_px: float = 30.0
+) -> Iterator[tuple[str, list[Detection]]]:
+    """Ever wider searches for faces, run lazily: (what was searched, detections).
+
+    1. The short-range detector on the whole image, exactly as MediaPipe's
+       FaceMesh, so the landmark crops match MediaPipe's.
+    2. The full-range detector on the whole image (smaller faces).
+    3. For larger images, overlapping tiles sized so a ``min_face_px`` face
+       spans ~16 detector pixels, merged with pass 2.
+    The caller stops once the faces it accepted look like a portrait, and skips
+    detections that repeat a face it already has.
     """
     h, w = image.shape[:2]
-    portrait = weighted_nms(run_detector(image, models, SHORT_RANGE))
+    yield (
+        f"whole image ({w}x{h}) with the short-range detector",
+        weighted_nms(run_detector(image, models, SHORT_RANGE)),
+    )
     found = run_detector(image, models, FULL_RANGE)
-    passes = [f"whole image ({w}x{h}) with the short- and full-range detectors"]
-    others = weighted_nms(found)
-    small = not (portrait or others) or min(
-        d.width_px for d in portrait + others
-    ) < TILE_MIN_FACE_FRACTION * max(w, h)
+    yield "whole image with the full-range detector", weighted_nms(found)
     tile_px = int(min_face_px / 16 * FULL_RANGE.size)
-    if small and max(w, h) > tile_px * 1.25:
+    if max(w, h) > tile_px * 1.25:
         grid = tiles(w, h, tile_px)
         for x0, y0, x1, y1 in grid:
             found += run_detector(image[y0:y1, x0:x1], models, FULL_RANGE, (x0, y0))
-        passes.append(f"{len(grid)} overlapping {tile_px}px tiles with the full-range detector")
-        others = weighted_nms(found)
-    return portrait + others, passes
+        yield (
+            f"{len(grid)} overlapping {tile_px}px tiles with the full-range detector",
+            weighted_nms(found),
+        )

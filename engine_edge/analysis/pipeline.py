@@ -8,7 +8,12 @@ from typing import TypeVar
 
 import numpy as np
 
-from engine_edge.analysis.detect import Detection, covered, detect_faces
+from engine_edge.analysis.detect import (
+    Detection,
+    covered,
+    detection_passes,
+    looks_like_a_group,
+)
 from engine_edge.analysis.geometry import roi_from_box
 from engine_edge.analysis.landmarks import FACE_ROI_SCALE, landmarks_478
 from engine_edge.analysis.models import Models
@@ -87,23 +92,31 @@ def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False
     and whether faces were found but were too small to animate.
     """
     image = _check_image(image_rgb)
+    h, w = image.shape[:2]
     timings: dict[str, float] = {}
-    detections, passes = _timed(
-        timings, "detect_ms", lambda: detect_faces(image, models, MIN_FACE_PX)
-    )
     faces: list[Face] = []
     accepted: list[np.ndarray] = []  # detection boxes of the faces kept so far
-    for det in detections:
-        if covered(det, accepted):
-            continue  # the same face seen by the other detector or a neighbouring tile
-        face = _timed(timings, "landmarks_ms", lambda d=det: face_from_detection(image, d, models))
-        if face is not None and all(_iou(face.box, f.box) < DUPLICATE_IOU for f in faces):
-            faces.append(face)
-            accepted.append(det.box)
+    passes: list[str] = []
+    searches = detection_passes(image, models, MIN_FACE_PX)
+    while True:
+        step = _timed(timings, "detect_ms", lambda: next(searches, None))
+        if step is None:
+            break
+        passes.append(step[0])
+        for det in step[1]:
+            if covered(det, accepted):
+                continue  # the same face seen by another detector or a neighbouring tile
+            face = _timed(
+                timings, "landmarks_ms", lambda d=det: face_from_detection(image, d, models)
+            )
+            if face is not None and all(_iou(face.box, f.box) < DUPLICATE_IOU for f in faces):
+                faces.append(face)
+                accepted.append(det.box)
+        if not looks_like_a_group([f.width_px for f in faces], w, h):
+            break
     faces.sort(key=lambda f: -f.width_px)
     mask = _timed(timings, "mask_ms", lambda: person_mask(image, models))
     timings["total_ms"] = sum(timings.values())
-    h, w = image.shape[:2]
     analysis = Analysis(
         (w, h),
         tuple(faces),
