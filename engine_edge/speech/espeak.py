@@ -2,7 +2,8 @@
 
 The library is initialised once per process in synchronous retrieval mode with
 phoneme events (IPA names), so every ``espeak_Synth`` call hands us the audio
-and, for each phoneme, the millisecond it starts at. The command-line ``--pho``
+and, for each phoneme, when it starts (the event's ``audio_position`` in ms; we
+read its ``sample`` field, the same instant to the sample). The command-line ``--pho``
 output would need mbrola; the library's events do not. libespeak-ng keeps
 global state, so every call is serialised by one lock.
 """
@@ -25,7 +26,6 @@ _INITIALIZE_PHONEME_EVENTS = 0x0001
 _INITIALIZE_PHONEME_IPA = 0x0002
 _INITIALIZE_DONT_EXIT = 0x8000
 _EVENT_LIST_TERMINATED = 0
-_EVENT_WORD = 1
 _EVENT_PHONEME = 7
 _POS_CHARACTER = 1
 _CHARS_UTF8 = 1
@@ -93,7 +93,6 @@ class Synthesis:
     samples: np.ndarray  # float32 mono in -1..1
     sample_rate: int
     phonemes: tuple[PhonemeEvent, ...]
-    word_starts_s: tuple[float, ...]
 
 
 class _Engine:
@@ -139,7 +138,6 @@ class _Engine:
         self.lock = threading.Lock()
         self._chunks: list[np.ndarray] = []
         self._phonemes: list[PhonemeEvent] = []
-        self._words: list[float] = []
         # Keep a reference: ctypes would free the trampoline otherwise.
         self._callback = _Callback(self._on_synth)
         lib.espeak_SetSynthCallback(self._callback)
@@ -150,12 +148,9 @@ class _Engine:
         i = 0
         while events[i].type != _EVENT_LIST_TERMINATED:
             event = events[i]
-            start_s = event.sample / self.sample_rate
             if event.type == _EVENT_PHONEME:
                 name = event.id.string.decode("utf-8", "replace")
-                self._phonemes.append(PhonemeEvent(start_s, name))
-            elif event.type == _EVENT_WORD:
-                self._words.append(start_s)
+                self._phonemes.append(PhonemeEvent(event.sample / self.sample_rate, name))
             i += 1
         return 0
 
@@ -185,16 +180,16 @@ class _Engine:
                 (_PARAM_VOLUME, volume),
             ):
                 self.lib.espeak_SetParameter(parameter, int(value), 0)
-            self._chunks, self._phonemes, self._words = [], [], []
+            self._chunks, self._phonemes = [], []
             status = self.lib.espeak_Synth(
                 encoded, len(encoded) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
             )
-            chunks, phonemes, words = self._chunks, self._phonemes, self._words
-            self._chunks, self._phonemes, self._words = [], [], []
+            chunks, phonemes = self._chunks, self._phonemes
+            self._chunks, self._phonemes = [], []
         if status != _EE_OK or not chunks:
             raise AudioUnusable("The speech synthesiser produced no sound for this text.")
         samples = np.concatenate(chunks).astype(np.float32) / 32768.0
-        return Synthesis(samples, self.sample_rate, tuple(phonemes), tuple(words))
+        return Synthesis(samples, self.sample_rate, tuple(phonemes))
 
     def _languages_unlocked(self) -> dict[str, tuple[str, str]]:
         """Each language's preferred voice (espeak-ng's lowest priority number wins)."""

@@ -19,9 +19,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-SHAPES = "ABCDEFGHX"
-VOWEL_SHAPES = frozenset("BCDEF")
-
 MIN_SHAPE_S = 0.07
 MIN_CLOSURE_S = 0.04
 ANTICIPATION_S = 0.08  # "slightly": Rhubarb allows up to 200 ms, which reads as early on a photo
