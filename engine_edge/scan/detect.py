@@ -141,6 +141,12 @@ def detect_print_quad(
                 fits.insert(0, outer)
                 break
     hints = _hints(frame, best, fits, settings)
+    if (
+        (len(fits) > 1 or tracked is None)
+        and Hint.TWO_PRINTS not in hints
+        and _another_print(lab, best.corners * scale, settings)
+    ):
+        hints.insert(0, Hint.TWO_PRINTS)
     if not _surrounded_by_table(lab, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare = _glare_share(small, best.corners * scale)
@@ -202,9 +208,13 @@ def _fits(
     refine those at the frame's resolution."""
     h, w = frame.shape[:2]
     sh, sw = small.shape[:2]
+    diag = float(np.hypot(sw, sh))
     coarse: list[_Fit] = []
-    for quad in _candidates(lab, settings):
-        fit = _refine(small, quad, (0.03 * np.hypot(sw, sh), 0.012 * np.hypot(sw, sh)))
+    for rank, quad in enumerate(_candidates(lab, settings)):
+        fit = _refine(small, quad, (0.03 * diag, 0.012 * diag))
+        if (fit is None or fit.support < 0.8 * settings.min_support) and rank < 4:
+            # A rough candidate (a print whose colours resemble the table): search wider.
+            fit = _refine(small, quad, (0.07 * diag, 0.03 * diag, 0.012 * diag))
         if fit is None or fit.support < 0.8 * settings.min_support:
             continue
         if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
@@ -587,6 +597,22 @@ def _overlaps(a: np.ndarray, b: np.ndarray) -> bool:
     inside_b = cv2.pointPolygonTest(b.astype(np.float32), (float(ca[0]), float(ca[1])), False) >= 0
     inside_a = cv2.pointPolygonTest(a.astype(np.float32), (float(cb[0]), float(cb[1])), False) >= 0
     return bool(inside_a or inside_b)
+
+
+def _another_print(lab: np.ndarray, corners_small: np.ndarray, settings: DetectSettings) -> bool:
+    """True when, besides the chosen print, something print-sized differs from the table.
+
+    Catches a second print whose edges were too faint to outline (its colours close to the
+    table's): better to ask for one photo at a time than to scan one and ignore the other.
+    """
+    h, w = lab.shape[:2]
+    mask = _region_mask(cv2.medianBlur(lab, 5))
+    cv2.fillConvexPoly(mask, np.round(corners_small).astype(np.int32), 0)
+    mask = cv2.erode(mask, np.ones((5, 5), np.uint8))  # drop the chosen print's rim
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    area = geometry.quad_area(corners_small)
+    floor = max(0.4 * area, 0.5 * settings.min_share * w * h)
+    return any(cv2.contourArea(cv2.convexHull(c)) > floor for c in contours)
 
 
 def _surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:

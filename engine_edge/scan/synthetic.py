@@ -291,3 +291,19 @@ def screen_image(photo: np.ndarray, pixel_px: int = 3, bezel_px: int = 40) -> np
     grid = np.tile(stripes, (h // pixel_px, w // pixel_px, 1))
     lit = np.clip(big * grid * 1.6, 0, 255).astype(np.uint8)
     return add_border(lit, bezel_px, (12, 12, 14))
+
+
+def render_two_prints(
+    photo_a: np.ndarray, photo_b: np.ndarray, spec: SceneSpec = SceneSpec()
+) -> Scene:
+    """Two prints side by side on one table (the scene that must be refused).
+
+    ``spec.offset`` places the first print; the second is mirrored to the other side.
+    Returns the frame and the first print's corners.
+    """
+    first = render_print_scene(photo_a, spec)
+    mirrored = SceneSpec(**{**spec.__dict__, "offset": (-spec.offset[0], -spec.offset[1])})
+    second = render_print_scene(photo_b, mirrored)
+    coverage = _coverage(second.corners, spec.frame_size)[..., None]
+    frame = first.frame * (1 - coverage) + second.frame * coverage
+    return Scene(np.clip(frame + 0.5, 0, 255).astype(np.uint8), first.corners, first.print_image)
