@@ -24,6 +24,7 @@ the self-check removes it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import logging
@@ -40,7 +41,7 @@ from pathlib import Path
 from engine_edge.errors import ConfigInvalid, KeepsakeError, OutputUnwritable, StorageFull
 from kiosk.store import crypto, files, index
 from kiosk.store.clock import StoreClock
-from kiosk.store.keystore import FileKeyStore
+from kiosk.store.keystore import FileKeyStore, ref_day
 from kiosk.store.model import (
     AuditEntry,
     Item,
@@ -167,15 +168,14 @@ class Store:
             ).fetchall()
             if not rows:
                 return ()
-            updates = []
-            for row in rows:
-                expires_s = row["created_s"] + days * DAY_S
-                key_day = _utc_day(expires_s)
-                wrapped = crypto.wrap_key(
-                    self._day_key(key_day, create=True), self._item_key(row), row["id"]
-                )
-                updates.append((expires_s, key_day.isoformat(), wrapped, row["id"]))
+            item_keys = {row["id"]: self._item_key(row) for row in rows}
             with self._tx() as db:
+                updates = []
+                for row in rows:
+                    expires_s = row["created_s"] + days * DAY_S
+                    ref, day_key = self._current_key(_utc_day(expires_s))
+                    wrapped = crypto.wrap_key(day_key, item_keys[row["id"]], row["id"])
+                    updates.append((expires_s, ref, wrapped, row["id"]))
                 db.executemany(
                     "UPDATE items SET expires_s=?, key_day=?, wrapped_key=? WHERE id=?", updates
                 )
@@ -206,8 +206,6 @@ class Store:
         with self._lock:
             now_s = self.clock.now()
             expires_s = now_s + self.retention_days * DAY_S
-            key_day = _utc_day(expires_s)
-            day_key = self._day_key(key_day, create=True)
             item_id = secrets.token_hex(8)
             item_key = crypto.new_key()
             item_dir = self.data_dir / "items" / item_id
@@ -220,6 +218,8 @@ class Store:
                     else None
                 )
                 with self._tx() as db:
+                    # The day key is chosen (or made) under the write lock: see keystore.py.
+                    ref, day_key = self._current_key(_utc_day(expires_s))
                     (position,) = db.execute(
                         "SELECT COALESCE(MAX(position) + 1, 0) FROM items"
                     ).fetchone()
@@ -230,7 +230,7 @@ class Store:
                             item_id,
                             now_s,
                             expires_s,
-                            key_day.isoformat(),
+                            ref,
                             crypto.wrap_key(day_key, item_key, item_id),
                             sealed_caption,
                             preset,
@@ -295,12 +295,12 @@ class Store:
             item_key = self._item_key(row)
             days = self.max_retention_days if pinned else self.retention_days
             expires_s = row["created_s"] + days * DAY_S
-            key_day = _utc_day(expires_s)
-            wrapped = crypto.wrap_key(self._day_key(key_day, create=True), item_key, item_id)
             with self._tx() as db:
+                ref, day_key = self._current_key(_utc_day(expires_s))
+                wrapped = crypto.wrap_key(day_key, item_key, item_id)
                 db.execute(
                     "UPDATE items SET pinned=?, expires_s=?, key_day=?, wrapped_key=? WHERE id=?",
-                    (int(pinned), expires_s, key_day.isoformat(), wrapped, item_id),
+                    (int(pinned), expires_s, ref, wrapped, item_id),
                 )
                 action = "pinned" if pinned else "unpinned"
                 self._audit(db, self.clock.now(), action, item_id, f"days={days}")
@@ -396,22 +396,14 @@ class Store:
             ]
             report = self._destroy(ids, reason="expired", now_s=now_s)
             today = _utc_day(now_s)
-            shredded = [d for d in self.keys.days() if d < today]
-            # A day key whose items are still stored (clock moved back) is kept.
-            live = {r[0] for r in self._db.execute("SELECT DISTINCT key_day FROM items")}
-            shredded = [d for d in shredded if d.isoformat() not in live]
-            for day in shredded:
-                self.keys.destroy_day(day)
-            if shredded:
-                with self._tx(use_reserve=True) as db:
-                    self._audit(db, now_s, "day-keys-shredded", None, f"days={len(shredded)}")
-            return WipeReport(
-                items=report.items,
-                day_keys=tuple(d.isoformat() for d in shredded),
-                files_removed=report.files_removed,
-                bytes_removed=report.bytes_removed,
-                reason="expired",
-            )
+            with self._tx(use_reserve=True) as db:
+                # A day key whose items are still stored (clock moved back) is kept.
+                live = {ref_day(r[0]) for r in db.execute("SELECT DISTINCT key_day FROM items")}
+                ended = [d for d in self.keys.days() if d < today and d not in live]
+                shredded = [ref for day in ended for ref in self.keys.destroy_day(day)]
+                if shredded:
+                    self._audit(db, now_s, "day-keys-shredded", None, f"keys={len(shredded)}")
+            return dataclasses.replace(report, day_keys=report.day_keys + tuple(shredded))
 
     def wipe_all(self) -> WipeReport:
         """Destroy every item and every day key (staff "wipe everything now")."""
@@ -419,15 +411,13 @@ class Store:
             now_s = self.clock.now()
             ids = [r[0] for r in self._db.execute("SELECT id FROM items")]
             report = self._destroy(ids, reason="wipe-all", now_s=now_s)
-            days = self.keys.days()
-            for day in days:
-                self.keys.destroy_day(day)
-            extra_files, extra_bytes = self._remove_item_dirs(keep=set())
             with self._tx(use_reserve=True) as db:
-                self._audit(db, now_s, "wiped-all", None, f"items={len(ids)} days={len(days)}")
+                rest = [ref for day in self.keys.days() for ref in self.keys.destroy_day(day)]
+                self._audit(db, now_s, "wiped-all", None, f"items={len(ids)}")
+            extra_files, extra_bytes = self._remove_item_dirs(keep=set())
             return WipeReport(
                 items=report.items,
-                day_keys=tuple(d.isoformat() for d in days),
+                day_keys=report.day_keys + tuple(rest),
                 files_removed=report.files_removed + extra_files,
                 bytes_removed=report.bytes_removed + extra_bytes,
                 reason="wipe-all",
@@ -507,6 +497,16 @@ class Store:
             for f in base.iterdir():
                 if f.name.startswith(files.TEMP_PREFIX):
                     temps += self._remove_if_old(f, min_age_s)
+        if exclusive:  # versions a crash left behind mid-rotation (the newest one stays)
+            referenced = {r[0] for r in self._db.execute("SELECT DISTINCT key_day FROM items")}
+            stale = [
+                ref
+                for day in self.keys.days()
+                for ref in self.keys.refs(day)[:-1]
+                if ref not in referenced and self.keys.destroy(ref)
+            ]
+            if stale:
+                repairs.append(f"shredded {len(stale)} superseded day key version(s)")
         if orphans:
             repairs.append(f"removed {orphans} orphaned encrypted file(s)")
         if temps:
@@ -544,15 +544,31 @@ class Store:
             return False
 
     def _destroy(self, ids: list[str], *, reason: str, now_s: float) -> WipeReport:
+        """Delete items: rows (and wrapped keys) first, day keys shredded or rotated, then files."""
         if not ids:
             return WipeReport(reason=reason)
+        deleted: list[str] = []
+        destroyed: list[str] = []
+        superseded: list[str] = []
         with self._tx(use_reserve=True) as db:
+            days = set()
             for item_id in ids:
+                row = db.execute("SELECT key_day FROM items WHERE id=?", (item_id,)).fetchone()
+                if row is None:
+                    continue
+                days.add(ref_day(row[0]))
                 db.execute("DELETE FROM items WHERE id=?", (item_id,))
                 self._audit(db, now_s, "destroyed", item_id, reason)
+                deleted.append(item_id)
+            for day in sorted(days):
+                gone, old = self._forget_day(db, day)
+                destroyed += gone
+                superseded += old
+        # After the commit no row points at the old versions any more.
+        destroyed += [ref for ref in superseded if self.keys.destroy(ref)]
         self._truncate_wal()
         n_files = n_bytes = 0
-        for item_id in ids:
+        for item_id in deleted:
             item_dir = self.data_dir / "items" / item_id
             if item_dir.is_dir():
                 for f in item_dir.iterdir():
@@ -563,10 +579,38 @@ class Store:
         with contextlib.suppress(OSError):
             files.fsync_dir(self.data_dir / "items")
         self._keep_reserve()
-        log.info("destroyed %d item(s) (%s)", len(ids), reason)
+        log.info("destroyed %d item(s) (%s)", len(deleted), reason)
         return WipeReport(
-            items=tuple(ids), files_removed=n_files, bytes_removed=n_bytes, reason=reason
+            items=tuple(deleted),
+            day_keys=tuple(destroyed),
+            files_removed=n_files,
+            bytes_removed=n_bytes,
+            reason=reason,
         )
+
+    def _forget_day(self, db: sqlite3.Connection, day: dt.date) -> tuple[list[str], list[str]]:
+        """After items of ``day`` were deleted (inside the write transaction), make their
+        wrapped keys useless: with no item of that day left, shred its keys now; otherwise
+        re-wrap the remaining items under a new version of the day key and return the old
+        versions, to be shredded once the transaction is committed.
+        """
+        remaining = db.execute(
+            "SELECT * FROM items WHERE substr(key_day, 1, 10) = ?", (day.isoformat(),)
+        ).fetchall()
+        if not remaining:
+            return self.keys.destroy_day(day), []
+        old = self.keys.refs(day)
+        new_ref = self.keys.rotate(day)
+        new_key = self._key(new_ref)
+        updates = []
+        for row in remaining:
+            try:
+                item_key = self._item_key(row)
+            except (crypto.ItemUnreadable, ItemNotFound):
+                continue  # already unreadable; the self-check removes it
+            updates.append((crypto.wrap_key(new_key, item_key, row["id"]), new_ref, row["id"]))
+        db.executemany("UPDATE items SET wrapped_key=?, key_day=? WHERE id=?", updates)
+        return [], old
 
     def _remove_item_dirs(self, keep: set[str]) -> tuple[int, int]:
         n_files = n_bytes = 0
@@ -650,18 +694,30 @@ class Store:
             raise ItemNotFound(f"The portrait {item_id} is no longer stored.")
         return row
 
-    def _day_key(self, day: dt.date, *, create: bool) -> bytes:
-        try:
-            key = self.keys.day_key(day, create=create)
-        except FileNotFoundError as exc:
-            raise ItemNotFound("This portrait's key has been destroyed.") from exc
+    def _key(self, ref: str) -> bytes:
+        key = self.keys.key(ref)
         if key is None:
             raise ItemNotFound("This portrait's key has been destroyed.")
         return key
 
+    def _current_key(self, day: dt.date) -> tuple[str, bytes]:
+        """The key new wraps for ``day`` use (made if needed); call inside a write transaction."""
+        ref = self.keys.current_ref(day, create=True)
+        key = self.keys.key(ref) if ref else None
+        if ref is None or key is None:
+            raise StoreUnavailable(f"The key folder {self.keys.key_dir} cannot be used.")
+        return ref, key
+
     def _item_key(self, row: sqlite3.Row) -> bytes:
-        day_key = self._day_key(dt.date.fromisoformat(row["key_day"]), create=False)
-        return crypto.unwrap_key(day_key, row["wrapped_key"], row["id"])
+        for _ in range(2):
+            key = self.keys.key(row["key_day"])
+            if key is not None:
+                return crypto.unwrap_key(key, row["wrapped_key"], row["id"])
+            fresh = self._db.execute("SELECT * FROM items WHERE id=?", (row["id"],)).fetchone()
+            if fresh is None or fresh["key_day"] == row["key_day"]:
+                break
+            row = fresh  # another process rotated the day's key meanwhile
+        raise ItemNotFound("This portrait's key has been destroyed.")
 
     def _to_item(self, row: sqlite3.Row) -> Item:
         caption = None

@@ -7,7 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +37,12 @@ class NotifyListener:
         self.messages.extend(got)
         return got
 
-    def wait_for(self, message: str, timeout_s: float) -> bool:
+    def wait_for(
+        self, message: str, timeout_s: float, alive: Callable[[], bool] = lambda: True
+    ) -> bool:
+        """True once ``message`` arrives; False after the timeout or once ``alive()`` is False."""
         end = time.monotonic() + timeout_s
-        while time.monotonic() < end:
+        while time.monotonic() < end and alive():
             if any(m == message for _, m in self.collect(min(0.2, end - time.monotonic()))):
                 return True
         return False

@@ -32,10 +32,10 @@ def test_real_kiosk_pings_and_stops_when_frozen(
     camera = tmp_path / "print.png"
     Image.fromarray(astronaut).save(camera)
     config = tmp_path / "keepsake.toml"
-    config.write_text(
-        f'[kiosk]\nstate_dir = "{tmp_path / "state"}"\ncamera = "file:{camera}"\n'
-        f'[store]\ndata_dir = "{tmp_path / "store"}"\n'
-    )
+    # The kiosk engineer's own test configuration, so this test follows its settings.
+    from tests.kiosk.conftest import kiosk_config
+
+    config.write_text(kiosk_config(tmp_path, camera))
     block = tmp_path / "freeze"
     env = {
         **os.environ,

@@ -50,7 +50,8 @@ def _check_pings_then_silence(
     """READY, then at least 5 pings with no gap near the timeout; none once the loop hangs."""
     timeout_s = watchdog_usec / 1e6
     try:
-        assert listener.wait_for("READY=1", ready_timeout_s), _stderr(proc)
+        alive = lambda: proc.poll() is None  # noqa: E731
+        assert listener.wait_for("READY=1", ready_timeout_s, alive), _stderr(proc)
         window_s = 5 * timeout_s
         pings = [t for t, m in listener.collect(window_s) if m == "WATCHDOG=1"]
         assert len(pings) >= 5, f"only {len(pings)} WATCHDOG pings in {window_s:.1f} s"

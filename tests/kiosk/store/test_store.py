@@ -50,24 +50,45 @@ def test_retention_expires_and_shreds_day_keys(
     store: Store, clock: ManualClock, photo_jpeg: bytes
 ) -> None:
     kept = store.add_item(photo_jpeg, consent=True)
+    kept_day = store.get_item(kept).expires.date()
     clock.advance_days(3)
     younger = store.add_item(photo_jpeg, consent=True)
+    younger_day = store.get_item(younger).expires.date()
     clock.advance_days(4.01)
     assert [i.id for i in store.list_items()] == [younger]
     assert [i.id for i in store.list_items(include_expired=True)] == [kept, younger]
     report = store.wipe_expired()
     assert report.items == (kept,)
+    assert report.day_keys == (kept_day.isoformat(),), "its day had no other item: shredded now"
+    assert store.keys.days() == [younger_day]
     with pytest.raises(ItemNotFound):
         store.read_file(kept, "photo")
-    clock.advance_days(1)
-    report = store.wipe_expired()
-    assert report.day_keys, "the first item's day key must be shredded once its day ended"
     assert store.read_file(younger, "photo") == photo_jpeg
     clock.advance_days(3)
     assert store.wipe_expired().items == (younger,)
-    clock.advance_days(1)
-    store.wipe_expired()
     assert store.keys.days() == []
+
+
+def test_ended_days_lose_their_keys_even_without_items(store: Store, clock: ManualClock) -> None:
+    item_id = store.add_item(b"p", consent=True)
+    first_day = store.get_item(item_id).expires.date()
+    store.pin(item_id, True)  # moves the item to a later day's key; the first one is unused
+    assert store.keys.days() == [first_day, store.get_item(item_id).expires.date()]
+    clock.advance_days(8)
+    assert store.wipe_expired().day_keys == (first_day.isoformat(),)
+    assert store.read_file(item_id, "photo") == b"p"
+
+
+def test_deleting_one_item_rotates_its_days_key(store: Store) -> None:
+    a = store.add_item(b"a", consent=True, caption="A")
+    b = store.add_item(b"b", consent=True, caption="B")
+    old_ref = store._row(a)["key_day"]
+    report = store.delete_item(a)
+    assert report.day_keys == (old_ref,), "the key that wrapped a's key is gone"
+    assert store.keys.key(old_ref) is None
+    assert store._row(b)["key_day"] != old_ref
+    assert store.read_file(b, "photo") == b"b" and store.get_item(b).caption == "B"
+    assert store.check().clean
 
 
 def test_pin_keeps_for_the_maximum_and_no_longer(
