@@ -8,17 +8,20 @@ Layout of ``data_dir``::
     reserve.bin                   a little space held back so a full disk can still be wiped
     store.lock                    flock: repairs run only when no one else has the store open
 
-and ``key_dir`` (``data_dir/keys`` unless configured elsewhere) holds one key
-per UTC day. An item's key is wrapped by the key of the day it expires on;
-when that day ends its key is shredded, so nothing from it can be decrypted
-again even where flash blocks survive.
+and ``key_dir`` (``data_dir/keys`` unless configured elsewhere) holds the day
+keys. An item's key is wrapped by a key of the day it expires on. Deleting
+items (by hand or on expiry) shreds their day's key when no item of that day
+is left, and otherwise rotates it (keystore.py); at the end of a day its keys
+are shredded in any case. So a deleted item cannot be decrypted again even
+where flash blocks of its files or of the index survive.
 
-Write order makes every crash harmless: day key durable first, then the
-encrypted file (temp + fsync + rename + dir fsync), then one SQLite
-transaction that makes the item visible. Deletion runs the other way: the
-row (and with it the wrapped key) goes first, then the files. Anything left
-over by a crash is ciphertext whose key never existed or no longer does, and
-the self-check removes it.
+Write order makes every crash harmless: the encrypted file first (temp +
+fsync + rename + dir fsync), then one SQLite transaction that chooses (or
+durably makes) the day key and makes the item visible. Deletion runs the
+other way: the rows (and with them the wrapped keys) go first, in the same
+transaction as the day key's shredding or rotation, then the files. Anything
+left over by a crash is ciphertext whose key never existed or no longer does,
+and the self-check removes it.
 """
 
 from __future__ import annotations
