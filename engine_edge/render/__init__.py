@@ -19,7 +19,13 @@ import numpy as np
 
 from engine_edge.analysis import topology as topo
 from engine_edge.perform import CameraParams, FrameParams, Performance
-from engine_edge.render.features import EyeFeature, MouthFeature, eye_features, mouth_feature
+from engine_edge.render.features import (
+    EyeFeature,
+    MouthFeature,
+    eye_features,
+    fit_lids_to_photo,
+    mouth_feature,
+)
 from engine_edge.render.field import CoarseField
 from engine_edge.rig import Rig, smooth_displacement
 
@@ -286,7 +292,7 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     teeth = 0.82 * (0.75 * np.full(3, grey) + 0.25 * skin)
     first = fr.first_vertex
     return _FaceParts(
-        eye_features(fr),
+        tuple(fit_lids_to_photo(eye, photo) for eye in eye_features(fr)),
         mouth,
         lip * 0.24,
         lip * 0.5,

@@ -17,9 +17,11 @@ composed on top by the renderer.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 
 from engine_edge.analysis import topology as topo
@@ -198,6 +200,41 @@ def _eyes_cached(key: int, lm_bytes: bytes) -> tuple[EyeFeature, EyeFeature]:
         topo.LEFT_IRIS,
     )
     return right, left
+
+
+def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
+    """Move the lid lines onto the photo's own lid margins where the landmarks fall short.
+
+    Landmarks can sit inside the opening (painted or cartoon eyes with a thick lid
+    line); stretching from there would pull white of the eye onto the closed lid.
+    The margin is the darkest row just above the upper lid (the lashes) and just
+    below the lower one, when it is clearly darker than the skin beyond it.
+    """
+    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.GaussianBlur(grey, (0, 0), max(0.6, 0.01 * eye.length))
+    hmax = float(np.max(eye.lower - eye.upper))
+    if hmax < 3.0:
+        return eye
+    reach = 0.35 * hmax
+    steps = np.linspace(0.0, 1.0, 24)
+    upper, lower = eye.upper.copy(), eye.lower.copy()
+    taper = np.sqrt(np.sin(np.pi * np.clip(eye.u_grid / eye.length, 0.0, 1.0)))
+    for profile, sign in ((upper, -1.0), (lower, 1.0)):
+        v = profile[:, None] + sign * reach * steps[None, :]
+        xy = eye.frame.to_xy(np.repeat(eye.u_grid[:, None], steps.size, axis=1), v)
+        lum = cv2.remap(
+            grey,
+            xy[..., 0].astype(np.float32),
+            xy[..., 1].astype(np.float32),
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+        darkest = np.argmin(lum, axis=1)
+        contrast = np.max(lum, axis=1) - np.min(lum, axis=1)
+        shift = np.where(contrast > 25.0, sign * reach * steps[darkest], 0.0)
+        shift = np.convolve(np.pad(shift, 3, mode="edge"), np.ones(7) / 7, mode="valid")
+        profile += shift * taper
+    return dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
 
 
 def eye_features(face_rig) -> tuple[EyeFeature, EyeFeature]:  # type: ignore[no-untyped-def]
