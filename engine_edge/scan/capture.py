@@ -104,7 +104,7 @@ def align_burst(flats: list[np.ndarray]) -> list[np.ndarray]:
             log.debug("burst frame not aligned (response %.2f, shift %.1f, %.1f)", response, dx, dy)
             out.append(img)
             continue
-        matrix = np.float32([[1, 0, -dx / scale], [0, 1, -dy / scale]])
+        matrix = np.array([[1, 0, -dx / scale], [0, 1, -dy / scale]], np.float32)
         out.append(cv2.warpAffine(img, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE))
     return out
 
@@ -119,14 +119,16 @@ def fuse_burst(flats: list[np.ndarray], glare_margin: int = 18) -> np.ndarray:
     stack = np.stack(flats)
     luma = stack.max(axis=3)  # a reflection brightens every channel; max is cheap and safe
     darkest = luma.min(axis=0)
-    glare = (luma[0].astype(np.int16) - darkest) > glare_margin
-    if not glare.any():
+    excess = (luma[0].astype(np.float32) - darkest) / glare_margin
+    if not (excess > 1.0).any():
         return flats[0]
     k = len(flats)
     rank = (k - 1) // 2 if k > 3 else 0
     order = np.argsort(luma, axis=0, kind="stable")
     chosen = np.take_along_axis(stack, order[rank][None, ..., None].repeat(3, axis=3), axis=0)[0]
-    weight = cv2.GaussianBlur(glare.astype(np.float32), (0, 0), 2.0)
-    weight = np.clip(weight * 2.0, 0, 1)[..., None]
+    # Soft weight: a reflection fades out gradually, and so must its replacement, or its
+    # faint halo stays (and levels later make it visible).
+    weight = np.clip(excess - 0.25, 0.0, 1.0)
+    weight = cv2.GaussianBlur(cv2.dilate(weight, np.ones((5, 5), np.uint8)), (0, 0), 2.0)[..., None]
     fused = flats[0].astype(np.float32) * (1 - weight) + chosen.astype(np.float32) * weight
     return np.clip(fused + 0.5, 0, 255).astype(np.uint8)

@@ -310,10 +310,10 @@ def _edge_map(smooth_lab: np.ndarray) -> np.ndarray:
     lightness = smooth_lab[..., 0]
     median = float(np.median(lightness))
     edges = cv2.Canny(lightness, max(8.0, 0.25 * median), max(20.0, 0.6 * median))
-    edges |= cv2.Canny(cv2.GaussianBlur(lightness, (0, 0), 1.5), 6, 14)
+    edges = cv2.bitwise_or(edges, cv2.Canny(cv2.GaussianBlur(lightness, (0, 0), 1.5), 6, 14))
     for channel in (1, 2):
         chroma = cv2.convertScaleAbs(smooth_lab[..., channel], alpha=2.0, beta=-128.0)
-        edges |= cv2.Canny(chroma, 20, 50)
+        edges = cv2.bitwise_or(edges, cv2.Canny(chroma, 20, 50))
     return edges
 
 
@@ -486,7 +486,9 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
                 borderMode=cv2.BORDER_REPLICATE,
             ).astype(np.float32)
         profiles = _lab_features(profiles / (3.0 * 255.0))
-        profiles = cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
+        profiles = np.asarray(
+            cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
+        )
         grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
         side = _side_offsets(np.where(searched, grad, 0.0), offsets, step, t)
         if side is None:
@@ -555,8 +557,8 @@ def _side_offsets(
     # The strongest peaks of each third make enough hypotheses (20 x 20 pairs at most).
     first = first[np.argsort(-strength[first])[:20]]
     last = last[np.argsort(-strength[last])[:20]]
-    i, j = np.meshgrid(first, last, indexing="ij")
-    i, j = i.ravel(), j.ravel()
+    grid_i, grid_j = np.meshgrid(first, last, indexing="ij")
+    i, j = grid_i.ravel(), grid_j.ravel()
     slope = (pos[j] - pos[i]) / (ts[j] - ts[i])
     intercept = pos[i] - slope * ts[i]  # offset at t = 0
     tolerance = max(1.0, 1.5 * step)
@@ -579,9 +581,8 @@ def _side_offsets(
 
 def _lab_features(rgb01: np.ndarray) -> np.ndarray:
     """CIE Lab with the colour axes weighted up a little: colour edges count like light ones."""
-    lab = cv2.cvtColor(np.ascontiguousarray(rgb01, np.float32), cv2.COLOR_RGB2Lab)
-    lab[..., 1:] *= 1.5
-    return lab
+    lab = np.asarray(cv2.cvtColor(np.ascontiguousarray(rgb01, np.float32), cv2.COLOR_RGB2Lab))
+    return lab * np.array([1.0, 1.5, 1.5], np.float32)
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -666,9 +667,9 @@ def _glare_share(small_rgb: np.ndarray, corners_small: np.ndarray) -> float:
     cv2.fillConvexPoly(mask, np.round(corners_small).astype(np.int32), 1)
     hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
     blown = (hsv[..., 2] >= 250) & (hsv[..., 1] < 25)
-    blown = cv2.morphologyEx(blown.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    blown_u8 = cv2.morphologyEx(blown.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     area = max(1, int(mask.sum()))
-    return float((blown & mask).sum()) / area
+    return float(np.count_nonzero((np.asarray(blown_u8) > 0) & (mask > 0))) / area
 
 
 def _looks_like_screen(frame: np.ndarray, corners: np.ndarray) -> bool:

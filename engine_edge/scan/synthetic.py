@@ -157,7 +157,7 @@ def render_print_scene(photo: np.ndarray, spec: SceneSpec = SceneSpec()) -> Scen
     out = np.clip(frame + 0.5, 0, 255).astype(np.uint8)
     if spec.jpeg_quality:
         _, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
-        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+        out = np.asarray(cv2.imdecode(buf, cv2.IMREAD_COLOR))[..., ::-1].copy()
     return Scene(out, corners, print_image, glare_mask)
 
 

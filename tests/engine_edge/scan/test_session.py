@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from engine_edge.errors import DeviceUnavailable
 from engine_edge.scan.autocapture import CaptureState
 from engine_edge.scan.camera import CameraState, FileCamera, ResilientCamera
 from engine_edge.scan.capture import capture_print
-from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_camera
+from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_camera, scan_still
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene, write_hand_away_video
 
 
@@ -133,3 +135,50 @@ def test_bad_scan_setting_is_a_config_error():
 
     with pytest.raises(ConfigInvalid):
         ScanSettings(restore="maybe")
+
+
+class LightTable:
+    """A fixed camera over a glossy print and four LED banks: each light pattern puts the
+    reflections somewhere else (what the light board does for real)."""
+
+    def __init__(self, photo: np.ndarray) -> None:
+        self.name = "light-table"
+        self.mask = 0b1111
+        spec = SceneSpec(table="dark", roll_deg=3, tilt_x_deg=6, noise_sigma=1.5)
+        self.views = {
+            mask: render_print_scene(
+                photo, dataclasses.replace(spec, glare_spots=2, seed=seed)
+            ).frame
+            for seed, mask in enumerate((0b1111, 0b0011, 0b0110, 0b1100))
+        }
+        self.clean = render_print_scene(photo, spec)
+
+    def set_light(self, bank_mask: int, brightness: float, fade_ms: int = 0) -> None:
+        if brightness > 0:
+            self.mask = bank_mask
+
+    def open(self) -> None:
+        pass
+
+    def read(self) -> np.ndarray:
+        return self.views.get(self.mask, self.views[0b1111])
+
+    def close(self) -> None:
+        pass
+
+
+def test_frames_under_different_lights_remove_glare(photos):
+    table = LightTable(photos["astronaut"])
+    settings = ScanSettings(stable_s=0.0, restore="off", timeout_s=5)
+    with_lights = scan_camera(ResilientCamera(table), settings, lights=table)
+    assert with_lights.frames_used == 3
+    table.mask = 0b1111
+    without = scan_still(table.views[0b1111], dataclasses.replace(settings))
+    reference = capture_print([table.clean.frame], table.clean.corners)
+    size = (reference.shape[1], reference.shape[0])
+
+    def error(image: np.ndarray) -> float:
+        same = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        return float(np.abs(same - reference).mean())
+
+    assert error(with_lights.rectified) < 0.6 * error(without.rectified)

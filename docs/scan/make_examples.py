@@ -1,0 +1,96 @@
+"""Regenerate the before/after pictures of the README's scan section.
+
+    .venv/bin/python docs/scan/make_examples.py
+
+Every input is a scikit-image public-domain photo made into a synthetic camera view
+(engine_edge.scan.synthetic); the outputs are what `keepsake scan` produces.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage import data
+
+from engine_edge.scan.capture import capture_print
+from engine_edge.scan.detect import detect_print_quad, refine_quad
+from engine_edge.scan.restore import restore_photo
+from engine_edge.scan.session import draw_detection
+from engine_edge.scan.synthetic import (
+    SceneSpec,
+    render_print_scene,
+    render_two_prints,
+    screen_image,
+)
+
+HERE = Path(__file__).resolve().parent
+
+
+def fade(photo: np.ndarray) -> np.ndarray:
+    f = photo.astype(np.float32)
+    f[..., 0] = 0.70 * f[..., 0] + 70
+    f[..., 1] = 0.62 * f[..., 1] + 52
+    f[..., 2] = 0.55 * f[..., 2] + 45
+    return np.clip(f, 0, 255).astype(np.uint8)
+
+
+def sepia(grey: np.ndarray) -> np.ndarray:
+    g = grey.astype(np.float32)
+    return np.clip(np.dstack([0.8 * g + 45, 0.68 * g + 38, 0.5 * g + 30]), 0, 255).astype(np.uint8)
+
+
+def side_by_side(left: np.ndarray, right: np.ndarray, height: int = 300) -> np.ndarray:
+    def fit(img: np.ndarray) -> np.ndarray:
+        scale = height / img.shape[0]
+        return cv2.resize(img, (round(img.shape[1] * scale), height), interpolation=cv2.INTER_AREA)
+
+    gap = np.full((height, 8, 3), 255, np.uint8)
+    return np.hstack([fit(left), gap, fit(right)])
+
+
+def save(name: str, rgb: np.ndarray) -> None:
+    cv2.imwrite(str(HERE / name), rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 80])
+
+
+def main() -> None:
+    # 1. A faded colour print under glossy glare, three frames under different lights.
+    faded = fade(data.astronaut())
+    frames = [
+        render_print_scene(
+            faded,
+            SceneSpec(
+                table="wood", glare_spots=2, roll_deg=7, tilt_x_deg=12, noise_sigma=2, seed=s
+            ),
+        ).frame
+        for s in (3, 4, 5)
+    ]
+    detection = detect_print_quad(frames[0])
+    quads = [refine_quad(f, detection.corners) for f in frames]
+    flat = capture_print(frames, quads)
+    save("faded_glare.jpg", side_by_side(frames[0], restore_photo(flat)))
+    # 2. A faded sepia print on a dark cloth: restored, and still sepia.
+    scene = render_print_scene(
+        fade(sepia(data.camera())), SceneSpec(table="cloth", roll_deg=-9, tilt_y_deg=10, seed=7)
+    )
+    found = detect_print_quad(scene.frame)
+    save(
+        "sepia.jpg",
+        side_by_side(scene.frame, restore_photo(capture_print([scene.frame], found.corners))),
+    )
+    # 3. What the guest is told: a photo of a screen, and two prints at once.
+    screen = render_print_scene(screen_image(data.coffee()), SceneSpec(table="wood", seed=1)).frame
+    spec = SceneSpec(table="dark", print_share=0.14, offset=(-0.24, 0.02), tilt_x_deg=4, seed=1)
+    two = render_two_prints(data.coffee(), data.chelsea(), spec).frame
+    save(
+        "hints.jpg",
+        side_by_side(
+            draw_detection(screen, detect_print_quad(screen)),
+            draw_detection(two, detect_print_quad(two)),
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()
