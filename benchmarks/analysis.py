@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,82 +27,123 @@ sys.path.insert(0, str(REPO))
 REF_PYTHON = REPO / ".venv-ref" / "bin" / "python"
 
 
-def median_ms(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        fn()
-    times = []
+def interleaved_medians(calls: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median ms of each call, run round-robin so a busy machine slows all of them alike."""
+    for fn in calls.values():
+        for _ in range(3):
+            fn()
+    times: dict[str, list[float]] = {k: [] for k in calls}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+        for key, fn in calls.items():
+            t0 = time.perf_counter()
+            fn()
+            times[key].append((time.perf_counter() - t0) * 1000)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def model_rows(runs: int) -> list[str]:
+    from engine_edge.analysis.backends import create_backend
     from engine_edge.analysis.models import MODEL_NAMES, models_dir, read_manifest
-    from models_int8.measure import latency_ms
 
-    manifest = read_manifest()
-    by_key = {(m["model"], m["backend"], m["precision"]): m for m in manifest["models"]}
+    by_key = {(m["model"], m["backend"], m["precision"]): m for m in read_manifest()["models"]}
+    calls = {}
+    for backend in ("openvino", "onnxruntime"):
+        runtime = create_backend(backend)
+        for name in MODEL_NAMES:
+            for precision in ("fp32", "int8"):
+                entry = by_key[name, backend, precision]
+                session = runtime.load(models_dir() / entry["path"], precision)
+                x = (
+                    np.random.default_rng(0)
+                    .uniform(*entry["input"]["range"], entry["input"]["shape"])
+                    .astype(np.float32)
+                )
+                calls[backend, name, precision] = lambda s=session, x=x: s.run(x)
+    ms = interleaved_medians(calls, runs)
     rows = ["| model | runtime | FP32 ms | INT8 ms | INT8 / FP32 |", "|---|---|---|---|---|"]
     for backend in ("openvino", "onnxruntime"):
         for name in MODEL_NAMES:
-            ms = {}
-            for precision in ("fp32", "int8"):
-                entry = by_key[name, backend, precision]
-                ms[precision] = latency_ms(
-                    backend, models_dir() / entry["path"], precision, entry["input"]["shape"], runs
-                )
-            rows.append(
-                f"| {name} | {backend} | {ms['fp32']:.2f} | {ms['int8']:.2f} | "
-                f"{ms['int8'] / ms['fp32']:.2f} |"
-            )
+            f, q = ms[backend, name, "fp32"], ms[backend, name, "int8"]
+            rows.append(f"| {name} | {backend} | {f:.2f} | {q:.2f} | {q / f:.2f} |")
     return rows
 
 
-def mediapipe_ms(images: dict[str, np.ndarray], runs: int) -> dict[str, float] | None:
-    if not REF_PYTHON.exists():
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
+class MediaPipeRuntime:
+    """MediaPipe's pipeline in .venv-ref, timed one call at a time (inside its own process)."""
+
+    def __init__(self, images: dict[str, np.ndarray]) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        src = Path(self._tmp.name) / "in.npz"
         np.savez(src, **images)
-        subprocess.run(
+        self._proc = subprocess.Popen(
             [
                 str(REF_PYTHON),
                 str(REPO / "models_int8" / "reference_mediapipe.py"),
                 str(src),
-                str(out),
-                "--repeat",
-                str(runs),
+                "--serve",
             ],
-            check=True,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
-        with np.load(out) as data:
-            return {n: float(data[f"{n}/mesh_ms"] + data[f"{n}/mask_ms"]) for n in images}
+        assert self._proc.stdout and self._proc.stdout.readline().strip() == "ready"
+
+    def run_ms(self, name: str) -> float:
+        assert self._proc.stdin and self._proc.stdout
+        self._proc.stdin.write(name + "\n")
+        self._proc.stdin.flush()
+        mesh_ms, mask_ms = self._proc.stdout.readline().split()
+        return float(mesh_ms) + float(mask_ms)
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            self._proc.stdin.close()
+        self._proc.wait(timeout=30)
+        self._tmp.cleanup()
 
 
 def pipeline_rows(runs: int) -> list[str]:
+    """Whole analyse per configuration and MediaPipe, alternated call by call."""
     from engine_edge.analysis import analyse, load_models
     from models_int8.photos import base_portraits
 
     images = base_portraits()
-    mp = mediapipe_ms(images, runs)
+    configs = [(b, p) for b in ("openvino", "onnxruntime") for p in ("fp32", "int8")]
+    models = {c: load_models(*c) for c in configs}
+    mp = MediaPipeRuntime(images) if REF_PYTHON.exists() else None
+    times: dict[tuple[str, str], list[float]] = {}
+    try:
+        for i in range(runs + 3):
+            for name, img in images.items():
+                if mp:
+                    value = mp.run_ms(name)
+                    if i >= 3:
+                        times.setdefault(("mediapipe", name), []).append(value)
+                for config in configs:
+                    t0 = time.perf_counter()
+                    analyse(img, models[config])
+                    if i >= 3:
+                        times.setdefault(("/".join(config), name), []).append(
+                            (time.perf_counter() - t0) * 1000
+                        )
+    finally:
+        if mp:
+            mp.close()
+    med = {k: statistics.median(v) for k, v in times.items()}
     rows = [
         "| photo | runtime / precision | Keepsake analyse ms | MediaPipe ms | ratio |",
         "|---|---|---|---|---|",
     ]
-    for backend in ("openvino", "onnxruntime"):
-        for precision in ("fp32", "int8"):
-            models = load_models(backend, precision)
-            for name, img in images.items():
-                ms = median_ms(lambda m=models, i=img: analyse(i, m), runs)
-                ref = f"{mp[name]:.2f}" if mp else "n/a"
-                ratio = f"{ms / mp[name]:.2f}" if mp else "n/a"
-                rows.append(
-                    f"| {name} {img.shape[1]}x{img.shape[0]} | {backend} / {precision}"
-                    f" | {ms:.2f} | {ref} | {ratio} |"
-                )
+    for config in configs:
+        for name, img in images.items():
+            ms = med["/".join(config), name]
+            ref = med.get(("mediapipe", name))
+            rows.append(
+                f"| {name} {img.shape[1]}x{img.shape[0]} | {config[0]} / {config[1]} | "
+                f"{ms:.2f} | {f'{ref:.2f}' if ref else 'n/a'} | "
+                f"{f'{ms / ref:.2f}' if ref else 'n/a'} |"
+            )
     return rows
 
 
