@@ -253,6 +253,9 @@ def perform(
                 mouth,
             )
         )
+    if face_count == 0 and p.push_in == 0:
+        # Nothing else will move: a still mood still gets the gentlest drift.
+        p = dataclasses.replace(p, push_in=0.015, pan=0.003, parallax=0.5)
     camera = _camera_track(
         np.random.default_rng(camera_seed), p, t, span_s, loop, intensity * gains["camera"]
     )

@@ -15,7 +15,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--zoom-face",
         action="store_true",
-        help="a second row per frame, magnified on the largest face",
+        help="magnify the upper middle of each frame, where portraits keep the face",
     )
 
 

@@ -164,7 +164,7 @@ class Label:
         font = ImageFont.load_default(size=size_px)
         box = font.getbbox(settings.text)
         pad = max(3, size_px // 3)
-        tw, th = box[2] - box[0] + 2 * pad, box[3] - box[1] + 2 * pad
+        tw, th = int(box[2] - box[0] + 2 * pad), int(box[3] - box[1] + 2 * pad)
         img = Image.new("RGBA", (tw, th), (0, 0, 0, 0))
         draw = ImageDraw.Draw(img)
         draw.rounded_rectangle((0, 0, tw - 1, th - 1), radius=pad, fill=(0, 0, 0, 110))
@@ -243,11 +243,11 @@ def faststart(data: bytes) -> bytes:
     kinds = [k for k, _, _ in boxes]
     if "moov" not in kinds or "mdat" not in kinds or kinds.index("moov") < kinds.index("mdat"):
         return data
-    moov = next(data[a:b] for k, a, b in boxes if k == "moov")
-    moov = _shift_chunk_offsets(bytearray(moov), len(moov))
+    index = next(data[a:b] for k, a, b in boxes if k == "moov")
+    moved = _shift_chunk_offsets(bytearray(index), len(index))
     head = b"".join(data[a:b] for k, a, b in boxes if k in ("ftyp",))
     rest = b"".join(data[a:b] for k, a, b in boxes if k not in ("ftyp", "moov"))
-    return head + bytes(moov) + rest
+    return head + bytes(moved) + rest
 
 
 def _top_boxes(data: bytes | bytearray, start: int = 0, end: int | None = None):
@@ -455,15 +455,19 @@ def probe_mp4(source: bytes | str | os.PathLike[str]) -> VideoFacts:
     import av
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    with av.open(io.BytesIO(data)) as c:
+    with av.open(io.BytesIO(data), mode="r") as c:
         v = c.streams.video[0]
         a = c.streams.audio[0].codec_context.name if c.streams.audio else None
-        frames = sum(1 for _ in c.demux(v) if _.size)
-        duration = float(v.duration * v.time_base) if v.duration else frames / float(v.average_rate)
+        frames = sum(1 for packet in c.demux(v) if packet.size)
+        rate = float(v.average_rate or 0.0)
+        if v.duration and v.time_base:
+            duration = float(v.duration * v.time_base)
+        else:
+            duration = frames / rate if rate else 0.0
         facts = VideoFacts(
             v.codec_context.width,
             v.codec_context.height,
-            float(v.average_rate),
+            rate,
             frames,
             duration,
             v.codec_context.name,
@@ -487,7 +491,7 @@ def decode_frames(source: bytes | str | os.PathLike[str], indices: Sequence[int]
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     wanted = None if indices is None else set(indices)
-    with av.open(io.BytesIO(data)) as c:
+    with av.open(io.BytesIO(data), mode="r") as c:
         for i, frame in enumerate(c.decode(video=0)):
             if wanted is None or i in wanted:
                 yield i, frame.to_ndarray(format="rgb24")

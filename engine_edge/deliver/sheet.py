@@ -25,7 +25,7 @@ def contact_sheet(
     ``zoom_face`` the crop is the centre-top third, where portraits keep the face.
     """
     try:
-        with av.open(io.BytesIO(mp4)) as c:
+        with av.open(io.BytesIO(mp4), mode="r") as c:
             decoded = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
             fps = float(c.streams.video[0].average_rate or 30)
     except (av.error.FFmpegError, IndexError) as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -32,6 +33,7 @@ from engine_edge.rig import Rig, smooth_displacement
 log = logging.getLogger(__name__)
 
 COUNTER_ROTATION = 0.6  # eyes keep looking at the camera while the head turns
+_REFLECT = cv2.BORDER_REFLECT101
 STILL_PX = 0.2  # pixels that never move further than this all clip long are left as they are
 
 
@@ -114,10 +116,11 @@ class Renderer:
                     max(0, int(y0 // step)) : int(y1 // step) + 2,
                     max(0, int(x0 // step)) : int(x1 // step) + 2,
                 ] = True
-        moving = cv2.dilate(moving.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        moving = np.asarray(cv2.dilate(moving.astype(np.uint8), np.ones((5, 5), np.uint8))) > 0
         band = 8  # grid rows per strip
         spans = []
-        for r in range(0, moving.shape[0], band):
+        rows = int(identity.shape[0])
+        for r in range(0, rows, band):
             cols = np.flatnonzero(moving[r : r + band].any(axis=0))
             if cols.size:
                 spans.append((r * step, min(h, (r + band) * step), int(cols[0]) * step,
@@ -150,7 +153,7 @@ class Renderer:
         inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
         grid_map = self.field.inverse_map(disp, inverse)
         full = self.field.upsample(grid_map)
-        overlays = []
+        overlays: list[tuple[str, Any, Any, _FaceParts]] = []
         for k, (parts, fp) in enumerate(zip(self.parts, params.faces, strict=False)):
             gaze = self._gaze_px(k, fp, disp)
             for eye, closure, g in zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True):
@@ -174,12 +177,8 @@ class Renderer:
         frame = self.photo.copy() if still else np.empty_like(self.photo)
         for y0, y1, x0, x1 in spans:
             part = full[y0:y1, x0:x1]
-            rgb = cv2.remap(
-                self.photo, part, None, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT101
-            )
-            alpha = cv2.remap(
-                self.alpha, part, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101
-            )
+            rgb = cv2.remap(self.photo, part, None, cv2.INTER_CUBIC, borderMode=_REFLECT)  # type: ignore[call-overload]
+            alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
             frame[y0:y1, x0:x1] = _composite(rgb, alpha, bg[y0:y1, x0:x1])
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
@@ -278,6 +277,7 @@ def _inpaint_behind(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped-def]
     lm = fr.landmarks[:, :2]
     mouth = mouth_feature(fr)
+    right, left = eye_features(fr)
     h, w = photo.shape[:2]
     lips = np.zeros((h, w), np.uint8)
     cv2.fillPoly(lips, [lm[list(topo.LIPS_OUTER)].astype(np.int32)], 255)
@@ -292,7 +292,7 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     teeth = 0.82 * (0.75 * np.full(3, grey) + 0.25 * skin)
     first = fr.first_vertex
     return _FaceParts(
-        tuple(fit_lids_to_photo(eye, photo) for eye in eye_features(fr)),
+        (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo)),
         mouth,
         lip * 0.24,
         lip * 0.5,

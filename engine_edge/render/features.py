@@ -30,7 +30,7 @@ from engine_edge.perform import FaceParams
 CLOSE_AT = 0.7  # the closed lid line sits this far down the opening; the lower lid rises the rest
 
 
-def _smoothstep(x: np.ndarray) -> np.ndarray:
+def _smoothstep(x: np.ndarray | float) -> np.ndarray:
     x = np.clip(x, 0.0, 1.0)
     return x * x * (3.0 - 2.0 * x)
 
@@ -210,8 +210,11 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     The margin is the darkest row just above the upper lid (the lashes) and just
     below the lower one, when it is clearly darker than the skin beyond it.
     """
-    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    grey = cv2.GaussianBlur(grey, (0, 0), max(0.6, 0.01 * eye.length))
+    grey = cv2.GaussianBlur(
+        cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32),
+        (0, 0),
+        max(0.6, 0.01 * eye.length),
+    )
     hmax = float(np.max(eye.lower - eye.upper))
     if hmax < 3.0:
         return eye

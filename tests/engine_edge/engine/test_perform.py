@@ -140,3 +140,8 @@ def test_speech_sets_the_length_and_lips_rest_after_it() -> None:
     assert mouth.jaw_open[:10].max() > 0.5
     assert np.all(mouth.jaw_open[int(7.0 * FPS) :] == 0)  # closed and still in the tail
     assert p.faces[1].mouth.jaw_open.max() == 0  # only the speaker talks
+
+
+def test_a_photo_without_faces_still_drifts_in_a_still_mood() -> None:
+    assert perform(1, preset="memorial", frame_count=180).camera.zoom.max() == 1.0
+    assert perform(0, preset="memorial", frame_count=180).camera.zoom[-1] > 1.01
