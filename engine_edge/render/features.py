@@ -277,10 +277,11 @@ class MouthFeature:
         x = np.clip((centre + (u - centre) * narrow) / w, 0.0, 1.0)
         t_open = np.sin(np.pi * x) ** 0.8
         t_chin = 1.0 - _smoothstep((np.abs(u - centre) - 0.45 * w) / (0.5 * w))
-        mid = 0.5 * (
-            np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
-            + np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
-        )
+        # Where the mouth parts: at the lower lip, so teeth already showing (a smile) stay
+        # whole with the upper jaw and the opening appears beneath them.
+        inner_up = np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
+        inner_lo = np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
+        mid = inner_lo - 0.15 * (inner_lo - inner_up)
         outer_lo = np.interp(u, self.u_grid, self.outer_lo, left=0.0, right=0.0)
         outer_up = np.interp(u, self.u_grid, self.outer_up, left=0.0, right=0.0)
         return t_open, t_chin, mid, outer_lo, outer_up
