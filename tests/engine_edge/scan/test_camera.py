@@ -86,3 +86,18 @@ def test_frames_under_lights_switches_banks_and_restores_them():
     assert len(frames) == 2
     assert (0b01, 1.0) in calls and (0b10, 1.0) in calls
     assert calls[-1] == (0b1111, 1.0)
+
+
+def test_absent_usb_camera_is_lost_not_a_crash():
+    camera = ResilientCamera(open_camera("opencv:63"))
+    assert camera.read() is None
+    assert camera.state is CameraState.LOST
+    assert "not connected" in camera.detail
+
+
+def test_cli_absent_camera_gives_a_clear_error(tmp_path, capsys):
+    from engine_edge.cli import main
+
+    assert main(["scan", "--camera", "63", "-o", str(tmp_path / "p.png"), "--timeout", "1"]) == 2
+    assert "camera" in capsys.readouterr().err.lower()
+    assert not (tmp_path / "p.png").exists()
