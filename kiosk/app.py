@@ -34,6 +34,9 @@ from kiosk.worker import Done, Failed, Progress
 
 log = logging.getLogger("keepsake.kiosk")
 
+# GL renderers that draw on the CPU: live portraits run at [kiosk] software_gl_fps there.
+SOFTWARE_GL = ("llvmpipe", "softpipe", "swrast", "software")
+
 
 class _Failsafe(ExceptionHandler):
     """Kivy calls this for any exception escaping a callback: log it and go to the failsafe."""
@@ -71,6 +74,14 @@ class KioskApp(App):
     # -- build & run --
     def build(self) -> ScreenManager:
         Window.clearcolor = theme.BACKGROUND
+        self.gl_renderer = _gl_renderer()
+        software = any(name in self.gl_renderer.lower() for name in SOFTWARE_GL)
+        self.live_fps = (
+            min(self.settings.live_fps, self.settings.software_gl_fps)
+            if software
+            else self.settings.live_fps
+        )
+        log.info("GL renderer %s: live portraits at %.0f fps", self.gl_renderer, self.live_fps)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.2))
         for cls in all_screens():
             screen = cls(self)
@@ -256,6 +267,15 @@ class KioskApp(App):
             return False
         button.trigger_action(duration=0)
         return True
+
+
+def _gl_renderer() -> str:
+    from kivy.graphics.opengl import GL_RENDERER, glGetString
+
+    try:
+        return bytes(glGetString(GL_RENDERER)).decode(errors="replace")
+    except Exception:  # an exotic GL that will not say: assume a real GPU
+        return "unknown"
 
 
 def _system_dpi() -> float:

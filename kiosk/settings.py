@@ -44,6 +44,11 @@ class KioskSettings:
     tribute_item_s: float = 12.0
     # Draw tribute portraits live (textured mesh); false = play their MP4.
     live_tribute: bool = True
+    # Frame rate of live portraits (tribute loop; the mood cards use half). With software GL
+    # (llvmpipe: no GPU driver) every redraw repaints the whole screen on the CPU, so the
+    # kiosk caps both at software_gl_fps to keep touches answered promptly.
+    live_fps: float = 25.0
+    software_gl_fps: float = 8.0
     # Full screen with no window chrome; `--windowed` overrides for staff testing.
     fullscreen: bool = True
     # Window size when windowed.

@@ -31,14 +31,23 @@ class LiveMeshView(Widget):
         return self.timeline.portrait if self.timeline is not None else None
 
     def play(
-        self, portrait: LivePortrait, preset: str, fps: float, cycle_s: float, seed: int
+        self,
+        portrait: LivePortrait,
+        preset: str,
+        fps: float,
+        cycle_s: float,
+        seed: int,
+        own_clock: bool = True,
     ) -> None:
+        """Start moving; with ``own_clock=False`` the caller calls :meth:`advance` per frame
+        (several views on one screen then share one redraw per frame)."""
         self.stop()
         self.timeline = Timeline(portrait, preset, fps, cycle_s, seed)
         self._texture = texture_from_rgb(portrait.photo)
         self._started_s = time.monotonic()
         self._rebuild()
-        self._event = Clock.schedule_interval(self._tick, 1.0 / fps)
+        if own_clock:
+            self._event = Clock.schedule_interval(lambda _dt: self.advance(), 1.0 / fps)
 
     def stop(self) -> None:
         if self._event is not None:
@@ -88,7 +97,7 @@ class LiveMeshView(Widget):
         out[:, 2:] = self._uv
         return out.ravel().tolist()
 
-    def _tick(self, _dt: float) -> None:
+    def advance(self) -> None:
         if self.timeline is None or self._mesh is None:
             return
         started = time.perf_counter()

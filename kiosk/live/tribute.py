@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("keepsake.kiosk.tribute")
 
-LIVE_FPS = 25.0
 CYCLE_S = 6.0  # a fresh performance (new seed) every cycle, cross-faded
 
 
@@ -119,10 +118,11 @@ class TributePlayer(FloatLayout):
         if not self.playing or self._items[self._index] is not item:
             return
         self.clip.stop()
+        self.clip.set_image(None)  # off the canvas: only the live mesh is drawn
         self.live.play(
             portrait,
             preset=item.preset or "memorial",
-            fps=LIVE_FPS,
+            fps=self.app.live_fps,
             cycle_s=CYCLE_S,
             seed=random.randrange(1 << 30),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
@@ -12,8 +13,6 @@ from kiosk.live.mesh_view import LiveMeshView
 from kiosk.screens.base import KioskScreen
 from kiosk.session import PRESETS
 from kiosk.widgets import BigButton, PhotoView
-
-PREVIEW_FPS = 15.0
 
 
 class MoodCard(BoxLayout):
@@ -54,6 +53,7 @@ class MoodScreen(KioskScreen):
         self.page.add_widget(grid)
         self.voice = self.button("mood.add_voice", "mood.add_voice", self._toggle_voice)
         self._job: int | None = None
+        self._ticker: Any = None
         self.page.add_widget(
             self.row(
                 self.button(
@@ -77,7 +77,6 @@ class MoodScreen(KioskScreen):
         session = self.app.session
         for card in self.cards.values():
             card.still.set_image(session.photo)
-            card.still.opacity = 1
         self.select(session.preset)
         self._job = self.app.submit(
             "live", {"photo": session.photo}, on_done=self._previews, on_failed=lambda _f: None
@@ -86,15 +85,35 @@ class MoodScreen(KioskScreen):
     def leave(self) -> None:
         self.app.forget_job(self._job)
         self._job = None
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
         for card in self.cards.values():
             card.live.stop()
+
+    @property
+    def _fps(self) -> float:
+        return max(4.0, self.app.live_fps / 2)
 
     def _previews(self, portrait: Any) -> None:
         """Each card moves this very photo in its own mood (the mesh, live, at a low rate)."""
         self._job = None
         for seed, card in enumerate(self.cards.values()):
-            card.live.play(portrait, preset=card.preset, fps=PREVIEW_FPS, cycle_s=6.0, seed=seed)
-            card.still.opacity = 0
+            card.live.play(
+                portrait,
+                preset=card.preset,
+                fps=self._fps,
+                cycle_s=6.0,
+                seed=seed,
+                own_clock=False,
+            )
+            card.still.set_image(None)  # off the canvas: software GL would still fill it
+        # One clock for the four cards: one redraw per preview frame, not four.
+        self._ticker = Clock.schedule_interval(self._advance, 1.0 / self._fps)
+
+    def _advance(self, _dt: float) -> None:
+        for card in self.cards.values():
+            card.live.advance()
 
     def select(self, preset: str) -> None:
         self.app.session.preset = preset

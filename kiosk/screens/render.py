@@ -10,6 +10,7 @@ from kiosk.widgets import CalmProgressBar, PhotoView
 
 # Remaining time is only shown once the estimate has something to stand on.
 MIN_FRACTION_FOR_ESTIMATE = 0.05
+PROGRESS_INTERVAL_S = 0.25
 
 
 def remaining_s(elapsed_s: float, fraction: float) -> float | None:
@@ -34,6 +35,7 @@ class RenderScreen(KioskScreen):
         self.page.add_widget(self.row(self.button("render.cancel", "render.cancel", self._cancel)))
         self._job: int | None = None
         self._started_s = 0.0
+        self._shown_s = 0.0
 
     @property
     def idle_timeout_s(self) -> float | None:
@@ -49,6 +51,7 @@ class RenderScreen(KioskScreen):
         self.bar.value = 0
         self.remaining.text = self.t("render.starting")
         self._started_s = time.monotonic()
+        self._shown_s = 0.0
         self.app.services.board.set_status("busy")
         self._job = self.app.submit(
             "render",
@@ -74,6 +77,10 @@ class RenderScreen(KioskScreen):
             self._job = None
 
     def _progress(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self._shown_s < PROGRESS_INTERVAL_S:
+            return  # each redraw repaints the screen: a few per second read as smooth here
+        self._shown_s = now
         self.bar.value = fraction
         left = remaining_s(time.monotonic() - self._started_s, fraction)
         if left is not None:

@@ -24,8 +24,7 @@ class ScanScreen(KioskScreen):
         self.page.add_widget(self.chooser)
         self.hint = self.body(self.t("scan.hint.searching"))
         self.page.add_widget(self.hint)
-        self.notice = self.body("", muted=True)  # USB messages: the camera's hints never hide them
-        self.page.add_widget(self.notice)
+        self.notice = ""  # a USB message, shown under the camera's hint so it never hides it
         self.page.add_widget(
             self.row(
                 self.button("scan.cancel", "scan.cancel", lambda: self.send("start_over")),
@@ -44,7 +43,7 @@ class ScanScreen(KioskScreen):
         self.preview.opacity = 1
         self.preview.set_image(None)
         self.hint.text = self.t("scan.hint.searching")
-        self.notice.text = ""
+        self.notice = ""
         self.app.services.board.set_light(0xFF, 1.0, 300)
         self.app.services.camera.start()
         self._event = Clock.schedule_interval(self._poll, 1 / 15)
@@ -60,19 +59,22 @@ class ScanScreen(KioskScreen):
         view = self.app.services.camera.view()
         self.last_state = view.state
         if view.state == "lost":
-            self.hint.text = self.t("scan.camera_lost")
+            self._say(self.t("scan.camera_lost"))
             return
         if view.state == "gone":
-            self.hint.text = self.t("scan.camera_gone")
+            self._say(self.t("scan.camera_gone"))
             self.preview.set_image(None)
             return
         if view.preview is not None:
             self.preview.quad_found = view.hint in ("steady", "taken")
             self.preview.quad = list(view.quad) if view.quad else []
             self.preview.set_image(view.preview)
-        self.hint.text = self.t(f"scan.hint.{view.hint}")
+        self._say(self.t(f"scan.hint.{view.hint}"))
         if view.state == "captured" and view.photo is not None:
             self._use(view.photo, "camera")
+
+    def _say(self, hint: str) -> None:
+        self.hint.text = f"{hint}\n{self.notice}" if self.notice else hint
 
     def _use(self, photo: Any, source: str) -> None:
         self.app.session.photo = photo
@@ -87,12 +89,12 @@ class ScanScreen(KioskScreen):
         try:
             photos = list_photos(first_stick())
         except DeviceUnavailable:
-            self.notice.text = self.t("scan.usb_none")
+            self.notice = self.t("scan.usb_none")
             return
         if not photos:
-            self.notice.text = self.t("scan.usb_empty")
+            self.notice = self.t("scan.usb_empty")
             return
-        self.notice.text = self.t("scan.usb_title")
+        self.notice = self.t("scan.usb_title")
         self.preview.opacity = 0
         self.chooser.clear_widgets()
         for index, path in enumerate(photos[:8]):
@@ -116,4 +118,4 @@ class ScanScreen(KioskScreen):
         try:
             self._use(load_image(path), "usb")
         except KeepsakeError as exc:
-            self.notice.text = str(exc)
+            self.notice = str(exc)

@@ -42,7 +42,7 @@ def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def kiosk_config(workdir: Path, camera: Path, **kiosk: object) -> str:
+def kiosk_config(workdir: Path, camera: Path, board_port: str = "", **kiosk: object) -> str:
     settings = {
         "state_dir": str(workdir / "state"),
         "screen_width_mm": 217.0,  # a 10.1" 1280x800 panel
@@ -60,6 +60,8 @@ def kiosk_config(workdir: Path, camera: Path, **kiosk: object) -> str:
         )
     lines += ["[store]", f'data_dir = "{workdir / "store"}"']
     lines += ["[scan]", f'camera = "file:{camera}"']
+    if board_port:
+        lines += ["[bridge]", f'port = "{board_port}"']
     return "\n".join(lines) + "\n"
 
 
@@ -69,8 +71,9 @@ def start_kiosk(
 ) -> Iterator[Callable[..., KioskDriver]]:
     started: list[KioskDriver] = []
 
-    def start(**kiosk: object) -> KioskDriver:
-        driver = KioskDriver(tmp_path, kiosk_config(tmp_path, print_video, **kiosk), xvfb.display)
+    def start(board_port: str = "", **kiosk: object) -> KioskDriver:
+        config = kiosk_config(tmp_path, print_video, board_port, **kiosk)
+        driver = KioskDriver(tmp_path, config, xvfb.display)
         started.append(driver)
         return driver
 
