@@ -115,13 +115,15 @@ class EyeFeature:
         # The lid's edge (lashes) slides down unchanged; only the skin above it stretches,
         # so the closed lid has a thin lash line, not a smeared band.
         band = np.minimum(self.lash_px, 0.4 * (up - top))
+        # Taken from a little above the landmark line, which can sit a pixel into the iris.
+        lift = 0.12 * closure * hgt
         slide = (v >= edge - band) & (v < edge)
-        vs[slide] = v[slide] - (edge[slide] - up[slide])
+        vs[slide] = v[slide] - (edge[slide] - up[slide]) - lift[slide]
         # The skin stretches most near the crease and least near the lashes, so eyeliner
         # and lash shadow stay thin on the closed lid.
         k = (v >= top) & (v < edge - band)
         t = (v[k] - top[k]) / np.maximum(edge[k] - band[k] - top[k], 1e-6)
-        vs[k] = top[k] + (up[k] - band[k] - top[k]) * (0.65 * t + 0.35 * t * t)
+        vs[k] = top[k] + (up[k] - band[k] - lift[k] - top[k]) * (0.65 * t + 0.35 * t * t)
         # The rising lower lid shows skin from a little below the lid line, never the iris.
         start = lo + 0.15 * closure * hgt
         k = (v >= low_edge) & (v < bot)
@@ -234,7 +236,10 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         )
         darkest = np.argmin(lum, axis=1)
         contrast = np.max(lum, axis=1) - np.min(lum, axis=1)
-        shift = np.where(contrast > 25.0, sign * reach * steps[darkest], 0.0)
+        # Only where the landmark line sits on white of the eye (bright), not on lashes
+        # or skin: wrinkles and creases must not pull the lid line.
+        on_white = lum[:, :2].mean(axis=1) > np.max(lum, axis=1) - 0.15 * contrast
+        shift = np.where((contrast > 25.0) & on_white, sign * reach * steps[darkest], 0.0)
         shift = np.convolve(np.pad(shift, 3, mode="edge"), np.ones(7) / 7, mode="valid")
         profile += shift * taper
     return dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
