@@ -180,6 +180,19 @@ class Renderer:
             rgb = cv2.remap(self.photo, part, None, cv2.INTER_CUBIC, borderMode=_REFLECT)  # type: ignore[call-overload]
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
             frame[y0:y1, x0:x1] = _composite(rgb, alpha, bg[y0:y1, x0:x1])
+        # The eyes carry the portrait: resample them with the sharper Lanczos kernel
+        # (too slow for the whole frame, cheap for two small boxes).
+        for parts in self.parts:
+            for eye in parts.eyes:
+                sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
+                if sl is not None:
+                    frame[sl] = cv2.remap(
+                        self.photo,
+                        full[sl],
+                        None,
+                        cv2.INTER_LANCZOS4,  # type: ignore[call-overload]
+                        borderMode=_REFLECT,
+                    )
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
             if kind == "lash":
