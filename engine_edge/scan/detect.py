@@ -219,18 +219,13 @@ def _fits(
             continue
         if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
             coarse.append(fit)
-    # A print with a plain border shows two nested outlines; look just outside each one.
-    for fit in list(coarse):
-        centre = fit.corners.mean(axis=0)
-        grown = _refine(small, centre + 1.08 * (fit.corners - centre), (0.02 * np.hypot(sw, sh),))
-        if grown is None or grown.support < 0.8 * settings.min_support:
-            continue
-        if not any(_same_quad(grown.corners, f.corners, 0.01 * np.hypot(sw, sh)) for f in coarse):
-            coarse.append(grown)
     fits: list[_Fit] = []
     for fit in sorted(coarse, key=lambda f: -f.support)[:5]:
         if scale < 1.0:
-            radii = (max(3.0, 2.5 / scale), max(3.0, 0.004 * np.hypot(w, h)))
+            # From a copy at half the size or more, one pass at full size is enough.
+            radii: tuple[float, ...] = (max(3.0, 2.5 / scale),)
+            if scale < 0.5:
+                radii += (max(3.0, 0.004 * np.hypot(w, h)),)
             refined = _refine(frame, fit.corners / scale, radii)
             if refined is None:
                 continue
@@ -462,7 +457,7 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
     reach = radius + 6.0
     offsets = np.arange(-reach, reach + step, step)
     searched = np.abs(offsets[:-1] + 0.5 * step) <= radius
-    lines, supports, widths = [], [], []
+    sides = []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
@@ -473,24 +468,36 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
         if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
             normal = -normal  # point outwards
         t = np.linspace(0.08, 0.92, int(np.clip(length / 6, 24, 72)))
-        base = p0[None, :] + t[:, None] * (p1 - p0)[None, :]
-        # Average three parallel profiles one pixel apart: less noise, same edge.
-        profiles = np.zeros((len(base), len(offsets), 3), np.float32)
-        for tangent in (-1.0, 0.0, 1.0):
-            pts = base[:, None, :] + offsets[None, :, None] * normal + tangent * direction
-            profiles += cv2.remap(
-                image,
-                pts[..., 0].astype(np.float32),
-                pts[..., 1].astype(np.float32),
-                cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_REPLICATE,
-            ).astype(np.float32)
-        profiles = _lab_features(profiles / (3.0 * 255.0))
-        profiles = np.asarray(
-            cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
-        )
-        grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
-        side = _side_offsets(np.where(searched, grad, 0.0), offsets, step, t)
+        sides.append((p0, p1, direction, normal, t))
+    # All four sides' profiles in one image: one remap per tangent shift, one colour conversion.
+    # Three parallel profiles one pixel apart are averaged: less noise, same edge.
+    base = np.concatenate([p0 + t[:, None] * (p1 - p0) for p0, p1, _, _, t in sides])
+    normals = np.concatenate([np.repeat(n[None], len(t), 0) for _, _, _, n, t in sides])
+    tangents = np.concatenate([np.repeat(d[None], len(t), 0) for _, _, d, _, t in sides])
+    grid = (base[:, None, :] + offsets[None, :, None] * normals[:, None, :]).astype(np.float32)
+    profiles = np.zeros((len(base), len(offsets), 3), np.float32)
+    for tangent in (-1.0, 0.0, 1.0):
+        shift = (tangent * tangents[:, None, :]).astype(np.float32)
+        profiles += cv2.remap(
+            image,
+            grid[..., 0] + shift[..., 0],
+            grid[..., 1] + shift[..., 1],
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        ).astype(np.float32)
+    profiles = _lab_features(profiles / (3.0 * 255.0))
+    profiles = np.asarray(
+        cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
+    )
+    all_grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
+    all_grad = np.where(searched, all_grad, 0.0)
+    lines, supports, widths = [], [], []
+    start = 0
+    k = max(2, round(5.0 / step))
+    for p0, p1, _, normal, t in sides:
+        rows = np.arange(start, start + len(t))
+        start += len(t)
+        side = _side_offsets(all_grad[rows], offsets, step, t)
         if side is None:
             return None
         off0, off1, inliers, strength = side
@@ -498,13 +505,11 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
         edge1 = p1 + off1 * normal
         lines.append(geometry.line_through(edge0, edge1 - edge0))
         # Edge blur width: the step's contrast divided by its steepest slope.
-        k = max(2, round(5.0 / step))
         pos = np.clip(
             np.round(((off0 + (off1 - off0) * t) - offsets[0]) / step).astype(int),
             k,
             len(offsets) - 1 - k,
         )
-        rows = np.arange(len(t))
         contrast = np.linalg.norm(profiles[rows, pos - k] - profiles[rows, pos + k], axis=1)
         width_px = contrast / np.maximum(strength, 1e-6)
         # A print's edge is a step (different either side); a thin line in a table's texture
@@ -580,7 +585,10 @@ def _side_offsets(
 
 
 def _lab_features(rgb01: np.ndarray) -> np.ndarray:
-    """CIE Lab with the colour axes weighted up a little: colour edges count like light ones."""
+    """CIE Lab with the colour axes weighted up a little: colour edges count like light ones.
+
+    (Lab's cube root matters: a linear luma/opponent space misses dark-on-dark edges.)
+    """
     lab = np.asarray(cv2.cvtColor(np.ascontiguousarray(rgb01, np.float32), cv2.COLOR_RGB2Lab))
     return lab * np.array([1.0, 1.5, 1.5], np.float32)
 

@@ -123,7 +123,8 @@ def test_small_print_is_too_small(photos):
 
 def test_strongly_tilted_print_is_tilted(photos):
     scene = render_print_scene(
-        photos["coffee"], SceneSpec(table="dark", tilt_x_deg=55, focal_px=600, seed=4)
+        photos["coffee"],
+        SceneSpec(table="dark", tilt_x_deg=50, focal_px=700, print_share=0.25, seed=4),
     )
     detection = detect_print_quad(scene.frame)
     assert Hint.TILTED in detection.hints
