@@ -7,9 +7,9 @@ of silence on both sides so the first and last phones have room, and with
 light dither (see _decoder_input): measured on ten lines (espeak-ng, 8 kHz
 telephone band, LibriVox), no dither stopped 6 of 10 alignments half-way,
 dither none. An alignment that does not place every word counts as failed.
-Words missing from the dictionary are left out (their time goes to their
-neighbours); if nothing is left the caller falls back to the audio-only
-estimate.
+Words missing from the dictionary (names, pets) are spelled by espeak-ng (see
+arpabet.py); any still unknown are left out, their time going to their
+neighbours; if nothing is left the caller falls back to the audio-only estimate.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from engine_edge.speech.arpabet import pronounce
 from engine_edge.speech.audio import resample
 from engine_edge.speech.visemes import Phone, phone_from_arpabet
 
@@ -72,6 +73,11 @@ def align(samples: np.ndarray, sample_rate: int, transcript: str) -> Alignment:
 
     decoder = Decoder(samprate=ALIGN_RATE, loglevel="FATAL", **SEARCH)
     words = transcript_words(transcript)
+    for word in dict.fromkeys(w for w in words if decoder.lookup_word(w) is None):
+        spelled = pronounce(word)
+        if spelled:
+            decoder.add_word(word, spelled, True)
+            log.info("alignment: '%s' pronounced by espeak-ng as %s", word, spelled)
     known = [w for w in words if decoder.lookup_word(w) is not None]
     skipped = tuple(w for w in words if decoder.lookup_word(w) is None)
     if not known:

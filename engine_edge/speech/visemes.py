@@ -110,7 +110,7 @@ _ARPABET_CONSONANTS = {"B": "A", "P": "A", "M": "A", "F": "G", "V": "G", "L": "H
 _ARPABET_PAUSES = {"SIL", "SP", "+SPN+", "+NSN+", "+BREATH+", "+NOISE+"}
 
 
-def _ipa_letters(name: str) -> str:
+def ipa_letters(name: str) -> str:
     """Base letters of an IPA phoneme name, without length marks, stress or diacritics."""
     decomposed = unicodedata.normalize("NFD", name)
     return "".join(
@@ -122,7 +122,7 @@ def _ipa_letters(name: str) -> str:
 
 def phone_from_ipa(start_s: float, end_s: float, name: str) -> Phone:
     """Classify one espeak-ng phoneme (IPA name); unknown letters count as neutral consonants."""
-    letters = _ipa_letters(name)
+    letters = ipa_letters(name)
     if not letters:
         return Phone(start_s, end_s, (), "pause", name)
     vowels = tuple(_IPA_VOWELS[ch] for ch in letters if ch in _IPA_VOWELS)
