@@ -152,3 +152,15 @@ def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
     assert (root / "var/lib/keepsake").is_dir(), "plain uninstall keeps the portraits"
     install("--uninstall", "--purge")
     assert not (root / "var/lib/keepsake").exists() and not (root / "opt/keepsake").exists()
+
+
+def test_units_can_write_where_the_store_lives() -> None:
+    from kiosk.store.settings import StoreSettings
+
+    data_dir = StoreSettings().data_dir
+    for unit in ("keepsake-kiosk.service", "keepsake-wipe.service"):
+        s = _unit_settings(SYSTEMD_DIR / unit)
+        writable = [p.lstrip("-") for line in s["ReadWritePaths"] for p in line.split()]
+        assert any(data_dir.startswith(p + "/") for p in writable), (unit, writable)
+        assert f"KEEPSAKE_DATA_DIR={data_dir}" in s["Environment"], unit
+        assert s["StateDirectory"] == [data_dir.split("/")[3]], "systemd creates it for the user"
