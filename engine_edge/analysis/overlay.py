@@ -11,6 +11,7 @@ MESH_COLOUR = (90, 220, 255)
 OUTLINE_COLOUR = (255, 210, 60)
 IRIS_COLOUR = (80, 255, 120)
 SMALL_COLOUR = (255, 80, 80)
+MESH_OPACITY = 0.4
 
 
 def draw_overlay(image_rgb: np.ndarray, analysis: Analysis, mask_tint: float = 0.25) -> np.ndarray:
@@ -26,8 +27,11 @@ def draw_overlay(image_rgb: np.ndarray, analysis: Analysis, mask_tint: float = 0
     for face in analysis.faces:
         p = np.round(face.landmarks[:, :2] * (1 << shift)).astype(np.int32)
         if not face.too_small:
+            # the mesh at 40 % opacity, so the face stays visible under it
+            layer = canvas.copy()
             tris = p[topology.MESH_TRIANGLES]
-            cv2.polylines(canvas, list(tris), True, MESH_COLOUR, 1, cv2.LINE_AA, shift)
+            cv2.polylines(layer, list(tris), True, MESH_COLOUR, 1, cv2.LINE_AA, shift)
+            cv2.addWeighted(layer, MESH_OPACITY, canvas, 1 - MESH_OPACITY, 0, dst=canvas)
             outlines = [
                 (topology.LIPS_OUTER, True),
                 (topology.LIPS_INNER, True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -106,9 +107,7 @@ def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False
         for det in step[1]:
             if covered(det, accepted):
                 continue  # the same face seen by another detector or a neighbouring tile
-            face = _timed(
-                timings, "landmarks_ms", lambda d=det: face_from_detection(image, d, models)
-            )
+            face = _timed(timings, "landmarks_ms", partial(face_from_detection, image, det, models))
             if face is not None and all(_iou(face.box, f.box) < DUPLICATE_IOU for f in faces):
                 faces.append(face)
                 accepted.append(det.box)

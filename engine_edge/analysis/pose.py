@@ -94,9 +94,15 @@ def fit_similarity(
     return scale, rotation, mu_t - scale * rotation @ mu_s
 
 
+# The mesh model's relative depth runs about twice as deep as the canonical face at the same
+# x/y scale: fitted as is, straight-on portraits read 6-9° chin-down. Halved, they read ~0°
+# (astronaut -1.0°, Grace Hopper 0.0°, a painted frontal portrait -1.6°).
+DEPTH_SCALE = 0.5
+
+
 def head_pose(landmarks: np.ndarray) -> HeadPose:
     """Yaw, pitch and roll of a face from its (≥468, 3) pixel landmarks."""
-    observed = landmarks[BASIS_IDS].astype(np.float64) * np.array([1.0, -1.0, -1.0])
+    observed = landmarks[BASIS_IDS].astype(np.float64) * np.array([1.0, -1.0, -DEPTH_SCALE])
     _, r, _ = fit_similarity(CANONICAL_POINTS, observed, BASIS_WEIGHTS)
     # R = Rz(roll) · Ry(yaw) · Rx(pitch) in the y-up, z-towards-viewer frame
     yaw = math.asin(max(-1.0, min(1.0, -r[2, 0])))

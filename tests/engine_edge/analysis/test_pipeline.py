@@ -37,7 +37,15 @@ def test_features_are_where_a_face_has_them(astronaut_analysis):
 
 def test_pose_of_a_frontal_portrait_is_small(astronaut_analysis):
     pose = astronaut_analysis.faces[0].pose
-    assert abs(pose.yaw_deg) < 10 and abs(pose.roll_deg) < 10 and abs(pose.pitch_deg) < 20
+    assert abs(pose.yaw_deg) < 5 and abs(pose.roll_deg) < 6 and abs(pose.pitch_deg) < 5
+
+
+def test_pose_follows_a_turned_head(ov_fp32):
+    from skimage import data
+
+    # the photographer in scikit-image's camera() looks through the camera, well to one side
+    result = analyse(np.repeat(data.camera()[..., None], 3, axis=2), ov_fp32)
+    assert result.faces and abs(result.faces[0].pose.yaw_deg) > 25
 
 
 def test_person_mask_covers_the_person_not_the_background(astronaut_analysis):
@@ -78,3 +86,21 @@ def test_blank_image_has_no_face_and_says_what_was_tried(ov_fp32):
 def test_mesh_triangles_cover_the_468_points():
     assert MESH_TRIANGLES.shape == (852, 3)
     assert set(np.unique(MESH_TRIANGLES)) == set(range(468))
+
+
+def test_pose_of_synthetic_rotations_is_recovered():
+    """Rotate the canonical basis by known angles; the fit must read them back."""
+    from scipy.spatial.transform import Rotation
+
+    from engine_edge.analysis import pose
+
+    for yaw, pitch, roll in ((20, 0, 0), (0, 15, 0), (0, 0, -25), (30, -10, 12)):
+        # R = Rz(roll) · Ry(yaw) · Rx(pitch_down) in the y-up frame; pitch_deg > 0 is chin up
+        r = Rotation.from_euler("ZYX", [roll, yaw, -pitch], degrees=True).as_matrix()
+        canon = pose.CANONICAL_POINTS @ r.T * 20 + np.array([300.0, -200.0, 0.0])
+        landmarks = np.zeros((478, 3))
+        landmarks[pose.BASIS_IDS] = canon * np.array([1.0, -1.0, -1.0 / pose.DEPTH_SCALE])
+        got = pose.head_pose(landmarks)
+        assert got.yaw_deg == pytest.approx(yaw, abs=0.01)
+        assert got.pitch_deg == pytest.approx(pitch, abs=0.01)
+        assert got.roll_deg == pytest.approx(roll, abs=0.01)
