@@ -128,18 +128,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _speech(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The spoken line asked for by the speech options (--say / --audio, added by speech)."""
-    say, audio = getattr(args, "say", None), getattr(args, "audio", None)
-    if not say and not audio:
-        return None
-    from engine_edge.speech import line_from_audio, synthesize_line
+    """The spoken line, when the speech options (added by engine_edge.speech) ask for one."""
+    from engine_edge.speech.options import spoken_line_from_args
 
-    if audio:
-        transcript = getattr(args, "transcript", None)
-        return line_from_audio(audio, transcript=transcript, fps=args.fps, preset=args.preset)
-    return synthesize_line(
-        say, voice=getattr(args, "voice", None), fps=args.fps, preset=args.preset
-    )
+    return spoken_line_from_args(args)
 
 
 def _bar(fraction: float) -> None:
