@@ -313,21 +313,29 @@ def _edge_map(smooth_lab: np.ndarray) -> np.ndarray:
 
 
 def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
-    """Pixels whose local colour differs from the table's, estimated from the frame's rim."""
+    """Pixels whose local colour or texture differs from the table's (seen at the frame's rim).
+
+    Texture matters on busy tables: a grey photo on grey gravel has the gravel's colour but
+    not its busyness.
+    """
     blurred = cv2.GaussianBlur(smooth_lab, (0, 0), 2.0).astype(np.float32)
-    h, w = blurred.shape[:2]
+    lightness = smooth_lab[..., 0].astype(np.float32)
+    busy = np.abs(lightness - cv2.GaussianBlur(lightness, (0, 0), 1.0))
+    busy = cv2.GaussianBlur(busy, (0, 0), 3.0)
+    features = np.dstack([blurred, busy])
+    h, w = features.shape[:2]
     rim = max(2, min(h, w) // 30)
     ring = np.concatenate(
         [
-            blurred[:rim].reshape(-1, 3),
-            blurred[-rim:].reshape(-1, 3),
-            blurred[:, :rim].reshape(-1, 3),
-            blurred[:, -rim:].reshape(-1, 3),
+            features[:rim].reshape(-1, 4),
+            features[-rim:].reshape(-1, 4),
+            features[:, :rim].reshape(-1, 4),
+            features[:, -rim:].reshape(-1, 4),
         ]
     )
     table = np.median(ring, axis=0)
     spread = np.median(np.abs(ring - table), axis=0) * 1.5 + 2.0
-    distance = np.sqrt((((blurred - table) / spread) ** 2).sum(axis=2))
+    distance = np.sqrt((((features - table) / spread) ** 2).sum(axis=2))
     mask = (distance > 4.0).astype(np.uint8) * 255
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
