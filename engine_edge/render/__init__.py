@@ -307,8 +307,8 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     return _FaceParts(
         (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo)),
         mouth,
-        lip * 0.24,
-        lip * 0.5,
+        lip * 0.3,
+        lip * 0.55,
         teeth,
         (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
     )

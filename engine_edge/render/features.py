@@ -389,9 +389,9 @@ def _mouth_cached(key: int, lm_bytes: bytes) -> MouthFeature:
     lower = np.array(sorted(set(topo.LIPS_INNER_LOWER[1:-1]) | set(topo.LIPS_OUTER_LOWER[1:-1])))
     upper = np.array(sorted(set(topo.LIPS_INNER_UPPER) | set(topo.LIPS_OUTER_UPPER)))
     # The widest believable opening: under a third of the mouth's width, and no more than
-    # a quarter of nose-to-chin (a wide smile has a wide mouth but not a longer jaw).
+    # a fifth of nose-to-chin (a wide smile has a wide mouth but not a longer jaw).
     nose_chin = float(np.linalg.norm(lm[topo.CHIN] - lm[topo.NOSE_TIP]))
-    drop = min(0.3 * width, 0.25 * nose_chin)
+    drop = min(0.3 * width, 0.2 * nose_chin)
     return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper, drop)
 
 
