@@ -21,7 +21,6 @@ def photo(tmp_path_factory, astronaut):
     ("extra", "message"),
     [
         (["--say", "Hello", "--voice", "tlh"], "no speaking voice for 'tlh'"),
-        (["--transcript", "hello"], "--audio"),
         (["--audio", "{tmp}/missing.wav"], "not found"),
         (["--audio", "{tmp}/empty.m4a"], "empty"),
     ],

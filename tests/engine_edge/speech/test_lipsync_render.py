@@ -109,20 +109,20 @@ def test_mouth_rests_in_silence_and_opens_on_time(spoken_astronaut, astronaut, m
     photo_opening = _opening(
         max(analyse(astronaut, models).faces, key=lambda f: f.width_px).landmarks
     )
-    speaking = np.flatnonzero(result.envelope > 0.1 * result.envelope.max())
+    speaking = np.flatnonzero(result.envelope > 0.02 * result.envelope.max())
     onset, last = int(speaking[0]), int(speaking[-1])
-    # Before the first word and after the line has ended: the photo's own mouth, not speaking.
-    # (The preset's smile and head drift still move it by landmark-noise amounts.)
+    # Before the first sound and after the line has ended: the photo's own mouth, not speaking.
+    # (The preset's smile and head drift still change the lip gap by a few hundredths.)
     silent = np.r_[result.opening[: max(1, onset - 1)], result.opening[last + 6 :]]
     spoken = result.opening[onset : last + 1]
     assert silent.size >= 10
-    assert np.all(np.abs(silent - photo_opening) < 0.035), (silent, photo_opening)
-    assert np.std(silent) < 0.25 * np.std(spoken), (np.std(silent), np.std(spoken))
+    assert abs(np.median(silent) - photo_opening) < 0.03, (silent, photo_opening)
+    assert np.max(np.abs(silent - photo_opening)) < 0.06, (silent, photo_opening)
+    assert np.std(silent) < 0.3 * np.std(spoken), (np.std(silent), np.std(spoken))
     assert spoken.max() - photo_opening > 0.08  # it does speak, visibly
     # The first visible opening comes within one frame of the first sound.
-    threshold = photo_opening + 0.25 * (result.opening.max() - photo_opening)
-    opening = int(np.flatnonzero(result.opening > threshold)[0])
-    assert abs(opening - onset) <= 1, (opening, onset)
+    opening = int(np.flatnonzero(result.opening > photo_opening + 0.03)[0])
+    assert abs(opening - onset) <= 1, (opening, onset, result.opening[:8], result.envelope[:8])
 
 
 @pytest.mark.parametrize(
