@@ -27,7 +27,6 @@ class Session:
     recorded_rate: int = 16000
     clip_mp4: bytes = b""
     clip_poster: np.ndarray | None = None
-    clip_frames: list[np.ndarray] = field(default_factory=list)
     kept_item: str | None = None
     saved_to_usb: bool = False
 

@@ -20,19 +20,6 @@ from kiosk.widgets import PhotoView
 log = logging.getLogger("keepsake.kiosk.clip")
 
 
-def decode_frames(mp4: bytes, max_side_px: int) -> tuple[float, list[np.ndarray]]:
-    """All frames of a (short) clip, downscaled: used for thumbnails and tests."""
-    import av
-
-    frames = []
-    with av.open(io.BytesIO(mp4)) as container:
-        stream = container.streams.video[0]
-        fps = float(stream.average_rate or 25)
-        for frame in container.decode(stream):
-            frames.append(_scaled(frame, max_side_px))
-    return fps, frames
-
-
 def _scaled(frame, max_side_px: int) -> np.ndarray:  # type: ignore[no-untyped-def]
     scale = min(1.0, max_side_px / max(frame.width, frame.height))
     width, height = (round(frame.width * scale) // 2 * 2, round(frame.height * scale) // 2 * 2)

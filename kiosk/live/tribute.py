@@ -75,6 +75,10 @@ class TributePlayer(FloatLayout):
         self.mode = ""
 
     def _next(self, *_: Any) -> None:
+        if len(self._items) == 1 and self.mode == "live":
+            # One portrait on the wall: let its timeline run on (fresh, cross-faded cycles).
+            self._advance = Clock.schedule_once(self._next, self.app.settings.tribute_item_s)
+            return
         self.clip.stop()
         self.live.stop()
         self._index = (self._index + 1) % len(self._items)

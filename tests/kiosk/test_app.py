@@ -261,9 +261,15 @@ def test_failures_end_in_a_clear_message_and_a_working_kiosk(  # type: ignore[no
     k.tap("failsafe.ok")
     k.wait_for("attract")
 
-    # A fresh worker renders the next guest's portrait; a full disk keeps nothing, says so.
+    # A fresh worker renders the next guest's portrait (after one cancelled render);
+    # a full disk keeps nothing, and says so.
     scan_to_check(k)
     k.tap("check.continue")
+    k.tap("mood.continue")
+    k.wait_for("render")
+    k.tap("render.cancel")
+    k.wait_for("mood")
+    assert "flow: render --cancel_render--> mood" in k.log_text()
     k.tap("mood.continue")
     k.wait_for("preview", 120)
     k.tap("preview.keep")
