@@ -91,7 +91,7 @@ def is_toned(image: np.ndarray) -> bool:
     mean = ab.mean(axis=0)
     direction = mean / (np.linalg.norm(mean) + 1e-6)
     across = ab @ np.array([-direction[1], direction[0]])
-    return bool(np.percentile(np.abs(across), 90) < 5.0)
+    return bool(np.percentile(np.abs(across), 90) < 2.5)
 
 
 def fading_evidence(image: np.ndarray) -> float:
@@ -214,9 +214,12 @@ def stretch_levels(image: np.ndarray, strength: float, toned: bool) -> np.ndarra
         return _apply_as_curves(image, small, _rgb(lab))
     lut = np.empty((3, 256), np.uint8)
     values = np.arange(256, dtype=np.float32)
-    for c in range(3):
-        lo, hi = np.percentile(small[..., c], [low_pct, high_pct])
-        gain = min(max_gain, 255.0 / max(hi - lo, 1.0))
+    points = [np.percentile(small[..., c], [low_pct, high_pct]) for c in range(3)]
+    # Blacks go to black; whites go to the brightest channel's white, not to 255: the dyes
+    # faded unevenly, but a photo with no white in it should not be brightened into one.
+    white = max(hi for _, hi in points)
+    for c, (lo, hi) in enumerate(points):
+        gain = min(max_gain, white / max(hi - lo, 1.0))
         target = (values - lo) * gain
         lut[c] = np.clip(values + strength * (target - values) + 0.5, 0, 255).astype(np.uint8)
     return np.dstack([cv2.LUT(image[..., c], lut[c]) for c in range(3)])
