@@ -174,8 +174,9 @@ def detection_passes(
     1. The short-range detector on the whole image, exactly as MediaPipe's
        FaceMesh, so the landmark crops match MediaPipe's.
     2. The full-range detector on the whole image (smaller faces).
-    3. For larger images, overlapping tiles sized so a ``min_face_px`` face
-       spans ~16 detector pixels, merged with pass 2.
+    3. For larger images, overlapping tiles: the smallest sized so a
+       ``min_face_px`` face spans ~16 detector pixels, then x3 larger levels;
+       merged with pass 2.
     The caller stops once the faces it accepted look like a portrait, and skips
     detections that repeat a face it already has.
     """
@@ -186,12 +187,29 @@ def detection_passes(
     )
     found = run_detector(image, models, FULL_RANGE)
     yield "whole image with the full-range detector", weighted_nms(found)
-    tile_px = int(min_face_px / 16 * FULL_RANGE.size)
-    if max(w, h) > tile_px * 1.25:
-        grid = tiles(w, h, tile_px)
-        for x0, y0, x1, y1 in grid:
-            found += run_detector(image[y0:y1, x0:x1], models, FULL_RANGE, (x0, y0))
+    sizes = tile_sizes(w, h, int(min_face_px / 16 * FULL_RANGE.size))
+    if sizes:
+        count = 0
+        for size in sizes:
+            for x0, y0, x1, y1 in tiles(w, h, size):
+                found += run_detector(image[y0:y1, x0:x1], models, FULL_RANGE, (x0, y0))
+                count += 1
         yield (
-            f"{len(grid)} overlapping {tile_px}px tiles with the full-range detector",
+            f"{count} overlapping tiles of {', '.join(f'{s}px' for s in sizes)} with the "
+            "full-range detector",
             weighted_nms(found),
         )
+
+
+def tile_sizes(width: int, height: int, smallest_px: int) -> list[int]:
+    """Tile sides from ``smallest_px`` up, x3 per level, while smaller than the image.
+
+    The smallest level finds the smallest faces; the larger ones find faces too big
+    to sit inside one small tile but too small for the whole-image pass.
+    """
+    sizes = []
+    size = smallest_px
+    while max(width, height) > size * 1.25:
+        sizes.append(size)
+        size *= 3
+    return sizes

@@ -74,3 +74,27 @@ def test_group_photos_from_shared_data(shared_data, ov_fp32):
     assert len(result.faces) >= 7
     no_face = analyse(load_image(shared_data / "photos" / "pet_dog_no_human_face.jpg"), ov_fp32)
     assert no_face.faces == ()
+
+
+def test_mid_size_faces_in_a_large_photo(astronaut, ov_fp32):
+    """Faces of 90-150 px in a 2400 px photo: too small for the whole-image pass at 192 px."""
+    import cv2
+
+    head = astronaut[40:240, 130:320]
+    canvas = np.empty((1600, 2400, 3), np.uint8)
+    canvas[:] = np.linspace(80, 170, 2400, dtype=np.uint8)[None, :, None]
+    spots = [
+        (100, 100, 1.3),
+        (700, 150, 1.1),
+        (1300, 120, 1.5),
+        (1900, 200, 1.2),
+        (300, 900, 1.4),
+        (1000, 950, 1.0),
+        (1700, 900, 1.6),
+    ]
+    for x, y, s in spots:
+        small = cv2.resize(head, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+        canvas[y : y + small.shape[0], x : x + small.shape[1]] = small
+    faces = analyse(canvas, ov_fp32).faces
+    assert len(faces) == len(spots)
+    assert all(85 < f.width_px < 160 and not f.too_small for f in faces)
