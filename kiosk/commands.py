@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
 
     app = KioskApp(settings, build_services(settings, config))
     maybe_start(app)
+    # systemd stops the kiosk with SIGTERM: close the app properly (worker, camera, board, store).
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: app.stop())
     app.run()
     return app.exit_code
 

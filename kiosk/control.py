@@ -116,6 +116,7 @@ class ControlServer:
                     if getattr(w, "action_id", "") and not w.disabled
                 ],
                 "failsafe": app.failsafe_message,
+                "worker_pid": app.services.worker.pid,
                 "debug": screen.debug_state() if hasattr(screen, "debug_state") else {},
             }
         if command == "tap":

@@ -72,8 +72,14 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
         "live": runner.live_portrait,
         "describe": runner.describe,
     }
+    parent = os.getppid()
     while True:
-        job = jobs.get()
+        try:
+            job = jobs.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the kiosk died without saying goodbye: follow it
+                return
+            continue
         if job is None:
             return
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import psutil
 import pytest
 
 from kiosk.store import Store
@@ -310,4 +311,13 @@ def test_idle_timeout_returns_to_attract_and_discards_work(start_kiosk) -> None:
     k.tap("consent.agree")
     k.wait_for("scan")
     k.wait_for("attract", 15)
-    assert "flow: scan --timeout--> attract" in k.log_text() or "--timeout-->" in k.log_text()
+    assert "flow: scan --timeout--> attract" in k.log_text()
+
+    # systemd stops the kiosk with SIGTERM: it closes properly and its worker goes with it.
+    worker = k.state()["worker_pid"]
+    assert worker and psutil.pid_exists(worker)
+    assert k.stop() == 0
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not psutil.pid_exists(worker)
