@@ -7,6 +7,7 @@ device, with the measured reason). ``$KEEPSAKE_MODELS_DIR`` points elsewhere.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -84,6 +85,19 @@ def _entry(manifest: dict[str, Any], name: str, backend: str, precision: str) ->
     )
 
 
+def verify_file(path: Path, meta: dict[str, Any]) -> None:
+    """The file exists with the size and sha256 the manifest records (a damaged copy would
+    otherwise give plausible-looking but wrong landmarks)."""
+    if not path.is_file():
+        raise ModelMissing(f"{path} is missing; reinstall Keepsake or run `make models`.")
+    data = path.read_bytes()
+    if len(data) != meta["bytes"] or hashlib.sha256(data).hexdigest() != meta["sha256"]:
+        raise ModelMissing(
+            f"{path} does not match models_int8/manifest.json (damaged or replaced); "
+            "reinstall Keepsake or run `make models`."
+        )
+
+
 def load_models(backend: str = "auto", precision: str = "auto", device: str = "CPU") -> Models:
     """Compile every analysis model once (a few hundred ms); reuse the result for every photo."""
     if precision not in PRECISIONS:
@@ -100,8 +114,8 @@ def load_models(backend: str = "auto", precision: str = "auto", device: str = "C
         want = model_precision(manifest, profile, name)
         entry = _entry(manifest, name, runtime.name, want)
         path = root / entry["path"]
-        if not path.is_file():
-            raise ModelMissing(f"{path} is missing; reinstall Keepsake or run `make models`.")
+        for rel, meta in entry.get("files", {}).items():
+            verify_file(root / rel, meta)
         sessions[name] = runtime.load(path, want)
         chosen[name] = want
     log.debug("loaded the %s profile on %s/%s: %s", profile, runtime.name, runtime.device, chosen)

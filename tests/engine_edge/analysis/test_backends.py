@@ -56,3 +56,19 @@ def test_missing_model_file_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("KEEPSAKE_MODELS_DIR", str(tmp_path))
     with pytest.raises(ModelMissing, match="make models"):
         load_models("openvino", "fp32")
+
+
+def test_damaged_model_file_is_refused(tmp_path, monkeypatch):
+    import shutil
+
+    from engine_edge.analysis import load_models
+    from engine_edge.errors import ModelMissing
+
+    shutil.copytree(models_dir(), tmp_path / "models", ignore=shutil.ignore_patterns(".cache"))
+    victim = tmp_path / "models" / "onnx" / "face_landmark_attention.fp32.onnx"
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    monkeypatch.setenv("KEEPSAKE_MODELS_DIR", str(tmp_path / "models"))
+    with pytest.raises(ModelMissing, match="does not match"):
+        load_models("onnxruntime", "fp32")
