@@ -70,7 +70,7 @@ def restore_with_steps(
     for name, strength, step in pipeline:
         if strength > 0:
             current = step(current, strength, toned)
-            steps.append((name, current))
+        steps.append((name, current))  # every step, so --debug-dir shows what was skipped too
     return Restoration(current, tuple(steps), toned)
 
 
