@@ -168,27 +168,36 @@ def detect_print_quad(
 def _outer_outline(
     frame: np.ndarray, inner: _Fit, lab: np.ndarray, scale: float, settings: DetectSettings
 ) -> _Fit | None:
-    """A well-supported outline a little outside ``inner`` with table all round it, or None."""
+    """The largest well-supported outline a little outside ``inner`` with table all round it.
+
+    Two ways out, step by step: every side (a border of even width, whose light paper may
+    pass for a light table), and only the sides with picture outside them (the others
+    already lie on the print's edge). None when neither finds one.
+    """
     h, w = frame.shape[:2]
     diag = float(np.hypot(w, h))
     area = geometry.quad_area(inner.corners)
     size = np.sqrt(area)
-    for share in (0.02, 0.04, 0.06, 0.08, 0.10, 0.12):
-        guess = _offset_quad(inner.corners, share * size)
-        if guess is None:
-            continue
-        fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
-        if fit is None or fit.support < settings.min_support:
-            continue
-        if geometry.quad_area(fit.corners) < 1.02 * area:
-            continue
-        if _surrounded_by_table(lab, fit.corners * scale):
-            return fit
-    return None
+    off_table = [not ok for ok in _sides_on_table(lab, inner.corners * scale)]
+    found: list[_Fit] = []
+    for sides in ([True] * 4, off_table):
+        for share in (0.02, 0.04, 0.06, 0.08, 0.10, 0.12):
+            guess = _offset_quad(inner.corners, [share * size if s else 0.0 for s in sides])
+            if guess is None:
+                continue
+            fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
+            if fit is None or fit.support < settings.min_support:
+                continue
+            if geometry.quad_area(fit.corners) < 1.02 * area:
+                continue
+            if _surrounded_by_table(lab, fit.corners * scale):
+                found.append(fit)
+                break
+    return max(found, key=lambda f: geometry.quad_area(f.corners)) if found else None
 
 
-def _offset_quad(corners: np.ndarray, distance_px: float) -> np.ndarray | None:
-    """The quad whose every side is moved ``distance_px`` outwards (a border of even width)."""
+def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray | None:
+    """The quad whose sides (top, right, bottom, left) are moved outwards by ``distances_px``."""
     centre = corners.mean(axis=0)
     lines = []
     for i in range(4):
@@ -196,7 +205,7 @@ def _offset_quad(corners: np.ndarray, distance_px: float) -> np.ndarray | None:
         line = geometry.line_through(p0, p1 - p0)
         if line[:2] @ centre + line[2] > 0:
             line = -line  # the centre on the negative side: +normal points outwards
-        line[2] -= distance_px
+        line[2] -= distances_px[i]
         lines.append(line)
     return geometry.corners_from_lines(lines)  # sides in order top, right, bottom, left
 
@@ -638,6 +647,11 @@ def _surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:
     An outline found inside the print (a dark photo on a dark table, a door frame in the
     picture) has picture, not table, just outside some side: that must not become a crop.
     """
+    return all(_sides_on_table(lab, corners_small))
+
+
+def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
+    """Per side (top, right, bottom, left): does the strip just outside it look like table?"""
     h, w = lab.shape[:2]
     feats = lab.astype(np.float32)
     rim = max(2, min(h, w) // 30)
@@ -652,12 +666,11 @@ def _surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:
     table = np.median(ring, axis=0)
     table_spread = np.percentile(np.linalg.norm(ring - table, axis=1), 90) + 6.0
     centre = corners_small.mean(axis=0)
+    result = []
     for i in range(4):
         p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
         t = np.linspace(0.15, 0.85, 24)[:, None]
         mid = p0 + t * (p1 - p0)
-        outward = mid - centre
-        outward /= np.linalg.norm(outward, axis=1, keepdims=True)
         d = (p1 - p0) / np.linalg.norm(p1 - p0)
         normal = np.array([-d[1], d[0]])
         if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
@@ -670,11 +683,11 @@ def _surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:
             y = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
             samples.append(feats[y[inside], x[inside]])
         strip = np.concatenate(samples)
-        if len(strip) < 10:
-            continue  # the side runs along the frame's edge; "cut off" covers it
-        if np.median(np.linalg.norm(strip - table, axis=1)) > table_spread:
-            return False
-    return True
+        # A side along the frame's edge has no strip outside: "cut off" covers it.
+        result.append(
+            len(strip) < 10 or np.median(np.linalg.norm(strip - table, axis=1)) <= table_spread
+        )
+    return result
 
 
 def _glare_share(small_rgb: np.ndarray, corners_small: np.ndarray) -> float:

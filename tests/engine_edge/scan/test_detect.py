@@ -33,6 +33,9 @@ CLEAN = [
     ("chelsea", SceneSpec(table="dark", roll_deg=-6, tilt_y_deg=15, noise_sigma=2, seed=8)),
     ("camera", SceneSpec(table="cloth", roll_deg=30, tilt_x_deg=-5, jpeg_quality=90, seed=9)),
     ("coffee", SceneSpec(table="light", border_px=0, roll_deg=-4, tilt_x_deg=8, seed=10)),
+    # A white-bordered print in a 640x480 preview (what the soak benchmark scans).
+    ("astronaut", SceneSpec(frame_size=(640, 480), print_share=0.5, border_px=12, seed=0)),
+    ("chelsea", SceneSpec(table="light", border_px=20, roll_deg=6, tilt_x_deg=-9, seed=11)),
 ]
 
 HARD = [
