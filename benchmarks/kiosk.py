@@ -103,21 +103,20 @@ def tribute(
         want = "live" if live else "clip"
         k.wait_until(lambda s: s["debug"].get("mode") == want, 60)
         time.sleep(2.0)
-        start = k.request("live_stats")["frames"] if live else 0
+        key = "frames" if live else "clip_frames"
+        start = k.request("live_stats")
         k.request("frame_times", clear=True)
         t0 = time.monotonic()
         cpu = cpu_percent(k.process.pid, MEASURE_S)
         elapsed = time.monotonic() - t0
         frames = k.request("frame_times")["ms"]
+        stats = k.request("live_stats")
+        fps = (stats[key] - start[key]) / elapsed
         if live:
-            stats = k.request("live_stats")
-            fps = (stats["frames"] - start) / elapsed
             print(
                 "live mesh, Python side per frame (deform + vertex upload): median "
                 f"{statistics.median(stats['update_ms']):.2f} ms"
             )
-        else:
-            fps = 1000.0 / statistics.median(frames)  # the clip player blits at the clip's rate
         return fps, cpu, frames
     finally:
         k.stop()

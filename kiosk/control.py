@@ -153,8 +153,13 @@ class ControlServer:
                 app.frame_times_ms.clear()
             return {"ok": True, "ms": times}
         if command == "live_stats":
-            live = app.screens["attract"].player.live
-            return {"ok": True, "frames": live.frames_drawn, "update_ms": list(live.update_ms)}
+            player = app.screens["attract"].player
+            return {
+                "ok": True,
+                "frames": player.live.frames_drawn,
+                "clip_frames": player.clip.frames_shown,
+                "update_ms": list(player.live.update_ms),
+            }
         raise ValueError(f"unknown command {command}")
 
     def _fault(self, name: str) -> dict[str, Any]:
