@@ -133,7 +133,7 @@ def scan_camera(
         if on_advice:
             on_advice(advice)
         if advice.state is CaptureState.CAPTURE:
-            frames = _burst(camera, frame.image, settings, lights)
+            frames = _locked_burst(camera, frame.image, settings, lights)
             steps = None
             if debug:
                 steps = [("preview_detection", draw_detection(preview, advice.detection))]
@@ -150,6 +150,25 @@ def scan_camera(
             f"No picture arrived from the camera: {camera.detail or 'no frames'}."
         )
     raise PrintNotFound(last.detection.message or HINT_TEXT[Hint.NONE])
+
+
+def _locked_burst(
+    camera: ResilientCamera,
+    first: np.ndarray,
+    settings: ScanSettings,
+    lights: LightControl | None,
+) -> list[np.ndarray]:
+    """The burst with exposure and white balance frozen where the camera allows it, so
+    every frame (and every light pattern) is exposed alike."""
+    lock = getattr(camera.source, "lock_exposure", None)
+    unlock = getattr(camera.source, "unlock_exposure", None)
+    if lock is not None:
+        lock()
+    try:
+        return _burst(camera, first, settings, lights)
+    finally:
+        if unlock is not None:
+            unlock()
 
 
 def _burst(

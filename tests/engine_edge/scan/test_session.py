@@ -182,3 +182,26 @@ def test_frames_under_different_lights_remove_glare(photos):
         return float(np.abs(same - reference).mean())
 
     assert error(with_lights.rectified) < 0.6 * error(without.rectified)
+
+
+def test_exposure_is_locked_for_the_burst_and_released_after(tmp_path, photos):
+    scene = render_print_scene(photos["coffee"], SceneSpec(table="wood", seed=4))
+    image = tmp_path / "table.png"
+    cv2.imwrite(str(image), scene.frame[..., ::-1])
+    calls = []
+
+    class LockingCamera(FileCamera):
+        def lock_exposure(self) -> None:
+            calls.append("lock")
+
+        def unlock_exposure(self) -> None:
+            calls.append("unlock")
+
+        def read(self) -> np.ndarray:
+            calls.append("read")
+            return super().read()
+
+    camera = ResilientCamera(LockingCamera(image))
+    scan_camera(camera, ScanSettings(stable_s=0.0, burst_frames=3, restore="off", timeout_s=5))
+    # The capture frame was read before; two more for the burst of three, between lock/unlock.
+    assert calls[-4:] == ["lock", "read", "read", "unlock"]
