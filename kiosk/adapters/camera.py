@@ -84,13 +84,9 @@ class _WatchedCamera:
         self.on_lost = on_lost
         self.last_image: np.ndarray | None = None
 
-    @property
-    def state(self) -> Any:
-        return self.camera.state
-
-    @property
-    def detail(self) -> str:
-        return str(self.camera.detail)
+    def __getattr__(self, name: str) -> Any:
+        """Everything else (state, detail, source ...) is the ResilientCamera's own."""
+        return getattr(self.camera, name)
 
     def read(self) -> Any:
         if self.stop.is_set():
