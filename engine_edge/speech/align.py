@@ -34,6 +34,9 @@ FRAME_S = 0.01  # pocketsphinx frames are 10 ms
 # allowed path is never pruned; far wider beams (1e-100) made alignments fail more often.
 SEARCH = {"beam": 1e-48, "wbeam": 1e-40, "pbeam": 1e-48, "maxhmmpf": -1}
 ALIGN_RMS = 0.05
+# Two or more words and at least this share unknown to the English dictionary: another
+# language (the dictionary knows many foreign surnames, so a German line scores about 0.5).
+MAX_UNKNOWN_SHARE = 0.35
 DITHER_RMS = (3e-4, 1e-3)  # about 44 dB below the speech; the second is a retry
 
 
@@ -73,7 +76,10 @@ def align(samples: np.ndarray, sample_rate: int, transcript: str) -> Alignment:
 
     decoder = Decoder(samprate=ALIGN_RATE, loglevel="FATAL", **SEARCH)
     words = transcript_words(transcript)
-    for word in dict.fromkeys(w for w in words if decoder.lookup_word(w) is None):
+    unknown = [w for w in words if decoder.lookup_word(w) is None]
+    if len(unknown) >= 2 and len(unknown) >= MAX_UNKNOWN_SHARE * len(words):
+        raise AlignmentFailed("only English transcripts can be aligned")
+    for word in dict.fromkeys(unknown):
         spelled = pronounce(word)
         if spelled:
             decoder.add_word(word, spelled, True)
@@ -81,7 +87,7 @@ def align(samples: np.ndarray, sample_rate: int, transcript: str) -> Alignment:
     known = [w for w in words if decoder.lookup_word(w) is not None]
     skipped = tuple(w for w in words if decoder.lookup_word(w) is None)
     if not known:
-        raise AlignmentFailed("no transcript word is in the pronouncing dictionary")
+        raise AlignmentFailed("no word of the transcript could be pronounced")
     failure = AlignmentFailed("not tried")
     for dither_rms in DITHER_RMS:
         try:
@@ -106,18 +112,19 @@ def _align_once(decoder: Any, pcm: bytes, words: list[str]) -> tuple[Phone, ...]
         decoder.process_raw(pcm, full_utt=True)
         decoder.end_utt()
         result = decoder.get_alignment()
-    except RuntimeError as exc:
-        raise AlignmentFailed(str(exc)) from exc
+    except RuntimeError as exc:  # e.g. "Failed to stop utterance processing": no path to the end
+        log.debug("pocketsphinx: %s", exc)
+        raise AlignmentFailed("it does not match the recording") from exc
     if result is None:
-        raise AlignmentFailed("the decoder found no alignment")
+        raise AlignmentFailed("it does not match the recording")
     placed = [w.name for w in result.words() if not w.name.startswith(("<", "["))]
     if len(placed) < len(words):
-        raise AlignmentFailed(f"only {len(placed)} of {len(words)} words were found in the sound")
+        raise AlignmentFailed(f"only {len(placed)} of {len(words)} words were heard in it")
     phones = []
     for entry in result.phones():
         start_s = entry.start * FRAME_S - PAD_S
         end_s = (entry.start + entry.duration) * FRAME_S - PAD_S
         phones.append(phone_from_arpabet(max(0.0, start_s), max(0.0, end_s), entry.name))
     if not any(p.kind == "vowel" for p in phones):
-        raise AlignmentFailed("the alignment contains no vowels")
+        raise AlignmentFailed("it does not match the recording")
     return tuple(phones)

@@ -186,7 +186,7 @@ def line_from_samples(
         except aligner.AlignmentFailed as exc:
             log.warning("transcript could not be aligned (%s); estimating from the sound", exc)
             warnings.append(
-                "The transcript did not match the recording; the lips follow the sound instead."
+                f"The transcript was not used ({exc}); the lips follow the sound instead."
             )
     if curves is None:
         curves = curves_from_audio(prepared.samples, prepared.sample_rate, duration_s)

@@ -103,7 +103,22 @@ def test_mismatched_transcript_falls_back_to_the_sound(greeting_audio):
     wrong = line_from_samples(
         samples, rate, transcript="the quick brown fox jumps over the lazy dog " * 3
     )
-    assert any("did not match" in w for w in wrong.warnings)
+    assert any("was not used" in w and "match" in w for w in wrong.warnings), wrong.warnings
     assert wrong.mouth.jaw_open.max() > 0.3  # the lips still move, from the sound
     with pytest.raises(AlignmentFailed):
         align(samples, rate, "zzxq qxzz")
+
+
+def test_transcripts_in_other_languages_are_not_guessed():
+    line = synthesize_line_de()
+    german = line_from_samples(
+        line.audio, line.sample_rate, transcript="Alles Gute zum Geburtstag, liebe Oma!"
+    )
+    assert any("only English" in w for w in german.warnings), german.warnings
+    assert german.mouth.jaw_open.max() > 0.3
+
+
+def synthesize_line_de():  # type: ignore[no-untyped-def]
+    from engine_edge.speech import synthesize_line
+
+    return synthesize_line("Alles Gute zum Geburtstag, liebe Oma!", voice="de")
