@@ -139,10 +139,21 @@ def line_from_audio(
         sample_rate=settings.sample_rate,
         max_decode_s=2.0 * settings.max_duration_s + 30.0,
     )
+    log.info(
+        "decoded %s: %d Hz, %d channel(s), %.1f s",
+        Path(path).name,
+        decoded.source_rate,
+        decoded.source_channels,
+        decoded.samples.shape[0] / decoded.sample_rate,
+    )
     return line_from_samples(
-        decoded.samples, decoded.sample_rate, transcript=transcript, fps=fps, preset=preset,
+        decoded.samples,
+        decoded.sample_rate,
+        transcript=transcript,
+        fps=fps,
+        preset=preset,
         settings=settings,
-    )  # fmt: skip
+    )
 
 
 def line_from_samples(
