@@ -19,11 +19,14 @@ from engine_edge.errors import ConfigInvalid
 T = TypeVar("T")
 
 CONFIG_ENV = "KEEPSAKE_CONFIG"
-DEFAULT_PATHS = (Path("/etc/keepsake/keepsake.toml"), Path.home() / ".config/keepsake/keepsake.toml")
+DEFAULT_PATHS = (
+    Path("/etc/keepsake/keepsake.toml"),
+    Path.home() / ".config/keepsake/keepsake.toml",
+)
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read the config file: the given path, else $KEEPSAKE_CONFIG, else the first default that exists.
+    """Read the config file: the given path, else $KEEPSAKE_CONFIG, else the first existing default.
 
     A missing optional file means "all defaults"; an explicitly named file that is
     missing or malformed is an error.
@@ -58,9 +61,7 @@ def section(config: dict[str, Any], name: str, cls: type[T]) -> T:
     for key, value in raw.items():
         default = getattr(cls, key, None) if not callable(getattr(cls, key, None)) else None
         if default is not None and not _same_kind(default, value):
-            raise ConfigInvalid(
-                f"[{name}] {key} = {value!r} should be a {type(default).__name__}."
-            )
+            raise ConfigInvalid(f"[{name}] {key} = {value!r} should be a {type(default).__name__}.")
         values[key] = tuple(value) if isinstance(value, list) else value
     return cls(**values)
 

@@ -30,7 +30,8 @@ class Face:
 
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
     score: float  # detector confidence, 0..1
-    landmarks: np.ndarray  # (478, 3) float32: x, y in pixels; z relative depth in pixels (smaller = nearer)
+    # (478, 3) float32: x, y in pixels; z relative depth in pixels (smaller = nearer)
+    landmarks: np.ndarray
     iris_left: tuple[float, float]
     iris_right: tuple[float, float]
     pose: HeadPose

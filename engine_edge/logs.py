@@ -7,7 +7,7 @@ _FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 def configure_logging(verbose: bool = False) -> None:
-    """Send log records to stdout once; the CLI's progress and results use stderr/stdout explicitly."""
+    """Send log records to stdout once; the CLI writes its progress and results explicitly."""
     root = logging.getLogger()
     if any(getattr(h, "_keepsake", False) for h in root.handlers):
         root.setLevel(logging.DEBUG if verbose else logging.INFO)

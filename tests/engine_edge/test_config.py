@@ -24,7 +24,7 @@ def test_documented_defaults_parse() -> None:
 
 def test_section_fills_defaults_and_reads_values(tmp_path: Path) -> None:
     f = tmp_path / "k.toml"
-    f.write_text('[s]\nretention_days = 3\nopacity = 1\n')
+    f.write_text("[s]\nretention_days = 3\nopacity = 1\n")
     s = section(load_config(f), "s", Sample)
     assert s == Sample(retention_days=3, opacity=1)
 
@@ -32,9 +32,9 @@ def test_section_fills_defaults_and_reads_values(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "body, fragment",
     [
-        ('[s]\nretention = 3\n', "unknown settings: retention"),
+        ("[s]\nretention = 3\n", "unknown settings: retention"),
         ('[s]\nretention_days = "week"\n', "should be a int"),
-        ('[s]\nenabled = 1\n', "should be a bool"),
+        ("[s]\nenabled = 1\n", "should be a bool"),
         ("[s\n", "not valid TOML"),
     ],
 )
