@@ -308,10 +308,9 @@ def test_failures_end_in_a_clear_message_and_a_working_kiosk(  # type: ignore[no
 def test_idle_timeout_returns_to_attract_and_discards_work(start_kiosk) -> None:  # type: ignore[no-untyped-def]
     k = start_kiosk(idle_timeout_s=2.0)
     k.tap("attract.begin")
-    k.tap("consent.agree")
-    k.wait_for("scan")
+    k.wait_for("consent")
     k.wait_for("attract", 15)
-    assert "flow: scan --timeout--> attract" in k.log_text()
+    assert "flow: consent --timeout--> attract" in k.log_text()
 
     # systemd stops the kiosk with SIGTERM: it closes properly and its worker goes with it.
     worker = k.state()["worker_pid"]
