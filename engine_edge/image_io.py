@@ -8,12 +8,14 @@ typed error with a message a person can act on.
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from engine_edge import atomic
 from engine_edge.errors import ImageTooLarge, ImageUnreadable
 
 MAX_PIXELS = 80_000_000  # about 80 megapixels: more would not fit the box's memory safely
@@ -102,17 +104,13 @@ def save_image(path: str | os.PathLike[str], image_rgb: np.ndarray) -> Path:
     target = Path(path)
     if not target.parent.is_dir():
         raise OutputUnwritable(f"The folder {target.parent} does not exist; create it first.")
-    tmp = target.with_name(f".{target.name}.tmp")
     fmt = Image.registered_extensions().get(target.suffix.lower())
     if fmt is None:
         raise OutputUnwritable(f"{target.name}: unknown image type; use .png or .jpg.")
     try:
-        with tmp.open("wb") as fh:
-            Image.fromarray(np.ascontiguousarray(image_rgb, dtype=np.uint8)).save(fh, format=fmt)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(target)
+        encoded = io.BytesIO()
+        Image.fromarray(np.ascontiguousarray(image_rgb, dtype=np.uint8)).save(encoded, format=fmt)
+        atomic.write_atomic(target, encoded.getvalue(), mode=0o666)  # as open() would
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputUnwritable(f"Could not write {target}: {exc.strerror or exc}.") from exc
     return target

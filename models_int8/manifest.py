@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from engine_edge.atomic import write_atomic
 
 
 def _sha256(path: Path) -> str:
@@ -52,11 +53,6 @@ def write_manifest(
         **(extra or {}),
     }
     target = root / "manifest.json"
-    tmp = target.with_suffix(".json.tmp")
-    with tmp.open("w") as fh:
-        json.dump(manifest, fh, indent=1)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(target)
+    text = json.dumps(manifest, indent=1) + "\n"
+    write_atomic(target, text.encode(), mode=0o666)
     return target

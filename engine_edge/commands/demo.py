@@ -17,13 +17,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import os
 
     from skimage import data
 
     from engine_edge.analysis import analyse, load_models
     from engine_edge.analysis.overlay import draw_overlay
     from engine_edge.analysis.report import analysis_to_json
+    from engine_edge.atomic import write_atomic
     from engine_edge.image_io import save_image
 
     out = Path(args.out)
@@ -33,12 +33,8 @@ def run(args: argparse.Namespace) -> int:
     result = analyse(image, load_models(), require_face=True)
     overlay = save_image(out / "sample_analysis.png", draw_overlay(image, result))
     report = out / "sample_analysis.json"
-    tmp = report.with_name(f".{report.name}.tmp")
-    with tmp.open("w") as fh:
-        json.dump(analysis_to_json(result), fh, separators=(",", ":"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(report)
+    text = json.dumps(analysis_to_json(result), separators=(",", ":"))
+    write_atomic(report, text.encode(), mode=0o666)
     face = result.faces[0]
     print(
         f"sample portrait: {len(result.faces)} face(s), yaw {face.pose.yaw_deg:+.1f} deg, "

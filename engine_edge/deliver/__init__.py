@@ -7,14 +7,12 @@ a full disk or a pulled USB stick never leaves half a clip behind.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import json
 import logging
 import os
 import queue
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from typing import IO
 import cv2
 import numpy as np
 
+from engine_edge import atomic
 from engine_edge.errors import ConfigInvalid, KeepsakeError, OutputUnwritable, StorageFull
 
 log = logging.getLogger(__name__)
@@ -395,34 +394,16 @@ def write_mp4(data: bytes, target: str | os.PathLike[str] | IO[bytes]) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename, fsync the folder: all or nothing."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Write a delivered file all or nothing (engine_edge.atomic), with errors staff can act on."""
+    folder = path.parent
     if path.is_dir():
         raise OutputUnwritable(f"{path} is a folder; give a file name such as {path / 'clip.mp4'}.")
     if not folder.is_dir():
         raise OutputUnwritable(f"The folder {folder} does not exist; create it or choose another.")
-    tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except KeepsakeError:
-        raise
+        atomic.write_atomic(path, data, mode=0o600)  # a guest's clip: owner-only
     except OSError as exc:
         raise _storage_error(exc, path) from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
 
 
 def _storage_error(exc: OSError, path: Path) -> KeepsakeError:

@@ -13,9 +13,11 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from engine_edge import atomic
+from engine_edge.atomic import TEMP_PREFIX as TEMP_PREFIX  # the store skips leftovers by it
+from engine_edge.atomic import fsync_dir as fsync_dir
 from engine_edge.errors import OutputUnwritable, StorageFull
 
-TEMP_PREFIX = ".tmp-"
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -51,15 +53,6 @@ def mapped_errors(path: Path) -> Iterator[None]:
         raise
 
 
-def fsync_dir(path: Path) -> None:
-    """Make a rename or unlink in ``path`` durable."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (owner-only) and its parents, durably."""
     missing = []
@@ -78,34 +71,13 @@ def ensure_dir(path: Path) -> Path:
 
 
 def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Write ``data`` to ``path`` so that readers see all of it or none of it.
+    """Write ``data`` to ``path`` owner-only and all or nothing (see engine_edge.atomic).
 
-    With ``exclusive`` the final name is claimed with ``link`` instead of
-    ``rename``, so two processes racing to create the same file both end up
+    With ``exclusive`` two processes racing to create the same file both end up
     with the first one's content (:class:`FileExistsError` for the loser).
     """
-    tmp = path.parent / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}"
     with mapped_errors(path):
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-            try:
-                view = memoryview(data)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if exclusive:
-                os.link(tmp, path)
-                os.unlink(tmp)
-            else:
-                os.replace(tmp, path)
-            fsync_dir(path.parent)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        atomic.write_atomic(path, data, mode=FILE_MODE, exclusive=exclusive)
 
 
 def read_bytes(path: Path) -> bytes:
