@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "store": ("kiosk.store.commands", "add, list, export or check stored portraits (staff)"),
     "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),
     "bridge": ("firmware_bridge.commands", "simulate the button-and-light board, or monitor it"),
+    "share": ("kiosk.share.command", "one-time hotspot link to a portrait's clip (off by default)"),
     "kiosk": ("kiosk.commands", "start the touchscreen kiosk (full screen; --windowed to test)"),
 }
 

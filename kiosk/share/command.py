@@ -1,0 +1,50 @@
+"""`keepsake share ITEM`: offer one portrait's clip over the hotspot with a one-time link.
+
+Staff use this when the kiosk's own share screen is not at hand: it starts the
+share server (refused unless ``[share] enabled = true``), prints the link and a
+QR code to scan, waits until the link is used or expires, then closes the port.
+Only the standard library is imported here at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from kiosk.store.commands import add_store_options
+
+    add_store_options(parser)
+    parser.add_argument("item", help="item id (see `keepsake store list`)")
+    parser.add_argument(
+        "--minutes", type=float, help="how long the link works (default: [share] link_minutes)"
+    )
+    parser.add_argument(
+        "--kind", default="clip", help="which file to share: clip (default), photo, audio"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine_edge.config import load_config
+    from kiosk.share.errors import SharingDisabled
+    from kiosk.share.qr import qr_text
+    from kiosk.share.server import ShareServer
+    from kiosk.share.settings import check_link_minutes, share_settings
+    from kiosk.store.commands import open_from_args
+
+    settings = share_settings(load_config(args.config))
+    if not settings.enabled:
+        raise SharingDisabled()  # before the store is even opened
+    if args.minutes is not None:
+        check_link_minutes(args.minutes)
+    with open_from_args(args) as store, ShareServer(store, settings) as server:
+        offer = server.offer(args.item, args.kind, minutes=args.minutes)
+        print(qr_text(offer.url))
+        print(f"Scan the code or open {offer.url}")
+        uses = "once" if settings.max_downloads == 1 else f"{settings.max_downloads} times"
+        print(f"The link works {uses}, until {offer.expires_at:%H:%M} UTC.", flush=True)
+        if server.wait_for_download(offer):
+            print("Downloaded; the link no longer works.")
+            return 0
+    print("The link expired before it was used; nothing was shared.")
+    return 1

@@ -1,0 +1,109 @@
+"""One-time links: unguessable tokens that open one file of one item, a few times, briefly.
+
+The book holds only item ids, kinds and deadlines; the file itself is read
+from the store when the link is used, so a portrait deleted in the meantime is
+never served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+TOKEN_BYTES = 32  # 256 random bits: guessing a live link is hopeless
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+@dataclass(frozen=True)
+class ShareOffer:
+    """What the kiosk shows a guest: the link, its QR code and when it stops working."""
+
+    url: str
+    token: str = field(repr=False)
+    expires_at: dt.datetime
+    qr_png: bytes = field(repr=False)
+    item_id: str = ""
+    kind: str = "clip"
+
+
+@dataclass
+class _Entry:
+    item_id: str
+    kind: str
+    deadline_s: float  # on the book's monotonic clock
+    downloads_left: int
+    downloads: int = 0
+
+
+class OfferBook:
+    """Live tokens and what each one may still open; safe to use from many threads."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._entries: dict[str, _Entry] = {}
+        self._changed = threading.Condition()
+
+    def add(self, item_id: str, kind: str, *, lifetime_s: float, max_downloads: int) -> str:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        with self._changed:
+            self._prune()
+            self._entries[token] = _Entry(
+                item_id, kind, self._clock() + lifetime_s, downloads_left=max_downloads
+            )
+        return token
+
+    def claim(self, token: str) -> tuple[str, str] | None:
+        """Use up one download of ``token``: its (item id, kind), or None if it opens nothing."""
+        if not TOKEN_PATTERN.match(token):
+            return None
+        with self._changed:
+            self._prune()
+            entry = self._entries.get(token)
+            if entry is None or entry.downloads_left <= 0:
+                return None
+            entry.downloads_left -= 1
+            entry.downloads += 1
+            self._changed.notify_all()
+            return entry.item_id, entry.kind
+
+    def downloads(self, token: str) -> int:
+        """How many times the link has been used (0 once it expired and was forgotten)."""
+        with self._changed:
+            entry = self._entries.get(token)
+            return entry.downloads if entry else 0
+
+    def wait_used_up(self, token: str, timeout_s: float | None = None) -> bool:
+        """Block until every download of ``token`` is used (True) or it expires or is revoked."""
+        give_up_s = None if timeout_s is None else time.monotonic() + timeout_s
+        with self._changed:
+            while True:
+                self._prune()
+                entry = self._entries.get(token)
+                if entry is None:
+                    return False
+                if entry.downloads_left <= 0:
+                    return True
+                wait_s = 0.2  # the book's clock may be a test's, so look again now and then
+                if give_up_s is not None:
+                    wait_s = min(wait_s, give_up_s - time.monotonic())
+                    if wait_s <= 0:
+                        return False
+                self._changed.wait(wait_s)
+
+    def revoke_all(self) -> None:
+        with self._changed:
+            self._entries.clear()
+            self._changed.notify_all()
+
+    def _prune(self) -> None:
+        now_s = self._clock()
+        expired = [t for t, e in self._entries.items() if e.deadline_s <= now_s]
+        for token in expired:
+            del self._entries[token]
+        if expired:
+            self._changed.notify_all()
