@@ -45,26 +45,12 @@ def contact_sheet(
             f = f[int(crop[1] * h) : int(crop[3] * h), int(crop[0] * w) : int(crop[2] * w)]
         cell_h = round(cell_w * f.shape[0] / f.shape[1])
         tile = cv2.resize(f, (cell_w, cell_h), interpolation=cv2.INTER_AREA)
-        cv2.putText(
-            tile,
-            f"{i / fps:.2f}s #{i}",
-            (6, 18),
-            cv2.FONT_HERSHEY_SIMPLEX,
-            0.5,
-            (255, 255, 255),
-            2,
-            cv2.LINE_AA,
-        )
-        cv2.putText(
-            tile,
-            f"{i / fps:.2f}s #{i}",
-            (6, 18),
-            cv2.FONT_HERSHEY_SIMPLEX,
-            0.5,
-            (0, 0, 0),
-            1,
-            cv2.LINE_AA,
-        )
+        label = f"{i / fps:.2f}s #{i}"
+        # White halo under black text: readable on light and dark frames alike.
+        for colour, thickness in (((255, 255, 255), 2), ((0, 0, 0), 1)):
+            cv2.putText(
+                tile, label, (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, colour, thickness, cv2.LINE_AA
+            )
         tiles.append(tile)
     rows = [
         np.hstack(

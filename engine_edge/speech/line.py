@@ -63,6 +63,25 @@ def _check_fps(fps: float) -> None:
         raise ValueError(f"fps must be between 1 and 120, got {fps}")
 
 
+def _prepared(
+    samples: np.ndarray,
+    sample_rate: int,
+    settings: SpeechSettings,
+    style: VoiceStyle,
+    name: str = "The recording",
+) -> PreparedSpeech:
+    """Resample to the output rate, then trim and normalise as the preset asks."""
+    return prepare_speech(
+        resample(samples, sample_rate, settings.sample_rate),
+        settings.sample_rate,
+        target_lufs=style.loudness_lufs,
+        max_duration_s=settings.max_duration_s,
+        lead_s=settings.lead_s,
+        tail_s=settings.tail_s,
+        name=name,
+    )
+
+
 def synthesize_line(
     text: str,
     *,
@@ -97,15 +116,8 @@ def synthesize_line(
     )
     if not any(phone_from_ipa(0.0, 1.0, e.ipa).kind == "vowel" for e in synthesis.phonemes):
         raise AudioUnusable("There is nothing to say in this text. Type a few words.")
-    samples = resample(synthesis.samples, synthesis.sample_rate, settings.sample_rate)
-    prepared = prepare_speech(
-        samples,
-        settings.sample_rate,
-        target_lufs=style.loudness_lufs,
-        max_duration_s=settings.max_duration_s,
-        lead_s=settings.lead_s,
-        tail_s=settings.tail_s,
-        name="The sentence",
+    prepared = _prepared(
+        synthesis.samples, synthesis.sample_rate, settings, style, name="The sentence"
     )
     events = synthesis.phonemes
     source_s = synthesis.samples.shape[0] / synthesis.sample_rate
@@ -169,15 +181,7 @@ def line_from_samples(
     _check_fps(fps)
     settings = settings or SpeechSettings()
     style = voice_style(preset, settings)
-    samples = resample(np.asarray(samples, np.float32), sample_rate, settings.sample_rate)
-    prepared = prepare_speech(
-        samples,
-        settings.sample_rate,
-        target_lufs=style.loudness_lufs,
-        max_duration_s=settings.max_duration_s,
-        lead_s=settings.lead_s,
-        tail_s=settings.tail_s,
-    )
+    prepared = _prepared(np.asarray(samples, np.float32), sample_rate, settings, style)
     warnings: list[str] = []
     if measure_speechness(prepared.samples, prepared.sample_rate).looks_like_music:
         log.warning("%s", MUSIC_WARNING)
