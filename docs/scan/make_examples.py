@@ -20,20 +20,13 @@ from engine_edge.scan.restore import restore_photo
 from engine_edge.scan.session import draw_detection
 from engine_edge.scan.synthetic import (
     SceneSpec,
+    fade,
     render_print_scene,
     render_two_prints,
     screen_image,
 )
 
 HERE = Path(__file__).resolve().parent
-
-
-def fade(photo: np.ndarray) -> np.ndarray:
-    f = photo.astype(np.float32)
-    f[..., 0] = 0.70 * f[..., 0] + 70
-    f[..., 1] = 0.62 * f[..., 1] + 52
-    f[..., 2] = 0.55 * f[..., 2] + 45
-    return np.clip(f, 0, 255).astype(np.uint8)
 
 
 def sepia(grey: np.ndarray) -> np.ndarray:

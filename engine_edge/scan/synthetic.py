@@ -87,6 +87,15 @@ def table_texture(name: str, size: tuple[int, int], rng: np.random.Generator) ->
     return (rgb * 255).astype(np.uint8)
 
 
+def fade(photo: np.ndarray) -> np.ndarray:
+    """An old print's dyes fade separately: blacks lift, contrast drops, a warm cast appears."""
+    f = photo.astype(np.float32)
+    f[..., 0] = 0.70 * f[..., 0] + 70
+    f[..., 1] = 0.62 * f[..., 1] + 52
+    f[..., 2] = 0.55 * f[..., 2] + 45
+    return np.clip(f, 0, 255).astype(np.uint8)
+
+
 def add_border(photo: np.ndarray, border_px: int, rgb: tuple[int, int, int]) -> np.ndarray:
     """The print as it is: the photo with a plain border of ``border_px`` on every side."""
     if border_px <= 0:

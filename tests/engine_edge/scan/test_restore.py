@@ -7,16 +7,7 @@ import pytest
 from skimage.color import deltaE_ciede2000, rgb2lab
 
 from engine_edge.scan.restore import crop_white_border, is_toned, restore_photo, restore_with_steps
-from engine_edge.scan.synthetic import add_border
-
-
-def fade(photo: np.ndarray) -> np.ndarray:
-    """Dyes fade separately: blacks lift, contrast drops, a warm cast appears."""
-    f = photo.astype(np.float32)
-    f[..., 0] = 0.70 * f[..., 0] + 70
-    f[..., 1] = 0.62 * f[..., 1] + 52
-    f[..., 2] = 0.55 * f[..., 2] + 45
-    return np.clip(f, 0, 255).astype(np.uint8)
+from engine_edge.scan.synthetic import add_border, fade
 
 
 def mean_delta_e(a: np.ndarray, b: np.ndarray) -> float:
