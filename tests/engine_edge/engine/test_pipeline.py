@@ -181,7 +181,8 @@ def test_cli_animate_and_sheet(tmp_path: Path, astronaut) -> None:
         text=True,
         timeout=120,
     )
-    assert run.returncode == 0, run.stderr and sheet.stat().st_size > 10_000
+    assert run.returncode == 0, run.stderr
+    assert sheet.stat().st_size > 10_000
     bad = subprocess.run(
         [
             sys.executable,
