@@ -63,8 +63,7 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
     from kiosk.adapters.engine import EngineRunner
 
     configure_logging(False)
-    # Below the UI in the scheduler: on a 2-core box the touchscreen must win every time.
-    os.nice(WORKER_NICENESS)
+    _below_the_ui()
     runner = EngineRunner(config)
     handlers: dict[str, Callable[..., Any]] = {
         "faces": runner.find_faces,
@@ -94,6 +93,15 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
         except Exception:
             log.error("worker job %s failed:\n%s", job.kind, traceback.format_exc())
             results.put(Failed(job.job_id, "", cancelled=cancel.is_set()))
+
+
+def _below_the_ui() -> None:
+    """On a 2-core box the touchscreen must win every time: the worker only gets the CPU
+    the UI leaves (SCHED_IDLE on Linux; a high nice value elsewhere)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
 
 
 class EngineWorker:

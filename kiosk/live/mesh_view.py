@@ -38,12 +38,14 @@ class LiveMeshView(Widget):
         cycle_s: float,
         seed: int,
         own_clock: bool = True,
+        texture: Any = None,
     ) -> None:
         """Start moving; with ``own_clock=False`` the caller calls :meth:`advance` per frame
-        (several views on one screen then share one redraw per frame)."""
+        (several views on one screen then share one redraw per frame); views of the same
+        photo can share one ``texture`` (one upload instead of several)."""
         self.stop()
         self.timeline = Timeline(portrait, preset, fps, cycle_s, seed)
-        self._texture = texture_from_rgb(portrait.photo)
+        self._texture = texture if texture is not None else texture_from_rgb(portrait.photo)
         self._started_s = time.monotonic()
         self._rebuild()
         if own_clock:

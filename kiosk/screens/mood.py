@@ -12,7 +12,7 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.live.mesh_view import LiveMeshView
 from kiosk.screens.base import KioskScreen
 from kiosk.session import PRESETS
-from kiosk.widgets import BigButton, PhotoView
+from kiosk.widgets import BigButton, PhotoView, texture_from_rgb
 
 
 class MoodCard(BoxLayout):
@@ -98,6 +98,7 @@ class MoodScreen(KioskScreen):
     def _previews(self, portrait: Any) -> None:
         """Each card moves this very photo in its own mood (the mesh, live, at a low rate)."""
         self._job = None
+        texture = texture_from_rgb(portrait.photo)
         for seed, card in enumerate(self.cards.values()):
             card.live.play(
                 portrait,
@@ -106,6 +107,7 @@ class MoodScreen(KioskScreen):
                 cycle_s=6.0,
                 seed=seed,
                 own_clock=False,
+                texture=texture,
             )
             card.still.set_image(None)  # off the canvas: software GL would still fill it
         # One clock for the four cards: one redraw per preview frame, not four.
