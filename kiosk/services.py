@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.adapters.board import BoardLink
 from kiosk.adapters.camera import CameraFeed
+from kiosk.adapters.share import ShareLink
 from kiosk.adapters.store import StoreLink
 from kiosk.settings import KioskSettings
 from kiosk.worker import EngineWorker
@@ -22,14 +23,17 @@ class Services:
     camera: CameraFeed
     worker: EngineWorker
     board: BoardLink
+    share: ShareLink
     notifier: Any = None
 
     def start(self) -> None:
         self.worker.start()
         self.board.start()
+        self.share.start()
 
     def stop(self) -> None:
         self.camera.stop()
+        self.share.stop()
         self.board.stop()
         self.worker.stop()
         self.store.close()
@@ -62,9 +66,11 @@ def _notifier() -> Any:
 
 def build_services(settings: KioskSettings, config: dict[str, Any]) -> Services:
     board = BoardLink(config)
+    store = StoreLink(config, settings.state_path)
     return Services(
         settings=settings,
-        store=StoreLink(config, settings.state_path),
+        store=store,
+        share=ShareLink(config, store),
         camera=CameraFeed(config, lights=board),  # the board's LED banks light the burst
         worker=EngineWorker(config),
         board=board,

@@ -95,6 +95,11 @@ EN: dict[str, str] = {
     "keep.usb": "Save to my USB stick",
     "keep.loop": "Add to today's tribute",
     "keep.delete": "Delete it now",
+    "keep.phone": "Send to my phone",
+    "keep.phone_hint": (
+        "Join the kiosk's Wi-Fi, then point your phone's camera at the code. "
+        "The link works once, for {minutes} minutes."
+    ),
     "keep.done": "Done",
     "keep.saved_usb": "Saved to your USB stick.",
     "keep.added_loop": "Added to today's tribute.",

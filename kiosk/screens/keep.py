@@ -23,7 +23,10 @@ class KeepScreen(KioskScreen):
         self.usb = self.button("keep.usb", "keep.usb", self._usb)
         self.loop = self.button("keep.loop", "keep.loop", self._loop)
         self.delete = self.button("keep.delete", "keep.delete", self._delete)
-        self.page.add_widget(self.row(self.usb, self.loop, self.delete))
+        self.phone = self.button("keep.phone", "keep.phone", self._phone)
+        self.choices = self.row(self.usb, self.loop, self.delete)
+        self.page.add_widget(self.choices)
+        self.share_url = ""
         self.page.add_widget(
             self.row(
                 self.button("keep.done", "keep.done", lambda: self.send("finish"), primary=True)
@@ -32,11 +35,19 @@ class KeepScreen(KioskScreen):
 
     def debug_state(self) -> dict[str, Any]:
         s = self.app.session
-        return {"kept_item": s.kept_item, "usb": s.saved_to_usb, "status": self.status.text}
+        return {
+            "kept_item": s.kept_item,
+            "usb": s.saved_to_usb,
+            "status": self.status.text,
+            "share_url": self.share_url,
+        }
 
     def enter(self) -> None:
         self.poster.set_image(self.app.session.clip_poster)
         self.status.text = ""
+        self.share_url = ""
+        if self.phone.parent is not None:
+            self.choices.remove_widget(self.phone)
         for button in (self.usb, self.loop, self.delete):
             button.disabled = False
             button.selected = False
@@ -76,6 +87,26 @@ class KeepScreen(KioskScreen):
         self.loop.selected, self.loop.disabled = True, True
         self.delete.disabled = True
         self.status.text = self.t("keep.added_loop")
+        if self.app.services.share.available and self.phone.parent is None:
+            self.phone.disabled = False
+            self.choices.add_widget(self.phone)  # a kept portrait can also go to a phone
+
+    def _phone(self) -> None:
+        """A one-time link on the hotspot, shown as a QR code where the poster was."""
+        from kiosk.adapters.store import decode_png
+
+        offer = self.app.services.share.offer(self.app.session.kept_item or "")
+        self.poster.set_image(decode_png(offer.qr_png))
+        self.share_url = offer.url
+        self.phone.disabled = True
+        self.status.text = self.t("keep.phone_hint", minutes=self._link_minutes(offer))
+
+    @staticmethod
+    def _link_minutes(offer: Any) -> int:
+        import datetime as dt
+
+        left_s = (offer.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        return max(1, round(left_s / 60))
 
     def _delete(self) -> None:
         session = self.app.session

@@ -42,7 +42,9 @@ def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def kiosk_config(workdir: Path, camera: Path, board_port: str = "", **kiosk: object) -> str:
+def kiosk_config(
+    workdir: Path, camera: Path, board_port: str = "", share: bool = False, **kiosk: object
+) -> str:
     settings = {
         "state_dir": str(workdir / "state"),
         "screen_width_mm": 217.0,  # a 10.1" 1280x800 panel
@@ -62,6 +64,8 @@ def kiosk_config(workdir: Path, camera: Path, board_port: str = "", **kiosk: obj
     lines += ["[scan]", f'camera = "file:{camera}"']
     if board_port:
         lines += ["[bridge]", f'port = "{board_port}"']
+    if share:  # hotspot sharing on the loopback, any free port
+        lines += ["[share]", "enabled = true", 'bind_address = "127.0.0.1"', "port = 0"]
     return "\n".join(lines) + "\n"
 
 
@@ -71,8 +75,8 @@ def start_kiosk(
 ) -> Iterator[Callable[..., KioskDriver]]:
     started: list[KioskDriver] = []
 
-    def start(board_port: str = "", **kiosk: object) -> KioskDriver:
-        config = kiosk_config(tmp_path, print_video, board_port, **kiosk)
+    def start(board_port: str = "", share: bool = False, **kiosk: object) -> KioskDriver:
+        config = kiosk_config(tmp_path, print_video, board_port, share, **kiosk)
         driver = KioskDriver(tmp_path, config, xvfb.display)
         started.append(driver)
         return driver

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import av
@@ -48,7 +50,7 @@ def scan_to_check(k: KioskDriver, shots: Path | None = None) -> None:
 
 
 def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    k = start_kiosk()
+    k = start_kiosk(share=True)
     state = k.wait_for("attract")
     assert "Touch to begin" in state["texts"]
     k.screenshot(shots_dir / "01-attract-empty.png")
@@ -98,7 +100,14 @@ def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: i
     k.tap("keep.loop")
     state = k.wait_until(lambda s: s["debug"].get("kept_item"), 10)
     item_id = state["debug"]["kept_item"]
+    # Sharing is on: the kept clip can go to a phone through a one-time link (QR code).
+    k.tap("keep.phone")
+    url = k.wait_until(lambda s: s["debug"]["share_url"], 10)["debug"]["share_url"]
     k.screenshot(shots_dir / "09-keep.png")
+    with urllib.request.urlopen(url, timeout=10) as response:
+        downloaded = response.read()
+    with pytest.raises(urllib.error.HTTPError):  # used once: gone
+        urllib.request.urlopen(url, timeout=10)
     k.tap("keep.done")
     k.wait_for("thanks")
     assert "Your keepsake is saved." in k.state()["texts"]
@@ -110,6 +119,7 @@ def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: i
         item = store.get_item(item_id)
         assert item.consent is True and item.preset == "birthday"
         assert {"photo", "clip", "thumb"} <= set(item.kinds)
+        assert downloaded == store.read_file(item_id, "clip")
         frames = clip_frames(store.read_file(item_id, "clip"))
         assert len(frames) >= 15  # 1.5 s at 10 fps, longer when the line needs it
         with av.open(io.BytesIO(store.read_file(item_id, "clip"))) as container:
