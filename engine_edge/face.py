@@ -12,9 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LANDMARK_COUNT = 478
-# Indices into the 478 points (MediaPipe topology); "left"/"right" are the person's own.
-LEFT_IRIS_CENTER = 473
-RIGHT_IRIS_CENTER = 468
 
 
 @dataclass(frozen=True)

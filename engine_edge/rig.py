@@ -30,8 +30,6 @@ from engine_edge.perform import CHANNELS, CameraParams, FaceParams, FrameParams
 
 log = logging.getLogger(__name__)
 
-MESH_POINTS = 468  # the mesh proper; irises add 10 more
-IRIS_CENTRES = (topo.RIGHT_IRIS[0], topo.LEFT_IRIS[0])
 PROFILE_YAW_DEG = 60.0
 MIN_FACE_PX = 48.0  # narrower faces only breathe and drift with the camera
 

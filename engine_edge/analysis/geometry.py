@@ -61,22 +61,6 @@ def level_rotation(start: np.ndarray, end: np.ndarray) -> float:
     return normalize_angle(-math.atan2(-(end[1] - start[1]), end[0] - start[0]))
 
 
-def roi_from_points(points: np.ndarray, start: int, end: int, scale: float) -> Roi:
-    """Square ROI around points (e.g. eye corners or a whole mesh), levelled by two of them.
-
-    The extent is measured in the levelled frame, so a tilted face gets a tight box.
-    """
-    rotation = level_rotation(points[start], points[end])
-    c, s = math.cos(rotation), math.sin(rotation)
-    xy = points[:, :2]
-    # coordinates in the rotated frame: R(-rotation) · p
-    u = xy[:, 0] * c + xy[:, 1] * s
-    v = -xy[:, 0] * s + xy[:, 1] * c
-    cu, cv_ = (u.min() + u.max()) / 2, (v.min() + v.max()) / 2
-    side = max(u.max() - u.min(), v.max() - v.min()) * scale
-    return Roi(float(cu * c - cv_ * s), float(cu * s + cv_ * c), float(side), rotation)
-
-
 def roi_from_box(box: np.ndarray, start_xy: np.ndarray, end_xy: np.ndarray, scale: float) -> Roi:
     """MediaPipe's detection → ROI: box centre, longer side × scale, levelled by the eyes."""
     x0, y0, x1, y1 = box
