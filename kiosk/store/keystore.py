@@ -26,7 +26,6 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Protocol
 
 from kiosk.store import files
 from kiosk.store.crypto import KEY_BYTES, new_key
@@ -41,18 +40,6 @@ def ref_day(ref: str) -> dt.date:
 
 def _ref(day: dt.date, version: int) -> str:
     return day.isoformat() if version == 0 else f"{day.isoformat()}.v{version}"
-
-
-class KeyStore(Protocol):
-    key_dir: Path
-
-    def key(self, ref: str) -> bytes | None: ...
-    def current_ref(self, day: dt.date, *, create: bool) -> str | None: ...
-    def rotate(self, day: dt.date) -> str: ...
-    def refs(self, day: dt.date | None = None) -> list[str]: ...
-    def days(self) -> list[dt.date]: ...
-    def destroy(self, ref: str) -> bool: ...
-    def destroy_day(self, day: dt.date) -> list[str]: ...
 
 
 class FileKeyStore:

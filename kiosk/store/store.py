@@ -73,10 +73,6 @@ def _utc_day(ts_s: float) -> dt.date:
     return _utc(ts_s).date()
 
 
-def _day_end_s(day: dt.date) -> float:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC).timestamp()
-
-
 def _timestamp(value: dt.datetime | float | None) -> float | None:
     if value is None or isinstance(value, (int, float)):
         return value
