@@ -321,6 +321,20 @@ def _edge_map(smooth_lab: np.ndarray) -> np.ndarray:
     return edges
 
 
+def _rim_pixels(features: np.ndarray) -> np.ndarray:
+    """The (N, channels) feature rows of a band around the frame's edge, where table shows."""
+    h, w, channels = features.shape
+    rim = max(2, min(h, w) // 30)
+    return np.concatenate(
+        [
+            features[:rim].reshape(-1, channels),
+            features[-rim:].reshape(-1, channels),
+            features[:, :rim].reshape(-1, channels),
+            features[:, -rim:].reshape(-1, channels),
+        ]
+    )
+
+
 def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
     """Pixels whose local colour or texture differs from the table's (seen at the frame's rim).
 
@@ -332,16 +346,7 @@ def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
     busy = np.abs(lightness - cv2.GaussianBlur(lightness, (0, 0), 1.0))
     busy = cv2.GaussianBlur(busy, (0, 0), 3.0)
     features = np.dstack([blurred, busy])
-    h, w = features.shape[:2]
-    rim = max(2, min(h, w) // 30)
-    ring = np.concatenate(
-        [
-            features[:rim].reshape(-1, 4),
-            features[-rim:].reshape(-1, 4),
-            features[:, :rim].reshape(-1, 4),
-            features[:, -rim:].reshape(-1, 4),
-        ]
-    )
+    ring = _rim_pixels(features)
     table = np.median(ring, axis=0)
     spread = np.median(np.abs(ring - table), axis=0) * 1.5 + 2.0
     distance = np.sqrt((((features - table) / spread) ** 2).sum(axis=2))
@@ -654,15 +659,7 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     """Per side (top, right, bottom, left): does the strip just outside it look like table?"""
     h, w = lab.shape[:2]
     feats = lab.astype(np.float32)
-    rim = max(2, min(h, w) // 30)
-    ring = np.concatenate(
-        [
-            feats[:rim].reshape(-1, 3),
-            feats[-rim:].reshape(-1, 3),
-            feats[:, :rim].reshape(-1, 3),
-            feats[:, -rim:].reshape(-1, 3),
-        ]
-    )
+    ring = _rim_pixels(feats)
     table = np.median(ring, axis=0)
     table_spread = np.percentile(np.linalg.norm(ring - table, axis=1), 90) + 6.0
     centre = corners_small.mean(axis=0)
