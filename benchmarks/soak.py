@@ -47,19 +47,6 @@ class Sample:
     session_s: float
 
 
-class StepClock:
-    """Store time that the soak moves on by hand (seconds since the epoch)."""
-
-    def __init__(self) -> None:
-        self.now_s = time.time()
-
-    def now(self) -> float:
-        return self.now_s
-
-    def record(self, now_s: float | None = None) -> None:
-        pass
-
-
 def rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         resident_pages = int(fh.read().split()[1])
@@ -101,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine_edge.scan import ScanSettings, open_camera, scan_still
     from engine_edge.scan.synthetic import SceneSpec, render_print_scene
     from kiosk.store import Store
+    from kiosk.store.clock import ManualClock
 
     logging.basicConfig(level=logging.ERROR)
     work = Path(tempfile.mkdtemp(prefix="keepsake-soak-"))
@@ -116,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         preset="memorial", seconds=0.5, fps=8, engine=EngineSettings(max_short_side_px=384)
     )
     scan_settings = ScanSettings(restore="off")
-    clock = StepClock()
+    clock = ManualClock(time.time())
     store = Store(work / "store", clock=clock)  # type: ignore[arg-type]
 
     samples: list[Sample] = []

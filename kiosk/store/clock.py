@@ -87,3 +87,19 @@ class StoreClock:
             self._recorded_at = now_s
             return
         log.warning("could not record the store clock (disk full?); retention still uses wall time")
+
+
+class ManualClock:
+    """Store time that moves only when told (tests, the soak benchmark); it records nothing."""
+
+    def __init__(self, start_s: float) -> None:
+        self.now_s = start_s
+
+    def now(self) -> float:
+        return self.now_s
+
+    def record(self, now_s: float | None = None) -> None:
+        """Nothing to make durable: the caller owns this time."""
+
+    def advance_days(self, days: float) -> None:
+        self.now_s += days * 86400.0

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kiosk.store.clock import ManualClock
+
 
 @pytest.fixture(scope="session")
 def photo_jpeg(astronaut: np.ndarray) -> bytes:
@@ -18,25 +20,9 @@ def photo_jpeg(astronaut: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-class ManualClock:
-    """A store clock the test moves by hand (seconds since the epoch)."""
-
-    def __init__(self, start_s: float = 1_780_000_000.0) -> None:
-        self.now_s = start_s
-
-    def now(self) -> float:
-        return self.now_s
-
-    def record(self, now_s: float | None = None) -> None:
-        pass
-
-    def advance_days(self, days: float) -> None:
-        self.now_s += days * 86400.0
-
-
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock()
+    return ManualClock(1_780_000_000.0)
 
 
 @pytest.fixture
