@@ -144,58 +144,31 @@ def test_group_faces_blink_at_different_times(group_photo, group_analysis) -> No
             assert not closed[i] & closed[j]
 
 
+def _keepsake(*args: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a guest's shell would: a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "engine_edge.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
+
+
 def test_cli_animate_and_sheet(tmp_path: Path, astronaut) -> None:
     from engine_edge.image_io import save_image
 
     photo = save_image(tmp_path / "photo.png", astronaut)
     clip = tmp_path / "clip.mp4"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "engine_edge.cli",
-            "animate",
-            str(photo),
-            "-o",
-            str(clip),
-            "--seconds",
-            "1",
-            "--format",
-            "square",
-            "--seed",
-            "4",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    options = ["--seconds", "1", "--format", "square", "--seed", "4", "--quiet"]
+    run = _keepsake("animate", str(photo), "-o", str(clip), *options, timeout_s=300)
     assert run.returncode == 0, run.stderr
     assert "clip.mp4" in run.stdout and "memorial" in run.stdout
     facts = probe_mp4(clip)
     assert facts.width == facts.height and facts.faststart and facts.frame_count == 30
     sheet = tmp_path / "sheet.png"
-    run = subprocess.run(
-        [sys.executable, "-m", "engine_edge.cli", "sheet", str(clip), "-o", str(sheet)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _keepsake("sheet", str(clip), "-o", str(sheet), timeout_s=120)
     assert run.returncode == 0, run.stderr
     assert sheet.stat().st_size > 10_000
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "engine_edge.cli",
-            "animate",
-            str(photo),
-            "-o",
-            str(tmp_path / "no" / "such" / "clip.mp4"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = _keepsake("animate", str(photo), "-o", str(tmp_path / "no/such/clip.mp4"), timeout_s=120)
     assert bad.returncode == 2 and "does not exist" in bad.stderr
     assert not (tmp_path / "no").exists()
