@@ -105,6 +105,15 @@ do_install() {
     fi
     install -d -m 0700 "$ROOT/var/lib/keepsake"
     on_system chown "$USER_NAME:$USER_NAME" /var/lib/keepsake
+    # A staff PIN of this box's own: the documented default (2468) is public. Printed once.
+    local pin_file=/var/lib/keepsake/kiosk/staff_pin
+    if live && [ ! -s "$pin_file" ]; then
+        local pin
+        pin="$("$PREFIX/.venv/bin/python" -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')"
+        "$PREFIX/.venv/bin/python" -c 'import sys; from pathlib import Path; from kiosk.pin import write_pin_file; write_pin_file(Path(sys.argv[1]), sys.argv[2])' "$pin_file" "$pin"
+        chown -R "$USER_NAME:$USER_NAME" /var/lib/keepsake/kiosk
+        say "staff PIN of this box: $pin (write it down; change it with: sudo -u $USER_NAME $PREFIX/.venv/bin/keepsake kiosk --set-pin)"
+    fi
     # Units and udev rules.
     local staged
     staged="$(mktemp -d)"

@@ -7,16 +7,18 @@ unchanged so screens can show their message.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from engine_edge.atomic import write_atomic
 
 log = logging.getLogger("keepsake.kiosk.store")
 
@@ -95,12 +97,7 @@ class StoreLink:
 
     def _write_state(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self._state_path.with_suffix(".tmp")
-        with open(tmp, "w") as fh:
-            json.dump(self._state, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._state_path)
+        write_atomic(self._state_path, json.dumps(self._state).encode())
 
     def set_retention(self, days: int) -> int:
         days = max(1, min(self.max_retention_days, int(days)))
@@ -171,8 +168,11 @@ class StoreLink:
         self._state["last_wipe"] = self.last_wipe
         self._write_state()
 
-    def export_all(self, dest_dir: Path) -> int:
+    def export_today(self, dest_dir: Path, today: dt.date | None = None) -> int:
+        """Export the portraits kept today (the box's local date): staff's end-of-day copy."""
+        today = today or dt.date.today()
         count = 0
-        for item in self.tribute():
-            count += len(self.store.export_item(item.item_id, dest_dir))
+        for item in self.store.list_items():
+            if "clip" in item.kinds and item.created.astimezone().date() == today:
+                count += len(self.store.export_item(item.id, dest_dir))
         return count

@@ -134,7 +134,7 @@ class StaffScreen(KioskScreen):
 
         try:
             folder = stick_folder()
-            count = self.app.services.store.export_all(folder)
+            count = self.app.services.store.export_today(folder)
         except DeviceUnavailable:
             self.status.text = self.t("keep.no_usb")
             return
