@@ -5,13 +5,15 @@ day's key is destroyed as soon as no kept item expires that day any more:
 when the day is over, or earlier when its last item is deleted or expires.
 Deleting one item while others of its day remain *rotates* the day: a new
 version of the day key is made, the remaining items are re-wrapped under it
-inside the same database transaction, and the old version is destroyed. So a
+inside the same database transaction, and the old version is destroyed once
+that is committed. So a
 deleted item's wrapped key, wherever a copy of it survives on flash, can no
 longer be opened either.
 
 A key is named by a *ref*: ``2026-06-04`` (first version) or ``2026-06-04.v3``.
-New keys are only made while the caller holds the index's write transaction,
-so processes sharing a store never race on versions.
+New keys are only made, and keys only destroyed (when no item uses them), while
+the caller holds the index's write transaction, so processes sharing a store
+never race on versions nor shred a key another is about to use.
 
 :class:`FileKeyStore` keeps one 32-byte file per ref in its own directory
 (owner-only). Other key stores can implement the same Protocol: a kernel

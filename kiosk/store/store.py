@@ -19,9 +19,15 @@ Write order makes every crash harmless: the encrypted file first (temp +
 fsync + rename + dir fsync), then one SQLite transaction that chooses (or
 durably makes) the day key and makes the item visible. Deletion runs the
 other way: the rows (and with them the wrapped keys) go first, in the same
-transaction as the day key's shredding or rotation, then the files. Anything
-left over by a crash is ciphertext whose key never existed or no longer does,
-and the self-check removes it.
+transaction as the rotation of their day keys; once that is committed, the day
+key versions no item uses any more are shredded, then the files. Anything left
+over by a crash is ciphertext whose key never existed or no longer does, or a
+key no item uses, and the self-check removes both.
+
+Keys are only chosen, made or shredded while holding SQLite's write lock
+(``BEGIN IMMEDIATE``), the one lock every process sharing the store takes to
+write: so a key cannot be shredded between another process choosing it for a
+new item and committing that item, and there is no second lock to order.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from engine_edge.errors import ConfigInvalid, KeepsakeError, OutputUnwritable, StorageFull
@@ -410,8 +416,8 @@ class Store:
             now_s = self.clock.now()
             ids = [r[0] for r in self._db.execute("SELECT id FROM items")]
             report = self._destroy(ids, reason="wipe-all", now_s=now_s)
+            rest = self._shred_unused_keys(self.keys.days())
             with self._tx(use_reserve=True) as db:
-                rest = [ref for day in self.keys.days() for ref in self.keys.destroy_day(day)]
                 self._audit(db, now_s, "wiped-all", None, f"items={len(ids)}")
             extra_files, extra_bytes = self._remove_item_dirs(keep=set())
             return WipeReport(
@@ -496,16 +502,10 @@ class Store:
             for f in base.iterdir():
                 if f.name.startswith(files.TEMP_PREFIX):
                     temps += self._remove_if_old(f, min_age_s)
-        if exclusive:  # versions a crash left behind mid-rotation (the newest one stays)
-            referenced = {r[0] for r in self._db.execute("SELECT DISTINCT key_day FROM items")}
-            stale = [
-                ref
-                for day in self.keys.days()
-                for ref in self.keys.refs(day)[:-1]
-                if ref not in referenced and self.keys.destroy(ref)
-            ]
-            if stale:
-                repairs.append(f"shredded {len(stale)} superseded day key version(s)")
+        if ok:  # keys a crash left between a deletion's commit and their shredding
+            unused = self._shred_unused_keys(self.keys.days())
+            if unused:
+                repairs.append(f"shredded {len(unused)} day key version(s) no item uses")
         if orphans:
             repairs.append(f"removed {orphans} orphaned encrypted file(s)")
         if temps:
@@ -547,10 +547,8 @@ class Store:
         if not ids:
             return WipeReport(reason=reason)
         deleted: list[str] = []
-        destroyed: list[str] = []
-        superseded: list[str] = []
+        days: set[dt.date] = set()
         with self._tx(use_reserve=True) as db:
-            days = set()
             for item_id in ids:
                 row = db.execute("SELECT key_day FROM items WHERE id=?", (item_id,)).fetchone()
                 if row is None:
@@ -560,11 +558,9 @@ class Store:
                 self._audit(db, now_s, "destroyed", item_id, reason)
                 deleted.append(item_id)
             for day in sorted(days):
-                gone, old = self._forget_day(db, day)
-                destroyed += gone
-                superseded += old
-        # After the commit no row points at the old versions any more.
-        destroyed += [ref for ref in superseded if self.keys.destroy(ref)]
+                self._rotate_day(db, day)
+        # Only after the commit does no row point at these days' old key versions.
+        destroyed = self._shred_unused_keys(days)
         self._truncate_wal()
         n_files = n_bytes = 0
         for item_id in deleted:
@@ -587,18 +583,16 @@ class Store:
             reason=reason,
         )
 
-    def _forget_day(self, db: sqlite3.Connection, day: dt.date) -> tuple[list[str], list[str]]:
-        """After items of ``day`` were deleted (inside the write transaction), make their
-        wrapped keys useless: with no item of that day left, shred its keys now; otherwise
-        re-wrap the remaining items under a new version of the day key and return the old
-        versions, to be shredded once the transaction is committed.
+    def _rotate_day(self, db: sqlite3.Connection, day: dt.date) -> None:
+        """After items of ``day`` were deleted (inside the write transaction), re-wrap the
+        day's remaining items under a new version of its key, so that the old versions,
+        which also opened the deleted items, can be shredded once this is committed.
         """
         remaining = db.execute(
             "SELECT * FROM items WHERE substr(key_day, 1, 10) = ?", (day.isoformat(),)
         ).fetchall()
         if not remaining:
-            return self.keys.destroy_day(day), []
-        old = self.keys.refs(day)
+            return
         new_ref = self.keys.rotate(day)
         new_key = self._key(new_ref)
         updates = []
@@ -609,7 +603,24 @@ class Store:
                 continue  # already unreadable; the self-check removes it
             updates.append((crypto.wrap_key(new_key, item_key, row["id"]), new_ref, row["id"]))
         db.executemany("UPDATE items SET wrapped_key=?, key_day=? WHERE id=?", updates)
-        return [], old
+
+    def _shred_unused_keys(self, days: Iterable[dt.date]) -> list[str]:
+        """Shred every version of ``days``' keys that no stored item is wrapped under.
+
+        Never inside a transaction that deletes items: a crash before its commit would
+        keep the items and lose their keys. This runs in a write transaction of its own
+        that writes nothing: it holds off every other process's choice of a key until
+        the keys are gone, and a crash part-way only leaves unused keys, which the next
+        self-check shreds. It needs no free space, so it leaves the reserve alone.
+        """
+        with self._tx() as db:
+            used = {r[0] for r in db.execute("SELECT DISTINCT key_day FROM items")}
+            return [
+                ref
+                for day in sorted(set(days))
+                for ref in self.keys.refs(day)
+                if ref not in used and self.keys.destroy(ref)
+            ]
 
     def _remove_item_dirs(self, keep: set[str]) -> tuple[int, int]:
         n_files = n_bytes = 0
