@@ -38,6 +38,7 @@ class _Entry:
     deadline_s: float  # on the book's monotonic clock
     downloads_left: int
     downloads: int = 0
+    in_flight: int = 0  # claimed downloads whose bytes are still being sent
 
 
 class OfferBook:
@@ -68,8 +69,16 @@ class OfferBook:
                 return None
             entry.downloads_left -= 1
             entry.downloads += 1
-            self._changed.notify_all()
+            entry.in_flight += 1
             return entry.item_id, entry.kind
+
+    def finished(self, token: str) -> None:
+        """A claimed download is over (sent or broken off): waiters may now call the link used."""
+        with self._changed:
+            entry = self._entries.get(token)
+            if entry is not None and entry.in_flight > 0:
+                entry.in_flight -= 1
+            self._changed.notify_all()
 
     def downloads(self, token: str) -> int:
         """How many times the link has been used (0 once it expired and was forgotten)."""
@@ -78,7 +87,11 @@ class OfferBook:
             return entry.downloads if entry else 0
 
     def wait_used_up(self, token: str, timeout_s: float | None = None) -> bool:
-        """Block until every download of ``token`` is used (True) or it expires or is revoked."""
+        """Block until every download of ``token`` is used and sent (True), or it lapses.
+
+        Waiting for the sending too matters: a caller that stops the server as soon as the
+        link is claimed would cut the guest's download off mid-way.
+        """
         give_up_s = None if timeout_s is None else time.monotonic() + timeout_s
         with self._changed:
             while True:
@@ -86,7 +99,7 @@ class OfferBook:
                 entry = self._entries.get(token)
                 if entry is None:
                     return False
-                if entry.downloads_left <= 0:
+                if entry.downloads_left <= 0 and entry.in_flight == 0:
                     return True
                 wait_s = 0.2  # the book's clock may be a test's, so look again now and then
                 if give_up_s is not None:

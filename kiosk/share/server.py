@@ -161,6 +161,9 @@ class ShareServer:
 
     # -- serving (called from the server's threads) -------------------------------------------
 
+    def _download_finished(self, path: str) -> None:
+        self._offers.finished(path[1:])
+
     def _file_for(self, path: str) -> tuple[bytes, str, str] | None:
         """(data, MIME type, file name) for a live link's path, or None: the same 404 for all."""
         claim = self._offers.claim(path[1:]) if path.startswith("/") else None
@@ -171,6 +174,7 @@ class ShareServer:
             data = self.store.read_file(item_id, kind)
         except KeepsakeError as exc:
             log.warning("share link for item %s could not be served: %s", item_id, exc)
+            self._download_finished(path)
             return None
         mime, ext = next(
             ((m, e) for test, m, e in FILE_TYPES if test(data)), ("application/octet-stream", "")
@@ -195,22 +199,26 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Httpd
 
     def do_GET(self) -> None:
-        found = self.server.share._file_for(self.path)
+        share = self.server.share
+        found = share._file_for(self.path)
         if found is None:
             self._not_found()
             return
         data, mime, name = found
-        self.send_response(200)
-        self.send_header("Content-Type", mime)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Content-Disposition", f'attachment; filename="{name}"')
-        self.send_header("Accept-Ranges", "none")
-        self._send_no_store()
-        self.end_headers()
         try:
+            self.send_response(200)
+            self.send_header("Content-Type", mime)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Disposition", f'attachment; filename="{name}"')
+            self.send_header("Accept-Ranges", "none")
+            self._send_no_store()
+            self.end_headers()
             self.wfile.write(data)
+            self.wfile.flush()
         except OSError as exc:
             log.warning("a share download broke off: %s", exc)
+        finally:
+            share._download_finished(self.path)
 
     def _not_found(self) -> None:
         body = b"Not found.\n"

@@ -216,3 +216,18 @@ def test_offering_what_is_not_there_is_refused(server, store, item_id) -> None: 
         server.offer(item_id, "audio")
     with pytest.raises(ItemNotFound):
         server.offer("0123456789abcdef")
+
+
+def test_link_counts_as_used_only_once_its_bytes_are_sent() -> None:
+    # `keepsake share` stops the server as soon as the link is used up; if "used up" came at the
+    # claim, the process could exit while the guest's download was still being written.
+    from kiosk.share.offers import OfferBook
+
+    book = OfferBook()
+    token = book.add("item", "clip", lifetime_s=60, max_downloads=1)
+    assert book.claim(token) == ("item", "clip")
+    assert book.wait_used_up(token, timeout_s=0.3) is False  # still sending
+    done = threading.Timer(0.2, book.finished, args=(token,))
+    done.start()
+    assert book.wait_used_up(token, timeout_s=5) is True
+    done.join()
