@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         label=label,
         engine=section(config, "engine", EngineSettings),
     )
-    progress = None if args.quiet else _bar
+    # A bar only for a person at a terminal: in a pipe or the journal it is hundreds of lines.
+    progress = _bar if not args.quiet and sys.stderr.isatty() else None
     clip = animate_photo(image, options, models, progress=progress)
     if progress is not None:
         print(file=sys.stderr)
