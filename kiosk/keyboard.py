@@ -1,7 +1,10 @@
-"""A large on-screen keyboard (letters, digits, space, delete) for one short line of text.
+"""A large on-screen keyboard for one short line of text, and the digit keypad for the PIN.
 
 Kivy's own VKeyboard is small and fiddly for a grieving guest; this one uses
-the same big buttons as the rest of the kiosk.
+the same big buttons as the rest of the kiosk. The text keyboard has two pages
+of three ten-key rows (letters, then digits and punctuation) so that "Ruth
+Miller, 1931–2024" or "Happy 90th birthday!" can be typed with keys that stay
+at least 15 mm wide and tall; a "123"/"ABC" key swaps the pages.
 """
 
 from __future__ import annotations
@@ -12,9 +15,52 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.widgets import BigButton
 
-# Letters and the punctuation a short spoken line or a caption needs; four rows keep 15 mm keys.
-ROWS = ("qwertyuiop", "asdfghjkl'", "zxcvbnm,.?")
+LETTERS = ("qwertyuiop", "asdfghjkl'", "zxcvbnm,.?")
+# Every glyph here is in Roboto (checked on screenshots): no empty boxes.
+SYMBOLS = ("1234567890", '-\u2013/:;()&@"', ".,?!'#+=%*")
 DIGITS = ("123", "456", "789")
+
+SHIFT = "shift"
+PAGE = "page"
+SPACE = " "
+DELETE = "\b"
+
+_KEY_NAMES = {SPACE: "space", DELETE: "delete"}
+
+
+class KeyState:
+    """Which page shows and whether the next letter is a capital; no Kivy, so it is unit-tested.
+
+    Shift is one-shot, like a phone: it capitalises the next letter only. An
+    empty line starts shifted so a name or a sentence begins with a capital.
+    """
+
+    def __init__(self, pages: tuple[tuple[str, ...], ...]) -> None:
+        self.pages = pages
+        self.page = 0
+        self.shifted = False
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        return self.pages[self.page]
+
+    def begin(self, text: str) -> None:
+        """A fresh edit of ``text``: letters first, shifted if the line is empty."""
+        self.page = 0
+        self.shifted = not text
+
+    def press(self, key: str) -> str | None:
+        """The character one key types, or None for a key that only changes the keyboard."""
+        if key == PAGE:
+            self.page = (self.page + 1) % len(self.pages)
+            return None
+        if key == SHIFT:
+            self.shifted = not self.shifted
+            return None
+        if key.isalpha() and self.shifted:
+            self.shifted = False
+            return key.upper()
+        return key
 
 
 class OnScreenKeyboard(BoxLayout):
@@ -23,35 +69,67 @@ class OnScreenKeyboard(BoxLayout):
         on_key: Callable[[str], None],
         key_px: float,
         font_px: float,
-        space_label: str,
-        delete_label: str,
-        layout: tuple[str, ...] = ROWS,
+        t: Callable[[str], str],
+        layout: tuple[str, ...] | None = None,
         **kw: object,
     ) -> None:
         super().__init__(orientation="vertical", spacing=6, size_hint_y=None, **kw)
         self.on_key = on_key
-        rows = [*layout, " \b"] if layout is ROWS else [*layout, "\b0"]
-        self.height = len(rows) * (key_px + 6)
-        for keys in rows:
-            row = BoxLayout(orientation="horizontal", spacing=6, size_hint_y=None, height=key_px)
-            for ch in keys:
-                label = {" ": space_label, "\b": delete_label}.get(ch, ch.upper())
-                button = BigButton(
-                    label,
-                    action_id=f"key.{ {' ': 'space', chr(8): 'delete'}.get(ch, ch) }",
-                    on_press=lambda ch=ch: self.on_key(ch),
-                    height_px=key_px,
-                    font_px=font_px,
-                )
-                if ch == " ":
-                    button.size_hint_x = 4
-                row.add_widget(button)
-            self.add_widget(row)
+        self.key_px, self.font_px, self.t = key_px, font_px, t
+        self.is_pin = layout is not None
+        self.keys = KeyState((layout,) if layout is not None else (LETTERS, SYMBOLS))
+        self.height = 4 * (key_px + 6)
+        self._draw()
+
+    def begin(self, text: str) -> None:
+        """Call when an edit starts, so the first letter of an empty line is a capital."""
+        self.keys.begin(text)
+        self._draw()
+
+    def _press(self, key: str) -> None:
+        before = (self.keys.page, self.keys.shifted)
+        typed = self.keys.press(key)
+        if typed is not None:
+            self.on_key(typed)
+        if (self.keys.page, self.keys.shifted) != before:
+            self._draw()
+
+    def _draw(self) -> None:
+        """Rebuild the keys: labels follow the page and the shift."""
+        self.clear_widgets()
+        for keys in self.keys.rows:
+            self.add_widget(self._row([(ch, 1.0) for ch in keys]))
+        if self.is_pin:
+            self.add_widget(self._row([(DELETE, 1.0), ("0", 1.0)]))
+        else:
+            self.add_widget(self._row([(PAGE, 1.5), (SHIFT, 1.5), (SPACE, 4.0), (DELETE, 2.0)]))
+
+    def _row(self, keys: list[tuple[str, float]]) -> BoxLayout:
+        row = BoxLayout(orientation="horizontal", spacing=6, size_hint_y=None, height=self.key_px)
+        for key, width in keys:
+            button = BigButton(
+                self._label(key),
+                action_id=f"key.{_KEY_NAMES.get(key, key)}",
+                on_press=lambda key=key: self._press(key),
+                height_px=self.key_px,
+                font_px=self.font_px,
+                size_hint_x=width,
+            )
+            button.selected = key == SHIFT and self.keys.shifted
+            row.add_widget(button)
+        return row
+
+    def _label(self, key: str) -> str:
+        if key == PAGE:
+            return self.t("keyboard.letters" if self.keys.page else "keyboard.symbols")
+        if key in (SHIFT, SPACE, DELETE):
+            return self.t(f"keyboard.{_KEY_NAMES.get(key, key)}")
+        return key.upper() if self.keys.shifted else key
 
 
 def apply_key(current: str, key: str, max_chars: int) -> str:
     """The text after one key: backspace deletes, other keys append up to ``max_chars``."""
-    if key == "\b":
+    if key == DELETE:
         return current[:-1]
     if len(current) >= max_chars or not key.isprintable():
         return current

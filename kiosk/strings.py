@@ -137,6 +137,7 @@ EN: dict[str, str] = {
     "staff.caption": "Caption",
     "staff.remove": "Remove",
     "staff.save_caption": "Save caption",
+    "staff.cancel_caption": "Keep the old caption",
     "staff.retention": "Keep portraits for {days} days",
     "staff.retention_less": "Fewer days",
     "staff.retention_more": "More days",
@@ -165,6 +166,9 @@ EN: dict[str, str] = {
     "status.unknown": "unknown",
     "keyboard.space": "space",
     "keyboard.delete": "Delete",
+    "keyboard.shift": "Shift",
+    "keyboard.symbols": "123",
+    "keyboard.letters": "ABC",
     "common.start_over": "Start over",
 }
 

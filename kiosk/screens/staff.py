@@ -34,19 +34,16 @@ class StaffScreen(KioskScreen):
             ),
             "diag": self.button("staff.tab_diag", "staff.tab.diag", lambda: self.show_tab("diag")),
         }
-        self.page.add_widget(self.row(*self.tabs.values()))
+        self.tab_row = self.row(*self.tabs.values())
         self.body_area = BoxLayout(orientation="vertical", spacing=self.m.gap_px)
-        self.page.add_widget(self.body_area)
         self.status = self.body("", muted=True)
-        self.page.add_widget(self.status)
-        self.page.add_widget(
-            self.row(
-                self.button("staff.shell", "staff.shell", self._shell),
-                self.button(
-                    "staff.close", "staff.close", lambda: self.send("start_over"), primary=True
-                ),
-            )
+        self.footer = self.row(
+            self.button("staff.shell", "staff.shell", self._shell),
+            self.button(
+                "staff.close", "staff.close", lambda: self.send("start_over"), primary=True
+            ),
         )
+        self.whole_page(False)
         self.loop = LoopPanel(self)
         self.tab = "loop"
         self._wipe_armed = False
@@ -55,6 +52,15 @@ class StaffScreen(KioskScreen):
     @property
     def idle_timeout_s(self) -> float | None:
         return max(120.0, self.app.settings.idle_timeout_s)
+
+    def whole_page(self, on: bool) -> None:
+        """A caption edit takes the whole page, like typing on Voice, so keys stay 15 mm."""
+        self.page.clear_widgets()
+        parts = (
+            (self.body_area,) if on else (self.tab_row, self.body_area, self.status, self.footer)
+        )
+        for part in parts:
+            self.page.add_widget(part)
 
     def debug_state(self) -> dict[str, Any]:
         items = self.app.services.store.tribute()

@@ -29,6 +29,7 @@ class LoopPanel(BoxLayout):
 
     def refresh(self) -> None:
         self.clear_widgets()
+        self.screen.whole_page(self.editing is not None)
         if self.editing is not None:
             self._caption_editor()
             return
@@ -105,24 +106,27 @@ class LoopPanel(BoxLayout):
         m, t = self.screen.m, self.screen.t
         self.caption_label = TextBlock(self.caption or " ", size_px=m.body_px * 1.2)
         self.add_widget(self.caption_label)
-        self.add_widget(
-            OnScreenKeyboard(
-                self.screen.app.guarded(self.key),
-                key_px=m.mm(13),
-                font_px=m.body_px,
-                space_label=t("keyboard.space"),
-                delete_label=t("keyboard.delete"),
-            )
+        keyboard = OnScreenKeyboard(
+            self.screen.app.guarded(self.key), key_px=m.touch_px * 0.85, font_px=m.body_px, t=t
         )
+        keyboard.begin(self.caption)
+        self.add_widget(keyboard)
         self.add_widget(
             self.screen.row(
-                self.screen.button("staff.save_caption", "staff.save_caption", self._save)
+                self.screen.button("staff.cancel_caption", "staff.cancel_caption", self._cancel),
+                self.screen.button(
+                    "staff.save_caption", "staff.save_caption", self._save, primary=True
+                ),
             )
         )
 
     def key(self, key: str) -> None:
         self.caption = apply_key(self.caption, key, MAX_CAPTION_CHARS)
         self.caption_label.text = self.caption or " "
+
+    def _cancel(self) -> None:
+        self.editing = None
+        self.refresh()
 
     def _save(self) -> None:
         assert self.editing is not None

@@ -43,8 +43,7 @@ class VoiceScreen(KioskScreen):
             self.app.guarded(self._key),
             key_px=self.m.touch_px * 0.85,
             font_px=self.m.body_px,
-            space_label=self.t("keyboard.space"),
-            delete_label=self.t("keyboard.delete"),
+            t=self.t,
         )
         self.meter = LevelMeter(size_hint_y=None, height=self.m.mm(8))
         self.record_note = self.body("")
@@ -86,6 +85,7 @@ class VoiceScreen(KioskScreen):
         if mode == "type":
             session.recorded_audio = None
             self.line.text = session.say_text or self.t("voice.type_hint")
+            self.keyboard.begin(session.say_text)
             self.panel.add_widget(self.line)
             self.panel.add_widget(self.keyboard)
             return

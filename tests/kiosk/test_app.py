@@ -73,11 +73,19 @@ def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: i
     k.tap("voice.record_start")
     k.wait_until(lambda s: any("No microphone" in t for t in s["texts"]), 10)
     k.tap("voice.type")
-    for key in "hi":  # the on-screen keys, tapped
+    for key in "hi":  # the on-screen keys, tapped; an empty line starts with a capital
         k.tap(f"key.{key}")
     k.request("key", text=" mum")  # and a physical keyboard
-    assert k.state()["debug"]["text"] == "hi mum"
+    assert k.state()["debug"]["text"] == "Hi mum"
     k.screenshot(shots_dir / "06-voice-type.png")
+    for key in (
+        ("delete",) * 6 + ("shift", *"happy") + ("space", "page", "9", "0", "page", "t", "h")
+    ):
+        k.tap(f"key.{key}")
+    for key in ("space", "b", "i", "r", "t", "h", "d", "a", "y", "page", "!"):
+        k.tap(f"key.{key}")
+    assert k.state()["debug"]["text"] == "Happy 90th birthday!"
+    k.screenshot(shots_dir / "06-voice-type-digits.png")
     k.tap("voice.continue")
 
     k.wait_for("render")
@@ -187,11 +195,18 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
     k.tap("staff.pin.1")  # pin the first portrait for the event: it moves to the top
     k.wait_until(lambda s: s["debug"]["items"][0][0] == first and s["debug"]["items"][0][2], 5)
     k.tap("staff.caption.1")
-    for key in "uncle":
+    caption_keys = [*"ruth", "space", "shift", *"miller,", "space", "page", *"1931\u20132024"]
+    for key in caption_keys:  # the most common memorial caption, on the touchscreen alone
         k.tap(f"key.{key}")
-    k.request("key", text=" tom")
+    k.screenshot(shots_dir / "13-staff-caption.png")
     k.tap("staff.save_caption")
-    k.wait_until(lambda s: [i[1] for i in s["debug"]["items"]] == ["Grandma Ruth", "uncle tom"], 5)
+    caption = "Ruth Miller, 1931\u20132024"
+    k.wait_until(lambda s: [i[1] for i in s["debug"]["items"]] == ["Grandma Ruth", caption], 5)
+    k.tap("staff.caption.0")  # a slip of the finger can be thrown away
+    k.tap("key.x")
+    k.tap("staff.cancel_caption")
+    k.tap("staff.tab.loop")
+    assert [i[1] for i in k.state()["debug"]["items"]] == ["Grandma Ruth", caption]
     k.screenshot(shots_dir / "13-staff-loop.png")
     k.tap("staff.remove.1")
     k.wait_until(lambda s: len(s["debug"]["items"]) == 1, 5)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from kiosk import theme
 from kiosk.adapters.usb import list_photos, save_bytes
-from kiosk.keyboard import apply_key
+from kiosk.keyboard import DELETE, LETTERS, PAGE, SHIFT, SPACE, SYMBOLS, KeyState, apply_key
 from kiosk.strings import EN, Strings
 
 
@@ -22,6 +22,35 @@ def test_apply_key_types_deletes_and_caps_length() -> None:
     assert text == "hi mu"
     assert apply_key(text, "\b", 5) == "hi m"
     assert apply_key("", "\b", 5) == ""
+
+
+def type_keys(keys: list[str], start: str = "") -> str:
+    """What a finger typing ``keys`` on the text keyboard leaves in the line."""
+    state = KeyState((LETTERS, SYMBOLS))
+    state.begin(start)
+    text = start
+    for key in keys:
+        typed = state.press(key)
+        if typed is not None:
+            text = apply_key(text, typed, 60)
+    return text
+
+
+def test_text_keyboard_types_a_memorial_caption_and_a_greeting() -> None:
+    caption = [*"ruth", SPACE, SHIFT, *"miller,", SPACE, PAGE, *"1931\u20132024"]
+    assert type_keys(caption) == "Ruth Miller, 1931\u20132024"
+    greeting = [*"happy", SPACE, PAGE, "9", "0", PAGE, *"th", SPACE, *"birthday", PAGE, "!"]
+    assert type_keys(greeting) == "Happy 90th birthday!"
+    # Shift is one-shot and toggles off; editing a line that has text starts lower-case.
+    assert type_keys([SHIFT, SHIFT, "a", SHIFT, "b", "c"], start="x") == "xaBc"
+    assert type_keys([DELETE, DELETE, "z"], start="ab") == "z"
+
+
+def test_text_keyboard_offers_what_captions_need_on_ten_key_rows() -> None:
+    keys = "".join(LETTERS + SYMBOLS)
+    for needed in "0123456789-\u2013!',.?":
+        assert needed in keys
+    assert all(len(row) == 10 for row in LETTERS + SYMBOLS)  # same width as the letter keys
 
 
 def test_remaining_time_estimate() -> None:
