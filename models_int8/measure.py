@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from pathlib import Path
@@ -64,7 +65,13 @@ def measure(root: Path, outputs: list[dict[str, Any]]) -> dict[str, Any]:
         shape = INPUT_SPECS[out["model"]]["shape"]
         ms = latency_ms(out["backend"], root / out["path"], out["precision"], shape)
         latencies.setdefault(out["backend"], {}).setdefault(out["model"], {})[out["precision"]] = ms
-    acc = {b: {p: accuracy(b, p) for p in PROFILES} for b in latencies}
+    return figures(latencies, {b: {p: accuracy(b, p) for p in PROFILES} for b in latencies})
+
+
+def figures(
+    latencies: dict[str, dict[str, dict[str, float]]], acc: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The manifest's profiles, ``--precision auto`` choice and its reasons, from the figures."""
     auto: dict[str, dict[str, str]] = {}
     reasons: dict[str, str] = {}
     for backend, per_model in latencies.items():
@@ -102,3 +109,24 @@ def measure(root: Path, outputs: list[dict[str, Any]]) -> dict[str, Any]:
             "targets": TARGETS,
         },
     }
+
+
+def refresh_accuracy(root: Path) -> dict[str, Any]:
+    """Re-measure accuracy into the committed manifest, keeping its models and latencies.
+
+    For a change in the analysis code (not the models): no wheel, conversion or
+    quantization needed.
+    """
+    from engine_edge.atomic import write_atomic
+
+    target = root / "manifest.json"
+    manifest = json.loads(target.read_text())
+    latencies = manifest["measured"]["latency_ms_median"]
+    acc = {b: {p: accuracy(b, p) for p in PROFILES} for b in latencies}
+    manifest.update(figures(latencies, acc))
+    write_atomic(target, (json.dumps(manifest, indent=1) + "\n").encode(), mode=0o666)
+    return acc
+
+
+if __name__ == "__main__":
+    print(json.dumps(refresh_accuracy(Path(__file__).resolve().parent), indent=1))

@@ -66,20 +66,12 @@ def anchors(spec: DetectorSpec) -> np.ndarray:
 def _letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, Roi]:
     """The image fitted into size x size (aspect kept, zero padding), values in [-1, 1].
 
-    Sampled exactly like MediaPipe's ImageToTensor (bilinear warp of the padded
-    square), so our detections, and the landmark crops built on them, match its own.
+    Sampled exactly like MediaPipe's ImageToTensor (see Roi.crop), so our
+    detections, and the landmark crops built on them, match its own.
     """
-    import cv2
-
     h, w = image.shape[:2]
     square = Roi(w / 2, h / 2, float(max(w, h)), 0.0)
-    crop = cv2.warpAffine(
-        image,
-        square.crop_to_image(size),
-        (size, size),
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_CONSTANT,
-    )
+    crop = square.crop(image, size, pad_black=True)
     return crop.astype(np.float32) / 127.5 - 1.0, square
 
 
