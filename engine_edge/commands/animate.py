@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from engine_edge.analysis import load_models
+    from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import load_config, section
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     label = section(config, "label", LabelSettings)
     if args.label_corner:
         label = dataclasses.replace(label, corner=args.label_corner)
-    analysis_cfg = config.get("analysis", {})
+    analysis = section(config, "analysis", AnalysisSettings)
     out = Path(args.output)
     if not out.parent.is_dir():
         from engine_edge.errors import OutputUnwritable
@@ -93,9 +94,7 @@ def run(args: argparse.Namespace) -> int:
         )
     image = load_image(args.photo)
     models = load_models(
-        backend=analysis_cfg.get("backend", "auto"),
-        precision=analysis_cfg.get("precision", "auto"),
-        device=analysis_cfg.get("device", "CPU"),
+        backend=analysis.backend, precision=analysis.precision, device=analysis.device
     )
     options = AnimateOptions(
         preset=args.preset,
