@@ -63,50 +63,13 @@ class KioskFlow(StateMachine):
     finish = keep.to(thanks)
     farewell = thanks.to(attract)
 
-    # Leaving early: a guest's "start over", the idle timeout, or the failsafe.
-    start_over = (
-        consent.to(attract)
-        | scan.to(attract)
-        | check.to(attract)
-        | mood.to(attract)
-        | voice.to(attract)
-        | render.to(attract)
-        | preview.to(attract)
-        | keep.to(attract)
-        | thanks.to(attract)
-        | failsafe.to(attract)
-        | staff_pin.to(attract)
-        | staff.to(attract)
-    )
-    timeout = (
-        consent.to(attract)
-        | scan.to(attract)
-        | check.to(attract)
-        | mood.to(attract)
-        | voice.to(attract)
-        | render.to(attract)
-        | preview.to(attract)
-        | keep.to(attract)
-        | thanks.to(attract)
-        | failsafe.to(attract)
-        | staff_pin.to(attract)
-        | staff.to(attract)
-    )
-    fail = (
-        attract.to(failsafe)
-        | consent.to(failsafe)
-        | scan.to(failsafe)
-        | check.to(failsafe)
-        | mood.to(failsafe)
-        | voice.to(failsafe)
-        | render.to(failsafe)
-        | preview.to(failsafe)
-        | keep.to(failsafe)
-        | thanks.to(failsafe)
-        | staff_pin.to(failsafe)
-        | staff.to(failsafe)
-        | failsafe.to.itself()
-    )
+    # Leaving early: a guest's "start over", the idle timeout, or the failsafe. Every screen but
+    # Attract can be left these ways; the failsafe can also be re-entered from itself.
+    _leavable = (consent, scan, check, mood, voice, render, preview, keep, thanks, failsafe,
+                 staff_pin, staff)  # fmt: skip
+    start_over = attract.from_(*_leavable)
+    timeout = attract.from_(*_leavable)
+    fail = failsafe.from_(attract, *_leavable)
 
     # Staff mode: a long press in a corner of the tribute loop, then the PIN.
     staff_request = attract.to(staff_pin)
