@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from engine_edge.errors import ConfigInvalid
+
+# tomllib is in the standard library from Python 3.11; JetPack 6 (Ubuntu 22.04) ships 3.10, where
+# tomli (the same parser, packaged) stands in. The one place in the code that reads TOML.
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10; tests/engine_edge/test_config_py310.py takes this path
+    import tomli as tomllib  # type: ignore[no-redef]
 
 T = TypeVar("T")
 

@@ -14,12 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import cv2
 import numpy as np
 
 from engine_edge import __version__
+from engine_edge.compat import UTC
 from engine_edge.deliver import (
     AudioTrack,
     Framing,

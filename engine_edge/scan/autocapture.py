@@ -9,11 +9,11 @@ can fire again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import cv2
 import numpy as np
 
+from engine_edge.compat import StrEnum
 from engine_edge.scan.detect import DetectSettings, PrintDetection, detect_print_quad
 
 

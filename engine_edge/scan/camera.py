@@ -13,13 +13,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
 import cv2
 import numpy as np
 
+from engine_edge.compat import StrEnum
 from engine_edge.errors import DeviceUnavailable, ImageUnreadable
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import cv2
 import numpy as np
 
+from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
 
 

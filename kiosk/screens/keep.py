@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from engine_edge.compat import UTC
 from engine_edge.errors import DeviceUnavailable, KeepsakeError, StorageFull
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import PhotoView
@@ -105,7 +106,7 @@ class KeepScreen(KioskScreen):
     def _link_minutes(offer: Any) -> int:
         import datetime as dt
 
-        left_s = (offer.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        left_s = (offer.expires_at - dt.datetime.now(UTC)).total_seconds()
         return max(1, round(left_s / 60))
 
     def _delete(self) -> None:

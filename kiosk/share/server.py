@@ -18,6 +18,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from engine_edge.compat import UTC
 from engine_edge.errors import KeepsakeError
 from kiosk.share.errors import ShareUnavailable, SharingDisabled
 from kiosk.share.offers import OfferBook, ShareOffer
@@ -148,7 +149,7 @@ class ShareServer:
         )
         host, port = self.address
         url = f"http://{host}:{port}/{token}"
-        expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime_s)
+        expires_at = dt.datetime.now(UTC) + dt.timedelta(seconds=lifetime_s)
         log.info("share link for item %s (%s) until %s", item_id, kind, f"{expires_at:%H:%M:%S}Z")
         return ShareOffer(url, token, expires_at, qr_png(url), item_id=item_id, kind=kind)
 

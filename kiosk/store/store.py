@@ -47,6 +47,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from engine_edge.compat import UTC
 from engine_edge.errors import ConfigInvalid, KeepsakeError, OutputUnwritable, StorageFull
 from kiosk.store import crypto, files, index
 from kiosk.store.clock import StoreClock
@@ -72,7 +73,7 @@ KINDS = ("photo", "clip", "audio", "thumb")
 
 
 def _utc(ts_s: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ts_s, tz=dt.UTC)
+    return dt.datetime.fromtimestamp(ts_s, tz=UTC)
 
 
 def _utc_day(ts_s: float) -> dt.date:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 
+from engine_edge.config import tomllib
 from engine_edge.errors import ConfigInvalid
 from firmware_bridge.host import BoardDriver
 from firmware_bridge.settings import BridgeSettings, load_settings
