@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),
     "bridge": ("firmware_bridge.commands", "simulate the button-and-light board, or monitor it"),
     "share": ("kiosk.share.command", "one-time hotspot link to a portrait's clip (off by default)"),
+    "doctor": ("engine_edge.commands.doctor", "is this box ready? what to fix (--json too)"),
     "kiosk": ("kiosk.commands", "start the touchscreen kiosk (full screen; --windowed to test)"),
 }
 
