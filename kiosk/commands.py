@@ -28,8 +28,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine_edge.config import load_config
+    from engine_edge.undumpable import make_undumpable
     from kiosk.settings import load_settings
 
+    make_undumpable()
     config = load_config(args.config)
     settings = load_settings(config)
     if args.set_pin:

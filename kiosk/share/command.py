@@ -26,12 +26,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine_edge.config import load_config
+    from engine_edge.undumpable import make_undumpable
     from kiosk.share.errors import SharingDisabled
     from kiosk.share.qr import qr_text
     from kiosk.share.server import ShareServer
     from kiosk.share.settings import check_link_minutes, share_settings
     from kiosk.store.commands import open_from_args
 
+    make_undumpable()
     settings = share_settings(load_config(args.config))
     if not settings.enabled:
         raise SharingDisabled()  # before the store is even opened

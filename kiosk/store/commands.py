@@ -48,6 +48,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine_edge.undumpable import make_undumpable
+
+    make_undumpable()
     with open_from_args(args) as store:
         if args.action == "add":
             return _add(store, args)

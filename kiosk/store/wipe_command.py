@@ -24,8 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
 
+    from engine_edge.undumpable import make_undumpable
     from kiosk.store.commands import open_from_args
 
+    make_undumpable()
     log = logging.getLogger("keepsake.wipe")
     with open_from_args(args) as store:
         if store.last_repair is not None and not store.last_repair.clean:
