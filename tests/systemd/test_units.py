@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 SYSTEMD_DIR = REPO / "systemd"
 INSTALL = SYSTEMD_DIR / "install.sh"
 UNITS = ("keepsake-kiosk.service", "keepsake-wipe.service", "keepsake-wipe.timer")
-MAX_EXPOSURE = {"keepsake-kiosk.service": 2.5, "keepsake-wipe.service": 1.5}
+# Measured with systemd 252 (Debian 12): kiosk 0.7, wipe 0.2 (issue #17 asks for <= 1.0).
+MAX_EXPOSURE = {"keepsake-kiosk.service": 1.0, "keepsake-wipe.service": 0.5}
 
 needs_analyze = pytest.mark.skipif(
     shutil.which("systemd-analyze") is None,
@@ -164,3 +165,58 @@ def test_units_can_write_where_the_store_lives() -> None:
         assert any(data_dir.startswith(p + "/") for p in writable), (unit, writable)
         assert f"KEEPSAKE_DATA_DIR={data_dir}" in s["Environment"], unit
         assert s["StateDirectory"] == [data_dir.split("/")[3]], "systemd creates it for the user"
+
+
+def test_decrypting_units_keep_plaintext_out_of_core_dumps_and_swap() -> None:
+    for unit in ("keepsake-kiosk.service", "keepsake-wipe.service"):
+        s = _unit_settings(SYSTEMD_DIR / unit)
+        assert s["LimitCORE"] == ["0"] and s["MemorySwapMax"] == ["0"], unit
+
+
+def test_the_kiosk_gets_its_devices_without_input_or_dialout() -> None:
+    groups = _unit_settings(SYSTEMD_DIR / "keepsake-kiosk.service")["SupplementaryGroups"]
+    assert groups == ["video render audio tty"]
+    rules = (SYSTEMD_DIR / "70-keepsake.rules").read_text()
+    assert (
+        'SUBSYSTEM=="tty", ATTRS{idVendor}=="2e8a", ATTRS{idProduct}=="0005", GROUP:="keepsake"'
+        in rules
+    )
+    assert 'ENV{ID_INPUT_TOUCHSCREEN}=="1", GROUP:="keepsake"' in rules
+    script = INSTALL.read_text()
+    assert "usermod" not in script, "no permanent group membership for the keepsake user"
+    assert "--no-same-owner" in script and "chown -R root:root" in script
+
+
+def test_production_installs_no_test_tools() -> None:
+    box = (SYSTEMD_DIR / "apt-box.txt").read_text().split()
+    test_only = (SYSTEMD_DIR / "apt-test.txt").read_text().split()
+    for tool in ("xvfb", "sox", "socat"):
+        assert tool in test_only and tool not in box
+    assert "apt-box.txt" in INSTALL.read_text() and "apt-test.txt" not in INSTALL.read_text()
+
+
+def test_desktop_image_display_manager_is_switched_off_and_restored(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    dm = root / "etc/systemd/system/display-manager.service"
+    dm.parent.mkdir(parents=True)
+    dm.symlink_to("/lib/systemd/system/gdm3.service")
+
+    def install(*extra: str) -> str:
+        out = subprocess.run(
+            ["bash", str(INSTALL), "--root", str(root), "--no-start", *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    out = install("--cage")
+    assert "switching gdm3.service off" in out
+    assert "skipped (--root): systemctl disable gdm3.service" in out
+    assert (root / "var/lib/keepsake/display-manager").read_text() == "gdm3.service\n"
+    cage = (root / "etc/systemd/system/keepsake-kiosk.service.d/cage.conf").read_text()
+    assert "ExecStart=/usr/bin/cage -d -s -- /opt/keepsake/.venv/bin/keepsake kiosk" in cage
+    out = install("--uninstall")
+    assert "skipped (--root): systemctl enable gdm3.service" in out
+    assert not (root / "var/lib/keepsake/display-manager").exists()
