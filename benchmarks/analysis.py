@@ -1,7 +1,7 @@
-"""Analysis speed: each model INT8 vs FP32 on both runtimes, and a whole `analyse` against
+"""Analysis speed: each model INT8 vs FP32 on every device found, and a whole `analyse` against
 MediaPipe's own pipeline on the same photos.
 
-    .venv/bin/python benchmarks/analysis.py [--runs N]
+    .venv/bin/python benchmarks/analysis.py [--runs N] [--models-only]
 
 MediaPipe runs in its own virtualenv (.venv-ref, it pins numpy<2); when that is
 absent its rows are skipped. Decoding is excluded everywhere: both sides get
@@ -42,29 +42,41 @@ def interleaved_medians(calls: dict[str, Callable[[], object]], runs: int) -> di
 
 
 def model_rows(runs: int) -> list[str]:
-    from engine_edge.analysis.backends import create_backend
-    from engine_edge.analysis.models import MODEL_NAMES, models_dir, read_manifest
+    """One row per model on every device found (OpenVINO CPU/GPU/NPU, each ONNX Runtime
+    provider), FP32 against INT8, and the precision ``auto`` picks there (manifest)."""
+    from engine_edge.analysis.backends import create_backend, devices_found
+    from engine_edge.analysis.models import MODEL_NAMES, models_dir, read_manifest, resolve_profile
 
-    by_key = {(m["model"], m["backend"], m["precision"]): m for m in read_manifest()["models"]}
+    manifest = read_manifest()
+    by_key = {(m["model"], m["backend"], m["precision"]): m for m in manifest["models"]}
     calls = {}
-    for backend in ("openvino", "onnxruntime"):
-        runtime = create_backend(backend)
+    devices = devices_found()
+    picks = {}
+    for found in devices:
+        runtime = create_backend(found.backend, found.device)
+        picks[found] = resolve_profile(manifest, runtime, "auto")
         for name in MODEL_NAMES:
             for precision in ("fp32", "int8"):
-                entry = by_key[name, backend, precision]
+                entry = by_key[name, found.backend, precision]
                 session = runtime.load(models_dir() / entry["path"], precision)
                 x = (
                     np.random.default_rng(0)
                     .uniform(*entry["input"]["range"], entry["input"]["shape"])
                     .astype(np.float32)
                 )
-                calls[backend, name, precision] = lambda s=session, x=x: s.run(x)
+                calls[found, name, precision] = lambda s=session, x=x: s.run(x)
     ms = interleaved_medians(calls, runs)
-    rows = ["| model | runtime | FP32 ms | INT8 ms | INT8 / FP32 |", "|---|---|---|---|---|"]
-    for backend in ("openvino", "onnxruntime"):
+    rows = [
+        "| model | runtime | device | FP32 ms | INT8 ms | INT8 / FP32 | auto picks |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for found in devices:
         for name in MODEL_NAMES:
-            f, q = ms[backend, name, "fp32"], ms[backend, name, "int8"]
-            rows.append(f"| {name} | {backend} | {f:.2f} | {q:.2f} | {q / f:.2f} |")
+            f, q = ms[found, name, "fp32"], ms[found, name, "int8"]
+            rows.append(
+                f"| {name} | {found.backend} | {found.device} ({found.description}) | "
+                f"{f:.2f} | {q:.2f} | {q / f:.2f} | {picks[found]} |"
+            )
     return rows
 
 
@@ -150,9 +162,12 @@ def pipeline_rows(runs: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--models-only", action="store_true", help="skip the whole-pipeline table")
     args = parser.parse_args()
     print("Per model (one inference, random input of the model's size):")
     print("\n".join(model_rows(args.runs)))
+    if args.models_only:
+        return
     print(
         "\nWhole analyse (detect all faces + 478 landmarks per face + person mask, decode "
         "excluded) vs MediaPipe FaceMesh(refine_landmarks) + SelfieSegmentation:"

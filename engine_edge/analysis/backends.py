@@ -9,7 +9,9 @@ order, so the rest of analysis never knows which one ran.
 from __future__ import annotations
 
 import logging
+import os
 import platform
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +22,17 @@ from engine_edge.errors import ConfigInvalid, DeviceUnavailable, ModelMissing
 log = logging.getLogger(__name__)
 
 BACKENDS = ("openvino", "onnxruntime")
+# OpenVINO devices that pick or combine others when the model is compiled.
+OPENVINO_VIRTUAL = ("AUTO", "MULTI", "HETERO")
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One place analysis can run: a runtime, its name for the device, and what it is."""
+
+    backend: str
+    device: str
+    description: str
 
 
 class Session(Protocol):
@@ -60,7 +73,8 @@ class OpenVinoBackend:
         self.device = device
         self._core = ov.Core()
         available = self._core.available_devices
-        if device not in ("AUTO",) and not any(d.split(".")[0] == device for d in available):
+        virtual = device.split(":")[0] in OPENVINO_VIRTUAL
+        if not virtual and not any(d == device or d.split(".")[0] == device for d in available):
             raise DeviceUnavailable(
                 f"OpenVINO device {device} is not available here (found: {', '.join(available)}); "
                 "set [analysis] device to one of those."
@@ -72,7 +86,16 @@ class OpenVinoBackend:
         if precision == "fp32":
             config["INFERENCE_PRECISION_HINT"] = "f32"
         model = self._core.read_model(str(path))
-        return OpenVinoSession(self._core.compile_model(model, self.device, config))
+        compiled = self._core.compile_model(model, self.device, config)
+        if self.device.split(":")[0] in OPENVINO_VIRTUAL:
+            # AUTO chooses when compiling (the iGPU once its kernels are built, else the CPU).
+            log.info(
+                "openvino %s runs %s on %s",
+                self.device,
+                path.name,
+                ", ".join(compiled.get_property("EXECUTION_DEVICES")),
+            )
+        return OpenVinoSession(compiled)
 
 
 class OrtSession:
@@ -87,7 +110,13 @@ class OrtSession:
 
 
 class OnnxRuntimeBackend:
-    """ONNX Runtime: TensorRT, then CUDA, then CPU, whichever this install offers."""
+    """ONNX Runtime: TensorRT, then CUDA, then CPU, whichever this install offers.
+
+    ``device`` names one provider ("CUDAExecutionProvider") to use only that one (benchmarks,
+    tests); anything else ("CPU", the OpenVINO default in keepsake.toml) means the whole chain.
+    After a model loads, ``device`` is the provider ONNX Runtime actually put it on: it drops
+    TensorRT or CUDA silently when their libraries do not load, and the log says so.
+    """
 
     name = "onnxruntime"
     PREFERRED = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
@@ -96,8 +125,26 @@ class OnnxRuntimeBackend:
         import onnxruntime as ort
 
         available = ort.get_available_providers()
-        self.providers = [p for p in self.PREFERRED if p in available]
+        if device.endswith("ExecutionProvider"):
+            if device not in available:
+                raise DeviceUnavailable(
+                    f"ONNX Runtime has no {device} here (found: {', '.join(available)}); "
+                    'set [analysis] device = "CPU" to use the best one found.'
+                )
+            self.providers = [device]
+        else:
+            self.providers = [p for p in self.PREFERRED if p in available]
         self.device = self.providers[0] if self.providers else "CPUExecutionProvider"
+
+    def _provider_options(self) -> list[tuple[str, dict[str, str]] | str]:
+        """TensorRT builds an engine per model on first use (minutes on a Jetson): cache it."""
+        if "TensorrtExecutionProvider" not in self.providers:
+            return list(self.providers)
+        cache = Path(os.environ.get("KEEPSAKE_TRT_CACHE", "~/.cache/keepsake/tensorrt"))
+        cache = cache.expanduser()
+        cache.mkdir(parents=True, exist_ok=True)
+        trt = {"trt_engine_cache_enable": "True", "trt_engine_cache_path": str(cache)}
+        return [("TensorrtExecutionProvider", trt), *self.providers[1:]]
 
     def load(self, path: Path, precision: str) -> Session:
         import onnxruntime as ort
@@ -105,7 +152,42 @@ class OnnxRuntimeBackend:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        return OrtSession(ort.InferenceSession(str(path), options, providers=self.providers))
+        session = ort.InferenceSession(str(path), options, providers=self._provider_options())
+        ran = session.get_providers()[0]
+        if ran != self.device:
+            log.warning("onnxruntime: %s fell back from %s to %s", path.name, self.device, ran)
+        self.device = ran
+        log.info("onnxruntime runs %s on %s", path.name, ran)
+        return OrtSession(session)
+
+
+def devices_found() -> list[DeviceInfo]:
+    """Every device each installed runtime can run analysis on, best first per runtime."""
+    found = []
+    try:
+        import openvino as ov
+
+        core = ov.Core()
+        for device in core.available_devices:
+            try:
+                description = str(core.get_property(device, "FULL_DEVICE_NAME"))
+            except RuntimeError:  # a plugin that cannot describe itself is still there
+                description = device
+            found.append(DeviceInfo("openvino", device, description))
+    except ImportError:
+        pass
+    try:
+        import onnxruntime as ort
+
+        available = ort.get_available_providers()
+        found += [
+            DeviceInfo("onnxruntime", p, p.removesuffix("ExecutionProvider"))
+            for p in OnnxRuntimeBackend.PREFERRED
+            if p in available
+        ]
+    except ImportError:
+        pass
+    return found
 
 
 def default_backend() -> str:

@@ -85,38 +85,15 @@ def models() -> Check:
     )
 
 
-def _openvino_devices() -> list[tuple[str, str]]:
-    try:
-        import openvino as ov
-    except ImportError:
-        return []
-    core = ov.Core()
-    devices = []
-    for device in core.available_devices:
-        try:
-            name = str(core.get_property(device, "FULL_DEVICE_NAME"))
-        except Exception:  # a plugin that cannot describe itself still counts as present
-            name = device
-        devices.append((f"openvino {device}", name))
-    return devices
-
-
-def _onnxruntime_providers() -> list[tuple[str, str]]:
-    try:
-        import onnxruntime as ort
-    except ImportError:
-        return []
-    return [("onnxruntime", ", ".join(ort.get_available_providers()))]
-
-
 def backends(config: dict[str, Any]) -> Check:
     """The runtimes and devices found, and the configured analysis actually loading on one."""
+    from engine_edge.analysis.backends import devices_found
     from engine_edge.analysis.models import load_models
     from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import section
     from engine_edge.errors import KeepsakeError
 
-    details = _openvino_devices() + _onnxruntime_providers()
+    details = [(f"{d.backend} {d.device}", d.description) for d in devices_found()]
     if not details:
         return Check(
             "backends",
@@ -142,7 +119,10 @@ def backends(config: dict[str, Any]) -> Check:
         f"(loaded in {load_ms:.0f} ms)"
     )
     slow = loaded.backend == "onnxruntime" and loaded.device == "CPUExecutionProvider"
-    if slow and any("CUDA" in v or "Tensorrt" in v for _, v in details):
+    if slow and any(
+        label.endswith(("TensorrtExecutionProvider", "CUDAExecutionProvider"))
+        for label, _ in details
+    ):
         return Check(
             "backends",
             WARN,
