@@ -103,15 +103,16 @@ unpack_bundle() {  # the bundle's tree becomes SRC; its wheels replace the packa
 
 system_packages() {
     export DEBIAN_FRONTEND=noninteractive
-    local extra=()
-    [ "$CAGE" = 0 ] || extra=(cage)
+    local packages
+    mapfile -t packages < <(box_packages)
+    [ "$CAGE" = 0 ] || packages+=(cage)
     if [ -z "$BUNDLE" ]; then
         apt-get update -qq
-        apt-get install -y -qq $(box_packages) "${extra[@]}"
+        apt-get install -y -qq "${packages[@]}"
         return
     fi
     local missing=()
-    for p in $(box_packages) "${extra[@]}"; do
+    for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} = 0 ] && return
@@ -134,6 +135,7 @@ python_packages() {  # python_packages VENV: the lock's pins, then Keepsake itse
     else
         "${pip[@]}" --require-hashes -r "$SRC/requirements/$profile.lock"
         "${pip[@]}" --no-deps --force-reinstall "$ROOT$PREFIX"
+        rm -rf "$ROOT$PREFIX/build" "$ROOT$PREFIX"/*.egg-info
     fi
     if is_jetson; then
         # NVIDIA's onnxruntime-gpu provides the `onnxruntime` module; the CPU package from the
@@ -156,7 +158,7 @@ write_pin() {  # a staff PIN of this box's own, made by the keepsake user, shown
     pin="$(python3 -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')"
     # As the keepsake user (who owns the folder), through the project's atomic writer with
     # O_EXCL: no root write into a folder that user controls, no fixed temporary name.
-    printf '%s' "$pin" | runuser -u "$USER_NAME" -- "$PREFIX/.venv/bin/python" -c '
+    printf '%s' "$pin" | (cd / && runuser -u "$USER_NAME" -- "$PREFIX/.venv/bin/python" -c '
 import sys
 from pathlib import Path
 from engine_edge.atomic import write_atomic
@@ -164,7 +166,7 @@ from kiosk.pin import hash_pin
 folder = Path(sys.argv[1])
 folder.mkdir(mode=0o700, exist_ok=True)
 write_atomic(folder / "staff_pin", (hash_pin(sys.stdin.read()) + "\n").encode(), exclusive=True)
-' "$pin_dir"
+' "$pin_dir")
     say "staff PIN of this box: $pin (write it down; change it with: sudo -u $USER_NAME $PREFIX/.venv/bin/keepsake kiosk --set-pin)"
 }
 

@@ -220,3 +220,15 @@ def test_desktop_image_display_manager_is_switched_off_and_restored(tmp_path: Pa
     out = install("--uninstall")
     assert "skipped (--root): systemctl enable gdm3.service" in out
     assert not (root / "var/lib/keepsake/display-manager").exists()
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck not installed")
+def test_install_scripts_pass_shellcheck() -> None:
+    scripts = [INSTALL, *(SYSTEMD_DIR / n for n in ("bundle.sh", "check_offline.sh"))]
+    out = subprocess.run(
+        ["shellcheck", "-S", "warning", *map(str, scripts)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stdout
