@@ -118,18 +118,23 @@ def test_udev_rules_match_the_boards_usb_id() -> None:
             assert re.fullmatch(rf"{pair}(,\s*{pair})*", line), line
 
 
+def _stage_install(root: Path, *extra: str) -> str:
+    """install.sh into the staging tree ``root``; its output, after checking it succeeded."""
+    out = subprocess.run(
+        ["bash", str(INSTALL), "--root", str(root), "--no-start", *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 def test_install_is_idempotent_and_uninstalls(tmp_path: Path) -> None:
     root = tmp_path / "root"
 
     def install(*extra: str) -> str:
-        out = subprocess.run(
-            ["bash", str(INSTALL), "--root", str(root), "--no-start", *extra],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert out.returncode == 0, out.stderr
-        return out.stdout
+        return _stage_install(root, *extra)
 
     (root / "etc").mkdir(parents=True)
     (root / "etc/nv_tegra_release").write_text("# R36 (release), REVISION: 3.0\n")
@@ -202,14 +207,7 @@ def test_desktop_image_display_manager_is_switched_off_and_restored(tmp_path: Pa
     dm.symlink_to("/lib/systemd/system/gdm3.service")
 
     def install(*extra: str) -> str:
-        out = subprocess.run(
-            ["bash", str(INSTALL), "--root", str(root), "--no-start", *extra],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert out.returncode == 0, out.stderr
-        return out.stdout
+        return _stage_install(root, *extra)
 
     out = install("--cage")
     assert "switching gdm3.service off" in out
