@@ -145,8 +145,13 @@ python_packages() {  # python_packages VENV: the lock's pins, then Keepsake itse
             say "Jetson: removed the CPU onnxruntime (it overwrites onnxruntime-gpu's files)"
         fi
         [ -z "$ORT_WHEEL" ] || "${pip[@]}" --no-deps --force-reinstall "$ORT_WHEEL"
-        if ! "$venv/bin/python" -m pip show -q onnxruntime-gpu >/dev/null 2>&1; then
-            say "Jetson: NVIDIA's onnxruntime-gpu is missing: re-run with --ort-wheel PATH (docs/DEPLOY.md)"
+        # Removing the CPU package also removes files the two share: check the module loads.
+        local providers
+        if providers="$("$venv/bin/python" -c 'import onnxruntime as o; print(", ".join(o.get_available_providers()))' 2>/dev/null)" \
+            && "$venv/bin/python" -m pip show -q onnxruntime-gpu >/dev/null 2>&1; then
+            say "Jetson: onnxruntime-gpu with $providers"
+        else
+            say "Jetson: NVIDIA's onnxruntime-gpu is missing or damaged: re-run with --ort-wheel PATH (docs/DEPLOY.md)"
         fi
     fi
 }

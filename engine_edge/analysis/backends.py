@@ -89,7 +89,7 @@ class OpenVinoBackend:
         compiled = self._core.compile_model(model, self.device, config)
         if self.device.split(":")[0] in OPENVINO_VIRTUAL:
             # AUTO chooses when compiling (the iGPU once its kernels are built, else the CPU).
-            log.info(
+            log.debug(
                 "openvino %s runs %s on %s",
                 self.device,
                 path.name,
@@ -157,7 +157,7 @@ class OnnxRuntimeBackend:
         if ran != self.device:
             log.warning("onnxruntime: %s fell back from %s to %s", path.name, self.device, ran)
         self.device = ran
-        log.info("onnxruntime runs %s on %s", path.name, ran)
+        log.debug("onnxruntime runs %s on %s", path.name, ran)
         return OrtSession(session)
 
 

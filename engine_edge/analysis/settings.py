@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class AnalysisSettings:
     backend: str = "auto"  # auto, openvino, onnxruntime
     precision: str = "auto"  # auto, int8, fp32
-    device: str = "CPU"  # OpenVINO device: CPU, GPU, NPU, AUTO
+    device: str = "CPU"  # OpenVINO: CPU, GPU, NPU, AUTO; ONNX Runtime: a provider name, else all
 
 
 def analysis_settings(config_path: str | None = None) -> AnalysisSettings:

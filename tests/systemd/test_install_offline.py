@@ -21,12 +21,12 @@ INSTALL = REPO / "systemd" / "install.sh"
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def make_wheel(folder: Path, name: str, version: str, module: str) -> Path:
+def make_wheel(folder: Path, name: str, version: str, module: str, code: str = "") -> Path:
     """A minimal pure-Python wheel that installs ``module`` (enough for pip to install it)."""
     dist = f"{name.replace('-', '_')}-{version}"
     path = folder / f"{dist}-py3-none-any.whl"
     files = {
-        f"{module}/__init__.py": f"NAME = {name!r}\n",
+        f"{module}/__init__.py": f"NAME = {name!r}\n{code}",
         f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
         f"{dist}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
         "Tag: py3-none-any\n",
@@ -65,7 +65,14 @@ def test_offline_jetson_install_keeps_nvidias_onnxruntime(tmp_path: Path) -> Non
     extras = tmp_path / "extras"
     extras.mkdir()
     cpu_ort = make_wheel(extras, "onnxruntime", "1.20.0", "onnxruntime")
-    gpu_ort = make_wheel(extras, "onnxruntime-gpu", "1.20.0", "onnxruntime")
+    providers = "TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"
+    gpu_ort = make_wheel(
+        extras,
+        "onnxruntime-gpu",
+        "1.20.0",
+        "onnxruntime",
+        f"def get_available_providers():\n    return {list(providers)!r}\n",
+    )
 
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True)
@@ -93,6 +100,7 @@ def test_offline_jetson_install_keeps_nvidias_onnxruntime(tmp_path: Path) -> Non
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "removed the CPU onnxruntime" in out.stdout
+    assert f"onnxruntime-gpu with {', '.join(providers)}" in out.stdout
     listed = subprocess.run(
         [str(venv / "bin/python"), "-m", "pip", "list", "--format=freeze"],
         capture_output=True,

@@ -39,13 +39,13 @@ def test_every_device_found_runs_a_model() -> None:
 
 
 def test_openvino_auto_compiles_and_logs_where_it_ran(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="engine_edge.analysis.backends"):
+    with caplog.at_level(logging.DEBUG, logger="engine_edge.analysis.backends"):
         _run_once("openvino", "AUTO")
     assert any("openvino AUTO runs" in r.message and "CPU" in r.message for r in caplog.records)
 
 
 def test_onnxruntime_names_the_provider_that_ran(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="engine_edge.analysis.backends"):
+    with caplog.at_level(logging.DEBUG, logger="engine_edge.analysis.backends"):
         runtime, _ = _run_once("onnxruntime", "CPU")
     assert runtime.device == "CPUExecutionProvider"  # type: ignore[attr-defined]
     assert any("on CPUExecutionProvider" in r.message for r in caplog.records)
