@@ -31,10 +31,12 @@ def make_undumpable() -> bool:
     Best effort on purpose: on a kernel without prctl (not Linux) the command still runs,
     and says so in the log; the units' LimitCORE=0 covers the core file there.
     """
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
+        # glibc lowers it with prlimit64, which the units' system-call filter allows; were it
+        # the older setrlimit (in @resources, which keepsake-wipe.service denies), say so below.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         ok = _prctl(PR_SET_DUMPABLE, 0) == 0 and _prctl(PR_GET_DUMPABLE) == 0
-    except (OSError, AttributeError):
+    except (OSError, ValueError, AttributeError):
         ok = False
     if not ok:
         log.warning("could not mark the process non-dumpable; a crash may dump its memory")
