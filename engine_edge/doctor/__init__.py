@@ -26,7 +26,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], Host], Check]] = {
     "board": devices.board,
     "audio": lambda config, host: devices.audio(host),
     "disk": system.disk,
-    "clock": lambda config, host: system.clock(host),
+    "clock": lambda config, host: system.clock(host, config=config),
     "units": lambda config, host: system.units(host),
     "store": lambda config, host: system.store(config, host),
     "last wipe": system.last_wipe,

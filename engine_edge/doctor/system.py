@@ -55,9 +55,24 @@ def _time_zone(host: Host) -> str:
     return ""
 
 
-def clock(host: Host, now: dt.datetime | None = None) -> Check:
-    """RTC present, time plausible, time zone set: retention days end at local midnight."""
+def _store_latest_time(config: dict[str, Any], host: Host) -> dt.datetime | None:
+    """The latest time the store has seen (kiosk/store/clock.py keeps it for clockless boxes)."""
+    import json
+
+    try:
+        wall_s = float(json.loads((_data_dir(config, host) / "clock.json").read_text())["wall_s"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return dt.datetime.fromtimestamp(wall_s, dt.timezone.utc)
+
+
+def clock(
+    host: Host, now: dt.datetime | None = None, config: dict[str, Any] | None = None
+) -> Check:
+    """RTC present, time plausible (not before what the store has seen), time zone set:
+    retention days end at local midnight."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    latest = _store_latest_time(config or {}, host)
     rtc = host.path("/sys/class/rtc/rtc0").exists() or host.path("/dev/rtc0").exists()
     synced = host.path("/run/systemd/timesync/synchronized").exists()
     zone = _time_zone(host)
@@ -74,6 +89,14 @@ def clock(host: Host, now: dt.datetime | None = None) -> Check:
             FAIL,
             f"the clock says {now:%Y-%m-%d}: never set",
             "set the date and time (staff screen, or `sudo date -s`)",
+            details,
+        )
+    if latest and now < latest - dt.timedelta(minutes=5):
+        return Check(
+            "clock",
+            FAIL,
+            f"the clock is behind {latest:%Y-%m-%d %H:%M} UTC, a time the store has already seen",
+            "set the date and time (it was set back, or lost while the box was off)",
             details,
         )
     if not zone:

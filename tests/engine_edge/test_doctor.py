@@ -102,6 +102,11 @@ def test_clock_without_rtc_zone_or_a_plausible_date(box: Path) -> None:
     assert "no time zone" in system.clock(host).summary
     _write(box / "etc/timezone", "Europe/Berlin\n")
     assert "no battery clock and no network time" in system.clock(host).summary
+    # The store has seen a later time than the clock now says: it was set back.
+    _write(box / "var/lib/keepsake/store/clock.json", '{"wall_s": 1893456000.0, "boot_id": "x"}')
+    config = {"store": {"data_dir": "/var/lib/keepsake/store"}}
+    behind = system.clock(host, dt.datetime(2029, 6, 1, tzinfo=dt.timezone.utc), config)
+    assert behind.status == FAIL and "behind 2030-01-01 00:00 UTC" in behind.summary
 
 
 def _fake_systemctl(tmp_path: Path, states: dict[str, str]) -> str:
