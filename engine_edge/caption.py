@@ -76,23 +76,12 @@ class Caption:
         avoid: list[Box] = (),  # type: ignore[assignment]
         style: CaptionStyle = CaptionStyle(),
     ) -> None:
-        from PIL import ImageFont
-
         self.text = clean_caption(text)
         self.style = style
         self.fps = fps
         w, h = frame_size
-        size_px = max(12, round(min(w, h) * style.size_frac / 0.72))  # cap height ~0.72 em
-        font_path = caption_font_path()
-        max_w = int(w * 0.8)
-        for _ in range(8):
-            font = ImageFont.truetype(str(font_path), size_px)
-            lines = _wrap(self.text, font, max_w)
-            if len(lines) <= MAX_LINES:
-                break
-            size_px = max(10, int(size_px * 0.88))
-        _check_glyphs(font_path, self.text)
-        rgba, (tw, th) = _render(lines, font, size_px, style)
+        rgba = set_text(self.text, frame_size, style)
+        th, tw = rgba.shape[:2]
         margin = int(min(w, h) * 0.045)
         band = _choose_band(faces, h, th, margin)
         y = margin if band == "top" else h - th - margin
@@ -122,6 +111,24 @@ class Caption:
         region = frame[self.slices].astype(np.float32)
         frame[self.slices] = (region * (1 - alpha) + self.colour * alpha + 0.5).astype(np.uint8)
         return frame
+
+
+def set_text(text: str, frame_size: tuple[int, int], style: CaptionStyle) -> np.ndarray:
+    """The words set in at most two centred lines (shrunk to fit 80 % of the width), as
+    float32 RGBA: colour 0..255, alpha 0..1, shadow and scrim included."""
+    from PIL import ImageFont
+
+    w, h = frame_size
+    size_px = max(12, round(min(w, h) * style.size_frac / 0.72))  # cap height ~0.72 em
+    font_path = caption_font_path()
+    _check_glyphs(font_path, text)
+    for _ in range(8):
+        font = ImageFont.truetype(str(font_path), size_px)
+        lines = _wrap(text, font, int(w * 0.8))
+        if len(lines) <= MAX_LINES:
+            break
+        size_px = max(10, int(size_px * 0.88))
+    return _render(lines, font, size_px, style)
 
 
 def _wrap(text: str, font, max_w: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -181,7 +188,7 @@ def _render(lines: list[str], font, size_px: int, style: CaptionStyle):  # type:
     )
     alpha = t + s * (1 - t)
     colour = np.array(style.colour, np.float32) * t / np.maximum(alpha, 1e-6)
-    return np.concatenate([colour, alpha], axis=2), (tw, th)
+    return np.concatenate([colour, alpha], axis=2)
 
 
 def _overlap(a: Box, b: Box) -> float:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "animate": ("engine_edge.commands.animate", "turn one photo into a living-portrait MP4"),
     "sheet": ("engine_edge.commands.sheet", "contact sheet (PNG) of a clip's frames, for review"),
     "check": ("engine_edge.commands.check", "self-check a clip: blinks, mouth, shape, loop"),
+    "montage": ("engine_edge.commands.montage", "tribute film: portraits, captions, music, loop"),
     "scan": ("engine_edge.commands.scan", "camera view of a printed photo -> flat, restored photo"),
     "store": ("kiosk.store.commands", "add, list, export or check stored portraits (staff)"),
     "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),
