@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     captions = _captions(args.captions, len(args.inputs))
     music = _music(args.music)
     pieces = [
-        Piece(_clip_of(path, config), caption) for path, caption in zip(args.inputs, captions)
+        Piece(_clip_of(path, config), caption)
+        for path, caption in zip(args.inputs, captions, strict=True)
     ]
     options = FilmOptions(
         size=SIZES[args.format],

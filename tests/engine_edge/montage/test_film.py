@@ -4,6 +4,7 @@ bed ducked under a spoken line and faded out, and a loop whose last frame flows 
 from __future__ import annotations
 
 import io
+import itertools
 
 import numpy as np
 import pytest
@@ -72,7 +73,9 @@ def test_cuts_cards_and_crossfades_are_where_the_timeline_says(clips) -> None:
     steps = [
         np.abs(a - b).mean()
         for a, b in zip(
-            frames[starts[2] - 1 : starts[2] + fade + 1], frames[starts[2] : starts[2] + fade + 2]
+            frames[starts[2] - 1 : starts[2] + fade + 1],
+            frames[starts[2] : starts[2] + fade + 2],
+            strict=True,
         )
     ]
     assert max(steps) < 0.5 * np.abs(after - before).mean()
@@ -92,7 +95,7 @@ def test_loop_film_flows_from_its_last_frame_into_its_first(clips) -> None:
 
 
 def _seam_over_largest_step(frames: list[np.ndarray]) -> float:
-    steps = [np.abs(a - b).mean() for a, b in zip(frames[:-1], frames[1:])]
+    steps = [np.abs(a - b).mean() for a, b in itertools.pairwise(frames)]
     return float(np.abs(frames[-1] - frames[0]).mean() / max(steps))
 
 
