@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sheet": ("engine_edge.commands.sheet", "contact sheet (PNG) of a clip's frames, for review"),
     "check": ("engine_edge.commands.check", "self-check a clip: blinks, mouth, shape, loop"),
     "montage": ("engine_edge.commands.montage", "tribute film: portraits, captions, music, loop"),
+    "verify": ("engine_edge.commands.verify", "show and check a clip's signed provenance (C2PA)"),
+    "credentials": ("engine_edge.commands.credentials", "make this box's provenance signing key"),
     "scan": ("engine_edge.commands.scan", "camera view of a printed photo -> flat, restored photo"),
     "store": ("kiosk.store.commands", "add, list, export or check stored portraits (staff)"),
     "wipe": ("kiosk.store.wipe_command", "destroy expired portraits (or --all, or --item ID)"),

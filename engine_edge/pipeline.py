@@ -21,6 +21,7 @@ import numpy as np
 
 from engine_edge import __version__
 from engine_edge.check.report import CheckReport
+from engine_edge.credentials.keys import BoxCredentials
 from engine_edge.deliver import (
     AudioTrack,
     Framing,
@@ -70,6 +71,7 @@ class AnimateOptions:
     engine: EngineSettings = field(default_factory=EngineSettings)
     self_check: bool = True  # re-read the clip; render again more gently if it fails
     caption: str | None = None  # burned in, away from the faces, fading in
+    credentials: BoxCredentials | None = None  # sign a C2PA manifest into the clip
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,36 @@ def animate_photo(
             progress(0.05)
         clip = _animate(image_rgb, softer, models, progress, cancel, analysis)
         clip = dataclasses.replace(clip, gentler=turned_down)
+    if options.credentials is not None:
+        clip = dataclasses.replace(clip, mp4=_signed(clip, options))
     clip.timings_s["analyse"] = analyse_s
     clip.timings_s["total"] = time.perf_counter() - t0
     return clip
+
+
+def _signed(clip: Clip, options: AnimateOptions) -> bytes:
+    """The clip with its C2PA manifest: AI-made from one photo, preset, self-check result."""
+    from engine_edge.credentials import portrait_manifest, sign_mp4
+
+    if clip.check is None:
+        verdict = "not run"
+    elif clip.check.passed:
+        verdict = "passed" + (
+            f" after a gentler render ({'; '.join(clip.gentler)})" if clip.gentler else ""
+        )
+    else:
+        verdict = "failed: " + ", ".join(clip.check.failed)
+    manifest = portrait_manifest(
+        software="Keepsake",
+        version=__version__,
+        preset=clip.preset,
+        self_check=verdict,
+        speech="synthetic or recorded line" if clip.has_audio else "none",
+        loop=clip.loop,
+        visible_label=options.label.enabled,
+    )
+    assert options.credentials is not None
+    return sign_mp4(clip.mp4, manifest, options.credentials)
 
 
 def _animate(

@@ -11,7 +11,7 @@ class Limits:
     (tests/engine_edge/check): our own mesh on our own frames, so tighter than the judge's."""
 
     blink_closed_ratio: float = 0.55  # a planned blink must close the eye to this share of open
-    blinks_per_s_max: float = 0.5  # "occasional": at most one blink every 2 s
+    blinks_per_s_max: float = 0.4  # "occasional": one, plus one more every 2.5 s
     silent_mouth_change: float = 0.06  # inner-lip gap / mouth width may change this much
     lipsync_min_corr: float = 0.5  # mouth opening vs loudness, best of lags -1..1 frames
     shape_drift: float = 0.035  # rigid-region residual after a similarity fit / eye distance

@@ -120,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         overrides=overrides,
         speech=_speech(args),
         caption=args.caption,
+        credentials=box_credentials(config),
         label=label,
         engine=section(config, "engine", EngineSettings),
     )
@@ -138,6 +139,21 @@ def run(args: argparse.Namespace) -> int:
         f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
     )
     return 0
+
+
+def box_credentials(config):  # type: ignore[no-untyped-def]
+    """The box's signing credentials per [signing]; None (and one warning) when there are none."""
+    from engine_edge.config import section
+    from engine_edge.credentials import CredentialsMissing, SigningSettings, load_credentials
+
+    signing = section(config, "signing", SigningSettings)
+    if not signing.enabled:
+        return None
+    try:
+        return load_credentials(signing.key_dir)
+    except CredentialsMissing as exc:
+        print(f"warning: the clip is not signed (C2PA): {exc}", file=sys.stderr)
+        return None
 
 
 def _directed(args: argparse.Namespace) -> tuple[str, float, dict[str, float]]:
