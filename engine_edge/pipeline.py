@@ -122,16 +122,17 @@ def animate_photo(
     analyse_s = time.perf_counter() - t0
     check = options.self_check and models is not None
     clip = _animate(image_rgb, options, models if check else None, progress, cancel, analysis)
+    report = clip.check
     gentler = None
-    if clip.check is not None and not clip.check.passed:
+    if report is not None and not report.passed:
         from engine_edge.check.gentler import gentler_options
 
-        gentler = gentler_options(options, clip.check)
-    if gentler is not None:
+        gentler = gentler_options(options, report)
+    if report is not None and gentler is not None:
         softer, turned_down = gentler
         log.warning(
             "self-check failed (%s); rendering again: %s",
-            ", ".join(clip.check.failed),
+            ", ".join(report.failed),
             ", ".join(turned_down),
         )
         if progress is not None:
@@ -320,7 +321,9 @@ def _caption(options, framing: Framing, render_framing: Framing, local: Analysis
         for f in local.faces
     ]
     ys, xs = label.slices
-    mark = [(xs.start, ys.start, xs.stop, ys.stop)] if options.label.enabled else []
+    mark = [(float(xs.start), float(ys.start), float(xs.stop), float(ys.stop))]
+    if not options.label.enabled:
+        mark = []
     return Caption(options.caption, framing.size, options.fps, faces=faces, avoid=mark)
 
 

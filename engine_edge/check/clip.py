@@ -18,10 +18,13 @@ from engine_edge.check.loudness import frame_loudness
 from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
 from engine_edge.check.review import review, seam_ratio
 from engine_edge.errors import KeepsakeError
+from engine_edge.face import Face
 
 FROZEN_EYES_MIN_S = 4.0
 PHOTO_MATCH = 0.8  # correlation of the aligned face crops of the photo and the first frame
-_CANON = np.float32([[30, 38], [66, 38], [48, 74]])  # eye centres, mouth centre in a 96 px crop
+_CANON = np.array(
+    [[30, 38], [66, 38], [48, 74]], np.float32
+)  # eye centres, mouth centre in a 96 px crop
 
 
 class ClipUnreadable(KeepsakeError):
@@ -44,7 +47,8 @@ def check_clip(
     fps, audio, meta = _facts(data)
     inspector = None
     grey: list[np.ndarray] = []
-    first_faces = ()
+    first_faces: tuple[Face, ...] = ()
+    first_frame = np.zeros((0, 0, 3), np.uint8)
     for index, frame in _frames(data):
         if inspector is None:
             first_frame = frame
@@ -115,8 +119,9 @@ def _photo_match(photo: np.ndarray, frame: np.ndarray, landmarks: np.ndarray, mo
 def _aligned_face(image: np.ndarray, lm: np.ndarray) -> np.ndarray:
     import cv2
 
-    src = np.float32(
-        [lm[[33, 133], :2].mean(0), lm[[263, 362], :2].mean(0), lm[[13, 14], :2].mean(0)]
+    src = np.array(
+        [lm[[33, 133], :2].mean(0), lm[[263, 362], :2].mean(0), lm[[13, 14], :2].mean(0)],
+        np.float32,
     )
     m = cv2.getAffineTransform(src, _CANON)
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -137,7 +142,7 @@ def _facts(data: bytes) -> tuple[float, tuple[np.ndarray, int] | None, dict]:
     import av
 
     try:
-        with av.open(io.BytesIO(data)) as c:
+        with av.open(io.BytesIO(data), mode="r") as c:
             if not c.streams.video:
                 raise ClipUnreadable("The file has no video.")
             fps = float(c.streams.video[0].average_rate or 30)

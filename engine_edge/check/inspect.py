@@ -57,16 +57,16 @@ def eye_openness(points: np.ndarray) -> tuple[float, float]:
     """Lid gap over eye width, per eye: about 0.25-0.35 open, under 0.1 closed."""
     out = []
     for outer, inner, pairs in EYES:
-        width = np.linalg.norm(points[outer, :2] - points[inner, :2])
-        gap = np.mean([np.linalg.norm(points[a, :2] - points[b, :2]) for a, b in pairs])
-        out.append(float(gap / max(width, 1e-6)))
+        width = float(np.linalg.norm(points[outer, :2] - points[inner, :2]))
+        gap = float(np.mean([np.linalg.norm(points[a, :2] - points[b, :2]) for a, b in pairs]))
+        out.append(gap / max(width, 1e-6))
     return out[0], out[1]
 
 
 def mouth_opening(points: np.ndarray) -> float:
-    gap = np.linalg.norm(points[MOUTH_GAP[0], :2] - points[MOUTH_GAP[1], :2])
-    width = np.linalg.norm(points[MOUTH_CORNERS[0], :2] - points[MOUTH_CORNERS[1], :2])
-    return float(gap / max(width, 1e-6))
+    gap = float(np.linalg.norm(points[MOUTH_GAP[0], :2] - points[MOUTH_GAP[1], :2]))
+    width = float(np.linalg.norm(points[MOUTH_CORNERS[0], :2] - points[MOUTH_CORNERS[1], :2]))
+    return gap / max(width, 1e-6)
 
 
 def similarity_residual(src: np.ndarray, dst: np.ndarray) -> float:

@@ -186,7 +186,7 @@ def _clip_shot(clip: bytes, options: FilmOptions, fade: int) -> Shot:
     import av
 
     try:
-        with av.open(io.BytesIO(clip)) as c:
+        with av.open(io.BytesIO(clip), mode="r") as c:
             if not c.streams.video:
                 raise FilmInvalid("One of the portraits has no video.")
             stream = c.streams.video[0]
@@ -224,7 +224,7 @@ def _clip_shot(clip: bytes, options: FilmOptions, fade: int) -> Shot:
 def _clip_audio(clip: bytes) -> np.ndarray | None:
     import av
 
-    with av.open(io.BytesIO(clip)) as c:
+    with av.open(io.BytesIO(clip), mode="r") as c:
         if not c.streams.audio:
             return None
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)

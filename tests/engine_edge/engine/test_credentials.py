@@ -97,8 +97,8 @@ def test_cli_signs_and_verifies(tmp_path, box) -> None:
     out = tmp_path / "clip.mp4"
     run = [sys.executable, "-m", "engine_edge.cli"]
     made = subprocess.run(
-        run
-        + [
+        [
+            *run,
             "animate",
             str(photo),
             "-o",
@@ -115,7 +115,7 @@ def test_cli_signs_and_verifies(tmp_path, box) -> None:
     )
     assert made.returncode == 0, made.stderr
     ok = subprocess.run(
-        run + ["verify", str(out), "--config", str(config), "--json"],
+        [*run, "verify", str(out), "--config", str(config), "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -123,5 +123,5 @@ def test_cli_signs_and_verifies(tmp_path, box) -> None:
     assert ok.returncode == 0, ok.stderr
     report = json.loads(ok.stdout)
     assert report["valid"] and report["trusted"]
-    bad = subprocess.run(run + ["verify", str(photo)], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run([*run, "verify", str(photo)], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
