@@ -93,8 +93,10 @@ def cut_film(folder: Path, portraits: int) -> None:
         Piece(clips[i % 3], f"{CAPTION} ({i + 1})" if i % 2 == 0 else None)
         for i in range(portraits)
     ]
-    t = np.arange(48000 * 120) / 48000
-    music = (0.2 * np.sin(2 * np.pi * 196 * t) * np.sin(2 * np.pi * 0.2 * t)).astype(np.float32)
+    t = np.arange(48000 * 90, dtype=np.float32) / np.float32(48000)
+    music = np.sin(np.float32(2 * np.pi * 196) * t)
+    music *= np.float32(0.2) * np.sin(np.float32(2 * np.pi * 0.2) * t)
+    del t
     rss_before = _peak_mb()
     cpu, start = _cpu_s(), time.perf_counter()
     out = make_film(pieces, FilmOptions(), music=(music, 48000))

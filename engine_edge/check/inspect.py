@@ -89,7 +89,7 @@ class ClipInspector:
         models,  # type: ignore[no-untyped-def]  # engine_edge.analysis.Models
         reference: Sequence[np.ndarray],
         *,
-        every: int = 2,
+        every: int = 3,
         extra_frames: Iterable[int] = (),
     ) -> None:
         self.models = models

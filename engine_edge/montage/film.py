@@ -1,15 +1,15 @@
 """Cut the film: shots (caption cards and clips) joined by cross-fades, streamed to the encoder.
 
-A shot is a frame count and a way to produce its frames. Consecutive shots
-overlap by one cross-fade; only the previous shot's last cross-fade frames
-are held. With ``loop`` the first shot's opening frames are held back and the
-film ends by fading into them, so the last frame flows into the first.
+A shot is a frame count and a way to produce its frames (again, when asked).
+Consecutive shots overlap by one cross-fade. With ``loop`` the film starts
+just after the first shot's opening and ends by fading into it, so the last
+frame flows into the first.
 """
 
 from __future__ import annotations
 
 import io
-from collections import deque
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -123,34 +123,33 @@ def _place_audio(track: np.ndarray, audio: np.ndarray, start: int) -> None:
 
 
 def _cut(shots: Sequence[Shot], fade: int, loop: bool) -> Iterator[np.ndarray]:
-    tail: deque[np.ndarray] = deque(maxlen=fade)
-    head: list[np.ndarray] = []
-    for index, shot in enumerate(shots):
-        frames = shot.frames()
-        opening = [next(frames) for _ in range(fade)]
-        if index == 0 and loop:
-            head = opening
-        elif index == 0:
-            yield from opening
-        else:
-            yield from _blend(list(tail), opening)
-        tail.clear()
-        for frame in frames:
-            if len(tail) == fade:
-                yield tail.popleft()
-            tail.append(frame)
+    """Stream the shots, two at a time inside a cross-fade; no frame is held.
+
+    Each shot knows its length, so the outgoing shot's last ``fade`` frames are
+    blended with the incoming shot's first ``fade`` as both are decoded. A loop
+    skips the first shot's opening and ends by fading into a fresh decode of it.
+    """
+    frames = shots[0].frames()
+    own = shots[0].frame_count
     if loop:
-        yield from _blend(list(tail), head)
-    else:
-        yield from tail
-
-
-def _blend(out: list[np.ndarray], into: list[np.ndarray]) -> Iterator[np.ndarray]:
-    n = len(out)
-    for k, (a, b) in enumerate(zip(out, into, strict=True)):
-        w = (k + 1) / (n + 1)
-        w = w * w * (3 - 2 * w)  # ease in and out
-        yield cv2.addWeighted(a, 1 - w, b, w, 0.0)
+        for _ in range(fade):
+            next(frames)
+        own -= fade
+    for index in range(len(shots)):
+        last = index == len(shots) - 1
+        if last and not loop:
+            yield from itertools.islice(frames, own)
+            return
+        for _ in range(own - fade):
+            yield next(frames)
+        incoming = shots[0 if last else index + 1].frames()
+        for k in range(fade):
+            w = (k + 1) / (fade + 1)
+            w = w * w * (3 - 2 * w)  # ease in and out
+            yield cv2.addWeighted(next(frames), 1 - w, next(incoming), w, 0.0)
+        if not last:
+            frames = incoming
+            own = shots[index + 1].frame_count - fade
 
 
 def _counting(
