@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
 # Debian packages the box and the test suite use at run time.
-APT_PACKAGES := espeak-ng libespeak-ng1 xvfb xauth libgl1 libegl1 libgles2 libmtdev1 \
+APT_PACKAGES := espeak-ng libespeak-ng1 fonts-dejavu-core xvfb xauth libgl1 libegl1 libgles2 libmtdev1 \
 	libportaudio2 sox socat systemd alsa-utils
 
 .PHONY: demo test models bench lint system-packages clean

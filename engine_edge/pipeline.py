@@ -353,7 +353,7 @@ def _self_check(inspector, performance: Performance, options: AnimateOptions, mp
         loudness=loudness,
         seam=seam,
     )
-    log.info("%s", report.summary())
+    log.log(logging.DEBUG if report.passed else logging.WARNING, "%s", report.summary())
     return report
 
 
