@@ -21,6 +21,8 @@ import numpy as np
 
 from engine_edge import __version__
 from engine_edge.compat import UTC
+from engine_edge.check.report import CheckReport
+from engine_edge.credentials.keys import BoxCredentials
 from engine_edge.deliver import (
     AudioTrack,
     Framing,
@@ -68,6 +70,9 @@ class AnimateOptions:
     speech: SpokenLine | None = None
     label: LabelSettings = field(default_factory=LabelSettings)
     engine: EngineSettings = field(default_factory=EngineSettings)
+    self_check: bool = True  # re-read the clip; render again more gently if it fails
+    caption: str | None = None  # burned in, away from the faces, fading in
+    credentials: BoxCredentials | None = None  # sign a C2PA manifest into the clip
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,8 @@ class Clip:
     warnings: tuple[str, ...]
     timings_s: dict[str, float]
     performance: Performance = dataclasses.field(repr=False)
+    check: CheckReport | None = None  # the self-check of this clip (None: not run)
+    gentler: tuple[str, ...] = ()  # what the self-check turned down before this clip passed
 
     @property
     def duration_s(self) -> float:
@@ -104,17 +111,79 @@ def animate_photo(
     """Animate one photo. ``progress`` gets 0..1; setting ``cancel`` raises RenderCancelled.
 
     Frames are rendered on a worker thread while the previous ones are encoded, so
-    ``progress`` may be called from that thread.
+    ``progress`` may be called from that thread. With ``options.self_check`` (and
+    models to check with) the clip is re-read before it is returned; a clip that
+    fails is rendered once more, more gently, and that one is returned.
     """
-    from engine_edge.rig import build_rig
-
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if analysis is None:
         from engine_edge.analysis import analyse
 
         analysis = analyse(image_rgb, models)
-    timings["analyse"] = time.perf_counter() - t0
+    analyse_s = time.perf_counter() - t0
+    check = options.self_check and models is not None
+    clip = _animate(image_rgb, options, models if check else None, progress, cancel, analysis)
+    report = clip.check
+    gentler = None
+    if report is not None and not report.passed:
+        from engine_edge.check.gentler import gentler_options
+
+        gentler = gentler_options(options, report)
+    if report is not None and gentler is not None:
+        softer, turned_down = gentler
+        log.warning(
+            "self-check failed (%s); rendering again: %s",
+            ", ".join(report.failed),
+            ", ".join(turned_down),
+        )
+        if progress is not None:
+            progress(0.05)
+        clip = _animate(image_rgb, softer, models, progress, cancel, analysis)
+        clip = dataclasses.replace(clip, gentler=turned_down)
+    if options.credentials is not None:
+        clip = dataclasses.replace(clip, mp4=_signed(clip, options))
+    clip.timings_s["analyse"] = analyse_s
+    clip.timings_s["total"] = time.perf_counter() - t0
+    return clip
+
+
+def _signed(clip: Clip, options: AnimateOptions) -> bytes:
+    """The clip with its C2PA manifest: AI-made from one photo, preset, self-check result."""
+    from engine_edge.credentials import portrait_manifest, sign_mp4
+
+    if clip.check is None:
+        verdict = "not run"
+    elif clip.check.passed:
+        verdict = "passed" + (
+            f" after a gentler render ({'; '.join(clip.gentler)})" if clip.gentler else ""
+        )
+    else:
+        verdict = "failed: " + ", ".join(clip.check.failed)
+    manifest = portrait_manifest(
+        software="Keepsake",
+        version=__version__,
+        preset=clip.preset,
+        self_check=verdict,
+        speech="synthetic or recorded line" if clip.has_audio else "none",
+        loop=clip.loop,
+        visible_label=options.label.enabled,
+    )
+    assert options.credentials is not None
+    return sign_mp4(clip.mp4, manifest, options.credentials)
+
+
+def _animate(
+    image_rgb: np.ndarray,
+    options: AnimateOptions,
+    models,  # type: ignore[no-untyped-def]  # Models to self-check with, or None
+    progress: Callable[[float], None] | None,
+    cancel: threading.Event | None,
+    analysis: Analysis,
+) -> Clip:
+    from engine_edge.rig import build_rig
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
     _check_cancel(cancel)
     preset = preset_named(options.preset)
     fmt = options.format or preset.format
@@ -154,6 +223,7 @@ def animate_photo(
     renderer.plan(performance)
     fill = make_fill(image_rgb, framing) if framing.filled else None
     label = Label(framing.size, options.label)
+    caption = _caption(options, framing, render_framing, local, label)
     timings["prepare"] = time.perf_counter() - t1
     warnings = list(rig.warnings)
     if not options.label.enabled:
@@ -161,15 +231,28 @@ def animate_photo(
     for w in warnings:
         log.warning("%s", w)
     render_s = [0.0]
+    inspector = None
+    if models is not None and rig.faces:
+        from engine_edge.check import ClipInspector
+
+        inspector = ClipInspector(
+            models,
+            [local.faces[f.index].landmarks for f in rig.faces],
+            extra_frames=planned_blink_frames(performance, flat=True),
+        )
 
     def frames() -> Iterator[np.ndarray]:
         for i in range(frame_count):
             _check_cancel(cancel)
             start = time.perf_counter()
             content = renderer.render(performance.frame(i))
+            if inspector is not None and inspector.wants(i):
+                inspector.add(i, content)
             if render_framing is not framing:
                 content = cv2.resize(content, framing.content[2:], interpolation=cv2.INTER_CUBIC)
             frame = label.apply(_place(content, framing, fill))
+            if caption is not None:
+                frame = caption.apply(frame, i)
             render_s[0] += time.perf_counter() - start
             yield frame
             if progress is not None:
@@ -203,6 +286,11 @@ def animate_photo(
     total = time.perf_counter() - t2
     timings["render"] = render_s[0]
     timings["encode"] = total - render_s[0]
+    report = None
+    if inspector is not None:
+        t3 = time.perf_counter()
+        report = _self_check(inspector, performance, options, mp4)
+        timings["check"] = time.perf_counter() - t3
     timings["total"] = time.perf_counter() - t0
     return Clip(
         mp4,
@@ -217,7 +305,72 @@ def animate_photo(
         tuple(warnings),
         timings,
         performance,
+        report,
     )
+
+
+def _caption(options, framing: Framing, render_framing: Framing, local: Analysis, label: Label):  # type: ignore[no-untyped-def]
+    """The caption laid out in the exported frame, clear of the faces and of the AI mark."""
+    if options.caption is None:
+        return None
+    from engine_edge.caption import Caption
+
+    x, y, w, _ = framing.content
+    k = w / render_framing.content[2]
+    faces = [
+        (x + f.box[0] * k, y + f.box[1] * k, x + f.box[2] * k, y + f.box[3] * k)
+        for f in local.faces
+    ]
+    ys, xs = label.slices
+    mark = [(float(xs.start), float(ys.start), float(xs.stop), float(ys.stop))]
+    if not options.label.enabled:
+        mark = []
+    return Caption(options.caption, framing.size, options.fps, faces=faces, avoid=mark)
+
+
+def planned_blink_frames(performance: Performance, *, flat: bool = False):  # type: ignore[no-untyped-def]
+    """Per face, the frames where the plan has both eyes fully shut (one per blink)."""
+    per_face = []
+    for track in performance.faces:
+        shut = np.minimum(track.lid_left, track.lid_right) >= 0.95
+        starts = np.flatnonzero(shut & ~np.r_[False, shut[:-1]])
+        per_face.append([int(i) for i in starts])
+    return sorted({i for f in per_face for i in f}) if flat else per_face
+
+
+def _self_check(inspector, performance: Performance, options: AnimateOptions, mp4: bytes):  # type: ignore[no-untyped-def]
+    from engine_edge.check import review, seam_ratio
+    from engine_edge.check.loudness import frame_loudness
+
+    loudness = None
+    if options.speech is not None:
+        s = options.speech
+        loudness = frame_loudness(s.audio, s.sample_rate, performance.fps, performance.frame_count)
+    seam = seam_ratio(_grey_frames(mp4)) if options.loop else None
+    report = review(
+        inspector.series,
+        performance.fps,
+        planned_blinks=planned_blink_frames(performance),
+        loudness=loudness,
+        seam=seam,
+    )
+    log.log(logging.DEBUG if report.passed else logging.WARNING, "%s", report.summary())
+    return report
+
+
+def _grey_frames(mp4: bytes) -> list[np.ndarray]:
+    from engine_edge.deliver import decode_frames
+
+    return [
+        cv2.resize(
+            cv2.cvtColor(f, cv2.COLOR_RGB2GRAY),
+            None,
+            fx=0.25,
+            fy=0.25,
+            interpolation=cv2.INTER_AREA,
+        )
+        for _, f in decode_frames(mp4)
+    ]
 
 
 def _check_cancel(cancel: threading.Event | None) -> None:

@@ -33,7 +33,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", help="the photo (JPEG, PNG, TIFF, ...)")
     parser.add_argument("-o", "--output", required=True, help="the MP4 to write")
     parser.add_argument(
-        "--preset", choices=PRESETS, default="memorial", help="mood (default memorial)"
+        "--preset", choices=PRESETS, help="mood (default memorial, or the one --direct names)"
+    )
+    parser.add_argument(
+        "--direct",
+        metavar="WORDS",
+        help='direction in words, e.g. "soft smile, gentle head turn, warm tone" '
+        "(see engine_edge/direction.py for the vocabulary)",
     )
     parser.add_argument("--seconds", type=float, help="clip length (default: the preset's, 5-6 s)")
     parser.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")
@@ -54,6 +60,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=SCALE",
         help="scale one motion channel: blink, gaze, head, breath, smile, brows, "
         "camera, speech (0 switches it off)",
+    )
+    parser.add_argument(
+        "--caption",
+        metavar="TEXT",
+        help='words burned into the clip, e.g. "Ruth Miller, 1931–2024"',
     )
     parser.add_argument(
         "--label-corner",
@@ -92,21 +103,24 @@ def run(args: argparse.Namespace) -> int:
         raise OutputUnwritable(
             f"The folder {out.parent} does not exist; create it or choose another."
         )
+    preset, intensity, overrides = _directed(args)
     image = load_image(args.photo)
     models = load_models(
         backend=analysis.backend, precision=analysis.precision, device=analysis.device
     )
     options = AnimateOptions(
-        preset=args.preset,
+        preset=preset,
         seconds=args.seconds,
         fps=args.fps,
         format=args.format,
         loop=args.loop,
         seed=args.seed,
         faces=args.faces,
-        intensity=args.intensity,
-        overrides=dict(args.channel),
+        intensity=intensity,
+        overrides=overrides,
         speech=_speech(args),
+        caption=args.caption,
+        credentials=box_credentials(config),
         label=label,
         engine=section(config, "engine", EngineSettings),
     )
@@ -125,6 +139,34 @@ def run(args: argparse.Namespace) -> int:
         f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
     )
     return 0
+
+
+def box_credentials(config):  # type: ignore[no-untyped-def]
+    """The box's signing credentials per [signing]; None (and one warning) when there are none."""
+    from engine_edge.config import section
+    from engine_edge.credentials import CredentialsMissing, SigningSettings, load_credentials
+
+    signing = section(config, "signing", SigningSettings)
+    if not signing.enabled:
+        return None
+    try:
+        return load_credentials(signing.key_dir)
+    except CredentialsMissing as exc:
+        print(f"warning: the clip is not signed (C2PA): {exc}", file=sys.stderr)
+        return None
+
+
+def _directed(args: argparse.Namespace) -> tuple[str, float, dict[str, float]]:
+    """Preset, intensity and channel scales: explicit options win over --direct's words."""
+    if not args.direct:
+        return args.preset or "memorial", args.intensity, dict(args.channel)
+    from engine_edge.direction import parse_direction
+
+    direction = parse_direction(args.direct)
+    print(f"direction: {direction.describe()}", file=sys.stderr)
+    overrides = {**direction.overrides, **dict(args.channel)}
+    preset = args.preset or direction.preset or "memorial"
+    return preset, args.intensity * direction.intensity, overrides
 
 
 def _speech(args: argparse.Namespace):  # type: ignore[no-untyped-def]

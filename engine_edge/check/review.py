@@ -1,0 +1,188 @@
+"""Turn a clip's measures into the brief's review list: pass, or say what failed and by how much."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from engine_edge.check.inspect import FaceSeries
+from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
+
+HALF_BLINK = 0.8  # a dip below this share of the open eye counts as a blink attempt
+
+
+def review(
+    series: Sequence[FaceSeries],
+    fps: float,
+    *,
+    planned_blinks: Sequence[Sequence[int]] | None = None,
+    loudness: np.ndarray | None = None,
+    seam: float | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckReport:
+    """Judge the measures. ``planned_blinks``: per face, frames the plan has fully shut;
+    ``loudness``: the audio's RMS envelope per video frame (None: a silent clip);
+    ``seam``: the decoded loop's last→first step over a typical step (None: not a loop)."""
+    findings: list[Finding] = []
+    indices = [k for k, s in enumerate(series) if s.measurable and len(s.frames) >= 3]
+    checked = [series[k] for k in indices]
+    frames = max((len(s.frames) for s in checked), default=0)
+    if checked:
+        plans = None if planned_blinks is None else [planned_blinks[k] for k in indices]
+        findings.append(_blinks(checked, fps, plans, limits))
+        findings.append(_mouth(checked, loudness, limits))
+        if loudness is not None and float(np.max(loudness)) > 0:
+            findings.append(_lipsync(checked[0], loudness, limits))
+        findings.append(
+            _worst(
+                "shape",
+                [float(np.max(s.shape_drift)) for s in checked],
+                limits.shape_drift,
+                "rigid face regions vs the photo",
+            )
+        )
+        findings.append(
+            _worst(
+                "jitter",
+                [_jitter(s) for s in checked],
+                limits.jitter,
+                "high-passed head position, eye distances",
+            )
+        )
+    lost = sum(s.lost for s in series)
+    if lost:
+        findings.append(
+            Finding(
+                "tracking",
+                False,
+                float(lost),
+                0.0,
+                f"a face could not be found in {lost} checked frame(s)",
+            )
+        )
+    if seam is not None:
+        findings.append(
+            Finding(
+                "seam",
+                seam <= limits.seam_over_step,
+                seam,
+                limits.seam_over_step,
+                "decoded last→first step / typical step",
+            )
+        )
+    return CheckReport(tuple(findings), frames, len(checked))
+
+
+def _worst(name: str, values: list[float], limit: float, detail: str) -> Finding:
+    value = max(values)
+    return Finding(name, value <= limit, value, limit, detail)
+
+
+def _blinks(
+    series: Sequence[FaceSeries],
+    fps: float,
+    planned: Sequence[Sequence[int]] | None,
+    limits: Limits,
+) -> Finding:
+    worst = 0.0
+    too_many = False
+    notes = []
+    for k, s in enumerate(series):
+        eyes = s.eyes()
+        ratio = eyes / np.maximum(np.median(eyes, axis=0), 1e-6)
+        closure = ratio.mean(1)  # both eyes
+        span_s = (s.frames[-1] - s.frames[0] + 1) / fps
+        events = _runs(closure < HALF_BLINK)
+        too_many |= len(events) > 1 + limits.blinks_per_s_max * span_s
+        if planned is not None and k < len(planned) and len(planned[k]):
+            frames = np.asarray(s.frames)
+            for peak in planned[k]:
+                near = np.abs(frames - peak) <= 1
+                if near.any():
+                    worst = max(worst, float(closure[near].min()))
+            notes.append(f"face {k + 1}: {len(planned[k])} planned, most-open shut frame")
+        else:
+            for start, end in events:
+                worst = max(worst, float(closure[start:end].min()))
+            notes.append(f"face {k + 1}: {len(events)} blink(s) seen")
+    ok = worst <= limits.blink_closed_ratio and not too_many
+    detail = "; ".join(notes) + (
+        f"; more than 1 + {limits.blinks_per_s_max:g}/s blinks" if too_many else ""
+    )
+    return Finding("blinks", ok, worst, limits.blink_closed_ratio, detail)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, m in enumerate(mask):
+        if m and start is None:
+            start = i
+        elif not m and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(mask)))
+    return runs
+
+
+def _mouth(series: Sequence[FaceSeries], loudness: np.ndarray | None, limits: Limits) -> Finding:
+    """In silence the mouth keeps the photo's shape (the first frame is the photo)."""
+    worst = 0.0
+    for s in series:
+        mouth = np.asarray(s.mouth_open)
+        quiet = np.ones(len(mouth), bool)
+        if loudness is not None and float(np.max(loudness)) > 0:
+            level = loudness[np.clip(s.frames, 0, len(loudness) - 1)]
+            quiet = level < 0.05 * float(np.max(loudness))
+            # The mouth closes after a word: allow a few frames after speech stops.
+            quiet &= ~np.convolve(~quiet, np.ones(5), mode="same").astype(bool)
+        if quiet.any():
+            worst = max(worst, float(np.abs(mouth[quiet] - mouth[0]).max()))
+    return Finding(
+        "mouth",
+        worst <= limits.silent_mouth_change,
+        worst,
+        limits.silent_mouth_change,
+        "inner-lip gap change in silence / mouth width",
+    )
+
+
+def _lipsync(s: FaceSeries, loudness: np.ndarray, limits: Limits) -> Finding:
+    frames = np.asarray(s.frames)
+    mouth = np.asarray(s.mouth_open)
+    best = -1.0
+    for lag in (-1, 0, 1):
+        idx = np.clip(frames + lag, 0, len(loudness) - 1)
+        env = loudness[idx]
+        if np.std(env) > 0 and np.std(mouth) > 0:
+            best = max(best, float(np.corrcoef(mouth, env)[0, 1]))
+    return Finding(
+        "lipsync",
+        best >= limits.lipsync_min_corr,
+        best,
+        limits.lipsync_min_corr,
+        "mouth opening vs loudness, best of lags -1..1 frame",
+    )
+
+
+def _jitter(s: FaceSeries) -> float:
+    c = np.asarray(s.centroid, np.float64)
+    if len(c) < 7:
+        return 0.0
+    kernel = np.ones(5) / 5
+    smooth = np.stack(
+        [np.convolve(np.pad(c[:, i], 2, mode="edge"), kernel, "valid") for i in range(2)], 1
+    )
+    resid = np.linalg.norm(c - smooth, axis=1)
+    return float(resid.std() / max(s.interocular_px, 1e-6))
+
+
+def seam_ratio(frames_grey: Sequence[np.ndarray]) -> float:
+    """Last→first step of a decoded loop over the median step between neighbours."""
+    steps = [
+        float(np.abs(a.astype(np.float32) - b).mean()) for a, b in itertools.pairwise(frames_grey)
+    ]
+    seam = float(np.abs(frames_grey[-1].astype(np.float32) - frames_grey[0]).mean())
+    return seam / max(float(np.median(steps)), 1e-6)

@@ -1,0 +1,100 @@
+"""The self-check passes good clips and catches deliberately broken ones.
+
+Broken clips are made from real renders: eyes that never blink, a mouth that
+moves with no sound, a face shaken a few pixels per frame, a loop that jumps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine_edge.check.clip import ClipUnreadable, check_clip
+from engine_edge.check.gentler import gentler_options
+from engine_edge.check.report import CheckReport, Finding
+from engine_edge.deliver import decode_frames, encode_mp4
+from engine_edge.mouth import MouthTrack, SpokenLine
+from engine_edge.pipeline import AnimateOptions
+
+from .conftest import render
+
+
+def _failed(report: CheckReport) -> set[str]:
+    return set(report.failed)
+
+
+def test_good_memorial_clip_passes_in_the_pipeline_and_from_the_file(
+    good_clip, astronaut, models
+) -> None:
+    assert good_clip.check is not None and good_clip.check.passed, good_clip.check.summary()
+    assert good_clip.gentler == ()
+    blinks = next(f for f in good_clip.check.findings if f.check == "blinks")
+    assert blinks.value < 0.55  # the planned blink really shut the eye
+    report = check_clip(good_clip.mp4, models, photo=astronaut)
+    assert report.passed, report.summary()
+    assert {f.check for f in report.findings} >= {"blinks", "mouth", "shape", "jitter", "photo"}
+
+
+def test_frozen_eyes_fail(astronaut, models) -> None:
+    clip = render(astronaut, models, overrides={"blink": 0.0}, self_check=False)
+    report = check_clip(clip.mp4, models)
+    assert "frozen" in _failed(report), report.summary()
+
+
+def test_mouth_moving_in_silence_fails(astronaut, models) -> None:
+    frames = 90
+    t = np.arange(frames) / 15.0
+    jaw = (0.5 + 0.5 * np.sin(2 * np.pi * 2.0 * t)).astype(np.float32) * 0.8
+    zeros = np.zeros(frames, np.float32)
+    mouth = MouthTrack(15.0, jaw, zeros, zeros, zeros, zeros)
+    silent = SpokenLine(np.zeros(16000 * 6, np.float32), 16000, mouth, "", "test")
+    clip = render(astronaut, models, speech=silent, self_check=False)
+    report = check_clip(clip.mp4, models)
+    assert "mouth" in _failed(report), report.summary()
+
+
+def test_a_shaking_face_fails_jitter(good_clip, models) -> None:
+    import cv2
+
+    rng = np.random.default_rng(3)
+    shaken = []
+    for _, frame in decode_frames(good_clip.mp4):
+        dx, dy = rng.uniform(-3, 3, size=2)
+        m = np.float32([[1, 0, dx], [0, 1, dy]])
+        shaken.append(cv2.warpAffine(frame, m, frame.shape[1::-1], borderMode=cv2.BORDER_REFLECT))
+    h, w = shaken[0].shape[:2]
+    mp4 = encode_mp4(iter(shaken), fps=15.0, size=(w, h), x264_preset="ultrafast", crf=18)
+    report = check_clip(mp4, models)
+    assert "jitter" in _failed(report), report.summary()
+
+
+def test_a_loop_that_jumps_fails_the_seam(good_clip, models) -> None:
+    report = check_clip(good_clip.mp4, models, loop=True)  # a clip that was not made to loop
+    assert "seam" in _failed(report)
+    seam = next(f for f in report.findings if f.check == "seam")
+    assert seam.value > 1.5
+
+
+def test_a_clip_of_another_photo_fails_the_photo_match(good_clip, models, shared_data) -> None:
+    from engine_edge.image_io import load_image
+
+    other = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
+    report = check_clip(good_clip.mp4, models, photo=other)
+    assert "photo" in _failed(report)
+
+
+def test_a_broken_file_is_a_clear_error(models) -> None:
+    with pytest.raises(ClipUnreadable):
+        check_clip(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500, models)
+
+
+def test_gentler_options_turn_down_what_failed_and_nothing_else() -> None:
+    def report(*failed: str) -> CheckReport:
+        return CheckReport(tuple(Finding(c, False, 1.0, 0.5, "") for c in failed), 10, 1)
+
+    options = AnimateOptions(intensity=1.0, overrides={"smile": 0.8})
+    softer, turned = gentler_options(options, report("blinks", "jitter", "shape"))
+    assert softer.overrides == {"smile": 0.8, "blink": 0.0}
+    assert softer.intensity == pytest.approx(0.6)  # jitter and shape share one remedy
+    assert len(turned) == 2
+    assert gentler_options(options, report("seam", "lipsync")) is None
