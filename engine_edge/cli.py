@@ -15,7 +15,7 @@ import sys
 
 from engine_edge import __version__
 from engine_edge.errors import KeepsakeError
-from engine_edge.logs import configure_logging
+from engine_edge.logs import configure_logging, printable
 
 # name -> (module, one-line help). The one place where commands are declared.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(_load(args._module).run(args) or 0)
     except KeepsakeError as exc:
-        print(f"keepsake {args.command}: {exc}", file=sys.stderr)
+        print(f"keepsake {args.command}: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"keepsake {args.command}: interrupted", file=sys.stderr)

@@ -38,7 +38,7 @@ def test_monitor_talks_to_simulate_through_the_stable_link(tmp_path: Path) -> No
         sim_out, _ = sim.communicate(timeout=20)
     assert sim.returncode == 0
     assert monitor.returncode == 0, monitor.stderr
-    assert "link ready: board 53494d424f415244" in monitor.stdout
+    assert "link ready: board 53494d424f415244" in monitor.stderr  # a log line: stderr
     assert "commands acked 2" in monitor.stdout
     assert "lights bank0=80% bank1=80% bank2=10% bank3=10%; status ready" in sim_out
 
