@@ -34,8 +34,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 log = logging.getLogger("keepsake")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose refusals echo the user's words escaped (a pasted escape code stays text)."""
+
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        super().error(printable(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="keepsake", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="keepsake", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"keepsake {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -19,9 +19,9 @@ def number(
 ) -> Callable[[str], float]:
     """A number from ``low`` to ``high`` (``above_low``: strictly above ``low``)."""
     kind = "a whole number" if whole else "a number"
-    lower = f"above {low:g}" if above_low else f"from {low:g}"
+    lower = f"above {_plain(low)}" if above_low else f"from {_plain(low)}"
     unit_text = f" {unit}" if unit else ""
-    rule = f"must be {kind} {lower} to {high:g}{unit_text}"
+    rule = f"must be {kind} {lower} to {_plain(high)}{unit_text}"
 
     def parse(text: str) -> float:
         try:
@@ -35,6 +35,11 @@ def number(
 
     parse.__name__ = "integer" if whole else "number"
     return parse
+
+
+def _plain(value: float) -> str:
+    """4294967295, not 4.29497e+09; 0.5 as 0.5."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def words(max_chars: int) -> Callable[[str], str]:

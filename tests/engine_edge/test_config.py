@@ -106,7 +106,9 @@ def test_a_bad_file_is_refused_when_loaded(
 
 def test_several_problems_in_a_file_are_counted_and_all_named(tmp_path: Path) -> None:
     f = _write(tmp_path, "[engine]\ncrf = -1\n[label]\nopacity = 0.01\n[bogus]\n")
-    message = str(pytest.raises(ConfigInvalid, load_config, f).value)
+    with pytest.raises(ConfigInvalid) as caught:
+        load_config(f)
+    message = str(caught.value)
     assert "has 3 problems" in message
     assert "crf = -1" in message and "opacity" in message and "[bogus]" in message
 
@@ -116,5 +118,5 @@ def test_named_file_that_cannot_be_read_is_an_error(tmp_path: Path, kind: str) -
     path = tmp_path / "absent.toml"
     if kind == "folder":
         path.mkdir()
-    with pytest.raises(ConfigInvalid, match="does not exist|is a folder"):
+    with pytest.raises(ConfigInvalid, match=r"does not exist|is a folder"):
         load_config(path)
