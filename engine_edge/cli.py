@@ -58,7 +58,11 @@ def _load(module_name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; the exit status: 0 done, 2 refused (one sentence on stderr), 130 Ctrl-C."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help and --version (0), or a refused argument (2)
+        return exc.code if isinstance(exc.code, int) else 2
     configure_logging(args.verbose)
     try:
         return int(_load(args._module).run(args) or 0)

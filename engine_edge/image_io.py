@@ -47,7 +47,8 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
             # our own limit (below Pillow's warning level) is checked from the header
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file, formats=FORMATS) as img:
-                _check_size(file, *img.size, max_pixels)
+                width, height = img.size
+                _check_size(file, width, height, max_pixels)
                 img.load()
                 upright = ImageOps.exif_transpose(img)
                 return _to_rgb8(upright)

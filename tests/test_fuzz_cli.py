@@ -330,8 +330,6 @@ def _run(argv: list[str], ws: dict[str, object], capsys: pytest.CaptureFixture[s
     environment = dict(os.environ)  # a command may set one for its own process (--data-dir)
     try:
         code = cli.main(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a refused argument (2)
-        code = exc.code if isinstance(exc.code, int) else 2
     finally:
         os.environ.clear()
         os.environ.update(environment)

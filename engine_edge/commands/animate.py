@@ -109,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     analysis = section(config, "analysis", AnalysisSettings)
     out = check_output_file(args.output, inputs=(args.photo, getattr(args, "audio", None)))
     image = load_image(args.photo)
+    speech = _speech(args)  # a bad recording or voice is refused before the models load
     models = load_models(
         backend=analysis.backend, precision=analysis.precision, device=analysis.device
     )
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         faces=args.faces,
         intensity=args.intensity,
         overrides=dict(args.channel),
-        speech=_speech(args),
+        speech=speech,
         label=label,
         engine=section(config, "engine", EngineSettings),
     )
