@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.analysis.report import analysis_to_json
     from engine_edge.analysis.settings import analysis_settings
     from engine_edge.image_io import load_image, save_image
+    from engine_edge.logs import printable
     from engine_edge.outputs import check_output_file
 
     settings = analysis_settings(args.config)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(
-            f"{args.photo}: {result.image_size[0]}x{result.image_size[1]}, "
+            f"{printable(args.photo)}: {result.image_size[0]}x{result.image_size[1]}, "
             f"{len(result.faces)} face(s), {result.backend}/{result.precision}, "
             f"{result.timings_ms.get('total_ms', 0):.1f} ms"
         )
@@ -83,5 +84,5 @@ def run(args: argparse.Namespace) -> int:
                 f"pitch {face.pose.pitch_deg:+.1f}, roll {face.pose.roll_deg:+.1f} deg"
             )
         if args.overlay is not None:
-            print(f"  overlay: {args.overlay}")
+            print(f"  overlay: {printable(args.overlay)}")
     return 0

@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.config import load_config, section
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
+    from engine_edge.logs import printable
     from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
 
@@ -136,8 +137,9 @@ def run(args: argparse.Namespace) -> int:
     write_mp4(clip.mp4, out)
     took = time.perf_counter() - start
     print(
-        f"{out}: {clip.width}x{clip.height}, {clip.duration_s:.1f} s at {clip.fps:g} fps, "
-        f"{clip.preset}, seed {clip.seed}{', loop' if clip.loop else ''}"
+        f"{printable(str(out))}: {clip.width}x{clip.height}, "
+        f"{clip.duration_s:.1f} s at {clip.fps:g} fps, {clip.preset}, seed {clip.seed}"
+        f"{', loop' if clip.loop else ''}"
         f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
     )
     return 0

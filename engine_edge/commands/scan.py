@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.config import load_config, section
     from engine_edge.errors import OutputUnwritable
     from engine_edge.image_io import load_image, save_image
+    from engine_edge.logs import printable
     from engine_edge.outputs import check_output_file, check_output_folder
     from engine_edge.scan.camera import FileCamera, OpenCVCamera, ResilientCamera
     from engine_edge.scan.session import ScanSettings, scan_camera, scan_still
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             save_image(check_output_file(step, inputs=inputs), image)
     hints = ", ".join(h.value for h in result.detection.hints)
     print(
-        f"{out}: {result.photo.shape[1]}x{result.photo.shape[0]} from {result.frames_used} frame(s)"
-        + (f" (note: {hints})" if hints else "")
+        f"{printable(str(out))}: {result.photo.shape[1]}x{result.photo.shape[0]} "
+        f"from {result.frames_used} frame(s)" + (f" (note: {hints})" if hints else "")
     )
     return 0

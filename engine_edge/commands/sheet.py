@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     from engine_edge.deliver import write_atomic
     from engine_edge.deliver.sheet import contact_sheet, encode_png
+    from engine_edge.logs import printable
     from engine_edge.outputs import check_output_file
 
     path = Path(args.clip)
@@ -42,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
         path.read_bytes(), frames=args.frames, width=args.width, zoom_face=args.zoom_face
     )
     write_atomic(out, encode_png(sheet))
-    print(f"wrote {args.output} ({sheet.shape[1]}x{sheet.shape[0]})")
+    print(f"wrote {printable(str(out))} ({sheet.shape[1]}x{sheet.shape[0]})")
     return 0
