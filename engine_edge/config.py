@@ -147,8 +147,11 @@ def section(config: dict[str, Any], name: str, cls: type[T]) -> T:
     raw = config.get(name, {})
     if not isinstance(raw, dict):
         raise ConfigInvalid(f"[{name}] must be a section (a [{name}] table), not a single value.")
-    hints = typing.get_type_hints(cls, include_extras=True)
     fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except NameError:  # an annotation only a type checker can resolve: values pass as they are
+        hints = dict.fromkeys(fields, Any)
     problems = []
     unknown = sorted(set(raw) - fields)
     if unknown:

@@ -29,11 +29,9 @@ def _voice(text: str) -> str:
 def add_speech_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speech (one spoken line, in lip sync)")
     source = group.add_mutually_exclusive_group()
+    line = words(MAX_LINE_CHARS)
     source.add_argument(
-        "--say",
-        type=words(MAX_LINE_CHARS),
-        metavar="TEXT",
-        help="speak TEXT with the offline voice",
+        "--say", type=line, metavar="TEXT", help="speak TEXT with the offline voice"
     )
     source.add_argument(
         "--audio",
@@ -43,7 +41,7 @@ def add_speech_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--transcript",
-        type=words(MAX_LINE_CHARS),
+        type=line,
         metavar="TEXT",
         help="what --audio says (English): times the lips by phoneme instead of by sound",
     )
