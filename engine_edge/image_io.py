@@ -35,20 +35,33 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
     The pixel count is checked from the header before anything is decoded, so a
     huge file is refused without using the memory it would need.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     file = Path(path)
     if not file.is_file():
         raise ImageUnreadable(f"{file} does not exist or is not a file; check the path.")
     if file.stat().st_size == 0:
         raise ImageUnreadable(f"{file} is empty (0 bytes); copy the photo again.")
+    return _decode(file, file.name, max_pixels)
+
+
+def decode_image(
+    data: bytes, name: str = "The photo", *, max_pixels: int = MAX_PIXELS
+) -> np.ndarray:
+    """:func:`load_image` for bytes already in memory (a stored or uploaded photo)."""
+    if not data:
+        raise ImageUnreadable(f"{name} is empty (0 bytes); copy the photo again.")
+    return _decode(io.BytesIO(data), name, max_pixels)
+
+
+def _decode(source: Path | io.BytesIO, name: str, max_pixels: int) -> np.ndarray:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # our own limit (below Pillow's warning level) is checked from the header
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file, formats=FORMATS) as img:
+            with Image.open(source, formats=FORMATS) as img:
                 width, height = img.size
-                _check_size(file, width, height, max_pixels)
+                _check_size(name, width, height, max_pixels)
                 img.load()
                 upright = ImageOps.exif_transpose(img)
                 return _to_rgb8(upright)
@@ -56,42 +69,41 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
         raise
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(
-            f"{file.name} has far more than {max_pixels / 1e6:.0f} MP; "
+            f"{name} has far more than {max_pixels / 1e6:.0f} MP; "
             "scan or export the photo at a lower resolution."
         ) from exc
     except PermissionError as exc:
         raise ImageUnreadable(
-            f"{file.name} cannot be opened: permission denied. Copy the photo somewhere readable."
+            f"{name} cannot be opened: permission denied. Copy the photo somewhere readable."
         ) from exc
     except UnidentifiedImageError as exc:
         raise ImageUnreadable(
-            f"{file.name} is not a photo Keepsake can read; "
-            "use a JPEG, PNG, TIFF, BMP or WebP file."
+            f"{name} is not a photo Keepsake can read; use a JPEG, PNG, TIFF, BMP or WebP file."
         ) from exc
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as exc:
         # Pillow's decoders raise any of these on a damaged or cut-short file.
         raise ImageUnreadable(
-            f"{file.name} could not be read ({exc}); the file may be damaged or cut short. "
+            f"{name} could not be read ({exc}); the file may be damaged or cut short. "
             "Copy or scan the photo again."
         ) from exc
 
 
-def _check_size(file: Path, width: int, height: int, max_pixels: int) -> None:
+def _check_size(name: str, width: int, height: int, max_pixels: int) -> None:
     """Refuse, from the header alone, sizes and shapes no portrait has."""
     if width * height > max_pixels:
         raise ImageTooLarge(
-            f"{file.name} is {width}x{height} pixels "
+            f"{name} is {width}x{height} pixels "
             f"({width * height / 1e6:.0f} MP); the limit is {max_pixels / 1e6:.0f} MP. "
             "Scan or export the photo at a lower resolution."
         )
     if min(width, height) < MIN_SIDE_PX:
         raise ImageUnreadable(
-            f"{file.name} is only {width}x{height} pixels; use a photo at least "
+            f"{name} is only {width}x{height} pixels; use a photo at least "
             f"{MIN_SIDE_PX} pixels on each side (a scan of the print is best)."
         )
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise ImageUnreadable(
-            f"{file.name} is {width}x{height} pixels, a strip far longer than any photo "
+            f"{name} is {width}x{height} pixels, a strip far longer than any photo "
             f"(at most {MAX_ASPECT:g} times longer than wide); crop it to the portrait first."
         )
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from engine_edge.errors import ImageTooLarge, ImageUnreadable, OutputUnwritable
-from engine_edge.image_io import load_image, save_image
+from engine_edge.image_io import decode_image, load_image, save_image
 
 
 def _left_red(width: int = 60, height: int = 30) -> Image.Image:
@@ -201,3 +201,16 @@ def test_a_photo_without_read_permission_says_so(tmp_path, astronaut):
         pytest.skip("running as root: permissions do not stop reading")
     with pytest.raises(ImageUnreadable, match="permission denied"):
         load_image(path)
+
+
+def test_photo_bytes_in_memory_follow_the_same_rules(astronaut):
+    """What the store keeps and the kiosk shows is decoded like a file: EPS refused, PNG read."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(astronaut).save(buffer, format="PNG")
+    assert np.array_equal(decode_image(buffer.getvalue()), astronaut)
+    with pytest.raises(ImageUnreadable, match="stored photo is not a photo Keepsake can read"):
+        decode_image(EPS, "The stored photo")
+    with pytest.raises(ImageUnreadable, match="empty"):
+        decode_image(b"")
