@@ -26,6 +26,7 @@ from typing import Any, Literal, TypeVar
 import msgspec
 
 from engine_edge.errors import ConfigInvalid
+from engine_edge.logs import printable
 
 try:
     import tomllib
@@ -119,11 +120,13 @@ def validation_problems(config: dict[str, Any]) -> list[str]:
         if name not in SECTIONS:
             if isinstance(value, dict):
                 problems.append(
-                    f"[{name}] is not a Keepsake section (the sections are "
+                    f"[{printable(name)}] is not a Keepsake section (the sections are "
                     f"{', '.join(f'[{s}]' for s in SECTIONS)})."
                 )
             else:
-                problems.append(f"{name} = … stands outside any [section]; move it into one.")
+                problems.append(
+                    f"{printable(name)} = … stands outside any [section]; move it into one."
+                )
             continue
         try:
             section(config, name, settings_class(name))
@@ -156,7 +159,7 @@ def section(config: dict[str, Any], name: str, cls: type[T]) -> T:
     unknown = sorted(set(raw) - fields)
     if unknown:
         problems.append(
-            f"[{name}] has unknown settings: {', '.join(unknown)} "
+            f"[{name}] has unknown settings: {printable(', '.join(unknown))} "
             "(check the spelling against keepsake.toml)."
         )
     values: dict[str, Any] = {}

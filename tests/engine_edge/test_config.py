@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated, Literal
 
 import pytest
 
-from engine_edge.config import SECTIONS, between, load_config, section, settings_class
+from engine_edge.config import (
+    SECTIONS,
+    between,
+    load_config,
+    section,
+    settings_class,
+    validation_problems,
+)
 from engine_edge.errors import ConfigInvalid
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +127,56 @@ def test_named_file_that_cannot_be_read_is_an_error(tmp_path: Path, kind: str) -
         path.mkdir()
     with pytest.raises(ConfigInvalid, match=r"does not exist|is a folder"):
         load_config(path)
+
+
+def _toml_values():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(
+        st.booleans(),
+        st.integers(-(2**63), 2**63 - 1),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=20),
+        st.datetimes(),
+    )
+    return st.one_of(
+        scalars,
+        st.lists(scalars, max_size=3),
+        st.dictionaries(st.text(max_size=5), scalars, max_size=2),
+    )
+
+
+def test_any_parsed_file_is_accepted_or_refused_in_sentences() -> None:
+    """Whatever values a TOML file holds, for real and made-up settings of every section,
+    validation ends in a config or a ConfigInvalid, never another exception."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    def keys(name: str):  # type: ignore[no-untyped-def]
+        real = [f.name for f in fields(settings_class(name))]
+        return st.sampled_from(real) | st.text(max_size=8)
+
+    files = st.dictionaries(
+        st.sampled_from(sorted(SECTIONS)) | st.text(max_size=6),
+        st.builds(dict) | _toml_values(),
+        max_size=3,
+    ).flatmap(
+        lambda config: st.fixed_dictionaries(
+            {
+                name: (
+                    st.dictionaries(keys(name), _toml_values(), max_size=4)
+                    if name in SECTIONS
+                    else st.just(value)
+                )
+                for name, value in config.items()
+            }
+        )
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(files)
+    def check(config: dict[str, object]) -> None:
+        for problem in validation_problems(config):
+            assert problem.endswith(".") and problem.isprintable(), problem
+
+    check()
