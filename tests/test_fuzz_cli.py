@@ -364,6 +364,8 @@ FUZZ = settings(
 )
 COMMANDS = [name for name in cli.COMMANDS if name != "kiosk"]
 EXAMPLES = {"animate": 20, "analyse": 8, "sheet": 15, "scan": 15, "bridge": 12, "demo": 6}
+# A longer hunt than CI's minute: KEEPSAKE_FUZZ_SCALE=10 tries ten times as many lines.
+SCALE = float(os.environ.get("KEEPSAKE_FUZZ_SCALE", "1"))
 
 
 @pytest.fixture
@@ -389,7 +391,7 @@ def test_every_command_line_ends_in_0_or_a_clear_2(
     def command_lines(draw: st.DrawFn) -> list[str]:
         return [command, *_argv(draw, in_workspace, command_parser, command)]
 
-    @settings(FUZZ, max_examples=EXAMPLES.get(command, 10))
+    @settings(FUZZ, max_examples=max(1, round(SCALE * EXAMPLES.get(command, 10))))
     @given(command_lines())
     def check(argv: list[str]) -> None:
         if command == "demo" and _demo_would_render(argv):
