@@ -72,7 +72,7 @@ def _refuse_to_replace_special(path: Path) -> None:
         return
     if stat.S_ISREG(st.st_mode):
         return
-    if stat.S_ISLNK(st.st_mode) and st.st_uid in (os.geteuid(), 0):
+    if stat.S_ISLNK(st.st_mode) and st.st_uid == os.geteuid():
         return
     raise OutputUnwritable(
         f"{path} is not an ordinary file (a folder, device, pipe, socket or someone else's link); "
