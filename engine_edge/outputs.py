@@ -39,7 +39,9 @@ def check_output_file(path: PathLike, inputs: Iterable[PathLike | None] = ()) ->
 
 def check_output_folder(folder: PathLike, *, create: bool = False) -> Path:
     """A folder outputs go into: it must be a folder, exist (or be made) and be writable."""
-    target = Path(folder) if str(folder) else Path(".")
+    if not str(folder).strip():  # `--out "$DIR"` with DIR unset: not "here"
+        raise OutputUnwritable("The output folder name is empty; give a folder.")
+    target = Path(folder)
     existing = _stat(target)
     if existing is None:
         if not create:

@@ -78,6 +78,8 @@ def test_output_folder_is_made_when_asked(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputUnwritable, match="not a folder"):
         check_output_folder(tmp_path / "file", create=True)
+    with pytest.raises(OutputUnwritable, match="folder name is empty"):
+        check_output_folder("", create=True)
 
 
 def test_the_atomic_write_replaces_only_files_and_links(tmp_path: Path) -> None:
