@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
+
+from engine_edge.errors import OutputUnwritable
 
 # Every temporary file starts with this, so a folder's leftovers can be recognised.
 TEMP_PREFIX = ".tmp-"
@@ -32,7 +35,12 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o600, exclusive: bool 
     ``open()`` would). With ``exclusive`` the final name is claimed with ``link``
     instead of ``rename``, so two processes racing to create the same file both end
     up with the first one's content (:class:`FileExistsError` for the loser).
+
+    Only a regular file, or a symbolic link this user owns, is ever replaced: a
+    folder, device node (``/dev/full`` as root), pipe or socket at ``path`` raises
+    :class:`OutputUnwritable` and nothing is written.
     """
+    _refuse_to_replace_special(path)
     folder = path.parent
     tmp = folder / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}"
     try:
@@ -55,3 +63,18 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o600, exclusive: bool 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _refuse_to_replace_special(path: Path) -> None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(st.st_mode):
+        return
+    if stat.S_ISLNK(st.st_mode) and st.st_uid == os.geteuid():
+        return
+    raise OutputUnwritable(
+        f"{path} is not an ordinary file (a folder, device, pipe, socket or someone else's link); "
+        "it was left alone. Choose another name."
+    )

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from engine_edge import __version__
 from engine_edge.errors import KeepsakeError
-from engine_edge.logs import configure_logging
+from engine_edge.logs import configure_logging, printable
 
 # name -> (module, one-line help). The one place where commands are declared.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -39,8 +40,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 log = logging.getLogger("keepsake")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose refusals echo the user's words escaped (a pasted escape code stays text)."""
+
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        super().error(printable(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="keepsake", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="keepsake", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"keepsake {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -56,16 +64,36 @@ def _load(module_name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; the exit status: 0 done, 2 refused (one sentence on stderr), 130 Ctrl-C."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help and --version (0), or a refused argument (2)
+        return exc.code if isinstance(exc.code, int) else 2
     configure_logging(args.verbose)
     try:
-        return int(_load(args._module).run(args) or 0)
+        code = int(_load(args._module).run(args) or 0)
+        sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
+        return code
     except KeepsakeError as exc:
-        print(f"keepsake {args.command}: {exc}", file=sys.stderr)
+        print(f"keepsake {args.command}: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"keepsake {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `keepsake store list | head -1`: the reader has all it wanted
+        _discard_stdout()
+        return 0
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test or an embedding
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 if __name__ == "__main__":

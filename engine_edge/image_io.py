@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from pathlib import Path
 
@@ -19,6 +20,13 @@ from engine_edge import atomic
 from engine_edge.errors import ImageTooLarge, ImageUnreadable
 
 MAX_PIXELS = 80_000_000  # about 80 megapixels: more would not fit the box's memory safely
+# Longest side / shortest side: no print is longer than a panorama strip, and video encoders
+# refuse frames far beyond it (a 20000x40 "photo" used to fail inside libx264).
+MAX_ASPECT = 8.0
+MIN_SIDE_PX = 8
+# Decoded by content, not by name: only these Pillow plugins are ever tried, so an EPS, PDF
+# or PostScript file named photo.jpg is refused instead of being handed to Ghostscript.
+FORMATS = ("JPEG", "PNG", "TIFF", "BMP", "WEBP")  # JPEG covers phones' MPO files too
 
 
 def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -27,25 +35,33 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
     The pixel count is checked from the header before anything is decoded, so a
     huge file is refused without using the memory it would need.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     file = Path(path)
     if not file.is_file():
         raise ImageUnreadable(f"{file} does not exist or is not a file; check the path.")
     if file.stat().st_size == 0:
         raise ImageUnreadable(f"{file} is empty (0 bytes); copy the photo again.")
+    return _decode(file, file.name, max_pixels)
+
+
+def decode_image(
+    data: bytes, name: str = "The photo", *, max_pixels: int = MAX_PIXELS
+) -> np.ndarray:
+    """:func:`load_image` for bytes already in memory (a stored or uploaded photo)."""
+    if not data:
+        raise ImageUnreadable(f"{name} is empty (0 bytes); copy the photo again.")
+    return _decode(io.BytesIO(data), name, max_pixels)
+
+
+def _decode(source: Path | io.BytesIO, name: str, max_pixels: int) -> np.ndarray:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # our own limit (below Pillow's warning level) is checked from the header
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file) as img:
+            with Image.open(source, formats=FORMATS) as img:
                 width, height = img.size
-                if width * height > max_pixels:
-                    raise ImageTooLarge(
-                        f"{file.name} is {width}x{height} pixels "
-                        f"({width * height / 1e6:.0f} MP); the limit is {max_pixels / 1e6:.0f} MP. "
-                        "Scan or export the photo at a lower resolution."
-                    )
+                _check_size(name, width, height, max_pixels)
                 img.load()
                 upright = ImageOps.exif_transpose(img)
                 return _to_rgb8(upright)
@@ -53,19 +69,43 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
         raise
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(
-            f"{file.name} has far more than {max_pixels / 1e6:.0f} MP; "
+            f"{name} has far more than {max_pixels / 1e6:.0f} MP; "
             "scan or export the photo at a lower resolution."
+        ) from exc
+    except PermissionError as exc:
+        raise ImageUnreadable(
+            f"{name} cannot be opened: permission denied. Copy the photo somewhere readable."
         ) from exc
     except UnidentifiedImageError as exc:
         raise ImageUnreadable(
-            f"{file.name} is not a photo Keepsake can read; "
-            "use a JPEG, PNG, TIFF, BMP or WebP file."
+            f"{name} is not a photo Keepsake can read; use a JPEG, PNG, TIFF, BMP or WebP file."
         ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as exc:
+        # Pillow's decoders raise any of these on a damaged or cut-short file.
         raise ImageUnreadable(
-            f"{file.name} could not be read ({exc}); the file may be damaged or cut short. "
+            f"{name} could not be read ({exc}); the file may be damaged or cut short. "
             "Copy or scan the photo again."
         ) from exc
+
+
+def _check_size(name: str, width: int, height: int, max_pixels: int) -> None:
+    """Refuse, from the header alone, sizes and shapes no portrait has."""
+    if width * height > max_pixels:
+        raise ImageTooLarge(
+            f"{name} is {width}x{height} pixels "
+            f"({width * height / 1e6:.0f} MP); the limit is {max_pixels / 1e6:.0f} MP. "
+            "Scan or export the photo at a lower resolution."
+        )
+    if min(width, height) < MIN_SIDE_PX:
+        raise ImageUnreadable(
+            f"{name} is only {width}x{height} pixels; use a photo at least "
+            f"{MIN_SIDE_PX} pixels on each side (a scan of the print is best)."
+        )
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageUnreadable(
+            f"{name} is {width}x{height} pixels, a strip far longer than any photo "
+            f"(at most {MAX_ASPECT:g} times longer than wide); crop it to the portrait first."
+        )
 
 
 def _to_rgb8(img) -> np.ndarray:  # type: ignore[no-untyped-def]

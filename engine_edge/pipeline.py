@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Annotated, Literal
 
 import cv2
 import numpy as np
@@ -23,6 +24,7 @@ from engine_edge import __version__
 from engine_edge.compat import UTC
 from engine_edge.check.report import CheckReport
 from engine_edge.credentials.keys import BoxCredentials
+from engine_edge.config import between
 from engine_edge.deliver import (
     AudioTrack,
     Framing,
@@ -49,11 +51,13 @@ class RenderCancelled(KeepsakeError):
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """[engine] in keepsake.toml."""
+    """[engine] in keepsake.toml; the ranges are what libx264 and the framing accept."""
 
-    x264_preset: str = "veryfast"
-    crf: int = 20
-    max_short_side_px: int = 1080
+    x264_preset: Literal[
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"
+    ] = "veryfast"
+    crf: Annotated[int, between(0, 51)] = 20
+    max_short_side_px: Annotated[int, between(240, 2160)] = 1080
 
 
 @dataclass(frozen=True)

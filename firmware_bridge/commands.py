@@ -10,9 +10,13 @@ changes and events as they happen; --light and --status send commands.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
+
+from engine_edge.commands.args import input_file, number
+from firmware_bridge.messages import STATUS_PATTERNS
 
 DEFAULT_SIM_LINK = "/tmp/keepsake-board-sim"
 
@@ -23,15 +27,41 @@ HELP = """commands: press N | release N | tap N | hold N (1 s) | presence on|off
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="bridge_command", required=True, metavar="ACTION")
     sim = sub.add_parser("simulate", help="run a simulated board on a pseudo-terminal")
-    sim.add_argument("--link", default=DEFAULT_SIM_LINK, help="stable path to the simulated port")
-    sim.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
+    sim.add_argument(
+        "--link",
+        type=_link_arg,
+        default=DEFAULT_SIM_LINK,
+        help="stable path to the simulated port (a new name, or a link it made before)",
+    )
+    seconds = number(0, 7 * 24 * 3600, unit="seconds")
+    sim.add_argument("--seconds", type=seconds, default=0, help="stop after this long (0: never)")
     mon = sub.add_parser("monitor", help="connect to the board and print what happens")
     mon.add_argument("--port", default=None, help="serial port (default: find by USB id)")
-    mon.add_argument("--seconds", type=float, default=0, help="stop after this long (0: never)")
+    mon.add_argument("--seconds", type=seconds, default=0, help="stop after this long (0: never)")
     mon.add_argument(
         "--light", type=_light_arg, metavar="MASK:BRIGHTNESS", help="e.g. 0b1111:0.8 or 15:0.8"
     )
-    mon.add_argument("--status", help="status LED pattern, e.g. ready")
+    mon.add_argument("--status", choices=STATUS_PATTERNS, help="status LED pattern, e.g. ready")
+    mon.add_argument(
+        "--config", type=input_file, help="configuration file (default: keepsake.toml search)"
+    )
+
+
+def _link_arg(text: str) -> str:
+    """The simulator replaces this path with a symlink: only ever a symlink, in a real folder."""
+    folder = os.path.dirname(text) or "."
+    if not text or os.path.basename(text) in ("", ".", ".."):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file name for the link.")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"the folder {folder} does not exist; create it first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"the folder {folder} cannot be written to.")
+    if os.path.lexists(text) and not os.path.islink(text):
+        raise argparse.ArgumentTypeError(
+            f"{text} already exists and is not a link; the simulator will not replace it. "
+            "Choose a new name."
+        )
+    return text
 
 
 def _light_arg(text: str) -> tuple[int, float]:
@@ -40,7 +70,7 @@ def _light_arg(text: str) -> tuple[int, float]:
         mask, brightness = int(mask_text, 0), float(brightness_text or 1.0)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not MASK:BRIGHTNESS, e.g. 15:0.8") from exc
-    if not (0 <= mask <= 255 and 0.0 <= brightness <= 1.0):
+    if not (0 <= mask <= 255 and 0.0 <= brightness <= 1.0):  # NaN fails this too
         raise argparse.ArgumentTypeError("MASK is 0..255 and BRIGHTNESS 0..1")
     return mask, brightness
 
@@ -146,7 +176,7 @@ def _monitor(args: argparse.Namespace) -> int:
     from firmware_bridge.host import BoardDriver
     from firmware_bridge.settings import load_settings
 
-    driver = BoardDriver(args.port, load_settings(load_config()))
+    driver = BoardDriver(args.port, load_settings(load_config(args.config)))
     if args.light:
         driver.set_light(*args.light)
     if args.status:

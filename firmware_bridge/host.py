@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine_edge.logs import printable
 from firmware_bridge import codec, messages, ports
 from firmware_bridge.events import (
     BoardInfo,
@@ -63,6 +64,27 @@ class _Stats:
     events_delivered: int = 0
     duplicate_events: int = 0
     connects: int = 0
+    # Events refused: a button the board did not declare, one held when the link came up,
+    # over the rate limit, or pushed out of a full queue.
+    events_refused: int = 0
+
+
+class _RateLimit:
+    """Token bucket: ``rate_per_s`` events a second on average, bursts of as many."""
+
+    def __init__(self, rate_per_s: float) -> None:
+        self.rate_per_s = rate_per_s
+        self.tokens = rate_per_s
+        self.updated = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.rate_per_s, self.tokens + (now - self.updated) * self.rate_per_s)
+        self.updated = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
 
 
 class BoardDriver:
@@ -83,7 +105,7 @@ class BoardDriver:
         self._by_id_dir = by_id_dir
         self._sysfs_root = sysfs_root
         self._on_event = on_event
-        self.events: queue.Queue[BridgeEvent] = queue.Queue()
+        self.events: queue.Queue[BridgeEvent] = queue.Queue(self.settings.event_queue_max)
         self.info: BoardInfo | None = None
         self.stats = _Stats()
         self.reader = codec.FrameReader()  # its counters tell how noisy the cable is
@@ -95,6 +117,10 @@ class BoardDriver:
         self._desired_levels: dict[int, int] = {}
         self._desired_status: int | None = None
         self._held: set[int] = set()
+        # Buttons already held when the link came up: nobody pressed them for this screen
+        # (a stuck key, a board's stray mask bit), so they are ignored until released.
+        self._ignored: set[int] = set()
+        self._rate = _RateLimit(self.settings.events_per_s)
         self._present = False
         self._last_event_seq: int | None = None
         self._last_command_seq: int | None = None
@@ -185,7 +211,15 @@ class BoardDriver:
 
     # --- the worker ------------------------------------------------------
     def _publish(self, event: BridgeEvent) -> None:
-        self.events.put(event)
+        """Queue an event for the kiosk; a full queue (nobody reading) drops its oldest."""
+        while True:
+            try:
+                self.events.put_nowait(event)
+                break
+            except queue.Full:
+                with contextlib.suppress(queue.Empty):
+                    self.events.get_nowait()
+                    self.stats.events_refused += 1
         if self._on_event is not None:
             try:
                 self._on_event(event)
@@ -367,16 +401,20 @@ class _Link:
         )
 
     def _reconcile(self, held_mask: int, present: bool) -> None:
-        """Events missed while unplugged: make the kiosk's view match the board's inputs now."""
+        """Events missed while unplugged: make the kiosk's view match the board's inputs now.
+
+        A button the kiosk believed held that is up now gets its ``up``. A button held
+        now that the kiosk never saw go down is *not* pressed: it is ignored until it is
+        released, so a stuck key or a stray bit of the mask never presses a screen.
+        """
         d = self.d
         for button in sorted(d._held):
             if not held_mask & (1 << button):
                 d._held.discard(button)
                 d._publish(ButtonEvent(button, "up"))
-        for button in range(16):
-            if held_mask & (1 << button) and button not in d._held:
-                d._held.add(button)
-                d._publish(ButtonEvent(button, "down"))
+        d._ignored = {b for b in range(16) if held_mask & (1 << b) and b not in d._held} | (
+            d._ignored & {b for b in range(16) if held_mask & (1 << b)}
+        )
         if present != d._present:
             d._present = present
             d._publish(PresenceEvent(present))
@@ -443,10 +481,11 @@ class _Link:
                 code, text = messages.unpack_text(payload)
                 if code == messages.ERR_NO_SESSION:
                     raise LinkLost("the board restarted")
-                log.warning("board error %d: %s", code, text)
+                log.warning("board error %d: %s", code, printable(text))
             elif msg_type == messages.LOG:
                 level, text = messages.unpack_text(payload)
-                log.log(level if level in (10, 20, 30, 40) else logging.INFO, "board: %s", text)
+                level = level if level in (10, 20, 30, 40) else logging.INFO
+                log.log(level, "board: %s", printable(text))  # the board's words, one line
         except ValueError as exc:
             log.debug("ignored malformed %s frame: %s", messages.NAMES.get(msg_type, msg_type), exc)
 
@@ -472,6 +511,9 @@ class _Link:
             d.stats.duplicate_events += 1
             return
         d._last_event_seq = seq
+        if not self._trusted(event):
+            d.stats.events_refused += 1
+            return
         if isinstance(event, ButtonEvent):
             if event.kind == "down":
                 d._held.add(event.button)
@@ -481,3 +523,19 @@ class _Link:
             d._present = event.present
         d.stats.events_delivered += 1
         d._publish(event)
+
+    def _trusted(self, event: ButtonEvent | PresenceEvent) -> bool:
+        """Only buttons the board declared, not held since the handshake, within the rate."""
+        d = self.d
+        if isinstance(event, ButtonEvent):
+            declared = d.info.n_buttons if d.info is not None else 0
+            if event.button >= declared:
+                log.debug("ignored button %d: the board declared %d", event.button, declared)
+                return False
+            if event.button in d._ignored:
+                if event.kind == "up":
+                    d._ignored.discard(event.button)  # released: its next press counts
+                return False
+        elif d.info is not None and not d.info.has_presence:
+            return False
+        return d._rate.allow()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from engine_edge.config import between
 
 
 @dataclass(frozen=True)
@@ -14,17 +16,22 @@ class BridgeSettings:
     port: str = ""
     # USB "vid:pid" pairs (hex) that identify the board; MicroPython on a Pico is 2e8a:0005.
     usb_ids: tuple[str, ...] = ("2e8a:0005",)
-    heartbeat_ms: int = 250
+    heartbeat_ms: Annotated[int, between(10, 1000)] = 250
     # No frame from the board for this long: the link is dead, reconnect.
-    link_timeout_ms: int = 1500
-    handshake_timeout_ms: int = 300
-    ack_timeout_ms: int = 60
-    command_max_tries: int = 5
+    link_timeout_ms: Annotated[int, between(50, 60_000)] = 1500
+    handshake_timeout_ms: Annotated[int, between(10, 10_000)] = 300
+    ack_timeout_ms: Annotated[int, between(5, 10_000)] = 60
+    command_max_tries: Annotated[int, between(1, 100)] = 5
     # Backoff between attempts to find/open the board: starts here, doubles up to the maximum.
-    backoff_initial_s: float = 0.1
-    backoff_max_s: float = 5.0
+    backoff_initial_s: Annotated[float, between(0.001, 60)] = 0.1
+    backoff_max_s: Annotated[float, between(0.001, 600)] = 5.0
     # Commands waiting to be sent; beyond this the oldest is dropped (lights are idempotent).
-    queue_max: int = 64
+    queue_max: Annotated[int, between(1, 10_000)] = 64
+    # Board events (buttons, presence) accepted per second, in bursts of as many; more are
+    # dropped: a person presses a few times a second, a faulty or hostile board thousands.
+    events_per_s: Annotated[float, between(1, 1000)] = 30.0
+    # Events waiting for the kiosk; beyond this the oldest is dropped.
+    event_queue_max: Annotated[int, between(1, 10_000)] = 64
 
 
 def load_settings(config: dict[str, Any] | None = None) -> BridgeSettings:

@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import random
+import secrets
 import select
 import threading
 import time
@@ -152,18 +153,17 @@ class Simulator:
             self.hal.fd = master
             self.port = os.ttyname(slave)
             if self.link_path is not None:
-                tmp = self.link_path.with_name(self.link_path.name + ".new")
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
+                # A fresh, unguessable temporary name: nobody's file is ever unlinked.
+                tmp = self.link_path.with_name(f".{self.link_path.name}.{secrets.token_hex(6)}")
                 tmp.symlink_to(self.port)
                 tmp.replace(self.link_path)
 
     def unplug(self) -> None:
         """Pull the cable: the host sees its port vanish; the board keeps running."""
         with self._lock:
-            if self.link_path is not None:
+            if self.link_path is not None and self.link_path.is_symlink():
                 with contextlib.suppress(FileNotFoundError):
-                    self.link_path.unlink()
+                    self.link_path.unlink()  # only the link plug() made, never a file
             for fd in (self.hal.fd, self._slave):
                 if fd is not None:
                     with contextlib.suppress(OSError):

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+
+from engine_edge.commands.args import input_file
+
+# OpenVINO device names: CPU, GPU, GPU.1, NPU, AUTO, AUTO:GPU,CPU, HETERO:GPU,CPU ...
+_DEVICE = re.compile(r"[A-Z]+(\.\d+)?(:[A-Z]+(\.\d+)?(,[A-Z]+(\.\d+)?)*)?")
+
+
+def _device(text: str) -> str:
+    if not _DEVICE.fullmatch(text.upper()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an OpenVINO device; use CPU, GPU, NPU or AUTO."
+        )
+    return text.upper()
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("photo", help="image file (JPEG, PNG, TIFF, ...)")
+    parser.add_argument("photo", type=input_file, help="image file (JPEG, PNG, TIFF, ...)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument("--overlay", metavar="OUT.png", help="write the photo with the mesh drawn")
     parser.add_argument(
@@ -23,8 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="model precision (default: [analysis] precision, auto)",
     )
-    parser.add_argument("--device", default=None, help="OpenVINO device: CPU, GPU, NPU, AUTO")
-    parser.add_argument("--config", help="configuration file (default: keepsake.toml search)")
+    parser.add_argument(
+        "--device", type=_device, default=None, help="OpenVINO device: CPU, GPU, NPU, AUTO"
+    )
+    parser.add_argument(
+        "--config", type=input_file, help="configuration file (default: keepsake.toml search)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,8 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.analysis.report import analysis_to_json
     from engine_edge.analysis.settings import analysis_settings
     from engine_edge.image_io import load_image, save_image
+    from engine_edge.logs import printable
+    from engine_edge.outputs import check_output_file
 
     settings = analysis_settings(args.config)
+    if args.overlay is not None:
+        check_output_file(args.overlay, inputs=(args.photo,))
     image = load_image(args.photo)
     models = load_models(
         backend=args.backend or settings.backend,
@@ -42,14 +64,14 @@ def run(args: argparse.Namespace) -> int:
         device=args.device or settings.device,
     )
     result = analyse(image, models, require_face=not args.json)
-    if args.overlay:
+    if args.overlay is not None:
         save_image(args.overlay, draw_overlay(image, result))
     if args.json:
         json.dump(analysis_to_json(result), sys.stdout, separators=(",", ":"))
         sys.stdout.write("\n")
     else:
         print(
-            f"{args.photo}: {result.image_size[0]}x{result.image_size[1]}, "
+            f"{printable(args.photo)}: {result.image_size[0]}x{result.image_size[1]}, "
             f"{len(result.faces)} face(s), {result.backend}/{result.precision}, "
             f"{result.timings_ms.get('total_ms', 0):.1f} ms"
         )
@@ -61,6 +83,6 @@ def run(args: argparse.Namespace) -> int:
                 f"score {face.score:.2f}, yaw {face.pose.yaw_deg:+.1f}, "
                 f"pitch {face.pose.pitch_deg:+.1f}, roll {face.pose.roll_deg:+.1f} deg"
             )
-        if args.overlay:
-            print(f"  overlay: {args.overlay}")
+        if args.overlay is not None:
+            print(f"  overlay: {printable(args.overlay)}")
     return 0

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine_edge.commands.args import input_file, number
+
 PRESETS = ("memorial", "birthday", "anniversary", "social")
 FORMATS = ("original", "square", "vertical", "landscape")
+
+
+MAX_FACES = 20
 
 
 def _faces(value: str) -> str | int:
@@ -15,22 +20,26 @@ def _faces(value: str) -> str | int:
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError("use all, largest or a number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("the number of faces must be at least 1")
+        raise argparse.ArgumentTypeError(f"use all, largest or a number, not {value!r}") from None
+    if not 1 <= n <= MAX_FACES:
+        raise argparse.ArgumentTypeError(f"the number of faces must be 1 to {MAX_FACES}, not {n}")
     return n
 
 
 def _channel(value: str) -> tuple[str, float]:
-    name, _, amount = value.partition("=")
-    try:
-        return name.strip(), float(amount)
-    except ValueError:
-        raise argparse.ArgumentTypeError("use CHANNEL=SCALE, e.g. smile=0.5") from None
+    from engine_edge.perform import CHANNELS  # only when --channel is given: perform needs numpy
+
+    name, sep, amount = value.partition("=")
+    name = name.strip()
+    if not sep or name not in CHANNELS:
+        raise argparse.ArgumentTypeError(
+            f"use NAME=SCALE with NAME one of {', '.join(CHANNELS)}, e.g. smile=0.5"
+        )
+    return name, number(0, 2)(amount)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("photo", help="the photo (JPEG, PNG, TIFF, ...)")
+    parser.add_argument("photo", type=input_file, help="the photo (JPEG, PNG, TIFF, ...)")
     parser.add_argument("-o", "--output", required=True, help="the MP4 to write")
     parser.add_argument(
         "--preset", choices=PRESETS, help="mood (default memorial, or the one --direct names)"
@@ -41,16 +50,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help='direction in words, e.g. "soft smile, gentle head turn, warm tone" '
         "(see engine_edge/direction.py for the vocabulary)",
     )
-    parser.add_argument("--seconds", type=float, help="clip length (default: the preset's, 5-6 s)")
-    parser.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")
+    parser.add_argument(
+        "--seconds",
+        type=number(0.5, 60, unit="seconds"),
+        help="clip length, 0.5-60 (default: the preset's, 5-6 s)",
+    )
+    parser.add_argument(
+        "--fps", type=number(5, 60, unit="fps"), default=30.0, help="frame rate 5-60 (default 30)"
+    )
     parser.add_argument("--format", choices=FORMATS, help="export shape (default: the preset's)")
     parser.add_argument("--loop", action="store_true", help="seamless loop for tribute displays")
-    parser.add_argument("--seed", type=int, default=0, help="same seed, same clip (default 0)")
+    parser.add_argument(
+        "--seed",
+        type=number(0, 2**32 - 1, whole=True),
+        default=0,
+        help="same seed, same clip (default 0)",
+    )
     parser.add_argument(
         "--faces", type=_faces, default="all", help="all, largest or N (default all)"
     )
     parser.add_argument(
-        "--intensity", type=float, default=1.0, help="0 still .. 1 the preset's motion"
+        "--intensity", type=number(0, 1), default=1.0, help="0 still .. 1 the preset's motion"
     )
     parser.add_argument(
         "--channel",
@@ -58,7 +78,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=SCALE",
-        help="scale one motion channel: blink, gaze, head, breath, smile, brows, "
+        help="scale one motion channel (0-2): blink, gaze, head, breath, smile, brows, "
         "camera, speech (0 switches it off)",
     )
     parser.add_argument(
@@ -71,7 +91,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=("bottom-right", "bottom-left", "top-right", "top-left"),
         help="corner of the AI-animated mark",
     )
-    parser.add_argument("--config", help="keepsake.toml to read [engine] and [label] from")
+    parser.add_argument(
+        "--config", type=input_file, help="keepsake.toml to read [engine] and [label] from"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     from engine_edge.speech.options import add_speech_options
 
@@ -81,13 +103,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import dataclasses
     import time
-    from pathlib import Path
 
     from engine_edge.analysis import load_models
     from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import load_config, section
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
+    from engine_edge.logs import printable
+    from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
 
     start = time.perf_counter()
@@ -96,15 +119,10 @@ def run(args: argparse.Namespace) -> int:
     if args.label_corner:
         label = dataclasses.replace(label, corner=args.label_corner)
     analysis = section(config, "analysis", AnalysisSettings)
-    out = Path(args.output)
-    if not out.parent.is_dir():
-        from engine_edge.errors import OutputUnwritable
-
-        raise OutputUnwritable(
-            f"The folder {out.parent} does not exist; create it or choose another."
-        )
+    out = check_output_file(args.output, inputs=(args.photo, getattr(args, "audio", None)))
     preset, intensity, overrides = _directed(args)
     image = load_image(args.photo)
+    speech = _speech(args)  # a bad recording or voice is refused before the models load
     models = load_models(
         backend=analysis.backend, precision=analysis.precision, device=analysis.device
     )
@@ -118,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         faces=args.faces,
         intensity=intensity,
         overrides=overrides,
-        speech=_speech(args),
+        speech=speech,
         caption=args.caption,
         credentials=box_credentials(config),
         label=label,
@@ -129,13 +147,13 @@ def run(args: argparse.Namespace) -> int:
     clip = animate_photo(image, options, models, progress=progress)
     if progress is not None:
         print(file=sys.stderr)
-    for warning in clip.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    # clip.warnings were logged (to stderr) where they arose: printing them again says it twice.
     write_mp4(clip.mp4, out)
     took = time.perf_counter() - start
     print(
-        f"{out}: {clip.width}x{clip.height}, {clip.duration_s:.1f} s at {clip.fps:g} fps, "
-        f"{clip.preset}, seed {clip.seed}{', loop' if clip.loop else ''}"
+        f"{printable(str(out))}: {clip.width}x{clip.height}, "
+        f"{clip.duration_s:.1f} s at {clip.fps:g} fps, {clip.preset}, seed {clip.seed}"
+        f"{', loop' if clip.loop else ''}"
         f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
     )
     return 0

@@ -10,6 +10,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+# Everything the demo writes into --out (checked before any work).
+OUTPUTS = (
+    "sample.png",
+    "sample_analysis.png",
+    "sample_analysis.json",
+    *(f"sample_{p}{suffix}" for p in ("memorial", "birthday") for suffix in (".mp4", "_sheet.png")),
+)
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="out", help="folder for the results (default: out)")
@@ -25,9 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.analysis.report import analysis_to_json
     from engine_edge.atomic import write_atomic
     from engine_edge.image_io import save_image
+    from engine_edge.outputs import check_output_file, check_output_folder
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_output_folder(args.out, create=True)
+    for name in OUTPUTS:
+        check_output_file(out / name)
     image = data.astronaut()
     save_image(out / "sample.png", image)
     result = analyse(image, load_models(), require_face=True)

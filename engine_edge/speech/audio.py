@@ -60,6 +60,7 @@ def decode_audio(path: str | Path, *, sample_rate: int, max_decode_s: float) -> 
     )
     chunks: list[np.ndarray] = []
     decoded = 0
+    cut_short = False
     try:
         with av.open(str(file), format=container_format, options=options) as container:
             if not container.streams.audio:
@@ -74,6 +75,7 @@ def decode_audio(path: str | Path, *, sample_rate: int, max_decode_s: float) -> 
                     chunks.append(chunk)
                     decoded += chunk.shape[0]
                 if decoded > max_decode_s * sample_rate:
+                    cut_short = True
                     break
             else:
                 for out in resampler.resample(None):
@@ -87,6 +89,12 @@ def decode_audio(path: str | Path, *, sample_rate: int, max_decode_s: float) -> 
     samples = np.clip(np.concatenate(chunks).astype(np.float32), -1.0, 1.0)
     if samples.shape[0] < int(0.05 * sample_rate):
         raise AudioUnusable(f"The sound file {file.name} is too short to hold any speech.")
+    if cut_short and speech_bounds(samples, sample_rate)[1] >= samples.shape[0] - sample_rate:
+        # Still talking where we stopped reading: say so, not "N s of speech" for the part read.
+        raise AudioUnusable(
+            f"The sound file {file.name} goes on for more than {max_decode_s:.0f} s; "
+            "record or choose a short message."
+        )
     return DecodedAudio(samples, sample_rate, source_rate, source_channels)
 
 

@@ -7,27 +7,60 @@ parser, and speech's numerical stack loads only when a line is really spoken.
 from __future__ import annotations
 
 import argparse
+import re
+
+from engine_edge.commands.args import input_file, number, words
+
+# Mirrors engine_edge.speech.espeak.RATE_LIMITS_WPM (a test keeps them equal): importing
+# espeak here would load numpy for `keepsake --help`.
+RATE_LIMITS_WPM = (80, 450)
+MAX_LINE_CHARS = 500
+_VOICE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})*(\+[a-z0-9]{1,8})?", re.IGNORECASE)
+
+
+def _voice(text: str) -> str:
+    if not _VOICE.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a voice name; use a language code such as en, en-gb, de or en+f3."
+        )
+    return text
 
 
 def add_speech_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speech (one spoken line, in lip sync)")
     source = group.add_mutually_exclusive_group()
-    source.add_argument("--say", metavar="TEXT", help="speak TEXT with the offline voice")
+    line = words(MAX_LINE_CHARS)
     source.add_argument(
-        "--audio", metavar="FILE", help="a recorded voice (WAV, FLAC, MP3, OGG, M4A; up to 15 s)"
+        "--say", type=line, metavar="TEXT", help="speak TEXT with the offline voice"
+    )
+    source.add_argument(
+        "--audio",
+        type=input_file,
+        metavar="FILE",
+        help="a recorded voice (WAV, FLAC, MP3, OGG, M4A; up to 15 s)",
     )
     group.add_argument(
         "--transcript",
+        type=line,
         metavar="TEXT",
         help="what --audio says (English): times the lips by phoneme instead of by sound",
     )
     group.add_argument(
-        "--voice", metavar="LANG", help="voice for --say: en, en-gb, de, fr, ... or en+f3"
+        "--voice",
+        type=_voice,
+        metavar="LANG",
+        help="voice for --say: en, en-gb, de, fr, ... or en+f3",
+    )
+    low, high = RATE_LIMITS_WPM
+    group.add_argument(
+        "--rate",
+        type=number(low, high, whole=True, unit="words per minute"),
+        metavar="WPM",
+        help=f"speaking rate for --say in words per minute ({low}-{high})",
     )
     group.add_argument(
-        "--rate", type=int, metavar="WPM", help="speaking rate for --say in words per minute"
+        "--pitch", type=number(0, 100, whole=True), metavar="0-100", help="voice pitch for --say"
     )
-    group.add_argument("--pitch", type=int, metavar="0-100", help="voice pitch for --say")
 
 
 def spoken_line_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -37,7 +70,7 @@ def spoken_line_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-
         from engine_edge.errors import AudioUnusable
 
         raise AudioUnusable("--transcript describes a recording; give the recording with --audio.")
-    if not say and not audio:
+    if say is None and audio is None:
         return None
     from engine_edge.config import load_config
     from engine_edge.speech import line_from_audio, synthesize_line

@@ -20,15 +20,23 @@ log = logging.getLogger("keepsake.kiosk.engine")
 
 
 class EngineRunner:
-    """Reads [analysis] and [speech] from the same configuration the kiosk was started with."""
+    """Reads [analysis], [speech], [engine] and [label] from the kiosk's configuration.
+
+    The same sections, read the same way, as `keepsake animate`: a guest's clip is
+    encoded and labelled exactly as staff configured it for the command line.
+    """
 
     def __init__(self, config: dict[str, Any]) -> None:
         from engine_edge.analysis.settings import AnalysisSettings
         from engine_edge.config import section
+        from engine_edge.deliver import LabelSettings
+        from engine_edge.pipeline import EngineSettings
         from engine_edge.speech import load_settings
 
         self._analysis = section(config, "analysis", AnalysisSettings)
         self._speech = load_settings(config)
+        self._engine = section(config, "engine", EngineSettings)
+        self._label = section(config, "label", LabelSettings)
         self._models: Any = None
         self._analyses: dict[str, Any] = {}
 
@@ -114,7 +122,14 @@ class EngineRunner:
             analysis = dataclasses.replace(analysis, faces=keep)
         speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
         progress(0.02)
-        options = AnimateOptions(preset=preset, seconds=seconds, fps=float(fps), speech=speech)
+        options = AnimateOptions(
+            preset=preset,
+            seconds=seconds,
+            fps=float(fps),
+            speech=speech,
+            label=self._label,
+            engine=self._engine,
+        )
         clip = animate_photo(
             photo, options, None, progress=progress, cancel=cancel, analysis=analysis
         )

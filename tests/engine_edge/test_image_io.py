@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from engine_edge.errors import ImageTooLarge, ImageUnreadable, OutputUnwritable
-from engine_edge.image_io import load_image, save_image
+from engine_edge.image_io import decode_image, load_image, save_image
 
 
 def _left_red(width: int = 60, height: int = 30) -> Image.Image:
@@ -144,3 +144,73 @@ def test_save_image_is_atomic_and_checks_the_folder(tmp_path, astronaut):
         save_image(tmp_path / "missing" / "o.png", astronaut)
     with pytest.raises(OutputUnwritable, match="unknown image type"):
         save_image(tmp_path / "o.xyz", astronaut)
+
+
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 32 32\n%%EndComments\n"
+    b"newpath 0 0 moveto 32 32 lineto stroke showpage\n%%EOF\n"
+)
+POSTSCRIPT = b"%!PS-Adobe-3.0\n%%BoundingBox: 0 0 32 32\n%%EndComments\nshowpage\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize("content", [EPS, POSTSCRIPT, PDF], ids=["eps", "ps", "pdf"])
+def test_a_document_named_jpg_is_refused_without_running_ghostscript(
+    tmp_path, monkeypatch, content
+):
+    """Pillow decodes by content: an EPS named photo.jpg would go to Ghostscript. Only the
+    formats Keepsake supports are tried, so Ghostscript (an external program with a long
+    history of exploits) is never started, even on a box where it is installed."""
+    from PIL import EpsImagePlugin
+
+    started: list[object] = []
+    monkeypatch.setattr(EpsImagePlugin, "has_ghostscript", lambda: True)
+    monkeypatch.setattr(EpsImagePlugin, "gs_binary", "gs", raising=False)
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", lambda *a, **k: started.append(a))
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(content)
+    with pytest.raises(ImageUnreadable, match="not a photo Keepsake can read"):
+        load_image(path)
+    assert started == []
+
+
+def test_a_png_named_jpg_is_read_by_its_content(tmp_path, astronaut):
+    path = tmp_path / "photo.jpg"
+    Image.fromarray(astronaut).save(path, format="PNG")
+    assert np.array_equal(load_image(path), astronaut)
+
+
+@pytest.mark.parametrize("size", [(20000, 40), (40, 2000), (4, 4)])
+def test_strips_and_specks_are_refused_from_the_header(tmp_path, size):
+    path = tmp_path / "strip.png"
+    Image.new("RGB", size).save(path)
+    with pytest.raises(ImageUnreadable, match=f"{size[0]}x{size[1]} pixels"):
+        load_image(path)
+
+
+def test_a_photo_without_read_permission_says_so(tmp_path, astronaut):
+    import os
+
+    path = tmp_path / "locked.png"
+    Image.fromarray(astronaut).save(path)
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        pytest.skip("running as root: permissions do not stop reading")
+    with pytest.raises(ImageUnreadable, match="permission denied"):
+        load_image(path)
+
+
+def test_photo_bytes_in_memory_follow_the_same_rules(astronaut):
+    """What the store keeps and the kiosk shows is decoded like a file: EPS refused, PNG read."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(astronaut).save(buffer, format="PNG")
+    assert np.array_equal(decode_image(buffer.getvalue()), astronaut)
+    with pytest.raises(ImageUnreadable, match="stored photo is not a photo Keepsake can read"):
+        decode_image(EPS, "The stored photo")
+    with pytest.raises(ImageUnreadable, match="empty"):
+        decode_image(b"")

@@ -35,6 +35,8 @@ FAST_HOST = BridgeSettings(
     command_max_tries=5,
     backoff_initial_s=0.02,
     backoff_max_s=0.1,
+    events_per_s=200.0,  # the tests press far faster than a person
+    event_queue_max=1000,  # and some read the queue only at the end
 )
 
 

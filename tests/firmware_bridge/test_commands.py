@@ -38,7 +38,7 @@ def test_monitor_talks_to_simulate_through_the_stable_link(tmp_path: Path) -> No
         sim_out, _ = sim.communicate(timeout=20)
     assert sim.returncode == 0
     assert monitor.returncode == 0, monitor.stderr
-    assert "link ready: board 53494d424f415244" in monitor.stdout
+    assert "link ready: board 53494d424f415244" in monitor.stderr  # a log line: stderr
     assert "commands acked 2" in monitor.stdout
     assert "lights bank0=80% bank1=80% bank2=10% bank3=10%; status ready" in sim_out
 
@@ -75,3 +75,19 @@ def test_simulator_console_commands_drive_the_board(sim, driver) -> None:  # typ
     assert not _apply_command(sim, ["quit"])
     with pytest.raises(ValueError):
         _apply_command(sim, ["dance"])
+
+
+def test_a_reader_that_leaves_early_is_no_traceback(tmp_path: Path) -> None:
+    """`keepsake bridge simulate | head -1`: the pipe closes under the command's feet."""
+    proc = subprocess.Popen(
+        [*KEEPSAKE, "bridge", "simulate", "--link", str(tmp_path / "board"), "--seconds", "0.5"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=30) == 0, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -21,7 +21,7 @@ def photo(tmp_path_factory, astronaut):
     ("extra", "message"),
     [
         (["--say", "Hello", "--voice", "tlh"], "no speaking voice for 'tlh'"),
-        (["--audio", "{tmp}/missing.wav"], "not found"),
+        (["--audio", "{tmp}/missing.wav"], "missing.wav does not exist"),
         (["--audio", "{tmp}/empty.m4a"], "empty"),
     ],
 )

@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[3]
 
 
-def keepsake(*args: str, data_dir: Path, expect: int = 0) -> str:
+def keepsake(*args: str, data_dir: Path, expect: int = 0, results_only: bool = False) -> str:
     env = {**os.environ, "KEEPSAKE_DATA_DIR": str(data_dir), "KEEPSAKE_CONFIG": ""}
     result = subprocess.run(
         [sys.executable, "-m", "engine_edge.cli", *args],
@@ -23,6 +23,8 @@ def keepsake(*args: str, data_dir: Path, expect: int = 0) -> str:
         timeout=120,
     )
     assert result.returncode == expect, result.stdout + result.stderr
+    if results_only:  # stdout alone: what ID=$(keepsake store add ...) captures
+        return result.stdout
     return result.stdout + result.stderr
 
 
@@ -46,7 +48,9 @@ def test_add_list_export_wipe(tmp_path: Path, photo_file: Path, photo_jpeg: byte
         "--clip",
         str(clip),
         data_dir=data,
-    ).split()[-1]
+        results_only=True,
+    ).strip()
+    assert len(item_id) == 16 and " " not in item_id  # the ID, and no log line with it
     listing = keepsake("store", "list", data_dir=data)
     assert item_id in listing and "Nana Joan" in listing and "clip,photo" in listing
     out = tmp_path / "out"
