@@ -29,6 +29,7 @@ class ShareOffer:
     qr_png: bytes = field(repr=False)
     item_id: str = ""
     kind: str = "clip"
+    wifi_qr_png: bytes = field(default=b"", repr=False)  # join the hotspot (b"": none set up)
 
 
 @dataclass

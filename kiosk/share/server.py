@@ -26,10 +26,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 from engine_edge.errors import KeepsakeError
 from kiosk.share.errors import ShareUnavailable, SharingDisabled
+from kiosk.share.hotspot import read_key, wifi_qr_text
 from kiosk.share.intake import Intake
 from kiosk.share.offers import OfferBook, ShareOffer
 from kiosk.share.qr import qr_png
@@ -170,7 +172,16 @@ class ShareServer:
         url = f"http://{host}:{port}/{token}"
         expires_at = dt.datetime.now(UTC) + dt.timedelta(seconds=lifetime_s)
         log.info("share link for item %s (%s) until %s", item_id, kind, f"{expires_at:%H:%M:%S}Z")
-        return ShareOffer(url, token, expires_at, qr_png(url), item_id=item_id, kind=kind)
+        return ShareOffer(
+            url, token, expires_at, qr_png(url), item_id, kind, wifi_qr_png=self._wifi_qr()
+        )
+
+    def _wifi_qr(self) -> bytes:
+        """Today's hotspot password as a join-this-network QR code (b"" when none is set)."""
+        key = read_key(Path(self.settings.hotspot_password_file))
+        if key is None:
+            return b""
+        return qr_png(wifi_qr_text(self.settings.hotspot_ssid, key.password))
 
     def downloads(self, offer: ShareOffer) -> int:
         return self._offers.downloads(offer.token)
