@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kiosk.store import crypto, files, records
-from kiosk.store.core import StoreCore, log, utc_day
+from kiosk.store.core import DAY_S, StoreCore, log, utc_day
 from kiosk.store.keystore import ref_day
-from kiosk.store.layout import INDEX_FILES
+from kiosk.store.layout import INDEX_FILES, WRAP
 from kiosk.store.model import ItemNotFound, WipeReport
 
 
@@ -129,7 +129,7 @@ def shred_unused_keys(core: StoreCore, days: Iterable[dt.date]) -> list[str]:
         ]
 
 
-def wipe_expired(core: StoreCore, now_s: float) -> WipeReport:
+def wipe_expired(core: StoreCore, now_s: float, *, max_retention_days: int) -> WipeReport:
     """Destroy expired items, shred the keys of every ended day, forget finished events."""
     ids = [r[0] for r in core.db.execute("SELECT id FROM items WHERE expires_s <= ?", (now_s,))]
     report = destroy(core, ids, reason="expired", now_s=now_s)
@@ -149,13 +149,34 @@ def wipe_expired(core: StoreCore, now_s: float) -> WipeReport:
             if event.closed_at is not None and event.event_id not in in_use:
                 core.event_book.remove(event.event_id)
                 core.audit(db, now_s, "event-forgotten", None, event.event_id)
+    q_files, q_bytes = _forget_old_quarantine(core, today, now_s - DAY_S * (max_retention_days + 1))
     return WipeReport(
         items=report.items,
         day_keys=report.day_keys + tuple(shredded),
-        files_removed=report.files_removed,
-        bytes_removed=report.bytes_removed,
+        files_removed=report.files_removed + q_files,
+        bytes_removed=report.bytes_removed + q_bytes,
         reason="expired",
     )
+
+
+def _forget_old_quarantine(core: StoreCore, today: dt.date, oldest_s: float) -> tuple[int, int]:
+    """Quarantined items follow retention too: once their day has ended (and so its keys
+    are shredded) their folders go; so do index copies older than the longest retention."""
+    n_files = n_bytes = 0
+    root = core.layout.quarantine_dir
+    for entry in sorted(root.iterdir()) if root.is_dir() else []:
+        wrap = records.read_wrap(entry / WRAP)
+        if wrap is not None:
+            done = ref_day(wrap[0]) < today
+        else:
+            try:
+                done = entry.stat().st_mtime < oldest_s
+            except FileNotFoundError:
+                continue
+        if done:
+            f, b = remove_tree(entry)
+            n_files, n_bytes = n_files + f, n_bytes + b
+    return n_files, n_bytes
 
 
 def wipe_all(core: StoreCore, now_s: float) -> WipeReport:
@@ -164,12 +185,15 @@ def wipe_all(core: StoreCore, now_s: float) -> WipeReport:
     Shredding every day key is the erase: whatever else survives (an unreadable index,
     a file that could not be removed) is ciphertext nothing can open any more.
     """
-    ids = [r[0] for r in core.db.execute("SELECT id FROM items")]
     with core.tx(use_reserve=True) as db:
+        ids = [r[0] for r in db.execute("SELECT id FROM items")]
         db.execute("DELETE FROM items")
-        # Under the write lock: no other process is choosing a key we are about to shred.
-        keys = [ref for ref in core.keys.refs() if core.keys.destroy(ref)]
-        core.audit(db, now_s, "wiped-all", None, f"items={len(ids)} keys={len(keys)}")
+        for item_id in ids:  # so no folder left by a crash can be restored (see destroy)
+            files.remove_file(core.layout.wrap(item_id))
+        core.audit(db, now_s, "wiped-all", None, f"items={len(ids)}")
+    # After the commit, as for any deletion: a crash in between leaves unused keys, which
+    # the next wipe shreds, never items whose keys are gone.
+    keys = shred_unused_keys(core, core.keys.days())
     core.truncate_wal()
     n_files = n_bytes = 0
     for folder in (core.layout.items_dir, core.layout.quarantine_dir, core.layout.events_dir):

@@ -460,7 +460,8 @@ class Store(StoreCore):
         """Destroy expired items and shred the keys of every day that has ended."""
         with self._lock:
             now_s = _timestamp(now)
-            return forgetting.wipe_expired(self, self.clock.now() if now_s is None else now_s)
+            now_s = self.clock.now() if now_s is None else now_s
+            return forgetting.wipe_expired(self, now_s, max_retention_days=self.max_retention_days)
 
     def wipe_all(self) -> WipeReport:
         """Destroy every item, key, quarantined file and event (staff "wipe everything now")."""

@@ -163,3 +163,20 @@ def photo_file(tmp_path: Path, photo_jpeg: bytes) -> Path:
     path = tmp_path / "photo.jpg"
     path.write_bytes(photo_jpeg)
     return path
+
+
+def test_quarantined_items_still_follow_retention(tmp_path: Path, photo_jpeg: bytes) -> None:
+    from kiosk.store.clock import ManualClock
+
+    clock = ManualClock(1_780_000_000.0)
+    with Store(tmp_path / "d", clock=clock) as store:  # type: ignore[arg-type]
+        item_id = store.add_item(photo_jpeg, consent=True)
+        (store.data_dir / "items" / item_id / "photo.enc").unlink()
+        assert store.check().quarantined == (item_id,)
+        clock.advance_days(6)
+        store.wipe_expired()
+        assert list((store.data_dir / "quarantine").iterdir()), "kept while its day lasts"
+        clock.advance_days(2)
+        store.wipe_expired()
+        assert not list((store.data_dir / "quarantine").iterdir())
+        assert store.keys.refs() == []
