@@ -120,34 +120,7 @@ def _restore_unlisted(core: StoreCore, db: sqlite3.Connection, now_s: float) -> 
             continue
         if any(not core.layout.blob(item_id, kind).is_file() for kind, _ in meta.files):
             continue
-        caption = (
-            crypto.seal(item_key, meta.caption.encode(), crypto.caption_context(item_id))
-            if meta.caption
-            else None
-        )
-        (position,) = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM items").fetchone()
-        db.execute(
-            "INSERT INTO items (id, created_s, expires_s, key_day, wrapped_key, pinned, caption,"
-            " preset, consent, position, event_id, hidden) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                item_id,
-                meta.created_s,
-                meta.expires_s,
-                wrap[0],
-                wrap[1],
-                int(meta.pinned),
-                caption,
-                meta.preset,
-                int(meta.consent),
-                position,
-                meta.event_id,
-                int(meta.hidden),
-            ),
-        )
-        db.executemany(
-            "INSERT INTO files (item_id, kind, size_bytes) VALUES (?,?,?)",
-            [(item_id, kind, size) for kind, size in meta.files],
-        )
+        core.index_item(db, item_id, meta, wrap, item_key)
         core.audit(db, now_s, "restored", item_id, "from its files")
         found.append(item_id)
     return found

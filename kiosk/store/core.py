@@ -271,11 +271,60 @@ class StoreCore:
         meta = self.meta_of(db, row, item_key)
         records.write_meta(self.layout.meta(item_id), item_key, item_id, meta)
 
-    def seal_blob(self, item_id: str, item_key: bytes, kind: str, data: bytes, folder: Path) -> int:
-        """Encrypt ``data`` into ``folder/<kind>.enc``; returns the plaintext size."""
+    def index_item(
+        self,
+        db: sqlite3.Connection,
+        item_id: str,
+        meta: records.ItemMeta,
+        wrap: tuple[str, bytes],
+        item_key: bytes,
+    ) -> None:
+        """Inside a write transaction: list an item (at the end of the loop) with its files."""
+        caption = (
+            crypto.seal(item_key, meta.caption.encode(), crypto.caption_context(item_id))
+            if meta.caption
+            else None
+        )
+        (position,) = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM items").fetchone()
+        db.execute(
+            "INSERT INTO items (id, created_s, expires_s, key_day, wrapped_key, pinned, caption,"
+            " preset, consent, position, event_id, hidden) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                item_id,
+                meta.created_s,
+                meta.expires_s,
+                wrap[0],
+                wrap[1],
+                int(meta.pinned),
+                caption,
+                meta.preset,
+                int(meta.consent),
+                position,
+                meta.event_id,
+                int(meta.hidden),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO files (item_id, kind, size_bytes) VALUES (?,?,?)",
+            [(item_id, kind, size) for kind, size in meta.files],
+        )
+
+    def seal_blob(
+        self,
+        item_id: str,
+        item_key: bytes,
+        kind: str,
+        data: bytes,
+        folder: Path,
+        *,
+        staged: bool = False,
+    ) -> int:
+        """Encrypt ``data`` into ``folder/<kind>.enc``; returns the plaintext size.
+
+        ``staged``: ``folder`` is an add's staging folder (see files.write_staged)."""
         blob = crypto.seal(item_key, bytes(data), crypto.file_context(item_id, kind))
         if self.free_bytes() < len(blob) + RESERVE_BYTES:
             # Saving stops a little before the disk is full: the last bit is for wiping.
             raise files.storage_full(self.data_dir)
-        files.write_atomic(folder / f"{kind}.enc", blob)
+        (files.write_staged if staged else files.write_atomic)(folder / f"{kind}.enc", blob)
         return len(data)

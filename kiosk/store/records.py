@@ -37,9 +37,12 @@ def meta_context(item_id: str) -> bytes:
     return f"meta:{item_id}".encode()
 
 
-def write_meta(path: Path, item_key: bytes, item_id: str, meta: ItemMeta) -> None:
+def write_meta(
+    path: Path, item_key: bytes, item_id: str, meta: ItemMeta, *, staged: bool = False
+) -> None:
     plain = json.dumps(asdict(meta), sort_keys=True).encode()
-    files.write_atomic(path, crypto.seal(item_key, plain, meta_context(item_id)))
+    write = files.write_staged if staged else files.write_atomic
+    write(path, crypto.seal(item_key, plain, meta_context(item_id)))
 
 
 def read_meta(path: Path, item_key: bytes, item_id: str) -> ItemMeta:
@@ -53,9 +56,9 @@ def read_meta(path: Path, item_key: bytes, item_id: str) -> ItemMeta:
         raise crypto.ItemUnreadable("A portrait's record is damaged.") from exc
 
 
-def write_wrap(path: Path, ref: str, wrapped: bytes) -> None:
+def write_wrap(path: Path, ref: str, wrapped: bytes, *, staged: bool = False) -> None:
     record = {"v": _WRAP_MAGIC, "ref": ref, "wrapped": base64.b64encode(wrapped).decode()}
-    files.write_atomic(path, json.dumps(record).encode())
+    (files.write_staged if staged else files.write_atomic)(path, json.dumps(record).encode())
 
 
 def read_wrap(path: Path) -> tuple[str, bytes] | None:

@@ -186,20 +186,22 @@ class Store(StoreCore):
             staging = self.layout.staging_dir(item_id)
             final = self.layout.item_dir(item_id)
             try:
-                fsio.ensure_dir(staging)
+                with fsio.mapped_errors(staging):  # made durable by the items folder's fsync
+                    staging.mkdir(mode=fsio.DIR_MODE)
                 sizes = tuple(
-                    (kind, self.seal_blob(item_id, item_key, kind, data, staging))
+                    (kind, self.seal_blob(item_id, item_key, kind, data, staging, staged=True))
                     for kind, data in sorted(blobs.items())
                 )
                 meta = records.ItemMeta(
                     now_s, expires_s, False, caption, preset, bool(consent), event_id, False, sizes
                 )
-                records.write_meta(staging / "meta.enc", item_key, item_id, meta)
+                records.write_meta(staging / "meta.enc", item_key, item_id, meta, staged=True)
                 with self.tx() as db:
                     # The day key is chosen (or made) under the write lock: see keystore.py.
                     ref, day_key = self.current_key(utc_day(expires_s))
                     wrapped = crypto.wrap_key(day_key, item_key, item_id)
-                    records.write_wrap(staging / "wrap.key", ref, wrapped)
+                    records.write_wrap(staging / "wrap.key", ref, wrapped, staged=True)
+                    fsio.fsync_dir(staging)  # every file in it is durable before it is renamed
                     os.replace(staging, final)
                     fsio.fsync_dir(self.layout.items_dir)
                     self._insert(db, item_id, meta, ref, wrapped, item_key)
@@ -220,32 +222,7 @@ class Store(StoreCore):
         wrapped: bytes,
         item_key: bytes,
     ) -> None:
-        sealed_caption = (
-            crypto.seal(item_key, meta.caption.encode(), crypto.caption_context(item_id))
-            if meta.caption
-            else None
-        )
-        (position,) = db.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM items").fetchone()
-        db.execute(
-            "INSERT INTO items (id, created_s, expires_s, key_day, wrapped_key, pinned, caption,"
-            " preset, consent, position, event_id, hidden) VALUES (?,?,?,?,?,0,?,?,?,?,?,0)",
-            (
-                item_id,
-                meta.created_s,
-                meta.expires_s,
-                ref,
-                wrapped,
-                sealed_caption,
-                meta.preset,
-                int(meta.consent),
-                position,
-                meta.event_id,
-            ),
-        )
-        db.executemany(
-            "INSERT INTO files (item_id, kind, size_bytes) VALUES (?,?,?)",
-            [(item_id, kind, size) for kind, size in meta.files],
-        )
+        self.index_item(db, item_id, meta, (ref, wrapped), item_key)
         kinds = ",".join(k for k, _ in meta.files)
         detail = f"consent={int(meta.consent)} files={kinds}"
         self.audit(db, meta.created_s, "added", item_id, detail)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 import random
-import select
-import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.store import Store
-from tests.kiosk.store.conftest import all_bytes_under
+from tests.kiosk.store.conftest import all_bytes_under, fork_and_kill
 
 MARKER = b"PLAINTEXT-MARKER"
 pytestmark = pytest.mark.timeout(120)
@@ -60,33 +58,15 @@ Work = Callable[[Store, Callable[[str], None]], None]
 
 def _kill_during(data_dir: Path, work: Work, delay_s: float) -> list[str]:
     """Run ``work`` in a forked child that has opened the store; SIGKILL it after ``delay_s``."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never returns into pytest
-        code = 0
-        try:
-            os.close(read_fd)
-            store = Store(data_dir)
-            os.write(write_fd, b"READY\n")
-            work(store, lambda line: os.write(write_fd, (line + "\n").encode()))
-            os.write(write_fd, b"DONE\n")
-            time.sleep(60)
-        except BaseException:
-            code = 1
-        os._exit(code)
-    os.close(write_fd)
-    chunks = b""
-    deadline = time.monotonic() + 30
-    while b"READY\n" not in chunks and time.monotonic() < deadline:
-        if select.select([read_fd], [], [], 1.0)[0]:
-            chunks += os.read(read_fd, 65536)
-    time.sleep(delay_s)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    while chunk := os.read(read_fd, 65536):
-        chunks += chunk
-    os.close(read_fd)
-    return chunks.decode().splitlines()
+
+    def child(fd: int) -> None:
+        store = Store(data_dir)
+        os.write(fd, b"READY\n")
+        work(store, lambda line: os.write(fd, (line + "\n").encode()))
+        os.write(fd, b"DONE\n")
+        time.sleep(60)
+
+    return fork_and_kill(child, delay_s, after_ready=True)
 
 
 def _op_time_s(tmp_path: Path, op: Callable[[Store], object]) -> float:
