@@ -36,6 +36,7 @@ from kiosk.share.intake import Intake
 from kiosk.share.offers import OfferBook, ShareOffer
 from kiosk.share.qr import qr_png
 from kiosk.share.settings import ShareSettings, check_link_minutes
+from kiosk.store.clock import UTC
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ MAX_WORKERS = 4  # requests answered at once
 MAX_QUEUED = 32  # complete requests waiting for a worker; beyond that a 503
 MAX_PENDING = 256  # connections still sending their request head (the oldest is dropped)
 CHUNK_BYTES = 64 << 10
-UTC = dt.timezone.utc  # noqa: UP017 (Python 3.10 has no datetime.UTC)
 NO_STORE_HEADERS = (
     ("Cache-Control", "no-store, no-cache, must-revalidate, private, max-age=0"),
     ("Pragma", "no-cache"),

@@ -336,6 +336,8 @@ class Store(StoreCore):
                 blob = fsio.read_bytes(self.layout.blob(item_id, kind))
                 return crypto.unseal(item_key, blob, crypto.file_context(item_id, kind))
             except (ItemNotFound, crypto.ItemUnreadable, FileNotFoundError) as exc:
+                if not self.db.execute("SELECT 1 FROM items WHERE id=?", (item_id,)).fetchone():
+                    raise ItemNotFound(f"The portrait {item_id} is no longer stored.") from exc
                 missing = isinstance(exc, FileNotFoundError)
                 why = f"its {kind} file is missing" if missing else str(exc)
                 self._quarantine(item_id, why)
