@@ -175,3 +175,41 @@ def test_a_killed_repair_spares_live_items_and_repair_again_finishes(tmp_path: P
             assert store.repair_plan().empty
             assert sorted(_assert_whole(store)) == sorted(live)
     assert cut_short >= 2, "the kills came too late to cut any repair short"
+
+
+@pytest.mark.slow
+def test_a_killed_cli_add_with_a_big_clip_is_all_or_nothing(tmp_path: Path) -> None:
+    """The issue's case: `keepsake store add PHOTO --clip BIG.mp4` killed mid-way."""
+    import struct
+    import subprocess
+    import sys
+
+    from tests.kiosk.store.conftest import tiny_mp4
+
+    repo = Path(__file__).resolve().parents[3]
+    photo = tmp_path / "photo.png"
+    from PIL import Image
+
+    Image.new("RGB", (64, 64), (120, 90, 60)).save(photo)
+    padding = 60 << 20  # a valid MP4 'free' box: the clip still decodes, and takes a while
+    big = tmp_path / "big.mp4"
+    big.write_bytes(tiny_mp4() + struct.pack(">I", padding + 8) + b"free" + bytes(padding))
+    data = tmp_path / "store"
+    env = {**os.environ, "KEEPSAKE_DATA_DIR": str(data), "KEEPSAKE_CONFIG": ""}
+    command = [sys.executable, "-m", "engine_edge.cli", "store", "add", str(photo)]
+    t0 = time.monotonic()
+    done = subprocess.run([*command, "--clip", str(big)], cwd=repo, env=env, capture_output=True)
+    full_s = time.monotonic() - t0
+    assert done.returncode == 0, done.stderr
+    rnd = random.Random(3)
+    for _ in range(4):
+        proc = subprocess.Popen([*command, "--clip", str(big)], cwd=repo, env=env)
+        time.sleep(rnd.uniform(0.3 * full_s, 0.95 * full_s))
+        proc.kill()  # SIGKILL
+        proc.wait()
+    with Store(data) as store:
+        items = store.list_items()
+        assert items, "the add that finished is there"
+        for item in items:
+            assert item.kinds == ("clip", "photo"), f"half-visible item {item.id}"
+            assert store.read_file(item.id, "clip") == big.read_bytes()
