@@ -80,6 +80,21 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         atomic.write_atomic(path, data, mode=FILE_MODE, exclusive=exclusive)
 
 
+def write_staged(path: Path, data: bytes) -> None:
+    """Write a new file into a staging folder that nothing reads yet: no temporary name and
+    no folder fsync each time; the caller fsyncs the folder once before renaming it into
+    place (half the fsyncs of :func:`write_atomic`)."""
+    with mapped_errors(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def read_bytes(path: Path) -> bytes:
     with path.open("rb") as fh:
         return fh.read()

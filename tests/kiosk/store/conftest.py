@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import select
+import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +22,24 @@ def photo_jpeg(astronaut: np.ndarray) -> bytes:
 
     buf = io.BytesIO()
     Image.fromarray(astronaut).save(buf, format="JPEG", quality=85)
+    return buf.getvalue()
+
+
+def tiny_mp4(frames: int = 5, size_px: int = 64) -> bytes:
+    """A real H.264 MP4 (PyAV), small enough to write in a few milliseconds."""
+    import av
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width = stream.height = size_px
+        stream.pix_fmt = "yuv420p"
+        for i in range(frames):
+            rgb = np.full((size_px, size_px, 3), 40 * i % 256, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
     return buf.getvalue()
 
 
@@ -37,3 +60,34 @@ def store(tmp_path: Path, clock: ManualClock):  # type: ignore[no-untyped-def]
 def all_bytes_under(root: Path) -> dict[Path, bytes]:
     """Every regular file below ``root`` with its raw content."""
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def fork_and_kill(child: Callable[[int], None], delay_s: float, *, after_ready: bool) -> list[str]:
+    """Run ``child(fd)`` in a forked process and SIGKILL it ``delay_s`` later; with
+    ``after_ready``, counted from when it wrote ``READY`` to ``fd`` (start-up time varies
+    with the machine's load). Returns the lines it wrote."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never returns into pytest
+        code = 0
+        try:
+            os.close(read_fd)
+            child(write_fd)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.close(write_fd)
+    chunks = b""
+    deadline = time.monotonic() + 30
+    while after_ready and b"READY\n" not in chunks and time.monotonic() < deadline:
+        if select.select([read_fd], [], [], 1.0)[0]:
+            if not (chunk := os.read(read_fd, 65536)):
+                break
+            chunks += chunk
+    time.sleep(delay_s)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    while chunk := os.read(read_fd, 65536):
+        chunks += chunk
+    os.close(read_fd)
+    return chunks.decode().splitlines()

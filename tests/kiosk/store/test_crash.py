@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import os
 import random
-import select
-import signal
 import time
 from pathlib import Path
 
 import pytest
 
 from kiosk.store import Store
-from tests.kiosk.store.conftest import all_bytes_under
+from tests.kiosk.store.conftest import all_bytes_under, fork_and_kill
 
-TRIALS = 200
-TRIALS_PER_STORE = 50  # a fresh store now and then keeps the per-trial verification cheap
+TRIALS = 120  # test_crash_atomic.py kills adds with clips, wipes and repairs too
+TRIALS_PER_STORE = 40  # a fresh store now and then keeps the per-trial verification cheap
 SAVES_PER_KILL = 6  # kills land anywhere in about this many saves (measured on this machine)
 MARKER = b"PLAINTEXT-MARKER"
 
@@ -68,33 +66,11 @@ def _run_trial(
     data_dir: Path, seed: int, first_n: int, delay_s: float, after_open: bool
 ) -> list[list[str]]:
     """Fork a saver and SIGKILL it ``delay_s`` after it starts (or, with ``after_open``,
-    after it has opened the store: start-up time varies with the machine's load)."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never returns into pytest
-        code = 0
-        try:
-            os.close(read_fd)
-            _child(data_dir, write_fd, seed, first_n)
-        except BaseException:
-            code = 1
-        os._exit(code)
-    os.close(write_fd)
-    chunks = []
-    if after_open:
-        deadline = time.monotonic() + 30
-        while b"READY\n" not in b"".join(chunks) and time.monotonic() < deadline:
-            if select.select([read_fd], [], [], 1.0)[0]:
-                if not (chunk := os.read(read_fd, 65536)):
-                    break
-                chunks.append(chunk)
-    time.sleep(delay_s)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    while chunk := os.read(read_fd, 65536):
-        chunks.append(chunk)
-    os.close(read_fd)
-    return [line.split() for line in b"".join(chunks).decode().splitlines()]
+    after it has opened the store)."""
+    lines = fork_and_kill(
+        lambda fd: _child(data_dir, fd, seed, first_n), delay_s, after_ready=after_open
+    )
+    return [line.split() for line in lines]
 
 
 def _save_time_s(scratch: Path) -> float:
