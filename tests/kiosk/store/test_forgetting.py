@@ -19,9 +19,9 @@ from tests.kiosk.store.conftest import ManualClock, all_bytes_under
 
 def _secrets_of(store: Store, item_id: str) -> dict[str, bytes]:
     """Everything that could bring the item back, captured before it is destroyed."""
-    row = store._row(item_id)
+    row = store.row(item_id)
     found = {
-        "item key": store._item_key(row),
+        "item key": store.item_key(row),
         "wrapped key": bytes(row["wrapped_key"]),
         "day key": store.keys.key(row["key_day"]),
     }
@@ -105,7 +105,7 @@ def test_shredded_day_key_makes_surviving_ciphertext_useless(
 
     store = Store(tmp_path / "data", clock=clock)  # type: ignore[arg-type]
     item_id = store.add_item(photo_jpeg, consent=True)
-    row = store._row(item_id)
+    row = store.row(item_id)
     copy_wrapped = bytes(row["wrapped_key"])
     copy_blob = (store.data_dir / "items" / item_id / "photo.enc").read_bytes()
     clock.advance_days(8.1)
