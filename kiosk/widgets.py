@@ -154,10 +154,10 @@ class PhotoView(Widget):
     boxes = ListProperty([])
     dimmed = ListProperty([])
     quad_found = BooleanProperty(False)
+    max_side_px = NumericProperty(MAX_TEXTURE_SIDE_PX)  # the texture's longest side
 
-    def __init__(self, max_side_px: int = MAX_TEXTURE_SIDE_PX, **kw):
+    def __init__(self, **kw):
         super().__init__(**kw)
-        self.max_side_px = max_side_px
         self._texture: Texture | None = None
         self._image_size = (1, 1)
         self.bind(pos=self._redraw, size=self._redraw, quad=self._redraw, boxes=self._redraw)
@@ -168,7 +168,7 @@ class PhotoView(Widget):
             self._texture = None
         else:
             height, width = image.shape[:2]
-            shown = fit_within(image, self.max_side_px)
+            shown = fit_within(image, int(self.max_side_px))
             size = (shown.shape[1], shown.shape[0])
             if self._texture is None or self._texture.size != size:
                 self._texture = Texture.create(size=size, colorfmt="rgb")

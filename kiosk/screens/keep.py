@@ -137,7 +137,7 @@ class KeepScreen(KioskScreen):
     def _link_minutes(offer: Any) -> int:
         import datetime as dt
 
-        left_s = (offer.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        left_s = (offer.expires_at - dt.datetime.now().astimezone()).total_seconds()
         return max(1, round(left_s / 60))
 
     def _delete(self) -> None:

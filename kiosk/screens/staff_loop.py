@@ -32,6 +32,7 @@ class LoopPanel(BoxLayout):
         self.editing: str | None = None
         self.caption = ""
         self.confirming: str | None = None  # the item whose removal is being asked about
+        self._hidden_before = False  # ... and whether staff had hidden it (undo restores that)
         self._close_armed = False
         # Confirmed removals still undoable: item id -> (hidden before, the timer that destroys).
         self.pending: dict[str, tuple[bool, Any]] = {}
