@@ -259,7 +259,8 @@ class KioskApp(App):
                 self._hide_still_there()
                 screen.add_widget(overlay)
                 log.info("idle on %s: asking whether the guest is still there", self.flow.screen)
-            overlay.update(idle.left_whole_s, work_saved=self.session.kept_item is not None)
+            saved = self.session.kept_item is not None or self.session.saved_to_usb
+            overlay.update(idle.left_whole_s, work_saved=saved)
         else:
             self._hide_still_there()
 
