@@ -64,6 +64,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/vermin --config-file vermin.ini engine_edge kiosk firmware_bridge benchmarks models_int8 tests
+	$(BIN)/lint-imports
 
 # Refresh the locks (needs the package index): dev (make demo/test, CI), box (install.sh on a
 # NUC or any box with ONNX Runtime from the index) and jetson (no onnxruntime: NVIDIA's wheel).

@@ -13,6 +13,7 @@ from kiosk.widgets import TextBlock
 class PreviewScreen(KioskScreen):
     state_id = "preview"
     primary_action = "preview.keep"
+    holds_guest_work = True
 
     def build(self) -> None:
         self.page.add_widget(self.title("preview.title"))
@@ -32,14 +33,14 @@ class PreviewScreen(KioskScreen):
         )
 
     def debug_state(self) -> dict[str, Any]:
-        return {"frames_shown": self.player.frames_shown, "bytes": len(self.app.session.clip_mp4)}
+        return {"frames_shown": self.player.frames_shown, "bytes": len(self.ctx.session.clip_mp4)}
 
     def enter(self) -> None:
-        self.app.services.board.set_status("idle")
+        self.ctx.services.board.set_status("idle")
         self._replay()
 
     def leave(self) -> None:
         self.player.stop()
 
     def _replay(self) -> None:
-        self.player.play(self.app.session.clip_mp4, loop=True)
+        self.player.play(self.ctx.session.clip_mp4, loop=True)

@@ -10,7 +10,9 @@ from kiosk.widgets import CalmProgressBar, PhotoView
 
 # Remaining time is only shown once the estimate has something to stand on.
 MIN_FRACTION_FOR_ESTIMATE = 0.05
-PROGRESS_INTERVAL_S = 0.25
+# Each progress redraw repaints the whole screen (with software GL, on the CPU the renderer
+# wants too): once a second matches the seconds countdown and reads as calm.
+PROGRESS_INTERVAL_S = 1.0
 
 
 def remaining_s(elapsed_s: float, fraction: float) -> float | None:
@@ -45,15 +47,15 @@ class RenderScreen(KioskScreen):
         return {"progress": round(float(self.bar.value), 3), "job": self._job}
 
     def enter(self) -> None:
-        session = self.app.session
-        settings = self.app.settings
+        session = self.ctx.session
+        settings = self.ctx.settings
         self.photo.set_image(session.photo)
         self.bar.value = 0
         self.remaining.text = self.t("render.starting")
         self._started_s = time.monotonic()
         self._shown_s = 0.0
-        self.app.services.board.set_status("busy")
-        self._job = self.app.submit(
+        self.ctx.services.board.set_status("busy")
+        self._job = self.ctx.submit(
             "render",
             {
                 "photo": session.photo,
@@ -72,14 +74,14 @@ class RenderScreen(KioskScreen):
 
     def leave(self) -> None:
         if self._job is not None:
-            self.app.services.worker.cancel()
-            self.app.forget_job(self._job)
+            self.ctx.services.worker.cancel()
+            self.ctx.forget_job(self._job)
             self._job = None
 
     def _progress(self, fraction: float) -> None:
         now = time.monotonic()
         if now - self._shown_s < PROGRESS_INTERVAL_S:
-            return  # each redraw repaints the screen: a few per second read as smooth here
+            return
         self._shown_s = now
         self.bar.value = fraction
         left = remaining_s(time.monotonic() - self._started_s, fraction)
@@ -88,8 +90,8 @@ class RenderScreen(KioskScreen):
 
     def _done(self, result: dict[str, Any]) -> None:
         self._job = None
-        self.app.session.clip_mp4 = result["mp4"]
-        self.app.session.clip_poster = result["poster"]
+        self.ctx.session.clip_mp4 = result["mp4"]
+        self.ctx.session.clip_poster = result["poster"]
         self.bar.value = 1.0
         self.send("rendered")
 
@@ -97,10 +99,9 @@ class RenderScreen(KioskScreen):
         self._job = None
         if failed.cancelled:
             return
-        self.app.failsafe_message = (
+        self.ctx.fail(
             failed.message if failed.expected and failed.message else self.t("failsafe.render")
         )
-        self.send("fail")
 
     def _cancel(self) -> None:
         self.send("cancel_render")
