@@ -9,7 +9,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 APT_PACKAGES := espeak-ng libespeak-ng1 xvfb xauth libgl1 libegl1 libgles2 libmtdev1 \
 	libportaudio2 sox socat systemd alsa-utils
 
-.PHONY: demo test models bench lint system-packages clean
+.PHONY: demo test models bench lint system-packages clean translations
 
 $(SYSTEM_STAMP):
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -48,6 +48,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The kiosk's texts (kiosk/strings.py) -> kiosk/locale/*/LC_MESSAGES/keepsake.po (translate the
+# new entries there), then the .mo files, which are committed so a box needs no build step.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap -o kiosk/locale/keepsake.pot .
+	$(BIN)/pybabel update -i kiosk/locale/keepsake.pot -d kiosk/locale -D keepsake --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d kiosk/locale -D keepsake --statistics
 
 clean:
 	rm -rf $(VENV) out

@@ -6,6 +6,7 @@ from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk import theme
 from kiosk.keyboard import DIGITS, OnScreenKeyboard, apply_key
 from kiosk.pin import PinGate, stored_pin_hash
 from kiosk.screens.base import KioskScreen
@@ -72,7 +73,7 @@ class StaffPinScreen(KioskScreen):
 
     def _key(self, key: str) -> None:
         self.pin = apply_key(self.pin, key, 12)
-        self.dots.text = "\u25cf " * len(self.pin)
+        self.dots.text = f"{theme.PIN_DOT} " * len(self.pin)
 
     def on_key_text(self, text: str) -> bool:
         for ch in text:
