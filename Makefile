@@ -48,6 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The kiosk's texts (kiosk/strings.py) -> kiosk/locale/*/LC_MESSAGES/keepsake.po (translate the
 # new entries there), then the .mo files, which are committed so a box needs no build step.

@@ -1,5 +1,8 @@
 """The Kivy application: wires the flow, the screens and the services together.
 
+It satisfies :class:`kiosk.context.KioskContext`, the narrow view every screen
+gets; screens never import this module (``lint-imports`` checks it).
+
 The flow (kiosk.flow) decides which screen shows; this module listens to it,
 keeps the idle timeout, drains the render worker and the button board from
 the Kivy clock, pings systemd's watchdog, runs the scheduled wipe, and turns
@@ -30,12 +33,15 @@ from kiosk.services import Services
 from kiosk.session import Session
 from kiosk.settings import KioskSettings
 from kiosk.strings import Strings
+from kiosk.widgets import find_action
 from kiosk.worker import Done, Failed, Progress
 
 log = logging.getLogger("keepsake.kiosk")
 
 # GL renderers that draw on the CPU: live portraits run at [kiosk] software_gl_fps there.
 SOFTWARE_GL = ("llvmpipe", "softpipe", "swrast", "software")
+# Exit status that tells the systemd unit "staff left to a shell on purpose: do not restart".
+SHELL_EXIT_CODE = 10
 
 
 class _Failsafe(ExceptionHandler):
@@ -110,6 +116,14 @@ class KioskApp(App):
     def current_screen(self) -> KioskScreen:
         return self.screens[self.flow.screen]
 
+    @property
+    def state(self) -> str:
+        return self.flow.screen
+
+    def quit_to_shell(self) -> None:
+        self.exit_code = SHELL_EXIT_CODE
+        self.stop()
+
     # -- flow --
     def send(self, event: str) -> None:
         """Send an event to the flow; an event not allowed here is ignored (double taps)."""
@@ -148,6 +162,11 @@ class KioskApp(App):
             self.flow = KioskFlow(wants_voice=lambda: self.session.wants_voice())
             self.flow.add_listener(self)
             self._show("attract")
+
+    def fail(self, message: str = "") -> None:
+        """A screen's expected failure (a render that could not finish): tell the guest, calmly."""
+        self.failsafe_message = message or self.text("failsafe.message")
+        self.send("fail")
 
     def guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Wrap a UI callback so an exception in it ends in the failsafe, not a crash."""
@@ -260,8 +279,6 @@ class KioskApp(App):
 
     def press(self, action_id: str) -> bool:
         """Press the visible button with this action id, exactly as a tap would."""
-        from kiosk.control import find_action
-
         button = find_action(self.current_screen, action_id)
         if button is None or button.disabled:
             return False

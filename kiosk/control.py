@@ -16,26 +16,39 @@ import resource
 import signal
 import socket
 import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.label import Label
+from kivy.uix.screenmanager import ScreenManager
 from kivy.uix.widget import Widget
 
-if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+from kiosk.services import Services
+from kiosk.widgets import find_action
 
 log = logging.getLogger("keepsake.kiosk.control")
 CONTROL_ENV = "KEEPSAKE_KIOSK_CONTROL"
 
 
-def find_action(root: Widget, action_id: str) -> Any:
-    for widget in root.walk(restrict=True):
-        if getattr(widget, "action_id", None) == action_id and widget.get_root_window() is not None:
-            return widget
-    return None
+class Drivable(Protocol):
+    """What the hook needs of a running kiosk; it never imports the app itself."""
+
+    services: Services
+    manager: ScreenManager
+    screens: Mapping[str, Any]
+    frame_times_ms: list[float]
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def current_screen(self) -> Any: ...
+
+    @property
+    def failsafe_message(self) -> str: ...
 
 
 def visible_texts(root: Widget) -> list[str]:
@@ -62,7 +75,7 @@ def _raise(_dt: float) -> None:
 
 
 class ControlServer:
-    def __init__(self, app: KioskApp, path: str) -> None:
+    def __init__(self, app: Drivable, path: str) -> None:
         self.app = app
         self.path = path
 
@@ -105,9 +118,9 @@ class ControlServer:
         if command == "state":
             return {
                 "ok": True,
-                "state": app.flow.screen,
+                "state": app.state,
                 # Settled: the screen is shown and its fade-in is over (touches reach it).
-                "settled": app.manager.current == app.flow.screen
+                "settled": app.manager.current == app.state
                 and not app.manager.transition.is_active,
                 "texts": visible_texts(screen),
                 "actions": [
@@ -124,7 +137,7 @@ class ControlServer:
             if button is None or button.disabled:
                 return {
                     "ok": False,
-                    "error": f"no enabled {request['action']} on {app.flow.screen}",
+                    "error": f"no enabled {request['action']} on {app.state}",
                 }
             x, y = button.to_window(*button.center)
             _touch(x, y)
@@ -184,7 +197,7 @@ class ControlServer:
         return {"ok": True}
 
 
-def maybe_start(app: KioskApp) -> None:
+def maybe_start(app: Drivable) -> None:
     path = os.environ.get(CONTROL_ENV)
     if path:
         log.warning("test-control hook listening on %s", path)

@@ -7,6 +7,7 @@ and the test-control hook can find it the same way a finger does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
@@ -197,3 +198,11 @@ class Row(BoxLayout):
     def __init__(self, gap_px: float, height_px: float, **kw):
         super().__init__(orientation="horizontal", spacing=gap_px, size_hint_y=None, **kw)
         self.height = height_px
+
+
+def find_action(root: Widget, action_id: str) -> Any:
+    """The widget on screen carrying this ``action_id``, as a finger would find it (or None)."""
+    for widget in root.walk(restrict=True):
+        if getattr(widget, "action_id", None) == action_id and widget.get_root_window() is not None:
+            return widget
+    return None

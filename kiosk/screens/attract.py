@@ -27,7 +27,7 @@ class AttractScreen(KioskScreen):
         self.remove_widget(self.page)
         layer = FloatLayout()
         self.add_widget(layer)
-        self.player = TributePlayer(self.app, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        self.player = TributePlayer(self.ctx, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
         layer.add_widget(self.player)
         self.welcome = TextBlock(
             self.t("attract.title"),
@@ -77,7 +77,7 @@ class AttractScreen(KioskScreen):
         self.tagline.opacity = 0 if playing else 1
 
     def enter(self) -> None:
-        self.app.services.board.set_status("idle")
+        self.ctx.services.board.set_status("idle")
         self.player.start()
 
     def leave(self) -> None:
@@ -92,7 +92,7 @@ class AttractScreen(KioskScreen):
     def on_touch_down(self, touch: Any) -> bool:
         if self._in_corner(touch):
             self._long_press = Clock.schedule_once(
-                lambda _dt: self._staff(), self.app.settings.staff_long_press_s
+                lambda _dt: self._staff(), self.ctx.settings.staff_long_press_s
             )
             touch.grab(self)
             return True
@@ -107,7 +107,7 @@ class AttractScreen(KioskScreen):
         touch.ungrab(self)
         if self._long_press is not None:
             self._cancel_long_press()
-        if self.manager and self.manager.current == self.name and self.app.flow.screen == "attract":
+        if self.manager and self.manager.current == self.name and self.ctx.state == "attract":
             self.send("begin")
         return True
 

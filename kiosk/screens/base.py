@@ -1,4 +1,4 @@
-"""What every screen shares: a calm page layout, big buttons, strings, and the app's services."""
+"""What every screen shares: a calm page layout, big buttons, strings, and the kiosk's context."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kiosk import theme
 from kiosk.widgets import BigButton, Row, TextBlock
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.context import KioskContext
 
 
 class KioskScreen(Screen):
@@ -27,10 +27,10 @@ class KioskScreen(Screen):
     state_id = ""
     primary_action = ""  # action_id the Enter key presses
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, ctx: KioskContext) -> None:
         super().__init__(name=self.state_id)
-        self.app = app
-        self.m = app.metrics
+        self.ctx = ctx
+        self.m = ctx.metrics
         with self.canvas.before:
             Color(*theme.BACKGROUND)
             self._bg = Rectangle(pos=self.pos, size=self.size)
@@ -48,11 +48,11 @@ class KioskScreen(Screen):
 
     @property
     def t(self) -> Any:
-        return self.app.text
+        return self.ctx.text
 
     @property
     def idle_timeout_s(self) -> float | None:
-        return self.app.settings.idle_timeout_s
+        return self.ctx.settings.idle_timeout_s
 
     # -- building blocks --
     def title(self, key: str, **values: Any) -> TextBlock:
@@ -69,7 +69,7 @@ class KioskScreen(Screen):
         return BigButton(
             self.t(key, **values),
             action_id=action_id,
-            on_press=self.app.guarded(on_press),
+            on_press=self.ctx.guarded(on_press),
             primary=primary,
             height_px=self.m.touch_px,
             font_px=self.m.body_px,
@@ -85,7 +85,7 @@ class KioskScreen(Screen):
         return Widget()
 
     def send(self, event: str) -> None:
-        self.app.send(event)
+        self.ctx.send(event)
 
     # -- lifecycle --
     def build(self) -> None:

@@ -32,7 +32,7 @@ class CheckScreen(KioskScreen):
 
     def build(self) -> None:
         self.page.add_widget(self.title("check.title"))
-        self.photo = FacePicker(self.app.guarded(self._toggle))
+        self.photo = FacePicker(self.ctx.guarded(self._toggle))
         self.page.add_widget(self.photo)
         self.message = self.body("", muted=True)
         self.page.add_widget(self.message)
@@ -45,29 +45,29 @@ class CheckScreen(KioskScreen):
 
     def debug_state(self) -> dict[str, Any]:
         return {
-            "faces": len(self.app.session.face_boxes),
-            "still": sorted(self.app.session.still_faces),
+            "faces": len(self.ctx.session.face_boxes),
+            "still": sorted(self.ctx.session.still_faces),
         }
 
     def enter(self) -> None:
-        session = self.app.session
+        session = self.ctx.session
         session.face_boxes, session.still_faces = [], set()
         self.photo.boxes, self.photo.dimmed = [], []
         self.photo.set_image(session.photo)
         self.message.text = self.t("check.looking")
         self.go.disabled = True
-        self._job = self.app.submit(
+        self._job = self.ctx.submit(
             "faces", {"photo": session.photo}, on_done=self._found, on_failed=self._failed
         )
 
     def leave(self) -> None:
-        self.app.forget_job(self._job)
+        self.ctx.forget_job(self._job)
         self._job = None
 
     def _found(self, result: dict[str, Any]) -> None:
         self._job = None
         boxes = [tuple(b) for b in result["boxes"]]
-        self.app.session.face_boxes = boxes
+        self.ctx.session.face_boxes = boxes
         self.photo.boxes = [list(b) for b in boxes]
         self.message.text = self.t("check.faces" if len(boxes) > 1 else "check.one_face")
         self.go.disabled = False
@@ -80,8 +80,8 @@ class CheckScreen(KioskScreen):
             self.message.text = self.t("check.no_face")
 
     def _toggle(self, index: int) -> None:
-        still = self.app.session.still_faces
+        still = self.ctx.session.still_faces
         still.symmetric_difference_update({index})
-        if len(still) == len(self.app.session.face_boxes):  # at least one face must move
+        if len(still) == len(self.ctx.session.face_boxes):  # at least one face must move
             still.discard(index)
         self.photo.dimmed = sorted(still)

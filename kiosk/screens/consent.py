@@ -25,11 +25,11 @@ class ConsentScreen(KioskScreen):
 
     def enter(self) -> None:
         try:
-            days = self.app.services.store.retention_days
+            days = self.ctx.services.store.retention_days
         except Exception:  # the store's own trouble shows when keeping; consent still reads well
             days = 7
         self.detail.text = self.t("consent.detail", days=days)
 
     def _agree(self) -> None:
-        self.app.session.consent = True
+        self.ctx.session.consent = True
         self.send("agree")

@@ -25,8 +25,8 @@ class FailsafeScreen(KioskScreen):
 
     @property
     def idle_timeout_s(self) -> float | None:
-        return min(20.0, self.app.settings.idle_timeout_s)
+        return min(20.0, self.ctx.settings.idle_timeout_s)
 
     def enter(self) -> None:
-        self.message.text = self.app.failsafe_message or self.t("failsafe.message")
-        self.app.services.board.set_status("error")
+        self.message.text = self.ctx.failsafe_message or self.t("failsafe.message")
+        self.ctx.services.board.set_status("error")

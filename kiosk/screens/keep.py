@@ -34,7 +34,7 @@ class KeepScreen(KioskScreen):
         )
 
     def debug_state(self) -> dict[str, Any]:
-        s = self.app.session
+        s = self.ctx.session
         return {
             "kept_item": s.kept_item,
             "usb": s.saved_to_usb,
@@ -43,7 +43,7 @@ class KeepScreen(KioskScreen):
         }
 
     def enter(self) -> None:
-        self.poster.set_image(self.app.session.clip_poster)
+        self.poster.set_image(self.ctx.session.clip_poster)
         self.status.text = ""
         self.share_url = ""
         if self.phone.parent is not None:
@@ -55,7 +55,7 @@ class KeepScreen(KioskScreen):
     def _usb(self) -> None:
         from kiosk.adapters.usb import save_bytes, stick_folder
 
-        session = self.app.session
+        session = self.ctx.session
         try:
             folder = stick_folder()
             save_bytes(folder, f"keepsake-{time.strftime('%Y%m%d-%H%M%S')}.mp4", session.clip_mp4)
@@ -70,10 +70,10 @@ class KeepScreen(KioskScreen):
         self.status.text = self.t("keep.saved_usb")
 
     def _loop(self) -> None:
-        session = self.app.session
+        session = self.ctx.session
         assert session.photo is not None
         try:
-            session.kept_item = self.app.services.store.keep(
+            session.kept_item = self.ctx.services.store.keep(
                 session.photo,
                 session.clip_mp4,
                 session.clip_poster,
@@ -87,7 +87,7 @@ class KeepScreen(KioskScreen):
         self.loop.selected, self.loop.disabled = True, True
         self.delete.disabled = True
         self.status.text = self.t("keep.added_loop")
-        if self.app.services.share.available and self.phone.parent is None:
+        if self.ctx.services.share.available and self.phone.parent is None:
             self.phone.disabled = False
             self.choices.add_widget(self.phone)  # a kept portrait can also go to a phone
 
@@ -95,7 +95,7 @@ class KeepScreen(KioskScreen):
         """A one-time link on the hotspot, shown as a QR code where the poster was."""
         from kiosk.adapters.store import decode_png
 
-        offer = self.app.services.share.offer(self.app.session.kept_item or "")
+        offer = self.ctx.services.share.offer(self.ctx.session.kept_item or "")
         self.poster.set_image(decode_png(offer.qr_png))
         self.share_url = offer.url
         self.phone.disabled = True
@@ -109,7 +109,7 @@ class KeepScreen(KioskScreen):
         return max(1, round(left_s / 60))
 
     def _delete(self) -> None:
-        session = self.app.session
+        session = self.ctx.session
         session.clip_mp4, session.photo, session.recorded_audio = b"", None, None
         session.saved_to_usb = False
         self.send("finish")

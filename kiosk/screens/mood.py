@@ -32,7 +32,7 @@ class MoodCard(BoxLayout):
             f"[b]{t('mood.' + preset)}[/b]\n[size={int(screen.m.small_px)}]"
             f"{t('mood.' + preset + '.detail')}[/size]",
             action_id=f"mood.{preset}",
-            on_press=screen.app.guarded(lambda: screen.select(preset)),
+            on_press=screen.ctx.guarded(lambda: screen.select(preset)),
             height_px=screen.m.touch_px * 1.25,
             font_px=screen.m.body_px,
             markup=True,
@@ -68,22 +68,22 @@ class MoodScreen(KioskScreen):
 
     def debug_state(self) -> dict[str, Any]:
         return {
-            "preset": self.app.session.preset,
-            "voice": self.app.session.voice_wanted,
+            "preset": self.ctx.session.preset,
+            "voice": self.ctx.session.voice_wanted,
             "live": [card.live.frames_drawn for card in self.cards.values()],
         }
 
     def enter(self) -> None:
-        session = self.app.session
+        session = self.ctx.session
         for card in self.cards.values():
             card.still.set_image(session.photo)
         self.select(session.preset)
-        self._job = self.app.submit(
+        self._job = self.ctx.submit(
             "live", {"photo": session.photo}, on_done=self._previews, on_failed=lambda _f: None
         )
 
     def leave(self) -> None:
-        self.app.forget_job(self._job)
+        self.ctx.forget_job(self._job)
         self._job = None
         if self._ticker is not None:
             self._ticker.cancel()
@@ -93,7 +93,7 @@ class MoodScreen(KioskScreen):
 
     @property
     def _fps(self) -> float:
-        return max(4.0, self.app.live_fps / 2)
+        return max(4.0, self.ctx.live_fps / 2)
 
     def _previews(self, portrait: Any) -> None:
         """Each card moves this very photo in its own mood (the mesh, live, at a low rate)."""
@@ -118,13 +118,13 @@ class MoodScreen(KioskScreen):
             card.live.advance()
 
     def select(self, preset: str) -> None:
-        self.app.session.preset = preset
+        self.ctx.session.preset = preset
         for name, card in self.cards.items():
             card.button.selected = name == preset
         self.voice.opacity = 1 if preset == "memorial" else 0
         self.voice.disabled = preset != "memorial"
-        self.voice.selected = self.app.session.voice_wanted
+        self.voice.selected = self.ctx.session.voice_wanted
 
     def _toggle_voice(self) -> None:
-        self.app.session.voice_wanted = not self.app.session.voice_wanted
-        self.voice.selected = self.app.session.voice_wanted
+        self.ctx.session.voice_wanted = not self.ctx.session.voice_wanted
+        self.voice.selected = self.ctx.session.voice_wanted

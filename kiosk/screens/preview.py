@@ -32,14 +32,14 @@ class PreviewScreen(KioskScreen):
         )
 
     def debug_state(self) -> dict[str, Any]:
-        return {"frames_shown": self.player.frames_shown, "bytes": len(self.app.session.clip_mp4)}
+        return {"frames_shown": self.player.frames_shown, "bytes": len(self.ctx.session.clip_mp4)}
 
     def enter(self) -> None:
-        self.app.services.board.set_status("idle")
+        self.ctx.services.board.set_status("idle")
         self._replay()
 
     def leave(self) -> None:
         self.player.stop()
 
     def _replay(self) -> None:
-        self.player.play(self.app.session.clip_mp4, loop=True)
+        self.player.play(self.ctx.session.clip_mp4, loop=True)

@@ -45,15 +45,15 @@ class RenderScreen(KioskScreen):
         return {"progress": round(float(self.bar.value), 3), "job": self._job}
 
     def enter(self) -> None:
-        session = self.app.session
-        settings = self.app.settings
+        session = self.ctx.session
+        settings = self.ctx.settings
         self.photo.set_image(session.photo)
         self.bar.value = 0
         self.remaining.text = self.t("render.starting")
         self._started_s = time.monotonic()
         self._shown_s = 0.0
-        self.app.services.board.set_status("busy")
-        self._job = self.app.submit(
+        self.ctx.services.board.set_status("busy")
+        self._job = self.ctx.submit(
             "render",
             {
                 "photo": session.photo,
@@ -72,8 +72,8 @@ class RenderScreen(KioskScreen):
 
     def leave(self) -> None:
         if self._job is not None:
-            self.app.services.worker.cancel()
-            self.app.forget_job(self._job)
+            self.ctx.services.worker.cancel()
+            self.ctx.forget_job(self._job)
             self._job = None
 
     def _progress(self, fraction: float) -> None:
@@ -88,8 +88,8 @@ class RenderScreen(KioskScreen):
 
     def _done(self, result: dict[str, Any]) -> None:
         self._job = None
-        self.app.session.clip_mp4 = result["mp4"]
-        self.app.session.clip_poster = result["poster"]
+        self.ctx.session.clip_mp4 = result["mp4"]
+        self.ctx.session.clip_poster = result["poster"]
         self.bar.value = 1.0
         self.send("rendered")
 
@@ -97,10 +97,9 @@ class RenderScreen(KioskScreen):
         self._job = None
         if failed.cancelled:
             return
-        self.app.failsafe_message = (
+        self.ctx.fail(
             failed.message if failed.expected and failed.message else self.t("failsafe.render")
         )
-        self.send("fail")
 
     def _cancel(self) -> None:
         self.send("cancel_render")

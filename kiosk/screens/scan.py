@@ -44,19 +44,19 @@ class ScanScreen(KioskScreen):
         self.preview.set_image(None)
         self.hint.text = self.t("scan.hint.searching")
         self.notice = ""
-        self.app.services.board.set_light(0xFF, 1.0, 300)
-        self.app.services.camera.start()
+        self.ctx.services.board.set_light(0xFF, 1.0, 300)
+        self.ctx.services.camera.start()
         self._event = Clock.schedule_interval(self._poll, 1 / 15)
 
     def leave(self) -> None:
         if self._event is not None:
             self._event.cancel()
             self._event = None
-        self.app.services.camera.stop()
-        self.app.services.board.set_light(0xFF, 0.0, 500)
+        self.ctx.services.camera.stop()
+        self.ctx.services.board.set_light(0xFF, 0.0, 500)
 
     def _poll(self, _dt: float) -> None:
-        view = self.app.services.camera.view()
+        view = self.ctx.services.camera.view()
         self.last_state = view.state
         if view.state == "lost":
             self._say(self.t("scan.camera_lost"))
@@ -77,8 +77,8 @@ class ScanScreen(KioskScreen):
         self.hint.text = f"{hint}\n{self.notice}" if self.notice else hint
 
     def _use(self, photo: Any, source: str) -> None:
-        self.app.session.photo = photo
-        self.app.session.photo_source = source
+        self.ctx.session.photo = photo
+        self.ctx.session.photo_source = source
         self.send("captured")
 
     # -- a photo from a USB stick --
@@ -102,7 +102,7 @@ class ScanScreen(KioskScreen):
                 BigButton(
                     path.name,
                     action_id=f"scan.usb.{index}",
-                    on_press=self.app.guarded(lambda p=path: self._pick(p)),
+                    on_press=self.ctx.guarded(lambda p=path: self._pick(p)),
                     height_px=self.m.touch_px,
                     font_px=self.m.small_px,
                 )

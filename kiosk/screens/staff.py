@@ -17,9 +17,6 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff_loop import LoopPanel
 from kiosk.widgets import TextBlock
 
-# Exit status that tells the systemd unit "staff left to a shell on purpose: do not restart".
-SHELL_EXIT_CODE = 10
-
 
 class StaffScreen(KioskScreen):
     state_id = "staff"
@@ -51,7 +48,7 @@ class StaffScreen(KioskScreen):
 
     @property
     def idle_timeout_s(self) -> float | None:
-        return max(120.0, self.app.settings.idle_timeout_s)
+        return max(120.0, self.ctx.settings.idle_timeout_s)
 
     def whole_page(self, on: bool) -> None:
         """A caption edit takes the whole page, like typing on Voice, so keys stay 15 mm."""
@@ -63,11 +60,11 @@ class StaffScreen(KioskScreen):
             self.page.add_widget(part)
 
     def debug_state(self) -> dict[str, Any]:
-        items = self.app.services.store.tribute()
+        items = self.ctx.services.store.tribute()
         return {
             "tab": self.tab,
             "items": [[i.item_id, i.caption, i.pinned] for i in items],
-            "retention_days": self.app.services.store.retention_days,
+            "retention_days": self.ctx.services.store.retention_days,
             "diagnostics": self.diagnostics,
             "status": self.status.text,
         }
@@ -100,7 +97,7 @@ class StaffScreen(KioskScreen):
 
     # -- retention, wipe, export --
     def _settings_panel(self) -> None:
-        store = self.app.services.store
+        store = self.ctx.services.store
         self.retention = self.body(self.t("staff.retention", days=store.retention_days))
         self.body_area.add_widget(self.retention)
         self.body_area.add_widget(
@@ -120,7 +117,7 @@ class StaffScreen(KioskScreen):
         self.body_area.add_widget(self.spacer())
 
     def _retention(self, delta: int) -> None:
-        store = self.app.services.store
+        store = self.ctx.services.store
         days = store.set_retention(store.retention_days + delta)
         self.retention.text = self.t("staff.retention", days=days)
 
@@ -130,7 +127,7 @@ class StaffScreen(KioskScreen):
             self.wipe.text = self.t("staff.wipe_confirm")
             self.wipe.primary = True
             return
-        count = self.app.services.store.wipe_all()
+        count = self.ctx.services.store.wipe_all()
         self._wipe_armed = False
         self.wipe.text, self.wipe.primary = self.t("staff.wipe_now"), False
         self.status.text = self.t("staff.wiped", count=count)
@@ -140,7 +137,7 @@ class StaffScreen(KioskScreen):
 
         try:
             folder = stick_folder()
-            count = self.app.services.store.export_today(folder)
+            count = self.ctx.services.store.export_today(folder)
         except DeviceUnavailable:
             self.status.text = self.t("keep.no_usb")
             return
@@ -160,7 +157,7 @@ class StaffScreen(KioskScreen):
         self.diagnostics = self._quick_facts()
         self._show_facts()
         threading.Thread(target=self._slow_facts, daemon=True).start()
-        self._models_job = self.app.submit(
+        self._models_job = self.ctx.submit(
             "describe",
             {},
             on_done=self._models_known,
@@ -170,7 +167,7 @@ class StaffScreen(KioskScreen):
         )
 
     def _quick_facts(self) -> dict[str, str]:
-        services, t = self.app.services, self.t
+        services, t = self.ctx.services, self.t
         store = services.store
         free_gb, total_gb = disk_space_gb(store.data_dir)
         worker, board = services.worker, services.board
@@ -192,7 +189,7 @@ class StaffScreen(KioskScreen):
         return facts
 
     def _slow_facts(self) -> None:
-        result = self.app.services.camera.probe()
+        result = self.ctx.services.camera.probe()
         text = self.t("status.ok") if result == "ok" else result
         Clock.schedule_once(lambda _dt: self._fact("staff.diag.camera", text))
 
@@ -217,5 +214,4 @@ class StaffScreen(KioskScreen):
 
     # -- leaving --
     def _shell(self) -> None:
-        self.app.exit_code = SHELL_EXIT_CODE
-        self.app.stop()
+        self.ctx.quit_to_shell()

@@ -25,7 +25,7 @@ class LoopPanel(BoxLayout):
 
     @property
     def store(self) -> Any:
-        return self.screen.app.services.store
+        return self.screen.ctx.services.store
 
     def refresh(self) -> None:
         self.clear_widgets()
@@ -64,7 +64,7 @@ class LoopPanel(BoxLayout):
             return BigButton(
                 t(key),
                 action_id=f"staff.{name}.{index}",
-                on_press=self.screen.app.guarded(fn),
+                on_press=self.screen.ctx.guarded(fn),
                 height_px=m.touch_px,
                 font_px=m.small_px,
                 size_hint_x=None,
@@ -107,7 +107,7 @@ class LoopPanel(BoxLayout):
         self.caption_label = TextBlock(self.caption or " ", size_px=m.body_px * 1.2)
         self.add_widget(self.caption_label)
         keyboard = OnScreenKeyboard(
-            self.screen.app.guarded(self.key), key_px=m.touch_px * 0.85, font_px=m.body_px, t=t
+            self.screen.ctx.guarded(self.key), key_px=m.touch_px * 0.85, font_px=m.body_px, t=t
         )
         keyboard.begin(self.caption)
         self.add_widget(keyboard)

@@ -18,7 +18,7 @@ class StaffPinScreen(KioskScreen):
     primary_action = "staff_pin.enter"
 
     def build(self) -> None:
-        settings = self.app.settings
+        settings = self.ctx.settings
         self.gate = PinGate(
             stored_pin_hash(settings.state_path / "staff_pin", settings.staff_pin_hash),
             max_failures=settings.pin_max_failures,
@@ -43,7 +43,7 @@ class StaffPinScreen(KioskScreen):
             )
         )
         keypad = OnScreenKeyboard(
-            self.app.guarded(self._key),
+            self.ctx.guarded(self._key),
             key_px=self.m.touch_px,
             font_px=self.m.title_px,
             t=self.t,
@@ -58,7 +58,7 @@ class StaffPinScreen(KioskScreen):
 
     @property
     def idle_timeout_s(self) -> float | None:
-        return min(30.0, self.app.settings.idle_timeout_s)
+        return min(30.0, self.ctx.settings.idle_timeout_s)
 
     def debug_state(self) -> dict[str, Any]:
         return {"digits": len(self.pin), "locked_s": round(self.gate.locked_for_s())}

@@ -25,11 +25,11 @@ class ThanksScreen(KioskScreen):
         self._event = None
 
     def enter(self) -> None:
-        session = self.app.session
+        session = self.ctx.session
         kept = session.kept_item is not None or session.saved_to_usb
         self.message.text = self.t("thanks.kept" if kept else "thanks.deleted")
         self._event = Clock.schedule_once(
-            lambda _dt: self.send("farewell"), self.app.settings.thanks_timeout_s
+            lambda _dt: self.send("farewell"), self.ctx.settings.thanks_timeout_s
         )
 
     def leave(self) -> None:

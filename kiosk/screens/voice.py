@@ -40,7 +40,7 @@ class VoiceScreen(KioskScreen):
         )
         self.line = TextBlock("", size_px=self.m.body_px * 1.2, color=theme.ACCENT)
         self.keyboard = OnScreenKeyboard(
-            self.app.guarded(self._key),
+            self.ctx.guarded(self._key),
             key_px=self.m.touch_px * 0.85,
             font_px=self.m.body_px,
             t=self.t,
@@ -59,10 +59,10 @@ class VoiceScreen(KioskScreen):
         self._meter_event: Any = None
 
     def debug_state(self) -> dict[str, Any]:
-        return {"mode": self.mode, "text": self.app.session.say_text}
+        return {"mode": self.mode, "text": self.ctx.session.say_text}
 
     def enter(self) -> None:
-        session = self.app.session
+        session = self.ctx.session
         self._mode("type" if session.say_text else "none")
 
     def leave(self) -> None:
@@ -81,7 +81,7 @@ class VoiceScreen(KioskScreen):
         ):
             button.selected = name == mode
         self.panel.clear_widgets()
-        session = self.app.session
+        session = self.ctx.session
         if mode == "type":
             session.recorded_audio = None
             self.line.text = session.say_text or self.t("voice.type_hint")
@@ -97,7 +97,7 @@ class VoiceScreen(KioskScreen):
         else:
             session.say_text = ""
             self.record_note.text = self.t(
-                "voice.record_hint", seconds=int(self.app.settings.record_max_s)
+                "voice.record_hint", seconds=int(self.ctx.settings.record_max_s)
             )
             self.panel.add_widget(self.record_note)
             self.panel.add_widget(self.meter)
@@ -110,16 +110,16 @@ class VoiceScreen(KioskScreen):
     def _back(self) -> None:
         """Back from the keyboard to the choices; from the choices back to the moods."""
         if self.mode == "type":
-            text = self.app.session.say_text
+            text = self.ctx.session.say_text
             self._mode("none")
-            self.app.session.say_text = text
+            self.ctx.session.say_text = text
             self.choice_type.selected = bool(text)
             return
         self.send("voice_back")
 
     # -- typing --
     def _key(self, key: str) -> None:
-        session = self.app.session
+        session = self.ctx.session
         session.say_text = apply_key(session.say_text, key, MAX_LINE_CHARS)
         self.line.text = session.say_text or self.t("voice.type_hint")
 
@@ -149,7 +149,7 @@ class VoiceScreen(KioskScreen):
         try:
             from engine_edge.speech.recorder import record
 
-            audio = record(self.app.settings.record_max_s, self._on_level, stop=self._stop_event)
+            audio = record(self.ctx.settings.record_max_s, self._on_level, stop=self._stop_event)
             Clock.schedule_once(lambda _dt: self._recorded(np.asarray(audio, np.float32), ""))
         except (KeepsakeError, ImportError, OSError) as exc:
             message = self.t("voice.no_mic") if not isinstance(exc, KeepsakeError) else str(exc)
@@ -172,23 +172,23 @@ class VoiceScreen(KioskScreen):
         if audio is None:
             self.record_note.text = message or self.t("voice.no_mic")
             return
-        self.app.session.recorded_audio = audio
-        self.app.session.recorded_rate = RECORD_RATE
+        self.ctx.session.recorded_audio = audio
+        self.ctx.session.recorded_rate = RECORD_RATE
         self.listen_button.disabled = False
 
     def _listen(self) -> None:
-        audio = self.app.session.recorded_audio
+        audio = self.ctx.session.recorded_audio
         if audio is None:
             return
         try:
             import sounddevice
 
-            sounddevice.play(audio, self.app.session.recorded_rate)
+            sounddevice.play(audio, self.ctx.session.recorded_rate)
         except Exception:  # no speaker: nothing to hear, nothing to fix for the guest
             self.record_note.text = self.t("voice.no_mic")
 
     def _continue(self) -> None:
-        if self.mode == "type" and len(self.app.session.say_text) > MAX_LINE_CHARS:
+        if self.mode == "type" and len(self.ctx.session.say_text) > MAX_LINE_CHARS:
             self.line.text = self.t("voice.too_long")
             return
         self.send("voice_done")
