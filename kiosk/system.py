@@ -10,6 +10,7 @@ the real tools where this machine has them. Any refusal becomes
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine_edge.errors import KeepsakeError
+
+log = logging.getLogger("keepsake.kiosk.system")
 
 Runner = Callable[[Sequence[str]], str]
 
@@ -141,3 +144,13 @@ class System:
     # -- power --
     def power_off(self) -> None:
         self.run(["systemctl", "poweroff"])
+
+
+def apply_volume(percent: int, system: System | None = None) -> None:
+    """Set the saved volume at start-up (-1: leave the mixer alone); a refusal is only logged."""
+    if percent < 0:
+        return
+    try:
+        (system or System()).set_volume_percent(percent)
+    except SystemRefused as exc:
+        log.warning("could not set the volume to %d %%: %s", percent, exc)

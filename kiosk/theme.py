@@ -61,6 +61,11 @@ class Metrics:
     def small_px(self) -> float:
         return max(20.0, self.mm(4.5))
 
+    @property
+    def table_px(self) -> float:
+        """Rows of facts for staff (diagnostics): read up close, so smaller than guest text."""
+        return max(18.0, self.mm(3.6))
+
 
 def metrics_for(window_width_px: float, screen_width_mm: float, system_dpi: float) -> Metrics:
     """Pixels per millimetre from the configured physical width, else the system DPI."""

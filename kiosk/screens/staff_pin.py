@@ -66,6 +66,11 @@ class StaffPinScreen(KioskScreen):
     def enter(self) -> None:
         self.pin = ""
         self.dots.text = ""
+        # A PIN changed on the staff settings page counts from the next try.
+        settings = self.ctx.settings
+        self.gate.stored_hash = stored_pin_hash(
+            settings.state_path / "staff_pin", settings.staff_pin_hash
+        )
         locked = self.gate.locked_for_s()
         self.message.text = (
             self.t("staff.pin_locked", minutes=max(1, round(locked / 60))) if locked else ""
