@@ -32,6 +32,10 @@ def _entries(table: ast.expr | None) -> Iterator[tuple[int, str, tuple[str, str]
         return
     for key, value in zip(table.keys, table.values, strict=True):
         english = ast.literal_eval(value)
-        if isinstance(key, ast.Constant) and isinstance(english, str):
+        if (
+            isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+            and isinstance(english, str)
+        ):
             comments = ["Keep {placeholders} as they are."] if "{" in english else []
             yield key.lineno, "pgettext", (key.value, english), comments

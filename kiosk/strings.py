@@ -173,7 +173,7 @@ EN: dict[str, str] = {
     "staff.diag.clock": "Date and time",
     # Staff settings (kiosk/screens/staff_settings.py)
     "settings.language": "Language: {name}",
-    "settings.language_title": "The kiosk speaks",
+    "settings.language_title": "The language of every screen",
     "settings.volume": "Volume: {percent} %",
     "settings.volume_unknown": "Volume: not available",
     "settings.quieter": "Quieter",

@@ -113,11 +113,15 @@ class SystemPanel(BoxLayout):
         self.add_widget(self.screen.body(self.t(title_key, **values)))
         self.message = self.screen.body("", muted=True)
 
-    def _page_end(self, *extra: BigButton) -> None:
-        """The message, then Back to settings (and the page's own final buttons)."""
+    def _page_end(self, *extra: BigButton, scrolls: bool = False) -> None:
+        """The message, then Back to settings (and the page's own final buttons).
+
+        A page with a scrolling list lets the list take the spare height instead of a spacer.
+        """
         assert self.message is not None
         self.add_widget(self.message)
-        self.add_widget(self.screen.spacer())
+        if not scrolls:
+            self.add_widget(self.screen.spacer())
         back = self._button(self.t("settings.back"), "settings.back", self._open("home"))
         self.add_widget(self.screen.row(back, *extra))
 
@@ -358,7 +362,7 @@ class SystemPanel(BoxLayout):
         scroll = ScrollView(do_scroll_x=False)
         scroll.add_widget(grid)
         self.add_widget(scroll)
-        self._page_end()
+        self._page_end(scrolls=True)
 
     def _pick_zone(self, value: str) -> Callable[[], None]:
         def pick() -> None:
