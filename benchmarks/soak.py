@@ -114,11 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         photo = scan_still(camera.read(), scan_settings).photo
         clip = animate_photo(photo, options, models)
-        item_id = store.add_item(
-            png_bytes(photo), consent=True, preset="memorial", caption=f"Guest {session}"
+        store.add_item(  # as the kiosk keeps a portrait: all its files in one add
+            png_bytes(photo),
+            consent=True,
+            preset="memorial",
+            caption=f"Guest {session}",
+            files={"clip": clip.mp4, "thumb": png_bytes(photo[::4, ::4])},
         )
-        store.put_file(item_id, "clip", clip.mp4)
-        store.put_file(item_id, "thumb", png_bytes(photo[::4, ::4]))
         for item in store.list_items()[-3:]:  # the tribute loop plays the latest portraits
             store.read_file(item.id, "clip")
         clock.now_s += STORE_STEP_S

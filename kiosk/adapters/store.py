@@ -117,17 +117,13 @@ class StoreLink:
         preset: str,
         caption: str | None,
     ) -> str:
-        """Add a portrait to the tribute loop. StorageFull leaves nothing behind."""
+        """Add a portrait to the tribute loop, all or nothing (StorageFull leaves nothing)."""
+        files = {"clip": clip_mp4}
+        if poster is not None:
+            files["thumb"] = encode_png(poster)
         item_id = self.store.add_item(
-            encode_png(photo), consent=consent, preset=preset, caption=caption or None
+            encode_png(photo), consent=consent, preset=preset, caption=caption or None, files=files
         )
-        try:
-            self.store.put_file(item_id, "clip", clip_mp4)
-            if poster is not None:
-                self.store.put_file(item_id, "thumb", encode_png(poster))
-        except Exception:
-            self.store.delete_item(item_id)
-            raise
         return str(item_id)
 
     # -- the tribute loop --

@@ -23,6 +23,7 @@ class StaffPinScreen(KioskScreen):
             stored_pin_hash(settings.state_path / "staff_pin", settings.staff_pin_hash),
             max_failures=settings.pin_max_failures,
             lockout_s=settings.pin_lockout_s,
+            state_path=settings.state_path / "staff_pin.state",
         )
         # Two columns: what is happening on the left, a large keypad on the right.
         self.page.orientation = "horizontal"

@@ -15,7 +15,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from kiosk.store.commands import add_store_options
 
     add_store_options(parser)
-    parser.add_argument("item", help="item id (see `keepsake store list`)")
+    parser.add_argument("item", nargs="?", help="item id (see `keepsake store list`)")
+    parser.add_argument(
+        "--rotate-hotspot",
+        action="store_true",
+        help="give the hotspot today's new random password (daily timer, as root)",
+    )
     parser.add_argument(
         "--minutes", type=float, help="how long the link works (default: [share] link_minutes)"
     )
@@ -26,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine_edge.config import load_config
+    from engine_edge.errors import KeepsakeError
     from kiosk.share.errors import SharingDisabled
     from kiosk.share.qr import qr_text
     from kiosk.share.server import ShareServer
@@ -35,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
     settings = share_settings(load_config(args.config))
     if not settings.enabled:
         raise SharingDisabled()  # before the store is even opened
+    if args.rotate_hotspot:
+        return _rotate_hotspot(settings)
+    if args.item is None:
+        raise KeepsakeError("Name the portrait to share (see `keepsake store list`).")
     if args.minutes is not None:
         check_link_minutes(args.minutes)
     with open_from_args(args) as store, ShareServer(store, settings) as server:
@@ -48,3 +58,20 @@ def run(args: argparse.Namespace) -> int:
             return 0
     print("The link expired before it was used; nothing was shared.")
     return 1
+
+
+def _rotate_hotspot(settings) -> int:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from pathlib import Path
+
+    from kiosk.share.hotspot import apply_password, save_key, todays_key
+
+    path = Path(settings.hotspot_password_file)
+    key, new = todays_key(path, dt.date.today())
+    if new:
+        apply_password(settings.hotspot_connection, key.password)
+        save_key(path, key)
+        print(f"The hotspot has a new password for {key.day} (shown only in the kiosk's QR).")
+    else:
+        print(f"The hotspot password of {key.day} is current.")
+    return 0

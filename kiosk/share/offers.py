@@ -29,6 +29,7 @@ class ShareOffer:
     qr_png: bytes = field(repr=False)
     item_id: str = ""
     kind: str = "clip"
+    wifi_qr_png: bytes = field(default=b"", repr=False)  # join the hotspot (b"": none set up)
 
 
 @dataclass
@@ -59,7 +60,12 @@ class OfferBook:
         return token
 
     def claim(self, token: str) -> tuple[str, str] | None:
-        """Use up one download of ``token``: its (item id, kind), or None if it opens nothing."""
+        """Reserve one download of ``token``: its (item id, kind), or None if it opens nothing.
+
+        The download counts as used only when :meth:`finished` says every byte was sent;
+        a broken-off one gives the reservation back, so an aborted download does not burn
+        the guest's link.
+        """
         if not TOKEN_PATTERN.match(token):
             return None
         with self._changed:
@@ -72,12 +78,15 @@ class OfferBook:
             entry.in_flight += 1
             return entry.item_id, entry.kind
 
-    def finished(self, token: str) -> None:
-        """A claimed download is over (sent or broken off): waiters may now call the link used."""
+    def finished(self, token: str, *, complete: bool = True) -> None:
+        """A claimed download is over: sent (it counts) or broken off (given back)."""
         with self._changed:
             entry = self._entries.get(token)
             if entry is not None and entry.in_flight > 0:
                 entry.in_flight -= 1
+                if not complete:
+                    entry.downloads_left += 1
+                    entry.downloads -= 1
             self._changed.notify_all()
 
     def downloads(self, token: str) -> int:

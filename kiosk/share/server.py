@@ -6,27 +6,47 @@ whether a token ever existed). The file is decrypted from the store into
 memory for each download and written to the socket, so plaintext never
 touches the disk. Nothing listens until :meth:`ShareServer.start`, and
 starting is refused unless staff set ``[share] enabled = true``.
+
+Threads are bounded: one accepts, one reads every connection's request head
+(intake.py), and ``MAX_WORKERS`` answer complete requests; each answer has a
+whole deadline. A link counts as used only once its last byte is sent, and
+every finished download is written to the store's audit log like a USB export.
+HTTP/0.9 requests (no version, so no headers in the answer) are refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 from engine_edge.errors import KeepsakeError
 from kiosk.share.errors import ShareUnavailable, SharingDisabled
+from kiosk.share.hotspot import read_key, wifi_qr_text
+from kiosk.share.intake import Intake
 from kiosk.share.offers import OfferBook, ShareOffer
 from kiosk.share.qr import qr_png
 from kiosk.share.settings import ShareSettings, check_link_minutes
 
 log = logging.getLogger(__name__)
 
-REQUEST_TIMEOUT_S = 20.0  # a phone that stops reading does not hold a thread for long
+SEND_TIMEOUT_S = 20.0  # a phone that stops reading does not hold a worker for long
+SEND_DEADLINE_S = 120.0  # the whole answer, however slowly it is read
+HEAD_DEADLINE_S = 10.0  # the request line and headers must arrive within this
+MAX_WORKERS = 4  # requests answered at once
+MAX_QUEUED = 32  # complete requests waiting for a worker; beyond that a 503
+MAX_PENDING = 256  # connections still sending their request head (the oldest is dropped)
+CHUNK_BYTES = 64 << 10
+UTC = dt.timezone.utc  # noqa: UP017 (Python 3.10 has no datetime.UTC)
 NO_STORE_HEADERS = (
     ("Cache-Control", "no-store, no-cache, must-revalidate, private, max-age=0"),
     ("Pragma", "no-cache"),
@@ -138,6 +158,8 @@ class ShareServer:
         if not self.running:
             raise ShareUnavailable("Sharing is not running; start it before offering a link.")
         item = self.store.get_item(item_id)  # ItemNotFound when it is gone
+        if item.expires.timestamp() <= self.store.clock.now():
+            raise KeepsakeError("This portrait's time is over; it can no longer be shared.")
         if kind not in item.kinds:
             raise KeepsakeError(f"This portrait has no {kind} to share yet.")
         lifetime_s = 60.0 * check_link_minutes(
@@ -148,9 +170,18 @@ class ShareServer:
         )
         host, port = self.address
         url = f"http://{host}:{port}/{token}"
-        expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime_s)
+        expires_at = dt.datetime.now(UTC) + dt.timedelta(seconds=lifetime_s)
         log.info("share link for item %s (%s) until %s", item_id, kind, f"{expires_at:%H:%M:%S}Z")
-        return ShareOffer(url, token, expires_at, qr_png(url), item_id=item_id, kind=kind)
+        return ShareOffer(
+            url, token, expires_at, qr_png(url), item_id, kind, wifi_qr_png=self._wifi_qr()
+        )
+
+    def _wifi_qr(self) -> bytes:
+        """Today's hotspot password as a join-this-network QR code (b"" when none is set)."""
+        key = read_key(Path(self.settings.hotspot_password_file))
+        if key is None:
+            return b""
+        return qr_png(wifi_qr_text(self.settings.hotspot_ssid, key.password))
 
     def downloads(self, offer: ShareOffer) -> int:
         return self._offers.downloads(offer.token)
@@ -161,42 +192,104 @@ class ShareServer:
 
     # -- serving (called from the server's threads) -------------------------------------------
 
-    def _download_finished(self, path: str) -> None:
-        self._offers.finished(path[1:])
+    def _download_finished(self, path: str, *, complete: bool, item: tuple[str, str]) -> None:
+        """Count the download (or give it back when it broke off) and audit a complete one."""
+        self._offers.finished(path[1:], complete=complete)
+        if not complete:
+            return
+        try:
+            self.store.record("shared", item[0], f"{item[1]} over the hotspot")
+        except KeepsakeError as exc:
+            log.warning("could not audit a hotspot download: %s", exc)
 
-    def _file_for(self, path: str) -> tuple[bytes, str, str] | None:
-        """(data, MIME type, file name) for a live link's path, or None: the same 404 for all."""
+    def _file_for(self, path: str) -> tuple[bytes, str, str, tuple[str, str]] | None:
+        """(data, MIME type, file name, (item, kind)) for a live link's path, or None: the
+        same 404 for all."""
         claim = self._offers.claim(path[1:]) if path.startswith("/") else None
         if claim is None:
             return None
         item_id, kind = claim
         try:
-            data = self.store.read_file(item_id, kind)
+            data = self.store.read_file(item_id, kind)  # refuses expired items too
         except KeepsakeError as exc:
             log.warning("share link for item %s could not be served: %s", item_id, exc)
-            self._download_finished(path)
+            self._offers.finished(path[1:], complete=False)
             return None
         mime, ext = next(
             ((m, e) for test, m, e in FILE_TYPES if test(data)), ("application/octet-stream", "")
         )
         log.info("shared item %s (%s, %d bytes)", item_id, kind, len(data))
-        return data, mime, f"keepsake-{kind}{ext}"
+        return data, mime, f"keepsake-{kind}{ext}", claim
 
 
-class _Httpd(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() returns at once; stragglers time out on their own
+class _Httpd(HTTPServer):
+    """Accepts on one thread, reads heads on another (Intake), answers on a few workers."""
+
+    request_queue_size = 64
 
     def __init__(self, address: tuple[str, int], handler: type, share: ShareServer) -> None:
         self.share = share
-        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(MAX_WORKERS + MAX_QUEUED)
+        self._workers = ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="keepsake-share")
+        self._intake = Intake(
+            self._dispatch, max_pending=MAX_PENDING, head_deadline_s=HEAD_DEADLINE_S
+        )
+        try:
+            super().__init__(address, handler)
+        except BaseException:
+            self._close_pools()
+            raise
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._intake.add(request, client_address)
+
+    def _dispatch(self, sock: socket.socket, address: tuple[str, int], head: bytes) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                sock.settimeout(1.0)
+                sock.sendall(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            sock.close()
+            return
+        self._workers.submit(self._answer, sock, address, head)
+
+    def _answer(self, sock: socket.socket, address: tuple[str, int], head: bytes) -> None:
+        try:
+            self.RequestHandlerClass((sock, head), address, self)
+        except Exception:  # a worker must survive any one request
+            log.exception("share: a request failed")
+        finally:
+            with contextlib.suppress(OSError):
+                sock.close()
+            self._slots.release()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._close_pools()
+
+    def _close_pools(self) -> None:
+        self._intake.stop()
+        self._workers.shutdown(wait=False)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "Keepsake"
     sys_version = ""
-    timeout = REQUEST_TIMEOUT_S
     server: _Httpd
+
+    def setup(self) -> None:
+        # The request head was read by the intake; only the answer uses the socket.
+        self.connection, head = self.request
+        self.connection.settimeout(SEND_TIMEOUT_S)
+        self.rfile = io.BytesIO(head)
+        self.wfile = self.connection.makefile("wb", buffering=0)
+
+    def parse_request(self) -> bool:
+        if len(str(self.raw_requestline, "iso-8859-1").split()) != 3:
+            # HTTP/0.9 would get the file with no headers at all: refuse it plainly.
+            self.command, self.request_version = None, "HTTP/1.0"
+            self.send_error(400)
+            return False
+        return super().parse_request()
 
     def do_GET(self) -> None:
         share = self.server.share
@@ -204,7 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None:
             self._not_found()
             return
-        data, mime, name = found
+        data, mime, name, item = found
+        complete = False
         try:
             self.send_response(200)
             self.send_header("Content-Type", mime)
@@ -213,12 +307,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Accept-Ranges", "none")
             self._send_no_store()
             self.end_headers()
-            self.wfile.write(data)
-            self.wfile.flush()
+            give_up_s = time.monotonic() + SEND_DEADLINE_S
+            view = memoryview(data)
+            for start in range(0, len(view), CHUNK_BYTES):
+                if time.monotonic() > give_up_s:
+                    raise TimeoutError("the download took longer than its deadline")
+                self.wfile.write(view[start : start + CHUNK_BYTES])
+            complete = True
         except OSError as exc:
             log.warning("a share download broke off: %s", exc)
         finally:
-            share._download_finished(self.path)
+            share._download_finished(self.path, complete=complete, item=item)
 
     def _not_found(self) -> None:
         body = b"Not found.\n"

@@ -21,6 +21,9 @@ class ShareSettings:
     port: int = 8080
     link_minutes: float = 10.0
     max_downloads: int = 1
+    hotspot_ssid: str = "Keepsake"
+    hotspot_connection: str = "Hotspot"
+    hotspot_password_file: str = "/var/lib/keepsake/kiosk/hotspot-password.json"
 
     def __post_init__(self) -> None:
         # Checked here so a bad file is refused when the configuration is read, not mid-share.

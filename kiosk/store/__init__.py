@@ -1,6 +1,6 @@
 """Keepsake's private store: encrypted per item, crypto-shredded on schedule.
 
-See ``store.py`` for the layout and the crash-safety argument, and the README
+See ``layout.py`` for what lies where, ``store.py`` for the crash-safety argument, and the README
 section "Privacy and retention" for what this protects against.
 
 Names are imported lazily so that ``keepsake --help`` (which loads the
@@ -17,6 +17,9 @@ _EXPORTS = {
     "Store": "kiosk.store.store",
     "ItemUnreadable": "kiosk.store.crypto",
     "AuditEntry": "kiosk.store.model",
+    "Event": "kiosk.store.model",
+    "EventNotFound": "kiosk.store.model",
+    "RepairPlan": "kiosk.store.model",
     "Item": "kiosk.store.model",
     "ItemNotFound": "kiosk.store.model",
     "RepairReport": "kiosk.store.model",
@@ -27,9 +30,12 @@ _EXPORTS = {
 __all__ = [
     "KINDS",
     "AuditEntry",
+    "Event",
+    "EventNotFound",
     "Item",
     "ItemNotFound",
     "ItemUnreadable",
+    "RepairPlan",
     "RepairReport",
     "Store",
     "StoreUnavailable",
@@ -40,8 +46,11 @@ if TYPE_CHECKING:
     from kiosk.store.crypto import ItemUnreadable
     from kiosk.store.model import (
         AuditEntry,
+        Event,
+        EventNotFound,
         Item,
         ItemNotFound,
+        RepairPlan,
         RepairReport,
         StoreUnavailable,
         WipeReport,

@@ -19,6 +19,7 @@ until the wall clock is set (documented in the README).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import time
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 RECORD_EVERY_S = 60.0
+UTC = dt.timezone.utc  # noqa: UP017 (Python 3.10 has no datetime.UTC)
+
+
+def utc(ts_s: float) -> dt.datetime:
+    """A store timestamp (seconds since the epoch) as an aware UTC datetime."""
+    return dt.datetime.fromtimestamp(ts_s, tz=UTC)
 
 
 def read_boot_id() -> str:

@@ -90,3 +90,14 @@ def usb_export_dir(
             "Check that it is not locked or full."
         ) from exc
     return dest
+
+
+def is_on_removable_media(
+    path: Path, proc_mounts: Path = PROC_MOUNTS, sys_class_block: Path = SYS_CLASS_BLOCK
+) -> bool:
+    """True when ``path`` lies on a mounted removable disk (a USB stick, an SD card)."""
+    target = Path(os.path.realpath(path))
+    return any(
+        target == mount or mount in target.parents
+        for mount in removable_mounts(proc_mounts, sys_class_block)
+    )

@@ -19,6 +19,7 @@ import numpy as np
 import psutil
 import pytest
 
+from kiosk.pin import write_pin_file
 from kiosk.store import Store
 from tests.kiosk.driver import KioskDriver
 
@@ -165,7 +166,8 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
     with Store(tmp_path / "store") as store:
         first = add_portrait(store, astronaut, "Grandma Ruth")
         second = add_portrait(store, astronaut[:, ::-1].copy(), None)
-    k = start_kiosk(pin_max_failures=2, pin_lockout_s=3.0, live_tribute=False)
+    write_pin_file(tmp_path / "state" / "staff_pin", "246813")  # there is no default PIN
+    k = start_kiosk(pin_max_failures=2, pin_lockout_s=8.0, live_tribute=False)
     state = k.wait_until(lambda s: s["debug"].get("mode") == "clip", 20)
     assert state["debug"]["caption"] == "Grandma Ruth"
 
@@ -178,14 +180,15 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
             k.tap(f"key.{digit}")
         k.tap("staff_pin.enter")
     state = k.state()
+    locked_at = time.monotonic()
     assert state["state"] == "staff_pin" and state["debug"]["locked_s"] > 0
     assert any("locked" in t for t in state["texts"])
-    for digit in "2468":  # right PIN, but still locked
+    for digit in "246813":  # right PIN, but still locked
         k.tap(f"key.{digit}")
     k.tap("staff_pin.enter")
     assert k.state()["state"] == "staff_pin"
-    time.sleep(3.2)
-    k.request("key", text="2468\n")  # a physical keyboard works too
+    time.sleep(max(0.0, state["debug"]["locked_s"] - (time.monotonic() - locked_at)) + 1.0)
+    k.request("key", text="246813\n")  # a physical keyboard works too
     k.wait_for("staff")
 
     state = k.state()

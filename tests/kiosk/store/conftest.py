@@ -20,6 +20,24 @@ def photo_jpeg(astronaut: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def tiny_mp4(frames: int = 5, size_px: int = 64) -> bytes:
+    """A real H.264 MP4 (PyAV), small enough to write in a few milliseconds."""
+    import av
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width = stream.height = size_px
+        stream.pix_fmt = "yuv420p"
+        for i in range(frames):
+            rgb = np.full((size_px, size_px, 3), 40 * i % 256, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buf.getvalue()
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(1_780_000_000.0)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.kiosk.store.conftest import tiny_mp4
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -36,7 +38,7 @@ def photo_file(tmp_path: Path, photo_jpeg: bytes) -> Path:
 def test_add_list_export_wipe(tmp_path: Path, photo_file: Path, photo_jpeg: bytes) -> None:
     data = tmp_path / "store"
     clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100)
+    clip.write_bytes(tiny_mp4())
     item_id = keepsake(
         "store",
         "add",
@@ -51,13 +53,66 @@ def test_add_list_export_wipe(tmp_path: Path, photo_file: Path, photo_jpeg: byte
     assert item_id in listing and "Nana Joan" in listing and "clip,photo" in listing
     out = tmp_path / "out"
     out.mkdir()
-    keepsake("store", "export", item_id, str(out), data_dir=data)
-    assert (out / f"keepsake-{item_id}-photo.jpg").read_bytes() == photo_jpeg
+    refused = keepsake("store", "export", item_id, str(out), data_dir=data, expect=2)
+    assert "not on a USB stick" in refused and not list(out.iterdir())
+    keepsake("store", "export", item_id, str(out), "--to-internal-disk", data_dir=data)
+    (photo,) = out.glob("* Nana Joan - photo.jpg")
+    assert photo.read_bytes() == photo_jpeg
+    assert (out / photo.name.replace(" - photo.jpg", ".mp4")).read_bytes() == clip.read_bytes()
     assert "destroyed " + item_id in keepsake("wipe", "--item", item_id, data_dir=data)
     assert "No portraits are stored." in keepsake("store", "list", data_dir=data)
     assert "0 item(s) destroyed" in keepsake("wipe", data_dir=data)
     audit = keepsake("store", "audit", data_dir=data)
     assert "added" in audit and "destroyed" in audit and "Nana" not in audit
+    assert "to-internal-disk" in audit
+
+
+def test_clips_and_photos_are_checked_before_storing(tmp_path: Path, photo_file: Path) -> None:
+    from PIL import Image
+
+    data = tmp_path / "store"
+    fake = tmp_path / "zeros.mp4"
+    fake.write_bytes(tiny_mp4()[:32] + bytes(2_000_000))  # a real header, then nothing
+    add = ("store", "add", str(photo_file))
+    message = keepsake(*add, "--clip", str(fake), data_dir=data, expect=2)
+    assert "not a playable MP4" in message and "Traceback" not in message
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (30000, 30000)).save(bomb)
+    message = keepsake("store", "add", str(bomb), data_dir=data, expect=2)
+    assert "too many pixels" in message and "Traceback" not in message
+    message = keepsake(
+        "store", "add", str(photo_file), "--preset", "bogus<script>", data_dir=data, expect=2
+    )
+    assert "invalid choice" in message
+    assert "No portraits are stored." in keepsake("store", "list", data_dir=data)
+
+
+def test_events_from_the_command_line(tmp_path: Path, photo_file: Path) -> None:
+    import datetime as dt
+
+    from kiosk.store import Store
+
+    data = tmp_path / "store"
+    with Store(data) as store:
+        ruth = store.open_event("Ruth Miller — 12 May", dt.date(2026, 5, 12))
+        store.add_item(b"earlier", consent=True, event_id=ruth.event_id)
+        other = store.open_event("Open day", dt.date(2026, 5, 13))
+    added = keepsake("store", "add", str(photo_file), "--caption", "Open", data_dir=data)
+    added = added.split()[-1]
+    events = keepsake("store", "events", data_dir=data)
+    assert "Ruth Miller — 12 May" in events and "closed" in events and "open" in events
+    assert added in keepsake("store", "list", "--event", other.event_id, data_dir=data)
+    assert added not in keepsake("store", "list", "--event", ruth.event_id, data_dir=data)
+    out = tmp_path / "out"
+    out.mkdir()
+    keepsake(
+        "store", "export", "--event", other.event_id, str(out), "--to-internal-disk", data_dir=data
+    )
+    assert sorted(p.name.split(" ", 1)[1] for p in out.iterdir()) == ["Open - photo.jpg"]
+    assert "1 item(s) destroyed" in keepsake("wipe", "--event", ruth.event_id, data_dir=data)
+    assert "Ruth Miller" not in keepsake("store", "events", data_dir=data)
+    gone = keepsake("store", "list", "--event", ruth.event_id, data_dir=data, expect=2)
+    assert "no event" in gone
 
 
 def test_errors_are_plain_messages(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from tests.kiosk.store.conftest import ManualClock, all_bytes_under
 
 def _secrets_of(store: Store, item_id: str) -> dict[str, bytes]:
     """Everything that could bring the item back, captured before it is destroyed."""
-    row = store._row(item_id)
+    row = store.row(item_id)
     found = {
-        "item key": store._item_key(row),
+        "item key": store.item_key(row),
         "wrapped key": bytes(row["wrapped_key"]),
         "day key": store.keys.key(row["key_day"]),
     }
@@ -105,7 +105,7 @@ def test_shredded_day_key_makes_surviving_ciphertext_useless(
 
     store = Store(tmp_path / "data", clock=clock)  # type: ignore[arg-type]
     item_id = store.add_item(photo_jpeg, consent=True)
-    row = store._row(item_id)
+    row = store.row(item_id)
     copy_wrapped = bytes(row["wrapped_key"])
     copy_blob = (store.data_dir / "items" / item_id / "photo.enc").read_bytes()
     clock.advance_days(8.1)
@@ -118,4 +118,45 @@ def test_shredded_day_key_makes_surviving_ciphertext_useless(
             AESGCM(guess).decrypt(copy_wrapped[4:16], copy_wrapped[16:], None)
         with pytest.raises(InvalidTag):
             AESGCM(guess).decrypt(copy_blob[4:16], copy_blob[16:], None)
+    store.close()
+
+
+@pytest.mark.parametrize("change", ["pin", "unpin", "retention"])
+def test_remnants_of_rewrapped_keys_open_nothing_after_delete(
+    tmp_path: Path, clock: ManualClock, change: str
+) -> None:
+    """Issue #17: pin, unpin or a retention change re-wraps an item's key under another day.
+    The old day key, which other items still use, must not open the old wrapped key that
+    flash may keep: after the item is deleted, no key left on disk opens any copy of it."""
+    from kiosk.store import ItemUnreadable
+    from kiosk.store.crypto import unwrap_key
+
+    store = Store(tmp_path / "data", clock=clock)  # type: ignore[arg-type]
+    clock.advance_days(-23)
+    early = store.add_item(b"pinned 23 days earlier", consent=True)
+    store.pin(early, True)  # expires on the same day as the items added 23 days later
+    clock.advance_days(23)
+    victim = store.add_item(b"victim", consent=True)
+    neighbour = store.add_item(b"neighbour", consent=True)
+    copies = {(store.row(victim)["key_day"], bytes(store.row(victim)["wrapped_key"]))}
+    if change == "pin":
+        store.pin(victim, True)
+    elif change == "unpin":
+        store.pin(victim, True)
+        copies.add((store.row(victim)["key_day"], bytes(store.row(victim)["wrapped_key"])))
+        store.pin(victim, False)
+    else:
+        store.pin(neighbour, True)  # pinned items keep their day when the retention shortens
+        store.set_retention_days(3)
+    copies.add((store.row(victim)["key_day"], bytes(store.row(victim)["wrapped_key"])))
+    assert len({ref for ref, _ in copies}) > 1, "the item really moved between keys"
+    store.delete_item(victim)
+    left = [p.read_bytes() for p in (tmp_path / "data" / "keys").iterdir()]
+    assert left, "other items' keys are still there"
+    for key in left:
+        for _, wrapped in copies:
+            with pytest.raises(ItemUnreadable):
+                unwrap_key(key, wrapped, victim)
+    assert store.read_file(early, "photo") == b"pinned 23 days earlier"
+    assert store.read_file(neighbour, "photo") == b"neighbour"
     store.close()

@@ -71,22 +71,23 @@ def test_retention_expires_and_shreds_day_keys(
 
 def test_ended_days_lose_their_keys_even_without_items(store: Store, clock: ManualClock) -> None:
     item_id = store.add_item(b"p", consent=True)
-    first_day = store.get_item(item_id).expires.date()
-    store.pin(item_id, True)  # moves the item to a later day's key; the first one is unused
-    assert store.keys.days() == [first_day, store.get_item(item_id).expires.date()]
-    clock.advance_days(8)
-    assert store.wipe_expired().day_keys == (first_day.isoformat(),)
+    pinned_day = store.get_item(item_id).expires.date() + dt.timedelta(days=23)
+    store.keys.current_ref(pinned_day - dt.timedelta(days=1), create=True)  # a day no item uses
+    store.pin(item_id, True)  # moves the item to a later day's key; the first one goes at once
+    assert store.keys.days() == [pinned_day - dt.timedelta(days=1), pinned_day]
+    clock.advance_days(29)
+    assert store.wipe_expired().day_keys == ((pinned_day - dt.timedelta(days=1)).isoformat(),)
     assert store.read_file(item_id, "photo") == b"p"
 
 
 def test_deleting_one_item_rotates_its_days_key(store: Store) -> None:
     a = store.add_item(b"a", consent=True, caption="A")
     b = store.add_item(b"b", consent=True, caption="B")
-    old_ref = store._row(a)["key_day"]
+    old_ref = store.row(a)["key_day"]
     report = store.delete_item(a)
     assert report.day_keys == (old_ref,), "the key that wrapped a's key is gone"
     assert store.keys.key(old_ref) is None
-    assert store._row(b)["key_day"] != old_ref
+    assert store.row(b)["key_day"] != old_ref
     assert store.read_file(b, "photo") == b"b" and store.get_item(b).caption == "B"
     assert store.check().clean
 
@@ -143,15 +144,21 @@ def test_unknown_items_give_a_typed_error(store: Store) -> None:
 def test_export_decrypts_only_into_the_destination(
     store: Store, tmp_path: Path, photo_jpeg: bytes
 ) -> None:
-    item_id = store.add_item(photo_jpeg, consent=True)
+    item_id = store.add_item(photo_jpeg, consent=True, caption="Ruth Miller / 1931–2024 <3")
     store.put_file(item_id, "clip", b"\x00\x00\x00\x18ftypisom clip")
     dest = tmp_path / "stick"
     dest.mkdir()
     paths = store.export_item(item_id, dest)
-    assert sorted(p.name for p in paths) == sorted(
-        [f"keepsake-{item_id}-photo.jpg", f"keepsake-{item_id}-clip.mp4"]
-    )
-    assert (dest / f"keepsake-{item_id}-photo.jpg").read_bytes() == photo_jpeg
+    day = f"{store.get_item(item_id).created:%Y-%m-%d}"
+    assert sorted(p.name for p in paths) == [
+        f"{day} Ruth Miller 1931 2024 3 - photo.jpg",
+        f"{day} Ruth Miller 1931 2024 3.mp4",
+    ]
+    assert (dest / f"{day} Ruth Miller 1931 2024 3 - photo.jpg").read_bytes() == photo_jpeg
+    again = store.export_item(item_id, dest)
+    assert sorted(p.name for p in again)[0].endswith(" (2) - photo.jpg") or any(
+        "(2)" in p.name for p in again
+    ), "a second export never overwrites the first"
     assert not [p for p in dest.iterdir() if p.name.startswith(".tmp-")]
     with pytest.raises(OutputUnwritable):
         store.export_item(item_id, tmp_path / "absent")
@@ -172,7 +179,6 @@ def test_audit_log_has_no_personal_data(store: Store, photo_jpeg: bytes) -> None
 def test_two_stores_share_one_folder(tmp_path: Path, clock: ManualClock) -> None:
     a = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
     b = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
-    assert b.last_repair is not None and b.last_repair.skipped
     item_id = a.add_item(b"shared", consent=True)
     assert b.read_file(item_id, "photo") == b"shared"
     b.wipe_all()
@@ -182,25 +188,25 @@ def test_two_stores_share_one_folder(tmp_path: Path, clock: ManualClock) -> None
     b.close()
 
 
-def test_self_check_spares_another_process_in_flight_writes(
-    tmp_path: Path, clock: ManualClock
-) -> None:
-    """Orphans are removed at once only when no one else has the store open."""
+def test_repair_spares_another_process_in_flight_writes(tmp_path: Path, clock: ManualClock) -> None:
+    """The check never removes leftovers; repair removes young ones only when alone."""
     writer = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
-    in_flight = tmp_path / "d" / "items" / "00000000000000aa"
+    in_flight = tmp_path / "d" / "items" / ".tmp-00000000000000aa"
     in_flight.mkdir()
     (in_flight / "photo.enc").write_bytes(b"KSK1 ciphertext of a save in progress")
-    (tmp_path / "d" / "items" / ".tmp-photo.enc.123").write_bytes(b"KSK1 half")
     other = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
     assert other.last_repair is not None and other.last_repair.clean
+    plan = other.repair_plan()
+    assert plan.leftovers == (str(in_flight),)
+    other.repair(plan)
     assert (in_flight / "photo.enc").exists(), "a fresh file may be another process's save"
     other.close()
     writer.close()
-    alone = Store(tmp_path / "d", clock=clock)  # type: ignore[arg-type]
-    assert alone.last_repair is not None
-    assert not in_flight.exists()
-    assert "orphaned" in alone.last_repair.summary()
-    alone.close()
+    with Store(tmp_path / "d", clock=clock) as alone:  # type: ignore[arg-type]
+        assert alone.last_repair is not None and alone.last_repair.clean
+        assert in_flight.exists(), "opening the store never destroys"
+        alone.repair(alone.repair_plan())
+        assert not in_flight.exists()
 
 
 def test_shorter_retention_applies_to_kept_items_longer_does_not(
@@ -233,9 +239,10 @@ def test_a_missing_key_folder_does_not_destroy_everything(
     mounted_elsewhere.close()
     store = Store(tmp_path / "d", key_dir=keys, clock=clock)  # type: ignore[arg-type]
     assert [store.read_file(i, "photo") for i in ids] == [b"a", b"b"]
-    # One item's key lost (its day shredded early by hand): that item alone is removed.
+    # One item's key lost (its day shredded early by hand): that item alone is quarantined.
     clock.advance_days(1)
     third = store.add_item(b"c", consent=True)
     store.keys.destroy_day(store.get_item(third).expires.date())
-    assert store.check().removed_items == (third,)
+    assert store.check().quarantined == (third,)
+    assert [i.id for i in store.list_items()] == ids
     store.close()
