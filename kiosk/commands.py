@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if args.set_pin:
         from kiosk.pin import write_pin_file
 
-        pin = getpass.getpass("New staff PIN (4-12 digits): ")
+        pin = getpass.getpass("New staff PIN (6-12 digits): ")
         if pin != getpass.getpass("Again: "):
             print("The two PINs differ; nothing changed.")
             return 1

@@ -210,6 +210,8 @@ EN: dict[str, str] = {
     "settings.hotspot": "Wi-Fi name: {ssid}    Password: {password}",
     "settings.no_hotspot": "This box has no Wi-Fi hotspot yet. The staff guide explains how.",
     "settings.pin": "Change the staff PIN",
+    "settings.pin_current": "First, type the PIN you use now.",
+    "settings.pin_current_wrong": "That is not the PIN you use now. Please try again.",
     "settings.pin_new": "Type the new PIN: at least {digits} digits.",
     "settings.pin_again": "Type the new PIN once more.",
     "settings.pin_short": "A PIN needs at least {digits} digits.",

@@ -1,6 +1,6 @@
-"""What staff change about the box itself: clock, time zone, volume, hotspot, power.
+"""What staff change about the box itself: clock, time zone, volume, power.
 
-Each action runs the system's own tool (timedatectl, amixer, nmcli, systemctl)
+Each action runs the system's own tool (timedatectl, amixer, systemctl)
 through one small ``Runner``, so the staff screen never needs root: the tools
 ask systemd's services over D-Bus and polkit decides (systemd/50-keepsake.rules
 allows the ``keepsake`` user exactly these). Tests pass their own runner, or run
@@ -30,7 +30,6 @@ Runner = Callable[[Sequence[str]], str]
 REGIONS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 # Mixer controls tried in order: the first one the sound card has is "the volume".
 MIXER_CONTROLS = ("Master", "PCM", "Speaker", "Headphone", "Digital")
-HOTSPOT_CONNECTION = "Hotspot"  # the name `nmcli dev wifi hotspot` gives its connection
 
 
 class SystemRefused(KeepsakeError):
@@ -62,12 +61,6 @@ class ClockState:
     ntp: bool  # the clock is set from the network: set-time is refused while this is on
 
 
-@dataclass(frozen=True)
-class Hotspot:
-    ssid: str
-    password: str
-
-
 def time_zones(region: str) -> list[str]:
     """Every time zone of one region, sorted ("Europe/Berlin", ...)."""
     return sorted(z for z in zoneinfo.available_timezones() if z.startswith(region + "/"))
@@ -86,7 +79,7 @@ def parse_volume_percent(amixer_output: str) -> int | None:
 
 
 class System:
-    """The box's clock, sound, hotspot and power, each through its system tool."""
+    """The box's clock, sound and power, each through its system tool."""
 
     def __init__(self, run: Runner = run_tool) -> None:
         self.run = run
@@ -125,21 +118,6 @@ class System:
         percent = max(0, min(100, int(percent)))
         self.run(["amixer", "-q", "sset", self._mixer_control(), f"{percent}%", "unmute"])
         return percent
-
-    # -- hotspot --
-    def hotspot(self) -> Hotspot:
-        """The hotspot's name and password, as NetworkManager holds them."""
-        ssid = self._hotspot_value("802-11-wireless.ssid")
-        if not ssid:
-            raise SystemRefused("There is no hotspot on this box yet (see the staff guide).")
-        password = self._hotspot_value("802-11-wireless-security.psk")
-        return Hotspot(ssid=ssid, password=password)
-
-    def _hotspot_value(self, field: str) -> str:
-        """One setting of the hotspot connection (``-s``: show the password too)."""
-        return self.run(
-            ["nmcli", "-s", "-g", field, "connection", "show", HOTSPOT_CONNECTION]
-        ).strip()
 
     # -- power --
     def power_off(self) -> None:

@@ -16,6 +16,7 @@ import signal
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kivy.uix.boxlayout import BoxLayout
@@ -25,7 +26,9 @@ from kivy.uix.scrollview import ScrollView
 from kiosk import theme
 from kiosk.keyboard import DIGITS, OnScreenKeyboard, apply_key
 from kiosk.overrides import read_overrides, save_override
+from kiosk.pin import PinGate, stored_pin_hash
 from kiosk.pin_change import PinChange
+from kiosk.share.hotspot import read_key
 from kiosk.strings import LANGUAGES
 from kiosk.system import REGIONS, System, SystemRefused, time_zones
 from kiosk.widgets import BigButton, TextBlock
@@ -131,7 +134,6 @@ class SystemPanel(BoxLayout):
         tile_px = m.mm(theme.MIN_TOUCH_MM)
         grid = GridLayout(cols=3, spacing=m.mm(2), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
-        sharing = self._saved("share").get("enabled", self.ctx.services.share.available)
         tiles = (
             ("language", self.t("settings.language", name=LANGUAGES[self._language()])),
             ("volume", self._volume_label()),
@@ -139,7 +141,10 @@ class SystemPanel(BoxLayout):
             ("rotation", self.t("settings.rotation", how=self._rotation_name(self._rotation()))),
             ("clock", self.t("settings.clock")),
             ("timezone", self.t("settings.timezone", zone=self._timezone())),
-            ("sharing", self.t("settings.sharing", state=self.t(f"settings.{_on(sharing)}"))),
+            (
+                "sharing",
+                self.t("settings.sharing", state=self.t(f"settings.{_on(self._sharing_on())}")),
+            ),
             ("pin", self.t("settings.pin")),
             ("power", self.t("settings.power")),
         )
@@ -382,15 +387,21 @@ class SystemPanel(BoxLayout):
         return pick
 
     # -- sharing --
+    def _sharing_on(self) -> bool:
+        started = self.ctx.services.share.settings.enabled
+        return bool(self._saved("share").get("enabled", started))
+
     def _page_sharing(self) -> None:
         self._page_frame("settings.sharing_title")
-        try:
-            hotspot = self.system.hotspot()
-            about = self.t("settings.hotspot", ssid=hotspot.ssid, password=hotspot.password)
-        except SystemRefused:
-            about = self.t("settings.no_hotspot")
+        settings = self.ctx.services.share.settings
+        key = read_key(Path(settings.hotspot_password_file))
+        # Today's password (it changes every day; guests get it inside the Wi-Fi QR code).
+        about = (
+            self.t("settings.hotspot", ssid=settings.hotspot_ssid, password=key.password)
+            if key is not None
+            else self.t("settings.no_hotspot")
+        )
         self.add_widget(self.screen.body(about))
-        on = bool(self._saved("share").get("enabled", self.ctx.services.share.available))
         buttons = []
         for state in (True, False):
             button = self._button(
@@ -398,7 +409,7 @@ class SystemPanel(BoxLayout):
                 f"settings.sharing.{_on(state)}",
                 self._share(state),
             )
-            button.selected = state == on
+            button.selected = state == self._sharing_on()
             buttons.append(button)
         self.add_widget(self.screen.row(*buttons))
         self._page_end(self._restart_button())
@@ -414,13 +425,21 @@ class SystemPanel(BoxLayout):
     # -- PIN --
     def _page_pin(self) -> None:
         m = self.screen.m
-        self.pin_change = PinChange(self.ctx.settings.state_path / "staff_pin")
+        settings = self.ctx.settings
+        pin_file = settings.state_path / "staff_pin"
+        gate = PinGate(
+            stored_pin_hash(pin_file, settings.staff_pin_hash),
+            max_failures=settings.pin_max_failures,
+            lockout_s=settings.pin_lockout_s,
+            state_path=settings.state_path / "staff_pin.state",  # the PIN screen's lockout too
+        )
+        self.pin_change = PinChange(gate, pin_file)
         self.pin = ""
         columns = BoxLayout(orientation="horizontal", spacing=m.gap_px)
         left = BoxLayout(orientation="vertical", spacing=m.gap_px)
         left.add_widget(self.screen.spacer())
         self.pin_prompt = self.screen.body(
-            self.t("settings.pin_new", digits=self.pin_change.min_digits)
+            self.t(self.pin_change.prompt(), digits=self.pin_change.min_digits)
         )
         left.add_widget(self.pin_prompt)
         self.pin_dots = TextBlock("", size_px=m.title_px)
@@ -461,7 +480,9 @@ class SystemPanel(BoxLayout):
             self.pin_next.disabled = True
         else:
             self.pin_prompt.text = self.t(self.pin_change.prompt(), digits=digits)
-        self._say("" if outcome == self.pin_change.prompt() else self.t(outcome, digits=digits))
+        minutes = max(1, round(self.pin_change.gate.locked_for_s() / 60))
+        shown = self.t(outcome, digits=digits, minutes=minutes)
+        self._say("" if outcome == self.pin_change.prompt() else shown)
 
     # -- restart, shut down, leave to shell --
     def _restart_button(self) -> BigButton:

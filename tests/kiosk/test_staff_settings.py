@@ -1,22 +1,26 @@
 """Staff settings on screen, through the real kiosk under Xvfb (tests/kiosk/driver.py).
 
-The system tools the settings drive (timedatectl, amixer, nmcli, systemctl) need systemd,
-a sound card and NetworkManager, which this machine lacks (and a test must never set a
-developer's clock or switch their machine off): small stand-ins on $PATH answer as the real
-tools do and log each command line, so the test checks what the box would have run.
+The system tools the settings drive (timedatectl, amixer, systemctl) need systemd and a sound
+card, which this machine lacks (and a test must never set a developer's clock or switch their
+machine off): small stand-ins on $PATH answer as the real tools do and log each command line,
+so the test checks what the box would have run.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import stat
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk.pin import stored_pin_hash, verify_pin
+from kiosk.pin import stored_pin_hash, verify_pin, write_pin_file
+from kiosk.share.hotspot import HotspotKey, save_key
 from kiosk.store import Store
+from tests.kiosk.conftest import kiosk_config
 from tests.kiosk.driver import KioskDriver
 from tests.kiosk.test_app import add_portrait
 
@@ -27,10 +31,6 @@ TOOLS = {
     "amixer": (
         'case "$1" in scontrols) echo "Simple mixer control \'Master\',0";;'
         ' sget) echo "  Front Left: Playback 45 [70%] [on]";; esac'
-    ),
-    "nmcli": (
-        'case "$3" in 802-11-wireless.ssid) echo "Keepsake";;'
-        ' 802-11-wireless-security.psk) echo "lilies-and-light";; esac'
     ),
     "systemctl": "",
 }
@@ -48,6 +48,26 @@ def system_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     return log
+
+
+@pytest.fixture()
+def start_with_hotspot(  # type: ignore[no-untyped-def]
+    xvfb, tmp_path: Path, print_video: Path
+) -> Iterator[Callable[..., KioskDriver]]:
+    """The kiosk with today's hotspot password where [share] hotspot_password_file says."""
+    password_file = tmp_path / "state" / "hotspot-password.json"
+    save_key(password_file, HotspotKey(datetime.date.today(), "lilies-and-light"))
+    started: list[KioskDriver] = []
+
+    def start(**kiosk: object) -> KioskDriver:
+        config = kiosk_config(tmp_path, print_video, **kiosk)
+        config += f'[share]\nhotspot_password_file = "{password_file}"\n'
+        started.append(KioskDriver(tmp_path, config, xvfb.display))
+        return started[-1]
+
+    yield start
+    for driver in started:
+        driver.stop()
 
 
 def enter_staff(k: KioskDriver, pin: str) -> None:
@@ -71,12 +91,13 @@ def open_page(k: KioskDriver, page: str) -> None:
 
 
 def test_staff_change_the_box_on_screen_and_it_persists(  # type: ignore[no-untyped-def]
-    start_kiosk, tmp_path: Path, astronaut, shots_dir: Path, system_tools: Path
+    start_with_hotspot, tmp_path: Path, astronaut, shots_dir: Path, system_tools: Path
 ) -> None:
     with Store(tmp_path / "store") as store:
         add_portrait(store, astronaut, None)
-    k = start_kiosk(live_tribute=False)
-    enter_staff(k, "2468")
+    write_pin_file(tmp_path / "state" / "staff_pin", "246813")  # there is no default PIN
+    k = start_with_hotspot(live_tribute=False)
+    enter_staff(k, "246813")
     k.wait_for("staff")
 
     # A name with an accent, typed on the touchscreen: "Zoë".
@@ -136,7 +157,7 @@ def test_staff_change_the_box_on_screen_and_it_persists(  # type: ignore[no-unty
     k.wait_until(lambda s: s["debug"]["overrides"]["kiosk"]["rotation_deg"] == 0, 5)
 
     open_page(k, "pin")
-    for entry in ("13579", "135790", "135790"):
+    for entry in ("246813", "13579", "135790", "135790"):  # the current PIN, then the new twice
         for digit in entry:
             k.tap(f"key.{digit}")
         k.tap("settings.pin.next")
@@ -173,8 +194,8 @@ def test_staff_change_the_box_on_screen_and_it_persists(  # type: ignore[no-unty
     k.stop()
 
     # After the restart: German, the new PIN, the saved settings.
-    k = start_kiosk(live_tribute=False)
-    enter_staff(k, "2468")
+    k = start_with_hotspot(live_tribute=False)
+    enter_staff(k, "246813")
     k.wait_until(lambda s: "Diese PIN stimmt nicht" in " ".join(s["texts"]), 5)
     for digit in "135790":
         k.tap(f"key.{digit}")

@@ -1,5 +1,5 @@
 """The box's system actions: the real tools where this machine has them, else a recording runner
-that answers as the tools do (output captured from timedatectl 255, amixer 1.2, nmcli 1.42)."""
+that answers as the tools do (output captured from timedatectl 252 and amixer 1.2)."""
 
 from __future__ import annotations
 
@@ -33,10 +33,9 @@ AMIXER_SGET = """Simple mixer control 'PCM',0
 class Tools:
     """A runner that records each command and answers like the real tool."""
 
-    def __init__(self, ntp: bool = False, hotspot: dict[str, str] | None = None) -> None:
+    def __init__(self, ntp: bool = False) -> None:
         self.calls: list[list[str]] = []
         self.ntp = ntp
-        self.hotspot = hotspot or {}
 
     def __call__(self, argv: Sequence[str]) -> str:
         argv = list(argv)
@@ -47,10 +46,6 @@ class Tools:
             return AMIXER_SCONTROLS
         if argv[:2] == ["amixer", "sget"]:
             return AMIXER_SGET
-        if argv[0] == "nmcli":
-            if not self.hotspot:
-                raise SystemRefused("nmcli refused: Error: Hotspot - no such connection profile.")
-            return self.hotspot[argv[3]] + "\n"
         return ""
 
 
@@ -117,16 +112,6 @@ def test_volume_uses_the_cards_own_control_and_stays_in_range() -> None:
     assert system.set_volume_percent(130) == 100
     assert tools.calls[-1] == ["amixer", "-q", "sset", "PCM", "100%", "unmute"]
     assert parse_volume_percent("Simple mixer control 'Master',0\n  Capabilities: pswitch") is None
-
-
-def test_hotspot_name_and_password_or_a_clear_absence() -> None:
-    tools = Tools(
-        hotspot={"802-11-wireless.ssid": "Keepsake", "802-11-wireless-security.psk": "lilies-42"}
-    )
-    hotspot = System(tools).hotspot()
-    assert (hotspot.ssid, hotspot.password) == ("Keepsake", "lilies-42")
-    with pytest.raises(SystemRefused, match="no such connection"):
-        System(Tools()).hotspot()
 
 
 def test_power_off_asks_systemd() -> None:
