@@ -28,6 +28,7 @@ from kiosk.keyboard import DIGITS, OnScreenKeyboard, apply_key
 from kiosk.overrides import read_overrides, save_override
 from kiosk.pin import PinGate, stored_pin_hash
 from kiosk.pin_change import PinChange
+from kiosk.settings import ROTATIONS_DEG
 from kiosk.share.hotspot import read_key
 from kiosk.strings import LANGUAGES
 from kiosk.system import REGIONS, System, SystemRefused, time_zones
@@ -79,6 +80,38 @@ class SystemPanel(BoxLayout):
 
     def _refused(self, exc: SystemRefused) -> None:
         self._say(self.t("settings.refused", reason=str(exc)))
+
+    def _keep(self, section: str, key: str, value: Any, saved_key: str = "settings.saved") -> None:
+        """Save one setting, redraw the page with its new value, and say so."""
+        self._save(section, key, value)
+        self.show(self.page_name)
+        self._say(self.t(saved_key))
+
+    def _choices(
+        self,
+        section: str,
+        key: str,
+        options: list[tuple[Any, str, str]],
+        current: Any,
+        saved_key: str = "settings.saved_restart",
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """A row of buttons, one per ``(value, label, action_id)``; the current one is selected."""
+
+        def choose(value: Any) -> Callable[[], None]:
+            def chosen() -> None:
+                if then is not None:
+                    then(value)
+                self._keep(section, key, value, saved_key)
+
+            return chosen
+
+        buttons = []
+        for value, label, action_id in options:
+            button = self._button(label, action_id, choose(value))
+            button.selected = value == current
+            buttons.append(button)
+        self.add_widget(self.screen.row(*buttons))
 
     def _button(
         self, label: str, action_id: str, on_press: Callable[[], None], **kw: Any
@@ -167,21 +200,9 @@ class SystemPanel(BoxLayout):
 
     def _page_language(self) -> None:
         self._page_frame("settings.language_title")
-        buttons = []
-        for code, name in LANGUAGES.items():
-            button = self._button(name, f"settings.language.{code}", self._choose_language(code))
-            button.selected = code == self._language()
-            buttons.append(button)
-        self.add_widget(self.screen.row(*buttons))
+        options = [(code, name, f"settings.language.{code}") for code, name in LANGUAGES.items()]
+        self._choices("kiosk", "language", options, self._language())
         self._page_end(self._restart_button())
-
-    def _choose_language(self, code: str) -> Callable[[], None]:
-        def choose() -> None:
-            self._save("kiosk", "language", code)
-            self.show("language")
-            self._say(self.t("settings.saved_restart"))
-
-        return choose
 
     # -- volume --
     def _volume_label(self) -> str:
@@ -212,9 +233,7 @@ class SystemPanel(BoxLayout):
             except SystemRefused as exc:
                 self._refused(exc)
                 return
-            self._save("kiosk", "volume_percent", percent)
-            self.show("volume")
-            self._say(self.t("settings.saved"))
+            self._keep("kiosk", "volume_percent", percent)
 
         return step
 
@@ -236,12 +255,10 @@ class SystemPanel(BoxLayout):
                 seconds = next((s for s in IDLE_STEPS_S if s > now), IDLE_STEPS_S[-1])
             else:
                 seconds = next((s for s in reversed(IDLE_STEPS_S) if s < now), IDLE_STEPS_S[0])
-            self._save("kiosk", "idle_timeout_s", float(seconds))
             self.ctx.settings = dataclasses.replace(
                 self.ctx.settings, idle_timeout_s=float(seconds)
             )
-            self.show("idle")
-            self._say(self.t("settings.saved"))
+            self._keep("kiosk", "idle_timeout_s", float(seconds))
 
         return step
 
@@ -254,26 +271,11 @@ class SystemPanel(BoxLayout):
 
     def _page_rotation(self) -> None:
         self._page_frame("settings.rotation", how=self._rotation_name(self._rotation()))
-        buttons = []
-        for degrees in (0, 180):
-            button = self._button(
-                self._rotation_name(degrees), f"settings.rotation.{degrees}", self._rotate(degrees)
-            )
-            button.selected = degrees == self._rotation()
-            buttons.append(button)
-        self.add_widget(self.screen.row(*buttons))
+        options = [(d, self._rotation_name(d), f"settings.rotation.{d}") for d in ROTATIONS_DEG]
+        self._choices(
+            "kiosk", "rotation_deg", options, self._rotation(), "settings.saved", then=_turn_screen
+        )
         self._page_end()
-
-    def _rotate(self, degrees: int) -> Callable[[], None]:
-        def rotate() -> None:
-            from kivy.core.window import Window
-
-            self._save("kiosk", "rotation_deg", degrees)
-            Window.rotation = degrees  # the touch input turns with the picture
-            self.show("rotation")
-            self._say(self.t("settings.saved"))
-
-        return rotate
 
     # -- date and time --
     def _page_clock(self) -> None:
@@ -402,25 +404,12 @@ class SystemPanel(BoxLayout):
             else self.t("settings.no_hotspot")
         )
         self.add_widget(self.screen.body(about))
-        buttons = []
-        for state in (True, False):
-            button = self._button(
-                self.t(f"settings.sharing_{_on(state)}"),
-                f"settings.sharing.{_on(state)}",
-                self._share(state),
-            )
-            button.selected = state == self._sharing_on()
-            buttons.append(button)
-        self.add_widget(self.screen.row(*buttons))
+        options = [
+            (state, self.t(f"settings.sharing_{_on(state)}"), f"settings.sharing.{_on(state)}")
+            for state in (True, False)
+        ]
+        self._choices("share", "enabled", options, self._sharing_on())
         self._page_end(self._restart_button())
-
-    def _share(self, on: bool) -> Callable[[], None]:
-        def share() -> None:
-            self._save("share", "enabled", on)
-            self.show("sharing")
-            self._say(self.t("settings.saved_restart"))
-
-        return share
 
     # -- PIN --
     def _page_pin(self) -> None:
@@ -535,6 +524,13 @@ class SystemPanel(BoxLayout):
 
 def _on(state: bool) -> str:
     return "on" if state else "off"
+
+
+def _turn_screen(degrees: int) -> None:
+    """Turn the picture now; Kivy turns the touch input with it."""
+    from kivy.core.window import Window
+
+    Window.rotation = degrees
 
 
 def shifted(value: datetime, field: str, step: int) -> datetime:

@@ -23,11 +23,10 @@ from kiosk.keyboard import (
     SPACE,
     SYMBOLS,
     TEXT_PAGES,
-    KeyState,
-    apply_key,
     capital,
 )
 from kiosk.strings import DOMAIN, EN, LANGUAGES, LOCALE_DIR, Strings, check_language
+from tests.kiosk.test_helpers import type_keys
 
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
 REPO = Path(__file__).resolve().parents[2]
@@ -122,17 +121,6 @@ def test_the_font_has_a_glyph_for_every_character_shown(font: str) -> None:
     cmap = TTFont(path).getBestCmap()
     missing = sorted(ch for ch in drawn_characters() if ord(ch) not in cmap)
     assert not missing, f"{font} has no glyph for {[f'U+{ord(c):04X} {c}' for c in missing]}"
-
-
-def type_keys(keys: list[str], start: str = "") -> str:
-    state = KeyState(TEXT_PAGES)
-    state.begin(start)
-    text = start
-    for key in keys:
-        typed = state.press(key)
-        if typed is not None:
-            text = apply_key(text, typed, 60)
-    return text
 
 
 def test_keyboard_types_accented_names() -> None:
