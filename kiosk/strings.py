@@ -163,7 +163,9 @@ EN: dict[str, str] = {
     "staff.diag.camera": "Camera",
     "staff.diag.board": "Button board",
     "staff.diag.disk": "Disk",
-    "staff.diag.disk_value": "{free_gb:.1f} GB free of {total_gb:.1f} GB",
+    "staff.diag.disk_value": "{free_gb} GB free of {total_gb} GB",
+    "staff.diag.models_value": "{backend} on {device}",
+    "staff.diag.worker_value": "working (process {pid}, restarted {restarts} times)",
     "staff.diag.models": "Models",
     "staff.diag.worker": "Renderer",
     "staff.diag.last_wipe": "Last wipe",
@@ -290,6 +292,11 @@ class Strings:
     def __call__(self, key: str, **values: object) -> str:
         template = self._catalogue.pgettext(key, EN[key])
         return template.format(**values) if values else template
+
+    def decimal(self, value: float, places: int) -> str:
+        """A number as this language writes it: 3.5 in English, 3,5 in German, French, Spanish."""
+        text = f"{value:.{places}f}"
+        return text if self.language == "en" else text.replace(".", ",")
 
 
 text = Strings()

@@ -197,10 +197,14 @@ class StaffScreen(KioskScreen):
             "staff.diag.camera": t("status.connecting"),
             "staff.diag.board": t("status." + board.state)
             + (f" ({board.detail})" if board.detail else ""),
-            "staff.diag.disk": t("staff.diag.disk_value", free_gb=free_gb, total_gb=total_gb),
+            "staff.diag.disk": t(
+                "staff.diag.disk_value",
+                free_gb=t.decimal(free_gb, 1),
+                total_gb=t.decimal(total_gb, 1),
+            ),
             "staff.diag.models": t("status.connecting"),
             "staff.diag.worker": (
-                f"{t('status.ok')} (pid {worker.pid}, restarts {worker.restarts})"
+                t("staff.diag.worker_value", pid=worker.pid, restarts=worker.restarts)
                 if worker.alive
                 else t("status.lost")
             ),
@@ -216,7 +220,10 @@ class StaffScreen(KioskScreen):
         Clock.schedule_once(lambda _dt: self._fact("staff.diag.camera", text))
 
     def _models_known(self, result: dict[str, str]) -> None:
-        self._fact("staff.diag.models", f"{result['backend']} on {result['device']}")
+        self._fact(
+            "staff.diag.models",
+            self.t("staff.diag.models_value", backend=result["backend"], device=result["device"]),
+        )
 
     def _fact(self, key: str, value: str) -> None:
         self.diagnostics[key] = value

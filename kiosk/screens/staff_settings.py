@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
@@ -506,8 +507,9 @@ class SystemPanel(BoxLayout):
         if self.page_name == "power" and not self._confirmed("restart"):
             return
         # SIGTERM is how systemd stops the kiosk: the app closes cleanly, exits 0, and the unit's
-        # Restart=always starts it again with the saved settings.
-        os.kill(os.getpid(), signal.SIGTERM)
+        # Restart=always starts it again with the saved settings. Sent a moment later, once this
+        # touch has been handled.
+        Clock.schedule_once(lambda _dt: os.kill(os.getpid(), signal.SIGTERM), 0.3)
 
     def _shutdown(self) -> None:
         if not self._confirmed("shutdown"):

@@ -147,3 +147,10 @@ def test_accent_page_covers_german_french_and_spanish_letters() -> None:
         assert letter in offered, letter
     assert all(len(row) == 10 for row in (*LETTERS, *SYMBOLS, *ACCENTS))
     assert len(set(offered)) == len(offered)
+
+
+def test_numbers_are_written_the_way_each_language_writes_them() -> None:
+    assert Strings("en").decimal(67.84, 1) == "67.8"
+    assert {Strings(code).decimal(67.84, 1) for code in TRANSLATED} == {"67,8"}
+    shown = Strings("fr")("staff.diag.disk_value", free_gb="67,8", total_gb="270,6")
+    assert shown == "67,8 Go libres sur 270,6 Go"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -209,7 +210,9 @@ def test_staff_change_the_box_on_screen_and_it_persists(  # type: ignore[no-unty
     k.tap("staff.tab.diag")
     state = k.wait_until(lambda s: "verbinde\u2026" not in s["debug"]["diagnostics"].values(), 30)
     facts = state["debug"]["diagnostics"]
-    assert "GB von" in facts["staff.diag.disk"] and "keepsake" in facts["staff.diag.versions"]
+    assert re.fullmatch(r"\d+,\d GB von \d+,\d GB frei", facts["staff.diag.disk"])  # 3,5 GB
+    assert "keepsake" in facts["staff.diag.versions"]
+    assert facts["staff.diag.worker"].startswith("funktioniert (Prozess ")
     assert facts["staff.diag.clock"].startswith(time.strftime("%Y-%m-%d"))
     k.screenshot(shots_dir / "staff-diagnostics-de.png")
     k.tap("staff.tab.system")
