@@ -23,10 +23,12 @@ from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.uix.screenmanager import FadeTransition, ScreenManager
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from kiosk import theme
-from kiosk.flow import KioskFlow
+from kiosk.flow import BOARD_SCREENS, KioskFlow
+from kiosk.idle import idle_state
+from kiosk.overlay import StillThereOverlay
 from kiosk.screens import all_screens
 from kiosk.screens.base import KioskScreen
 from kiosk.services import Services
@@ -88,12 +90,17 @@ class KioskApp(App):
             else self.settings.live_fps
         )
         log.info("GL renderer %s: live portraits at %.0f fps", self.gl_renderer, self.live_fps)
-        self.manager = ScreenManager(transition=FadeTransition(duration=0.2))
+        # A cross-fade draws both screens into offscreen buffers every frame: on software GL
+        # that is three full-screen fills per frame, the slowest frames of a screen change.
+        self.manager = ScreenManager(
+            transition=NoTransition() if software else FadeTransition(duration=0.2)
+        )
         for cls in all_screens():
             screen = cls(self)
             self.screens[screen.state_id] = screen
             self.manager.add_widget(screen)
         self.flow.add_listener(self)
+        self.still_there_overlay = StillThereOverlay(self.metrics, self.text, self.still_there)
         ExceptionManager.add_handler(_Failsafe(self))
         Window.bind(on_touch_down=self._touched, on_key_down=self._key_down)
         Window.bind(on_textinput=self._text_input)
@@ -133,6 +140,7 @@ class KioskApp(App):
             log.debug("ignored event %s in %s", event, self.flow.screen)
 
     def before_transition(self, source: Any, target: Any) -> None:
+        self._hide_still_there()
         self.screens[source.id].leave()
 
     def after_transition(self, event: str, source: Any, target: Any) -> None:
@@ -225,10 +233,48 @@ class KioskApp(App):
         self._drain_worker()
         for event in self.services.board.events():
             self._board_event(event)
-        timeout = self.current_screen.idle_timeout_s
-        if timeout is not None and time.monotonic() - self.last_input_s > timeout:
-            log.info("idle for %.0f s on %s: back to the tribute loop", timeout, self.flow.screen)
+        now = time.monotonic()
+        if self.services.board.present:  # standing still in front of the kiosk is being there
+            self.last_input_s = now
+        self._check_idle(now)
+
+    def _check_idle(self, now: float) -> None:
+        """Time out a quiet screen; one holding the guest's work first asks, with a countdown."""
+        screen = self.current_screen
+        idle = idle_state(
+            now - self.last_input_s,
+            screen.idle_timeout_s,
+            self.settings.still_there_s if screen.holds_guest_work else 0.0,
+        )
+        if idle.expired:
+            log.info("idle on %s: back to the tribute loop", self.flow.screen)
             self.send("timeout")
+        elif idle.asking:
+            overlay = self.still_there_overlay
+            if overlay.parent is not screen:
+                self._hide_still_there()
+                screen.add_widget(overlay)
+                log.info("idle on %s: asking whether the guest is still there", self.flow.screen)
+            overlay.update(idle.left_whole_s, work_saved=self.session.kept_item is not None)
+        else:
+            self._hide_still_there()
+
+    def still_there(self) -> None:
+        """The guest answered "still here" (or touched, or stood in front of the board)."""
+        self.last_input_s = time.monotonic()
+        self._hide_still_there()
+
+    def _answered_still_there(self) -> bool:
+        """A key or board press while "Are you still there?" shows only answers it."""
+        if self.still_there_overlay.parent is None:
+            return False
+        self.still_there()
+        return True
+
+    def _hide_still_there(self) -> None:
+        overlay = self.still_there_overlay
+        if overlay.parent is not None:
+            overlay.parent.remove_widget(overlay)
 
     def _scheduled_wipe(self, _dt: float) -> None:
         def wipe() -> None:
@@ -248,6 +294,8 @@ class KioskApp(App):
         self, _window: Any, key: int, _scancode: int, codepoint: str, modifiers: list[str]
     ) -> bool:
         self.last_input_s = time.monotonic()
+        if self._answered_still_there():
+            return True
         screen = self.current_screen
         if key in (13, 271):  # Enter, keypad Enter
             if screen.primary_action:
@@ -263,19 +311,26 @@ class KioskApp(App):
 
     def _text_input(self, _window: Any, text: str) -> bool:
         self.last_input_s = time.monotonic()
+        if self._answered_still_there():
+            return True
         return self.current_screen.on_key_text(text)
 
     def _board_event(self, event: Any) -> None:
-        """Board buttons mirror the screen: start/confirm = main action, back = start over."""
+        """Board buttons mirror the screen: start/confirm = main action, back = start over.
+
+        A board press never answers consent and never works a staff screen (the PIN's
+        Enter): those need a finger on the glass.
+        """
         self.last_input_s = time.monotonic()
-        if getattr(event, "kind", "") != "down":
+        if getattr(event, "kind", "") != "down" or self._answered_still_there():
             return
         name = getattr(event, "name", "")
+        screen = self.current_screen
         if name == "back":
             if self.flow.screen != "attract":
                 self.send("start_over")
-        elif self.current_screen.primary_action:
-            self.press(self.current_screen.primary_action)
+        elif self.flow.screen in BOARD_SCREENS and screen.board_may_press and screen.primary_action:
+            self.press(screen.primary_action)
 
     def press(self, action_id: str) -> bool:
         """Press the visible button with this action id, exactly as a tap would."""

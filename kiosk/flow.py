@@ -28,6 +28,9 @@ GUEST_SCREENS = (
     "keep",
     "thanks",
 )
+# Where the button board's start/confirm may press the screen's main button: the guest's way,
+# never the staff screens (a board press must not enter a PIN).
+BOARD_SCREENS = ("attract", *GUEST_SCREENS, "failsafe")
 
 
 class KioskFlow(StateMachine):
@@ -46,6 +49,7 @@ class KioskFlow(StateMachine):
     failsafe = State()
     staff_pin = State()
     staff = State()
+    staff_event = State()
 
     # The guest's way through.
     begin = attract.to(consent)
@@ -66,7 +70,7 @@ class KioskFlow(StateMachine):
     # Leaving early: a guest's "start over", the idle timeout, or the failsafe. Every screen but
     # Attract can be left these ways; the failsafe can also be re-entered from itself.
     _leavable = (consent, scan, check, mood, voice, render, preview, keep, thanks, failsafe,
-                 staff_pin, staff)  # fmt: skip
+                 staff_pin, staff, staff_event)  # fmt: skip
     start_over = attract.from_(*_leavable)
     timeout = attract.from_(*_leavable)
     fail = failsafe.from_(attract, *_leavable)
@@ -74,6 +78,9 @@ class KioskFlow(StateMachine):
     # Staff mode: a long press in a corner of the tribute loop, then the PIN.
     staff_request = attract.to(staff_pin)
     pin_accepted = staff_pin.to(staff)
+    # Opening an event (a name and a day) is its own page; both its buttons come back.
+    event_setup = staff.to(staff_event)
+    event_done = staff_event.to(staff)
 
     def __init__(self, wants_voice: Callable[[], bool]) -> None:
         self._wants_voice = wants_voice

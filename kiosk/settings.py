@@ -23,6 +23,9 @@ class KioskSettings:
     # Seconds without a touch before any screen returns to the tribute loop
     # (unsaved work is discarded).
     idle_timeout_s: float = 90.0
+    # On a screen holding the guest's unsaved work, "Are you still there?" then counts down this
+    # many seconds before the kiosk starts over (the unsaved work is discarded).
+    still_there_s: float = 20.0
     # The preview, render and thank-you screens wait longer / shorter than the rest.
     thanks_timeout_s: float = 8.0
     # Length and frame rate of the guest's clip.

@@ -249,6 +249,64 @@ EN: dict[str, str] = {
     "keyboard.letters": "ABC",
     "keyboard.accents": "\u00e0\u00e9\u00fc",
     "common.start_over": "Start over",
+    # ---- Guest flow, events and "still there" (kiosk branch, issue #13): English only for now ----
+    "consent.made": (
+        "We will make a short AI animation of this photo: the face breathes, blinks and "
+        "smiles. You can add a spoken line if you like."
+    ),
+    "consent.shown": (
+        "It is shown only if you choose to add it to this event's tribute, and only at this "
+        "event. Nothing is uploaded."
+    ),
+    "consent.kept": (
+        "Your photo stays on this kiosk and is deleted after {days} days. To have it deleted "
+        "now, touch “Delete it now” at the end, or ask a member of staff."
+    ),
+    "consent.yes": "Yes, animate my photo",
+    "consent.no": "No, go back",
+    "still.title": "Are you still there?",
+    "still.unsaved": (
+        "If nobody touches the screen, the kiosk starts over and deletes your photo and "
+        "portrait. Nothing is kept."
+    ),
+    "still.saved": (
+        "If nobody touches the screen, the kiosk starts over. What you saved stays saved; "
+        "nothing else is kept."
+    ),
+    "still.seconds": "{seconds}",
+    "still.here": "I'm still here",
+    "keep.tribute": "Add to the tribute",
+    "keep.added_tribute": "Added to the tribute for {event}.",
+    "keep.full_withdrawn": (
+        "The kiosk's storage is full, so it cannot add portraits to the tribute. You can still "
+        "save yours to a USB stick. Please let a member of staff know."
+    ),
+    "keep.no_event": (
+        "No tribute is open at the moment, so portraits cannot be added to one. You can still "
+        "save yours to a USB stick."
+    ),
+    "staff.event_none": "No event is open. Portraits cannot be added to the tribute.",
+    "staff.event_open": "Open an event",
+    "staff.event_close": "Close this event",
+    "staff.event_close_confirm": "Touch again to close the event",
+    "staff.event_current": "Event: {name} — {day}",
+    "staff.event_name": "A new event: whose is it? Type a name, for example Ruth Miller.",
+    "staff.event_day": "Date: {day}",
+    "staff.event_earlier": "Day before",
+    "staff.event_later": "Day after",
+    "staff.event_start": "Open this event",
+    "staff.event_cancel": "Cancel",
+    "staff.event_name_needed": "Please type a name for the event first.",
+    "staff.event_replaces": "Opening it closes {name}: its portraits leave the wall.",
+    "staff.hide": "Hide",
+    "staff.show": "Show",
+    "staff.hidden_mark": "Hidden · ",
+    "staff.remove_title": "Remove this portrait?",
+    "staff.remove_detail": "It is deleted from the kiosk. You can undo for 10 seconds.",
+    "staff.remove_confirm": "Remove it",
+    "staff.remove_keep": "Keep it",
+    "staff.removed": "Portrait removed.",
+    "staff.undo": "Undo",
 }
 
 # The languages with a complete catalogue, named in their own language.

@@ -20,6 +20,9 @@ from kivy.uix.widget import Widget
 
 from kiosk import theme
 
+# Longest side of a photo's texture: more than any screen shows it at (1280x800, 1080p panels).
+MAX_TEXTURE_SIDE_PX = 1024
+
 
 class TextBlock(Label):
     """A label that wraps to its width and grows to its text's height."""
@@ -36,6 +39,7 @@ class TextBlock(Label):
             **kw,
         )
         self.bind(width=self._wrap, texture_size=self._grow)
+        self._grow()  # an empty block is a few pixels tall, not Kivy's default 100
 
     def _wrap(self, *_: object) -> None:
         self.text_size = (self.width, None)
@@ -123,6 +127,22 @@ def texture_from_rgb(image: np.ndarray) -> Texture:
     return tex
 
 
+def fit_within(image: np.ndarray, max_side_px: int) -> np.ndarray:
+    """The image shrunk (area-averaged) so its longer side is at most ``max_side_px``.
+
+    A scan can be 3000 px on a side while the screen shows it at 600: uploading
+    and sampling the full image is what made frames slow on software GL.
+    """
+    height, width = image.shape[:2]
+    scale = max_side_px / max(height, width)
+    if scale >= 1.0:
+        return image
+    import cv2
+
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+
+
 class PhotoView(Widget):
     """Shows an RGB image fitted inside the widget, letterboxed, with optional outline and boxes.
 
@@ -134,6 +154,7 @@ class PhotoView(Widget):
     boxes = ListProperty([])
     dimmed = ListProperty([])
     quad_found = BooleanProperty(False)
+    max_side_px = NumericProperty(MAX_TEXTURE_SIDE_PX)  # the texture's longest side
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -147,12 +168,14 @@ class PhotoView(Widget):
             self._texture = None
         else:
             height, width = image.shape[:2]
-            if self._texture is None or self._texture.size != (width, height):
-                self._texture = Texture.create(size=(width, height), colorfmt="rgb")
+            shown = fit_within(image, int(self.max_side_px))
+            size = (shown.shape[1], shown.shape[0])
+            if self._texture is None or self._texture.size != size:
+                self._texture = Texture.create(size=size, colorfmt="rgb")
             self._texture.blit_buffer(
-                np.ascontiguousarray(image[::-1]).tobytes(), colorfmt="rgb", bufferfmt="ubyte"
+                np.ascontiguousarray(shown[::-1]).tobytes(), colorfmt="rgb", bufferfmt="ubyte"
             )
-            self._image_size = (width, height)
+            self._image_size = (width, height)  # boxes and quads stay in the image's pixels
         self._redraw()
 
     def fitted_rect(self) -> tuple[float, float, float, float]:

@@ -20,6 +20,9 @@ class BoardLink:
         self._driver: Any = None
         self.state = "absent"
         self.detail = ""
+        # Someone stands in front of the kiosk now (the board's presence sensor). The board
+        # reports changes only; this remembers the last one, and forgets it with the link.
+        self.present = False
 
     def start(self) -> None:
         try:
@@ -41,16 +44,21 @@ class BoardLink:
         """Button and presence events waiting now; link-state changes are absorbed here."""
         if self._driver is None:
             return []
-        found = []
+        found: list[Any] = []
         while True:
             try:
                 event = self._driver.events.get_nowait()
             except queue.Empty:
                 return found
-            if type(event).__name__ == "LinkState":
+            kind = type(event).__name__
+            if kind == "LinkState":
                 self.state, self.detail = event.state, event.detail
-            else:
-                found.append(event)
+                if event.state != "ready":
+                    self.present = False
+                continue
+            if kind == "PresenceEvent":
+                self.present = bool(event.present)
+            found.append(event)
 
     def set_light(self, bank_mask: int, brightness: float, fade_ms: int = 0) -> None:
         if self._driver is not None:

@@ -1,8 +1,11 @@
 """The encrypted item store (kiosk.store, the appliance engineer's) as the kiosk uses it.
 
-Keeping a portrait, the tribute loop's playlist, staff edits, retention and
-wipes all go through here; the store's own errors (StorageFull) pass through
-unchanged so screens can show their message.
+Keeping a portrait, the tribute loop's playlist, events, staff edits,
+retention and wipes all go through here; the store's own errors (StorageFull)
+pass through unchanged so screens can show their message.
+
+The tribute wall belongs to one event at a time: it plays only the open
+event's visible portraits, so the next family never sees the last one's.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import io
 import json
 import logging
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +27,8 @@ from engine_edge.atomic import write_atomic
 log = logging.getLogger("keepsake.kiosk.store")
 
 STATE_FILE = "kiosk-state.json"
+# Free space a kept portrait needs besides its own bytes (index, metadata, the store's reserve).
+KEEP_MARGIN_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class TributeItem:
     caption: str
     pinned: bool
     preset: str
+    hidden: bool = False
 
 
 def encode_png(image: np.ndarray) -> bytes:
@@ -116,21 +123,58 @@ class StoreLink:
         consent: bool,
         preset: str,
         caption: str | None,
+        event_id: str,
     ) -> str:
-        """Add a portrait to the tribute loop, all or nothing (StorageFull leaves nothing)."""
+        """Add a portrait to this event's tribute, all or nothing (StorageFull leaves nothing)."""
         files = {"clip": clip_mp4}
         if poster is not None:
             files["thumb"] = encode_png(poster)
         item_id = self.store.add_item(
-            encode_png(photo), consent=consent, preset=preset, caption=caption or None, files=files
+            encode_png(photo),
+            consent=consent,
+            preset=preset,
+            caption=caption or None,
+            event_id=event_id,
+            files=files,
         )
         return str(item_id)
 
+    def has_room_for(self, size_bytes: int) -> bool:
+        """Whether the disk can take a portrait of about this size (checked before offering)."""
+        try:
+            free = shutil.disk_usage(self.data_dir).free
+        except OSError:  # the disk cannot say: let the write itself find out
+            return True
+        return free >= 2 * size_bytes + KEEP_MARGIN_BYTES
+
+    # -- events --
+    def current_event(self) -> Any:
+        """The open event (store.model.Event), or None: then nothing joins the tribute."""
+        return self.store.current_event()
+
+    def open_event(self, name: str, day: dt.date) -> Any:
+        """Open an event; any open one closes, and its portraits leave the wall."""
+        return self.store.open_event(name, day)
+
+    def close_event(self) -> None:
+        self.store.close_event()
+
     # -- the tribute loop --
     def tribute(self) -> list[TributeItem]:
-        items = [i for i in self.store.list_items() if "clip" in i.kinds]
+        """What the wall plays: the open event's portraits, minus those staff hid."""
+        return [i for i in self.event_items() if not i.hidden]
+
+    def event_items(self) -> list[TributeItem]:
+        """The open event's portraits in wall order, hidden ones too (staff see them all)."""
+        event = self.current_event()
+        if event is None:
+            return []
+        items = [i for i in self.store.list_items(event_id=event.event_id) if "clip" in i.kinds]
         items.sort(key=lambda i: (not i.pinned, i.position))
-        return [TributeItem(i.id, i.caption or "", bool(i.pinned), i.preset or "") for i in items]
+        return [
+            TributeItem(i.id, i.caption or "", bool(i.pinned), i.preset or "", bool(i.hidden))
+            for i in items
+        ]
 
     def clip(self, item_id: str) -> bytes:
         return bytes(self.store.read_file(item_id, "clip"))
@@ -143,11 +187,21 @@ class StoreLink:
 
     # -- staff --
     def move(self, item_id: str, offset: int) -> None:
-        items = self.tribute()
-        ids = [i.item_id for i in items]
+        """Swap places with the neighbour on the open event's wall (other events keep theirs)."""
+        ids = [i.item_id for i in self.event_items()]
         index = ids.index(item_id)
         target = max(0, min(len(ids) - 1, index + offset))
-        self.store.move(item_id, target)
+        if target == index:
+            return
+        everything = [i.id for i in self.store.list_items(include_expired=True)]
+        self.store.move(item_id, everything.index(ids[target]))
+
+    def set_hidden(self, item_id: str, hidden: bool) -> None:
+        self.store.set_hidden(item_id, hidden)
+
+    def remove(self, item_id: str) -> None:
+        """Destroy a portrait now (staff confirmed, and the undo time ran out)."""
+        self.store.delete_item(item_id)
 
     def wipe_expired(self) -> Any:
         report = self.store.wipe_expired()

@@ -20,6 +20,7 @@ def all_screens() -> list[type[KioskScreen]]:
     from kiosk.screens.render import RenderScreen
     from kiosk.screens.scan import ScanScreen
     from kiosk.screens.staff import StaffScreen
+    from kiosk.screens.staff_event import StaffEventScreen
     from kiosk.screens.staff_pin import StaffPinScreen
     from kiosk.screens.thanks import ThanksScreen
     from kiosk.screens.voice import VoiceScreen
@@ -38,4 +39,5 @@ def all_screens() -> list[type[KioskScreen]]:
         FailsafeScreen,
         StaffPinScreen,
         StaffScreen,
+        StaffEventScreen,
     ]

@@ -70,6 +70,7 @@ class AttractScreen(KioskScreen):
             "items": self.player.item_count,
             "live_frames": self.player.live.frames_drawn,
             "caption": self.caption.text,
+            "wall": [i.item_id for i in self.ctx.services.store.tribute()],
         }
 
     def _show_welcome(self, _widget: Any, playing: bool) -> None:

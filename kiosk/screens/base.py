@@ -26,6 +26,11 @@ class KioskScreen(Screen):
 
     state_id = ""
     primary_action = ""  # action_id the Enter key presses
+    # The board's confirm button presses ``primary_action`` too, unless the screen asks a
+    # question only the guest's own finger may answer (consent).
+    board_may_press = True
+    # The guest's unsaved work is on this screen: before it times out, ask "Are you still there?".
+    holds_guest_work = False
 
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(name=self.state_id)

@@ -29,6 +29,7 @@ class FacePicker(PhotoView):
 class CheckScreen(KioskScreen):
     state_id = "check"
     primary_action = "check.continue"
+    holds_guest_work = True
 
     def build(self) -> None:
         self.page.add_widget(self.title("check.title"))

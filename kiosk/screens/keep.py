@@ -1,4 +1,8 @@
-"""Keep: save to a USB stick, add to the room's tribute loop, or delete now."""
+"""Keep: save to a USB stick, add to this event's tribute, or delete now.
+
+"Add to the tribute" is offered only when it can work: with no open event or
+a full disk it is withdrawn, and the screen says why.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from kiosk.widgets import PhotoView
 class KeepScreen(KioskScreen):
     state_id = "keep"
     primary_action = "keep.done"
+    holds_guest_work = True
 
     def build(self) -> None:
         self.page.add_widget(self.title("keep.title"))
@@ -21,12 +26,13 @@ class KeepScreen(KioskScreen):
         self.status = self.body("")
         self.page.add_widget(self.status)
         self.usb = self.button("keep.usb", "keep.usb", self._usb)
-        self.loop = self.button("keep.loop", "keep.loop", self._loop)
+        self.loop = self.button("keep.tribute", "keep.loop", self._loop)
         self.delete = self.button("keep.delete", "keep.delete", self._delete)
         self.phone = self.button("keep.phone", "keep.phone", self._phone)
         self.choices = self.row(self.usb, self.loop, self.delete)
         self.page.add_widget(self.choices)
         self.share_url = ""
+        self._event: Any = None
         self.page.add_widget(
             self.row(
                 self.button("keep.done", "keep.done", lambda: self.send("finish"), primary=True)
@@ -40,6 +46,7 @@ class KeepScreen(KioskScreen):
             "usb": s.saved_to_usb,
             "status": self.status.text,
             "share_url": self.share_url,
+            "tribute_offered": self.loop.parent is not None,
         }
 
     def enter(self) -> None:
@@ -48,9 +55,33 @@ class KeepScreen(KioskScreen):
         self.share_url = ""
         if self.phone.parent is not None:
             self.choices.remove_widget(self.phone)
+        if self.loop.parent is None:
+            self.choices.add_widget(self.loop, index=len(self.choices.children) - 1)
         for button in (self.usb, self.loop, self.delete):
             button.disabled = False
             button.selected = False
+        self._offer_tribute()
+
+    def _offer_tribute(self) -> None:
+        """Withdraw "Add to the tribute" where it cannot work, and say why."""
+        store = self.ctx.services.store
+        session = self.ctx.session
+        try:
+            self._event = store.current_event()
+            photo_bytes = session.photo.nbytes if session.photo is not None else 0
+            room = store.has_room_for(len(session.clip_mp4) + photo_bytes)
+        except KeepsakeError as exc:  # the store's own trouble, in its own words
+            self._withdraw_tribute(str(exc))
+            return
+        if self._event is None:
+            self._withdraw_tribute(self.t("keep.no_event"))
+        elif not room:
+            self._withdraw_tribute(self.t("keep.full_withdrawn"))
+
+    def _withdraw_tribute(self, why: str) -> None:
+        if self.loop.parent is not None:
+            self.choices.remove_widget(self.loop)
+        self.status.text = why
 
     def _usb(self) -> None:
         from kiosk.adapters.usb import save_bytes, stick_folder
@@ -80,13 +111,14 @@ class KeepScreen(KioskScreen):
                 consent=session.consent,
                 preset=session.preset,
                 caption=None,
+                event_id=self._event.event_id,
             )
         except StorageFull:
-            self.status.text = self.t("keep.full")
+            self._withdraw_tribute(self.t("keep.full_withdrawn"))
             return
         self.loop.selected, self.loop.disabled = True, True
         self.delete.disabled = True
-        self.status.text = self.t("keep.added_loop")
+        self.status.text = self.t("keep.added_tribute", event=self._event.name)
         if self.ctx.services.share.available and self.phone.parent is None:
             self.phone.disabled = False
             self.choices.add_widget(self.phone)  # a kept portrait can also go to a phone
@@ -105,7 +137,7 @@ class KeepScreen(KioskScreen):
     def _link_minutes(offer: Any) -> int:
         import datetime as dt
 
-        left_s = (offer.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        left_s = (offer.expires_at - dt.datetime.now().astimezone()).total_seconds()
         return max(1, round(left_s / 60))
 
     def _delete(self) -> None:

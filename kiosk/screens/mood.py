@@ -43,6 +43,7 @@ class MoodCard(BoxLayout):
 class MoodScreen(KioskScreen):
     state_id = "mood"
     primary_action = "mood.continue"
+    holds_guest_work = True
 
     def build(self) -> None:
         self.page.add_widget(self.title("mood.title"))

@@ -13,6 +13,7 @@ from kiosk.widgets import TextBlock
 class PreviewScreen(KioskScreen):
     state_id = "preview"
     primary_action = "preview.keep"
+    holds_guest_work = True
 
     def build(self) -> None:
         self.page.add_widget(self.title("preview.title"))

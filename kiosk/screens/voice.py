@@ -21,6 +21,7 @@ RECORD_RATE = 16000
 class VoiceScreen(KioskScreen):
     state_id = "voice"
     primary_action = "voice.continue"
+    holds_guest_work = True
 
     def build(self) -> None:
         self.heading = self.title("voice.title")

@@ -7,6 +7,8 @@ would, saves a screenshot of every screen, and checks what was stored.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import io
 import json
 import time
@@ -37,9 +39,15 @@ def clip_frames(mp4: bytes) -> list[np.ndarray]:
 
 def scan_to_check(k: KioskDriver, shots: Path | None = None) -> None:
     k.tap("attract.begin")
-    k.wait_for("consent")
+    state = k.wait_for("consent")
     if shots:
         k.screenshot(shots / "02-consent.png")
+    # Plain words: what is made, where it can be shown, how long it is kept, how to delete it.
+    said = " ".join(state["texts"])
+    for words in ("AI animation", "this event's tribute", "only if you choose", "deleted after"):
+        assert words in said, words
+    k.request("key", text="\n")  # neither answer is pre-selected: Enter decides nothing
+    assert k.state()["state"] == "consent"
     k.tap("consent.agree")
     k.wait_for("scan")
     k.wait_until(lambda s: s["debug"].get("camera") == "scanning", 20)
@@ -50,10 +58,16 @@ def scan_to_check(k: KioskDriver, shots: Path | None = None) -> None:
     k.wait_until(lambda s: s["debug"].get("faces", 0) > 0, 60)
 
 
-def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_guest_flow_end_to_end(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # Yesterday's service left a portrait on the wall; today's event starts empty.
+    with Store(tmp_path / "store") as store:
+        earlier = store.open_event("Ruth Miller", dt.date(2026, 5, 12))
+        old = add_portrait(store, astronaut[:, ::-1].copy(), "Ruth", earlier.event_id)
+        today = store.open_event("Arthur Penn", dt.date(2026, 5, 13))
     k = start_kiosk(share=True)
     state = k.wait_for("attract")
     assert "Touch to begin" in state["texts"]
+    assert state["debug"]["items"] == 0 and state["debug"]["wall"] == []  # not Ruth's guests'
     k.screenshot(shots_dir / "01-attract-empty.png")
 
     scan_to_check(k, shots_dir)
@@ -106,9 +120,11 @@ def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: i
 
     k.tap("preview.keep")
     k.wait_for("keep")
+    assert k.state()["debug"]["tribute_offered"]
     k.tap("keep.loop")
     state = k.wait_until(lambda s: s["debug"].get("kept_item"), 10)
     item_id = state["debug"]["kept_item"]
+    assert state["debug"]["status"] == "Added to the tribute for Arthur Penn."
     # Sharing is on: the kept clip can go to a phone through a one-time link (QR code).
     k.tap("keep.phone")
     url = k.wait_until(lambda s: s["debug"]["share_url"], 10)["debug"]["share_url"]
@@ -127,6 +143,7 @@ def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: i
     with open_store(k) as store:
         item = store.get_item(item_id)
         assert item.consent is True and item.preset == "birthday"
+        assert item.event_id == today.event_id
         assert {"photo", "clip", "thumb"} <= set(item.kinds)
         assert downloaded == store.read_file(item_id, "clip")
         frames = clip_frames(store.read_file(item_id, "clip"))
@@ -134,14 +151,15 @@ def test_guest_flow_end_to_end(start_kiosk, shots_dir: Path) -> None:  # type: i
         with av.open(io.BytesIO(store.read_file(item_id, "clip"))) as container:
             assert container.streams.audio, "the typed line should be spoken in the clip"
 
-    # Back in Attract the kept portrait plays, live on the mesh.
+    # Back in Attract the kept portrait plays, live on the mesh; the earlier event's never does.
     state = k.wait_for("attract")
     state = k.wait_until(lambda s: s["debug"].get("live_frames", 0) > 10, 30)
     assert state["debug"]["items"] == 1 and state["debug"]["mode"] == "live"
+    assert state["debug"]["wall"] == [item_id] and old not in state["debug"]["wall"]
     k.screenshot(shots_dir / "11-attract-tribute.png")
 
 
-def add_portrait(store: Store, photo: np.ndarray, caption: str | None) -> str:
+def add_portrait(store: Store, photo: np.ndarray, caption: str | None, event_id: str | None) -> str:
     """A portrait as the kiosk keeps it (photo, a short real H.264 clip, a thumbnail)."""
     from kiosk.adapters.store import encode_png
 
@@ -156,7 +174,9 @@ def add_portrait(store: Store, photo: np.ndarray, caption: str | None) -> str:
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
-    item_id = store.add_item(encode_png(photo), consent=True, preset="memorial", caption=caption)
+    item_id = store.add_item(
+        encode_png(photo), consent=True, preset="memorial", caption=caption, event_id=event_id
+    )
     store.put_file(item_id, "clip", buffer.getvalue())
     store.put_file(item_id, "thumb", encode_png(photo[::4, ::4]))
     return item_id
@@ -164,8 +184,9 @@ def add_portrait(store: Store, photo: np.ndarray, caption: str | None) -> str:
 
 def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> None:  # type: ignore[no-untyped-def]
     with Store(tmp_path / "store") as store:
-        first = add_portrait(store, astronaut, "Grandma Ruth")
-        second = add_portrait(store, astronaut[:, ::-1].copy(), None)
+        event = store.open_event("Ruth Miller", dt.date(2026, 5, 12))
+        first = add_portrait(store, astronaut, "Grandma Ruth", event.event_id)
+        second = add_portrait(store, astronaut[:, ::-1].copy(), None, event.event_id)
     write_pin_file(tmp_path / "state" / "staff_pin", "246813")  # there is no default PIN
     k = start_kiosk(pin_max_failures=2, pin_lockout_s=8.0, live_tribute=False)
     state = k.wait_until(lambda s: s["debug"].get("mode") == "clip", 20)
@@ -210,9 +231,47 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
     k.tap("staff.cancel_caption")
     k.tap("staff.tab.loop")
     assert [i[1] for i in k.state()["debug"]["items"]] == ["Grandma Ruth", caption]
+    assert "Event: Ruth Miller \u2014 12 May 2026" in k.state()["texts"]
     k.screenshot(shots_dir / "13-staff-loop.png")
+
+    # Hide and show: the wall (the store's tribute) drops the portrait, staff still see it.
+    k.tap("staff.hide.1")
+    state = k.wait_until(lambda s: len(s["debug"]["items"]) == 1, 5)
+    assert f"Hidden \u00b7 {caption}" in state["texts"]
+    k.screenshot(shots_dir / "13-staff-loop-hidden.png")
+    k.tap("staff.hide.1")
+    k.wait_until(lambda s: len(s["debug"]["items"]) == 2, 5)
+
+    # Remove shows the portrait and asks; "Keep it" changes nothing.
     k.tap("staff.remove.1")
+    state = k.wait_until(lambda s: "Remove this portrait?" in s["texts"], 5)
+    k.screenshot(shots_dir / "13-staff-remove-confirm.png")
+    k.tap("staff.remove_keep")
+    k.wait_until(lambda s: "staff.remove.1" in s["actions"], 5)
+    assert len(k.state()["debug"]["items"]) == 2
+    # Confirmed, it leaves the wall at once and can be undone ...
+    k.tap("staff.remove.1")
+    k.tap("staff.remove_confirm")
+    state = k.wait_until(lambda s: len(s["debug"]["items"]) == 1, 5)
+    assert "Portrait removed." in state["texts"]
+    k.screenshot(shots_dir / "13-staff-removed-undo.png")
+    k.tap("staff.undo")
+    k.wait_until(lambda s: len(s["debug"]["items"]) == 2, 5)
+    # ... and after the undo time it is destroyed.
+    k.tap("staff.remove.1")
+    k.tap("staff.remove_confirm")
     k.wait_until(lambda s: len(s["debug"]["items"]) == 1, 5)
+    removed_at = time.monotonic()
+
+    deadline = removed_at + 20
+    while time.monotonic() < deadline:
+        with Store(tmp_path / "store", check_on_open=False) as store:
+            if len(store.list_items()) == 1:
+                break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the removed portrait was not destroyed after the undo time")
+    assert time.monotonic() - removed_at >= 9.5
 
     k.tap("staff.tab.settings")
     before = k.state()["debug"]["retention_days"]
@@ -225,6 +284,26 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
     assert len(k.state()["debug"]["items"]) == 1  # the first touch only arms it
     k.tap("staff.wipe_now")
     k.wait_until(lambda s: not s["debug"]["items"], 5)
+
+    # A new event: typed on the touchscreen; the wall starts empty for its guests.
+    k.tap("staff.tab.loop")
+    k.tap("staff.event_open")
+    k.wait_for("staff_event")
+    for key in "ann":
+        k.tap(f"key.{key}")
+    k.tap("staff_event.later")
+    k.screenshot(shots_dir / "13-staff-event.png")
+    k.tap("staff_event.open")
+    state = k.wait_for("staff")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    assert f"Event: Ann \u2014 {tomorrow.day} {tomorrow:%B %Y}" in state["texts"]
+    k.tap("staff.event_close")  # the first touch only arms it
+    assert any(t.startswith("Event: Ann") for t in k.state()["texts"])
+    k.tap("staff.event_close")
+    k.wait_until(lambda s: any("No event is open" in t for t in s["texts"]), 5)
+    with Store(tmp_path / "store", check_on_open=False) as store:
+        assert "Ann" in [e.name for e in store.events()]
+        assert store.current_event() is None
 
     k.tap("staff.tab.diag")
     state = k.wait_until(
@@ -248,14 +327,17 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
     k.tap("staff.tab.system")  # leaving to a shell is on the power page, behind a second touch
     k.tap("settings.open.power")
     k.tap("settings.shell")
-    k.tap("settings.shell")
+    with contextlib.suppress(RuntimeError):  # the kiosk may be gone before it answers this tap
+        k.tap("settings.shell")
     k.process.wait(15)
     assert k.process.returncode == 10  # "left to a shell on purpose": systemd does not restart
 
 
 def test_failures_end_in_a_clear_message_and_a_working_kiosk(  # type: ignore[no-untyped-def]
-    start_kiosk, print_video: Path, shots_dir: Path
+    start_kiosk, tmp_path: Path, print_video: Path, shots_dir: Path
 ) -> None:
+    with Store(tmp_path / "store") as store:
+        store.open_event("Ruth Miller", dt.date(2026, 5, 12))
     k = start_kiosk()
     k.wait_for("attract")
 
@@ -311,8 +393,10 @@ def test_failures_end_in_a_clear_message_and_a_working_kiosk(  # type: ignore[no
     k.request("fault", name="disk_full")
     try:
         k.tap("keep.loop")
-        k.wait_until(lambda s: "storage is full" in s["debug"]["status"], 10)
-        assert k.state()["debug"]["kept_item"] is None
+        state = k.wait_until(lambda s: "storage is full" in s["debug"]["status"], 10)
+        assert state["debug"]["kept_item"] is None
+        # The offer is withdrawn, and the screen says why.
+        assert not state["debug"]["tribute_offered"] and "keep.loop" not in state["actions"]
     finally:
         k.request("fault", name="disk_ok")
     k.screenshot(shots_dir / "18-keep-disk-full.png")

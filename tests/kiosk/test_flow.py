@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.flow import GUEST_SCREENS, KioskFlow
+from kiosk.flow import BOARD_SCREENS, GUEST_SCREENS, KioskFlow
 
 
 def walk(flow: KioskFlow, *events: str) -> list[str]:
@@ -60,3 +60,21 @@ def test_staff_mode_only_from_attract_and_only_through_the_pin() -> None:
     flow.send("begin")
     with pytest.raises(flow.TransitionNotAllowed):
         flow.send("staff_request")
+
+
+def test_opening_an_event_is_a_staff_page_that_always_comes_back() -> None:
+    flow = KioskFlow(wants_voice=lambda: False)
+    with pytest.raises(flow.TransitionNotAllowed):
+        flow.send("event_setup")  # not from the guest's side
+    walk(flow, "staff_request", "pin_accepted", "event_setup")
+    assert flow.screen == "staff_event"
+    flow.send("event_done")
+    assert flow.screen == "staff"
+    walk(flow, "event_setup", "timeout")
+    assert flow.screen == "attract"
+
+
+def test_the_board_works_the_guest_screens_only() -> None:
+    """A board button must never enter a PIN or press a staff button (issue #17)."""
+    staff = {s.id for s in KioskFlow(wants_voice=lambda: False).states} - set(BOARD_SCREENS)
+    assert staff == {"staff_pin", "staff", "staff_event"}

@@ -21,6 +21,7 @@ def link(tmp_path: Path):
 
 def _keep(link: StoreLink, caption: str) -> str:
     photo = data.astronaut()[::4, ::4]
+    event = link.current_event() or link.open_event("Ruth Miller", dt.date(2026, 5, 12))
     return link.keep(
         photo,
         b"\x00\x00\x00\x18ftypmp42" + bytes(64),
@@ -28,7 +29,45 @@ def _keep(link: StoreLink, caption: str) -> str:
         consent=True,
         preset="memorial",
         caption=caption,
+        event_id=event.event_id,
     )
+
+
+def _wall(link: StoreLink) -> list[str]:
+    return [i.caption for i in link.tribute()]
+
+
+def test_the_wall_plays_only_the_open_events_visible_portraits(link: StoreLink) -> None:
+    link.open_event("Ruth Miller", dt.date(2026, 5, 12))
+    ruth = [_keep(link, "Ruth 1"), _keep(link, "Ruth 2")]
+    assert _wall(link) == ["Ruth 1", "Ruth 2"]
+
+    link.open_event("Arthur Penn", dt.date(2026, 5, 13))  # the next family's service
+    assert _wall(link) == []
+    _keep(link, "Arthur 1")
+    arthur = _keep(link, "Arthur 2")
+    assert _wall(link) == ["Arthur 1", "Arthur 2"]
+    link.move(arthur, -1)  # reordering stays within the event
+    assert _wall(link) == ["Arthur 2", "Arthur 1"]
+    link.set_hidden(arthur, True)
+    assert _wall(link) == ["Arthur 1"]
+    assert [(i.caption, i.hidden) for i in link.event_items()] == [
+        ("Arthur 2", True),
+        ("Arthur 1", False),
+    ]
+    link.close_event()
+    assert _wall(link) == [] and link.event_items() == []
+    # The earlier event's portraits are still stored (retention decides), never shown.
+    stored = {i.id for i in link.store.list_items()}
+    assert set(ruth) <= stored
+
+
+def test_a_full_disk_is_seen_before_the_tribute_is_offered(link: StoreLink) -> None:
+    import shutil
+
+    free = shutil.disk_usage(link.data_dir).free
+    assert link.has_room_for(1 << 20)
+    assert not link.has_room_for(free)  # twice the portrait's size must fit
 
 
 def test_export_today_writes_only_todays_portraits(link: StoreLink, tmp_path: Path) -> None:
