@@ -520,8 +520,8 @@ class SystemPanel(BoxLayout):
             self._refused(exc)
 
     def _shell(self) -> None:
-        if self._confirmed("shell"):
-            self.ctx.quit_to_shell()
+        if self._confirmed("shell"):  # like restart: a moment later, once this touch is handled
+            Clock.schedule_once(lambda _dt: self.ctx.quit_to_shell(), 0.3)
 
 
 def _on(state: bool) -> str:

@@ -95,7 +95,8 @@ def test_staff_change_the_box_on_screen_and_it_persists(  # type: ignore[no-unty
     start_with_hotspot, tmp_path: Path, astronaut, shots_dir: Path, system_tools: Path
 ) -> None:
     with Store(tmp_path / "store") as store:
-        add_portrait(store, astronaut, None)
+        event = store.open_event("Zo\u00eb Martin", datetime.date(2026, 5, 12))
+        add_portrait(store, astronaut, None, event.event_id)
     write_pin_file(tmp_path / "state" / "staff_pin", "246813")  # there is no default PIN
     k = start_with_hotspot(live_tribute=False)
     enter_staff(k, "246813")
@@ -233,6 +234,6 @@ def test_guests_see_their_language(start_kiosk, shots_dir: Path, language: str) 
     k.wait_for("attract")
     k.tap("attract.begin")
     state = k.wait_for("consent")
-    assert text("consent.question") in state["texts"]
-    assert text("consent.agree") in state["texts"]
+    assert text("consent.made") in state["texts"]
+    assert text("consent.yes") in state["texts"]
     k.screenshot(shots_dir / f"consent-{language}.png")
