@@ -12,19 +12,8 @@ from pathlib import Path
 import pytest
 
 from engine_edge.errors import ConfigInvalid
+from kiosk import keyboard as kb
 from kiosk import theme
-from kiosk.keyboard import (
-    ACCENT_PAGE,
-    ACCENTS,
-    DELETE,
-    LETTERS,
-    PAGE,
-    SHIFT,
-    SPACE,
-    SYMBOLS,
-    TEXT_PAGES,
-    capital,
-)
 from kiosk.strings import DOMAIN, EN, LANGUAGES, LOCALE_DIR, Strings, check_language
 from tests.kiosk.test_helpers import type_keys
 
@@ -104,9 +93,9 @@ def drawn_characters() -> set[str]:
     texts = [*EN.values(), *LANGUAGES.values(), theme.PIN_DOT]
     for language in TRANSLATED:
         texts += [m.string for m in po_catalogue(language) if m.id]
-    for page in TEXT_PAGES:
+    for page in kb.TEXT_PAGES:
         for row in page:
-            texts += [row, "".join(capital(ch) for ch in row)]
+            texts += [row, "".join(kb.capital(ch) for ch in row)]
     return {ch for text in texts for ch in text if ch not in "\n"}
 
 
@@ -124,28 +113,32 @@ def test_the_font_has_a_glyph_for_every_character_shown(font: str) -> None:
 
 
 def test_keyboard_types_accented_names() -> None:
-    assert type_keys([*"zo", ACCENT_PAGE, "\u00eb"]) == "Zo\u00eb"
-    assert type_keys([*"jos", ACCENT_PAGE, "\u00e9"]) == "Jos\u00e9"
+    assert type_keys([*"zo", kb.ACCENT_PAGE, "\u00eb"]) == "Zo\u00eb"
+    assert type_keys([*"jos", kb.ACCENT_PAGE, "\u00e9"]) == "Jos\u00e9"
     # One accented letter returns to the letters, so "ller" follows without another key.
-    assert type_keys([*"m", ACCENT_PAGE, "\u00fc", *"ller"]) == "M\u00fcller"
+    assert type_keys([*"m", kb.ACCENT_PAGE, "\u00fc", *"ller"]) == "M\u00fcller"
     assert (
-        type_keys([ACCENT_PAGE, "\u00e9", *"lo", ACCENT_PAGE, "\u00ef", "se"]) == "\u00c9lo\u00efse"
+        type_keys([kb.ACCENT_PAGE, "\u00e9", *"lo", kb.ACCENT_PAGE, "\u00ef", "se"])
+        == "\u00c9lo\u00efse"
     )
-    assert type_keys([*"stra", ACCENT_PAGE, SHIFT, "\u00df", "e"]) == "Stra\u00dfe"
+    assert type_keys([*"stra", kb.ACCENT_PAGE, kb.SHIFT, "\u00df", "e"]) == "Stra\u00dfe"
     # ¿ and ¡ for Spanish, on the 123 page; the accents key toggles back to the letters.
-    assert type_keys([PAGE, "\u00bf", PAGE, *"qu", ACCENT_PAGE, ACCENT_PAGE, "e"]) == "\u00bfQue"
-    assert type_keys([DELETE, SPACE], start="ab") == "a "
+    assert (
+        type_keys([kb.PAGE, "\u00bf", kb.PAGE, *"qu", kb.ACCENT_PAGE, kb.ACCENT_PAGE, "e"])
+        == "\u00bfQue"
+    )
+    assert type_keys([kb.DELETE, kb.SPACE], start="ab") == "a "
 
 
 def test_accent_page_covers_german_french_and_spanish_letters() -> None:
-    offered = "".join(ACCENTS)
+    offered = "".join(kb.ACCENTS)
     for letter in (
         "\u00e4\u00f6\u00fc\u00df"
         "\u00e0\u00e2\u00e7\u00e8\u00e9\u00ea\u00eb\u00ee\u00ef\u00f4\u0153\u00f9\u00fb\u00ff"
         "\u00e1\u00ed\u00f1\u00f3\u00fa"
     ):
         assert letter in offered, letter
-    assert all(len(row) == 10 for row in (*LETTERS, *SYMBOLS, *ACCENTS))
+    assert all(len(row) == 10 for row in (*kb.LETTERS, *kb.SYMBOLS, *kb.ACCENTS))
     assert len(set(offered)) == len(offered)
 
 
