@@ -12,6 +12,7 @@ never a desktop.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -90,6 +91,9 @@ class KioskApp(App):
             else self.settings.live_fps
         )
         log.info("GL renderer %s: live portraits at %.0f fps", self.gl_renderer, self.live_fps)
+        # PyAV takes a quarter of a second to import: pay it now, not in the first frame of a
+        # guest's first Preview (the clip player imports it on demand).
+        importlib.import_module("av")
         # A cross-fade draws both screens into offscreen buffers every frame: on software GL
         # that is three full-screen fills per frame, the slowest frames of a screen change.
         self.manager = ScreenManager(
@@ -255,7 +259,8 @@ class KioskApp(App):
                 self._hide_still_there()
                 screen.add_widget(overlay)
                 log.info("idle on %s: asking whether the guest is still there", self.flow.screen)
-            overlay.update(idle.left_whole_s, work_saved=self.session.kept_item is not None)
+            saved = self.session.kept_item is not None or self.session.saved_to_usb
+            overlay.update(idle.left_whole_s, work_saved=saved)
         else:
             self._hide_still_there()
 

@@ -63,6 +63,8 @@ class StoreLink:
         self._state_path = state_dir / STATE_FILE
         self._state = self._read_state()
         self._store: Any = None
+        # Portraits staff removed that can still be undone: id -> hidden before the removal.
+        self._removing: dict[str, bool] = {}
         self.last_wipe = str(self._state.get("last_wipe", ""))
 
     @property
@@ -91,6 +93,12 @@ class StoreLink:
         return int(self.store.max_retention_days)
 
     def close(self) -> None:
+        """Finish removals still waiting for their undo time, then close the store."""
+        for item_id in list(self._removing):
+            try:
+                self.remove(item_id)
+            except Exception:  # already gone (a wipe): nothing left to destroy
+                log.warning("removal of %s could not finish", item_id, exc_info=True)
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -199,8 +207,18 @@ class StoreLink:
     def set_hidden(self, item_id: str, hidden: bool) -> None:
         self.store.set_hidden(item_id, hidden)
 
+    def start_removal(self, item_id: str, hidden_before: bool) -> None:
+        """Take a portrait off the wall now; :meth:`remove` destroys it, :meth:`undo_removal`
+        brings it back. One still waiting when the kiosk closes is destroyed then."""
+        self.store.set_hidden(item_id, True)
+        self._removing[item_id] = hidden_before
+
+    def undo_removal(self, item_id: str) -> None:
+        self.store.set_hidden(item_id, self._removing.pop(item_id))
+
     def remove(self, item_id: str) -> None:
         """Destroy a portrait now (staff confirmed, and the undo time ran out)."""
+        self._removing.pop(item_id, None)
         self.store.delete_item(item_id)
 
     def wipe_expired(self) -> Any:

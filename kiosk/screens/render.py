@@ -10,7 +10,9 @@ from kiosk.widgets import CalmProgressBar, PhotoView
 
 # Remaining time is only shown once the estimate has something to stand on.
 MIN_FRACTION_FOR_ESTIMATE = 0.05
-PROGRESS_INTERVAL_S = 0.25
+# Each progress redraw repaints the whole screen (with software GL, on the CPU the renderer
+# wants too): once a second matches the seconds countdown and reads as calm.
+PROGRESS_INTERVAL_S = 1.0
 
 
 def remaining_s(elapsed_s: float, fraction: float) -> float | None:
@@ -79,7 +81,7 @@ class RenderScreen(KioskScreen):
     def _progress(self, fraction: float) -> None:
         now = time.monotonic()
         if now - self._shown_s < PROGRESS_INTERVAL_S:
-            return  # each redraw repaints the screen: a few per second read as smooth here
+            return
         self._shown_s = now
         self.bar.value = fraction
         left = remaining_s(time.monotonic() - self._started_s, fraction)

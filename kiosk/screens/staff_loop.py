@@ -34,8 +34,8 @@ class LoopPanel(BoxLayout):
         self.confirming: str | None = None  # the item whose removal is being asked about
         self._hidden_before = False  # ... and whether staff had hidden it (undo restores that)
         self._close_armed = False
-        # Confirmed removals still undoable: item id -> (hidden before, the timer that destroys).
-        self.pending: dict[str, tuple[bool, Any]] = {}
+        # Confirmed removals still undoable: item id -> the timer that destroys it.
+        self.pending: dict[str, Any] = {}
 
     @property
     def row_px(self) -> float:
@@ -220,9 +220,8 @@ class LoopPanel(BoxLayout):
     def _remove(self) -> None:
         item_id, self.confirming = self.confirming, None
         assert item_id is not None
-        self.store.set_hidden(item_id, True)  # off the wall now; destroyed when undo ends
-        timer = Clock.schedule_once(lambda _dt: self._destroy(item_id), UNDO_S)
-        self.pending[item_id] = (self._hidden_before, timer)
+        self.store.start_removal(item_id, self._hidden_before)  # off the wall now
+        self.pending[item_id] = Clock.schedule_once(lambda _dt: self._destroy(item_id), UNDO_S)
         self.refresh()
 
     def _undo_row(self) -> BoxLayout:
@@ -240,9 +239,8 @@ class LoopPanel(BoxLayout):
     def _undo(self) -> None:
         """Bring back the most recent removal still within its time."""
         item_id = next(reversed(self.pending))
-        hidden_before, timer = self.pending.pop(item_id)
-        timer.cancel()
-        self.store.set_hidden(item_id, hidden_before)
+        self.pending.pop(item_id).cancel()
+        self.store.undo_removal(item_id)
         self.refresh()
 
     def _destroy(self, item_id: str) -> None:
@@ -251,9 +249,6 @@ class LoopPanel(BoxLayout):
         self.screen.ctx.guarded(self.store.remove)(item_id)
         if self.get_root_window() is not None:
             self.refresh()
-
-    def debug_state(self) -> dict[str, Any]:
-        return {"pending_removal": list(self.pending), "confirming": self.confirming}
 
     # -- caption --
     def _edit(self, item_id: str, caption: str) -> None:

@@ -64,10 +64,17 @@ def test_a_guest_standing_still_in_front_of_preview(  # type: ignore[no-untyped-
         k.wait_until(lambda s: "Are you still there?" not in s["texts"], 3)
         assert k.state()["state"] == "preview"
 
-        # Nobody answers the second time: the kiosk starts over, the portrait is gone.
+        # No event is open: Keep withdraws "Add to the tribute" and says why.
+        k.tap("preview.keep")
+        state = k.wait_for("keep")
+        assert not state["debug"]["tribute_offered"] and "keep.loop" not in state["actions"]
+        assert "No tribute is open" in state["debug"]["status"]
+        k.screenshot(shots_dir / "09-keep-no-event.png")
+
+        # Nobody answers this time: the kiosk starts over, the portrait is gone.
         k.wait_until(lambda s: "Are you still there?" in s["texts"], IDLE_S + 3)
         k.wait_for("attract", ASK_S + 5)
-        assert "flow: preview --timeout--> attract" in k.log_text()
+        assert "flow: keep --timeout--> attract" in k.log_text()
 
 
 def test_the_board_never_enters_the_staff_pin(start_kiosk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -62,6 +62,30 @@ def test_the_wall_plays_only_the_open_events_visible_portraits(link: StoreLink) 
     assert set(ruth) <= stored
 
 
+def test_a_removal_leaves_the_wall_at_once_and_is_undone_or_finished_on_close(
+    link: StoreLink, tmp_path: Path
+) -> None:
+    first, second = _keep(link, "Ruth 1"), _keep(link, "Ruth 2")
+    link.start_removal(first, hidden_before=False)
+    assert _wall(link) == ["Ruth 2"]
+    link.undo_removal(first)
+    assert _wall(link) == ["Ruth 1", "Ruth 2"]
+    link.set_hidden(second, True)
+    link.start_removal(second, hidden_before=True)
+    link.undo_removal(second)  # back as staff left it: hidden
+    assert [(i.caption, i.hidden) for i in link.event_items()] == [
+        ("Ruth 1", False),
+        ("Ruth 2", True),
+    ]
+    link.start_removal(first, hidden_before=False)
+    link.close()  # the kiosk stops within the undo time: the removal is finished, not forgotten
+    again = StoreLink({"store": {"data_dir": str(tmp_path / "store")}}, tmp_path / "state")
+    try:
+        assert {i.id for i in again.store.list_items()} == {second}
+    finally:
+        again.close()
+
+
 def test_a_full_disk_is_seen_before_the_tribute_is_offered(link: StoreLink) -> None:
     import shutil
 
