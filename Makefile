@@ -22,7 +22,7 @@ BUNDLE_ARCH ?= $(shell uname -m)
 BUNDLE_PY ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 BUNDLE_OUT ?= dist
 
-.PHONY: demo test models bench lint lock bundle system-packages clean
+.PHONY: demo test models bench lint lock bundle system-packages clean translations
 
 $(SYSTEM_STAMP): systemd/apt-box.txt systemd/apt-test.txt
 	@missing=""; for p in $(APT_PACKAGES) $(APT_TEST_PACKAGES); do \
@@ -79,6 +79,14 @@ lock: $(SYSTEM_STAMP)
 bundle: $(STAMP)
 	bash systemd/bundle.sh --profile $(BUNDLE_PROFILE) --arch $(BUNDLE_ARCH) \
 		--python $(BUNDLE_PY) --out $(BUNDLE_OUT)
+
+# The kiosk's texts (kiosk/strings.py) -> kiosk/locale/*/LC_MESSAGES/keepsake.po (translate the
+# new entries there), then the .mo files, which are committed so a box needs no build step.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap -o kiosk/locale/keepsake.pot .
+	$(BIN)/pybabel update -i kiosk/locale/keepsake.pot -d kiosk/locale -D keepsake --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d kiosk/locale -D keepsake --statistics
 
 clean:
 	rm -rf $(VENV) out dist

@@ -37,13 +37,20 @@ def run(args: argparse.Namespace) -> int:
     if args.set_pin:
         from kiosk.pin import write_pin_file
 
-        pin = getpass.getpass("New staff PIN (4-12 digits): ")
+        pin = getpass.getpass("New staff PIN (6-12 digits): ")
         if pin != getpass.getpass("Again: "):
             print("The two PINs differ; nothing changed.")
             return 1
         write_pin_file(settings.state_path / "staff_pin", pin)
         print(f"Staff PIN stored in {settings.state_path / 'staff_pin'}.")
         return 0
+    # What staff changed on screen (STATE_DIR/settings.toml) goes over the owner's file.
+    from kiosk.overrides import layered
+    from kiosk.system import apply_volume
+
+    config = layered(config, settings.state_path)
+    settings = load_settings(config)
+    apply_volume(settings.volume_percent)
     _prepare_kivy(settings, args.windowed)
     from kiosk.app import KioskApp
     from kiosk.control import maybe_start
@@ -76,6 +83,7 @@ def _prepare_kivy(settings, windowed: bool) -> None:  # type: ignore[no-untyped-
     Config.set("graphics", "width", str(settings.window_width_px))
     Config.set("graphics", "height", str(settings.window_height_px))
     Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "rotation", str(settings.rotation_deg))
     # A mouse is one finger (no red multitouch dots on a right click), and it steps aside while
     # the touchscreen is active, so a touch that SDL also reports as a click never counts twice.
     Config.set("input", "mouse", "mouse,disable_multitouch,disable_on_activity")

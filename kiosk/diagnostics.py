@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import shutil
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -19,6 +20,7 @@ def disk_space_gb(path: Path) -> tuple[float, float]:
 
 
 def versions() -> str:
+    """One short line: Keepsake, Python and the libraries that decide how the kiosk behaves."""
     parts = [f"keepsake {__version__}", f"python {platform.python_version()}"]
     for package in ("kivy", "openvino", "onnxruntime", "python-statemachine"):
         try:
@@ -26,3 +28,14 @@ def versions() -> str:
         except metadata.PackageNotFoundError:
             continue
     return ", ".join(parts)
+
+
+def clock_text(now_s: float | None = None) -> str:
+    """The box's local date and time with its zone ("2026-12-04 14:05 CET, UTC+01:00").
+
+    Staff read it to see whether the clock is right: the retention wipe and the audit log
+    run on it. ISO order, so it reads the same in every language.
+    """
+    local = time.localtime(now_s)
+    offset = time.strftime("%z", local)
+    return time.strftime("%Y-%m-%d %H:%M %Z", local) + f", UTC{offset[:3]}:{offset[3:]}"

@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from engine_edge.config import section
+from engine_edge.errors import ConfigInvalid
+
+ROTATIONS_DEG = (0, 180)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,31 @@ class KioskSettings:
     # Physical screen width in millimetres, to size touch targets (>= 15 mm);
     # 0 = trust the system DPI.
     screen_width_mm: float = 0.0
-    # Language of every string (kiosk/strings.py).
+    # Language of every string: en, de, fr or es (catalogues in kiosk/locale; anything else is
+    # refused at start-up). Staff can change it, the volume, the idle timeout and the rotation on
+    # the staff screen: those changes go to STATE_DIR/settings.toml, layered over this file.
     language: str = "en"
+    # Loudness of the sound card's main control at start-up, 0-100 %; -1 = leave the mixer alone.
+    volume_percent: int = -1
+    # Screen rotation in degrees, 0 or 180 (a panel mounted upside down); the touch follows.
+    rotation_deg: int = 0
+
+    def __post_init__(self) -> None:
+        # Checked here so a bad value, in keepsake.toml or the staff's settings.toml, is refused
+        # when the configuration is read, with a sentence the owner can act on.
+        from kiosk.strings import check_language
+
+        check_language(self.language)
+        if not -1 <= self.volume_percent <= 100:
+            raise ConfigInvalid(
+                f"[kiosk] volume_percent = {self.volume_percent} must be 0-100 (or -1: leave it)."
+            )
+        if self.rotation_deg not in ROTATIONS_DEG:
+            raise ConfigInvalid(f"[kiosk] rotation_deg = {self.rotation_deg} must be 0 or 180.")
+        if self.idle_timeout_s <= 0:
+            raise ConfigInvalid(
+                f"[kiosk] idle_timeout_s = {self.idle_timeout_s:g} must be more than 0 seconds."
+            )
 
     @property
     def state_path(self) -> Path:

@@ -1,11 +1,23 @@
-"""Every word the kiosk shows, in one place, ready for translation.
+"""Every word the kiosk shows, in one place, translated through gettext catalogues.
 
-Screens never hold literal text: they call :func:`text` with a key. A
-translation is another dict with the same keys, chosen by ``[kiosk] language``.
-Tone: calm, short sentences, no jargon, never blame the guest.
+Screens never hold literal text: they call :func:`text` with a key. ``EN`` is
+the source: each key is a gettext message context (``msgctxt``) and its English
+text the message id, so two screens may say "Continue" and still be translated
+differently. ``make translations`` extracts them with Babel
+(``kiosk/locale/extract.py``), merges them into ``kiosk/locale/*/LC_MESSAGES/keepsake.po``
+and compiles the ``.mo`` files, which are committed so an offline box needs no build step.
+Tone: calm, warm, short sentences, no jargon, never blame the guest.
 """
 
 from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from engine_edge.errors import ConfigInvalid
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "keepsake"
 
 EN: dict[str, str] = {
     # Attract
@@ -146,18 +158,84 @@ EN: dict[str, str] = {
     "staff.wiped": "Portraits wiped: {count}.",
     "staff.export": "Export today's portraits to USB",
     "staff.exported": "Exported {count} files to {where}.",
-    "staff.shell": "Leave to shell",
     "staff.close": "Back to kiosk",
+    "staff.tab_system": "Settings",
     "staff.diag.camera": "Camera",
     "staff.diag.board": "Button board",
     "staff.diag.disk": "Disk",
-    "staff.diag.disk_value": "{free_gb:.1f} GB free of {total_gb:.1f} GB",
+    "staff.diag.disk_value": "{free_gb} GB free of {total_gb} GB",
+    "staff.diag.models_value": "{backend} on {device}",
+    "staff.diag.worker_value": "working (process {pid}, restarted {restarts} times)",
     "staff.diag.models": "Models",
     "staff.diag.worker": "Renderer",
     "staff.diag.last_wipe": "Last wipe",
     "staff.diag.versions": "Versions",
     "staff.diag.items": "Portraits stored",
     "staff.diag.never": "not yet",
+    "staff.diag.clock": "Date and time",
+    # Staff settings (kiosk/screens/staff_settings.py)
+    "settings.language": "Language: {name}",
+    "settings.language_title": "The language of every screen",
+    "settings.volume": "Volume: {percent} %",
+    "settings.volume_unknown": "Volume: not available",
+    "settings.quieter": "Quieter",
+    "settings.louder": "Louder",
+    "settings.idle": "Back to the tribute after {seconds} s",
+    "settings.idle_title": "With no touch for {seconds} seconds, the kiosk returns to the tribute.",
+    "settings.sooner": "Sooner",
+    "settings.later": "Later",
+    "settings.rotation": "Screen: {how}",
+    "settings.rotation_0": "upright",
+    "settings.rotation_180": "upside down",
+    "settings.clock": "Date and time",
+    "settings.clock_title": "Set the date and time",
+    "settings.clock_set": "Set the clock",
+    "settings.clock_done": "The clock is set.",
+    "settings.clock_network": (
+        "The clock is set automatically from the network, so it cannot be changed here."
+    ),
+    "settings.day": "Day",
+    "settings.month": "Month",
+    "settings.year": "Year",
+    "settings.hour": "Hour",
+    "settings.minute": "Minute",
+    "settings.timezone": "Time zone: {zone}",
+    "settings.timezone_region": "Choose a region",
+    "settings.timezone_city": "Choose a place",
+    "settings.timezone_done": "The time zone is now {zone}.",
+    "settings.sharing": "Sharing to phones: {state}",
+    "settings.sharing_title": "Let guests take their portrait home over the kiosk's own Wi-Fi.",
+    "settings.sharing_on": "Switch on",
+    "settings.sharing_off": "Switch off",
+    "settings.on": "on",
+    "settings.off": "off",
+    "settings.hotspot": "Wi-Fi name: {ssid}    Password: {password}",
+    "settings.no_hotspot": "This box has no Wi-Fi hotspot yet. The staff guide explains how.",
+    "settings.pin": "Change the staff PIN",
+    "settings.pin_current": "First, type the PIN you use now.",
+    "settings.pin_current_wrong": "That is not the PIN you use now. Please try again.",
+    "settings.pin_new": "Type the new PIN: at least {digits} digits.",
+    "settings.pin_again": "Type the new PIN once more.",
+    "settings.pin_short": "A PIN needs at least {digits} digits.",
+    "settings.pin_differ": "The two PINs were not the same. Please start again.",
+    "settings.pin_done": "The new PIN is saved. Use it next time.",
+    "settings.next": "Next",
+    "settings.power": "Restart or shut down",
+    "settings.restart": "Restart the kiosk",
+    "settings.restart_confirm": "Touch again to restart",
+    "settings.shutdown": "Shut down the box",
+    "settings.shutdown_confirm": "Touch again to shut down",
+    "settings.shutdown_hint": "Wait until the screen is dark before unplugging the box.",
+    "settings.shell": "Leave to shell",
+    "settings.shell_confirm": "Touch again to close the kiosk",
+    "settings.shell_hint": (
+        "For technicians only. The kiosk closes; plug in a keyboard, press Ctrl+Alt+F2 and log in."
+        " \u201csudo systemctl start keepsake-kiosk\u201d brings it back."
+    ),
+    "settings.back": "Back to settings",
+    "settings.saved": "Saved.",
+    "settings.saved_restart": "Saved. It shows after the kiosk restarts.",
+    "settings.refused": "The box did not allow this: {reason}",
     "status.ok": "working",
     "status.absent": "not connected",
     "status.ready": "connected",
@@ -169,6 +247,7 @@ EN: dict[str, str] = {
     "keyboard.shift": "Shift",
     "keyboard.symbols": "123",
     "keyboard.letters": "ABC",
+    "keyboard.accents": "\u00e0\u00e9\u00fc",
     "common.start_over": "Start over",
     # ---- Guest flow, events and "still there" (kiosk branch, issue #13): English only for now ----
     "consent.made": (
@@ -230,18 +309,52 @@ EN: dict[str, str] = {
     "staff.undo": "Undo",
 }
 
-LANGUAGES: dict[str, dict[str, str]] = {"en": EN}
+# The languages with a complete catalogue, named in their own language.
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Fran\u00e7ais",
+    "es": "Espa\u00f1ol",
+}
+
+
+def check_language(language: str) -> str:
+    """``language`` when the kiosk has a catalogue for it, else a ConfigInvalid saying which do."""
+    if language not in LANGUAGES:
+        raise ConfigInvalid(
+            f"[kiosk] language = {language!r} is not available; choose one of"
+            f" {', '.join(repr(code) for code in LANGUAGES)}."
+        )
+    return language
+
+
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The compiled gettext catalogue of a language (English is the source itself)."""
+    if check_language(language) == "en":
+        return gettext.NullTranslations()
+    try:
+        return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    except OSError as exc:
+        raise ConfigInvalid(
+            f"The {LANGUAGES[language]} texts are missing from {LOCALE_DIR}; reinstall Keepsake."
+        ) from exc
 
 
 class Strings:
-    """Looks up a key in the chosen language, falling back to English."""
+    """Looks up a key in the chosen language's catalogue (English where a text is untranslated)."""
 
     def __init__(self, language: str = "en") -> None:
-        self._table = {**EN, **LANGUAGES.get(language, {})}
+        self.language = language
+        self._catalogue = catalogue(language)
 
     def __call__(self, key: str, **values: object) -> str:
-        template = self._table[key]
+        template = self._catalogue.pgettext(key, EN[key])
         return template.format(**values) if values else template
+
+    def decimal(self, value: float, places: int) -> str:
+        """A number as this language writes it: 3.5 in English, 3,5 in German, French, Spanish."""
+        text = f"{value:.{places}f}"
+        return text if self.language == "en" else text.replace(".", ",")
 
 
 text = Strings()

@@ -24,6 +24,12 @@ SEARCHING = (0.95, 0.85, 0.55, 1)
 
 MIN_TOUCH_MM = 15.0
 
+# Kivy's bundled Roboto draws every label; it holds every letter of the four languages, the
+# accents page and the PIN dot (tests/kiosk/test_languages.py checks each string against it).
+FONT_FILES = ("Roboto-Regular.ttf", "Roboto-Bold.ttf")
+# One entered PIN digit. (U+25CF, the black circle used before, is not in Roboto: it drew boxes.)
+PIN_DOT = "\u2022"
+
 
 @dataclass(frozen=True)
 class Metrics:
@@ -54,6 +60,11 @@ class Metrics:
     @property
     def small_px(self) -> float:
         return max(20.0, self.mm(4.5))
+
+    @property
+    def table_px(self) -> float:
+        """Rows of facts for staff (diagnostics): read up close, so smaller than guest text."""
+        return max(18.0, self.mm(3.6))
 
 
 def metrics_for(window_width_px: float, screen_width_mm: float, system_dpi: float) -> Metrics:

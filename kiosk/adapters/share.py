@@ -20,6 +20,13 @@ class ShareLink:
         self._server: Any = None
 
     @property
+    def settings(self) -> Any:
+        """The ``[share]`` settings the kiosk started with (the staff settings page shows them)."""
+        from kiosk.share import share_settings
+
+        return share_settings(self._config)
+
+    @property
     def available(self) -> bool:
         return self._server is not None and self._server.running
 

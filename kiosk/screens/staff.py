@@ -1,4 +1,8 @@
-"""Staff mode: the tribute loop, retention and wipe, USB export, diagnostics, leave to shell."""
+"""Staff mode: the tribute loop, retention and wipe, USB export, the box's settings, diagnostics.
+
+Leaving to a shell, restarting and shutting down live on the Settings tab's power page, each
+behind a confirming second touch; the footer holds only "Back to kiosk".
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from kivy.uix.scrollview import ScrollView
 
 from engine_edge.errors import DeviceUnavailable, KeepsakeError
 from kiosk import theme
-from kiosk.diagnostics import disk_space_gb, versions
+from kiosk.diagnostics import clock_text, disk_space_gb, versions
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff_loop import LoopPanel
+from kiosk.screens.staff_settings import SystemPanel
 from kiosk.widgets import TextBlock
 
 
@@ -29,19 +34,20 @@ class StaffScreen(KioskScreen):
             "settings": self.button(
                 "staff.tab_settings", "staff.tab.settings", lambda: self.show_tab("settings")
             ),
+            "system": self.button(
+                "staff.tab_system", "staff.tab.system", lambda: self.show_tab("system")
+            ),
             "diag": self.button("staff.tab_diag", "staff.tab.diag", lambda: self.show_tab("diag")),
         }
         self.tab_row = self.row(*self.tabs.values())
         self.body_area = BoxLayout(orientation="vertical", spacing=self.m.gap_px)
         self.status = self.body("", muted=True)
         self.footer = self.row(
-            self.button("staff.shell", "staff.shell", self._shell),
-            self.button(
-                "staff.close", "staff.close", lambda: self.send("start_over"), primary=True
-            ),
+            self.button("staff.close", "staff.close", lambda: self.send("start_over"), primary=True)
         )
         self.whole_page(False)
         self.loop = LoopPanel(self)
+        self.system_panel = SystemPanel(self)
         self.tab = "loop"
         self._wipe_armed = False
         self.diagnostics: dict[str, str] = {}
@@ -51,11 +57,14 @@ class StaffScreen(KioskScreen):
         return max(120.0, self.ctx.settings.idle_timeout_s)
 
     def whole_page(self, on: bool) -> None:
-        """A caption edit takes the whole page, like typing on Voice, so keys stay 15 mm."""
+        """A caption edit takes the whole page, like typing on Voice, so keys stay 15 mm.
+
+        The status line shows only on the retention tab (export and wipe report there), so the
+        diagnostics fit on the screen without scrolling.
+        """
         self.page.clear_widgets()
-        parts = (
-            (self.body_area,) if on else (self.tab_row, self.body_area, self.status, self.footer)
-        )
+        status = (self.status,) if getattr(self, "tab", "") == "settings" else ()
+        parts = (self.body_area,) if on else (self.tab_row, self.body_area, *status, self.footer)
         for part in parts:
             self.page.add_widget(part)
 
@@ -67,6 +76,7 @@ class StaffScreen(KioskScreen):
             "retention_days": self.ctx.services.store.retention_days,
             "diagnostics": self.diagnostics,
             "status": self.status.text,
+            **(self.system_panel.debug_state() if self.tab == "system" else {}),
         }
 
     def enter(self) -> None:
@@ -79,6 +89,11 @@ class StaffScreen(KioskScreen):
             for ch in text:
                 self.loop.key(ch)
             return True
+        if self.tab == "system" and self.system_panel.page_name == "pin":
+            for ch in text:
+                if ch.isdigit() or ch == "\b":
+                    self.system_panel.pin_key(ch)
+            return True
         return False
 
     def show_tab(self, tab: str) -> None:
@@ -86,12 +101,16 @@ class StaffScreen(KioskScreen):
         self._wipe_armed = False
         for name, button in self.tabs.items():
             button.selected = name == tab
+        self.whole_page(False)
         self.body_area.clear_widgets()
         if tab == "loop":
             self.body_area.add_widget(self.loop)
             self.loop.refresh()
         elif tab == "settings":
             self._settings_panel()
+        elif tab == "system":
+            self.body_area.add_widget(self.system_panel)
+            self.system_panel.show("home")
         else:
             self._diagnostics_panel()
 
@@ -148,7 +167,9 @@ class StaffScreen(KioskScreen):
 
     # -- diagnostics --
     def _diagnostics_panel(self) -> None:
-        grid = GridLayout(cols=2, spacing=[self.m.gap_px, 6], size_hint_y=None)
+        # Names take a third of the width and values the rest, so a long value (the versions)
+        # wraps onto more lines instead of running off the screen.
+        grid = GridLayout(cols=2, spacing=[self.m.gap_px, 0], size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         scroll = ScrollView(do_scroll_x=False)
         scroll.add_widget(grid)
@@ -172,13 +193,18 @@ class StaffScreen(KioskScreen):
         free_gb, total_gb = disk_space_gb(store.data_dir)
         worker, board = services.worker, services.board
         facts = {
+            "staff.diag.clock": clock_text(),
             "staff.diag.camera": t("status.connecting"),
             "staff.diag.board": t("status." + board.state)
             + (f" ({board.detail})" if board.detail else ""),
-            "staff.diag.disk": t("staff.diag.disk_value", free_gb=free_gb, total_gb=total_gb),
+            "staff.diag.disk": t(
+                "staff.diag.disk_value",
+                free_gb=t.decimal(free_gb, 1),
+                total_gb=t.decimal(total_gb, 1),
+            ),
             "staff.diag.models": t("status.connecting"),
             "staff.diag.worker": (
-                f"{t('status.ok')} (pid {worker.pid}, restarts {worker.restarts})"
+                t("staff.diag.worker_value", pid=worker.pid, restarts=worker.restarts)
                 if worker.alive
                 else t("status.lost")
             ),
@@ -194,7 +220,10 @@ class StaffScreen(KioskScreen):
         Clock.schedule_once(lambda _dt: self._fact("staff.diag.camera", text))
 
     def _models_known(self, result: dict[str, str]) -> None:
-        self._fact("staff.diag.models", f"{result['backend']} on {result['device']}")
+        self._fact(
+            "staff.diag.models",
+            self.t("staff.diag.models_value", backend=result["backend"], device=result["device"]),
+        )
 
     def _fact(self, key: str, value: str) -> None:
         self.diagnostics[key] = value
@@ -204,14 +233,17 @@ class StaffScreen(KioskScreen):
     def _show_facts(self) -> None:
         self._grid.clear_widgets()
         for key, value in self.diagnostics.items():
-            for text, colour, bold in (
-                (self.t(key), theme.TEXT_MUTED, True),
-                (value, theme.TEXT, False),
+            for text, colour, bold, share in (
+                (self.t(key), theme.TEXT_MUTED, True, 0.28),
+                (value, theme.TEXT, False, 0.72),
             ):
                 self._grid.add_widget(
-                    TextBlock(text, size_px=self.m.small_px, color=colour, bold=bold, halign="left")
+                    TextBlock(
+                        text,
+                        size_px=self.m.table_px,
+                        color=colour,
+                        bold=bold,
+                        halign="left",
+                        size_hint_x=share,
+                    )
                 )
-
-    # -- leaving --
-    def _shell(self) -> None:
-        self.ctx.quit_to_shell()

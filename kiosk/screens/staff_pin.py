@@ -6,6 +6,7 @@ from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk import theme
 from kiosk.keyboard import DIGITS, OnScreenKeyboard, apply_key
 from kiosk.pin import PinGate, stored_pin_hash
 from kiosk.screens.base import KioskScreen
@@ -66,6 +67,11 @@ class StaffPinScreen(KioskScreen):
     def enter(self) -> None:
         self.pin = ""
         self.dots.text = ""
+        # A PIN changed on the staff settings page counts from the next try.
+        settings = self.ctx.settings
+        self.gate.stored_hash = stored_pin_hash(
+            settings.state_path / "staff_pin", settings.staff_pin_hash
+        )
         locked = self.gate.locked_for_s()
         self.message.text = (
             self.t("staff.pin_locked", minutes=max(1, round(locked / 60))) if locked else ""
@@ -73,7 +79,7 @@ class StaffPinScreen(KioskScreen):
 
     def _key(self, key: str) -> None:
         self.pin = apply_key(self.pin, key, 12)
-        self.dots.text = "\u25cf " * len(self.pin)
+        self.dots.text = f"{theme.PIN_DOT} " * len(self.pin)
 
     def on_key_text(self, text: str) -> bool:
         for ch in text:

@@ -324,8 +324,11 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
     kept = json.loads((tmp_path / "state" / "kiosk-state.json").read_text())
     assert kept["retention_days"] == before + 1 and kept["last_wipe"]
 
+    k.tap("staff.tab.system")  # leaving to a shell is on the power page, behind a second touch
+    k.tap("settings.open.power")
+    k.tap("settings.shell")
     with contextlib.suppress(RuntimeError):  # the kiosk may be gone before it answers this tap
-        k.tap("staff.shell")
+        k.tap("settings.shell")
     k.process.wait(15)
     assert k.process.returncode == 10  # "left to a shell on purpose": systemd does not restart
 

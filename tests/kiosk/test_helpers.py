@@ -11,7 +11,17 @@ from PIL import Image
 
 from kiosk import theme
 from kiosk.adapters.usb import list_photos, save_bytes
-from kiosk.keyboard import DELETE, LETTERS, PAGE, SHIFT, SPACE, SYMBOLS, KeyState, apply_key
+from kiosk.keyboard import (
+    DELETE,
+    LETTERS,
+    PAGE,
+    SHIFT,
+    SPACE,
+    SYMBOLS,
+    TEXT_PAGES,
+    KeyState,
+    apply_key,
+)
 from kiosk.strings import EN, Strings
 
 
@@ -26,7 +36,7 @@ def test_apply_key_types_deletes_and_caps_length() -> None:
 
 def type_keys(keys: list[str], start: str = "") -> str:
     """What a finger typing ``keys`` on the text keyboard leaves in the line."""
-    state = KeyState((LETTERS, SYMBOLS))
+    state = KeyState(TEXT_PAGES)
     state.begin(start)
     text = start
     for key in keys:

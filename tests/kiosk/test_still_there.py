@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from firmware_bridge.simulator import Simulator
+from kiosk.pin import write_pin_file
 from tests.kiosk.test_board import press
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
@@ -77,16 +78,17 @@ def test_a_guest_standing_still_in_front_of_preview(  # type: ignore[no-untyped-
 
 
 def test_the_board_never_enters_the_staff_pin(start_kiosk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_pin_file(tmp_path / "state" / "staff_pin", "246813")  # there is no default PIN
     with Simulator(link_path=tmp_path / "board") as sim:
         k = start_kiosk(board_port=str(tmp_path / "board"))
         k.wait_for("attract")
         k.request("touch", x=0.02, y=0.98, hold_s=1.6)
         k.wait_for("staff_pin")
-        for digit in "2468":  # the right PIN, typed on the glass ...
+        for digit in "246813":  # the right PIN, typed on the glass ...
             k.tap(f"key.{digit}")
         press(sim, 1)  # ... but the board's confirm is not the PIN's Enter
         time.sleep(0.5)
         state = k.state()
-        assert state["state"] == "staff_pin" and state["debug"]["digits"] == 4
+        assert state["state"] == "staff_pin" and state["debug"]["digits"] == 6
         k.tap("staff_pin.enter")
         k.wait_for("staff")
