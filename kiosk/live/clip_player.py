@@ -2,7 +2,8 @@
 
 A background thread decodes with PyAV into a small queue; the Kivy clock
 uploads the next frame at the clip's frame rate. Memory stays at a handful of
-frames however long the clip is.
+frames however long the clip is. A clip rendered as a seamless loop (its
+provenance says so) wraps without a pulse: kiosk.live.seam.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 import numpy as np
 from kivy.clock import Clock
 
+from kiosk.live.seam import SeamBlend
 from kiosk.widgets import PhotoView
 
 log = logging.getLogger("keepsake.kiosk.clip")
@@ -69,17 +71,39 @@ class ClipPlayer(PhotoView):
     def _probe_fps(mp4: bytes) -> float:
         import av
 
-        with av.open(io.BytesIO(mp4)) as container:
+        with av.open(io.BytesIO(mp4), mode="r") as container:
             return float(container.streams.video[0].average_rate or 25)
+
+    def _seam_blend(self, mp4: bytes) -> SeamBlend | None:
+        """For a clip rendered as a loop: its first and last frames, as they will be shown."""
+        import av
+
+        with av.open(io.BytesIO(mp4), mode="r") as container:
+            if '"loop": true' not in container.metadata.get("keepsake_provenance", ""):
+                return None
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or 25)
+            first = last = None
+            count = 0
+            for frame in container.decode(stream):
+                if first is None:
+                    first = _scaled(frame, self.max_side_px)
+                last, count = frame, count + 1
+        if first is None or last is None or count < 3:
+            return None
+        return SeamBlend.between(first, _scaled(last, self.max_side_px), count, fps)
 
     def _decode(self, mp4: bytes, loop: bool, stop: threading.Event, out: queue.Queue) -> None:
         import av
 
         try:
+            blend = self._seam_blend(mp4) if loop else None
             while not stop.is_set():
-                with av.open(io.BytesIO(mp4)) as container:
-                    for frame in container.decode(container.streams.video[0]):
+                with av.open(io.BytesIO(mp4), mode="r") as container:
+                    for index, frame in enumerate(container.decode(container.streams.video[0])):
                         image = _scaled(frame, self.max_side_px)
+                        if blend is not None:
+                            image = blend.apply(index, image)
                         while not stop.is_set():
                             try:
                                 out.put(image, timeout=0.2)

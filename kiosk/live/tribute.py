@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import logging
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.live.clip_player import ClipPlayer
+from kiosk.live.host import TributeHost
 from kiosk.live.mesh_view import LiveMeshView
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskApp
 
 log = logging.getLogger("keepsake.kiosk.tribute")
 
@@ -31,7 +29,7 @@ class TributePlayer(FloatLayout):
     caption = StringProperty("")
     playing = BooleanProperty(False)
 
-    def __init__(self, app: KioskApp, **kw: Any) -> None:
+    def __init__(self, app: TributeHost, **kw: Any) -> None:
         super().__init__(**kw)
         self.app = app
         self.clip = ClipPlayer(max_side_px=1080, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})

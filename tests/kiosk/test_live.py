@@ -37,3 +37,47 @@ def test_timeline_moves_gently_without_jumps_or_repeats(portrait) -> None:  # ty
         assert np.abs(first - second).max() > 0.5
     # Where one performance hands over to the next, nothing moves more than it does anyway.
     assert worst_seam <= worst_inside, (worst_seam, worst_inside)
+
+
+@pytest.fixture(scope="module")
+def loop_clip(astronaut) -> bytes:  # type: ignore[no-untyped-def]
+    """A real --loop clip of the astronaut, small and short."""
+    from engine_edge.analysis import load_models
+    from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
+
+    options = AnimateOptions(
+        loop=True, seconds=3.0, fps=15.0, engine=EngineSettings(max_short_side_px=320)
+    )
+    return animate_photo(astronaut, options, load_models()).mp4
+
+
+def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> None:
+    """The player's own output (decoder thread, scaling, seam blend) over one loop and the
+    wrap: the wrap is an ordinary step and nothing inside the loop jumps instead."""
+    import queue
+    import threading
+
+    from engine_edge.deliver import loop_seam, probe_mp4, seam_of_frames
+    from kiosk.live.clip_player import ClipPlayer
+
+    count = probe_mp4(loop_clip).frame_count
+    decoded = loop_seam(loop_clip)
+    assert decoded.ratio > 2.5  # H.264 alone: the wrap pulses
+
+    player = ClipPlayer(max_side_px=1080)
+    out: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=2 * count + 2)
+    stop = threading.Event()
+    worker = threading.Thread(target=player._decode, args=(loop_clip, True, stop, out))
+    worker.start()
+    shown = [out.get(timeout=30) for _ in range(count + 1)]
+    stop.set()
+    while worker.is_alive():
+        try:
+            out.get_nowait()
+        except queue.Empty:
+            worker.join(0.1)
+    assert all(f is not None for f in shown)
+    assert np.array_equal(shown[0], shown[count])  # it loops
+    played = seam_of_frames(shown[:count])  # type: ignore[arg-type]
+    assert played.ratio <= 1.2, (played.ratio, decoded.ratio)
+    assert played.max_step <= 1.3 * decoded.max_step  # the blend adds no jump of its own
