@@ -25,9 +25,11 @@ class EngineRunner:
     def __init__(self, config: dict[str, Any]) -> None:
         from engine_edge.analysis.settings import AnalysisSettings
         from engine_edge.config import section
+        from engine_edge.deliver import LabelSettings
         from engine_edge.speech import load_settings
 
         self._analysis = section(config, "analysis", AnalysisSettings)
+        self._label = section(config, "label", LabelSettings)
         self._speech = load_settings(config)
         self._models: Any = None
         self._analyses: dict[str, Any] = {}
@@ -114,7 +116,9 @@ class EngineRunner:
             analysis = dataclasses.replace(analysis, faces=keep)
         speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
         progress(0.02)
-        options = AnimateOptions(preset=preset, seconds=seconds, fps=float(fps), speech=speech)
+        options = AnimateOptions(
+            preset=preset, seconds=seconds, fps=float(fps), speech=speech, label=self._label
+        )
         clip = animate_photo(
             photo, options, None, progress=progress, cancel=cancel, analysis=analysis
         )
@@ -126,6 +130,31 @@ class EngineRunner:
 
         sized = screen_sized(photo)
         return build_live_portrait(sized, self._analyse(sized))
+
+    def tribute_loop(
+        self,
+        photo: np.ndarray,
+        preset: str,
+        seed: int,
+        seconds: float,
+        fps: int,
+        progress: Any,
+        cancel: Any,
+    ) -> bytes:
+        """A fresh seamless loop of a kept portrait for the tribute wall (MP4 bytes)."""
+        from kiosk.live.source import render_loop
+
+        return render_loop(
+            photo,
+            self._analyse(photo),
+            preset=preset,
+            seed=seed,
+            seconds=seconds,
+            fps=float(fps),
+            label=self._label,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 def first_frame(mp4: bytes, max_side_px: int) -> np.ndarray:

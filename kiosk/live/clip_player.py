@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import queue
 import threading
+from collections.abc import Iterator
 
+import cv2
 import numpy as np
 from kivy.clock import Clock
 
@@ -20,6 +23,8 @@ from kiosk.live.seam import SeamBlend
 from kiosk.widgets import PhotoView
 
 log = logging.getLogger("keepsake.kiosk.clip")
+
+CROSSFADE_S = 1.0  # from one loop to the next (a fresh variation of the same portrait)
 
 
 def _scaled(frame, max_side_px: int) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -36,11 +41,14 @@ class ClipPlayer(PhotoView):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._event = None
+        self._lock = threading.Lock()
+        self._incoming: bytes | None = None
         self.frames_shown = 0
         self.loops = 0
 
     def play(self, mp4: bytes, loop: bool = True) -> None:
         self.stop()
+        self._take_incoming()
         self._stop = threading.Event()
         self._frames = queue.Queue(maxsize=6)
         fps = self._probe_fps(mp4)
@@ -93,29 +101,61 @@ class ClipPlayer(PhotoView):
             return None
         return SeamBlend.between(first, _scaled(last, self.max_side_px), count, fps)
 
-    def _decode(self, mp4: bytes, loop: bool, stop: threading.Event, out: queue.Queue) -> None:
+    def _clip_frames(self, mp4: bytes, loop: bool) -> Iterator[np.ndarray]:
+        """The clip's frames as shown, round and round when ``loop``."""
         import av
 
+        blend = self._seam_blend(mp4) if loop else None
+        while True:
+            with av.open(io.BytesIO(mp4), mode="r") as container:
+                for index, frame in enumerate(container.decode(container.streams.video[0])):
+                    image = _scaled(frame, self.max_side_px)
+                    yield blend.apply(index, image) if blend is not None else image
+            self.loops += 1
+            if not loop:
+                return
+
+    def crossfade_to(self, mp4: bytes) -> None:
+        """Fade to another loop over CROSSFADE_S; the one playing keeps moving as it fades
+        (it is a loop too), so there is no cut and no frozen frame."""
+        if self._thread is None or not self._thread.is_alive():
+            self.play(mp4)
+            return
+        with self._lock:
+            self._incoming = mp4
+
+    def _take_incoming(self) -> bytes | None:
+        with self._lock:
+            mp4, self._incoming = self._incoming, None
+        return mp4
+
+    def _decode(self, mp4: bytes, loop: bool, stop: threading.Event, out: queue.Queue) -> None:
         try:
-            blend = self._seam_blend(mp4) if loop else None
+            current = self._clip_frames(mp4, loop)
+            fading: Iterator[np.ndarray] | None = None
+            fade_index, fade_frames = 0, max(1, round(CROSSFADE_S * self._probe_fps(mp4)))
             while not stop.is_set():
-                with av.open(io.BytesIO(mp4), mode="r") as container:
-                    for index, frame in enumerate(container.decode(container.streams.video[0])):
-                        image = _scaled(frame, self.max_side_px)
-                        if blend is not None:
-                            image = blend.apply(index, image)
-                        while not stop.is_set():
-                            try:
-                                out.put(image, timeout=0.2)
-                                break
-                            except queue.Full:
-                                continue
-                        if stop.is_set():
-                            return
-                self.loops += 1
-                if not loop:
+                incoming = self._take_incoming()
+                if incoming is not None:
+                    fading, current, fade_index = current, self._clip_frames(incoming, True), 0
+                image = next(current, None)
+                if image is None:
                     out.put(None)
                     return
+                if fading is not None:
+                    fade_index += 1
+                    old = next(fading, None)
+                    if old is None or old.shape != image.shape or fade_index >= fade_frames:
+                        fading = None
+                    else:
+                        weight = 0.5 - 0.5 * math.cos(math.pi * fade_index / fade_frames)
+                        image = cv2.addWeighted(old, 1.0 - weight, image, weight, 0.0)
+                while not stop.is_set():
+                    try:
+                        out.put(image, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
         except Exception:  # a broken clip shows its last frame; the kiosk carries on
             log.exception("clip decoding failed")
 

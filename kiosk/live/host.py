@@ -35,6 +35,15 @@ class TributeSettings(Protocol):
     @property
     def live_tribute(self) -> bool: ...
 
+    @property
+    def tribute_loops(self) -> bool: ...
+
+    @property
+    def clip_seconds(self) -> float: ...
+
+    @property
+    def clip_fps(self) -> int: ...
+
 
 class TributeHost(Protocol):
     """The kiosk as the tribute wall sees it: its store, its settings, its frame rate for

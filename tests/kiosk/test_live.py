@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,29 @@ def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> 
     played = seam_of_frames(shown[:count])  # type: ignore[arg-type]
     assert played.ratio <= 1.2, (played.ratio, decoded.ratio)
     assert played.max_step <= 1.3 * decoded.max_step  # the blend adds no jump of its own
+
+
+@pytest.mark.ui
+@pytest.mark.slow
+def test_the_wall_plays_fresh_seamless_loops(
+    start_kiosk, xvfb, tmp_path, astronaut, shots_dir
+) -> None:  # type: ignore[no-untyped-def]
+    """A kept portrait on the wall: the guest's clip at once, then loops the worker renders
+    in the background, a fresh one cross-faded in every turn."""
+    from PIL import ImageGrab
+
+    from kiosk.store import Store
+    from tests.kiosk.test_app import add_portrait
+
+    with Store(tmp_path / "store") as store:
+        add_portrait(store, astronaut, "Ruth")
+    k = start_kiosk(tribute_item_s=3.0)
+    k.wait_until(lambda s: s["debug"].get("mode") == "loop", 90)
+    k.wait_until(lambda _s: k.log_text().count("tribute: a fresh loop") >= 2, 90)
+    before = k.request("live_stats")["clip_frames"]
+    shots = [np.asarray(ImageGrab.grab(xdisplay=xvfb.display)) for _ in range(8)]
+    assert k.request("live_stats")["clip_frames"] > before  # it moves ...
+    k.screenshot(shots_dir / "12-attract-loop.png")
+    steps = [float(np.abs(a.astype(int) - b).max()) for a, b in itertools.pairwise(shots)]
+    assert max(steps) > 8, steps  # ... on the screen itself
+    assert "clip decoding failed" not in k.log_text()
