@@ -109,3 +109,28 @@ def test_the_wall_plays_fresh_seamless_loops(
     steps = [float(np.abs(a.astype(int) - b).max()) for a, b in itertools.pairwise(shots)]
     assert max(steps) > 8, steps  # ... on the screen itself
     assert "clip decoding failed" not in k.log_text()
+
+
+@pytest.mark.parametrize("corner", ["bottom-right", "top-left"])
+def test_live_portraits_carry_the_mark_where_clips_do(astronaut, corner: str) -> None:  # type: ignore[no-untyped-def]
+    """The mark over a live mesh is the clip's mark: same pixels, same corner, same opacity."""
+    from engine_edge.deliver import Label, LabelSettings
+    from kiosk.live.mark import mark_for
+
+    settings = LabelSettings(corner=corner, opacity=0.5)
+    mark = mark_for((512, 512), settings)
+    assert mark is not None
+    # Laying the mark's RGBA over the photo gives what the engine burns into a clip.
+    burned = Label((512, 512), settings).apply(astronaut.copy())
+    h, w = mark.rgba.shape[:2]
+    x, y = mark.offset_px
+    region = astronaut[y : y + h, x : x + w].astype(np.float32)
+    alpha = mark.rgba[..., 3:4] / 255.0
+    laid = region * (1 - alpha) + mark.rgba[..., :3] * alpha
+    assert np.abs(laid - burned[y : y + h, x : x + w]).max() <= 2
+    assert 0.4 < alpha.max() <= 0.5 + 1e-6  # [label] opacity
+    top = y < 256
+    left = x < 256
+    assert (top, left) == ("top" in corner, "left" in corner)
+    assert mark.bottom_left_in(512)[1] == 512 - y - h
+    assert mark_for((512, 512), LabelSettings(enabled=False)) is None
