@@ -17,6 +17,7 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
@@ -210,7 +211,6 @@ def encode_mp4(
     then a P-frame that follows them like any other step, instead of a fresh, sharper
     I-frame after which the picture visibly drifts back (see ``loop_seam``).
     """
-    from fractions import Fraction
 
     import av
 
@@ -351,7 +351,18 @@ class _AudioMux:
         self.samples = np.clip(audio.samples, -1, 1).astype(np.float32)
         self.rate = audio.sample_rate
         self.sent = 0
+        self.encoded = 0
         self.fifo = av.AudioFifo()
+
+    def _encode(self, frame) -> None:  # type: ignore[no-untyped-def]
+        """Timestamps on every frame: AAC's encoder then dates its first packet before zero
+        (its priming samples) and the muxer hides them with an edit list, so the sound is
+        not late by those 1024 samples (64 ms at 16 kHz: more than a frame)."""
+        if frame is not None:
+            frame.pts = self.encoded
+            frame.time_base = Fraction(1, self.rate)
+            self.encoded += frame.samples
+        self.container.mux(self.stream.encode(frame))
 
     def push_until(self, t_s: float) -> None:
         end = min(self.samples.shape[0], int(t_s * self.rate))
@@ -365,14 +376,14 @@ class _AudioMux:
         self.fifo.write(frame)
         size = self.stream.codec_context.frame_size or 1024
         while self.fifo.samples >= size:
-            self.container.mux(self.stream.encode(self.fifo.read(size)))
+            self._encode(self.fifo.read(size))
 
     def finish(self) -> None:
         self.push_until(self.samples.shape[0] / self.rate)
         rest = self.fifo.read()
         if rest is not None:
-            self.container.mux(self.stream.encode(rest))
-        self.container.mux(self.stream.encode(None))
+            self._encode(rest)
+        self._encode(None)
 
 
 def provenance(*, preset: str, seed: int, software: str, created_utc: str, **extra: object) -> dict:

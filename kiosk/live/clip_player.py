@@ -20,6 +20,7 @@ import numpy as np
 from kivy.clock import Clock
 
 from kiosk.live.seam import SeamBlend
+from kiosk.live.sound import SoundOut, clip_audio
 from kiosk.widgets import PhotoView
 
 log = logging.getLogger("keepsake.kiosk.clip")
@@ -43,15 +44,23 @@ class ClipPlayer(PhotoView):
         self._event = None
         self._lock = threading.Lock()
         self._incoming: bytes | None = None
+        self._sound: SoundOut | None = None
+        self._fps = 25.0
+        self._taken = 0  # frames taken from the queue since play()
         self.frames_shown = 0
         self.loops = 0
 
-    def play(self, mp4: bytes, loop: bool = True) -> None:
+    def play(self, mp4: bytes, loop: bool = True, volume: float = 0.0) -> None:
+        """Play ``mp4``; with ``volume`` above 0 its sound too, and the picture follows the
+        sound's clock (kiosk.live.sound)."""
         self.stop()
         self._take_incoming()
         self._stop = threading.Event()
         self._frames = queue.Queue(maxsize=6)
         fps = self._probe_fps(mp4)
+        self._fps, self._taken = fps, 0
+        if volume > 0:
+            self._sound = self._start_sound(mp4, loop, volume)
         self._thread = threading.Thread(
             target=self._decode,
             args=(mp4, loop, self._stop, self._frames),
@@ -59,10 +68,30 @@ class ClipPlayer(PhotoView):
             daemon=True,
         )
         self._thread.start()
-        self._event = Clock.schedule_interval(self._next, 1.0 / fps)
+        # Following the sound, the clock looks twice a frame so a frame is never late by one.
+        self._event = Clock.schedule_interval(self._next, 0.5 / fps if self._sound else 1.0 / fps)
+
+    def _start_sound(self, mp4: bytes, loop: bool, volume: float) -> SoundOut | None:
+        from engine_edge.deliver import probe_mp4
+        from engine_edge.errors import DeviceUnavailable
+
+        audio = clip_audio(mp4)
+        if audio is None:
+            return None
+        facts = probe_mp4(mp4)
+        sound = SoundOut(audio, volume, loop_s=facts.frame_count / facts.fps if loop else None)
+        try:
+            sound.start()
+        except DeviceUnavailable as exc:  # the picture plays on without sound
+            log.warning("%s", exc)
+            return None
+        return sound
 
     def stop(self) -> None:
         self._stop.set()
+        if self._sound is not None:
+            self._sound.stop()
+            self._sound = None
         if self._event is not None:
             self._event.cancel()
             self._event = None
@@ -105,12 +134,20 @@ class ClipPlayer(PhotoView):
         """The clip's frames as shown, round and round when ``loop``."""
         import av
 
-        blend = self._seam_blend(mp4) if loop else None
+        # The blend needs the loop's last frame: a helper finds it while the first frames
+        # already play (it is used only in the loop's last second).
+        blend: list[SeamBlend | None] = [None]
+        if loop:
+            threading.Thread(
+                target=lambda: blend.__setitem__(0, self._seam_blend(mp4)),
+                name="keepsake-clip-seam",
+                daemon=True,
+            ).start()
         while True:
             with av.open(io.BytesIO(mp4), mode="r") as container:
                 for index, frame in enumerate(container.decode(container.streams.video[0])):
                     image = _scaled(frame, self.max_side_px)
-                    yield blend.apply(index, image) if blend is not None else image
+                    yield blend[0].apply(index, image) if blend[0] is not None else image
             self.loops += 1
             if not loop:
                 return
@@ -160,12 +197,20 @@ class ClipPlayer(PhotoView):
             log.exception("clip decoding failed")
 
     def _next(self, _dt: float) -> None:
-        try:
-            image = self._frames.get_nowait()
-        except queue.Empty:
-            return
+        due = self._taken + 1
+        if self._sound is not None:  # the frame the listener is hearing now
+            due = int(self._sound.heard_s * self._fps) + 1
+        image = None
+        while self._taken < due:  # late frames are skipped, never shown late
+            try:
+                image = self._frames.get_nowait()
+            except queue.Empty:
+                break
+            self._taken += 1
+            if image is None:
+                self.stop()
+                return
         if image is None:
-            self.stop()
             return
         self.set_image(image)
         self.frames_shown += 1

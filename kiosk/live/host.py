@@ -44,6 +44,12 @@ class TributeSettings(Protocol):
     @property
     def clip_fps(self) -> int: ...
 
+    @property
+    def volume(self) -> float: ...
+
+    @property
+    def tribute_sound(self) -> bool: ...
+
 
 class TributeHost(Protocol):
     """The kiosk as the tribute wall sees it: its store, its settings, its frame rate for

@@ -94,7 +94,7 @@ class TributePlayer(FloatLayout):
         item = self._items[self._index]
         self.caption = item.caption
         self._advance = Clock.schedule_once(self._next, self.app.settings.tribute_item_s)
-        if not self.app.settings.live_tribute:
+        if not self.app.settings.live_tribute or self.app.settings.tribute_sound:
             self._play_clip(item)
         elif self.app.settings.tribute_loops:
             self._play_loop(item)
@@ -152,7 +152,9 @@ class TributePlayer(FloatLayout):
 
     def _play_clip(self, item: Any) -> None:
         try:
-            self.clip.play(self.app.services.store.clip(item.item_id))
+            settings = self.app.settings
+            volume = settings.volume if settings.tribute_sound else 0.0
+            self.clip.play(self.app.services.store.clip(item.item_id), volume=volume)
             self.mode = "clip"
         except Exception:
             log.exception("tribute item %s could not play", item.item_id)

@@ -42,4 +42,4 @@ class PreviewScreen(KioskScreen):
         self.player.stop()
 
     def _replay(self) -> None:
-        self.player.play(self.app.session.clip_mp4, loop=True)
+        self.player.play(self.app.session.clip_mp4, loop=True, volume=self.app.settings.volume)
