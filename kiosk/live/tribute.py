@@ -111,13 +111,18 @@ class TributePlayer(FloatLayout):
             self._play_clip(item)
         self._render_loop(item)
 
+    def _photo(self, item: Any) -> Any:
+        try:
+            return self.app.services.store.photo(item.item_id)
+        except Exception:
+            log.exception("tribute item %s has no readable photo", item.item_id)
+            return None
+
     def _render_loop(self, item: Any) -> None:
         if self._loop_job is not None:  # one at a time: the worker also serves guests
             return
-        try:
-            photo = self.app.services.store.photo(item.item_id)
-        except Exception:
-            log.exception("tribute item %s has no readable photo", item.item_id)
+        photo = self._photo(item)
+        if photo is None:
             return
         settings = self.app.settings
         self._loop_job = self.app.submit(
@@ -165,10 +170,8 @@ class TributePlayer(FloatLayout):
         if item.item_id in self._portraits:
             self._live_ready(item, self._portraits[item.item_id])
             return
-        try:
-            photo = self.app.services.store.photo(item.item_id)
-        except Exception:
-            log.exception("tribute item %s has no readable photo", item.item_id)
+        photo = self._photo(item)
+        if photo is None:
             return
         self.app.forget_job(self._job)
         self._job = self.app.submit(
