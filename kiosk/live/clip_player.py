@@ -25,7 +25,7 @@ from kiosk.widgets import PhotoView
 
 log = logging.getLogger("keepsake.kiosk.clip")
 
-CROSSFADE_S = 1.0  # from one loop to the next (a fresh variation of the same portrait)
+CROSSFADE_S = 2.0  # from one loop to the next (a fresh variation of the same portrait)
 
 
 def _scaled(frame, max_side_px: int) -> np.ndarray:  # type: ignore[no-untyped-def]

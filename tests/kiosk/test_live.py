@@ -41,16 +41,20 @@ def test_timeline_moves_gently_without_jumps_or_repeats(portrait) -> None:  # ty
     assert worst_seam <= worst_inside, (worst_seam, worst_inside)
 
 
-@pytest.fixture(scope="module")
-def loop_clip(astronaut) -> bytes:  # type: ignore[no-untyped-def]
+def _loop_of(astronaut: np.ndarray, seed: int) -> bytes:
     """A real --loop clip of the astronaut, small and short."""
     from engine_edge.analysis import load_models
     from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
 
     options = AnimateOptions(
-        loop=True, seconds=3.0, fps=15.0, engine=EngineSettings(max_short_side_px=320)
+        loop=True, seconds=3.0, fps=15.0, seed=seed, engine=EngineSettings(max_short_side_px=320)
     )
     return animate_photo(astronaut, options, load_models()).mp4
+
+
+@pytest.fixture(scope="module")
+def loop_clip(astronaut) -> bytes:  # type: ignore[no-untyped-def]
+    return _loop_of(astronaut, seed=0)
 
 
 def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> None:
@@ -88,6 +92,40 @@ def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> 
     played = seam_of_frames(shown[:count])  # type: ignore[arg-type]
     assert played.ratio <= 1.2, (played.ratio, decoded.ratio)
     assert played.max_step <= 1.3 * decoded.max_step  # the blend adds no jump of its own
+
+
+def test_a_fresh_variation_fades_in_without_a_cut(astronaut, loop_clip: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Another loop of the same portrait (another seed) takes over over a second: no step
+    of the hand-over is bigger than the two loops' own biggest steps, though a cut between
+    them would be."""
+    import queue
+    import threading
+
+    from engine_edge.deliver import decode_frames, seam_of_frames
+    from kiosk.live.clip_player import ClipPlayer
+
+    other = _loop_of(astronaut, seed=7)
+    player = ClipPlayer(max_side_px=1080)
+    out: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    worker = threading.Thread(target=player._decode, args=(loop_clip, True, stop, out))
+    worker.start()
+    shown = [out.get(timeout=30) for _ in range(10)]
+    player._thread = worker  # as play() would have started it
+    player.crossfade_to(other)
+    shown += [out.get(timeout=30) for _ in range(50)]
+    stop.set()
+    while worker.is_alive():
+        try:
+            out.get_nowait()
+        except queue.Empty:
+            worker.join(0.1)
+    own = [seam_of_frames([f for _, f in decode_frames(c)]).max_step for c in (loop_clip, other)]
+    handover = seam_of_frames(shown).max_step  # type: ignore[arg-type]
+    cut = seam_of_frames([shown[9], next(f for _, f in decode_frames(other)), shown[0]])
+    assert handover <= 1.3 * max(own), (handover, own, cut.max_step)
+    assert cut.max_step > 2 * max(own)  # what a plain switch would have shown
+    assert np.abs(shown[-1].astype(int) - shown[9]).mean() > 0.5  # it did change over
 
 
 @pytest.mark.ui
