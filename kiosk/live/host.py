@@ -23,9 +23,18 @@ class TributeSource(Protocol):
     def photo(self, item_id: str) -> np.ndarray: ...
 
 
+class TributeWorker(Protocol):
+    """The render worker (kiosk.worker.EngineWorker): a running job can be stopped."""
+
+    def cancel(self) -> None: ...
+
+
 class TributeServices(Protocol):
     @property
     def store(self) -> TributeSource: ...
+
+    @property
+    def worker(self) -> TributeWorker: ...
 
 
 class TributeSettings(Protocol):

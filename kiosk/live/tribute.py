@@ -73,8 +73,10 @@ class TributePlayer(FloatLayout):
             self._advance = None
         self.app.forget_job(self._job)
         self._job = None
-        self.app.forget_job(self._loop_job)
-        self._loop_job = None
+        if self._loop_job is not None:  # a guest comes first: free the worker for them
+            self.app.services.worker.cancel()
+            self.app.forget_job(self._loop_job)
+            self._loop_job = None
         self.clip.stop()
         self.live.stop()
         self.caption = ""

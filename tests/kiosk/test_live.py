@@ -135,6 +135,8 @@ def test_the_wall_plays_fresh_seamless_loops(
 ) -> None:  # type: ignore[no-untyped-def]
     """A kept portrait on the wall: the guest's clip at once, then loops the worker renders
     in the background, a fresh one cross-faded in every turn."""
+    import time
+
     from PIL import ImageGrab
 
     from kiosk.store import Store
@@ -146,7 +148,10 @@ def test_the_wall_plays_fresh_seamless_loops(
     k.wait_until(lambda s: s["debug"].get("mode") == "loop", 90)
     k.wait_until(lambda _s: k.log_text().count("tribute: a fresh loop") >= 2, 90)
     before = k.request("live_stats")["clip_frames"]
-    shots = [np.asarray(ImageGrab.grab(xdisplay=xvfb.display)) for _ in range(8)]
+    shots = []
+    for _ in range(8):  # over a few seconds: the loop's motion is slow
+        shots.append(np.asarray(ImageGrab.grab(xdisplay=xvfb.display)))
+        time.sleep(0.4)
     assert k.request("live_stats")["clip_frames"] > before  # it moves ...
     k.screenshot(shots_dir / "12-attract-loop.png")
     steps = [float(np.abs(a.astype(int) - b).max()) for a, b in itertools.pairwise(shots)]
