@@ -43,6 +43,7 @@ from engine_edge.perform import Performance, perform, preset_named
 log = logging.getLogger(__name__)
 
 SPEECH_TAIL_S = 0.6
+LOOP_LEAD_FRAMES = 30
 
 
 class RenderCancelled(KeepsakeError):
@@ -245,8 +246,12 @@ def _animate(
             extra_frames=planned_blink_frames(performance, flat=True),
         )
 
+    # A loop's last frames go first as a hidden lead (see encode_mp4): its wrap then pulses less.
+    lead = min(LOOP_LEAD_FRAMES, frame_count - 1) if options.loop else 0
+
     def frames() -> Iterator[np.ndarray]:
-        for i in range(frame_count):
+        order = [*range(frame_count - lead, frame_count), *range(frame_count)]
+        for done, i in enumerate(order, start=1):
             _check_cancel(cancel)
             start = time.perf_counter()
             content = renderer.render(performance.frame(i))
@@ -260,7 +265,7 @@ def _animate(
             render_s[0] += time.perf_counter() - start
             yield frame
             if progress is not None:
-                progress(0.05 + 0.95 * (i + 1) / frame_count)
+                progress(0.05 + 0.95 * done / len(order))
 
     if progress is not None:
         progress(0.05)
@@ -286,6 +291,7 @@ def _animate(
         metadata=meta,
         x264_preset=options.engine.x264_preset,
         crf=options.engine.crf,
+        lead_frames=lead,
     )
     total = time.perf_counter() - t2
     timings["render"] = render_s[0]

@@ -48,8 +48,16 @@ class KioskSettings:
     pin_lockout_s: float = 300.0
     # Each portrait of the tribute loop plays this long before the next one.
     tribute_item_s: float = 12.0
-    # Draw tribute portraits live (textured mesh); false = play their MP4.
+    # Keep tribute portraits moving afresh; false = play the guest's MP4 as it was kept.
     live_tribute: bool = True
+    # How they move afresh: true = seamless loop clips that the worker renders in the
+    # background (a new variation each turn, cross-faded: the same lids, mouth and
+    # AI-animated mark as the guest's clip); false = the textured mesh moved live.
+    tribute_loops: bool = True
+    # Loudness of clips' spoken lines, 0 (mute) .. 1 (full), in Preview and, when
+    # tribute_sound is on, on the tribute wall (which then plays the kept clips themselves).
+    volume: float = 0.8
+    tribute_sound: bool = False
     # Frame rate of live portraits (tribute loop; the mood cards use half). With software GL
     # (llvmpipe: no GPU driver) every redraw repaints the whole screen on the CPU, so the
     # kiosk caps both at software_gl_fps to keep touches answered promptly.

@@ -29,7 +29,7 @@ WORKER_NICENESS = 10
 @dataclass(frozen=True)
 class Job:
     job_id: int
-    kind: str  # "faces", "render" or "live"
+    kind: str  # "faces", "render", "live" or "loop"
     payload: dict[str, Any]
 
 
@@ -69,6 +69,7 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
         "faces": runner.find_faces,
         "render": runner.render,
         "live": runner.live_portrait,
+        "loop": runner.tribute_loop,
         "describe": runner.describe,
     }
     parent = os.getppid()

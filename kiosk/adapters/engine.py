@@ -37,6 +37,7 @@ class EngineRunner:
         self._speech = load_settings(config)
         self._engine = section(config, "engine", EngineSettings)
         self._label = section(config, "label", LabelSettings)
+        self._credentials = _box_credentials(config)
         self._models: Any = None
         self._analyses: dict[str, Any] = {}
 
@@ -129,9 +130,12 @@ class EngineRunner:
             speech=speech,
             label=self._label,
             engine=self._engine,
+            credentials=self._credentials,
         )
+        # With the models the engine self-checks the clip: a guest only ever sees one that
+        # passed, or the gentler one it renders when the first fails.
         clip = animate_photo(
-            photo, options, None, progress=progress, cancel=cancel, analysis=analysis
+            photo, options, self._load(), progress=progress, cancel=cancel, analysis=analysis
         )
         return {"mp4": clip.mp4, "poster": first_frame(clip.mp4, 720)}
 
@@ -141,6 +145,46 @@ class EngineRunner:
 
         sized = screen_sized(photo)
         return build_live_portrait(sized, self._analyse(sized))
+
+    def tribute_loop(
+        self,
+        photo: np.ndarray,
+        preset: str,
+        seed: int,
+        seconds: float,
+        fps: int,
+        progress: Any,
+        cancel: Any,
+    ) -> bytes:
+        """A fresh seamless loop of a kept portrait for the tribute wall (MP4 bytes)."""
+        from kiosk.live.source import render_loop
+
+        return render_loop(
+            photo,
+            self._analyse(photo),
+            preset=preset,
+            seed=seed,
+            seconds=seconds,
+            fps=float(fps),
+            label=self._label,
+            progress=progress,
+            cancel=cancel,
+        )
+
+
+def _box_credentials(config: dict[str, Any]) -> Any:
+    """The box's C2PA signing credentials per [signing]; None (logged once) without them."""
+    from engine_edge.config import section
+    from engine_edge.credentials import CredentialsMissing, SigningSettings, load_credentials
+
+    signing = section(config, "signing", SigningSettings)
+    if not signing.enabled:
+        return None
+    try:
+        return load_credentials(signing.key_dir)
+    except CredentialsMissing as exc:
+        log.warning("guest clips will not be signed (C2PA): %s", exc)
+        return None
 
 
 def first_frame(mp4: bytes, max_side_px: int) -> np.ndarray:

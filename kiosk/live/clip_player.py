@@ -2,22 +2,30 @@
 
 A background thread decodes with PyAV into a small queue; the Kivy clock
 uploads the next frame at the clip's frame rate. Memory stays at a handful of
-frames however long the clip is.
+frames however long the clip is. A clip rendered as a seamless loop (its
+provenance says so) wraps without a pulse: kiosk.live.seam.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import math
 import queue
 import threading
+from collections.abc import Iterator
 
+import cv2
 import numpy as np
 from kivy.clock import Clock
 
+from kiosk.live.seam import SeamBlend
+from kiosk.live.sound import SoundOut, clip_audio
 from kiosk.widgets import PhotoView
 
 log = logging.getLogger("keepsake.kiosk.clip")
+
+CROSSFADE_S = 2.0  # from one loop to the next (a fresh variation of the same portrait)
 
 
 def _scaled(frame, max_side_px: int) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -34,14 +42,25 @@ class ClipPlayer(PhotoView):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._event = None
+        self._lock = threading.Lock()
+        self._incoming: bytes | None = None
+        self._sound: SoundOut | None = None
+        self._fps = 25.0
+        self._taken = 0  # frames taken from the queue since play()
         self.frames_shown = 0
         self.loops = 0
 
-    def play(self, mp4: bytes, loop: bool = True) -> None:
+    def play(self, mp4: bytes, loop: bool = True, volume: float = 0.0) -> None:
+        """Play ``mp4``; with ``volume`` above 0 its sound too, and the picture follows the
+        sound's clock (kiosk.live.sound)."""
         self.stop()
+        self._take_incoming()
         self._stop = threading.Event()
         self._frames = queue.Queue(maxsize=6)
         fps = self._probe_fps(mp4)
+        self._fps, self._taken = fps, 0
+        if volume > 0:
+            self._sound = self._start_sound(mp4, loop, volume)
         self._thread = threading.Thread(
             target=self._decode,
             args=(mp4, loop, self._stop, self._frames),
@@ -49,10 +68,30 @@ class ClipPlayer(PhotoView):
             daemon=True,
         )
         self._thread.start()
-        self._event = Clock.schedule_interval(self._next, 1.0 / fps)
+        # Following the sound, the clock looks twice a frame so a frame is never late by one.
+        self._event = Clock.schedule_interval(self._next, 0.5 / fps if self._sound else 1.0 / fps)
+
+    def _start_sound(self, mp4: bytes, loop: bool, volume: float) -> SoundOut | None:
+        from engine_edge.deliver import probe_mp4
+        from engine_edge.errors import DeviceUnavailable
+
+        audio = clip_audio(mp4)
+        if audio is None:
+            return None
+        facts = probe_mp4(mp4)
+        sound = SoundOut(audio, volume, loop_s=facts.frame_count / facts.fps if loop else None)
+        try:
+            sound.start()
+        except DeviceUnavailable as exc:  # the picture plays on without sound
+            log.warning("%s", exc)
+            return None
+        return sound
 
     def stop(self) -> None:
         self._stop.set()
+        if self._sound is not None:
+            self._sound.stop()
+            self._sound = None
         if self._event is not None:
             self._event.cancel()
             self._event = None
@@ -69,39 +108,109 @@ class ClipPlayer(PhotoView):
     def _probe_fps(mp4: bytes) -> float:
         import av
 
-        with av.open(io.BytesIO(mp4)) as container:
+        with av.open(io.BytesIO(mp4), mode="r") as container:
             return float(container.streams.video[0].average_rate or 25)
 
-    def _decode(self, mp4: bytes, loop: bool, stop: threading.Event, out: queue.Queue) -> None:
+    def _seam_blend(self, mp4: bytes) -> SeamBlend | None:
+        """For a clip rendered as a loop: its first and last frames, as they will be shown."""
         import av
 
+        with av.open(io.BytesIO(mp4), mode="r") as container:
+            if '"loop": true' not in container.metadata.get("keepsake_provenance", ""):
+                return None
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or 25)
+            first = last = None
+            count = 0
+            for frame in container.decode(stream):
+                if first is None:
+                    first = _scaled(frame, self.max_side_px)
+                last, count = frame, count + 1
+        if first is None or last is None or count < 3:
+            return None
+        return SeamBlend.between(first, _scaled(last, self.max_side_px), count, fps)
+
+    def _clip_frames(self, mp4: bytes, loop: bool) -> Iterator[np.ndarray]:
+        """The clip's frames as shown, round and round when ``loop``."""
+        import av
+
+        # The blend needs the loop's last frame: a helper finds it while the first frames
+        # already play (it is used only in the loop's last second).
+        blend: list[SeamBlend | None] = [None]
+        if loop:
+            threading.Thread(
+                target=lambda: blend.__setitem__(0, self._seam_blend(mp4)),
+                name="keepsake-clip-seam",
+                daemon=True,
+            ).start()
+        while True:
+            with av.open(io.BytesIO(mp4), mode="r") as container:
+                for index, frame in enumerate(container.decode(container.streams.video[0])):
+                    image = _scaled(frame, self.max_side_px)
+                    yield blend[0].apply(index, image) if blend[0] is not None else image
+            self.loops += 1
+            if not loop:
+                return
+
+    def crossfade_to(self, mp4: bytes) -> None:
+        """Fade to another loop over CROSSFADE_S; the one playing keeps moving as it fades
+        (it is a loop too), so there is no cut and no frozen frame."""
+        if self._thread is None or not self._thread.is_alive():
+            self.play(mp4)
+            return
+        with self._lock:
+            self._incoming = mp4
+
+    def _take_incoming(self) -> bytes | None:
+        with self._lock:
+            mp4, self._incoming = self._incoming, None
+        return mp4
+
+    def _decode(self, mp4: bytes, loop: bool, stop: threading.Event, out: queue.Queue) -> None:
         try:
+            current = self._clip_frames(mp4, loop)
+            fading: Iterator[np.ndarray] | None = None
+            fade_index, fade_frames = 0, max(1, round(CROSSFADE_S * self._probe_fps(mp4)))
             while not stop.is_set():
-                with av.open(io.BytesIO(mp4)) as container:
-                    for frame in container.decode(container.streams.video[0]):
-                        image = _scaled(frame, self.max_side_px)
-                        while not stop.is_set():
-                            try:
-                                out.put(image, timeout=0.2)
-                                break
-                            except queue.Full:
-                                continue
-                        if stop.is_set():
-                            return
-                self.loops += 1
-                if not loop:
+                incoming = self._take_incoming()
+                if incoming is not None:
+                    fading, current, fade_index = current, self._clip_frames(incoming, True), 0
+                image = next(current, None)
+                if image is None:
                     out.put(None)
                     return
+                if fading is not None:
+                    fade_index += 1
+                    old = next(fading, None)
+                    if old is None or old.shape != image.shape or fade_index >= fade_frames:
+                        fading = None
+                    else:
+                        weight = 0.5 - 0.5 * math.cos(math.pi * fade_index / fade_frames)
+                        image = cv2.addWeighted(old, 1.0 - weight, image, weight, 0.0)
+                while not stop.is_set():
+                    try:
+                        out.put(image, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
         except Exception:  # a broken clip shows its last frame; the kiosk carries on
             log.exception("clip decoding failed")
 
     def _next(self, _dt: float) -> None:
-        try:
-            image = self._frames.get_nowait()
-        except queue.Empty:
-            return
+        due = self._taken + 1
+        if self._sound is not None:  # the frame the listener is hearing now
+            due = int(self._sound.heard_s * self._fps) + 1
+        image = None
+        while self._taken < due:  # late frames are skipped, never shown late
+            try:
+                image = self._frames.get_nowait()
+            except queue.Empty:
+                break
+            self._taken += 1
+            if image is None:
+                self.stop()
+                return
         if image is None:
-            self.stop()
             return
         self.set_image(image)
         self.frames_shown += 1

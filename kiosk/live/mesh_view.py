@@ -1,5 +1,6 @@
 """Draws a live portrait with Kivy's textured Mesh: the GPU warps the photo, Python only
-moves the vertices (engine_edge.rig.deform via the Timeline) once per frame."""
+moves the vertices (engine_edge.rig.deform via the Timeline) once per frame. The
+AI-animated mark ([label]) is drawn over it, as clips carry it."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ from typing import Any
 
 import numpy as np
 from kivy.clock import Clock
-from kivy.graphics import Color, Mesh
+from kivy.graphics import Color, Mesh, Rectangle
+from kivy.graphics.texture import Texture
 from kivy.uix.widget import Widget
 
+from engine_edge.deliver import LabelSettings
+from kiosk.live.mark import mark_for
 from kiosk.live.portrait import LivePortrait, Timeline
 from kiosk.widgets import texture_from_rgb
 
 
 class LiveMeshView(Widget):
-    def __init__(self, **kw: Any) -> None:
+    def __init__(self, label: LabelSettings | None = None, **kw: Any) -> None:
         super().__init__(**kw)
+        self.label = label if label is not None else LabelSettings()
         self.timeline: Timeline | None = None
         self._mesh: Mesh | None = None
         self._event: Any = None
@@ -85,6 +90,24 @@ class LiveMeshView(Widget):
                 mode="triangles",
                 texture=self._texture,
             )
+        self._draw_mark()
+
+    def _draw_mark(self) -> None:
+        assert self.portrait is not None
+        x0, y0, scale = self._fit()
+        width, height = (round(side * scale) for side in self.portrait.size_px)
+        mark = mark_for((max(width, 1), max(height, 1)), self.label)
+        if mark is None or width < 40 or height < 40:
+            return
+        h, w = mark.rgba.shape[:2]
+        texture = Texture.create(size=(w, h), colorfmt="rgba")
+        texture.blit_buffer(
+            np.ascontiguousarray(mark.rgba[::-1]).tobytes(), colorfmt="rgba", bufferfmt="ubyte"
+        )
+        x, y = mark.bottom_left_in(height)
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(texture=texture, pos=(x0 + x, y0 + y), size=(w, h))
 
     def _elapsed_s(self) -> float:
         return time.monotonic() - self._started_s

@@ -1,4 +1,5 @@
-"""Builds a LivePortrait in the render worker: the photo (sized for the screen) and its rig."""
+"""What the render worker makes for the wall: a LivePortrait (the photo sized for the screen
+and its rig) or a seamless loop clip."""
 
 from __future__ import annotations
 
@@ -27,3 +28,32 @@ def build_live_portrait(photo: np.ndarray, analysis: Any) -> LivePortrait:
     from engine_edge.rig import build_rig
 
     return LivePortrait(photo=np.ascontiguousarray(photo), rig=build_rig(analysis))
+
+
+def render_loop(
+    photo: np.ndarray,
+    analysis: Any,
+    *,
+    preset: str,
+    seed: int,
+    seconds: float,
+    fps: float,
+    label: Any,
+    progress: Any = None,
+    cancel: Any = None,
+) -> bytes:
+    """A seamless loop clip of ``photo`` for the tribute wall: the guest's look (lids,
+    mouth interior, the AI-animated mark per [label]) with a fresh performance (``seed``)."""
+    from engine_edge.pipeline import AnimateOptions, animate_photo
+
+    options = AnimateOptions(
+        preset=preset,
+        seconds=seconds,
+        fps=fps,
+        format="original",
+        loop=True,
+        seed=seed,
+        label=label,
+    )
+    clip = animate_photo(photo, options, None, progress=progress, cancel=cancel, analysis=analysis)
+    return clip.mp4

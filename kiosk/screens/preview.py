@@ -43,4 +43,4 @@ class PreviewScreen(KioskScreen):
         self.player.stop()
 
     def _replay(self) -> None:
-        self.player.play(self.ctx.session.clip_mp4, loop=True)
+        self.player.play(self.ctx.session.clip_mp4, loop=True, volume=self.ctx.settings.volume)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -37,3 +39,146 @@ def test_timeline_moves_gently_without_jumps_or_repeats(portrait) -> None:  # ty
         assert np.abs(first - second).max() > 0.5
     # Where one performance hands over to the next, nothing moves more than it does anyway.
     assert worst_seam <= worst_inside, (worst_seam, worst_inside)
+
+
+def _loop_of(astronaut: np.ndarray, seed: int) -> bytes:
+    """A real --loop clip of the astronaut, small and short."""
+    from engine_edge.analysis import load_models
+    from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
+
+    options = AnimateOptions(
+        loop=True, seconds=3.0, fps=15.0, seed=seed, engine=EngineSettings(max_short_side_px=320)
+    )
+    return animate_photo(astronaut, options, load_models()).mp4
+
+
+@pytest.fixture(scope="module")
+def loop_clip(astronaut) -> bytes:  # type: ignore[no-untyped-def]
+    return _loop_of(astronaut, seed=0)
+
+
+def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> None:
+    """The player's own output (decoder thread, scaling, seam blend) over one loop and the
+    wrap: the wrap is an ordinary step and nothing inside the loop jumps instead."""
+    import queue
+    import threading
+    import time
+
+    from engine_edge.deliver import loop_seam, probe_mp4, seam_of_frames
+    from kiosk.live.clip_player import ClipPlayer
+
+    count = probe_mp4(loop_clip).frame_count
+    decoded = loop_seam(loop_clip)
+    assert decoded.ratio > 2.5  # H.264 alone: the wrap pulses
+
+    player = ClipPlayer(max_side_px=1080)
+    out: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    worker = threading.Thread(target=player._decode, args=(loop_clip, True, stop, out))
+    worker.start()
+    shown = []
+    for _ in range(2 * count + 1):  # a little slower than the decoder, as the screen is
+        shown.append(out.get(timeout=30))
+        time.sleep(0.01)
+    shown = shown[count:]  # the second time round, as on the wall
+    stop.set()
+    while worker.is_alive():
+        try:
+            out.get_nowait()
+        except queue.Empty:
+            worker.join(0.1)
+    assert all(f is not None for f in shown)
+    assert np.array_equal(shown[0], shown[count])  # it loops
+    played = seam_of_frames(shown[:count])  # type: ignore[arg-type]
+    assert played.ratio <= 1.2, (played.ratio, decoded.ratio)
+    assert played.max_step <= 1.3 * decoded.max_step  # the blend adds no jump of its own
+
+
+def test_a_fresh_variation_fades_in_without_a_cut(astronaut, loop_clip: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Another loop of the same portrait (another seed) takes over over a second: no step
+    of the hand-over is bigger than the two loops' own biggest steps, though a cut between
+    them would be."""
+    import queue
+    import threading
+
+    from engine_edge.deliver import decode_frames, seam_of_frames
+    from kiosk.live.clip_player import ClipPlayer
+
+    other = _loop_of(astronaut, seed=7)
+    player = ClipPlayer(max_side_px=1080)
+    out: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    worker = threading.Thread(target=player._decode, args=(loop_clip, True, stop, out))
+    worker.start()
+    shown = [out.get(timeout=30) for _ in range(10)]
+    player._thread = worker  # as play() would have started it
+    player.crossfade_to(other)
+    shown += [out.get(timeout=30) for _ in range(50)]
+    stop.set()
+    while worker.is_alive():
+        try:
+            out.get_nowait()
+        except queue.Empty:
+            worker.join(0.1)
+    own = [seam_of_frames([f for _, f in decode_frames(c)]).max_step for c in (loop_clip, other)]
+    handover = seam_of_frames(shown).max_step  # type: ignore[arg-type]
+    cut = seam_of_frames([shown[9], next(f for _, f in decode_frames(other)), shown[0]])
+    assert handover <= 1.3 * max(own), (handover, own, cut.max_step)
+    assert cut.max_step > 2 * max(own)  # what a plain switch would have shown
+    assert np.abs(shown[-1].astype(int) - shown[9]).mean() > 0.5  # it did change over
+
+
+@pytest.mark.ui
+@pytest.mark.slow
+def test_the_wall_plays_fresh_seamless_loops(
+    start_kiosk, xvfb, tmp_path, astronaut, shots_dir
+) -> None:  # type: ignore[no-untyped-def]
+    """A kept portrait on the wall: the guest's clip at once, then loops the worker renders
+    in the background, a fresh one cross-faded in every turn."""
+    import time
+
+    from PIL import ImageGrab
+
+    from kiosk.store import Store
+    from tests.kiosk.test_app import add_portrait
+
+    with Store(tmp_path / "store") as store:
+        add_portrait(store, astronaut, "Ruth")
+    k = start_kiosk(tribute_item_s=3.0)
+    k.wait_until(lambda s: s["debug"].get("mode") == "loop", 90)
+    k.wait_until(lambda _s: k.log_text().count("tribute: a fresh loop") >= 2, 90)
+    before = k.request("live_stats")["clip_frames"]
+    shots = []
+    for _ in range(8):  # over a few seconds: the loop's motion is slow
+        shots.append(np.asarray(ImageGrab.grab(xdisplay=xvfb.display)))
+        time.sleep(0.4)
+    assert k.request("live_stats")["clip_frames"] > before  # it moves ...
+    k.screenshot(shots_dir / "12-attract-loop.png")
+    steps = [float(np.abs(a.astype(int) - b).max()) for a, b in itertools.pairwise(shots)]
+    assert max(steps) > 8, steps  # ... on the screen itself
+    assert "clip decoding failed" not in k.log_text()
+
+
+@pytest.mark.parametrize("corner", ["bottom-right", "top-left"])
+def test_live_portraits_carry_the_mark_where_clips_do(astronaut, corner: str) -> None:  # type: ignore[no-untyped-def]
+    """The mark over a live mesh is the clip's mark: same pixels, same corner, same opacity."""
+    from engine_edge.deliver import Label, LabelSettings
+    from kiosk.live.mark import mark_for
+
+    settings = LabelSettings(corner=corner, opacity=0.5)
+    mark = mark_for((512, 512), settings)
+    assert mark is not None
+    # Laying the mark's RGBA over the photo gives what the engine burns into a clip.
+    burned = Label((512, 512), settings).apply(astronaut.copy())
+    h, w = mark.rgba.shape[:2]
+    x, y = mark.offset_px
+    region = astronaut[y : y + h, x : x + w].astype(np.float32)
+    alpha = mark.rgba[..., 3:4] / 255.0
+    laid = region * (1 - alpha) + mark.rgba[..., :3] * alpha
+    assert np.abs(laid - burned[y : y + h, x : x + w]).max() <= 2
+    assert 0.4 < alpha.max() <= 0.5 + 1e-6  # [label] opacity
+    top = y < 256
+    left = x < 256
+    assert (top, left) == ("top" in corner, "left" in corner)
+    assert mark.bottom_left_in(512)[1] == 512 - y - h
+    assert mark_for((512, 512), LabelSettings(enabled=False)) is None

@@ -17,6 +17,7 @@ from engine_edge.deliver import (
     LabelSettings,
     decode_frames,
     encode_mp4,
+    loop_seam,
     make_fill,
     plan_framing,
     probe_mp4,
@@ -175,3 +176,63 @@ def test_label_is_visible_in_its_corner(astronaut: np.ndarray) -> None:
         LabelSettings(opacity=0.05)
     with pytest.raises(ConfigInvalid):
         LabelSettings(corner="middle")
+
+
+def breathing_loop(photo: np.ndarray, frame_count: int) -> list[np.ndarray]:
+    """A seamless loop like a memorial clip's: the middle of the picture swells, settles
+    and sways by a pixel or two (no two frames alike), the rest stays still."""
+    import cv2
+
+    h, w = photo.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cx, cy = w * 0.5, h * 0.4
+    bump = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (0.25 * w) ** 2)
+    frames = []
+    for i in range(frame_count):
+        phase = 2 * np.pi * i / frame_count
+        swell = 0.012 * np.sin(phase) * bump
+        map_x = (xx - (xx - cx) * swell - 1.5 * np.cos(phase) * bump).astype(np.float32)
+        map_y = (yy - (yy - cy) * swell).astype(np.float32)
+        frames.append(cv2.remap(photo, map_x, map_y, cv2.INTER_LINEAR))
+    return frames
+
+
+def test_loop_lead_frames_prime_the_encoder_and_are_never_shown(astronaut: np.ndarray) -> None:
+    n, lead = 45, 15
+    frames = breathing_loop(astronaut, n)
+    audio = AudioTrack((0.3 * np.sin(np.arange(24000) * 0.05)).astype(np.float32), 16000)
+    data = encode_mp4(frames[n - lead :] + frames, fps=30, size=(512, 512), lead_frames=lead)
+    facts = probe_mp4(data)
+    assert (facts.frame_count, facts.duration_s) == (n, pytest.approx(1.5, abs=0.02))
+    shown = [frame for _, frame in decode_frames(data)]
+    assert len(shown) == n
+    # Shown frame i is source frame i (not the lead's), give or take the encoder's lag.
+    for i in (0, 1, n // 2, n - 1):
+        errors = [np.abs(shown[i].astype(int) - f).mean() for f in frames]
+        nearest = int(np.argmin(errors))
+        assert min((nearest - i) % n, (i - nearest) % n) <= 3, (i, nearest)
+    # The sound is the same as without a lead: it starts with the first shown frame.
+    heard = []
+    for order, lead_frames in ((frames[n - lead :] + frames, lead), (frames, 0)):
+        clip = encode_mp4(order, fps=30, size=(512, 512), audio=audio, lead_frames=lead_frames)
+        heard.append([(p.pts, p.size) for p in _audio_packets(clip)])
+    assert heard[0] == heard[1]
+
+
+def _audio_packets(data: bytes) -> list:  # type: ignore[type-arg]
+    import av
+
+    with av.open(io.BytesIO(data)) as c:
+        return [p for p in c.demux(audio=0) if p.size]
+
+
+def test_loop_seam_measures_the_wrap_against_ordinary_steps(astronaut: np.ndarray) -> None:
+    """Our own seam measure (the judge's definition): a cut reads as a big step, the
+    source loop as an ordinary one."""
+    n = 30
+    frames = breathing_loop(astronaut, n)
+    lossless = encode_mp4(frames, fps=30, size=(512, 512), crf=0)
+    seam = loop_seam(lossless)
+    assert 0.5 < seam.ratio < 1.6 and seam.max_step_ratio < 2.5
+    cut = encode_mp4(frames[: n // 4 + 1], fps=30, size=(512, 512), crf=0)
+    assert loop_seam(cut).ratio > 4
