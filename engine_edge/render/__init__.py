@@ -28,6 +28,7 @@ from engine_edge.render.features import (
     mouth_feature,
 )
 from engine_edge.render.field import CoarseField
+from engine_edge.render.lids import LidPaint, lid_paint
 from engine_edge.rig import Rig, smooth_displacement
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class _FaceParts:
     cavity_edge_rgb: np.ndarray  # near the lips
     teeth_rgb: np.ndarray
     iris_vertex: tuple[int, int]  # rig vertex ids of the right and left iris centres
+    lids: tuple[LidPaint, LidPaint]
 
 
 class Renderer:
@@ -162,9 +164,10 @@ class Renderer:
                 sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is None:
                     continue
-                src, lash = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
+                src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
                 full[sl] = src
-                overlays.append(("lash", sl, lash, parts))
+                if lid is not None:
+                    overlays.append(("lid", sl, (lid, parts.lids[parts.eyes.index(eye)]), parts))
             if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
                 sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
@@ -195,8 +198,9 @@ class Renderer:
                     )
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
-            if kind == "lash":
-                region *= (1.0 - 0.2 * data)[..., None]
+            if kind == "lid":
+                lid, source = data
+                source.paint(region, lid)
             else:
                 cavity, teeth, depth = data
                 shade = (
@@ -304,11 +308,13 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     grey = float(np.mean(skin))
     teeth = 0.82 * (0.75 * np.full(3, grey) + 0.25 * skin)
     first = fr.first_vertex
+    eyes = (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo))
     return _FaceParts(
-        (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo)),
+        eyes,
         mouth,
         lip * 0.3,
         lip * 0.55,
         teeth,
         (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
+        (lid_paint(photo, eyes[0]), lid_paint(photo, eyes[1])),
     )
