@@ -29,6 +29,7 @@ from engine_edge.render.features import (
 )
 from engine_edge.render.field import CoarseField
 from engine_edge.render.lids import LidPaint, lid_paint
+from engine_edge.render.mouth_paint import MouthPaint, mouth_paint
 from engine_edge.rig import Rig, smooth_displacement
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,7 @@ STILL_PX = 0.2  # pixels that never move further than this all clip long are lef
 class _FaceParts:
     eyes: tuple[EyeFeature, EyeFeature]
     mouth: MouthFeature
-    cavity_rgb: np.ndarray  # (3,) deepest mouth colour
-    cavity_edge_rgb: np.ndarray  # near the lips
-    teeth_rgb: np.ndarray
+    inside: MouthPaint
     iris_vertex: tuple[int, int]  # rig vertex ids of the right and left iris centres
     lids: tuple[LidPaint, LidPaint]
 
@@ -171,11 +170,9 @@ class Renderer:
             if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
                 sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
-                    src, cavity, teeth, depth = parts.mouth.backward(
-                        full[sl].astype(np.float64), fp
-                    )
+                    src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
                     full[sl] = src
-                    overlays.append(("mouth", sl, (cavity, teeth, depth), parts))
+                    overlays.append(("mouth", sl, (layer, fp), parts))
         spans = self._spans if still else [(0, h, 0, w)]
         frame = self.photo.copy() if still else np.empty_like(self.photo)
         for y0, y1, x0, x1 in spans:
@@ -202,17 +199,8 @@ class Renderer:
                 lid, source = data
                 source.paint(region, lid)
             else:
-                cavity, teeth, depth = data
-                shade = (
-                    parts.cavity_edge_rgb
-                    + (parts.cavity_rgb - parts.cavity_edge_rgb) * (np.sqrt(depth)[..., None])
-                )
-                fill = (
-                    shade
-                    + (parts.teeth_rgb - shade)
-                    * np.clip(teeth / np.maximum(cavity, 1e-3), 0, 1)[..., None]
-                )
-                region += (fill - region) * cavity[..., None]
+                layer, fp = data
+                parts.inside.paint(region, layer, fp)
             frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
         return frame
 
@@ -292,29 +280,14 @@ def _inpaint_behind(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 
 def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped-def]
-    lm = fr.landmarks[:, :2]
     mouth = mouth_feature(fr)
     right, left = eye_features(fr)
-    h, w = photo.shape[:2]
-    lips = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(lips, [lm[list(topo.LIPS_OUTER)].astype(np.int32)], 255)
-    cv2.fillPoly(lips, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 0)
-    lip_px = photo[lips > 0].astype(np.float32)
-    lip = np.median(lip_px, axis=0) if lip_px.size else np.array([150.0, 90.0, 90.0])
-    face = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(face, cv2.convexHull(lm[list(topo.FACE_OVAL)].astype(np.int32)), 255)
-    skin_px = photo[face > 0].astype(np.float32)
-    skin = np.percentile(skin_px, 90, axis=0) if skin_px.size else np.array([220.0, 200.0, 190.0])
-    grey = float(np.mean(skin))
-    teeth = 0.82 * (0.75 * np.full(3, grey) + 0.25 * skin)
     first = fr.first_vertex
     eyes = (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo))
     return _FaceParts(
         eyes,
         mouth,
-        lip * 0.3,
-        lip * 0.55,
-        teeth,
+        mouth_paint(photo, fr, mouth),
         (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
         (lid_paint(photo, eyes[0]), lid_paint(photo, eyes[1])),
     )

@@ -238,7 +238,18 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iri
     radius = float(np.clip(radius, 0.12 * length, 0.3 * length))
     iris = np.array([float(iu), float(iv)])
     return EyeFeature(
-        frame, length, grid, up, lo, up - lid_h, up - reach, skin_up, 0.3 * length, iris, radius, 0.07 * length
+        frame,
+        length,
+        grid,
+        up,
+        lo,
+        up - lid_h,
+        up - reach,
+        skin_up,
+        0.3 * length,
+        iris,
+        radius,
+        0.07 * length,
     )
 
 
@@ -316,6 +327,23 @@ def eye_features(face_rig) -> tuple[EyeFeature, EyeFeature]:  # type: ignore[no-
 
 
 @dataclass(frozen=True, eq=False)
+class MouthLayer:
+    """The opening between the lips of one frame, over the output pixels it may cover.
+
+    ``across`` is the position along the mouth (0 and 1 at the corners), ``below``
+    the distance under the upper lip's inner edge and ``opening`` the gap between
+    the lips there, in pixels; ``cavity`` is where the inside shows; ``grain_xy``
+    where the photo's own grain for it is taken from.
+    """
+
+    across: np.ndarray
+    below: np.ndarray
+    opening: np.ndarray
+    cavity: np.ndarray
+    grain_xy: np.ndarray  # (..., 2)
+
+
+@dataclass(frozen=True, eq=False)
 class MouthFeature:
     frame: _Frame
     width: float  # corner to corner, px
@@ -379,8 +407,8 @@ class MouthFeature:
         )
         return k * (u - centre) * g
 
-    def backward(self, q: np.ndarray, fp: FaceParams):  # type: ignore[no-untyped-def]
-        """Photo positions for output positions q (..., 2); masks: cavity, teeth, cavity depth."""
+    def backward(self, q: np.ndarray, fp: FaceParams) -> tuple[np.ndarray, MouthLayer]:
+        """Photo positions for output positions q (..., 2), and the opening between the lips."""
         u, v = self.frame.to_uv(q)
         spread = self._spread(u, v, np.interp(u, self.u_grid, self.inner_up, left=0, right=0), fp)
         us = u - spread
@@ -399,16 +427,10 @@ class MouthFeature:
         )
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
-        depth = np.clip(
-            np.minimum(v - top, bottom - v) / np.maximum(0.5 * (bottom - top), 1e-3), 0, 1
-        )
-        teeth = np.zeros_like(v)
-        if fp.teeth_show > 0 and self.rest_gap_px < 2.0:
-            band = np.minimum(0.45 * (bottom - top), 0.1 * self.width * np.sqrt(t_open))
-            inside = (v - top) / np.maximum(band, 1e-3)
-            teeth = fp.teeth_show * t_open**0.7 * (1.0 - _smoothstep((inside - 0.6) / 0.4))
-            teeth *= _smoothstep(((bottom - top) - 2.5) / 4.0) * (v >= top)
-        return self.frame.to_xy(us, vs), cavity, teeth * cavity, depth
+        # The skin under the lower lip lends the cavity its grain (never a lip edge).
+        grain = self.frame.to_xy(us, v - top + np.interp(us, self.u_grid, self.outer_lo) + 2.0)
+        layer = MouthLayer(us / self.width, v - top, bottom - top, cavity, grain)
+        return self.frame.to_xy(us, vs), layer
 
     def forward(self, points: np.ndarray, fp: FaceParams, first_vertex: int) -> np.ndarray:
         """Jaw and lips on mesh vertices (lip landmarks decide which side they are on)."""
