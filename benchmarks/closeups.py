@@ -58,10 +58,10 @@ def strip(image: np.ndarray, models) -> np.ndarray | None:  # type: ignore[no-un
         return renderer.render(FrameParams((FaceParams(**face),), CameraParams()))
 
     tiles = [
-        _tile(frame(), eyes, (1.0 * iod, 0.4 * iod)),
-        _tile(frame(lid_left=1.0, lid_right=1.0), eyes, (1.0 * iod, 0.4 * iod)),
-        _tile(frame(), mouth, (0.7 * iod, 0.4 * iod)),
-        _tile(frame(jaw_open=0.75, teeth_show=1.0, lip_width=0.2), mouth, (0.7 * iod, 0.4 * iod)),
+        _tile(frame(), eyes, (1.0 * iod, 0.55 * iod)),
+        _tile(frame(lid_left=1.0, lid_right=1.0), eyes, (1.0 * iod, 0.55 * iod)),
+        _tile(frame(), mouth, (0.7 * iod, 0.385 * iod)),
+        _tile(frame(jaw_open=0.75, teeth_show=1.0, lip_width=0.2), mouth, (0.7 * iod, 0.385 * iod)),
     ]
     height = max(t.shape[0] for t in tiles)
     return np.concatenate([np.pad(t, ((0, height - t.shape[0]), (0, 4), (0, 0))) for t in tiles], 1)

@@ -15,7 +15,6 @@ import argparse
 import json
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import cv2
@@ -24,6 +23,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.speech import write_wav  # noqa: E402
 from engine_edge.analysis import analyse, load_models  # noqa: E402
 from engine_edge.deliver import decode_frames  # noqa: E402
 from engine_edge.image_io import load_image  # noqa: E402
@@ -62,14 +62,6 @@ def detail_kept(mp4: bytes, models) -> float:  # type: ignore[no-untyped-def]
 
     base = energy(frames[0])
     return float(np.median([energy(f) for f in frames[1:]]) / max(base, 1e-6))
-
-
-def _write_wav(path: Path, audio: np.ndarray, rate: int) -> None:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def _speech_lines(fps: float):  # type: ignore[no-untyped-def]
@@ -119,7 +111,7 @@ def main() -> int:
                 extra = []
                 if line is not None:
                     wav = out / f"{tag}.wav"
-                    _write_wav(wav, line.audio, line.sample_rate)
+                    write_wav(wav, line.audio, line.sample_rate)
                     extra = ["--audio", str(wav)]
                 j = _judge(
                     "judge.py",

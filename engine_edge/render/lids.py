@@ -67,14 +67,11 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     grain = (level * np.tanh(fine / level)).astype(np.float32)
     smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
 
-    def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid) -> np.ndarray:
-        xy = eye.frame.to_xy(u, v_of_u) - origin
+    def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
+        """The image's colours along a line v(u) in the eye's frame, (n, 3)."""
+        xy = (eye.frame.to_xy(u, v_of_u) - origin).astype(np.float32)
         return cv2.remap(
-            smooth,
-            xy[:, 0].astype(np.float32)[None],
-            xy[:, 1].astype(np.float32)[None],
-            cv2.INTER_LINEAR,
-            borderMode=_REFLECT,
+            image, xy[:, 0][None], xy[:, 1][None], cv2.INTER_LINEAR, borderMode=_REFLECT
         )[0]
 
     up, crease = eye.upper, np.minimum(eye.crease, eye.upper - 1.0)
@@ -92,14 +89,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     bottom = _lift(bottom, mid, 0.9 * mid.mean(axis=1))
     u = np.repeat(eye.u_grid[4:-4], 3)
     v = np.interp(u, eye.u_grid, up) + np.tile([-0.5, 0.0, 0.5], u.size // 3) * eye.lash_px
-    xy = eye.frame.to_xy(u, v) - origin
-    line = cv2.remap(
-        crop,
-        xy[:, 0].astype(np.float32)[None],
-        xy[:, 1].astype(np.float32)[None],
-        cv2.INTER_LINEAR,
-        borderMode=_REFLECT,
-    )[0]
+    line = along(v, u, crop)
     darkest = line[np.argsort(line.sum(axis=1))[: max(1, line.shape[0] // 6)]]
     return LidPaint(
         (ix0, iy0),

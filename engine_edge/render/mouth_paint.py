@@ -54,16 +54,16 @@ class MouthPaint:
         tongue_amount = _smoothstep((fp.jaw_open - 0.2) / 0.35)
         if tongue_amount > 0:
             dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
-            tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
+            tongue_h = h * (0.42 + 0.15 * fp.jaw_open) * tongue_amount * dome
             into = a - (h - tongue_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (tongue_h > 0.5)
-            shade = 0.55 + 0.45 * np.sqrt(np.clip(into / np.maximum(tongue_h, 1e-3), 0, 1))
+            shade = 0.7 + 0.3 * np.sqrt(np.clip(into / np.maximum(tongue_h, 1e-3), 0, 1))
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
-        lower_amount = _smoothstep((fp.jaw_open - 0.5) / 0.3) * min(1.0, 2.0 * fp.teeth_show)
+        lower_amount = _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show)
         if lower_amount > 0:
-            low_h = np.minimum(0.06 * w, 0.22 * h) * lower_amount * (1.0 - side**2)
+            low_h = np.minimum(0.05 * w, 0.18 * h) * lower_amount * (1.0 - side**2)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
             teeth = self.teeth_rgb * (0.8 - 0.3 * side**2)[..., None]
