@@ -11,6 +11,7 @@ colours taken from the photo itself.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -284,10 +285,13 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     right, left = eye_features(fr)
     first = fr.first_vertex
     eyes = (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo))
+    inside = mouth_paint(photo, fr, mouth)
+    if mouth.rest_gap_px >= 2.0 and not inside.has_teeth:
+        mouth = dataclasses.replace(mouth, part_at_upper=True)
     return _FaceParts(
         eyes,
         mouth,
-        mouth_paint(photo, fr, mouth),
+        inside,
         (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
         (lid_paint(photo, eyes[0]), lid_paint(photo, eyes[1])),
     )

@@ -356,6 +356,9 @@ class MouthFeature:
     lower_ids: np.ndarray  # landmark ids that always go with the jaw
     upper_ids: np.ndarray
     max_drop_px: float  # jaw drop at jaw_open = 1
+    # Lips already apart over a dark gap (no teeth in the photo): the mouth opens from
+    # the upper lip, so the painted inside covers the photo's gap.
+    part_at_upper: bool = False
 
     @property
     def rest_gap_px(self) -> float:
@@ -378,7 +381,8 @@ class MouthFeature:
         # whole with the upper jaw and the opening appears beneath them.
         inner_up = np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
         inner_lo = np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
-        mid = inner_lo - 0.15 * (inner_lo - inner_up)
+        gap = inner_lo - inner_up
+        mid = inner_up + 0.15 * gap if self.part_at_upper else inner_lo - 0.15 * gap
         outer_lo = np.interp(u, self.u_grid, self.outer_lo, left=0.0, right=0.0)
         outer_up = np.interp(u, self.u_grid, self.outer_up, left=0.0, right=0.0)
         return t_open, t_chin, mid, outer_lo, outer_up

@@ -111,6 +111,15 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         skin_px = photo.reshape(-1, 3).astype(np.float32)
     skin = np.median(skin_px, axis=0)
     lum = skin_px.mean(axis=1)
+    gap = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(gap, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 255)
+    gap_px = photo[gap > 0].astype(np.float32).mean(axis=1)
+    # Teeth in the photo: lips apart over something lighter than the face's shadows.
+    has_teeth = (
+        mouth.rest_gap_px >= 2.0
+        and gap_px.size > 0
+        and float(np.percentile(gap_px, 75)) >= float(np.percentile(lum, 30))
+    )
     # Teeth are about as light as the lightest skin (never whiter than the photo has),
     # greyish with a little of the photo's own cast (sepia stays sepia).
     tint = skin / max(float(skin.mean()), 1.0)
@@ -135,7 +144,7 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         grain,
         (ix0, iy0),
         _softness_px(crop),
-        mouth.rest_gap_px >= 2.0,
+        has_teeth,
     )
 
 
