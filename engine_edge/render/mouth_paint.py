@@ -70,8 +70,11 @@ class MouthPaint:
             colour += (teeth - colour) * cover[..., None]
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
-            upper_amount = fp.teeth_show * _smoothstep((h - 2.0) / 4.0)
-            top_h = np.minimum(0.1 * w, 0.4 * h) * (1.0 - side**3)
+            # How much the viseme shows them sets how far they reach down, not how
+            # transparent they are: teeth are solid.
+            show = fp.teeth_show
+            upper_amount = _smoothstep(show / 0.25) * _smoothstep((h - 2.0) / 4.0)
+            top_h = np.minimum(0.1 * w, 0.4 * h) * (1.0 - side**3) * np.sqrt(show)
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.4 * side**2  # the side teeth turn away into the dark
             shade = shade * (1.0 - 0.25 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
