@@ -54,7 +54,7 @@ class MouthPaint:
         tongue_amount = _smoothstep((fp.jaw_open - 0.2) / 0.35)
         if tongue_amount > 0:
             dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
-            tongue_h = h * (0.42 + 0.15 * fp.jaw_open) * tongue_amount * dome
+            tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
             into = a - (h - tongue_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (tongue_h > 0.5)
             shade = 0.7 + 0.3 * np.sqrt(np.clip(into / np.maximum(tongue_h, 1e-3), 0, 1))
