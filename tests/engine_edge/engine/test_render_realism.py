@@ -133,6 +133,20 @@ def test_open_mouth_has_teeth_and_a_throat(colour, models) -> None:
     assert np.percentile(inside, 5) < np.percentile(face, 10), "a throat darker than the skin"
 
 
+def test_lips_apart_over_a_dark_gap_get_teeth(shared_data, models) -> None:
+    """A painted mouth whose lips are parted over darkness (no teeth in the photo) shows teeth."""
+    from engine_edge.image_io import load_image
+
+    image = load_image(shared_data / "photos" / "sadtalker_art_2.png")
+    renderer, _ = _renderer(image, analyse(image, models))
+    assert renderer.parts[0].mouth.rest_gap_px >= 2.0, "the photo's lips are apart"
+    assert not renderer.parts[0].inside.has_teeth, "over a dark gap"
+    frame = _frame(renderer, jaw_open=0.7, teeth_show=1.0)
+    inside, face = _inside_mouth(frame, models)
+    assert float(np.mean(inside >= np.percentile(face, 60))) >= 0.1
+    assert np.percentile(inside, 5) < np.percentile(face, 10)
+
+
 def test_black_and_white_photo_stays_grey(grey) -> None:
     """Lids and mouth are mixed from the photo's own tones: no colour appears in a grey photo."""
     renderer, photo = grey
