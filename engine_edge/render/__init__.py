@@ -11,6 +11,7 @@ colours taken from the photo itself.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ from engine_edge.render.features import (
     mouth_feature,
 )
 from engine_edge.render.field import CoarseField
+from engine_edge.render.lids import LidPaint, lid_paint
+from engine_edge.render.mouth_paint import MouthPaint, mouth_paint
 from engine_edge.rig import Rig, smooth_displacement
 
 log = logging.getLogger(__name__)
@@ -41,10 +44,9 @@ STILL_PX = 0.2  # pixels that never move further than this all clip long are lef
 class _FaceParts:
     eyes: tuple[EyeFeature, EyeFeature]
     mouth: MouthFeature
-    cavity_rgb: np.ndarray  # (3,) deepest mouth colour
-    cavity_edge_rgb: np.ndarray  # near the lips
-    teeth_rgb: np.ndarray
+    inside: MouthPaint
     iris_vertex: tuple[int, int]  # rig vertex ids of the right and left iris centres
+    lids: tuple[LidPaint, LidPaint]
 
 
 class Renderer:
@@ -162,17 +164,16 @@ class Renderer:
                 sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is None:
                     continue
-                src, lash = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
+                src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
                 full[sl] = src
-                overlays.append(("lash", sl, lash, parts))
+                if lid is not None:
+                    overlays.append(("lid", sl, (lid, parts.lids[parts.eyes.index(eye)]), parts))
             if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
                 sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
-                    src, cavity, teeth, depth = parts.mouth.backward(
-                        full[sl].astype(np.float64), fp
-                    )
+                    src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
                     full[sl] = src
-                    overlays.append(("mouth", sl, (cavity, teeth, depth), parts))
+                    overlays.append(("mouth", sl, (layer, fp), parts))
         spans = self._spans if still else [(0, h, 0, w)]
         frame = self.photo.copy() if still else np.empty_like(self.photo)
         for y0, y1, x0, x1 in spans:
@@ -195,20 +196,12 @@ class Renderer:
                     )
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
-            if kind == "lash":
-                region *= (1.0 - 0.2 * data)[..., None]
+            if kind == "lid":
+                lid, source = data
+                source.paint(region, lid)
             else:
-                cavity, teeth, depth = data
-                shade = (
-                    parts.cavity_edge_rgb
-                    + (parts.cavity_rgb - parts.cavity_edge_rgb) * (np.sqrt(depth)[..., None])
-                )
-                fill = (
-                    shade
-                    + (parts.teeth_rgb - shade)
-                    * np.clip(teeth / np.maximum(cavity, 1e-3), 0, 1)[..., None]
-                )
-                region += (fill - region) * cavity[..., None]
+                layer, fp = data
+                parts.inside.paint(region, layer, fp)
             frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
         return frame
 
@@ -288,27 +281,17 @@ def _inpaint_behind(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 
 def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped-def]
-    lm = fr.landmarks[:, :2]
     mouth = mouth_feature(fr)
     right, left = eye_features(fr)
-    h, w = photo.shape[:2]
-    lips = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(lips, [lm[list(topo.LIPS_OUTER)].astype(np.int32)], 255)
-    cv2.fillPoly(lips, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 0)
-    lip_px = photo[lips > 0].astype(np.float32)
-    lip = np.median(lip_px, axis=0) if lip_px.size else np.array([150.0, 90.0, 90.0])
-    face = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(face, cv2.convexHull(lm[list(topo.FACE_OVAL)].astype(np.int32)), 255)
-    skin_px = photo[face > 0].astype(np.float32)
-    skin = np.percentile(skin_px, 90, axis=0) if skin_px.size else np.array([220.0, 200.0, 190.0])
-    grey = float(np.mean(skin))
-    teeth = 0.82 * (0.75 * np.full(3, grey) + 0.25 * skin)
     first = fr.first_vertex
+    eyes = (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo))
+    inside = mouth_paint(photo, fr, mouth)
+    if mouth.rest_gap_px >= 2.0 and not inside.has_teeth:
+        mouth = dataclasses.replace(mouth, part_at_upper=True)
     return _FaceParts(
-        (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo)),
+        eyes,
         mouth,
-        lip * 0.3,
-        lip * 0.55,
-        teeth,
+        inside,
         (first + topo.RIGHT_IRIS[0], first + topo.LEFT_IRIS[0]),
+        (lid_paint(photo, eyes[0]), lid_paint(photo, eyes[1])),
     )

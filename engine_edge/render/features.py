@@ -27,7 +27,11 @@ import numpy as np
 from engine_edge.analysis import topology as topo
 from engine_edge.perform import FaceParams
 
-CLOSE_AT = 0.7  # the closed lid line sits this far down the opening; the lower lid rises the rest
+CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
+CREASE_FLATTENS = 1.0  # share of the lid's height above the crease that the closed lid covers
+# The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
+RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
+LEFT_LID_CREASE = (467, 260, 259, 257, 258, 286, 414)
 
 
 def _smoothstep(x: np.ndarray | float) -> np.ndarray:
@@ -75,17 +79,39 @@ def _profile(frame: _Frame, pts: np.ndarray, length: float) -> tuple[np.ndarray,
 
 
 @dataclass(frozen=True, eq=False)
+class LidLayer:
+    """The closing upper lid of one frame, over the output pixels it may cover.
+
+    ``u`` is where along the eye each pixel lies and ``depth`` how far down the
+    lid (0 at the crease, 1 at the lash line), for its tone; ``grain_xy`` where
+    in the photo its fine texture comes from (mirrored from the lid, not
+    stretched); ``cover`` where it hides the eye, ``lash`` where the lash line and
+    the lashes pointing down darken it, ``shading`` the bulge of the eyeball and
+    the shadow above the lashes.
+    """
+
+    u: np.ndarray
+    depth: np.ndarray
+    grain_xy: np.ndarray  # (..., 2)
+    cover: np.ndarray
+    lash: np.ndarray
+    shading: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class EyeFeature:
     frame: _Frame
     length: float  # corner to corner, px
     u_grid: np.ndarray
     upper: np.ndarray  # v of the upper lid edge on u_grid
     lower: np.ndarray
-    skin_up: float  # height of lid skin above the eye that stretches down, px
+    crease: np.ndarray  # v of the upper lid's crease (where the lid skin starts) on u_grid
+    lid_top: np.ndarray  # v up to which the closed lid covers (the crease flattens), on u_grid
+    skin_up: float  # height of lid skin above the eye that stretches down (the kiosk mesh), px
     skin_down: float
     iris_uv: np.ndarray  # (2,)
     iris_radius: float
-    lash_px: float  # thickness of the lid's edge that slides down unstretched
+    lash_px: float  # thickness of the photo's lash line at the upper lid's edge
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -101,30 +127,21 @@ class EyeFeature:
         return self.frame.box(
             -0.1 * self.length,
             1.1 * self.length,
-            float(self.upper.min()) - self.skin_up - 1,
+            float(min(self.upper.min() - self.skin_up, self.lid_top.min())) - 1,
             float(self.lower.max()) + self.skin_down + 1,
         )
 
     def backward(
         self, q: np.ndarray, closure: float, squint: float, gaze_px: tuple[float, float]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Photo positions to sample for output positions ``q`` (..., 2), and a lash-line mask."""
+    ) -> tuple[np.ndarray, LidLayer | None]:
+        """Photo positions to sample for output positions ``q`` (..., 2), and the closing lid.
+
+        The eye behind the lid does not move (only its gaze); the lid is a layer over
+        it. The lower lid rises a little, its skin taken from just below its line.
+        """
         u, v = self.frame.to_uv(q)
-        up, lo, hgt, edge, low_edge, top, bot = self._lids(u, closure, squint)
+        up, lo, hgt, edge, low_edge, _top, bot = self._lids(u, closure, squint)
         us, vs = u.copy(), v.copy()
-        # The lid's edge (lashes) slides down unchanged; only the skin above it stretches,
-        # so the closed lid has a thin lash line, not a smeared band.
-        band = np.minimum(self.lash_px, 0.4 * (up - top))
-        # Taken from a little above the landmark line, which can sit a pixel into the iris.
-        lift = 0.12 * closure * hgt
-        slide = (v >= edge - band) & (v < edge)
-        vs[slide] = v[slide] - (edge[slide] - up[slide]) - lift[slide]
-        # The skin stretches most near the crease and least near the lashes, so eyeliner
-        # and lash shadow stay thin on the closed lid.
-        k = (v >= top) & (v < edge - band)
-        t = (v[k] - top[k]) / np.maximum(edge[k] - band[k] - top[k], 1e-6)
-        vs[k] = top[k] + (up[k] - band[k] - lift[k] - top[k]) * (0.65 * t + 0.35 * t * t)
-        # The rising lower lid shows skin from a little below the lid line, never the iris.
         start = lo + 0.15 * closure * hgt
         k = (v >= low_edge) & (v < bot)
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
@@ -140,10 +157,50 @@ class EyeFeature:
             up_s = np.interp(us[seen], self.u_grid, self.upper, left=0.0, right=0.0)
             lo_s = np.interp(us[seen], self.u_grid, self.lower, left=0.0, right=0.0)
             vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
-        fade = np.sqrt(np.clip(hgt / max(float(np.max(self.lower - self.upper)), 1e-6), 0.0, 1.0))
-        width = max(0.7, 0.025 * self.length)
-        lash = _smoothstep((closure - 0.25) / 0.5) * fade * np.exp(-(((v - edge) / width) ** 2))
-        return self.frame.to_xy(us, vs), lash
+        lid = self._lid_layer(u, v, up, hgt, edge, closure) if closure > 0.01 else None
+        return self.frame.to_xy(us, vs), lid
+
+    def _lid_layer(self, u, v, up, hgt, edge, closure: float) -> LidLayer:  # type: ignore[no-untyped-def]
+        """The upper lid, crease to a lash line that has travelled ``closure`` of the way down."""
+        # The lid band above the lashes is covered out to a little past the corners
+        # (its fold, shadow and lash wing would read as an open eye), fading to nothing.
+        reach = np.clip((u + 0.12 * self.length) / (1.24 * self.length), 0, 1)
+        taper = np.sqrt(np.clip(np.sin(np.pi * reach), 0, 1))
+        # The lid narrows to nothing at the eye's corners.
+        lid_h = np.maximum(up - np.interp(u, self.u_grid, self.crease), 0.12 * self.length)
+        reach = np.maximum(up - np.interp(u, self.u_grid, self.lid_top), lid_h)
+        # The photo's own lash line is left behind, little by little, so an opening lid
+        # ends exactly on the photo; the lid above it is what slides down, and the
+        # crease above that flattens as the lid unfolds.
+        ramp = _smoothstep(closure / 0.35)
+        crease = up - taper * (lid_h + (reach - lid_h) * ramp)
+        lid_end = up - self.lash_px * ramp * taper
+        s = np.clip((v - crease) / np.maximum(edge - crease, 1e-6), 0.0, 1.0)
+        # Grain in place where the lid was, mirrored back up below it (never stretched).
+        span = np.maximum(lid_end - crease, 1.0)
+        below = np.maximum(v - lid_end, 0.0)
+        mirrored = span - np.abs(np.mod(below, 2 * span) - span)
+        grain_v = np.where(v < lid_end, v, lid_end - mirrored)
+        tile = np.floor(below / span)
+        grain_u = u + 0.37 * span * tile  # each mirrored tile a little along, so none repeat
+        cover = np.clip(edge - v + 0.5, 0.0, 1.0) * _smoothstep((v - crease) / (0.7 * span))
+        # The lash line: thicker as it closes, thinner to the corners; lashes point down.
+        thick = max(0.6, 0.5 * self.lash_px) * (1.0 + 0.4 * closure) * taper
+        line = np.exp(-(((v - (edge - 0.5 * thick)) / np.maximum(thick, 0.5)) ** 4))
+        drop = 0.07 * self.length * closure * taper
+        lashes = 0.3 * np.exp(-((np.maximum(v - edge, 0.0) / np.maximum(drop, 0.3)) ** 2))
+        lash = ramp * taper * np.maximum(line, lashes * (v >= edge))
+        cover = cover * _smoothstep(taper / 0.5)
+        bulge = 1.0 + 0.05 * closure * np.sin(np.pi * s)
+        shadow = 1.0 - 0.12 * closure * np.exp(-(((edge - v) / (0.08 * self.length + 0.5)) ** 2))
+        return LidLayer(
+            u,
+            s,
+            self.frame.to_xy(grain_u, grain_v),
+            cover * ramp,
+            lash,
+            bulge * shadow,
+        )
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
         """Move mesh vertices: lid skin stretches down, the opening narrows (a monotone map)."""
@@ -161,7 +218,7 @@ class EyeFeature:
         return self.frame.to_xy(u, vn)
 
 
-def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, brow, iris) -> EyeFeature:  # type: ignore[no-untyped-def]
+def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iris) -> EyeFeature:  # type: ignore[no-untyped-def]
     frame = _Frame.between(lm[outer], lm[inner])
     length = float(np.linalg.norm(lm[inner] - lm[outer]))
     grid, up = _profile(frame, lm[list(upper)], length)
@@ -170,13 +227,29 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, brow, iris) -> Ey
     _, brow_v = _profile(frame, lm[list(brow)], length)
     gap = float(np.median(up - brow_v))
     skin_up = float(np.clip(0.75 * gap, 0.12 * length, 0.55 * length))
+    # The lid's skin: from the ring above the lid line, kept well clear of the brow.
+    _, crease_v = _profile(frame, lm[list(crease)], length)
+    lid_h = np.clip(up - crease_v, 0.12 * length, min(0.4 * length, 0.6 * max(gap, 1.0)))
+    # The closed lid covers the crease too (it flattens as the lid unfolds), never the brow.
+    reach = np.minimum((1.0 + CREASE_FLATTENS) * lid_h, np.maximum(0.6 * gap, lid_h))
     iu, iv = frame.to_uv(lm[iris[0]])
     rim = lm[list(iris[1:])]
     radius = float(np.mean(np.linalg.norm(rim - lm[iris[0]], axis=1)))
     radius = float(np.clip(radius, 0.12 * length, 0.3 * length))
     iris = np.array([float(iu), float(iv)])
     return EyeFeature(
-        frame, length, grid, up, lo, skin_up, 0.3 * length, iris, radius, 0.07 * length
+        frame,
+        length,
+        grid,
+        up,
+        lo,
+        up - lid_h,
+        up - reach,
+        skin_up,
+        0.3 * length,
+        iris,
+        radius,
+        0.07 * length,
     )
 
 
@@ -189,6 +262,7 @@ def _eyes_cached(key: int, lm_bytes: bytes) -> tuple[EyeFeature, EyeFeature]:
         topo.RIGHT_EYE_INNER,
         topo.RIGHT_EYE_UPPER_LID,
         topo.RIGHT_EYE_LOWER_LID,
+        RIGHT_LID_CREASE,
         topo.RIGHT_BROW_LOWER,
         topo.RIGHT_IRIS,
     )
@@ -198,6 +272,7 @@ def _eyes_cached(key: int, lm_bytes: bytes) -> tuple[EyeFeature, EyeFeature]:
         topo.LEFT_EYE_INNER,
         topo.LEFT_EYE_UPPER_LID,
         topo.LEFT_EYE_LOWER_LID,
+        LEFT_LID_CREASE,
         topo.LEFT_BROW_LOWER,
         topo.LEFT_IRIS,
     )
@@ -252,6 +327,23 @@ def eye_features(face_rig) -> tuple[EyeFeature, EyeFeature]:  # type: ignore[no-
 
 
 @dataclass(frozen=True, eq=False)
+class MouthLayer:
+    """The opening between the lips of one frame, over the output pixels it may cover.
+
+    ``across`` is the position along the mouth (0 and 1 at the corners), ``below``
+    the distance under the upper lip's inner edge and ``opening`` the gap between
+    the lips there, in pixels; ``cavity`` is where the inside shows; ``grain_xy``
+    where the photo's own grain for it is taken from.
+    """
+
+    across: np.ndarray
+    below: np.ndarray
+    opening: np.ndarray
+    cavity: np.ndarray
+    grain_xy: np.ndarray  # (..., 2)
+
+
+@dataclass(frozen=True, eq=False)
 class MouthFeature:
     frame: _Frame
     width: float  # corner to corner, px
@@ -264,6 +356,9 @@ class MouthFeature:
     lower_ids: np.ndarray  # landmark ids that always go with the jaw
     upper_ids: np.ndarray
     max_drop_px: float  # jaw drop at jaw_open = 1
+    # Lips already apart over a dark gap (no teeth in the photo): the mouth opens from
+    # the upper lip, so the painted inside covers the photo's gap.
+    part_at_upper: bool = False
 
     @property
     def rest_gap_px(self) -> float:
@@ -286,7 +381,8 @@ class MouthFeature:
         # whole with the upper jaw and the opening appears beneath them.
         inner_up = np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
         inner_lo = np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
-        mid = inner_lo - 0.15 * (inner_lo - inner_up)
+        gap = inner_lo - inner_up
+        mid = inner_up + 0.15 * gap if self.part_at_upper else inner_lo - 0.15 * gap
         outer_lo = np.interp(u, self.u_grid, self.outer_lo, left=0.0, right=0.0)
         outer_up = np.interp(u, self.u_grid, self.outer_up, left=0.0, right=0.0)
         return t_open, t_chin, mid, outer_lo, outer_up
@@ -315,8 +411,8 @@ class MouthFeature:
         )
         return k * (u - centre) * g
 
-    def backward(self, q: np.ndarray, fp: FaceParams):  # type: ignore[no-untyped-def]
-        """Photo positions for output positions q (..., 2); masks: cavity, teeth, cavity depth."""
+    def backward(self, q: np.ndarray, fp: FaceParams) -> tuple[np.ndarray, MouthLayer]:
+        """Photo positions for output positions q (..., 2), and the opening between the lips."""
         u, v = self.frame.to_uv(q)
         spread = self._spread(u, v, np.interp(u, self.u_grid, self.inner_up, left=0, right=0), fp)
         us = u - spread
@@ -335,16 +431,10 @@ class MouthFeature:
         )
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
-        depth = np.clip(
-            np.minimum(v - top, bottom - v) / np.maximum(0.5 * (bottom - top), 1e-3), 0, 1
-        )
-        teeth = np.zeros_like(v)
-        if fp.teeth_show > 0 and self.rest_gap_px < 2.0:
-            band = np.minimum(0.45 * (bottom - top), 0.1 * self.width * np.sqrt(t_open))
-            inside = (v - top) / np.maximum(band, 1e-3)
-            teeth = fp.teeth_show * t_open**0.7 * (1.0 - _smoothstep((inside - 0.6) / 0.4))
-            teeth *= _smoothstep(((bottom - top) - 2.5) / 4.0) * (v >= top)
-        return self.frame.to_xy(us, vs), cavity, teeth * cavity, depth
+        # The skin under the lower lip lends the cavity its grain (never a lip edge).
+        grain = self.frame.to_xy(us, v - top + np.interp(us, self.u_grid, self.outer_lo) + 2.0)
+        layer = MouthLayer(us / self.width, v - top, bottom - top, cavity, grain)
+        return self.frame.to_xy(us, vs), layer
 
     def forward(self, points: np.ndarray, fp: FaceParams, first_vertex: int) -> np.ndarray:
         """Jaw and lips on mesh vertices (lip landmarks decide which side they are on)."""

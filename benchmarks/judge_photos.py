@@ -1,0 +1,153 @@
+"""A second opinion on every shared photo: render memorial (and speaking) clips, run the judge.
+
+The independent judge (../shared/judge, dlib 68-point, no model shared with the product)
+measures blinks, identity, jitter and lip sync; ``mouth_interior.py`` measures the inside of
+an open mouth. This script adds the share of fine detail kept in the face while it moves
+(high-pass energy of each frame over frame 0's, which is the photo). Prints one table row
+per clip; clips and JSON stay in ``--out`` for close-ups.
+
+    .venv/bin/python benchmarks/judge_photos.py [--photos s1,art_0] [--seeds 0,1] [--speech]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.speech import write_wav  # noqa: E402
+from engine_edge.analysis import analyse, load_models  # noqa: E402
+from engine_edge.deliver import decode_frames  # noqa: E402
+from engine_edge.image_io import load_image  # noqa: E402
+from engine_edge.pipeline import AnimateOptions, animate_photo  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+JUDGE_PY = Path.home() / ".cache" / "keepsake-judge" / "venv" / "bin" / "python"
+TYPED = "I loved every summer we spent by the sea, and I still hear you laughing."
+VOICE = "librivox_0880"
+
+
+def _judge(script: str, *args: str) -> dict:
+    cmd = [str(JUDGE_PY), str(SHARED / "judge" / script), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"error": done.stderr[-300:]}
+
+
+def detail_kept(mp4: bytes, models) -> float:  # type: ignore[no-untyped-def]
+    """Median over frames of the largest face's high-pass energy over frame 0's (the photo)."""
+    frames = [f for _, f in decode_frames(mp4)]
+    h, w = frames[0].shape[:2]
+    faces = analyse(frames[0], models).faces
+    if not faces:
+        return float("nan")
+    box = max(faces, key=lambda f: f.width_px).box
+    x0, y0, x1, y1 = (int(np.clip(v, 0, s)) for v, s in zip(box, (w, h, w, h), strict=True))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return float("nan")
+
+    def energy(img: np.ndarray) -> float:
+        g = cv2.cvtColor(img[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return float(np.mean((g - cv2.GaussianBlur(g, (0, 0), 1.0)) ** 2))
+
+    base = energy(frames[0])
+    return float(np.median([energy(f) for f in frames[1:]]) / max(base, 1e-6))
+
+
+def _speech_lines(fps: float):  # type: ignore[no-untyped-def]
+    from engine_edge.speech.line import line_from_audio, synthesize_line
+
+    audio = SHARED / "data" / "audio" / f"{VOICE}.wav"
+    text = (SHARED / "data" / "audio" / f"{VOICE}.txt").read_text().split(" ", 1)[-1]
+    return {
+        "typed": synthesize_line(TYPED, fps=fps, preset="memorial"),
+        "voice": line_from_audio(audio, transcript=text.strip(), fps=fps, preset="memorial"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", default="", help="comma-separated name parts (default all)")
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds")
+    parser.add_argument("--speech", action="store_true", help="speaking clips instead")
+    parser.add_argument("--seconds", type=float, default=6.0, help="memorial clip length")
+    parser.add_argument("--id-every", default="3", help="identity every N frames (judge)")
+    parser.add_argument("--out", default="/tmp/judge_photos", help="clips and JSON go here")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    photos = sorted((SHARED / "data" / "photos").iterdir())
+    if args.photos:
+        wanted = args.photos.split(",")
+        photos = [p for p in photos if any(w in p.name for w in wanted)]
+    models = load_models()
+    lines = _speech_lines(30.0) if args.speech else {"": None}
+    print(
+        "photo                         clip    iod  blinks ear_min/med  id.max  jitter  "
+        "detail  teeth contr  lip_r0 lag"
+    )
+    for photo_path in photos:
+        image = load_image(photo_path)
+        analysis = analyse(image, models)
+        for seed in (int(s) for s in args.seeds.split(",")):
+            for kind, line in lines.items():
+                options = AnimateOptions(
+                    preset="memorial", seed=seed, speech=line, seconds=args.seconds
+                )
+                clip = animate_photo(image, options, models, analysis=analysis)
+                tag = f"{photo_path.stem}_{kind or 's'}{seed}"
+                mp4 = out / f"{tag}.mp4"
+                mp4.write_bytes(clip.mp4)
+                extra = []
+                if line is not None:
+                    wav = out / f"{tag}.wav"
+                    write_wav(wav, line.audio, line.sample_rate)
+                    extra = ["--audio", str(wav)]
+                j = _judge(
+                    "judge.py",
+                    str(photo_path),
+                    str(mp4),
+                    "--json",
+                    "--id-every",
+                    args.id_every,
+                    *extra,
+                )
+                mouth = _judge("mouth_interior.py", str(mp4)) if line is not None else {}
+                kept = detail_kept(clip.mp4, models)
+                (out / f"{tag}.json").write_text(json.dumps({"judge": j, "mouth": mouth}))
+                print(_row(photo_path.stem, kind or f"s{seed}", j, mouth, kept), flush=True)
+    return 0
+
+
+def _num(d: dict, *keys: str) -> float:
+    for k in keys:
+        if not isinstance(d, dict):
+            return float("nan")
+        d = d.get(k)  # type: ignore[assignment]
+    return float(d) if isinstance(d, int | float) else float("nan")
+
+
+def _row(name: str, clip: str, j: dict, mouth: dict, kept: float) -> str:
+    blinks = j.get("blinks") or {}
+    lip = j.get("lipsync") or {}
+    return (
+        f"{name[:29]:29s} {clip:6s} {_num(j, 'face', 'iod_px_median'):5.0f}  "
+        f"{blinks.get('count', '-')!s:>6} {_num(blinks, 'ear_min_over_median'):11.2f}  "
+        f"{_num(j, 'identity', 'max'):6.2f}  {_num(j, 'jitter', 'centroid_jitter_norm_iod'):.4f}  "
+        f"{kept:6.2f}  {_num(mouth, 'teeth'):5.2f} {_num(mouth, 'contrast'):5.2f}  "
+        f"{_num(lip, 'corr_lag0'):6.2f} {lip.get('best_lag', '-')!s:>3}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Paint a closing upper lid in the photo's own tones, grain and lash colour.
+
+A blink cannot be warped out of the photo: the closed lid's skin is hidden in the
+crease of an open eye. So the lid is painted: its tone is the photo's lid skin
+(at the crease and part-way down the lid), shaded like skin over a round eyeball;
+its grain is the photo's own fine texture mirrored from the lid at its own scale
+(never stretched, so no streaks); its lash line is the darkest colour of the
+photo's lash line. Black-and-white stays grey, sepia stays sepia.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engine_edge.render.features import EyeFeature, LidLayer
+
+_REFLECT = cv2.BORDER_REFLECT101
+
+
+@dataclass(frozen=True, eq=False)
+class LidPaint:
+    """What one eye's closing lid is painted from (found once per photo)."""
+
+    origin: tuple[int, int]  # x, y of the grain crop in the photo
+    grain: np.ndarray  # (h, w, 3) float32: the photo's fine texture around the eye, lines tamed
+    u_grid: np.ndarray  # the eye's u samples, px
+    top_rgb: np.ndarray  # (n, 3) the photo's tone at the crease along u (where the lid starts)
+    mid_rgb: np.ndarray  # (n, 3) the lid's bulge, catching the light
+    bottom_rgb: np.ndarray  # (n, 3) just above the lashes
+    lash_rgb: np.ndarray  # (3,)
+
+    def paint(self, region: np.ndarray, lid: LidLayer) -> None:
+        """Lay the lid over ``region`` (float32 RGB, in place)."""
+        u, s = lid.u, lid.depth
+        upper = s < 0.5
+        t = np.where(upper, _smoothstep(s / 0.5), (s - 0.5) / 0.5)
+        tone = np.empty((*u.shape, 3), np.float32)
+        for c in range(3):
+            top = np.interp(u, self.u_grid, self.top_rgb[:, c])
+            mid = np.interp(u, self.u_grid, self.mid_rgb[:, c])
+            bottom = np.interp(u, self.u_grid, self.bottom_rgb[:, c])
+            tone[..., c] = np.where(upper, top + (mid - top) * t, mid + (bottom - mid) * t)
+        tone *= lid.shading[..., None].astype(np.float32)
+        ox, oy = self.origin
+        gx = (lid.grain_xy[..., 0] - ox).astype(np.float32)
+        gy = (lid.grain_xy[..., 1] - oy).astype(np.float32)
+        tone += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+        region += (tone - region) * lid.cover[..., None].astype(np.float32)
+        region += (self.lash_rgb - region) * lid.lash[..., None].astype(np.float32)
+
+
+def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
+    h, w = photo.shape[:2]
+    x0, y0, x1, y1 = eye.box()
+    pad = 0.3 * eye.length + 4
+    ix0, iy0 = max(0, int(x0 - pad)), max(0, int(y0 - pad))
+    ix1, iy1 = min(w, int(x1 + pad) + 1), min(h, int(y1 + pad) + 1)
+    crop = photo[iy0:iy1, ix0:ix1].astype(np.float32)
+    origin = np.array([ix0, iy0], np.float64)
+    # Grain: film grain, paper and brush at a pixel or two; lines and edges above the
+    # usual texture level are squashed, or a mirrored lash or wrinkle would repeat.
+    fine = crop - cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.02 * eye.length))
+    level = max(0.5, 1.5 * float(np.median(np.abs(fine))))
+    grain = (level * np.tanh(fine / level)).astype(np.float32)
+    smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
+
+    def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
+        """The image's colours along a line v(u) in the eye's frame, (n, 3)."""
+        xy = (eye.frame.to_xy(u, v_of_u) - origin).astype(np.float32)
+        return cv2.remap(
+            image, xy[:, 0][None], xy[:, 1][None], cv2.INTER_LINEAR, borderMode=_REFLECT
+        )[0]
+
+    up, crease = eye.upper, np.minimum(eye.crease, eye.upper - 1.0)
+    lid_top = np.minimum(eye.lid_top, crease)
+    top = _smooth_along(along(lid_top))
+    bottom = _smooth_along(along(crease + 0.4 * (up - crease)))
+    above = _smooth_along(along(crease))
+    # The fold of an open lid lies in shadow, and its lashes darken what is sampled
+    # there; the closed lid bulges out over the eyeball and is about as light as the
+    # skin at and above the crease, never lighter (a light almond reads as the white of an
+    # open eye). Tones are mixed from the photo's own colours (never tinted): sepia
+    # stays sepia, grey stays grey.
+    ref = np.where((above.mean(axis=1) > top.mean(axis=1))[:, None], above, top)
+    mid = _lift(top, ref, 0.97 * ref.mean(axis=1))
+    bottom = _lift(bottom, mid, 0.9 * mid.mean(axis=1))
+    u = np.repeat(eye.u_grid[4:-4], 3)
+    v = np.interp(u, eye.u_grid, up) + np.tile([-0.5, 0.0, 0.5], u.size // 3) * eye.lash_px
+    line = along(v, u, crop)
+    darkest = line[np.argsort(line.sum(axis=1))[: max(1, line.shape[0] // 6)]]
+    return LidPaint(
+        (ix0, iy0),
+        grain,
+        eye.u_grid,
+        top.astype(np.float32),
+        mid.astype(np.float32),
+        bottom.astype(np.float32),
+        (0.9 * darkest.mean(axis=0)).astype(np.float32),
+    )
+
+
+def _smoothstep(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def _lift(rgb: np.ndarray, ref: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Mix ``rgb`` towards ``ref`` (both (n, 3)) until its brightness reaches ``floor``."""
+    lum, lum_ref = rgb.mean(axis=1), ref.mean(axis=1)
+    w = np.clip((floor - lum) / np.maximum(lum_ref - lum, 1e-3), 0.0, 1.0)
+    return rgb + (ref - rgb) * w[:, None]
+
+
+def _smooth_along(rgb: np.ndarray) -> np.ndarray:
+    """Tone along the lid, without the dips of a lash or a glint that the samples hit."""
+    pad = np.pad(rgb, ((3, 3), (0, 0)), mode="edge")
+    med = np.stack([np.median(pad[i : i + 7], axis=0) for i in range(rgb.shape[0])])
+    kernel = np.ones(5) / 5
+    return np.stack(
+        [np.convolve(np.pad(med[:, c], 2, mode="edge"), kernel, "valid") for c in range(3)], 1
+    )

@@ -1,0 +1,169 @@
+"""Paint the inside of an open mouth in the photo's own tones, grain and softness.
+
+A photo of closed lips has no inside to warp, so it is painted: a throat that
+darkens behind everything, upper teeth under the lip (their height from the
+mouth's width, following the lip's arc, with faint gaps between them), lower
+teeth once the jaw drops far, a tongue rising from the floor of the mouth on
+open vowels, shadows under the upper lip and into the corners. Every colour
+is mixed from the photo (lips, skin, its brightest skin for the teeth), so a
+black-and-white photo stays grey and a sepia one sepia; the photo's grain is
+added and the painting is softened as much as the photo is soft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engine_edge.analysis import topology as topo
+from engine_edge.perform import FaceParams
+from engine_edge.render.features import MouthFeature, MouthLayer
+
+_REFLECT = cv2.BORDER_REFLECT101
+# Where the gaps between the upper teeth fall, as shares of the mouth's width from its
+# middle (central incisors, laterals, canines, premolars), and how dark they are.
+_GAPS = (0.0, 0.085, 0.16, 0.225, 0.285)
+_GAP_DARK = (0.16, 0.12, 0.1, 0.08, 0.06)
+
+
+@dataclass(frozen=True, eq=False)
+class MouthPaint:
+    """What one face's mouth interior is painted from (found once per photo)."""
+
+    width_px: float
+    throat_rgb: np.ndarray  # (3,) deepest colour, behind the teeth
+    edge_rgb: np.ndarray  # (3,) inside, just behind the lips
+    teeth_rgb: np.ndarray
+    tongue_rgb: np.ndarray
+    grain: np.ndarray  # (h, w, 3) float32: the photo's fine texture around the mouth
+    origin: tuple[int, int]
+    softness_px: float  # how soft the photo's own edges are; the painting matches
+    has_teeth: bool  # the photo already shows upper teeth (a smile): they move with the jaw
+
+    def paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
+        """Lay the inside of the mouth over ``region`` (float32 RGB, in place)."""
+        w = self.width_px
+        x = np.clip(layer.across, 0.0, 1.0)
+        side = np.abs(2.0 * x - 1.0)  # 0 in the middle, 1 at the corners
+        a, h = layer.below, np.maximum(layer.opening, 1e-3)
+        near_lip = np.clip(np.minimum(a, h - a) / np.maximum(0.5 * h, 1e-3), 0.0, 1.0)
+        colour = self.edge_rgb + (self.throat_rgb - self.edge_rgb) * np.sqrt(near_lip)[..., None]
+        # Tongue: a rounded mound on the floor of the mouth, darker towards the back.
+        tongue_amount = _smoothstep((fp.jaw_open - 0.2) / 0.35)
+        if tongue_amount > 0:
+            dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
+            tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
+            into = a - (h - tongue_h)
+            cover = np.clip(into + 0.5, 0.0, 1.0) * (tongue_h > 0.5)
+            shade = 0.7 + 0.3 * np.sqrt(np.clip(into / np.maximum(tongue_h, 1e-3), 0, 1))
+            tongue = self.tongue_rgb * shade[..., None]
+            colour += (tongue - colour) * cover[..., None]
+        # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
+        lower_amount = _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show)
+        if lower_amount > 0:
+            low_h = np.minimum(0.05 * w, 0.18 * h) * lower_amount * (1.0 - side**2)
+            into = a - (h - low_h)
+            cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
+            teeth = self.teeth_rgb * (0.8 - 0.3 * side**2)[..., None]
+            colour += (teeth - colour) * cover[..., None]
+        # Upper teeth under the lip, following its arc; gaps between them.
+        if fp.teeth_show > 0 and not self.has_teeth:
+            # How much the viseme shows them sets how far they reach down, not how
+            # transparent they are: teeth are solid.
+            show = fp.teeth_show
+            upper_amount = _smoothstep(show / 0.25) * _smoothstep((h - 2.0) / 4.0)
+            top_h = np.minimum(0.1 * w, 0.4 * h) * (1.0 - side**3) * np.sqrt(show)
+            cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
+            shade = 1.0 - 0.4 * side**2  # the side teeth turn away into the dark
+            shade = shade * (1.0 - 0.25 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
+            edge = _smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
+            shade = shade * (1.0 - 0.18 * edge)  # the biting edge is thinner, greyer
+            offset = np.abs(x - 0.5)
+            line = max(0.5, 0.004 * w) / w
+            for gap, dark in zip(_GAPS, _GAP_DARK, strict=True):
+                shade = shade * (1.0 - dark * np.exp(-(((offset - gap) / line) ** 2)))
+            teeth = self.teeth_rgb * shade[..., None]
+            colour += (teeth - colour) * cover[..., None]
+        # The corners of the mouth are in shadow whatever lies there.
+        colour *= (1.0 - 0.45 * side**4)[..., None]
+        ox, oy = self.origin
+        gx = (layer.grain_xy[..., 0] - ox).astype(np.float32)
+        gy = (layer.grain_xy[..., 1] - oy).astype(np.float32)
+        colour += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+        colour = colour.astype(np.float32)
+        if self.softness_px > 0.3:
+            colour = cv2.GaussianBlur(colour, (0, 0), self.softness_px)
+        region += (colour - region) * layer.cavity[..., None].astype(np.float32)
+
+
+def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:  # type: ignore[no-untyped-def]
+    """Colours, grain and softness for one face's mouth, from the photo around it."""
+    lm = face_rig.landmarks[:, :2]
+    h, w = photo.shape[:2]
+    lips = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(lips, [lm[list(topo.LIPS_OUTER)].astype(np.int32)], 255)
+    cv2.fillPoly(lips, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 0)
+    lip_px = photo[lips > 0].astype(np.float32)
+    lip = np.median(lip_px, axis=0) if lip_px.size else np.array([150.0, 90.0, 90.0])
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(face, cv2.convexHull(lm[list(topo.FACE_OVAL)].astype(np.int32)), 255)
+    skin_px = photo[face > 0].astype(np.float32)
+    if skin_px.size == 0:
+        skin_px = photo.reshape(-1, 3).astype(np.float32)
+    skin = np.median(skin_px, axis=0)
+    lum = skin_px.mean(axis=1)
+    gap = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(gap, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 255)
+    gap_px = photo[gap > 0].astype(np.float32).mean(axis=1)
+    # Teeth in the photo: lips apart over something lighter than the face's shadows.
+    has_teeth = (
+        mouth.rest_gap_px >= 2.0
+        and gap_px.size > 0
+        and float(np.percentile(gap_px, 75)) >= float(np.percentile(lum, 30))
+    )
+    # Teeth are about as light as the lightest skin (never whiter than the photo has),
+    # greyish with a little of the photo's own cast (sepia stays sepia).
+    tint = skin / max(float(skin.mean()), 1.0)
+    light = min(float(np.percentile(lum, 97)), 240.0)
+    light = max(light, 1.05 * float(np.percentile(lum, 80)))
+    teeth = light * (0.85 + 0.15 * tint)
+    x0, y0, x1, y1 = mouth.box()
+    ix0, iy0 = max(0, int(x0)), max(0, int(y0))
+    ix1, iy1 = min(w, int(x1) + 1), min(h, int(y1) + 1)
+    crop = photo[iy0:iy1, ix0:ix1].astype(np.float32)
+    if crop.size == 0:
+        crop = np.zeros((2, 2, 3), np.float32)
+    fine = crop - cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.01 * mouth.width))
+    level = max(0.5, 1.5 * float(np.median(np.abs(fine))))
+    grain = (level * np.tanh(fine / level)).astype(np.float32)
+    return MouthPaint(
+        mouth.width,
+        (0.16 * lip).astype(np.float32),
+        (0.45 * lip).astype(np.float32),
+        teeth.astype(np.float32),
+        (0.9 * (0.8 * lip + 0.2 * skin)).astype(np.float32),
+        grain,
+        (ix0, iy0),
+        _softness_px(crop),
+        has_teeth,
+    )
+
+
+def _softness_px(crop: np.ndarray) -> float:
+    """About how blurred the photo is here (0 sharp .. ~1.5 px soft), from two detail scales.
+
+    In a sharp photo most detail lives at the finest scale; in a soft or enlarged one
+    the finest scale holds little of what the next one does.
+    """
+    grey = crop.mean(axis=2)
+    fine = float(np.mean(np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.0))))
+    coarse = float(np.mean(np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 2.0))))
+    ratio = fine / max(coarse, 1e-3)
+    return float(np.clip((0.55 - ratio) * 5.0, 0.0, 1.5))
+
+
+def _smoothstep(x):  # type: ignore[no-untyped-def]
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)

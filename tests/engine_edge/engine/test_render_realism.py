@@ -1,0 +1,156 @@
+"""What a person sees close up: a closed lid, the inside of a speaking mouth.
+
+Single frames are rendered straight from the renderer (no encoding) on the
+astronaut and on a black-and-white copy of it, and measured in each feature's
+own frame: the closed lid must be one lash line on skin (not two lines, not
+skin stretched into streaks, not smoothed flat), the open mouth must hold
+light teeth against a dark throat, and a grey photo must stay grey.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from engine_edge.analysis import analyse
+from engine_edge.analysis import topology as topo
+from engine_edge.deliver import plan_framing
+from engine_edge.perform import CameraParams, FaceParams, FrameParams
+from engine_edge.pipeline import reframe
+from engine_edge.render import Renderer
+from engine_edge.rig import build_rig
+
+
+def _renderer(image: np.ndarray, analysis) -> tuple[Renderer, np.ndarray]:  # type: ignore[no-untyped-def]
+    framing = plan_framing(analysis.image_size, [f.box for f in analysis.faces], "original")
+    photo, local = reframe(image, analysis, framing)
+    return Renderer(photo, build_rig(local), local.person_mask), photo
+
+
+@pytest.fixture(scope="module")
+def colour(astronaut, astronaut_analysis):  # type: ignore[no-untyped-def]
+    return _renderer(astronaut, astronaut_analysis)
+
+
+@pytest.fixture(scope="module")
+def grey(astronaut, models):  # type: ignore[no-untyped-def]
+    image = np.repeat(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+    return _renderer(image, analyse(image, models))
+
+
+def _frame(renderer: Renderer, **face) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return renderer.render(FrameParams((FaceParams(**face),), CameraParams()))
+
+
+def _patch(image: np.ndarray, eye, u: np.ndarray, v: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Luminance resampled on the eye's own (u, v) grid (rows: v, columns: u)."""
+    uu, vv = np.meshgrid(u, v)
+    xy = eye.frame.to_xy(uu, vv).astype(np.float32)
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR)
+
+
+def _lid_rows(eye) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Across the middle of the eye: from above the crease to below the lower lid."""
+    mid = slice(10, 23)  # of the 33 profile samples
+    top = float(np.min(eye.lid_top[mid])) - 2
+    bottom = float(np.max(eye.lower[mid])) + 0.25 * eye.length
+    u = np.linspace(0.3 * eye.length, 0.7 * eye.length, 24)
+    return u, np.arange(top, bottom, 0.5)
+
+
+def test_closed_lid_shows_one_lash_line(colour) -> None:
+    """Down each column of a closed eye there is one dark line (the lashes), not two."""
+    renderer, _ = colour
+    frame = _frame(renderer, lid_left=1.0, lid_right=1.0)
+    for eye in renderer.parts[0].eyes:
+        u, v = _lid_rows(eye)
+        lum = cv2.GaussianBlur(_patch(frame, eye, u, v), (0, 0), 1.0)
+        reach = max(2, int(0.2 * eye.length / 0.5))
+        lines = []
+        for column in lum.T:
+            # A dark line: a minimum below the lightest skin on both sides of it within
+            # a fifth of the eye's width. A faint crease may stay; a second line half as
+            # dark as the lashes may not.
+            depths = []
+            for i in range(1, column.size - 1):
+                if column[i] <= column[i - 1] and column[i] < column[i + 1]:
+                    above = column[max(0, i - reach) : i].max()
+                    below = column[i + 1 : i + 1 + reach].max()
+                    depths.append(min(above, below) - column[i])
+            deepest = max(depths, default=0.0)
+            lines.append(sum(d >= max(12.0, 0.35 * deepest) for d in depths))
+        assert np.median(lines) == 1, lines
+
+
+def test_closed_lid_is_skin_not_streaks(colour) -> None:
+    """The lid's fine texture is as rough across as down, and as strong as the skin's."""
+    renderer, photo = colour
+    frame = _frame(renderer, lid_left=1.0, lid_right=1.0)
+    for eye in renderer.parts[0].eyes:
+        mid = slice(10, 23)
+        top = float(np.max(eye.crease[mid]))
+        edge = float(np.min(eye.upper[mid] + 0.6 * (eye.lower[mid] - eye.upper[mid])))
+        u = np.arange(0.3 * eye.length, 0.7 * eye.length)
+        v = np.arange(top, edge)
+        assert v.size >= 4, "the closed lid is several pixels tall"
+        lid = _patch(frame, eye, u, v)
+        fine = lid - cv2.GaussianBlur(lid, (0, 0), 1.5)
+        # Streaks (skin stretched down) are alike from row to row, not from column to column.
+        down = np.corrcoef(fine[:-2].ravel(), fine[2:].ravel())[0, 1]
+        across = np.corrcoef(fine[:, :-2].ravel(), fine[:, 2:].ravel())[0, 1]
+        assert down - across < 0.25, (down, across)
+        # The grain is the photo's: the cheek under the eye has as much fine detail.
+        cheek = _patch(photo, eye, u, np.arange(v.size) + float(eye.lower[16]) + 0.3 * eye.length)
+        skin = cheek - cv2.GaussianBlur(cheek, (0, 0), 1.5)
+        assert fine.std() > 0.4 * skin.std(), (fine.std(), skin.std())
+
+
+def _inside_mouth(frame: np.ndarray, models) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Luminance inside the open lips and over the face, found by the product's own analysis."""
+    lm = analyse(frame, models).faces[0].landmarks[:, :2]
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    inner = np.zeros(grey.shape, np.uint8)
+    cv2.fillPoly(inner, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 255)
+    inner = cv2.erode(inner, np.ones((3, 3), np.uint8))
+    face = np.zeros(grey.shape, np.uint8)
+    cv2.fillConvexPoly(face, cv2.convexHull(lm[list(topo.FACE_OVAL)].astype(np.int32)), 255)
+    return grey[inner > 0], grey[face > 0]
+
+
+def test_open_mouth_has_teeth_and_a_throat(colour, models) -> None:
+    """Light teeth against a dark throat: the inside spreads as widely as the face's tones."""
+    renderer, _ = colour
+    frame = _frame(renderer, jaw_open=0.7, teeth_show=1.0, lip_width=0.2)
+    inside, face = _inside_mouth(frame, models)
+    assert inside.size > 50, "the lips parted"
+    teeth = float(np.mean(inside >= np.percentile(face, 75)))
+    spread = np.percentile(inside, 95) - np.percentile(inside, 5)
+    contrast = float(spread / (np.percentile(face, 95) - np.percentile(face, 5)))
+    assert teeth >= 0.12, teeth  # real talking video: 0.22-0.42 (a flat dark slot: 0)
+    assert contrast >= 0.6, contrast
+    assert np.percentile(inside, 5) < np.percentile(face, 10), "a throat darker than the skin"
+
+
+def test_lips_apart_over_a_dark_gap_get_teeth(shared_data, models) -> None:
+    """A painted mouth whose lips are parted over darkness (no teeth in the photo) shows teeth."""
+    from engine_edge.image_io import load_image
+
+    image = load_image(shared_data / "photos" / "sadtalker_art_2.png")
+    renderer, _ = _renderer(image, analyse(image, models))
+    assert renderer.parts[0].mouth.rest_gap_px >= 2.0, "the photo's lips are apart"
+    assert not renderer.parts[0].inside.has_teeth, "over a dark gap"
+    frame = _frame(renderer, jaw_open=0.7, teeth_show=1.0)
+    inside, face = _inside_mouth(frame, models)
+    assert float(np.mean(inside >= np.percentile(face, 60))) >= 0.1
+    assert np.percentile(inside, 5) < np.percentile(face, 10)
+
+
+def test_black_and_white_photo_stays_grey(grey) -> None:
+    """Lids and mouth are mixed from the photo's own tones: no colour appears in a grey photo."""
+    renderer, photo = grey
+    frame = _frame(renderer, lid_left=1.0, lid_right=1.0, jaw_open=0.8, teeth_show=1.0)
+    chroma = frame.astype(int).max(axis=2) - frame.astype(int).min(axis=2)
+    assert chroma.max() <= 3, chroma.max()
+    assert np.abs(frame.astype(int) - photo).max() > 40, "the eyes closed and the mouth opened"
