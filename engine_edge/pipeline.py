@@ -21,10 +21,10 @@ import cv2
 import numpy as np
 
 from engine_edge import __version__
-from engine_edge.compat import UTC
 from engine_edge.check.report import CheckReport
-from engine_edge.credentials.keys import BoxCredentials
+from engine_edge.compat import UTC
 from engine_edge.config import between
+from engine_edge.credentials.keys import BoxCredentials
 from engine_edge.deliver import (
     AudioTrack,
     Framing,

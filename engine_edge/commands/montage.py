@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC
 
 SIZES = {"landscape": (1920, 1080), "square": (1080, 1080), "vertical": (1080, 1920)}
 
@@ -40,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from engine_edge import __version__
+    from engine_edge.compat import UTC
     from engine_edge.config import load_config, section
     from engine_edge.deliver import provenance, write_mp4
     from engine_edge.montage import FilmOptions, Piece, make_film

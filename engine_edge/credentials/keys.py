@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine_edge.atomic import write_atomic
+from engine_edge.compat import UTC
 from engine_edge.errors import KeepsakeError
 
 KEY_FILE = "signer.key.pem"
@@ -66,7 +67,7 @@ def create_credentials(key_dir: str | os.PathLike[str], *, box_name: str | None 
         raise KeepsakeError(f"{folder} already holds signing credentials; nothing was changed.")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     box = box_name or socket.gethostname()
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(UTC)
 
     def name(cn: str) -> x509.Name:
         return x509.Name(

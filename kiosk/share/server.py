@@ -37,7 +37,6 @@ from kiosk.share.intake import Intake
 from kiosk.share.offers import OfferBook, ShareOffer
 from kiosk.share.qr import qr_png
 from kiosk.share.settings import ShareSettings, check_link_minutes
-from kiosk.store.clock import UTC
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from engine_edge.compat import UTC
 from engine_edge.errors import KeepsakeError
 from kiosk.store import files
 
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 RECORD_EVERY_S = 60.0
-UTC = dt.timezone.utc  # noqa: UP017 (Python 3.10 has no datetime.UTC)
 
 
 def utc(ts_s: float) -> dt.datetime:
