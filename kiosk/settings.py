@@ -38,7 +38,8 @@ class KioskSettings:
     # Staff mode: a long press (seconds) in the top-left corner, then the PIN.
     staff_long_press_s: float = 3.0
     # scrypt hash of the staff PIN ("scrypt$n$r$p$salt_hex$hash_hex"); set it with
-    # `keepsake kiosk --set-pin`, which writes STATE_DIR/staff_pin. The default is the PIN 2468.
+    # `keepsake kiosk --set-pin`, which writes STATE_DIR/staff_pin. The built-in hash (2468) is
+    # never accepted: without a PIN file staff mode stays shut.
     staff_pin_hash: str = (
         "scrypt$16384$8$1$6b656570736b6973$"
         "d987eb74087ba29655be64bc90f7c6a30de73bbb4096e67949e09750a655175f"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from engine_edge.commands.args import input_file
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("clip", help="the MP4 to check")
-    parser.add_argument("--photo", help="the photo it was made from (its face must match)")
+    parser.add_argument("clip", type=input_file, help="the MP4 to check")
+    parser.add_argument(
+        "--photo", type=input_file, help="the photo it was made from (its face must match)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     loop = parser.add_mutually_exclusive_group()
     loop.add_argument(

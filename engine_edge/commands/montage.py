@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine_edge.commands.args import input_file
+
 SIZES = {"landscape": (1920, 1080), "square": (1080, 1080), "vertical": (1080, 1920)}
 
 
@@ -12,6 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "inputs",
         nargs="+",
+        type=input_file,
         metavar="CLIP_OR_PHOTO",
         help="Keepsake clips (.mp4) or photos (animated on the fly, memorial mood), in order",
     )
@@ -19,9 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--captions",
         metavar="FILE",
+        type=input_file,
         help="a text file, one line per input: its caption card (a blank line: no card)",
     )
-    parser.add_argument("--music", metavar="FILE", help="music bed (WAV, FLAC, MP3, OGG, M4A)")
+    parser.add_argument(
+        "--music", metavar="FILE", type=input_file, help="music bed (WAV, FLAC, MP3, OGG, M4A)"
+    )
     parser.add_argument(
         "--format",
         choices=tuple(SIZES),

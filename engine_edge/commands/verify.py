@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from engine_edge.commands.args import input_file
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("clip", help="the MP4 to verify")
+    parser.add_argument("clip", type=input_file, help="the MP4 to verify")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
-        "--root", metavar="PEM", help="trust this root (default: this box's, per [signing])"
+        "--root",
+        metavar="PEM",
+        type=input_file,
+        help="trust this root (default: this box's, per [signing])",
     )
     parser.add_argument("--config", help="keepsake.toml to read [signing] from")
 
@@ -32,10 +37,24 @@ def run(args: argparse.Namespace) -> int:
     if root_path is None:
         key_dir = section(load_config(args.config), "signing", SigningSettings).key_dir
         root_path = Path(key_dir) / ROOT_FILE
-    root = root_path.read_bytes() if root_path.is_file() else None
+    root = _root_certificate(root_path) if root_path.is_file() else None
     report = read_provenance(data, trusted_root_pem=root)
     if args.json:
         print(json.dumps(dataclasses.asdict(report), indent=2))
     else:
         print(report.summary())
     return 0 if report.valid else 1
+
+
+def _root_certificate(path):  # type: ignore[no-untyped-def]
+    """The PEM root to trust, checked: a reader must not be handed something else."""
+    from cryptography import x509
+
+    from engine_edge.errors import KeepsakeError
+
+    data = path.read_bytes()
+    try:
+        x509.load_pem_x509_certificates(data)
+    except ValueError:
+        raise KeepsakeError(f"{path} is not a PEM certificate.") from None
+    return data

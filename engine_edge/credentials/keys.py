@@ -57,15 +57,25 @@ def load_credentials(key_dir: str | os.PathLike[str]) -> BoxCredentials:
 
 def create_credentials(key_dir: str | os.PathLike[str], *, box_name: str | None = None) -> Path:
     """Make the box's root and signing certificate (ES256, P-256), offline; never overwrite."""
+    folder = Path(key_dir)
+    if (folder / KEY_FILE).exists():
+        raise KeepsakeError(f"{folder} already holds signing credentials; nothing was changed.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make(folder, box_name)
+    except OSError as exc:
+        raise KeepsakeError(
+            f"The signing credentials cannot be made in {folder} ({exc.strerror})."
+        ) from exc
+    return folder
+
+
+def _make(folder: Path, box_name: str | None) -> None:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    folder = Path(key_dir)
-    if (folder / KEY_FILE).exists():
-        raise KeepsakeError(f"{folder} already holds signing credentials; nothing was changed.")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     box = box_name or socket.gethostname()
     now = dt.datetime.now(UTC)
 
@@ -120,7 +130,6 @@ def create_credentials(key_dir: str | os.PathLike[str], *, box_name: str | None 
     )
     write_atomic(folder / KEY_FILE, key_pem, mode=0o600, exclusive=True)
     # The root's key signs nothing else: it is not kept, so it cannot be stolen.
-    return folder
 
 
 def _usage(*, cert_sign: bool):  # type: ignore[no-untyped-def]

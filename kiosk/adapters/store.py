@@ -51,7 +51,7 @@ def encode_png(image: np.ndarray) -> bytes:
 def decode_png(data: bytes) -> np.ndarray:
     from PIL import Image
 
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    return np.asarray(Image.open(io.BytesIO(data), formats=("PNG",)).convert("RGB"))
 
 
 class StoreLink:

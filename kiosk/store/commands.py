@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine_edge.commands.args import input_file
+
 PRESETS = ("memorial", "birthday", "anniversary", "social")  # engine_edge.commands.animate
 
 
@@ -38,9 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_store_options(parser)
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = sub.add_parser("add", help="store a photo (and optionally its clip) as a new portrait")
-    add.add_argument("photo", type=Path, help="JPEG or PNG of the scanned print")
+    add.add_argument("photo", type=input_file, help="JPEG or PNG of the scanned print")
     add.add_argument("--caption", help="name or words shown with the portrait in the tribute loop")
-    add.add_argument("--clip", type=Path, help="MP4 rendered from the photo")
+    add.add_argument("--clip", type=input_file, help="MP4 rendered from the photo")
     add.add_argument("--preset", choices=PRESETS, help="mood preset the clip was rendered with")
     add.add_argument("--event", metavar="ID", help="event the portrait belongs to (default: open)")
     lst = sub.add_parser("list", help="list stored portraits")
@@ -113,11 +115,11 @@ def _add(store, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
     return 0
 
 
-def _read(path: Path) -> bytes:
+def _read(path: str) -> bytes:
     from engine_edge.errors import ImageUnreadable
 
     try:
-        return path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise ImageUnreadable(f"Cannot read {path}: {exc.strerror}.") from exc
 

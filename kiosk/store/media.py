@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 from engine_edge.errors import ImageTooLarge, ImageUnreadable
+from engine_edge.image_io import FORMATS  # never Ghostscript: an EPS named .jpg is refused
 
 
 def check_photo(data: bytes, path: Path) -> None:
@@ -20,7 +21,7 @@ def check_photo(data: bytes, path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
+            with Image.open(io.BytesIO(data), formats=FORMATS) as im:
                 im.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge(

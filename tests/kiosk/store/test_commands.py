@@ -101,8 +101,9 @@ def test_events_from_the_command_line(tmp_path: Path, photo_file: Path) -> None:
         ruth = store.open_event("Ruth Miller — 12 May", dt.date(2026, 5, 12))
         store.add_item(b"earlier", consent=True, event_id=ruth.event_id)
         other = store.open_event("Open day", dt.date(2026, 5, 13))
-    added = keepsake("store", "add", str(photo_file), "--caption", "Open", data_dir=data)
-    added = added.split()[-1]
+    added = keepsake(
+        "store", "add", str(photo_file), "--caption", "Open", data_dir=data, results_only=True
+    ).strip()
     events = keepsake("store", "events", data_dir=data)
     assert "Ruth Miller — 12 May" in events and "closed" in events and "open" in events
     assert added in keepsake("store", "list", "--event", other.event_id, data_dir=data)
