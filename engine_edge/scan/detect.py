@@ -288,6 +288,13 @@ def _fits(
             if scale < 0.5:
                 radii += (max(3.0, 0.004 * np.hypot(w, h)),)
             refined = _refine(frame, fit.corners / scale, radii)
+            if refined is None or refined.support < settings.min_support:
+                # A noisy sensor (a phone's, in dim light) hides the edge pixel by pixel:
+                # look again on a copy smoothed to about the candidate's own scale.
+                smoothed = cv2.GaussianBlur(frame, (0, 0), 0.5 / scale)
+                again = _refine(smoothed, fit.corners / scale, radii)
+                if again is not None and (refined is None or again.support > refined.support):
+                    refined = again
             if refined is None:
                 continue
             fit = refined
@@ -373,18 +380,37 @@ def _edge_map(smooth_lab: np.ndarray) -> np.ndarray:
     return edges
 
 
-def _rim_pixels(features: np.ndarray) -> np.ndarray:
-    """The (N, channels) feature rows of a band around the frame's edge, where table shows."""
-    h, w, channels = features.shape
+def _rim_mask(shape: tuple[int, ...]) -> np.ndarray:
+    """A band around the frame's edge, where table shows."""
+    h, w = shape[:2]
     rim = max(2, min(h, w) // 30)
-    return np.concatenate(
-        [
-            features[:rim].reshape(-1, channels),
-            features[-rim:].reshape(-1, channels),
-            features[:, :rim].reshape(-1, channels),
-            features[:, -rim:].reshape(-1, channels),
-        ]
-    )
+    mask = np.zeros((h, w), bool)
+    mask[:rim], mask[-rim:], mask[:, :rim], mask[:, -rim:] = True, True, True, True
+    return mask
+
+
+def _table_model(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The table's features everywhere, as a plane through the frame's rim per channel.
+
+    A plane, not one colour: light falls off across a table, and a constant would call its
+    darker side "not table". Returns the expected features (h, w, channels) and the rim
+    pixels' residuals (N, channels), so callers can judge what counts as near.
+    """
+    h, w, channels = features.shape
+    rim = _rim_mask(features.shape)
+    ys, xs = np.nonzero(rim)
+    design = np.c_[xs / w, ys / h, np.ones(len(xs))]
+    values = features[rim].reshape(-1, channels)
+    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
+    # Once more without the worst-fitting quarter (a print touching the rim, a shadow).
+    error = np.abs(values - design @ coef).sum(axis=1)
+    keep = error <= np.percentile(error, 75)
+    coef, *_ = np.linalg.lstsq(design[keep], values[keep], rcond=None)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    expected = (
+        (xx / w)[..., None] * coef[0] + (yy / h)[..., None] * coef[1] + coef[2]
+    ).astype(np.float32)
+    return expected, values - design @ coef
 
 
 def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
@@ -398,9 +424,8 @@ def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
     busy = np.abs(lightness - cv2.GaussianBlur(lightness, (0, 0), 1.0))
     busy = cv2.GaussianBlur(busy, (0, 0), 3.0)
     features = np.dstack([blurred, busy])
-    ring = _rim_pixels(features)
-    table = np.median(ring, axis=0)
-    spread = np.median(np.abs(ring - table), axis=0) * 1.5 + 2.0
+    table, residual = _table_model(features)
+    spread = np.median(np.abs(residual), axis=0) * 1.5 + 2.0
     distance = np.sqrt((((features - table) / spread) ** 2).sum(axis=2))
     mask = (distance > 4.0).astype(np.uint8) * 255
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
@@ -711,9 +736,8 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     """Per side (top, right, bottom, left): does the strip just outside it look like table?"""
     h, w = lab.shape[:2]
     feats = lab.astype(np.float32)
-    ring = _rim_pixels(feats)
-    table = np.median(ring, axis=0)
-    table_spread = np.percentile(np.linalg.norm(ring - table, axis=1), 90) + 6.0
+    table, residual = _table_model(feats)
+    table_spread = np.percentile(np.linalg.norm(residual, axis=1), 90) + 6.0
     centre = corners_small.mean(axis=0)
     result = []
     for i in range(4):
@@ -730,11 +754,11 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
             inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
             x = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
             y = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
-            samples.append(feats[y[inside], x[inside]])
+            samples.append(feats[y[inside], x[inside]] - table[y[inside], x[inside]])
         strip = np.concatenate(samples)
         # A side along the frame's edge has no strip outside: "cut off" covers it.
         result.append(
-            len(strip) < 10 or np.median(np.linalg.norm(strip - table, axis=1)) <= table_spread
+            len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread
         )
     return result
 

@@ -3,7 +3,9 @@
 Used by the tests and by ``benchmarks/scan.py``. The measure of a print's scan is the
 issue's: SSIM of the scan against the picture as printed, divided by the SSIM that a
 perfect flat view of the same print reaches through the same restoration (the "ideal
-flat scan"), so restoration and border cropping count alike on both sides.
+flat scan"), so restoration and border cropping count alike on both sides. The ideal is
+seen at the resolution the camera had (the rectified size): what is measured is the
+scanner (outline, rectification, light, glare, border), not the camera's pixel count.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def judge(
     diag = float(np.linalg.norm(truth[2] - truth[0]))
     tolerance = corner_tolerance + _deckle_share(labelled, diag)
     error = float(np.linalg.norm(result.detection.corners - truth, axis=1).max()) / diag
-    ratio = ssim_ratio(result.photo, labelled, settings)
+    ratio = ssim_ratio(result.photo, labelled, settings, result.rectified.shape[:2])
     if error > tolerance:
         verdict = "wrong_corners"
     elif ratio < ssim_target:
@@ -83,10 +85,18 @@ def judge(
     return Outcome(labelled.kind, seed, verdict, hints, error, ratio)
 
 
-def ssim_ratio(photo: np.ndarray, labelled: LabelledScene, settings: ScanSettings) -> float:
-    """SSIM(scan, picture) / SSIM(ideal flat scan, picture)."""
+def ssim_ratio(
+    photo: np.ndarray,
+    labelled: LabelledScene,
+    settings: ScanSettings,
+    seen_hw: tuple[int, int],
+) -> float:
+    """SSIM(scan, picture) / SSIM(ideal flat scan, picture); ``seen_hw`` is the size
+    (height, width) at which the camera saw the whole print."""
     truth = labelled.truth
-    ideal = labelled.scene.print_image
+    ideal = cv2.resize(
+        labelled.scene.print_image, (seen_hw[1], seen_hw[0]), interpolation=cv2.INTER_AREA
+    )
     if settings.restore != "off":
         ideal = restore_photo(ideal, settings.strengths())
     return _ssim(photo, truth) / max(_ssim(ideal, truth), 1e-6)

@@ -22,6 +22,7 @@ from engine_edge.scan.synthetic import (
     SceneSpec,
     add_border,
     fade,
+    project_print,
     render_print_scene,
     screen_image,
     table_texture,
@@ -88,6 +89,7 @@ def sample_scene(photo: np.ndarray, kind: str, seed: int) -> LabelledScene:
         spec = replace(spec, sheen=float(rng.uniform(0.0, 0.45)))
     if kind == "small":
         spec = _small_spec(spec, picture, rng)
+    spec = _inside_frame(spec, printed.shape[:2], border_px)
     scene = render_print_scene(printed, spec)
     sides = np.linalg.norm(np.roll(scene.corners, -1, axis=0) - scene.corners, axis=1)
     return LabelledScene(
@@ -191,6 +193,23 @@ def _base_spec(kind: str, rng: np.random.Generator, seed: int) -> SceneSpec:
             motion_angle_deg=float(rng.uniform(0, 180)),
             jpeg_quality=int(rng.choice([70, 80, 90])),
         )
+    return spec
+
+
+def _inside_frame(spec: SceneSpec, picture_hw: tuple[int, ...], border_px: int) -> SceneSpec:
+    """The spec with the print made smaller until it lies wholly inside the frame, with
+    a margin (a print cut off by the frame's edge is another test)."""
+    size = (picture_hw[1] + 2 * border_px, picture_hw[0] + 2 * border_px)
+    fw, fh = spec.frame_size
+    margin = 0.03 * min(fw, fh)
+    for _ in range(20):
+        corners = project_print(size, spec)
+        inside = (corners.min(axis=0) >= margin).all() and (
+            corners.max(axis=0) <= np.array([fw, fh]) - margin
+        ).all()
+        if inside:
+            break
+        spec = replace(spec, print_share=0.85 * spec.print_share)
     return spec
 
 
