@@ -169,6 +169,8 @@ def detect_print_quad(
         # faint outer edge was missed. Look for that edge a little further out.
         for fit in fits[:3]:
             outer = _outer_outline(frame, fit, lab, scale, settings)
+            if outer is None:
+                outer = _deckled_outline(lab, fit, scale)
             if outer is not None:
                 best = outer
                 fits.insert(0, outer)
@@ -238,7 +240,9 @@ def _outer_outline(
             if guess is None:
                 continue
             fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
-            if fit is None or fit.support < settings.min_support:
+            # A deckled edge puts only its tips on one line: less of it supports the side,
+            # which is acceptable here because the table must lie all round the outline.
+            if fit is None or fit.support < settings.min_support - 0.25:
                 continue
             if geometry.quad_area(fit.corners) < 1.02 * area:
                 continue
@@ -246,6 +250,51 @@ def _outer_outline(
                 found.append(fit)
                 break
     return max(found, key=lambda f: geometry.quad_area(f.corners)) if found else None
+
+
+def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
+    """The outline of a deckled (wavy-cut) print round ``inner``: each side moved out to
+    the tips of the print's region, as a ruler laid against the edge would touch them.
+
+    A deckled edge has no straight line to refine; the region that differs from the table
+    does show where the paper ends. None unless table lies all round the result.
+    """
+    h, w = lab.shape[:2]
+    corners = inner.corners * scale
+    mask = _region_mask(cv2.medianBlur(lab, 5))
+    count, labels = cv2.connectedComponents(mask)
+    cx, cy = np.clip(np.round(corners.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
+    label = labels[cy, cx]
+    if label == 0:
+        return None
+    ys, xs = np.nonzero(labels == label)
+    pts = np.c_[xs, ys].astype(np.float64) + 0.5
+    centre = corners.mean(axis=0)
+    size = float(np.sqrt(geometry.quad_area(corners)))
+    lines = []
+    for i in range(4):
+        p0, p1 = corners[i], corners[(i + 1) % 4]
+        line = geometry.line_through(p0, p1 - p0)
+        if line[:2] @ centre + line[2] > 0:
+            line = -line  # outward normal
+        along = (pts - p0) @ ((p1 - p0) / np.linalg.norm(p1 - p0))
+        within = (along > 0.1 * np.linalg.norm(p1 - p0)) & (along < 0.9 * np.linalg.norm(p1 - p0))
+        beyond = pts[within] @ line[:2] + line[2]
+        if beyond.size < 20:
+            return None
+        shift = float(np.percentile(beyond, 99.5))
+        if not 0.0 < shift < 0.15 * size:
+            return None
+        line[2] -= shift
+        lines.append(line)
+    outer = geometry.corners_from_lines(lines)
+    if outer is None or not geometry.is_convex(outer):
+        return None
+    if geometry.quad_area(outer) < 1.02 * geometry.quad_area(corners):
+        return None
+    if not _surrounded_by_table(lab, outer):
+        return None
+    return _Fit(outer / scale, inner.support, inner.edge_width_px)
 
 
 def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray | None:

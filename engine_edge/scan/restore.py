@@ -175,26 +175,15 @@ def crop_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
     scale = image.shape[0] / small.shape[0]
     lab = _lab(small)
     h, w = lab.shape[:2]
-    skip_y, skip_x = max(1, round(0.015 * h)), max(1, round(0.015 * w))
-    band_y, band_x = max(2, round(0.03 * h)), max(2, round(0.03 * w))
     # Each side as rows running inwards from its edge: top, bottom, left, right.
     sides = [lab, lab[::-1], lab.transpose(1, 0, 2), lab.transpose(1, 0, 2)[::-1]]
-    skips = [skip_y, skip_y, skip_x, skip_x]
-    bands = [band_y, band_y, band_x, band_x]
     colours, runs = [], []
-    for rows, skip, band in zip(sides, skips, bands, strict=True):
-        strip = rows[skip : skip + band].reshape(-1, 3)
-        colour = np.median(strip, axis=0)
-        matches = _matches(rows[: round(max_share * len(rows)) + 1], colour)
-        if matches[skip : skip + band].mean() < 0.9:
-            return image  # no plain band at this side: no border
-        run = skip + band
-        while run < len(matches) and matches[run] >= 0.85:
-            run += 1
-        if run >= len(matches):
-            return image  # plain far inside: a snow scene or a dark room, not a border
-        colours.append(colour)
-        runs.append(run)
+    for rows in sides:
+        found = _border_run(rows, max_share)
+        if found is None:
+            return image
+        colours.append(found[0])
+        runs.append(found[1])
     colours_arr = np.array(colours)
     if np.ptp(colours_arr[:, 1:], axis=0).max() > 10 or np.ptp(colours_arr[:, 0]) > 30:
         return image  # sides of different colours: picture, not one border
@@ -205,6 +194,29 @@ def crop_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
         round(top * scale) : round((h - bottom) * scale),
         round(left * scale) : round((w - right) * scale),
     ].copy()
+
+
+def _border_run(rows: np.ndarray, max_share: float) -> tuple[np.ndarray, int] | None:
+    """(border colour, rows of border) from one side, or None when that side has none.
+
+    The colour is measured on a thin band 1, 2 or 3 % in from the edge (a deckled edge's
+    bites show table in the outermost rows); the border runs on while rows match it.
+    """
+    n = len(rows)
+    band = max(2, round(0.015 * n))
+    limit = round(max_share * n) + 1
+    for skip in (max(1, round(0.01 * n)), round(0.02 * n), round(0.03 * n)):
+        colour = np.median(rows[skip : skip + band].reshape(-1, 3), axis=0)
+        matches = _matches(rows[:limit], colour)
+        if matches[skip : skip + band].min() < 0.85:
+            continue
+        run = skip + band
+        while run < len(matches) and matches[run] >= 0.85:
+            run += 1
+        if run >= len(matches):
+            return None  # plain far inside: a snow scene or a dark room, not a border
+        return colour, run
+    return None
 
 
 def _matches(rows: np.ndarray, colour: np.ndarray) -> np.ndarray:

@@ -174,7 +174,7 @@ def _base_spec(kind: str, rng: np.random.Generator, seed: int) -> SceneSpec:
         tilt_y_deg=float(rng.uniform(-14, 14)),
         offset=(float(rng.uniform(-0.08, 0.08)), float(rng.uniform(-0.08, 0.08))),
         light_gradient=float(rng.uniform(0, 0.4)),
-        exposure=float(rng.uniform(0.75, 1.1)),
+        exposure=float(rng.uniform(0.88, 1.08)),  # what auto-exposure leaves
         noise_sigma=float(rng.uniform(0, 3.5)),
         blur_sigma_px=float(rng.uniform(0, 1.0)),
         jpeg_quality=int(rng.choice([0, 60, 75, 90])),

@@ -76,6 +76,7 @@ class ScanSettings:
     focal_ratio: float = 1.0
     aspect_snap: float = 0.015
     min_print_px: float = 160.0
+    even_light: bool = True
 
     def __post_init__(self) -> None:
         if self.restore not in ("auto", "off"):
@@ -107,7 +108,9 @@ class ScanSettings:
         )
 
     def capture(self) -> CaptureSettings:
-        return CaptureSettings(focal_ratio=self.focal_ratio, aspect_snap=self.aspect_snap)
+        return CaptureSettings(
+            focal_ratio=self.focal_ratio, aspect_snap=self.aspect_snap, even_light=self.even_light
+        )
 
 
 @dataclass(frozen=True)
