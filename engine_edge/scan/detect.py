@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import cv2
 import numpy as np
@@ -23,7 +23,7 @@ from engine_edge.scan import geometry
 from engine_edge.scan.screen import screen_evidence
 
 
-class Hint(str, Enum):
+class Hint(StrEnum):
     """Why a frame cannot be captured yet (GLARE alone does not stop a capture; GLARE_TILT,
     glare with no second view to remove it, does)."""
 
@@ -144,7 +144,7 @@ def detect_print_quad(
     scale = min(1.0, settings.work_px / max(w, h))
     small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
-    if np.percentile(lab[..., 0], 98) < 45:
+    if np.percentile(lab[..., 0], 99.8) < 45:  # a small print on a dark table is not "dark"
         return PrintDetection(None, (Hint.TOO_DARK,), size)
     tracked = None
     if previous is not None:
@@ -187,9 +187,10 @@ def detect_print_quad(
     glare, boxes = _glare(small, best.corners * scale)
     if glare > settings.glare_share:
         hints.append(Hint.GLARE_TILT if settings.glare_blocks else Hint.GLARE)
-    if hints in ([], [Hint.GLARE], [Hint.GLARE_TILT]) and screen_evidence(
-        frame, best.corners
-    ).is_screen():
+    if (
+        hints in ([], [Hint.GLARE], [Hint.GLARE_TILT])
+        and screen_evidence(frame, best.corners).is_screen()
+    ):
         hints.insert(0, Hint.SCREEN)
     return PrintDetection(
         best.corners,
@@ -262,7 +263,7 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
     h, w = lab.shape[:2]
     corners = inner.corners * scale
     mask = _region_mask(cv2.medianBlur(lab, 5))
-    count, labels = cv2.connectedComponents(mask)
+    _, labels = cv2.connectedComponents(mask)
     cx, cy = np.clip(np.round(corners.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
     label = labels[cy, cx]
     if label == 0:
@@ -321,10 +322,12 @@ def _fits(
     diag = float(np.hypot(sw, sh))
     coarse: list[_Fit] = []
     for rank, quad in enumerate(_candidates(lab, settings)):
-        fit = _refine(small, quad, (0.03 * diag, 0.012 * diag))
+        # A small print's sides are searched no further than a sixth of its size.
+        near = min(1.0, np.sqrt(geometry.quad_area(quad)) / (6 * 0.03 * diag))
+        fit = _refine(small, quad, (0.03 * diag * near, 0.012 * diag))
         if (fit is None or fit.support < 0.8 * settings.min_support) and rank < 4:
             # A rough candidate (a print whose colours resemble the table): search wider.
-            fit = _refine(small, quad, (0.07 * diag, 0.03 * diag, 0.012 * diag))
+            fit = _refine(small, quad, (0.07 * diag * near, 0.03 * diag * near, 0.012 * diag))
         if fit is None or fit.support < 0.8 * settings.min_support:
             continue
         if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
@@ -455,11 +458,10 @@ def _table_model(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     error = np.abs(values - design @ coef).sum(axis=1)
     keep = error <= np.percentile(error, 75)
     coef, *_ = np.linalg.lstsq(design[keep], values[keep], rcond=None)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    expected = (
-        (xx / w)[..., None] * coef[0] + (yy / h)[..., None] * coef[1] + coef[2]
-    ).astype(np.float32)
-    return expected, values - design @ coef
+    coef = coef.astype(np.float32)
+    across = (np.arange(w, dtype=np.float32) / w)[None, :, None] * coef[0]
+    down = (np.arange(h, dtype=np.float32) / h)[:, None, None] * coef[1]
+    return across + down + coef[2], values - design @ coef
 
 
 def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
@@ -806,20 +808,19 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
             samples.append(feats[y[inside], x[inside]] - table[y[inside], x[inside]])
         strip = np.concatenate(samples)
         # A side along the frame's edge has no strip outside: "cut off" covers it.
-        result.append(
-            len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread
-        )
+        result.append(len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread)
     return result
 
 
 def _glare(
     small_rgb: np.ndarray, corners_small: np.ndarray
 ) -> tuple[float, list[tuple[int, int, int, int]]]:
-    """Reflections on the print: blown-out, colourless blobs with a bright halo.
+    """Reflections on the print: blown-out, colourless blobs with a bright, smooth halo.
 
     Returns their share of the print and their boxes (small-image pixels). A reflection
-    fades out softly, so the ring round it is still bright; white paper or a white shirt in
-    the picture ends at an edge. The print's outer rim (where a white border is) is not
+    fades out softly and washes the picture out, so the ring round it is still bright and
+    nearly without texture; white paper or a white shirt in the picture ends at an edge
+    or has folds and weave round it. The print's outer rim (where a white border is) is not
     looked at: glare there is cropped off with the border anyway.
     """
     mask = np.zeros(small_rgb.shape[:2], np.uint8)
@@ -831,6 +832,7 @@ def _glare(
     blown = cv2.morphologyEx(blown, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
     value = hsv[..., 2]
+    texture = np.abs(cv2.Laplacian(value.astype(np.float32), cv2.CV_32F))
     area = max(1, int(mask.sum()))
     glare_px = 0
     boxes = []
@@ -838,7 +840,10 @@ def _glare(
         component = (labels == i).astype(np.uint8)
         near = cv2.dilate(component, np.ones((5, 5), np.uint8))
         ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
-        if not ring.any() or float(np.median(value[ring])) < 215:
+        # Round a reflection the picture is still washed out: bright and smooth.
+        if not ring.any() or float(np.median(value[ring])) < 195:
+            continue
+        if float(texture[ring].mean()) > 13.0:
             continue
         glare_px += int(stats[i, cv2.CC_STAT_AREA])
         x, y, bw, bh = stats[i, :4]

@@ -50,12 +50,13 @@ VERDICTS = (
 
 def judge(
     labelled: LabelledScene,
-    settings: ScanSettings = ScanSettings(),
+    settings: ScanSettings | None = None,
     *,
     ssim_target: float = 0.95,
     corner_tolerance: float = 0.012,
 ) -> Outcome:
     """Scan ``labelled`` as ``keepsake scan --image`` would and say how it went."""
+    settings = settings or ScanSettings()
     seed = labelled.spec.seed
     try:
         result = scan_still(labelled.scene.frame, settings)
@@ -74,7 +75,11 @@ def judge(
     truth = labelled.scene.corners
     diag = float(np.linalg.norm(truth[2] - truth[0]))
     tolerance = corner_tolerance + _deckle_share(labelled, diag)
-    error = float(np.linalg.norm(result.detection.corners - truth, axis=1).max()) / diag
+    found = result.detection.corners
+    error = min(
+        float(np.linalg.norm(found - outline, axis=1).max()) / diag
+        for outline in ((truth, _photo_corners(labelled)) if settings.border_crop else (truth,))
+    )
     ratio = ssim_ratio(result.photo, labelled, settings, result.rectified.shape[:2])
     if error > tolerance:
         verdict = "wrong_corners"
@@ -116,6 +121,18 @@ def hint_is_true(hint: Hint, labelled: LabelledScene, settings: ScanSettings) ->
     if hint in (Hint.NONE, Hint.UNCLEAR):
         return labelled.edge_contrast < 12.0
     return False  # tilted, cut off, two prints, screen: never true of this set's prints
+
+
+def _photo_corners(labelled: LabelledScene) -> np.ndarray:
+    """Where the photo inside the print's border lies in the frame (the paper's corners
+    when there is no border). An outline round the photo alone is right as well: the
+    border is cropped off in any case."""
+    ph, pw = labelled.scene.print_image.shape[:2]
+    b = float(labelled.spec.border_px)
+    paper = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    to_frame = cv2.getPerspectiveTransform(paper, labelled.scene.corners.astype(np.float32))
+    photo = np.array([[b, b], [pw - b, b], [pw - b, ph - b], [b, ph - b]], np.float32)
+    return cv2.perspectiveTransform(photo[None], to_frame)[0].astype(np.float64)
 
 
 def _deckle_share(labelled: LabelledScene, diag: float) -> float:

@@ -106,7 +106,7 @@ def sample_scene(photo: np.ndarray, kind: str, seed: int) -> LabelledScene:
 
 
 def scene_for(photos: list[np.ndarray], index: int, seed_base: int = 0) -> LabelledScene:
-    """Scene number ``index`` of a set: kinds in turn, photos in turn, seed ``seed_base + index``."""
+    """Scene ``index`` of a set: kinds in turn, photos in turn, seed ``seed_base + index``."""
     kind = KINDS[index % len(KINDS)]
     photo = photos[(index // len(KINDS) + index) % len(photos)]
     return sample_scene(photo, kind, seed_base + index)

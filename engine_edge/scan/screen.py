@@ -20,23 +20,22 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ScreenSettings:
-    """Peak prominences are natural logs of peak / local spectral floor (2.1 = 8x)."""
+    """Peak prominences are natural logs of peak / local spectral floor (2.2 = 9x)."""
 
-    grid_prominence: float = 2.1  # lightness: a pixel grid or its moiré
-    colour_prominence: float = 2.3  # colour: sub-pixel stripes
+    grid_prominence: float = 2.2  # a pixel grid or its moiré, in lightness and colour alike
     min_patch_px: int = 64  # a smaller print cannot tell
 
 
 @dataclass(frozen=True)
 class ScreenEvidence:
-    lightness_peak: float  # strongest periodic peak's prominence in lightness
-    colour_peak: float  # and in colour (the larger of a and b)
+    """The strongest periodic peak that lightness and colour share (its prominence in the
+    weaker of the two): a display's sub-pixel stripes make both at one frequency, while a
+    print's own artefacts (a JPEG's blocks, resampling) show in one or the other."""
+
+    grid_peak: float
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
-        return (
-            self.lightness_peak >= settings.grid_prominence
-            or self.colour_peak >= settings.colour_prominence
-        )
+        return self.grid_peak >= settings.grid_prominence
 
 
 def screen_evidence(
@@ -49,25 +48,28 @@ def screen_evidence(
     span = inner.max(axis=0) - inner.min(axis=0)
     n = int(min(span.min(), 512)) // 16 * 16
     if n < settings.min_patch_px:
-        return ScreenEvidence(0.0, 0.0)
+        return ScreenEvidence(0.0)
     x0 = int(np.clip(round(centre[0]) - n // 2, 0, w - n))
     y0 = int(np.clip(round(centre[1]) - n // 2, 0, h - n))
     patch = frame[y0 : y0 + n, x0 : x0 + n].astype(np.float32) / 255.0
     lab = cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)
-    return ScreenEvidence(
-        _peak_prominence(lab[..., 0]),
-        max(_peak_prominence(lab[..., 1]), _peak_prominence(lab[..., 2])),
-    )
+    lightness, peaks = _prominence(lab[..., 0])
+    colour = np.maximum(_prominence(lab[..., 1])[0], _prominence(lab[..., 2])[0])
+    # Colour's peak may sit a bin away from lightness's: compare with its 3 x 3 best.
+    colour = cv2.dilate(colour, np.ones((3, 3), np.uint8))
+    shared = np.minimum(lightness, colour)[peaks]
+    return ScreenEvidence(float(shared.max()) if shared.size else 0.0)
 
 
-def _peak_prominence(channel: np.ndarray) -> float:
-    """The strongest narrow spectral peak of ``channel``'s fine detail, against its neighbours."""
+def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each frequency's prominence over its spectral neighbourhood in ``channel``'s fine
+    detail, and the mask of the local peaks worth considering."""
     n = channel.shape[0]
     detail = channel - cv2.GaussianBlur(channel, (0, 0), 2.0)
     window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
     spectrum = np.abs(np.fft.fftshift(np.fft.fft2(detail * window))).astype(np.float32)
     log_spec = np.log(spectrum + 1e-4)
-    prominence = log_spec - cv2.blur(log_spec, (17, 17))
+    prominence = np.asarray(log_spec - cv2.blur(log_spec, (17, 17)))
     c = n // 2
     yy, xx = np.mgrid[:n, :n]
     usable = np.hypot(yy - c, xx - c) > 0.08 * n  # coarse structure is the picture's own
@@ -76,5 +78,4 @@ def _peak_prominence(channel: np.ndarray) -> float:
         f = c + k * n // 8
         usable &= (np.abs(xx - f) > 1) & (np.abs(yy - f) > 1)
     local_max = log_spec == cv2.dilate(log_spec, np.ones((5, 5), np.uint8))
-    values = prominence[usable & local_max]
-    return float(values.max()) if values.size else 0.0
+    return prominence, usable & local_max

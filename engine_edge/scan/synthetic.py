@@ -301,7 +301,7 @@ def _motion_blur(frame: np.ndarray, length_px: float, angle_deg: float) -> np.nd
     c = size // 2
     dx, dy = np.cos(np.radians(angle_deg)), np.sin(np.radians(angle_deg))
     for t in np.linspace(-length_px / 2, length_px / 2, 4 * size):
-        kernel[int(round(c + t * dy)), int(round(c + t * dx))] = 1.0
+        kernel[round(c + t * dy), round(c + t * dx)] = 1.0
     return cv2.filter2D(frame, -1, kernel / kernel.sum())
 
 
