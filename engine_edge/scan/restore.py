@@ -206,8 +206,12 @@ def _border_run(rows: np.ndarray, max_share: float) -> tuple[np.ndarray, int] | 
     band = max(2, round(0.015 * n))
     limit = round(max_share * n) + 1
     for skip in (max(1, round(0.01 * n)), round(0.02 * n), round(0.03 * n)):
-        colour = np.median(rows[skip : skip + band].reshape(-1, 3), axis=0)
-        matches = _matches(rows[:limit], colour)
+        sample = rows[skip : skip + band].reshape(-1, 3)
+        colour = np.median(sample, axis=0)
+        # Plain paper is tight round its colour: a dark picture background a few levels
+        # off is not border, however dark.
+        spread = float(np.median(np.abs(sample[:, 0] - colour[0])))
+        matches = _matches(rows[:limit], colour, float(np.clip(4.0 * spread + 3.0, 5.0, 12.0)))
         if matches[skip : skip + band].min() < 0.85:
             continue
         run = skip + band
@@ -219,9 +223,10 @@ def _border_run(rows: np.ndarray, max_share: float) -> tuple[np.ndarray, int] | 
     return None
 
 
-def _matches(rows: np.ndarray, colour: np.ndarray) -> np.ndarray:
-    """Per row, the share of pixels of ``colour`` (Lab): lightness within 12, colour within 8."""
-    light = np.abs(rows[..., 0] - colour[0]) < 12.0
+def _matches(rows: np.ndarray, colour: np.ndarray, light_tolerance: float) -> np.ndarray:
+    """Per row, the share of pixels of ``colour`` (Lab): lightness within ``light_tolerance``,
+    colour within 8."""
+    light = np.abs(rows[..., 0] - colour[0]) < light_tolerance
     hue = np.linalg.norm(rows[..., 1:] - colour[1:], axis=-1) < 8.0
     return np.asarray((light & hue).mean(axis=1))
 

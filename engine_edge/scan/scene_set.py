@@ -128,11 +128,11 @@ def _prepare(photo: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarr
         tint = np.dstack([0.85 * g + 35, 0.72 * g + 28, 0.52 * g + 20])
         picture = np.clip(tint, 0, 255).astype(np.uint8)
     if kind == "dark":
-        picture = _darken(picture, rng)
+        picture = darken(picture, rng)
     return picture
 
 
-def _darken(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def darken(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A low-key print: a near-black background (a painting's, a studio's) round the subject."""
     h, w = picture.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)

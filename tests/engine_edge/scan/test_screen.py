@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine_edge.scan.scene_set import _darken
+from engine_edge.scan.scene_set import darken
 from engine_edge.scan.screen import screen_evidence
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene, screen_image
 
@@ -20,7 +20,7 @@ DARK_PRINTS = [
 
 @pytest.mark.parametrize(("name", "border", "rgb", "table", "quality"), DARK_PRINTS)
 def test_dark_prints_and_black_borders_are_not_screens(photos, name, border, rgb, table, quality):
-    picture = _darken(photos[name], np.random.default_rng(border))  # near-black background
+    picture = darken(photos[name], np.random.default_rng(border))  # near-black background
     spec = SceneSpec(
         table=table, border_px=border, border_rgb=rgb, jpeg_quality=quality, noise_sigma=2, seed=3
     )
