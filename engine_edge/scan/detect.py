@@ -349,6 +349,15 @@ def _fits(
                     refined = again
             if refined is None:
                 continue
+            if (
+                refined.support < settings.min_support
+                and fit.support >= 0.85
+                and refined.support >= settings.min_support - 0.25
+                and _same_quad(refined.corners, fit.corners / scale, 1.5 / scale)
+            ):
+                # Shake and noise blur the edge at full size, but the small copy saw it
+                # clearly and the full-size lines agree with it: the small copy's support.
+                refined = _Fit(refined.corners, fit.support, refined.edge_width_px)
             fit = refined
         if fit.support >= settings.min_support:
             fits.append(fit)
