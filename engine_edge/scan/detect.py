@@ -837,8 +837,8 @@ def _glare(
     inner = centre + 0.92 * (corners_small - centre)
     cv2.fillConvexPoly(mask, np.round(inner).astype(np.int32), 1)
     hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
-    blown = ((hsv[..., 2] >= 242) & (hsv[..., 1] < 30) & (mask > 0)).astype(np.uint8)
-    blown = cv2.morphologyEx(blown, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    candidates = ((hsv[..., 2] >= 242) & (hsv[..., 1] < 30) & (mask > 0)).astype(np.uint8)
+    blown = cv2.morphologyEx(candidates, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
     value = hsv[..., 2]
     texture = np.abs(cv2.Laplacian(value.astype(np.float32), cv2.CV_32F))

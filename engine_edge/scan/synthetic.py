@@ -311,8 +311,8 @@ def _phone_noise(frame: np.ndarray, sigma: float, rng: np.random.Generator) -> n
     h, w = frame.shape[:2]
     shot = rng.standard_normal(frame.shape).astype(np.float32) * sigma
     shot *= np.sqrt(np.clip(frame, 1.0, 255.0) / 128.0)
-    blotch = rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)).astype(np.float32) * sigma
-    blotch = cv2.resize(blotch, (w, h), interpolation=cv2.INTER_CUBIC)
+    coarse = rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)).astype(np.float32) * sigma
+    blotch = np.asarray(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC))
     blotch -= blotch.mean(axis=2, keepdims=True)  # colour only, no lightness
     return frame + shot + blotch
 
