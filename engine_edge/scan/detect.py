@@ -837,7 +837,7 @@ def _glare(
     inner = centre + 0.92 * (corners_small - centre)
     cv2.fillConvexPoly(mask, np.round(inner).astype(np.int32), 1)
     hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
-    candidates = ((hsv[..., 2] >= 242) & (hsv[..., 1] < 30) & (mask > 0)).astype(np.uint8)
+    candidates = ((hsv[..., 2] >= 250) & (hsv[..., 1] < 25) & (mask > 0)).astype(np.uint8)
     blown = cv2.morphologyEx(candidates, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
     value = hsv[..., 2]
