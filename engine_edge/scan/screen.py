@@ -23,6 +23,7 @@ class ScreenSettings:
     """Peak prominences are natural logs of peak / local spectral floor (2.2 = 9x)."""
 
     grid_prominence: float = 2.2  # a pixel grid or its moiré, in lightness and colour alike
+    lightness_prominence: float = 2.4  # or so strong in lightness alone (a print's reach 2.3)
     min_patch_px: int = 64  # a smaller print cannot tell
 
 
@@ -33,9 +34,13 @@ class ScreenEvidence:
     print's own artefacts (a JPEG's blocks, resampling) show in one or the other."""
 
     grid_peak: float
+    lightness_peak: float = 0.0  # the strongest periodic peak in lightness alone
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
-        return self.grid_peak >= settings.grid_prominence
+        return (
+            self.grid_peak >= settings.grid_prominence
+            or self.lightness_peak >= settings.lightness_prominence
+        )
 
 
 def screen_evidence(
@@ -58,7 +63,9 @@ def screen_evidence(
     # Colour's peak may sit a bin away from lightness's: compare with its 3 x 3 best.
     colour = cv2.dilate(colour, np.ones((3, 3), np.uint8))
     shared = np.minimum(lightness, colour)[peaks]
-    return ScreenEvidence(float(shared.max()) if shared.size else 0.0)
+    if not shared.size:
+        return ScreenEvidence(0.0)
+    return ScreenEvidence(float(shared.max()), float(lightness[peaks].max()))
 
 
 def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
