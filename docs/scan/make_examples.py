@@ -17,7 +17,7 @@ from skimage import data
 from engine_edge.scan.capture import capture_print
 from engine_edge.scan.detect import detect_print_quad, refine_quad
 from engine_edge.scan.restore import restore_photo
-from engine_edge.scan.session import draw_detection
+from engine_edge.scan.session import draw_detection, scan_still
 from engine_edge.scan.synthetic import (
     SceneSpec,
     fade,
@@ -83,6 +83,27 @@ def main() -> None:
             draw_detection(two, detect_print_quad(two)),
         ),
     )
+    # 4. A black-bordered print on a dark table: found, not taken for a screen, border
+    # cropped (the old scanner refused it as a screen).
+    spec = SceneSpec(
+        table="dark",
+        border_px=36,
+        border_rgb=(22, 20, 20),
+        roll_deg=8,
+        tilt_x_deg=10,
+        light_gradient=0.25,
+        jpeg_quality=80,
+        noise_sigma=2,
+        seed=21,
+    )
+    scene = render_print_scene(data.coffee(), spec)
+    save("dark_border.jpg", side_by_side(scene.frame, scan_still(scene.frame).photo))
+    # 5. A small, tall print (about a fifth of the frame's width) in the middle of the table.
+    h, w = data.astronaut().shape[:2]
+    tall = data.astronaut()[:, w // 2 - int(0.31 * h) : w // 2 + int(0.31 * h)]
+    spec = SceneSpec(table="wood", print_share=0.07, offset=(0.0, 0.0), roll_deg=-6, seed=22)
+    scene = render_print_scene(tall, spec)
+    save("small_print.jpg", side_by_side(scene.frame, scan_still(scene.frame).photo))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import numpy as np
 
 from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
+from engine_edge.scan.falloff import even_light, falloff_gain
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class CaptureSettings:
     aspect_snap: float = 0.015
     max_side_px: int = 4000  # cap on the rectified print's longest side
     glare_margin: int = 18  # grey levels a frame must exceed the burst's darkest value by
+    even_light: bool = True  # lift the darker side of an unevenly lit print (see falloff.py)
 
 
 def output_size(
@@ -77,9 +79,9 @@ def capture_print(
     h, w = frames[0].shape[:2]
     size = output_size(quads[0], (w, h), settings)
     flats = [rectify(f, q, size) for f, q in zip(frames, quads, strict=True)]
-    if len(flats) == 1:
-        return flats[0]
-    return fuse_burst(align_burst(flats), settings.glare_margin)
+    flat = flats[0] if len(flats) == 1 else fuse_burst(align_burst(flats), settings.glare_margin)
+    gain = falloff_gain(frames[0], quads[0], size) if settings.even_light else None
+    return flat if gain is None else even_light(flat, gain)
 
 
 def align_burst(flats: list[np.ndarray]) -> list[np.ndarray]:

@@ -20,10 +20,12 @@ import numpy as np
 
 from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
+from engine_edge.scan.screen import screen_evidence
 
 
 class Hint(StrEnum):
-    """Why a frame cannot be captured yet (GLARE alone does not stop a capture)."""
+    """Why a frame cannot be captured yet (GLARE alone does not stop a capture; GLARE_TILT,
+    glare with no second view to remove it, does)."""
 
     NONE = "none"
     TOO_SMALL = "too_small"
@@ -32,6 +34,7 @@ class Hint(StrEnum):
     BLURRY = "blurry"
     TOO_DARK = "too_dark"
     GLARE = "glare"
+    GLARE_TILT = "glare_tilt"
     TWO_PRINTS = "two_prints"
     SCREEN = "screen"
     UNCLEAR = "unclear"
@@ -39,14 +42,17 @@ class Hint(StrEnum):
 
 HINT_TEXT: dict[Hint, str] = {
     Hint.NONE: "Place one printed photo on the table, face up.",
-    Hint.TOO_SMALL: "Move the photo closer to the middle of the table; it looks too small.",
+    Hint.TOO_SMALL: "The photo is too small for the camera; hold it closer to the camera.",
     Hint.CUT_OFF: "Part of the photo is outside the view; slide it towards the middle.",
     Hint.TILTED: "Lay the photo flat; it looks tilted.",
     Hint.BLURRY: "Hold still for a moment; the picture is blurry.",
     Hint.TOO_DARK: "It is too dark to see the photo; turn the light on.",
     Hint.GLARE: "There is a reflection on the photo; we will take a few frames to remove it.",
+    Hint.GLARE_TILT: "There is a reflection on the photo (marked); tilt it a little away from "
+    "the light.",
     Hint.TWO_PRINTS: "Please place only one photo at a time.",
-    Hint.SCREEN: "This looks like a screen; please use a printed photo.",
+    Hint.SCREEN: "This looks like a phone or tablet screen; please put the printed photo "
+    "itself on the table.",
     Hint.UNCLEAR: "The photo's edges are hard to see; place it on a plain, contrasting surface.",
 }
 
@@ -56,13 +62,20 @@ class DetectSettings:
     """Tuning of the detector; fractions are of the frame unless said otherwise."""
 
     work_px: int = 400  # longest side of the downscaled copy used to find candidates
-    min_share: float = 0.08  # print area / frame area below which it is "too small"
+    min_share: float = 0.08  # print area / frame area of a second print worth refusing
+    min_candidate_share: float = 0.008  # outlines smaller than this are not looked at
+    # A print's shorter side, in pixels of the camera's capture resolution, below which its
+    # face is too small to animate ("too small": hold it closer). ``camera_px_per_frame_px``
+    # converts when the detector sees a downscaled preview.
+    min_print_px: float = 160.0
+    camera_px_per_frame_px: float = 1.0
     min_support: float = 0.7  # share of each side that must lie on an edge
     max_angle_dev_deg: float = 28.0  # corner angles beyond 90 +- this: "tilted"
     max_side_ratio: float = 1.6  # opposite sides more unequal than this: "tilted"
     max_edge_width: float = 0.006  # print edge blur width / frame diagonal: "blurry"
     border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
     glare_share: float = 0.004  # share of the print that is blown-out white: "glare"
+    glare_blocks: bool = False  # no second view will come to remove glare: ask to tilt instead
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,9 @@ class PrintDetection:
     edge_width_px: float = 0.0  # blur width of the print's outline, in frame pixels
     glare_share: float = 0.0
     candidates: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    # Where reflections cover the print: (x0, y0, x1, y1) as fractions of the frame.
+    glare_boxes: tuple[tuple[float, float, float, float], ...] = ()
+    closer: float = 1.0  # "too small": the share of its distance to the camera to hold it at
 
     @property
     def usable(self) -> bool:
@@ -85,7 +101,24 @@ class PrintDetection:
     @property
     def message(self) -> str:
         """The most important hint as a sentence for the guest ('' when all is well)."""
-        return HINT_TEXT[self.hints[0]] if self.hints else ""
+        if not self.hints:
+            return ""
+        if self.hints[0] is Hint.TOO_SMALL:
+            return closer_message(self.closer)
+        return HINT_TEXT[self.hints[0]]
+
+
+def closer_message(share: float) -> str:
+    """How close to hold a too-small print, in words a guest can follow."""
+    for limit, words in (
+        (0.75, "a little closer to the camera"),
+        (0.58, "at about two thirds of its distance from the camera"),
+        (0.42, "at about half its distance from the camera"),
+        (0.29, "at about a third of its distance from the camera"),
+    ):
+        if share >= limit:
+            return f"The photo is small for the camera; hold it {words}."
+    return "The photo is very small for the camera; hold it close under the camera."
 
 
 @dataclass(frozen=True)
@@ -111,7 +144,7 @@ def detect_print_quad(
     scale = min(1.0, settings.work_px / max(w, h))
     small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
-    if np.percentile(lab[..., 0], 98) < 45:
+    if np.percentile(lab[..., 0], 99.8) < 45:  # a small print on a dark table is not "dark"
         return PrintDetection(None, (Hint.TOO_DARK,), size)
     tracked = None
     if previous is not None:
@@ -136,6 +169,8 @@ def detect_print_quad(
         # faint outer edge was missed. Look for that edge a little further out.
         for fit in fits[:3]:
             outer = _outer_outline(frame, fit, lab, scale, settings)
+            if outer is None:
+                outer = _deckled_outline(lab, fit, scale)
             if outer is not None:
                 best = outer
                 fits.insert(0, outer)
@@ -149,10 +184,13 @@ def detect_print_quad(
         hints.insert(0, Hint.TWO_PRINTS)
     if not _surrounded_by_table(lab, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
-    glare = _glare_share(small, best.corners * scale)
+    glare, boxes = _glare(small, best.corners * scale)
     if glare > settings.glare_share:
-        hints.append(Hint.GLARE)
-    if hints in ([], [Hint.GLARE]) and _looks_like_screen(frame, best.corners):
+        hints.append(Hint.GLARE_TILT if settings.glare_blocks else Hint.GLARE)
+    if (
+        hints in ([], [Hint.GLARE], [Hint.GLARE_TILT])
+        and screen_evidence(frame, best.corners).is_screen()
+    ):
         hints.insert(0, Hint.SCREEN)
     return PrintDetection(
         best.corners,
@@ -162,7 +200,24 @@ def detect_print_quad(
         edge_width_px=best.edge_width_px,
         glare_share=glare,
         candidates=all_quads,
+        glare_boxes=tuple(
+            (x0 / small.shape[1], y0 / small.shape[0], x1 / small.shape[1], y1 / small.shape[0])
+            for x0, y0, x1, y1 in boxes
+        ),
+        closer=_closer(best.corners, settings),
     )
+
+
+def _print_short_px(corners: np.ndarray, settings: DetectSettings) -> float:
+    """The print's shorter side in pixels of the camera's capture resolution."""
+    sides = geometry.side_lengths(corners)
+    short = min(max(sides[0], sides[2]), max(sides[1], sides[3]))
+    return float(short * settings.camera_px_per_frame_px)
+
+
+def _closer(corners: np.ndarray, settings: DetectSettings) -> float:
+    """The share of its distance to hold the print at for it to be big enough (1: as it is)."""
+    return min(1.0, _print_short_px(corners, settings) / max(settings.min_print_px, 1e-6))
 
 
 def _outer_outline(
@@ -186,7 +241,9 @@ def _outer_outline(
             if guess is None:
                 continue
             fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
-            if fit is None or fit.support < settings.min_support:
+            # A deckled edge puts only its tips on one line: less of it supports the side,
+            # which is acceptable here because the table must lie all round the outline.
+            if fit is None or fit.support < settings.min_support - 0.25:
                 continue
             if geometry.quad_area(fit.corners) < 1.02 * area:
                 continue
@@ -194,6 +251,51 @@ def _outer_outline(
                 found.append(fit)
                 break
     return max(found, key=lambda f: geometry.quad_area(f.corners)) if found else None
+
+
+def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
+    """The outline of a deckled (wavy-cut) print round ``inner``: each side moved out to
+    the tips of the print's region, as a ruler laid against the edge would touch them.
+
+    A deckled edge has no straight line to refine; the region that differs from the table
+    does show where the paper ends. None unless table lies all round the result.
+    """
+    h, w = lab.shape[:2]
+    corners = inner.corners * scale
+    mask = _region_mask(cv2.medianBlur(lab, 5))
+    _, labels = cv2.connectedComponents(mask)
+    cx, cy = np.clip(np.round(corners.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
+    label = labels[cy, cx]
+    if label == 0:
+        return None
+    ys, xs = np.nonzero(labels == label)
+    pts = np.c_[xs, ys].astype(np.float64) + 0.5
+    centre = corners.mean(axis=0)
+    size = float(np.sqrt(geometry.quad_area(corners)))
+    lines = []
+    for i in range(4):
+        p0, p1 = corners[i], corners[(i + 1) % 4]
+        line = geometry.line_through(p0, p1 - p0)
+        if line[:2] @ centre + line[2] > 0:
+            line = -line  # outward normal
+        along = (pts - p0) @ ((p1 - p0) / np.linalg.norm(p1 - p0))
+        within = (along > 0.1 * np.linalg.norm(p1 - p0)) & (along < 0.9 * np.linalg.norm(p1 - p0))
+        beyond = pts[within] @ line[:2] + line[2]
+        if beyond.size < 20:
+            return None
+        shift = float(np.percentile(beyond, 99.5))
+        if not 0.0 < shift < 0.15 * size:
+            return None
+        line[2] -= shift
+        lines.append(line)
+    outer = geometry.corners_from_lines(lines)
+    if outer is None or not geometry.is_convex(outer):
+        return None
+    if geometry.quad_area(outer) < 1.02 * geometry.quad_area(corners):
+        return None
+    if not _surrounded_by_table(lab, outer):
+        return None
+    return _Fit(outer / scale, inner.support, inner.edge_width_px)
 
 
 def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray | None:
@@ -220,10 +322,12 @@ def _fits(
     diag = float(np.hypot(sw, sh))
     coarse: list[_Fit] = []
     for rank, quad in enumerate(_candidates(lab, settings)):
-        fit = _refine(small, quad, (0.03 * diag, 0.012 * diag))
+        # A small print's sides are searched no further than a sixth of its size.
+        near = min(1.0, np.sqrt(geometry.quad_area(quad)) / (6 * 0.03 * diag))
+        fit = _refine(small, quad, (0.03 * diag * near, 0.012 * diag))
         if (fit is None or fit.support < 0.8 * settings.min_support) and rank < 4:
             # A rough candidate (a print whose colours resemble the table): search wider.
-            fit = _refine(small, quad, (0.07 * diag, 0.03 * diag, 0.012 * diag))
+            fit = _refine(small, quad, (0.07 * diag * near, 0.03 * diag * near, 0.012 * diag))
         if fit is None or fit.support < 0.8 * settings.min_support:
             continue
         if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
@@ -236,8 +340,24 @@ def _fits(
             if scale < 0.5:
                 radii += (max(3.0, 0.004 * np.hypot(w, h)),)
             refined = _refine(frame, fit.corners / scale, radii)
+            if refined is None or refined.support < settings.min_support:
+                # A noisy sensor (a phone's, in dim light) hides the edge pixel by pixel:
+                # look again on a copy smoothed to about the candidate's own scale.
+                smoothed = cv2.GaussianBlur(frame, (0, 0), 0.5 / scale)
+                again = _refine(smoothed, fit.corners / scale, radii)
+                if again is not None and (refined is None or again.support > refined.support):
+                    refined = again
             if refined is None:
                 continue
+            if (
+                refined.support < settings.min_support
+                and fit.support >= 0.85
+                and refined.support >= settings.min_support - 0.25
+                and _same_quad(refined.corners, fit.corners / scale, 1.5 / scale)
+            ):
+                # Shake and noise blur the edge at full size, but the small copy saw it
+                # clearly and the full-size lines agree with it: the small copy's support.
+                refined = _Fit(refined.corners, fit.support, refined.edge_width_px)
             fit = refined
         if fit.support >= settings.min_support:
             fits.append(fit)
@@ -259,7 +379,7 @@ def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSett
     inside &= (corners[:, 1] > margin) & (corners[:, 1] < h - 1 - margin)
     if not inside.all():
         hints.append(Hint.CUT_OFF)
-    if area < settings.min_share * w * h:
+    if _print_short_px(corners, settings) < settings.min_print_px:
         hints.append(Hint.TOO_SMALL)
     angles = geometry.corner_angles_deg(corners)
     sides = geometry.side_lengths(corners)
@@ -321,18 +441,36 @@ def _edge_map(smooth_lab: np.ndarray) -> np.ndarray:
     return edges
 
 
-def _rim_pixels(features: np.ndarray) -> np.ndarray:
-    """The (N, channels) feature rows of a band around the frame's edge, where table shows."""
-    h, w, channels = features.shape
+def _rim_mask(shape: tuple[int, ...]) -> np.ndarray:
+    """A band around the frame's edge, where table shows."""
+    h, w = shape[:2]
     rim = max(2, min(h, w) // 30)
-    return np.concatenate(
-        [
-            features[:rim].reshape(-1, channels),
-            features[-rim:].reshape(-1, channels),
-            features[:, :rim].reshape(-1, channels),
-            features[:, -rim:].reshape(-1, channels),
-        ]
-    )
+    mask = np.zeros((h, w), bool)
+    mask[:rim], mask[-rim:], mask[:, :rim], mask[:, -rim:] = True, True, True, True
+    return mask
+
+
+def _table_model(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The table's features everywhere, as a plane through the frame's rim per channel.
+
+    A plane, not one colour: light falls off across a table, and a constant would call its
+    darker side "not table". Returns the expected features (h, w, channels) and the rim
+    pixels' residuals (N, channels), so callers can judge what counts as near.
+    """
+    h, w, channels = features.shape
+    rim = _rim_mask(features.shape)
+    ys, xs = np.nonzero(rim)
+    design = np.c_[xs / w, ys / h, np.ones(len(xs))]
+    values = features[rim].reshape(-1, channels)
+    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
+    # Once more without the worst-fitting quarter (a print touching the rim, a shadow).
+    error = np.abs(values - design @ coef).sum(axis=1)
+    keep = error <= np.percentile(error, 75)
+    coef, *_ = np.linalg.lstsq(design[keep], values[keep], rcond=None)
+    coef = coef.astype(np.float32)
+    across = (np.arange(w, dtype=np.float32) / w)[None, :, None] * coef[0]
+    down = (np.arange(h, dtype=np.float32) / h)[:, None, None] * coef[1]
+    return across + down + coef[2], values - design @ coef
 
 
 def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
@@ -346,9 +484,8 @@ def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
     busy = np.abs(lightness - cv2.GaussianBlur(lightness, (0, 0), 1.0))
     busy = cv2.GaussianBlur(busy, (0, 0), 3.0)
     features = np.dstack([blurred, busy])
-    ring = _rim_pixels(features)
-    table = np.median(ring, axis=0)
-    spread = np.median(np.abs(ring - table), axis=0) * 1.5 + 2.0
+    table, residual = _table_model(features)
+    spread = np.median(np.abs(residual), axis=0) * 1.5 + 2.0
     distance = np.sqrt((((features - table) / spread) ** 2).sum(axis=2))
     mask = (distance > 4.0).astype(np.uint8) * 255
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
@@ -363,7 +500,7 @@ def _contour_quads(
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     quads = []
-    min_area = 0.5 * settings.min_share * w * h
+    min_area = settings.min_candidate_share * w * h
     for contour in contours:
         hull = cv2.convexHull(contour)
         if cv2.contourArea(hull) < min_area:
@@ -422,7 +559,7 @@ def _line_quads(
             quad = geometry.order_corners(np.array(pts))
             if not geometry.is_convex(quad):
                 continue
-            if geometry.quad_area(quad) < 0.5 * settings.min_share * w * h:
+            if geometry.quad_area(quad) < settings.min_candidate_share * w * h:
                 continue
             if np.abs(quad).max() > 2 * max(w, h):
                 continue
@@ -659,9 +796,8 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     """Per side (top, right, bottom, left): does the strip just outside it look like table?"""
     h, w = lab.shape[:2]
     feats = lab.astype(np.float32)
-    ring = _rim_pixels(feats)
-    table = np.median(ring, axis=0)
-    table_spread = np.percentile(np.linalg.norm(ring - table, axis=1), 90) + 6.0
+    table, residual = _table_model(feats)
+    table_spread = np.percentile(np.linalg.norm(residual, axis=1), 90) + 6.0
     centre = corners_small.mean(axis=0)
     result = []
     for i in range(4):
@@ -678,50 +814,50 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
             inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
             x = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
             y = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
-            samples.append(feats[y[inside], x[inside]])
+            samples.append(feats[y[inside], x[inside]] - table[y[inside], x[inside]])
         strip = np.concatenate(samples)
         # A side along the frame's edge has no strip outside: "cut off" covers it.
-        result.append(
-            len(strip) < 10 or np.median(np.linalg.norm(strip - table, axis=1)) <= table_spread
-        )
+        result.append(len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread)
     return result
 
 
-def _glare_share(small_rgb: np.ndarray, corners_small: np.ndarray) -> float:
-    """Share of the print that is blown-out and colourless (a reflection, not white paper)."""
+def _glare(
+    small_rgb: np.ndarray, corners_small: np.ndarray
+) -> tuple[float, list[tuple[int, int, int, int]]]:
+    """Reflections on the print: blown-out, colourless blobs with a bright, smooth halo.
+
+    Returns their share of the print and their boxes (small-image pixels). A reflection
+    fades out softly and washes the picture out, so the ring round it is still bright and
+    nearly without texture; white paper or a white shirt in the picture ends at an edge
+    or has folds and weave round it. The print's outer rim (where a white border is) is not
+    looked at: glare there is cropped off with the border anyway.
+    """
     mask = np.zeros(small_rgb.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round(corners_small).astype(np.int32), 1)
+    centre = corners_small.mean(axis=0)
+    inner = centre + 0.92 * (corners_small - centre)
+    cv2.fillConvexPoly(mask, np.round(inner).astype(np.int32), 1)
     hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
-    blown = (hsv[..., 2] >= 250) & (hsv[..., 1] < 25)
-    blown_u8 = cv2.morphologyEx(blown.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    candidates = ((hsv[..., 2] >= 250) & (hsv[..., 1] < 25) & (mask > 0)).astype(np.uint8)
+    blown = cv2.morphologyEx(candidates, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
+    value = hsv[..., 2]
+    texture = np.abs(cv2.Laplacian(value.astype(np.float32), cv2.CV_32F))
     area = max(1, int(mask.sum()))
-    return float(np.count_nonzero((np.asarray(blown_u8) > 0) & (mask > 0))) / area
-
-
-def _looks_like_screen(frame: np.ndarray, corners: np.ndarray) -> bool:
-    """A screen has a black bezel round a lit picture, and shows a pixel grid: the rectified
-    interior has sharp periodic peaks in its spectrum (moiré) that a print's tones lack.
-    Both must be seen: a print with a black border has no grid, a fur texture no bezel."""
-    size = 256
-    dst = np.array([[0, 0], [size, 0], [size, size], [0, size]], np.float32)
-    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    flat = cv2.cvtColor(cv2.warpPerspective(frame, matrix, (size, size)), cv2.COLOR_RGB2GRAY)
-    rim = [flat[3:8, 10:-10], flat[-8:-3, 10:-10], flat[10:-10, 3:8], flat[10:-10, -8:-3]]
-    if max(float(np.median(r)) for r in rim) > 40:
-        return False
-    patch = flat.astype(np.float32)[16:-16, 16:-16]
-    patch = patch - cv2.GaussianBlur(patch, (0, 0), 3.0)  # keep fine detail only
-    window = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
-    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(patch * window))).astype(np.float32)
-    c = spectrum.shape[0] // 2
-    yy, xx = np.mgrid[: spectrum.shape[0], : spectrum.shape[1]]
-    ring = np.hypot(yy - c, xx - c) > 12
-    values = spectrum[ring]
-    local_max = spectrum == cv2.dilate(spectrum, np.ones((5, 5), np.uint8))
-    peaks = spectrum[ring & local_max]
-    floor = float(np.median(values)) + 1e-6
-    # Peaks come in symmetric pairs; two pairs far above the floor mean a grid.
-    return int((peaks > 30.0 * floor).sum()) >= 4
+    glare_px = 0
+    boxes = []
+    for i in range(1, count):
+        component = (labels == i).astype(np.uint8)
+        near = cv2.dilate(component, np.ones((5, 5), np.uint8))
+        ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
+        # Round a reflection the picture is still washed out: bright and smooth.
+        if not ring.any() or float(np.median(value[ring])) < 195:
+            continue
+        if float(texture[ring].mean()) > 13.0:
+            continue
+        glare_px += int(stats[i, cv2.CC_STAT_AREA])
+        x, y, bw, bh = stats[i, :4]
+        boxes.append((int(x), int(y), int(x + bw), int(y + bh)))
+    return glare_px / area, boxes
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:

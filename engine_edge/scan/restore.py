@@ -29,7 +29,7 @@ class RestoreStrengths:
     contrast: float = 0.4  # CLAHE on lightness, only when the photo is flat
     denoise: float = 0.5  # edge-preserving smoothing, only when noise is measured
     spots: float = 0.7  # dust and scratch specks
-    border_crop: bool = True  # cut a plain white (or cream) border off
+    border_crop: bool = True  # cut the print's own plain border (white, cream, black) off
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def restore_with_steps(
     steps: list[tuple[str, np.ndarray]] = []
     current = image
     if strengths.border_crop:
-        current = crop_white_border(current)
+        current = crop_border(current)
         steps.append(("border_crop", current))
     toned = is_toned(current)
     faded = fading_evidence(current)
@@ -162,39 +162,73 @@ def noise_sigma(image: np.ndarray) -> float:
 # --- steps ----------------------------------------------------------------------------------
 
 
-def crop_white_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
-    """Cut plain light rows/columns from each side (a print's white or cream border)."""
+def crop_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
+    """Cut a print's own plain border off: white, cream, black or any even colour, deckled
+    or straight, under uneven light.
+
+    Each side's border colour is measured a little inside the outline (past a deckled
+    edge's bites, which show the table); rows or columns then count as border while
+    nearly all their pixels match it. A border must run round all four sides in one
+    colour (a light sky or a dark ground along one side is picture, not border).
+    """
     small = _small(image)
     scale = image.shape[0] / small.shape[0]
     lab = _lab(small)
-    lightness, chroma = lab[..., 0], np.linalg.norm(lab[..., 1:], axis=2)
-    plain = (lightness > 75) & (chroma < 18)
-
-    def run(lines: np.ndarray, limit: int) -> int:
-        count = 0
-        for share in lines[:limit]:
-            if share < 0.97:
-                break
-            count += 1
-        return count
-
-    rows, cols = plain.mean(axis=1), plain.mean(axis=0)
-    h, w = plain.shape
-    top = run(rows, int(max_share * h))
-    bottom = run(rows[::-1], int(max_share * h))
-    left = run(cols, int(max_share * w))
-    right = run(cols[::-1], int(max_share * w))
-    if min(top, bottom, left, right) == 0:
-        return image  # a real border runs round all four sides; a light sky does not
-    # One more small-image pixel: the border's edge is soft after rectification.
-    pad = 1
-    y0, y1 = (top + pad if top else 0), (h - bottom - pad if bottom else h)
-    x0, x1 = (left + pad if left else 0), (w - right - pad if right else w)
-    if y1 - y0 < 0.5 * h or x1 - x0 < 0.5 * w:
-        return image  # mostly light: a snow scene, not a border
+    h, w = lab.shape[:2]
+    # Each side as rows running inwards from its edge: top, bottom, left, right.
+    sides = [lab, lab[::-1], lab.transpose(1, 0, 2), lab.transpose(1, 0, 2)[::-1]]
+    colours, runs = [], []
+    for rows in sides:
+        found = _border_run(rows, max_share)
+        if found is None:
+            return image
+        colours.append(found[0])
+        runs.append(found[1])
+    colours_arr = np.array(colours)
+    if np.ptp(colours_arr[:, 1:], axis=0).max() > 10 or np.ptp(colours_arr[:, 0]) > 30:
+        return image  # sides of different colours: picture, not one border
+    top, bottom, left, right = (r + 1 for r in runs)  # the border's edge is soft: one more
+    if h - top - bottom < 0.5 * h or w - left - right < 0.5 * w:
+        return image
     return image[
-        round(y0 * scale) : round(y1 * scale), round(x0 * scale) : round(x1 * scale)
+        round(top * scale) : round((h - bottom) * scale),
+        round(left * scale) : round((w - right) * scale),
     ].copy()
+
+
+def _border_run(rows: np.ndarray, max_share: float) -> tuple[np.ndarray, int] | None:
+    """(border colour, rows of border) from one side, or None when that side has none.
+
+    The colour is measured on a thin band 1, 2 or 3 % in from the edge (a deckled edge's
+    bites show table in the outermost rows); the border runs on while rows match it.
+    """
+    n = len(rows)
+    band = max(2, round(0.015 * n))
+    limit = round(max_share * n) + 1
+    for skip in (max(1, round(0.01 * n)), round(0.02 * n), round(0.03 * n)):
+        sample = rows[skip : skip + band].reshape(-1, 3)
+        colour = np.median(sample, axis=0)
+        # Plain paper is tight round its colour: a dark picture background a few levels
+        # off is not border, however dark.
+        spread = float(np.median(np.abs(sample[:, 0] - colour[0])))
+        matches = _matches(rows[:limit], colour, float(np.clip(4.0 * spread + 3.0, 5.0, 12.0)))
+        if matches[skip : skip + band].min() < 0.85:
+            continue
+        run = skip + band
+        while run < len(matches) and matches[run] >= 0.85:
+            run += 1
+        if run >= len(matches):
+            return None  # plain far inside: a snow scene or a dark room, not a border
+        return colour, run
+    return None
+
+
+def _matches(rows: np.ndarray, colour: np.ndarray, light_tolerance: float) -> np.ndarray:
+    """Per row, the share of pixels of ``colour`` (Lab): lightness within ``light_tolerance``,
+    colour within 8."""
+    light = np.abs(rows[..., 0] - colour[0]) < light_tolerance
+    hue = np.linalg.norm(rows[..., 1:] - colour[1:], axis=-1) < 8.0
+    return np.asarray((light & hue).mean(axis=1))
 
 
 def stretch_levels(image: np.ndarray, strength: float, toned: bool) -> np.ndarray:

@@ -25,7 +25,14 @@ from engine_edge.scan.autocapture import (
 )
 from engine_edge.scan.camera import ResilientCamera
 from engine_edge.scan.capture import CaptureSettings, capture_print
-from engine_edge.scan.detect import HINT_TEXT, Hint, PrintDetection, detect_print_quad, refine_quad
+from engine_edge.scan.detect import (
+    HINT_TEXT,
+    DetectSettings,
+    Hint,
+    PrintDetection,
+    detect_print_quad,
+    refine_quad,
+)
 from engine_edge.scan.lighting import LightControl, frames_under_lights
 from engine_edge.scan.restore import RestoreStrengths, restore_with_steps
 
@@ -33,7 +40,21 @@ log = logging.getLogger(__name__)
 
 
 class PrintNotFound(KeepsakeError):
-    """No usable print in view; the message is the detector's hint for the guest."""
+    """No usable print in view; the message is the detector's hint for the guest.
+
+    ``hints`` are the reasons, most important first; ``glare_boxes`` where a reflection
+    covers the print (x0, y0, x1, y1 as fractions of the frame: what the kiosk marks).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hints: tuple[Hint, ...] = (),
+        glare_boxes: tuple[tuple[float, float, float, float], ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.hints = hints
+        self.glare_boxes = glare_boxes
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,8 @@ class ScanSettings:
     border_crop: bool = True
     focal_ratio: float = 1.0
     aspect_snap: float = 0.015
+    min_print_px: float = 160.0
+    even_light: bool = True
 
     def __post_init__(self) -> None:
         if self.restore not in ("auto", "off"):
@@ -76,8 +99,18 @@ class ScanSettings:
             border_crop=self.border_crop,
         )
 
+    def detect(self, camera_px_per_frame_px: float = 1.0, *, glare_blocks: bool) -> DetectSettings:
+        """Detector settings; ``glare_blocks`` when no second view (no light board) will come."""
+        return DetectSettings(
+            min_print_px=self.min_print_px,
+            camera_px_per_frame_px=camera_px_per_frame_px,
+            glare_blocks=glare_blocks,
+        )
+
     def capture(self) -> CaptureSettings:
-        return CaptureSettings(focal_ratio=self.focal_ratio, aspect_snap=self.aspect_snap)
+        return CaptureSettings(
+            focal_ratio=self.focal_ratio, aspect_snap=self.aspect_snap, even_light=self.even_light
+        )
 
 
 @dataclass(frozen=True)
@@ -92,15 +125,15 @@ class ScanResult:
 def scan_still(
     image: np.ndarray, settings: ScanSettings = ScanSettings(), *, debug: bool = False
 ) -> ScanResult:
-    """Scan a single photo of a print (no burst: glare cannot be removed, only reported).
+    """Scan a single photo of a print.
 
-    ``debug`` keeps every intermediate image in the result (for --debug-dir).
+    One view cannot remove glare: a print with a reflection on it is refused with the
+    tilt hint and where the reflection is, never passed on silently. ``debug`` keeps every
+    intermediate image in the result (for --debug-dir).
     """
-    detection = detect_print_quad(image)
+    detection = detect_print_quad(image, settings.detect(glare_blocks=True))
     steps = [("frame", image), ("detection", draw_detection(image, detection))] if debug else None
     _require_usable(detection)
-    if Hint.GLARE in detection.hints:
-        log.warning("glare on the print; one frame cannot remove it")
     assert detection.corners is not None
     return _finish([image], [detection.corners], detection, settings, steps)
 
@@ -119,7 +152,7 @@ def scan_camera(
     Raises PrintNotFound (with the last hint) after ``timeout_s`` without a capture, and
     DeviceUnavailable when the camera is gone for the whole burst.
     """
-    auto = AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s))
+    auto: AutoCapture | None = None
     start = clock()
     last: CaptureAdvice | None = None
     while clock() - start < settings.timeout_s:
@@ -128,6 +161,11 @@ def scan_camera(
             time.sleep(0.05)
             continue
         preview, scale = _preview(frame.image, settings.preview_width_px)
+        if auto is None:
+            # Without the light board every frame of the burst sees the same reflection:
+            # glare then waits for the guest to tilt the print.
+            detect = settings.detect(1.0 / scale, glare_blocks=lights is None)
+            auto = AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s), detect)
         advice = auto.feed(preview, frame.timestamp_s)
         last = advice
         if on_advice:
@@ -149,7 +187,11 @@ def scan_camera(
         raise DeviceUnavailable(
             f"No picture arrived from the camera: {camera.detail or 'no frames'}."
         )
-    raise PrintNotFound(last.detection.message or HINT_TEXT[Hint.NONE])
+    raise PrintNotFound(
+        last.detection.message or HINT_TEXT[Hint.NONE],
+        last.detection.hints,
+        last.detection.glare_boxes,
+    )
 
 
 def _locked_burst(
@@ -234,7 +276,7 @@ def _finish(
 
 def _require_usable(detection: PrintDetection) -> None:
     if not detection.usable:
-        raise PrintNotFound(detection.message)
+        raise PrintNotFound(detection.message, detection.hints, detection.glare_boxes)
 
 
 def _preview(image: np.ndarray, width_px: int) -> tuple[np.ndarray, float]:

@@ -35,8 +35,18 @@ class SceneSpec:
     border_rgb: tuple[int, int, int] = (245, 243, 236)
     light_gradient: float = 0.0  # 0 = even light; 0.4 = 40 % darker at one side
     glare_spots: int = 0
+    # One glossy reflection centred here (fractions of the print's width and height: over a
+    # face, say) and its radius as a share of the print's diagonal; None = none.
+    glare_at: tuple[float, float] | None = None
+    glare_radius: float = 0.06
+    sheen: float = 0.0  # a broad, soft reflection of a window across the print, 0..1
+    deckle_px: float = 0.0  # amplitude of a deckled (wavy-cut) edge, in print pixels
+    exposure: float = 1.0  # overall gain of the light (below 1: a dim room)
     noise_sigma: float = 0.0  # in 8-bit grey levels
+    phone_noise: float = 0.0  # a phone's noise: shot noise (sigma at mid-grey) plus colour blotches
     blur_sigma_px: float = 0.0
+    motion_blur_px: float = 0.0  # length of a straight camera shake, in frame pixels
+    motion_angle_deg: float = 0.0
     jpeg_quality: int = 0  # 0 = no JPEG round trip
     focal_px: float = 0.0  # 0 = 1.1 x frame width (a normal lens)
     seed: int = 0
@@ -150,19 +160,31 @@ def render_print_scene(photo: np.ndarray, spec: SceneSpec = SceneSpec()) -> Scen
         flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_REPLICATE,
     ).astype(np.float32)
-    coverage = _coverage(corners, (fw, fh))
+    if spec.deckle_px > 0:
+        coverage = _deckled_coverage(homography @ shift, (pw, ph), spec.deckle_px, rng, (fw, fh))
+    else:
+        coverage = _coverage(corners, (fw, fh))
     # A soft contact shadow makes a light print on a light table look like a real one.
     shadow = cv2.GaussianBlur(coverage, (0, 0), 3.0) * 0.12
     frame = table * (1.0 - shadow[..., None])
     frame = frame * (1.0 - coverage[..., None]) + flat * coverage[..., None]
-    frame = _light(frame, spec.light_gradient, rng)
+    frame = _light(frame, spec.light_gradient, rng) * spec.exposure
     glare_mask = np.zeros((fh, fw), bool)
     if spec.glare_spots:
         frame, glare_mask = _glare(frame, corners, spec.glare_spots, rng)
+    if spec.glare_at is not None:
+        frame, spot = _glare_at(frame, corners, spec.glare_at, spec.glare_radius)
+        glare_mask |= spot
+    if spec.sheen > 0:
+        frame = _sheen(frame, corners, coverage, spec.sheen, rng)
     if spec.blur_sigma_px > 0:
         frame = cv2.GaussianBlur(frame, (0, 0), spec.blur_sigma_px)
+    if spec.motion_blur_px >= 1.0:
+        frame = _motion_blur(frame, spec.motion_blur_px, spec.motion_angle_deg)
     if spec.noise_sigma > 0:
         frame = frame + rng.normal(0.0, spec.noise_sigma, frame.shape).astype(np.float32)
+    if spec.phone_noise > 0:
+        frame = _phone_noise(frame, spec.phone_noise, rng)
     out = np.clip(frame + 0.5, 0, 255).astype(np.uint8)
     if spec.jpeg_quality:
         _, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
@@ -177,6 +199,35 @@ def _coverage(corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     pts = np.round(corners * 4 * 16).astype(np.int32)
     cv2.fillConvexPoly(big, pts, 255, lineType=cv2.LINE_8, shift=4)
     return cv2.resize(big, (fw, fh), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+
+
+def _deckled_coverage(
+    homography: np.ndarray,
+    print_size: tuple[int, int],
+    amplitude_px: float,
+    rng: np.random.Generator,
+    size: tuple[int, int],
+) -> np.ndarray:
+    """Coverage of a print with a deckled edge: each side bites inwards by up to
+    ``amplitude_px`` in a scalloped, slightly random wave (the outline's hull stays the
+    nominal rectangle, as with a real deckle-edged print)."""
+    pw, ph = print_size
+    yy, xx = np.mgrid[0:ph, 0:pw].astype(np.float32)
+    period = rng.uniform(10.0, 22.0) * amplitude_px / 3.0 + 8.0
+
+    def bite(t: np.ndarray) -> np.ndarray:
+        phase = rng.uniform(0, 2 * np.pi)
+        wave = 0.5 + 0.5 * np.abs(np.sin(np.pi * t / period + phase))
+        jitter = rng.uniform(0.7, 1.0, size=int(t.max() // period) + 2)[(t // period).astype(int)]
+        return amplitude_px * (1.0 - wave * jitter)
+
+    xs, ys = np.arange(pw, dtype=np.float32), np.arange(ph, dtype=np.float32)
+    top, bottom = bite(xs)[None, :], bite(xs)[None, :]
+    left, right = bite(ys)[:, None], bite(ys)[:, None]
+    inside = (yy >= top) & (yy < ph - bottom) & (xx >= left) & (xx < pw - right)
+    mask = inside.astype(np.float32)
+    fw, fh = size
+    return cv2.warpPerspective(mask, homography, (fw, fh), flags=cv2.INTER_LINEAR)
 
 
 def _light(frame: np.ndarray, gradient: float, rng: np.random.Generator) -> np.ndarray:
@@ -208,6 +259,62 @@ def _glare(
         alpha = np.maximum(alpha, np.clip(blob * 1.6, 0, 1))
     out = frame + (255.0 - frame) * alpha[..., None]
     return out, alpha > 0.5
+
+
+def _glare_at(
+    frame: np.ndarray, corners: np.ndarray, where: tuple[float, float], radius: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One glossy reflection at ``where`` (fractions of the print's width and height)."""
+    h, w = frame.shape[:2]
+    a, b = where
+    top = corners[0] + a * (corners[1] - corners[0])
+    bottom = corners[3] + a * (corners[2] - corners[3])
+    cx, cy = top + b * (bottom - top)
+    size = radius * float(np.linalg.norm(corners[2] - corners[0]))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    blob = np.exp(-(((xx - cx) ** 2 + (0.7 * (yy - cy)) ** 2) / size**2))
+    alpha = np.clip(blob * 1.8, 0, 1)
+    return frame + (255.0 - frame) * alpha[..., None], alpha > 0.5
+
+
+def _sheen(
+    frame: np.ndarray,
+    corners: np.ndarray,
+    coverage: np.ndarray,
+    strength: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """A window's soft reflection: a broad bright band across the (glossy) print."""
+    h, w = frame.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, np.pi)
+    cx, cy = corners.mean(axis=0) + rng.uniform(-0.2, 0.2, 2) * np.ptp(corners, axis=0)
+    along = np.cos(angle) * (xx - cx) + np.sin(angle) * (yy - cy)
+    width = 0.15 * float(np.linalg.norm(corners[2] - corners[0]))
+    band = np.exp(-((along / width) ** 2)) * strength * coverage
+    return frame + (255.0 - frame) * band[..., None]
+
+
+def _motion_blur(frame: np.ndarray, length_px: float, angle_deg: float) -> np.ndarray:
+    size = int(np.ceil(length_px)) | 1
+    kernel = np.zeros((size, size), np.float32)
+    c = size // 2
+    dx, dy = np.cos(np.radians(angle_deg)), np.sin(np.radians(angle_deg))
+    for t in np.linspace(-length_px / 2, length_px / 2, 4 * size):
+        kernel[round(c + t * dy), round(c + t * dx)] = 1.0
+    return cv2.filter2D(frame, -1, kernel / kernel.sum())
+
+
+def _phone_noise(frame: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Shot noise (grows with brightness) plus the blotchy colour noise left after a phone's
+    own denoising (low-frequency chroma)."""
+    h, w = frame.shape[:2]
+    shot = rng.standard_normal(frame.shape).astype(np.float32) * sigma
+    shot *= np.sqrt(np.clip(frame, 1.0, 255.0) / 128.0)
+    coarse = rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)).astype(np.float32) * sigma
+    blotch = np.asarray(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC))
+    blotch -= blotch.mean(axis=2, keepdims=True)  # colour only, no lightness
+    return frame + shot + blotch
 
 
 def draw_hand(frame: np.ndarray, tip_xy: tuple[float, float], scale_px: float) -> np.ndarray:
@@ -285,10 +392,20 @@ def write_hand_away_video(
     return corners
 
 
-def screen_image(photo: np.ndarray, pixel_px: int = 3, bezel_px: int = 40) -> np.ndarray:
+def screen_image(
+    photo: np.ndarray,
+    pixel_px: int = 3,
+    bezel_px: int = 40,
+    *,
+    gain: float = 1.6,
+    cast: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    gap: float = 1.0,
+) -> np.ndarray:
     """``photo`` as a phone or monitor shows it: RGB sub-pixel stripes and a black bezel.
 
     Photographed, the pixel grid aliases into moiré, which is how a screen gives itself away.
+    ``gain`` is the emitted light (above 1 clips highlights), ``cast`` a panel's colour
+    temperature, ``gap`` how dark the gaps between pixels are (0 = no visible grid).
     """
     if photo.ndim == 2:
         photo = np.repeat(photo[..., None], 3, axis=2)
@@ -296,9 +413,10 @@ def screen_image(photo: np.ndarray, pixel_px: int = 3, bezel_px: int = 40) -> np
     stripes = np.zeros((pixel_px, pixel_px, 3), np.float32)
     for c in range(3):
         stripes[: pixel_px - 1, c * pixel_px // 3 : (c + 1) * pixel_px // 3, c] = 1.0
+    stripes = gap * stripes + (1.0 - gap) * stripes.mean(axis=(0, 1), keepdims=True)
     h, w = big.shape[:2]
     grid = np.tile(stripes, (h // pixel_px, w // pixel_px, 1))
-    lit = np.clip(big * grid * 1.6, 0, 255).astype(np.uint8)
+    lit = np.clip(big * grid * gain * np.array(cast, np.float32), 0, 255).astype(np.uint8)
     return add_border(lit, bezel_px, (12, 12, 14))
 
 

@@ -118,7 +118,7 @@ def test_print_partly_outside_the_view_is_cut_off(photos):
 
 
 def test_small_print_is_too_small(photos):
-    scene = render_print_scene(photos["coffee"], SceneSpec(table="dark", print_share=0.04, seed=3))
+    scene = render_print_scene(photos["coffee"], SceneSpec(table="dark", print_share=0.01, seed=3))
     detection = detect_print_quad(scene.frame)
     assert not detection.usable
     assert Hint.TOO_SMALL in detection.hints or Hint.NONE in detection.hints

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from skimage.color import deltaE_ciede2000, rgb2lab
 
-from engine_edge.scan.restore import crop_white_border, is_toned, restore_photo, restore_with_steps
+from engine_edge.scan.restore import crop_border, is_toned, restore_photo, restore_with_steps
 from engine_edge.scan.synthetic import add_border, fade
 
 
@@ -60,10 +60,10 @@ def test_colour_photo_is_not_taken_for_toned(photos):
 
 def test_white_border_is_cropped_but_a_light_sky_is_not(photos):
     bordered = add_border(photos["coffee"], 30, (246, 244, 238))
-    cropped = crop_white_border(bordered)
+    cropped = crop_border(bordered)
     h, w = photos["coffee"].shape[:2]
     assert abs(cropped.shape[0] - h) <= 8 and abs(cropped.shape[1] - w) <= 8
-    assert crop_white_border(photos["camera"]).shape == photos["camera"].shape
+    assert crop_border(photos["camera"]).shape == photos["camera"].shape
 
 
 def test_dust_specks_are_removed(photos):

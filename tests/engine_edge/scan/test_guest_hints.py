@@ -1,0 +1,75 @@
+"""What a guest is told: small prints accepted when big enough to animate, glare shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine_edge.scan.detect import Hint, detect_print_quad
+from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_still
+from engine_edge.scan.synthetic import SceneSpec, render_print_scene
+
+
+def _tall(photo: np.ndarray) -> np.ndarray:
+    h, w = photo.shape[:2]
+    new_w = int(h * 0.62)
+    return photo[:, (w - new_w) // 2 : (w - new_w) // 2 + new_w]
+
+
+def test_a_small_centred_print_big_enough_to_animate_is_scanned(photos):
+    # A tall, narrow print about a fifth of the frame's width (~250 px), in the middle.
+    picture = _tall(photos["astronaut"])
+    scene = render_print_scene(
+        picture, SceneSpec(table="wood", print_share=0.07, offset=(0, 0), seed=2)
+    )
+    sides = np.linalg.norm(np.roll(scene.corners, -1, axis=0) - scene.corners, axis=1)
+    assert 200 < sides.min() < 0.25 * 1280
+    result = scan_still(scene.frame, ScanSettings(restore="off"))
+    error = np.linalg.norm(result.detection.corners - scene.corners, axis=1).max()
+    assert error < 0.01 * np.linalg.norm(scene.corners[2] - scene.corners[0])
+
+
+def test_a_truly_small_print_is_told_how_close_to_hold_it(photos):
+    picture = _tall(photos["astronaut"])
+    scene = render_print_scene(
+        picture, SceneSpec(table="dark", print_share=0.015, offset=(0, 0), seed=4)
+    )
+    detection = detect_print_quad(scene.frame)
+    assert detection.hints[:1] == (Hint.TOO_SMALL,)
+    assert "hold it" in detection.message and "distance" in detection.message
+    assert detection.closer < 0.75
+    with pytest.raises(PrintNotFound, match="hold it"):
+        scan_still(scene.frame)
+
+
+def test_the_same_print_seen_by_a_sharper_camera_is_big_enough(photos):
+    # The preview is small; what counts is the camera's capture resolution.
+    from engine_edge.scan.detect import DetectSettings
+
+    picture = _tall(photos["astronaut"])
+    scene = render_print_scene(
+        picture, SceneSpec(table="dark", print_share=0.015, offset=(0, 0), seed=4)
+    )
+    detection = detect_print_quad(scene.frame, DetectSettings(camera_px_per_frame_px=3.0))
+    assert Hint.TOO_SMALL not in detection.hints
+
+
+def test_glare_over_the_face_in_one_view_asks_for_a_tilt_and_says_where(photos):
+    where = (0.5, 0.32)  # astronaut's face
+    scene = render_print_scene(
+        photos["astronaut"], SceneSpec(table="wood", glare_at=where, glare_radius=0.07, seed=5)
+    )
+    with pytest.raises(PrintNotFound, match="tilt") as refused:
+        scan_still(scene.frame)
+    assert refused.value.hints[0] is Hint.GLARE_TILT
+    h, w = scene.frame.shape[:2]
+    ys, xs = np.nonzero(scene.glare_mask)
+    cx, cy = xs.mean() / w, ys.mean() / h
+    assert any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in refused.value.glare_boxes)
+
+
+def test_a_white_shirt_is_not_glare(photos):
+    # astronaut's white suit, brightly lit: blown-out white, but no reflection round it.
+    scene = render_print_scene(photos["astronaut"], SceneSpec(table="dark", exposure=1.1, seed=6))
+    detection = detect_print_quad(scene.frame)
+    assert Hint.GLARE not in detection.hints
