@@ -46,6 +46,7 @@ EN: dict[str, str] = {
     "scan.hint.glare": "There is a reflection. We will take a few pictures to remove it.",
     "scan.hint.two_prints": "Please place only one photo at a time.",
     "scan.hint.screen": "This looks like a screen. Please use a printed photo.",
+    "scan.hint.glare_tilt": "There is a reflection. Tilt the photo a little away from the light.",
     "scan.hint.unclear": "The edges are hard to see. A plain, dark surface helps.",
     "scan.hint.taken": "Got it. Thank you.",
     "scan.camera_lost": "The camera stopped answering. Checking it again…",
@@ -134,6 +135,8 @@ EN: dict[str, str] = {
     "staff.pin_title": "Staff PIN",
     "staff.pin_wrong": "That PIN is not right. {left} tries left.",
     "staff.pin_locked": "Too many tries. Staff mode is locked for {minutes} minutes.",
+    "staff.pin_none": "No staff PIN is set on this box yet. The owner sets one from a shell: "
+    "keepsake kiosk --set-pin",
     "staff.pin_cancel": "Cancel",
     "staff.pin_enter": "Enter",
     "staff.title": "Staff",

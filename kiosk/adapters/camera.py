@@ -31,6 +31,7 @@ HINT_KEYS = {
     "blurry": "steady",
     "too_dark": "dark",
     "glare": "glare",
+    "glare_tilt": "glare_tilt",
     "two_prints": "two_prints",
     "screen": "screen",
     "unclear": "unclear",

@@ -73,9 +73,12 @@ class StaffPinScreen(KioskScreen):
             settings.state_path / "staff_pin", settings.staff_pin_hash
         )
         locked = self.gate.locked_for_s()
-        self.message.text = (
-            self.t("staff.pin_locked", minutes=max(1, round(locked / 60))) if locked else ""
-        )
+        if not self.gate.has_pin:  # no PIN file: staff mode stays shut (there is no default)
+            self.message.text = self.t("staff.pin_none")
+        elif locked:
+            self.message.text = self.t("staff.pin_locked", minutes=max(1, round(locked / 60)))
+        else:
+            self.message.text = ""
 
     def _key(self, key: str) -> None:
         self.pin = apply_key(self.pin, key, 12)
