@@ -26,6 +26,16 @@ def _faces(value: str) -> str | int:
     return n
 
 
+def _direction(value: str):  # type: ignore[no-untyped-def]
+    """--direct's words, understood at parse time (an unknown word is named at once)."""
+    from engine_edge.direction import DirectionUnclear, parse_direction
+
+    try:
+        return parse_direction(value)
+    except DirectionUnclear as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _channel(value: str) -> tuple[str, float]:
     from engine_edge.perform import CHANNELS  # only when --channel is given: perform needs numpy
 
@@ -47,6 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--direct",
         metavar="WORDS",
+        type=_direction,
         help='direction in words, e.g. "soft smile, gentle head turn, warm tone" '
         "(see engine_edge/direction.py for the vocabulary)",
     )
@@ -178,9 +189,7 @@ def _directed(args: argparse.Namespace) -> tuple[str, float, dict[str, float]]:
     """Preset, intensity and channel scales: explicit options win over --direct's words."""
     if not args.direct:
         return args.preset or "memorial", args.intensity, dict(args.channel)
-    from engine_edge.direction import parse_direction
-
-    direction = parse_direction(args.direct)
+    direction = args.direct
     print(f"direction: {direction.describe()}", file=sys.stderr)
     overrides = {**direction.overrides, **dict(args.channel)}
     preset = args.preset or direction.preset or "memorial"

@@ -57,6 +57,10 @@ def test_gentler_and_livelier_steps_order_the_motion() -> None:
 
 
 def test_cli_refuses_an_unknown_direction_before_any_work(tmp_path) -> None:
+    from skimage import data, io
+
+    photo = tmp_path / "astronaut.png"
+    io.imsave(photo, data.astronaut())
     out = tmp_path / "clip.mp4"
     result = subprocess.run(
         [
@@ -64,7 +68,7 @@ def test_cli_refuses_an_unknown_direction_before_any_work(tmp_path) -> None:
             "-m",
             "engine_edge.cli",
             "animate",
-            "missing.jpg",
+            str(photo),
             "-o",
             str(out),
             "--direct",

@@ -135,6 +135,7 @@ def test_the_wall_plays_fresh_seamless_loops(
 ) -> None:  # type: ignore[no-untyped-def]
     """A kept portrait on the wall: the guest's clip at once, then loops the worker renders
     in the background, a fresh one cross-faded in every turn."""
+    import datetime as dt
     import time
 
     from PIL import ImageGrab
@@ -143,7 +144,8 @@ def test_the_wall_plays_fresh_seamless_loops(
     from tests.kiosk.test_app import add_portrait
 
     with Store(tmp_path / "store") as store:
-        add_portrait(store, astronaut, "Ruth")
+        event = store.open_event("Ruth Miller", dt.date(2026, 5, 12))  # the wall shows its event
+        add_portrait(store, astronaut, "Ruth", event.event_id)
     k = start_kiosk(tribute_item_s=3.0)
     k.wait_until(lambda s: s["debug"].get("mode") == "loop", 90)
     k.wait_until(lambda _s: k.log_text().count("tribute: a fresh loop") >= 2, 90)

@@ -50,7 +50,7 @@ def test_a_damaged_or_hand_edited_file_is_refused_naming_it(tmp_path: Path) -> N
     with pytest.raises(ConfigInvalid, match=r"\[store\] data_dir cannot be changed"):
         layered({}, tmp_path)
     path.write_text("[kiosk]\nvolume_percent = 400\n")
-    with pytest.raises(ConfigInvalid, match=f"{path}: .*volume_percent = 400"):
+    with pytest.raises(ConfigInvalid, match=f"{path} has a problem: .*volume_percent = 400"):
         layered({}, tmp_path)
 
 
