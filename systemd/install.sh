@@ -26,7 +26,10 @@ RENDER_DIR=""
 BUNDLE=""
 ORT_WHEEL=""
 CAGE=0
-UNITS=(keepsake-kiosk.service keepsake-wipe.service keepsake-wipe.timer)
+UNITS=(keepsake-kiosk.service keepsake-wipe.service keepsake-wipe.timer
+       keepsake-hotspot.service keepsake-hotspot.timer)
+# polkit: lets the kiosk set the clock and time zone and shut down from the staff Settings page.
+POLKIT_RULE=etc/polkit-1/rules.d/50-keepsake.rules
 DROPIN_DIR=etc/systemd/system/keepsake-kiosk.service.d
 # udev rules: camera and USB power here; the board's own rule comes with the bridge.
 RULES=(systemd/70-keepsake.rules firmware_bridge/firmware/99-keepsake-board.rules)
@@ -175,6 +178,12 @@ write_atomic(folder / "staff_pin", (hash_pin(sys.stdin.read()) + "\n").encode(),
     say "staff PIN of this box: $pin (write it down; change it with: sudo -u $USER_NAME $PREFIX/.venv/bin/keepsake kiosk --set-pin)"
 }
 
+write_credentials() {  # the box's own C2PA signing key (clips carry signed provenance), once
+    local key_dir=/var/lib/keepsake/signing
+    if runuser -u "$USER_NAME" -- test -s "$key_dir/signer.key.pem"; then return; fi
+    (cd / && runuser -u "$USER_NAME" -- "$PREFIX/.venv/bin/keepsake" credentials init --dir "$key_dir")
+}
+
 display_manager() {  # a desktop image: its display manager holds tty1 and the screen
     local dm="$ROOT/etc/systemd/system/display-manager.service"
     [ -L "$dm" ] || [ -e "$dm" ] || return 0
@@ -223,7 +232,7 @@ do_install() {
     fi
     install -d -m 0700 "$ROOT/var/lib/keepsake"
     on_system chown "$USER_NAME:$USER_NAME" /var/lib/keepsake
-    if live; then write_pin; fi
+    if live; then write_pin; write_credentials; fi
     # Units, drop-ins and udev rules.
     local staged
     staged="$(mktemp -d)"
@@ -243,16 +252,18 @@ do_install() {
             install_file "$SRC/$rules" "$ROOT/etc/udev/rules.d/$(basename "$rules")" 0644
         fi
     done
+    install_file "$SRC/systemd/50-keepsake.rules" "$ROOT/$POLKIT_RULE" 0644
     display_manager
     on_system udevadm control --reload
     on_system udevadm trigger --subsystem-match=tty --subsystem-match=video4linux \
         --subsystem-match=usb --subsystem-match=media --subsystem-match=input
     on_system systemctl daemon-reload
-    on_system systemctl enable keepsake-wipe.service keepsake-wipe.timer keepsake-kiosk.service
+    on_system systemctl enable keepsake-wipe.service keepsake-wipe.timer keepsake-kiosk.service \
+        keepsake-hotspot.timer
     # The kiosk owns the console: no login prompt on tty1 (uninstall gives it back).
     on_system systemctl disable getty@tty1.service || true
     if [ "$START" = 1 ]; then
-        on_system systemctl restart keepsake-wipe.timer
+        on_system systemctl restart keepsake-wipe.timer keepsake-hotspot.timer
         on_system systemctl restart keepsake-kiosk.service
     fi
     say "done: kiosk on tty1, wipe at boot and hourly; check with: $PREFIX/.venv/bin/keepsake doctor"
@@ -271,6 +282,7 @@ do_uninstall() {
         rm -f "$ROOT/etc/systemd/system/$unit"
     done
     rm -rf "${ROOT:?}/$DROPIN_DIR"
+    rm -f "$ROOT/$POLKIT_RULE"
     for rules in "${RULES[@]}"; do
         rm -f "$ROOT/etc/udev/rules.d/$(basename "$rules")"
     done

@@ -41,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     make_undumpable()
     settings = share_settings(load_config(args.config))
-    if not settings.enabled:
-        raise SharingDisabled()  # before the store is even opened
     if args.rotate_hotspot:
         return _rotate_hotspot(settings)
+    if not settings.enabled:
+        raise SharingDisabled()  # before the store is even opened
     if args.item is None:
         raise KeepsakeError("Name the portrait to share (see `keepsake store list`).")
     if args.minutes is not None:
@@ -68,6 +68,9 @@ def _rotate_hotspot(settings) -> int:  # type: ignore[no-untyped-def]
 
     from kiosk.share.hotspot import apply_password, save_key, todays_key
 
+    if not settings.enabled:  # the daily timer runs on every box; most never share
+        print("Sharing is off ([share] enabled = false): the hotspot is left alone.")
+        return 0
     path = Path(settings.hotspot_password_file)
     key, new = todays_key(path, dt.date.today())
     if new:
