@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.analysis import load_models
     from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import load_config, section
+    from engine_edge.credentials import configured_credentials
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
     from engine_edge.logs import printable
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         overrides=overrides,
         speech=speech,
         caption=args.caption,
-        credentials=box_credentials(config),
+        credentials=configured_credentials(config),
         label=label,
         engine=section(config, "engine", EngineSettings),
     )
@@ -168,21 +169,6 @@ def run(args: argparse.Namespace) -> int:
         f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
     )
     return 0
-
-
-def box_credentials(config):  # type: ignore[no-untyped-def]
-    """The box's signing credentials per [signing]; None (and one warning) when there are none."""
-    from engine_edge.config import section
-    from engine_edge.credentials import CredentialsMissing, SigningSettings, load_credentials
-
-    signing = section(config, "signing", SigningSettings)
-    if not signing.enabled:
-        return None
-    try:
-        return load_credentials(signing.key_dir)
-    except CredentialsMissing as exc:
-        print(f"warning: the clip is not signed (C2PA): {exc}", file=sys.stderr)
-        return None
 
 
 def _directed(args: argparse.Namespace) -> tuple[str, float, dict[str, float]]:

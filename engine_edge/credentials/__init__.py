@@ -13,6 +13,7 @@ from engine_edge.credentials.keys import (
     BoxCredentials,
     CredentialsMissing,
     SigningSettings,
+    configured_credentials,
     create_credentials,
     load_credentials,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "CredentialsMissing",
     "ProvenanceReport",
     "SigningSettings",
+    "configured_credentials",
     "create_credentials",
     "load_credentials",
     "portrait_manifest",

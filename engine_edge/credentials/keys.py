@@ -7,6 +7,7 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine_edge.atomic import write_atomic
 from engine_edge.compat import UTC
@@ -53,6 +54,23 @@ def load_credentials(key_dir: str | os.PathLike[str]) -> BoxCredentials:
         ) from exc
     except PermissionError as exc:
         raise CredentialsMissing(f"The signing credentials in {folder} cannot be read.") from exc
+
+
+def configured_credentials(config: dict[str, Any]) -> BoxCredentials | None:
+    """The box's credentials per [signing]; None when signing is off or none were made yet
+    (logged: the clip is made and labelled, only its C2PA manifest is missing)."""
+    import logging
+
+    from engine_edge.config import section
+
+    signing = section(config, "signing", SigningSettings)
+    if not signing.enabled:
+        return None
+    try:
+        return load_credentials(signing.key_dir)
+    except CredentialsMissing as exc:
+        logging.getLogger("keepsake").warning("clips are not signed (C2PA): %s", exc)
+        return None
 
 
 def create_credentials(key_dir: str | os.PathLike[str], *, box_name: str | None = None) -> Path:

@@ -29,6 +29,7 @@ class EngineRunner:
     def __init__(self, config: dict[str, Any]) -> None:
         from engine_edge.analysis.settings import AnalysisSettings
         from engine_edge.config import section
+        from engine_edge.credentials import configured_credentials
         from engine_edge.deliver import LabelSettings
         from engine_edge.pipeline import EngineSettings
         from engine_edge.speech import load_settings
@@ -37,7 +38,7 @@ class EngineRunner:
         self._speech = load_settings(config)
         self._engine = section(config, "engine", EngineSettings)
         self._label = section(config, "label", LabelSettings)
-        self._credentials = _box_credentials(config)
+        self._credentials = configured_credentials(config)
         self._models: Any = None
         self._analyses: dict[str, Any] = {}
 
@@ -170,21 +171,6 @@ class EngineRunner:
             progress=progress,
             cancel=cancel,
         )
-
-
-def _box_credentials(config: dict[str, Any]) -> Any:
-    """The box's C2PA signing credentials per [signing]; None (logged once) without them."""
-    from engine_edge.config import section
-    from engine_edge.credentials import CredentialsMissing, SigningSettings, load_credentials
-
-    signing = section(config, "signing", SigningSettings)
-    if not signing.enabled:
-        return None
-    try:
-        return load_credentials(signing.key_dir)
-    except CredentialsMissing as exc:
-        log.warning("guest clips will not be signed (C2PA): %s", exc)
-        return None
 
 
 def first_frame(mp4: bytes, max_side_px: int) -> np.ndarray:
