@@ -24,11 +24,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.render import portrait  # noqa: E402
-from engine_edge.analysis import analyse, load_models  # noqa: E402
+# The film runs in a child process that imports only what `keepsake montage` imports for
+# clips (no analysis models, no renderer), so its peak RSS is the film's own.
 from engine_edge.deliver import decode_frames, encode_mp4, probe_mp4  # noqa: E402
 from engine_edge.montage import FilmOptions, Piece, make_film  # noqa: E402
-from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo  # noqa: E402
 
 CAPTION = "Ruth Miller, 1931–2024"
 
@@ -39,10 +38,18 @@ def _cpu_s() -> float:
 
 
 def _peak_mb() -> float:
+    """This process's own peak RSS. Not ru_maxrss: Linux keeps that across exec, so a child
+    started by a 570 MB parent would report the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def clip_overhead(image: np.ndarray, models, repeats: int) -> None:  # type: ignore[no-untyped-def]
+    from engine_edge.analysis import analyse
+    from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
+
     engine = EngineSettings(max_short_side_px=1080)
     plain = AnimateOptions(engine=engine, format="square", self_check=False)
     full = AnimateOptions(engine=engine, format="square", self_check=True, caption=CAPTION)
@@ -74,6 +81,8 @@ def film(image: np.ndarray, models, portraits: int) -> None:  # type: ignore[no-
     """Render three clips here, then cut the film in a fresh process so its peak RSS is its own."""
     import subprocess
     import tempfile
+
+    from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
 
     engine = EngineSettings(max_short_side_px=1080)
     print(f"\nrendering 3 distinct 6 s clips to cycle through {portraits} portraits…")
@@ -132,6 +141,9 @@ def main() -> None:
     if args.film_from:
         cut_film(args.film_from, args.portraits)
         return
+    from benchmarks.render import portrait
+    from engine_edge.analysis import load_models
+
     name, image = portrait()
     models = load_models()
     print(f"photo: {name}")
