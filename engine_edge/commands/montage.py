@@ -42,22 +42,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
-    from pathlib import Path
 
     from engine_edge import __version__
     from engine_edge.compat import UTC
     from engine_edge.config import load_config, section
     from engine_edge.deliver import provenance, write_mp4
     from engine_edge.montage import FilmOptions, Piece, make_film
-    from engine_edge.montage.film import FilmInvalid
+    from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import EngineSettings
 
     start = time.perf_counter()
     config = load_config(args.config)
     engine = section(config, "engine", EngineSettings)
-    out = Path(args.output)
-    if not out.parent.is_dir():
-        raise FilmInvalid(f"The folder {out.parent} does not exist; create it or choose another.")
+    out = check_output_file(args.output, inputs=(*args.inputs, args.captions, args.music))
     captions = _captions(args.captions, len(args.inputs))
     music = _music(args.music)
     pieces = [
