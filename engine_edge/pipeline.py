@@ -31,6 +31,7 @@ from engine_edge.deliver import (
     Label,
     LabelSettings,
     encode_mp4,
+    loop_seam,
     make_fill,
     plan_framing,
     provenance,
@@ -237,13 +238,14 @@ def _animate(
         log.warning("%s", w)
     render_s = [0.0]
     inspector = None
+    blinks = planned_blink_frames(performance)
     if models is not None and rig.faces:
         from engine_edge.check import ClipInspector
 
         inspector = ClipInspector(
             models,
             [local.faces[f.index].landmarks for f in rig.faces],
-            extra_frames=planned_blink_frames(performance, flat=True),
+            extra_frames={i for face in blinks for i in face},
         )
 
     # A loop's last frames go first as a hidden lead (see encode_mp4): its wrap then pulses less.
@@ -299,7 +301,7 @@ def _animate(
     report = None
     if inspector is not None:
         t3 = time.perf_counter()
-        report = _self_check(inspector, performance, options, mp4)
+        report = _self_check(inspector, performance, blinks, options, mp4)
         timings["check"] = time.perf_counter() - t3
     timings["total"] = time.perf_counter() - t0
     return Clip(
@@ -338,49 +340,40 @@ def _caption(options, framing: Framing, render_framing: Framing, local: Analysis
     return Caption(options.caption, framing.size, options.fps, faces=faces, avoid=mark)
 
 
-def planned_blink_frames(performance: Performance, *, flat: bool = False):  # type: ignore[no-untyped-def]
+def planned_blink_frames(performance: Performance) -> list[list[int]]:
     """Per face, the frames where the plan has both eyes fully shut (one per blink)."""
     per_face = []
     for track in performance.faces:
         shut = np.minimum(track.lid_left, track.lid_right) >= 0.95
         starts = np.flatnonzero(shut & ~np.r_[False, shut[:-1]])
         per_face.append([int(i) for i in starts])
-    return sorted({i for f in per_face for i in f}) if flat else per_face
+    return per_face
 
 
-def _self_check(inspector, performance: Performance, options: AnimateOptions, mp4: bytes):  # type: ignore[no-untyped-def]
-    from engine_edge.check import review, seam_ratio
+def _self_check(  # type: ignore[no-untyped-def]
+    inspector,
+    performance: Performance,
+    blinks: list[list[int]],
+    options: AnimateOptions,
+    mp4: bytes,
+):
+    from engine_edge.check import review
     from engine_edge.check.loudness import frame_loudness
 
     loudness = None
     if options.speech is not None:
         s = options.speech
         loudness = frame_loudness(s.audio, s.sample_rate, performance.fps, performance.frame_count)
-    seam = seam_ratio(_grey_frames(mp4)) if options.loop else None
+    seam = loop_seam(mp4).ratio if options.loop else None
     report = review(
         inspector.series,
         performance.fps,
-        planned_blinks=planned_blink_frames(performance),
+        planned_blinks=blinks,
         loudness=loudness,
         seam=seam,
     )
     log.log(logging.DEBUG if report.passed else logging.WARNING, "%s", report.summary())
     return report
-
-
-def _grey_frames(mp4: bytes) -> list[np.ndarray]:
-    from engine_edge.deliver import decode_frames
-
-    return [
-        cv2.resize(
-            cv2.cvtColor(f, cv2.COLOR_RGB2GRAY),
-            None,
-            fx=0.25,
-            fy=0.25,
-            interpolation=cv2.INTER_AREA,
-        )
-        for _, f in decode_frames(mp4)
-    ]
 
 
 def _check_cancel(cancel: threading.Event | None) -> None:

@@ -10,7 +10,7 @@ mode); :func:`review` turns those measures into a :class:`CheckReport`.
 
 from engine_edge.check.inspect import ClipInspector, FaceSeries
 from engine_edge.check.report import CheckReport, Finding, Limits
-from engine_edge.check.review import review, seam_ratio
+from engine_edge.check.review import review
 
 __all__ = [
     "CheckReport",
@@ -19,5 +19,4 @@ __all__ = [
     "Finding",
     "Limits",
     "review",
-    "seam_ratio",
 ]

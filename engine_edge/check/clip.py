@@ -16,11 +16,13 @@ import numpy as np
 from engine_edge.check.inspect import ClipInspector
 from engine_edge.check.loudness import frame_loudness
 from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
-from engine_edge.check.review import review, seam_ratio
+from engine_edge.check.review import review
+from engine_edge.deliver import seam_of_frames
 from engine_edge.errors import KeepsakeError
 from engine_edge.face import Face
 
 FROZEN_EYES_MIN_S = 4.0
+SEAM_THUMB_PX = 128  # as deliver.seam_of_frames (and the independent judge) measure it
 PHOTO_MATCH = 0.8  # correlation of the aligned face crops of the photo and the first frame
 _CANON = np.array(
     [[30, 38], [66, 38], [48, 74]], np.float32
@@ -46,7 +48,7 @@ def check_clip(
 
     fps, audio, meta = _facts(data)
     inspector = None
-    grey: list[np.ndarray] = []
+    thumbs: list[np.ndarray] = []  # the loop seam compares small copies of every frame
     first_faces: tuple[Face, ...] = ()
     first_frame = np.zeros((0, 0, 3), np.uint8)
     for index, frame in _frames(data):
@@ -57,28 +59,23 @@ def check_clip(
                 raise ClipUnreadable("No face can be seen in the clip's first frame.")
             inspector = ClipInspector(models, [f.landmarks for f in first_faces], every=1)
         inspector.add(index, frame)
-        small = cv2.resize(
-            cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY),
-            None,
-            fx=0.25,
-            fy=0.25,
-            interpolation=cv2.INTER_AREA,
+        thumbs.append(
+            cv2.resize(frame, (SEAM_THUMB_PX, SEAM_THUMB_PX), interpolation=cv2.INTER_AREA)
         )
-        grey.append(small)
     if inspector is None:
         raise ClipUnreadable("The clip has no video frames.")
     is_loop = bool(meta.get("loop")) if loop is None else loop
     loudness = None
     if audio is not None:
-        loudness = frame_loudness(audio[0], audio[1], fps, len(grey))
+        loudness = frame_loudness(audio[0], audio[1], fps, len(thumbs))
     report = review(
         inspector.series,
         fps,
         loudness=loudness,
-        seam=seam_ratio(grey) if is_loop else None,
+        seam=seam_of_frames(thumbs, SEAM_THUMB_PX).ratio if is_loop else None,
         limits=limits,
     )
-    extra = [_frozen_eyes(report, len(grey) / fps)]
+    extra = [_frozen_eyes(report, len(thumbs) / fps)]
     if photo is not None:
         extra.append(_photo_match(photo, first_frame, first_faces[0].landmarks, models))
     return CheckReport(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -177,12 +176,3 @@ def _jitter(s: FaceSeries) -> float:
     )
     resid = np.linalg.norm(c - smooth, axis=1)
     return float(resid.std() / max(s.interocular_px, 1e-6))
-
-
-def seam_ratio(frames_grey: Sequence[np.ndarray]) -> float:
-    """Last→first step of a decoded loop over the median step between neighbours."""
-    steps = [
-        float(np.abs(a.astype(np.float32) - b).mean()) for a, b in itertools.pairwise(frames_grey)
-    ]
-    seam = float(np.abs(frames_grey[-1].astype(np.float32) - frames_grey[0]).mean())
-    return seam / max(float(np.median(steps)), 1e-6)

@@ -524,11 +524,12 @@ class LoopSeam:
 
 def loop_seam(source: bytes | str | os.PathLike[str]) -> LoopSeam:
     """Decode a clip and compare its wrap (last frame to first) with its frame steps."""
-    return seam_of_frames([rgb for _, rgb in decode_frames(source)])
+    return seam_of_frames(rgb for _, rgb in decode_frames(source))
 
 
-def seam_of_frames(frames: Sequence[np.ndarray], thumb_px: int = 128) -> LoopSeam:
-    """The same for frames as a player shows them (RGB uint8, in playing order)."""
+def seam_of_frames(frames: Iterable[np.ndarray], thumb_px: int = 128) -> LoopSeam:
+    """The same for frames as a player shows them (RGB uint8, in playing order); only the
+    thumbnails are kept, so a generator of decoded frames never sits in memory whole."""
     thumbs = [
         cv2.resize(rgb, (thumb_px, thumb_px), interpolation=cv2.INTER_AREA).astype(np.int16)
         for rgb in frames
