@@ -9,6 +9,9 @@ clip has settled. It never covers the AI-animated mark.
 
 from __future__ import annotations
 
+import math
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +98,12 @@ class Caption:
         self.slices = (slice(y0, y1), slice(x0, x1))
         self.box: Box = (float(x0), float(y0), float(x1), float(y1))
         self.band = band
+        self.frame_size = frame_size
+
+    @property
+    def full_index(self) -> int:
+        """The first frame where the caption has fully faded in."""
+        return math.ceil((self.style.start_s + self.style.fade_in_s) * self.fps)
 
     def opacity_at(self, index: int) -> float:
         t = index / self.fps - self.style.start_s
@@ -218,3 +227,80 @@ def _clear_of(avoid: list[Box], x: int, y: int, tw: int, th: int, h: int, band: 
             return y
         y += step * 2
     return y
+
+
+# What a kept clip's container says about itself (engine_edge.deliver.provenance): carried over.
+PROVENANCE_KEYS = ("comment", "description", "encoder", "creation_time", "keepsake_provenance")
+
+
+def burn_caption(
+    mp4: bytes,
+    caption: Caption,
+    *,
+    x264_preset: str = "veryfast",
+    crf: int = 20,
+    credentials=None,  # type: ignore[no-untyped-def]  # BoxCredentials: sign it again
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[bytes, np.ndarray]:
+    """The clip with ``caption`` drawn into every frame, and its first fully captioned frame.
+
+    Streamed: decode one frame, draw, encode (never the whole clip in memory as frames).
+    The spoken line and the provenance metadata are kept; a signed clip is signed again
+    with the same C2PA claim (the manifest's hashes bind the old pixels, so it cannot stay).
+    """
+    from engine_edge.deliver import AudioTrack, decode_frames, encode_mp4, probe_mp4
+    from engine_edge.montage.film import SAMPLE_RATE, clip_audio
+
+    facts = probe_mp4(mp4)
+    if (facts.width, facts.height) != caption.frame_size:
+        raise CaptionInvalid("The caption was laid out for a different clip size.")
+    audio = clip_audio(mp4)
+    full_at = caption.full_index
+    poster: list[np.ndarray] = []
+
+    def frames() -> Iterator[np.ndarray]:
+        for i, frame in decode_frames(mp4):
+            if cancel is not None and cancel.is_set():
+                raise CaptionCancelled("Adding the caption was cancelled.")
+            frame = caption.apply(np.ascontiguousarray(frame), i)
+            if i == min(full_at, facts.frame_count - 1):
+                poster.append(frame.copy())
+            yield frame
+            if progress is not None:
+                progress(min(1.0, (i + 1) / max(1, facts.frame_count)))
+
+    out = encode_mp4(
+        frames(),
+        fps=facts.fps,
+        size=caption.frame_size,
+        audio=AudioTrack(audio, SAMPLE_RATE) if audio is not None else None,
+        metadata={k: v for k, v in facts.metadata.items() if k in PROVENANCE_KEYS},
+        x264_preset=x264_preset,
+        crf=crf,
+    )
+    if credentials is not None:
+        out = _signed_like(mp4, out, credentials)
+    return out, poster[0]
+
+
+class CaptionCancelled(KeepsakeError):
+    """The caption was being drawn in when the guest left: nothing changed."""
+
+
+def _signed_like(original: bytes, captioned: bytes, credentials) -> bytes:  # type: ignore[no-untyped-def]
+    """Sign the captioned clip with the claim the original carried (preset, self-check, …)."""
+    from engine_edge import __version__
+    from engine_edge.credentials import portrait_manifest, read_provenance, sign_mp4
+
+    claim = read_provenance(original).claim
+    manifest = portrait_manifest(
+        software="Keepsake",
+        version=__version__,
+        preset=str(claim.get("preset", "")),
+        self_check=str(claim.get("self_check", "not run")),
+        speech=str(claim.get("speech", "none")),
+        loop=bool(claim.get("loop", False)),
+        visible_label=bool(claim.get("visible_label", True)),
+    )
+    return sign_mp4(captioned, manifest, credentials)

@@ -195,17 +195,7 @@ def _animate(
     fmt = options.format or preset.format
     seconds = options.seconds or preset.seconds
     t1 = time.perf_counter()
-    faces = [f for f in analysis.faces if not f.too_small]
-    framing = plan_framing(
-        analysis.image_size, [f.box for f in faces], fmt, options.engine.max_short_side_px
-    )
-    # A photo smaller than the export is rendered at its own size and scaled up after:
-    # the same picture for a fraction of the work.
-    render_framing = framing
-    if framing.scale > 1.0:
-        x0, y0, x1, y1 = framing.crop
-        rw, rh = max(2, round(x1 - x0)), max(2, round(y1 - y0))
-        render_framing = dataclasses.replace(framing, content=(0, 0, rw, rh))
+    framing, render_framing = export_framings(analysis, fmt, options.engine)
     photo, local = reframe(image_rgb, analysis, render_framing)
     rig = build_rig(local, options.faces)
     from engine_edge.perform import clip_frame_count
@@ -319,6 +309,36 @@ def _animate(
         performance,
         report,
     )
+
+
+def export_framings(
+    analysis: Analysis, fmt: str, engine: EngineSettings
+) -> tuple[Framing, Framing]:
+    """Where the photo goes in the exported frame, and the framing it is rendered at.
+
+    A photo smaller than the export is rendered at its own size and scaled up after:
+    the same picture for a fraction of the work.
+    """
+    faces = [f for f in analysis.faces if not f.too_small]
+    framing = plan_framing(
+        analysis.image_size, [f.box for f in faces], fmt, engine.max_short_side_px
+    )
+    if framing.scale <= 1.0:
+        return framing, framing
+    x0, y0, x1, y1 = framing.crop
+    rw, rh = max(2, round(x1 - x0)), max(2, round(y1 - y0))
+    return framing, dataclasses.replace(framing, content=(0, 0, rw, rh))
+
+
+def clip_caption(image_rgb: np.ndarray, analysis: Analysis, options: AnimateOptions):  # type: ignore[no-untyped-def]
+    """The caption exactly as ``animate_photo`` lays it out for this photo and these options,
+    without rendering: for burning a caption into a clip that was made without one."""
+    preset = preset_named(options.preset)
+    framing, render_framing = export_framings(
+        analysis, options.format or preset.format, options.engine
+    )
+    _, local = reframe(image_rgb, analysis, render_framing)
+    return _caption(options, framing, render_framing, local, Label(framing.size, options.label))
 
 
 def _caption(options, framing: Framing, render_framing: Framing, local: Analysis, label: Label):  # type: ignore[no-untyped-def]

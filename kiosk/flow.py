@@ -50,6 +50,7 @@ class KioskFlow(StateMachine):
     staff_pin = State()
     staff = State()
     staff_event = State()
+    staff_film = State()
 
     # The guest's way through.
     begin = attract.to(consent)
@@ -70,7 +71,7 @@ class KioskFlow(StateMachine):
     # Leaving early: a guest's "start over", the idle timeout, or the failsafe. Every screen but
     # Attract can be left these ways; the failsafe can also be re-entered from itself.
     _leavable = (consent, scan, check, mood, voice, render, preview, keep, thanks, failsafe,
-                 staff_pin, staff, staff_event)  # fmt: skip
+                 staff_pin, staff, staff_event, staff_film)  # fmt: skip
     start_over = attract.from_(*_leavable)
     timeout = attract.from_(*_leavable)
     fail = failsafe.from_(attract, *_leavable)
@@ -81,6 +82,9 @@ class KioskFlow(StateMachine):
     # Opening an event (a name and a day) is its own page; both its buttons come back.
     event_setup = staff.to(staff_event)
     event_done = staff_event.to(staff)
+    # The open event's tribute film: made, exported to USB, then back to the event page.
+    film_setup = staff.to(staff_film)
+    film_done = staff_film.to(staff)
 
     def __init__(self, wants_voice: Callable[[], bool]) -> None:
         self._wants_voice = wants_voice

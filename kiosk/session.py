@@ -22,6 +22,7 @@ class Session:
     still_faces: set[int] = field(default_factory=set)  # indices the guest tapped to leave still
     preset: str = "memorial"
     voice_wanted: bool = False  # memorial skips the voice screen unless this is set
+    motion_step: int = 0  # Mood's gentler (-) / livelier (+) control (kiosk.motion)
     say_text: str = ""
     recorded_audio: np.ndarray | None = None  # float32 mono
     recorded_rate: int = 16000

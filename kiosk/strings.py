@@ -310,6 +310,45 @@ EN: dict[str, str] = {
     "staff.remove_keep": "Keep it",
     "staff.removed": "Portrait removed.",
     "staff.undo": "Undo",
+    # Keep: a caption drawn into the clip
+    "keep.caption": "Add a caption",
+    "keep.caption_change": "Change the caption",
+    "keep.caption_cancel": "Cancel",
+    "keep.caption_add": "Put it on the clip",
+    "keep.captioning": "Writing your words into the clip…",
+    "keep.caption_done": "Your words are in the clip now.",
+    "keep.caption_failed": "We could not add the caption. Your clip is as it was.",
+    # Mood: gentler / livelier
+    "mood.gentler": "Gentler",
+    "mood.livelier": "Livelier",
+    "mood.step.-2": "Very still",
+    "mood.step.-1": "A little gentler",
+    "mood.step.0": "As the mood is",
+    "mood.step.1": "A little livelier",
+    "mood.step.2": "Livelier, warmer smile",
+    # Staff: the tribute film
+    "staff.film": "Make the tribute film",
+    "staff_film.title": "The tribute film for {name}",
+    "staff_film.no_event": "No event is open. Open one first: its portraits make the film.",
+    "staff_film.empty": "There are no portraits on the wall yet, so there is no film to make.",
+    "staff_film.no_caption": "(no caption)",
+    "staff_film.loop_off": "Loop: off",
+    "staff_film.loop_on": "Loop: on",
+    "staff_film.music_none": "Music: none",
+    "staff_film.music_file": "Music: {name}",
+    "staff_film.music_hint": (
+        "For music, plug in a USB stick with a music file on it, then touch Music."
+    ),
+    "staff_film.ready_to_make": "Choose the music and the loop, then make the film.",
+    "staff_film.make": "Make the film",
+    "staff_film.stop": "Stop",
+    "staff_film.export": "Save to USB stick",
+    "staff_film.back": "Back",
+    "staff_film.making": "Making the film…",
+    "staff_film.made": "The film is ready: {seconds} seconds, {megabytes} MB.",
+    "staff_film.stopped": "Stopped. Nothing was kept.",
+    "staff_film.failed": "The film could not be made. Please try again.",
+    "staff_film.exported": "Saved to the USB stick as {name}.",
 }
 
 # The languages with a complete catalogue, named in their own language.

@@ -29,7 +29,7 @@ WORKER_NICENESS = 10
 @dataclass(frozen=True)
 class Job:
     job_id: int
-    kind: str  # "faces", "render", "live" or "loop"
+    kind: str  # "faces", "render", "live", "loop", "caption" or "film"
     payload: dict[str, Any]
 
 
@@ -71,6 +71,8 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
         "live": runner.live_portrait,
         "loop": runner.tribute_loop,
         "describe": runner.describe,
+        "caption": runner.caption_clip,
+        "film": runner.tribute_film,
     }
     parent = os.getppid()
     while True:

@@ -41,13 +41,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import time
-    from datetime import datetime
 
-    from engine_edge import __version__
-    from engine_edge.compat import UTC
     from engine_edge.config import load_config, section
-    from engine_edge.deliver import provenance, write_mp4
+    from engine_edge.deliver import write_mp4
     from engine_edge.montage import FilmOptions, Piece, make_film
+    from engine_edge.montage.film import film_metadata
     from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import EngineSettings
 
@@ -68,15 +66,7 @@ def run(args: argparse.Namespace) -> int:
         x264_preset=engine.x264_preset,
         crf=engine.crf,
     )
-    meta = provenance(
-        preset="tribute film",
-        seed=0,
-        software=f"Keepsake {__version__}",
-        created_utc=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        portraits=len(pieces),
-        loop=args.loop,
-        music="yes" if music is not None else "none",
-    )
+    meta = film_metadata(portraits=len(pieces), loop=args.loop, music=music is not None)
     film = make_film(pieces, options, music=music, metadata=meta)
     write_mp4(film, out)
     print(
@@ -105,10 +95,9 @@ def _captions(path: str | None, count: int) -> list[str | None]:
 def _music(path: str | None):  # type: ignore[no-untyped-def]
     if path is None:
         return None
-    from engine_edge.speech.audio import decode_audio
+    from engine_edge.montage.music import load_music
 
-    decoded = decode_audio(path, sample_rate=48000, max_decode_s=600)
-    return decoded.samples, decoded.sample_rate
+    return load_music(path)
 
 
 def _clip_of(path: str, config) -> bytes:  # type: ignore[no-untyped-def]

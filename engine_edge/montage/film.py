@@ -191,7 +191,7 @@ def _clip_shot(clip: bytes, options: FilmOptions, fade: int) -> Shot:
             stream = c.streams.video[0]
             count = sum(1 for p in c.demux(stream) if p.size)
             rate = float(stream.average_rate or options.fps)
-        audio = _clip_audio(clip)
+        audio = clip_audio(clip)
     except av.FFmpegError as exc:
         raise FilmInvalid(f"One of the portraits cannot be read ({exc}).") from exc
     film_count = max(1, round(count / rate * options.fps))
@@ -220,7 +220,8 @@ def _clip_shot(clip: bytes, options: FilmOptions, fade: int) -> Shot:
     return Shot(film_count, frames, audio)
 
 
-def _clip_audio(clip: bytes) -> np.ndarray | None:
+def clip_audio(clip: bytes) -> np.ndarray | None:
+    """A clip's sound as mono float32 at SAMPLE_RATE, or None when it is silent (no track)."""
     import av
 
     with av.open(io.BytesIO(clip), mode="r") as c:
@@ -263,3 +264,22 @@ class _Fit:
         x, y = self.at
         canvas[y : y + self.inner[1], x : x + self.inner[0]] = frame
         return canvas
+
+
+def film_metadata(*, portraits: int, loop: bool, music: bool) -> dict[str, str]:
+    """The film's provenance (engine_edge.deliver.provenance): AI-animated portraits, no names."""
+    from datetime import datetime
+
+    from engine_edge import __version__
+    from engine_edge.compat import UTC
+    from engine_edge.deliver import provenance
+
+    return provenance(
+        preset="tribute film",
+        seed=0,
+        software=f"Keepsake {__version__}",
+        created_utc=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        portraits=portraits,
+        loop=loop,
+        music="yes" if music else "none",
+    )

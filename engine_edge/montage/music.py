@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from scipy import ndimage
 
@@ -50,3 +52,15 @@ def duck_gain(voices: np.ndarray, sample_rate: int) -> np.ndarray:
 
 def mix(bed: np.ndarray, voices: np.ndarray, sample_rate: int) -> np.ndarray:
     return limit_peaks(bed + voices, sample_rate)
+
+
+MAX_MUSIC_S = 600.0
+
+
+def load_music(path: str | Path) -> tuple[np.ndarray, int]:
+    """A music file (WAV, FLAC, MP3, OGG, M4A) as mono float32 samples and their rate;
+    AudioUnusable, in plain words, for a file that is not music or is over ten minutes."""
+    from engine_edge.speech.audio import decode_audio
+
+    decoded = decode_audio(path, sample_rate=48000, max_decode_s=MAX_MUSIC_S)
+    return decoded.samples, decoded.sample_rate

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from engine_edge.errors import NoFaceFound
+from kiosk.motion import motion_step
 
 log = logging.getLogger("keepsake.kiosk.engine")
 
@@ -109,19 +110,17 @@ class EngineRunner:
         sample_rate: int,
         progress: Any,
         cancel: Any,
+        step: int = 0,
     ) -> dict[str, Any]:
         """The guest's clip as MP4 bytes (never written to disk here) and a poster frame.
 
         ``faces`` are indices into the boxes find_faces returned; faces left out
         stay still (they are handed to the engine as part of the background).
+        ``step`` is the Mood screen's gentler (-) / livelier (+) control.
         """
         from engine_edge.pipeline import AnimateOptions, animate_photo
 
-        analysis = self._analyse(photo)
-        if faces is not None:
-            animatable = analysis.animatable_faces
-            keep = tuple(animatable[i] for i in faces if i < len(animatable))
-            analysis = dataclasses.replace(analysis, faces=keep)
+        analysis = self._chosen(photo, faces)
         speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
         progress(0.02)
         options = AnimateOptions(
@@ -132,6 +131,7 @@ class EngineRunner:
             label=self._label,
             engine=self._engine,
             credentials=self._credentials,
+            **motion_step(step),
         )
         # With the models the engine self-checks the clip: a guest only ever sees one that
         # passed, or the gentler one it renders when the first fails.
@@ -139,6 +139,65 @@ class EngineRunner:
             photo, options, self._load(), progress=progress, cancel=cancel, analysis=analysis
         )
         return {"mp4": clip.mp4, "poster": first_frame(clip.mp4, 720)}
+
+    def _chosen(self, photo: np.ndarray, faces: tuple[int, ...] | None) -> Any:
+        """The analysis with only the faces the guest chose to animate."""
+        analysis = self._analyse(photo)
+        if faces is None:
+            return analysis
+        animatable = analysis.animatable_faces
+        keep = tuple(animatable[i] for i in faces if i < len(animatable))
+        return dataclasses.replace(analysis, faces=keep)
+
+    def caption_clip(
+        self,
+        mp4: bytes,
+        photo: np.ndarray,
+        preset: str,
+        faces: tuple[int, ...] | None,
+        text: str,
+        progress: Any,
+        cancel: Any,
+    ) -> dict[str, Any]:
+        """The guest's clip with their caption drawn in, laid out exactly as a render with
+        ``caption`` would (clear of the faces and the mark), without rendering it again."""
+        from engine_edge.caption import burn_caption
+        from engine_edge.deliver import probe_mp4
+        from engine_edge.pipeline import AnimateOptions, clip_caption
+
+        facts = probe_mp4(mp4)
+        options = AnimateOptions(
+            preset=preset, fps=facts.fps, caption=text, label=self._label, engine=self._engine
+        )
+        caption = clip_caption(photo, self._chosen(photo, faces), options)
+        captioned, poster = burn_caption(
+            mp4,
+            caption,
+            x264_preset=self._engine.x264_preset,
+            crf=self._engine.crf,
+            credentials=self._credentials,
+            progress=progress,
+            cancel=cancel,
+        )
+        return {"mp4": captioned, "poster": _thumbnail(poster, 720)}
+
+    def tribute_film(
+        self,
+        clips: list[bytes],
+        captions: list[str],
+        music: str | None,
+        loop: bool,
+        fps: float,
+        progress: Any,
+        cancel: Any,
+    ) -> bytes:
+        """The event's tribute film (engine_edge.montage), streamed to the encoder."""
+        from kiosk.film import make_event_film
+
+        return make_event_film(
+            clips, captions, music, loop=loop, fps=fps, engine=self._engine,
+            progress=progress, cancel=cancel,
+        )  # fmt: skip
 
     def live_portrait(self, photo: np.ndarray, progress: Any, cancel: Any) -> Any:
         """The rig over a screen-sized copy of ``photo`` for drawing it live on the kiosk."""

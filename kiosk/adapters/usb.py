@@ -13,6 +13,7 @@ from pathlib import Path
 from engine_edge.errors import DeviceUnavailable, OutputUnwritable, StorageFull
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
+MUSIC_SUFFIXES = (".mp3", ".wav", ".flac", ".ogg", ".m4a")
 
 
 def stick_folder() -> Path:
@@ -33,13 +34,23 @@ def first_stick() -> Path:
 
 def list_photos(root: Path, limit: int = 12) -> list[Path]:
     """Photos on the stick, newest first, skipping hidden folders (.Trash, .Spotlight)."""
+    return list_files(root, PHOTO_SUFFIXES, limit)
+
+
+def list_music(root: Path, limit: int = 12) -> list[Path]:
+    """Music files on the stick (for the tribute film's bed), newest first."""
+    return list_files(root, MUSIC_SUFFIXES, limit)
+
+
+def list_files(root: Path, suffixes: tuple[str, ...], limit: int) -> list[Path]:
+    """Files with these suffixes on the stick, newest first, skipping hidden files and folders."""
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(
             Path(folder) / f
             for f in files
-            if f.lower().endswith(PHOTO_SUFFIXES) and not f.startswith(".")
+            if f.lower().endswith(suffixes) and not f.startswith(".")
         )
         if len(found) > 500:
             break

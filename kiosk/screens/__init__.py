@@ -21,6 +21,7 @@ def all_screens() -> list[type[KioskScreen]]:
     from kiosk.screens.scan import ScanScreen
     from kiosk.screens.staff import StaffScreen
     from kiosk.screens.staff_event import StaffEventScreen
+    from kiosk.screens.staff_film import StaffFilmScreen
     from kiosk.screens.staff_pin import StaffPinScreen
     from kiosk.screens.thanks import ThanksScreen
     from kiosk.screens.voice import VoiceScreen
@@ -40,4 +41,5 @@ def all_screens() -> list[type[KioskScreen]]:
         StaffPinScreen,
         StaffScreen,
         StaffEventScreen,
+        StaffFilmScreen,
     ]

@@ -1,4 +1,5 @@
-"""Mood: the four presets as large cards, each with a short preview of this very photo."""
+"""Mood: the four presets as large cards, each with a short preview of this very photo,
+and a "gentler / livelier" control (kiosk.motion: the words of ``keepsake animate --direct``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.live.mesh_view import LiveMeshView
+from kiosk.motion import HIGHEST_STEP, LOWEST_STEP, clamp_step
 from kiosk.screens.base import KioskScreen
 from kiosk.session import PRESETS
-from kiosk.widgets import BigButton, PhotoView, texture_from_rgb
+from kiosk.widgets import BigButton, PhotoView, TextBlock, texture_from_rgb
 
 
 class MoodCard(BoxLayout):
@@ -52,6 +54,10 @@ class MoodScreen(KioskScreen):
         for card in self.cards.values():
             grid.add_widget(card)
         self.page.add_widget(grid)
+        self.gentler = self.button("mood.gentler", "mood.gentler", lambda: self.step_by(-1))
+        self.livelier = self.button("mood.livelier", "mood.livelier", lambda: self.step_by(1))
+        self.step_label = TextBlock("", size_px=self.m.body_px)
+        self.page.add_widget(self.row(self.gentler, self.step_label, self.livelier))
         self.voice = self.button("mood.add_voice", "mood.add_voice", self._toggle_voice)
         self._job: int | None = None
         self._ticker: Any = None
@@ -71,6 +77,7 @@ class MoodScreen(KioskScreen):
         return {
             "preset": self.ctx.session.preset,
             "voice": self.ctx.session.voice_wanted,
+            "step": self.ctx.session.motion_step,
             "live": [card.live.frames_drawn for card in self.cards.values()],
         }
 
@@ -79,6 +86,7 @@ class MoodScreen(KioskScreen):
         for card in self.cards.values():
             card.still.set_image(session.photo)
         self.select(session.preset)
+        self.step_by(0)
         self._job = self.ctx.submit(
             "live", {"photo": session.photo}, on_done=self._previews, on_failed=lambda _f: None
         )
@@ -129,3 +137,11 @@ class MoodScreen(KioskScreen):
     def _toggle_voice(self) -> None:
         self.ctx.session.voice_wanted = not self.ctx.session.voice_wanted
         self.voice.selected = self.ctx.session.voice_wanted
+
+    def step_by(self, delta: int) -> None:
+        """One step gentler or livelier (kept when the guest comes back to change the mood)."""
+        session = self.ctx.session
+        session.motion_step = clamp_step(session.motion_step + delta)
+        self.step_label.text = self.t(f"mood.step.{session.motion_step}")
+        self.gentler.disabled = session.motion_step <= LOWEST_STEP
+        self.livelier.disabled = session.motion_step >= HIGHEST_STEP

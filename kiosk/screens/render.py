@@ -66,6 +66,7 @@ class RenderScreen(KioskScreen):
                 "say_text": session.say_text,
                 "audio": session.recorded_audio,
                 "sample_rate": session.recorded_rate,
+                "step": session.motion_step,
             },
             on_progress=self._progress,
             on_done=self._done,

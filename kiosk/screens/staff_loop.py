@@ -101,6 +101,11 @@ class LoopPanel(BoxLayout):
         if event is not None:
             row.add_widget(
                 self._button(
+                    "staff.film", "staff.film", lambda: self.screen.send("film_setup"), width_x=2.6
+                )
+            )
+            row.add_widget(
+                self._button(
                     "staff.event_close_confirm" if self._close_armed else "staff.event_close",
                     "staff.event_close",
                     self._close_event,

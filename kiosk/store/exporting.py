@@ -11,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kiosk.store.model import Item
+from kiosk.store.model import Event, Item
 
 MAX_STEM_CHARS = 60
 _UNSAFE = re.compile(r"[^\w\s'-]+")
@@ -44,7 +44,17 @@ def export_name(dest_dir: Path, item: Item, kind: str, data: bytes) -> Path:
     words = safe_words(item.caption or "") or "Keepsake"
     suffix = _KIND_NAMES.get(kind, safe_words(kind))
     stem = f"{item.created:%Y-%m-%d} {words}" + (f" - {suffix}" if suffix else "")
-    ext = extension(data)
+    return _free(dest_dir, stem, extension(data))
+
+
+def film_name(dest_dir: Path, event: Event) -> Path:
+    """'2026-05-12 Ruth Miller - tribute film.mp4' for an event's tribute film."""
+    words = safe_words(event.name) or "Keepsake"
+    return _free(dest_dir, f"{event.day:%Y-%m-%d} {words} - tribute film", ".mp4")
+
+
+def _free(dest_dir: Path, stem: str, ext: str) -> Path:
+    """``stem + ext`` in ``dest_dir``, numbered ' (2)', ' (3)'… when that name is taken."""
     path = dest_dir / f"{stem}{ext}"
     n = 2
     while path.exists():

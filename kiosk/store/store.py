@@ -36,7 +36,7 @@ from kiosk.store import checking, crypto, forgetting, records
 from kiosk.store import files as fsio
 from kiosk.store.clock import StoreClock
 from kiosk.store.core import DAY_S, StoreCore, log, utc, utc_day
-from kiosk.store.exporting import export_name
+from kiosk.store.exporting import export_name, film_name
 from kiosk.store.model import (
     AuditEntry,
     Event,
@@ -413,6 +413,21 @@ class Store(StoreCore):
                 note = f"files={len(written)}" + (f" {detail}" if detail else "")
                 self.audit(db, self.clock.now(), "exported", item_id, note)
         return written
+
+    def export_film(self, film: bytes, dest_dir: Path, event: Event) -> Path:
+        """Write an event's tribute film into ``dest_dir`` (a USB stick), atomically, with a
+        readable name ('2026-05-12 Ruth Miller - tribute film.mp4'), and note it in the audit."""
+        dest_dir = Path(dest_dir)
+        if not dest_dir.is_dir():
+            raise OutputUnwritable(f"The export folder {dest_dir} does not exist.")
+        with self._lock:
+            path = film_name(dest_dir, event)
+            fsio.write_atomic(path, film)
+            with self.tx() as db:
+                self.audit(
+                    db, self.clock.now(), "exported", None, f"tribute film event={event.event_id}"
+                )
+        return path
 
     # -- forgetting and repair --------------------------------------------------------------
 

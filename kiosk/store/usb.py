@@ -13,8 +13,10 @@ from pathlib import Path
 
 from engine_edge.errors import DeviceUnavailable
 
-PROC_MOUNTS = Path("/proc/mounts")
-SYS_CLASS_BLOCK = Path("/sys/class/block")
+# Where the kernel says what is mounted and which disks are removable. The kiosk's UI tests
+# point these at a fake system (a folder posing as a USB stick); the rule stays the same.
+PROC_MOUNTS = Path(os.environ.get("KEEPSAKE_PROC_MOUNTS", "/proc/mounts"))
+SYS_CLASS_BLOCK = Path(os.environ.get("KEEPSAKE_SYS_CLASS_BLOCK", "/sys/class/block"))
 EXPORT_FOLDER = "Keepsake"
 
 

@@ -74,7 +74,19 @@ def test_opening_an_event_is_a_staff_page_that_always_comes_back() -> None:
     assert flow.screen == "attract"
 
 
+def test_the_tribute_film_is_a_staff_page_that_always_comes_back() -> None:
+    flow = KioskFlow(wants_voice=lambda: False)
+    with pytest.raises(flow.TransitionNotAllowed):
+        flow.send("film_setup")  # not from the guest's side
+    walk(flow, "staff_request", "pin_accepted", "film_setup")
+    assert flow.screen == "staff_film"
+    flow.send("film_done")
+    assert flow.screen == "staff"
+    walk(flow, "film_setup", "timeout")
+    assert flow.screen == "attract"
+
+
 def test_the_board_works_the_guest_screens_only() -> None:
     """A board button must never enter a PIN or press a staff button (issue #17)."""
     staff = {s.id for s in KioskFlow(wants_voice=lambda: False).states} - set(BOARD_SCREENS)
-    assert staff == {"staff_pin", "staff", "staff_event"}
+    assert staff == {"staff_pin", "staff", "staff_event", "staff_film"}
