@@ -327,7 +327,7 @@ EN: dict[str, str] = {
     "mood.step.1": "A little livelier",
     "mood.step.2": "Livelier, warmer smile",
     # Staff: the tribute film
-    "staff.film": "Make the tribute film",
+    "staff.film": "Tribute film",
     "staff_film.title": "The tribute film for {name}",
     "staff_film.no_event": "No event is open. Open one first: its portraits make the film.",
     "staff_film.empty": "There are no portraits on the wall yet, so there is no film to make.",
@@ -342,7 +342,7 @@ EN: dict[str, str] = {
     "staff_film.ready_to_make": "Choose the music and the loop, then make the film.",
     "staff_film.make": "Make the film",
     "staff_film.stop": "Stop",
-    "staff_film.export": "Save to USB stick",
+    "staff_film.export": "Save to USB",
     "staff_film.back": "Back",
     "staff_film.making": "Making the film…",
     "staff_film.made": "The film is ready: {seconds} seconds, {megabytes} MB.",

@@ -56,7 +56,7 @@ class MoodScreen(KioskScreen):
         self.page.add_widget(grid)
         self.gentler = self.button("mood.gentler", "mood.gentler", lambda: self.step_by(-1))
         self.livelier = self.button("mood.livelier", "mood.livelier", lambda: self.step_by(1))
-        self.step_label = TextBlock("", size_px=self.m.body_px)
+        self.step_label = TextBlock("", size_px=self.m.body_px, pos_hint={"center_y": 0.5})
         self.page.add_widget(self.row(self.gentler, self.step_label, self.livelier))
         self.voice = self.button("mood.add_voice", "mood.add_voice", self._toggle_voice)
         self._job: int | None = None

@@ -182,6 +182,7 @@ class StaffFilmScreen(KioskScreen):
         self.make.disabled = making or not self._items
         self.stop.disabled = not making
         self.export.disabled = making or not self.film
+        self.make.primary, self.export.primary = not self.film, bool(self.film)
         self.loop.disabled = self.music.disabled = making
 
     # -- making and exporting --

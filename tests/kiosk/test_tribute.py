@@ -225,3 +225,31 @@ def _caption_is_where_the_layout_says(mp4: bytes, photo: np.ndarray, text: str) 
     assert float(np.delete(diff, np.s_[y0:y1], axis=0).mean()) < inside / 4  # and only there
     grey = frames[last][y0:y1, x0:x1].astype(np.float32).mean(axis=2)
     assert np.percentile(grey, 98) - np.percentile(grey, 5) > 150  # light letters, dark shadow
+
+
+def test_film_screen_in_german_and_with_nothing_to_film(  # type: ignore[no-untyped-def]
+    start_kiosk, tmp_path: Path, astronaut, shots_dir: Path
+) -> None:
+    with Store(tmp_path / "store") as store:
+        event = store.open_event("Ruth Miller", dt.date(2026, 5, 12))
+        add_portrait(store, astronaut, RUTH, event.event_id)
+    write_pin_file(tmp_path / "state" / "staff_pin", PIN)
+    k = start_kiosk(language="de", live_tribute=False)
+    enter_staff(k, PIN)
+    state = k.wait_for("staff")
+    assert "Erinnerungsfilm" in state["texts"]
+    k.screenshot(shots_dir / "de-staff-event.png")
+    k.tap("staff.film")
+    state = k.wait_for("staff_film")
+    assert "Der Erinnerungsfilm f\u00fcr Ruth Miller" in state["texts"]
+    assert "staff_film.make" in state["actions"] and "staff_film.export" not in state["actions"]
+    assert state["debug"]["music"] == "" and "USB-Stick" in state["debug"]["status"]  # no stick
+    k.screenshot(shots_dir / "de-staff-film.png")
+    # Hidden from the wall, hidden from the film: nothing left to make, said plainly.
+    k.tap("staff_film.back")
+    k.wait_for("staff")
+    k.tap("staff.hide.0")
+    k.tap("staff.film")
+    state = k.wait_for("staff_film")
+    assert state["debug"]["portraits"] == [] and "staff_film.make" not in state["actions"]
+    assert state["debug"]["status"].startswith("Noch keine Portr\u00e4ts an der Wand")
