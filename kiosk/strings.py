@@ -11,6 +11,7 @@ Tone: calm, warm, short sentences, no jargon, never blame the guest.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from pathlib import Path
 
@@ -349,6 +350,20 @@ EN: dict[str, str] = {
     "staff_film.stopped": "Stopped. Nothing was kept.",
     "staff_film.failed": "The film could not be made. Please try again.",
     "staff_film.exported": "Saved to the USB stick as {name}.",
+    # Dates: "12 May 2026", in the kiosk's language
+    "date.day": "{day} {month} {year}",
+    "month.1": "January",
+    "month.2": "February",
+    "month.3": "March",
+    "month.4": "April",
+    "month.5": "May",
+    "month.6": "June",
+    "month.7": "July",
+    "month.8": "August",
+    "month.9": "September",
+    "month.10": "October",
+    "month.11": "November",
+    "month.12": "December",
 }
 
 # The languages with a complete catalogue, named in their own language.
@@ -392,6 +407,10 @@ class Strings:
     def __call__(self, key: str, **values: object) -> str:
         template = self._catalogue.pgettext(key, EN[key])
         return template.format(**values) if values else template
+
+    def date(self, day: dt.date) -> str:
+        """A day as this language writes it: '12 May 2026', '12. Mai 2026', '12 de mayo de 2026'."""
+        return self("date.day", day=day.day, month=self(f"month.{day.month}"), year=day.year)
 
     def decimal(self, value: float, places: int) -> str:
         """A number as this language writes it: 3.5 in English, 3,5 in German, French, Spanish."""

@@ -18,16 +18,6 @@ from kiosk.widgets import TextBlock
 MAX_NAME_CHARS = 60
 
 
-def day_label(day: dt.date) -> str:
-    """'12 May 2026' (no leading zero, no weekday)."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def event_label(name: str, day: dt.date) -> str:
-    """'Ruth Miller — 12 May 2026': how staff see an event."""
-    return f"{name} \u2014 {day_label(day)}"
-
-
 class StaffEventScreen(KioskScreen):
     state_id = "staff_event"
     primary_action = ""  # staff confirm with a finger; Enter on a keyboard is typing
@@ -70,14 +60,14 @@ class StaffEventScreen(KioskScreen):
         self._show()
         current = self.ctx.services.store.current_event()
         self.hint.text = (
-            self.t("staff.event_replaces", name=event_label(current.name, current.day))
+            self.t("staff.event_replaces", name=f"{current.name} \u2014 {self.t.date(current.day)}")
             if current is not None
             else self.t("staff.event_name")
         )
 
     def _show(self) -> None:
         self.name_label.text = self.event_name or " "
-        self.day_text.text = day_label(self.day)
+        self.day_text.text = self.t.date(self.day)
 
     def _key(self, key: str) -> None:
         self.event_name = apply_key(self.event_name, key, MAX_NAME_CHARS)

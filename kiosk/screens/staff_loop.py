@@ -15,7 +15,6 @@ from kivy.uix.scrollview import ScrollView
 
 from kiosk import theme
 from kiosk.keyboard import OnScreenKeyboard, apply_key
-from kiosk.screens.staff_event import day_label
 from kiosk.widgets import BigButton, PhotoView, TextBlock
 
 if TYPE_CHECKING:
@@ -91,7 +90,7 @@ class LoopPanel(BoxLayout):
         row.height = self.row_px
         event = self.store.current_event()
         label = (
-            t("staff.event_current", name=event.name, day=day_label(event.day))
+            t("staff.event_current", name=event.name, day=t.date(event.day))
             if event is not None
             else t("staff.event_none")
         )

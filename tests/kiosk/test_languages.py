@@ -147,3 +147,18 @@ def test_numbers_are_written_the_way_each_language_writes_them() -> None:
     assert {Strings(code).decimal(67.84, 1) for code in TRANSLATED} == {"67,8"}
     shown = Strings("fr")("staff.diag.disk_value", free_gb="67,8", total_gb="270,6")
     assert shown == "67,8 Go libres sur 270,6 Go"
+
+
+@pytest.mark.parametrize(
+    "language,written",
+    [
+        ("en", "12 May 2026"),
+        ("de", "12. Mai 2026"),
+        ("fr", "12 mai 2026"),
+        ("es", "12 de mayo de 2026"),
+    ],
+)
+def test_an_event_day_is_written_in_the_kiosks_language(language: str, written: str) -> None:
+    import datetime as dt
+
+    assert Strings(language).date(dt.date(2026, 5, 12)) == written

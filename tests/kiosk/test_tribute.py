@@ -238,6 +238,7 @@ def test_film_screen_in_german_and_with_nothing_to_film(  # type: ignore[no-unty
     enter_staff(k, PIN)
     state = k.wait_for("staff")
     assert "Erinnerungsfilm" in state["texts"]
+    assert "Feier: Ruth Miller \u2014 12. Mai 2026" in state["texts"]  # the month in German
     k.screenshot(shots_dir / "de-staff-event.png")
     k.tap("staff.film")
     state = k.wait_for("staff_film")
