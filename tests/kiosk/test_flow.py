@@ -62,27 +62,22 @@ def test_staff_mode_only_from_attract_and_only_through_the_pin() -> None:
         flow.send("staff_request")
 
 
-def test_opening_an_event_is_a_staff_page_that_always_comes_back() -> None:
+@pytest.mark.parametrize(
+    "setup,done,page",
+    [("event_setup", "event_done", "staff_event"), ("film_setup", "film_done", "staff_film")],
+)
+def test_staff_pages_are_reached_from_staff_only_and_always_come_back(
+    setup: str, done: str, page: str
+) -> None:
+    """Opening an event and making the tribute film: staff pages that always come back."""
     flow = KioskFlow(wants_voice=lambda: False)
     with pytest.raises(flow.TransitionNotAllowed):
-        flow.send("event_setup")  # not from the guest's side
-    walk(flow, "staff_request", "pin_accepted", "event_setup")
-    assert flow.screen == "staff_event"
-    flow.send("event_done")
+        flow.send(setup)  # not from the guest's side
+    walk(flow, "staff_request", "pin_accepted", setup)
+    assert flow.screen == page
+    flow.send(done)
     assert flow.screen == "staff"
-    walk(flow, "event_setup", "timeout")
-    assert flow.screen == "attract"
-
-
-def test_the_tribute_film_is_a_staff_page_that_always_comes_back() -> None:
-    flow = KioskFlow(wants_voice=lambda: False)
-    with pytest.raises(flow.TransitionNotAllowed):
-        flow.send("film_setup")  # not from the guest's side
-    walk(flow, "staff_request", "pin_accepted", "film_setup")
-    assert flow.screen == "staff_film"
-    flow.send("film_done")
-    assert flow.screen == "staff"
-    walk(flow, "film_setup", "timeout")
+    walk(flow, setup, "timeout")
     assert flow.screen == "attract"
 
 

@@ -4,11 +4,11 @@ tribute film, walked through the real app under Xvfb and measured on the decoded
 from __future__ import annotations
 
 import datetime as dt
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.io import wavfile
 
 from engine_edge.deliver import decode_frames, probe_mp4
 from kiosk.pin import write_pin_file
@@ -48,11 +48,7 @@ def _music(path: Path) -> Path:
     rate = 48000
     t = np.arange(10 * rate) / rate
     chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) * 0.15
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes((chord * 32767).astype("<i2").tobytes())
+    wavfile.write(path, rate, (chord * 32767).astype(np.int16))
     return path
 
 
