@@ -29,7 +29,7 @@ WORKER_NICENESS = 10
 @dataclass(frozen=True)
 class Job:
     job_id: int
-    kind: str  # "faces", "render", "live", "loop", "caption" or "film"
+    kind: str  # "faces", "render", "live", "loop", "caption", "film" or "doctor"
     payload: dict[str, Any]
 
 
@@ -73,6 +73,7 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
         "describe": runner.describe,
         "caption": runner.caption_clip,
         "film": runner.tribute_film,
+        "doctor": runner.doctor,
     }
     parent = os.getppid()
     while True:

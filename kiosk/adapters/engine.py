@@ -40,6 +40,7 @@ class EngineRunner:
         self._engine = section(config, "engine", EngineSettings)
         self._label = section(config, "label", LabelSettings)
         self._credentials = configured_credentials(config)
+        self._config = config
         self._models: Any = None
         self._analyses: dict[str, Any] = {}
 
@@ -67,6 +68,13 @@ class EngineRunner:
             "backend": str(getattr(models, "backend", self._analysis.backend)),
             "device": str(getattr(models, "device", self._analysis.device)),
         }
+
+    def doctor(self, progress: Any, cancel: Any) -> Any:
+        """`keepsake doctor`'s report for staff's Diagnostics tab: one source of truth, run here
+        so its imports (OpenVINO, ONNX Runtime) never weigh on the touchscreen's process."""
+        from engine_edge.doctor import run_checks
+
+        return run_checks(self._config)
 
     def find_faces(self, photo: np.ndarray, progress: Any, cancel: Any) -> dict[str, Any]:
         """Boxes of the faces that can be animated (image pixels), plus which backend found them."""

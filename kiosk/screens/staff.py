@@ -6,17 +6,15 @@ behind a confirming second touch; the footer holds only "Back to kiosk".
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
 
 from engine_edge.errors import DeviceUnavailable, KeepsakeError
 from kiosk import theme
-from kiosk.diagnostics import clock_text, disk_space_gb, versions
+from kiosk.diagnostics import clock_text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff_loop import LoopPanel
 from kiosk.screens.staff_settings import SystemPanel
@@ -167,6 +165,8 @@ class StaffScreen(KioskScreen):
 
     # -- diagnostics --
     def _diagnostics_panel(self) -> None:
+        """What only the running kiosk knows (clock, renderer, loaded models, portraits), then
+        `keepsake doctor`'s report, made in the render worker: the same checks as the command."""
         # Names take a third of the width and values the rest, so a long value (the versions)
         # wraps onto more lines instead of running off the screen.
         grid = GridLayout(cols=2, spacing=[self.m.gap_px, 0], size_hint_y=None)
@@ -175,9 +175,8 @@ class StaffScreen(KioskScreen):
         scroll.add_widget(grid)
         self.body_area.add_widget(scroll)
         self._grid = grid
-        self.diagnostics = self._quick_facts()
+        self.diagnostics = self._live_facts()
         self._show_facts()
-        threading.Thread(target=self._slow_facts, daemon=True).start()
         self._models_job = self.ctx.submit(
             "describe",
             {},
@@ -186,38 +185,40 @@ class StaffScreen(KioskScreen):
                 "staff.diag.models", f.message or self.t("status.unknown")
             ),
         )
-
-    def _quick_facts(self) -> dict[str, str]:
-        services, t = self.ctx.services, self.t
-        store = services.store
-        free_gb, total_gb = disk_space_gb(store.data_dir)
-        worker, board = services.worker, services.board
-        facts = {
-            "staff.diag.clock": clock_text(),
-            "staff.diag.camera": t("status.connecting"),
-            "staff.diag.board": t("status." + board.state)
-            + (f" ({board.detail})" if board.detail else ""),
-            "staff.diag.disk": t(
-                "staff.diag.disk_value",
-                free_gb=t.decimal(free_gb, 1),
-                total_gb=t.decimal(total_gb, 1),
+        self._doctor_job = self.ctx.submit(
+            "doctor",
+            {},
+            on_done=self._doctor_report,
+            on_failed=lambda f: self._fact(
+                "staff.diag.doctor", f.message or self.t("status.unknown")
             ),
-            "staff.diag.models": t("status.connecting"),
+        )
+
+    def _live_facts(self) -> dict[str, str]:
+        services, t = self.ctx.services, self.t
+        worker = services.worker
+        return {
+            "staff.diag.clock": clock_text(),
             "staff.diag.worker": (
                 t("staff.diag.worker_value", pid=worker.pid, restarts=worker.restarts)
                 if worker.alive
                 else t("status.lost")
             ),
-            "staff.diag.last_wipe": store.last_wipe or t("staff.diag.never"),
-            "staff.diag.items": str(len(store.tribute())),
-            "staff.diag.versions": versions(),
+            "staff.diag.models": t("status.connecting"),
+            "staff.diag.items": str(len(services.store.tribute())),
+            "staff.diag.doctor": t("status.connecting"),
         }
-        return facts
 
-    def _slow_facts(self) -> None:
-        result = self.ctx.services.camera.probe()
-        text = self.t("status.ok") if result == "ok" else result
-        Clock.schedule_once(lambda _dt: self._fact("staff.diag.camera", text))
+    def _doctor_report(self, report: Any) -> None:
+        """One row per check: its verdict and summary, and what to do when it is not ok."""
+        self.diagnostics.pop("staff.diag.doctor", None)
+        for check in report.checks:
+            value = f"{self.t('staff.doctor.' + check.status)}: {check.summary}"
+            if check.fix:
+                value += f" \u2014 {check.fix}"
+            self.diagnostics["staff.doctor." + check.name.replace(" ", "_")] = value
+        if self.tab == "diag":
+            self._show_facts()
 
     def _models_known(self, result: dict[str, str]) -> None:
         self._fact(

@@ -307,17 +307,20 @@ def test_staff_mode(start_kiosk, tmp_path: Path, astronaut, shots_dir: Path) -> 
         assert store.current_event() is None
 
     k.tap("staff.tab.diag")
-    state = k.wait_until(
-        lambda s: (
-            "connecting" not in s["debug"]["diagnostics"].get("staff.diag.models", "connecting")
-            and s["debug"]["diagnostics"].get("staff.diag.camera") != "connecting\u2026"
-        ),
-        30,
-    )
+    state = k.wait_until(lambda s: "connecting\u2026" not in s["debug"]["diagnostics"].values(), 60)
     facts = state["debug"]["diagnostics"]
-    assert "GB free" in facts["staff.diag.disk"] and "keepsake" in facts["staff.diag.versions"]
-    assert facts["staff.diag.camera"] == "working"
-    assert "CPU" in facts["staff.diag.models"]
+    assert "CPU" in facts["staff.diag.models"]  # what the running renderer loaded
+    # Then `keepsake doctor`'s own report for this configuration: every check, the same words.
+    from engine_edge.config import load_config
+    from engine_edge.doctor import CHECKS, run_checks
+
+    assert {"staff.doctor." + name.replace(" ", "_") for name in CHECKS} <= set(facts)
+    verdict = {"ok": "ok", "warn": "note", "fail": "to fix"}
+    for check in run_checks(load_config(str(k.config)), only=("camera", "versions")).checks:
+        shown = facts["staff.doctor." + check.name]
+        assert shown.startswith(f"{verdict[check.status]}: {check.summary}"), shown
+    assert facts["staff.doctor.camera"].startswith("note: camera is a file")  # a demo camera
+    assert "GB free" in facts["staff.doctor.disk"]
     k.screenshot(shots_dir / "15-staff-diagnostics.png")
 
     with Store(tmp_path / "store", check_on_open=False) as store:

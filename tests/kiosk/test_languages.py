@@ -145,8 +145,17 @@ def test_accent_page_covers_german_french_and_spanish_letters() -> None:
 def test_numbers_are_written_the_way_each_language_writes_them() -> None:
     assert Strings("en").decimal(67.84, 1) == "67.8"
     assert {Strings(code).decimal(67.84, 1) for code in TRANSLATED} == {"67,8"}
-    shown = Strings("fr")("staff.diag.disk_value", free_gb="67,8", total_gb="270,6")
-    assert shown == "67,8 Go libres sur 270,6 Go"
+    shown = Strings("fr")("staff_film.made", seconds=8, megabytes="0,4")
+    assert shown == "Le film est pr\u00eat : 8 secondes, 0,4 Mo."
+
+
+def test_every_doctor_check_has_a_name_for_staff() -> None:
+    from engine_edge.doctor import CHECKS, FAIL, OK, WARN
+
+    for name in CHECKS:
+        assert "staff.doctor." + name.replace(" ", "_") in EN, name
+    for status in (OK, WARN, FAIL):
+        assert "staff.doctor." + status in EN
 
 
 @pytest.mark.parametrize(
