@@ -105,14 +105,14 @@ def _timeline(counts: list[int], fade: int, loop: bool) -> tuple[list[int], int]
     """Each shot's first frame in film time, and the film's length in frames.
 
     In a loop, film time 0 is the first shot's frame ``fade`` (its first frames
-    close the film), so that shot starts at ``-fade``.
+    close the film), so that shot starts at ``-fade``; either way the film ends
+    with the last shot's last frame.
     """
     starts, t = [], -fade if loop else 0
     for count in counts:
         starts.append(t)
         t += count - fade
-    total = t if loop else t + fade
-    return starts, total
+    return starts, t + fade
 
 
 def _place_audio(track: np.ndarray, audio: np.ndarray, start: int) -> None:
