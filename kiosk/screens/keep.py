@@ -9,7 +9,7 @@ until the clip is saved or added, and the tribute's record carries the same word
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from typing import Any
 
 from engine_edge.compat import UTC
@@ -130,11 +130,13 @@ class KeepScreen(KioskScreen):
 
     def _usb(self) -> None:
         from kiosk.adapters.usb import save_bytes, stick_folder
+        from kiosk.store.exporting import clip_name
 
         session = self.ctx.session
         try:
             folder = stick_folder()
-            save_bytes(folder, f"keepsake-{time.strftime('%Y%m%d-%H%M%S')}.mp4", session.clip_mp4)
+            name = clip_name(folder, dt.date.today(), self.caption).name
+            save_bytes(folder, name, session.clip_mp4)
         except DeviceUnavailable:
             self.status.text = self.t("keep.no_usb")
             return
@@ -182,8 +184,6 @@ class KeepScreen(KioskScreen):
 
     @staticmethod
     def _link_minutes(offer: Any) -> int:
-        import datetime as dt
-
         left_s = (offer.expires_at - dt.datetime.now(UTC)).total_seconds()
         return max(1, round(left_s / 60))
 

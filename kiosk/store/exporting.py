@@ -7,6 +7,7 @@ separators, no leading dots, no control characters, at most 60 characters).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -51,6 +52,11 @@ def film_name(dest_dir: Path, event: Event) -> Path:
     """'2026-05-12 Ruth Miller - tribute film.mp4' for an event's tribute film."""
     words = safe_words(event.name) or "Keepsake"
     return _free(dest_dir, f"{event.day:%Y-%m-%d} {words} - tribute film", ".mp4")
+
+
+def clip_name(dest_dir: Path, day: dt.date, caption: str) -> Path:
+    """'2026-05-12 Zoë Müller.mp4' for a guest's own clip saved to their stick."""
+    return _free(dest_dir, f"{day:%Y-%m-%d} {safe_words(caption) or 'Keepsake'}", ".mp4")
 
 
 def _free(dest_dir: Path, stem: str, ext: str) -> Path:

@@ -137,6 +137,11 @@ def test_caption_at_keep_gentler_livelier_and_the_tribute_film(  # type: ignore[
     )
     assert state["debug"]["status"] == "Your words are in the clip now."
     k.screenshot(shots_dir / "09b-keep-captioned.png")
+    k.tap("keep.usb")  # the guest's own copy, named from the day and the caption
+    k.wait_until(lambda s: s["debug"]["usb"], 10)
+    own_copy = (
+        stick / "Keepsake" / f"{dt.date.today():%Y-%m-%d} Zo\u00eb M\u00fcller.mp4"
+    ).read_bytes()
     k.tap("keep.loop")
     item_id = k.wait_until(lambda s: s["debug"].get("kept_item"), 10)["debug"]["kept_item"]
     assert "keep.caption" not in k.state()["actions"]  # kept as it is now
@@ -148,6 +153,7 @@ def test_caption_at_keep_gentler_livelier_and_the_tribute_film(  # type: ignore[
         item = store.get_item(item_id)
         assert item.caption == "Zo\u00eb M\u00fcller"  # the record agrees with the clip
         kept = store.read_file(item_id, "clip")
+        assert kept == own_copy  # the same captioned clip on the stick and on the wall
         photo = decode_png(store.read_file(item_id, "photo"))
     _caption_is_where_the_layout_says(kept, photo, "Zo\u00eb M\u00fcller")
 
