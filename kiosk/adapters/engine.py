@@ -203,9 +203,15 @@ class EngineRunner:
         from kiosk.film import make_event_film
 
         return make_event_film(
-            clips, captions, music, loop=loop, fps=fps, engine=self._engine,
-            progress=progress, cancel=cancel,
-        )  # fmt: skip
+            clips,
+            captions,
+            music,
+            loop=loop,
+            fps=fps,
+            engine=self._engine,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def live_portrait(self, photo: np.ndarray, progress: Any, cancel: Any) -> Any:
         """The rig over a screen-sized copy of ``photo`` for drawing it live on the kiosk."""
