@@ -432,6 +432,9 @@ class MouthFeature:
         vs = np.where(
             v >= 0.5 * (top + bottom), np.maximum(lower, mid + 1e-3), np.minimum(upper, mid)
         )
+        # The photo's dark line where the lips meet stays on the upper lip's edge as it
+        # lifts; the inside covers it (a black seam over the teeth reads as a slot).
+        top = top - np.minimum(0.02 * self.width, 0.25 * (bottom - top))
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
         # The skin under the lower lip lends the cavity its grain (never a lip edge).
