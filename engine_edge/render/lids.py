@@ -1,11 +1,14 @@
 """Paint a closing upper lid in the photo's own tones, grain and lash colour.
 
 A blink cannot be warped out of the photo: the closed lid's skin is hidden in the
-crease of an open eye. So the lid is painted: its tone is the photo's lid skin
-(at the crease and part-way down the lid), shaded like skin over a round eyeball;
-its grain is the photo's own fine texture mirrored from the lid at its own scale
-(never stretched, so no streaks); its lash line is the darkest colour of the
-photo's lash line. Black-and-white stays grey, sepia stays sepia.
+crease of an open eye. So the lid is painted: its tone is the photo's lid skin,
+lifted towards the skin around the eye (a closed lid faces the light; a lid as
+dark as the open lid's fold reads as an open eye), shaded like skin over a round
+eyeball; its grain is new noise as strong and as soft as the photo's own (a copy
+of the photo's texture near an eye carries lashes and creases that repeat into
+streaks); its lash line is the darkest colour of the photo's lash line; and its
+edges are blurred like the photo's own edges, so it never looks pasted on.
+Black-and-white stays grey, sepia stays sepia.
 """
 
 from __future__ import annotations
@@ -75,7 +78,8 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     ix1, iy1 = min(w, int(x1 + pad) + 1), min(h, int(y1 + pad) + 1)
     crop = photo[iy0:iy1, ix0:ix1].astype(np.float32)
     origin = np.array([ix0, iy0], np.float64)
-    grain = _grain(crop, eye.length)
+    blur_px = _blur_px(crop, eye.length)
+    grain = _grain(crop, eye.length, blur_px)
     smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
 
     def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
@@ -113,11 +117,11 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         mid.astype(np.float32),
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
-        _blur_px(crop, eye.length),
+        blur_px,
     )
 
 
-def _grain(crop: np.ndarray, length: float) -> np.ndarray:
+def _grain(crop: np.ndarray, length: float, blur_px: float) -> np.ndarray:
     """Grain as the photo's own, for the closed lid: its strength and softness, no lines.
 
     Film grain, paper and brush texture sit at a pixel or two, and any copy of the
@@ -131,9 +135,9 @@ def _grain(crop: np.ndarray, length: float) -> np.ndarray:
     fine = crop - cv2.GaussianBlur(crop, (0, 0), sigma)
     strength = 1.4826 * np.median(np.abs(fine.reshape(-1, 3)), axis=0)
     seed = int(crop.shape[0] * 7919 + crop.shape[1] * 104729 + int(crop.sum()) % 65521)
-    noise = np.random.default_rng(seed).standard_normal(crop.shape[:2]).astype(np.float32)
-    noise = cv2.GaussianBlur(noise, (0, 0), max(0.5, 0.6 * _blur_px(crop, length)))
-    noise -= cv2.GaussianBlur(noise, (0, 0), sigma)
+    white = np.random.default_rng(seed).standard_normal(crop.shape[:2]).astype(np.float32)
+    soft = cv2.GaussianBlur(white, (0, 0), max(0.5, 0.6 * blur_px))
+    noise = soft - cv2.GaussianBlur(soft, (0, 0), sigma)
     noise /= max(float(noise.std()), 1e-6)
     return (noise[..., None] * strength[None, None, :]).astype(np.float32)
 
@@ -148,8 +152,10 @@ def _blur_px(crop: np.ndarray, length: float) -> float:
     grey = crop.mean(axis=2).astype(np.float32)
     gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
     slope = np.hypot(gx, gy) / 8.0
-    k = max(3, int(0.12 * length) | 1)
-    height = cv2.dilate(grey, np.ones((k, k), np.uint8)) - cv2.erode(grey, np.ones((k, k), np.uint8))
+    k = max(5, int(0.35 * length) | 1)
+    height = cv2.dilate(grey, np.ones((k, k), np.uint8)) - cv2.erode(
+        grey, np.ones((k, k), np.uint8)
+    )
     strong = slope >= np.quantile(slope, 0.98)
     if not strong.any():
         return 0.0
