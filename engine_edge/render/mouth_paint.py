@@ -80,10 +80,10 @@ class MouthPaint:
             upper_amount = _smoothstep(show / 0.25) * _smoothstep((h - 2.0) / 4.0)
             top_h = np.minimum(0.12 * w, 0.55 * h) * (1.0 - side**3) * show**0.35
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
-            shade = 1.0 - 0.4 * side**2  # the side teeth turn away into the dark
-            shade = shade * (1.0 - 0.25 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
+            shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
+            shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
             edge = _smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
-            shade = shade * (1.0 - 0.18 * edge)  # the biting edge is thinner, greyer
+            shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
             offset = np.abs(x - 0.5)
             line = max(0.5, 0.004 * w) / w
             for gap, dark in zip(_GAPS, _GAP_DARK, strict=True):
