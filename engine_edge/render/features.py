@@ -28,7 +28,7 @@ from engine_edge.analysis import topology as topo
 from engine_edge.perform import FaceParams
 
 CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
-CREASE_FLATTENS = 1.0  # share of the lid's height above the crease that the closed lid covers
+CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
 LEFT_LID_CREASE = (467, 260, 259, 257, 258, 286, 414)
@@ -142,7 +142,7 @@ class EyeFeature:
         u, v = self.frame.to_uv(q)
         up, lo, hgt, edge, low_edge, _top, bot = self._lids(u, closure, squint)
         us, vs = u.copy(), v.copy()
-        start = lo + 0.15 * closure * hgt
+        start = lo + 0.4 * closure * hgt
         k = (v >= low_edge) & (v < bot)
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
             bot[k] - low_edge[k], 1e-6
@@ -185,7 +185,7 @@ class EyeFeature:
         grain_u = u + 0.37 * span * tile  # each mirrored tile a little along, so none repeat
         cover = np.clip(edge - v + 0.5, 0.0, 1.0) * _smoothstep((v - crease) / (0.7 * span))
         # The lash line: thicker as it closes, thinner to the corners; lashes point down.
-        thick = max(0.6, 0.5 * self.lash_px) * (1.0 + 0.4 * closure) * taper
+        thick = max(0.8, 0.6 * self.lash_px) * (1.0 + 0.4 * closure) * taper
         line = np.exp(-(((v - (edge - 0.5 * thick)) / np.maximum(thick, 0.5)) ** 4))
         drop = 0.07 * self.length * closure * taper
         lashes = 0.3 * np.exp(-((np.maximum(v - edge, 0.0) / np.maximum(drop, 0.3)) ** 2))
@@ -231,7 +231,7 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iri
     _, crease_v = _profile(frame, lm[list(crease)], length)
     lid_h = np.clip(up - crease_v, 0.12 * length, min(0.4 * length, 0.6 * max(gap, 1.0)))
     # The closed lid covers the crease too (it flattens as the lid unfolds), never the brow.
-    reach = np.minimum((1.0 + CREASE_FLATTENS) * lid_h, np.maximum(0.6 * gap, lid_h))
+    reach = np.minimum((1.0 + CREASE_FLATTENS) * lid_h, np.maximum(0.75 * gap, lid_h))
     iu, iv = frame.to_uv(lm[iris[0]])
     rim = lm[list(iris[1:])]
     radius = float(np.mean(np.linalg.norm(rim - lm[iris[0]], axis=1)))
@@ -317,6 +317,9 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         shift = np.where((contrast > 25.0) & on_white, sign * reach * steps[darkest], 0.0)
         shift = np.convolve(np.pad(shift, 3, mode="edge"), np.ones(7) / 7, mode="valid")
         profile += shift * taper
+        # A lid margin is a smooth arc: a wrinkle or eye bag that pulled a few samples
+        # would put a wave in the closed lid's lash line.
+        profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
     return dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
 
 
@@ -429,6 +432,9 @@ class MouthFeature:
         vs = np.where(
             v >= 0.5 * (top + bottom), np.maximum(lower, mid + 1e-3), np.minimum(upper, mid)
         )
+        # The photo's dark line where the lips meet stays on the upper lip's edge as it
+        # lifts; the inside covers it (a black seam over the teeth reads as a slot).
+        top = top - np.minimum(0.02 * self.width, 0.25 * (bottom - top))
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
         # The skin under the lower lip lends the cavity its grain (never a lip edge).

@@ -1,11 +1,14 @@
 """Paint a closing upper lid in the photo's own tones, grain and lash colour.
 
 A blink cannot be warped out of the photo: the closed lid's skin is hidden in the
-crease of an open eye. So the lid is painted: its tone is the photo's lid skin
-(at the crease and part-way down the lid), shaded like skin over a round eyeball;
-its grain is the photo's own fine texture mirrored from the lid at its own scale
-(never stretched, so no streaks); its lash line is the darkest colour of the
-photo's lash line. Black-and-white stays grey, sepia stays sepia.
+crease of an open eye. So the lid is painted: its tone is the photo's lid skin,
+lifted towards the skin around the eye (a closed lid faces the light; a lid as
+dark as the open lid's fold reads as an open eye), shaded like skin over a round
+eyeball; its grain is new noise as strong and as soft as the photo's own (a copy
+of the photo's texture near an eye carries lashes and creases that repeat into
+streaks); its lash line is the darkest colour of the photo's lash line; and its
+edges are blurred like the photo's own edges, so it never looks pasted on.
+Black-and-white stays grey, sepia stays sepia.
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ class LidPaint:
     """What one eye's closing lid is painted from (found once per photo)."""
 
     origin: tuple[int, int]  # x, y of the grain crop in the photo
-    grain: np.ndarray  # (h, w, 3) float32: the photo's fine texture around the eye, lines tamed
+    grain: np.ndarray  # (h, w, 3) float32: grain as strong and soft as the photo's, no lines
     u_grid: np.ndarray  # the eye's u samples, px
     top_rgb: np.ndarray  # (n, 3) the photo's tone at the crease along u (where the lid starts)
     mid_rgb: np.ndarray  # (n, 3) the lid's bulge, catching the light
     bottom_rgb: np.ndarray  # (n, 3) just above the lashes
     lash_rgb: np.ndarray  # (3,)
+    blur_px: float  # the photo's own blur around the eye (Gaussian sigma)
 
     def paint(self, region: np.ndarray, lid: LidLayer) -> None:
         """Lay the lid over ``region`` (float32 RGB, in place)."""
@@ -48,8 +52,22 @@ class LidPaint:
         gx = (lid.grain_xy[..., 0] - ox).astype(np.float32)
         gy = (lid.grain_xy[..., 1] - oy).astype(np.float32)
         tone += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
-        region += (tone - region) * lid.cover[..., None].astype(np.float32)
-        region += (self.lash_rgb - region) * lid.lash[..., None].astype(np.float32)
+        # Edges as soft as the photo's own: a crisp lid outline or lash line on a
+        # soft or scanned print reads as pasted on (and as an open eye's outline).
+        cover, lash = self._soften(lid.cover), self._soften(lid.lash)
+        # Softened, a thin lash line would fade to grey: it keeps its full darkness
+        # along its middle and grows a soft edge instead.
+        peak = float(lash.max()) if lash.size else 0.0
+        if peak > 1e-3:
+            lash = np.minimum(lash * (float(lid.lash.max()) / peak), 1.0)
+        region += (tone - region) * cover[..., None]
+        region += (self.lash_rgb - region) * lash[..., None]
+
+    def _soften(self, mask: np.ndarray) -> np.ndarray:
+        mask = mask.astype(np.float32)
+        if self.blur_px < 0.6 or mask.ndim != 2:
+            return mask
+        return cv2.GaussianBlur(mask, (0, 0), self.blur_px, borderType=cv2.BORDER_REPLICATE)
 
 
 def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
@@ -60,11 +78,8 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     ix1, iy1 = min(w, int(x1 + pad) + 1), min(h, int(y1 + pad) + 1)
     crop = photo[iy0:iy1, ix0:ix1].astype(np.float32)
     origin = np.array([ix0, iy0], np.float64)
-    # Grain: film grain, paper and brush at a pixel or two; lines and edges above the
-    # usual texture level are squashed, or a mirrored lash or wrinkle would repeat.
-    fine = crop - cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.02 * eye.length))
-    level = max(0.5, 1.5 * float(np.median(np.abs(fine))))
-    grain = (level * np.tanh(fine / level)).astype(np.float32)
+    blur_px = _blur_px(crop, eye.length)
+    grain = _grain(crop, eye.length, blur_px)
     smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
 
     def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
@@ -80,12 +95,15 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     bottom = _smooth_along(along(crease + 0.4 * (up - crease)))
     above = _smooth_along(along(crease))
     # The fold of an open lid lies in shadow, and its lashes darken what is sampled
-    # there; the closed lid bulges out over the eyeball and is about as light as the
-    # skin at and above the crease, never lighter (a light almond reads as the white of an
-    # open eye). Tones are mixed from the photo's own colours (never tinted): sepia
-    # stays sepia, grey stays grey.
+    # there. A closed lid is stretched over the eyeball and faces the light like the
+    # skin at the crease and the cheek below the eye, so it is lifted towards the
+    # lighter of them: a lid as dark as the open lid's fold reads as an open eye.
+    # Tones are mixed from the photo's own colours (never tinted): sepia stays sepia,
+    # grey stays grey.
     ref = np.where((above.mean(axis=1) > top.mean(axis=1))[:, None], above, top)
-    mid = _lift(top, ref, 0.97 * ref.mean(axis=1))
+    cheek = _smooth_along(along(eye.lower + 0.2 * eye.length))
+    ref = np.where((cheek.mean(axis=1) > ref.mean(axis=1))[:, None], cheek, ref)
+    mid = _lift(top, ref, 0.93 * ref.mean(axis=1))
     bottom = _lift(bottom, mid, 0.9 * mid.mean(axis=1))
     u = np.repeat(eye.u_grid[4:-4], 3)
     v = np.interp(u, eye.u_grid, up) + np.tile([-0.5, 0.0, 0.5], u.size // 3) * eye.lash_px
@@ -99,7 +117,50 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         mid.astype(np.float32),
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
+        blur_px,
     )
+
+
+def _grain(crop: np.ndarray, length: float, blur_px: float) -> np.ndarray:
+    """Grain as the photo's own, for the closed lid: its strength and softness, no lines.
+
+    Film grain, paper and brush texture sit at a pixel or two, and any copy of the
+    photo's texture near an eye carries lines too (lashes, creases, wrinkles) that
+    repeat into streaks when it is mirrored or tiled across the lid. So the lid's
+    grain is new noise, as soft as the photo and as strong, per channel, as the
+    photo's fine texture around the eye (robustly: lines are outliers). The seed
+    comes from the crop, so every frame of a clip draws the same grain.
+    """
+    sigma = float(np.clip(0.02 * length, 1.0, 1.5))
+    fine = crop - cv2.GaussianBlur(crop, (0, 0), sigma)
+    strength = 1.4826 * np.median(np.abs(fine.reshape(-1, 3)), axis=0)
+    seed = int(crop.shape[0] * 7919 + crop.shape[1] * 104729 + int(crop.sum()) % 65521)
+    white = np.random.default_rng(seed).standard_normal(crop.shape[:2]).astype(np.float32)
+    soft = cv2.GaussianBlur(white, (0, 0), max(0.5, 0.6 * blur_px))
+    noise = soft - cv2.GaussianBlur(soft, (0, 0), sigma)
+    noise /= max(float(noise.std()), 1e-6)
+    return (noise[..., None] * strength[None, None, :]).astype(np.float32)
+
+
+def _blur_px(crop: np.ndarray, length: float) -> float:
+    """The photo's blur around the eye, as a Gaussian sigma in pixels.
+
+    A step of height A blurred by sigma rises at most A / (sigma * sqrt(2 pi)) per
+    pixel, so the strongest edges (lash line, iris, lid margin) give sigma from their
+    height over their steepest slope.
+    """
+    grey = crop.mean(axis=2).astype(np.float32)
+    gx, gy = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    slope = np.hypot(gx, gy) / 8.0
+    k = max(5, int(0.35 * length) | 1)
+    height = cv2.dilate(grey, np.ones((k, k), np.uint8)) - cv2.erode(
+        grey, np.ones((k, k), np.uint8)
+    )
+    strong = slope >= np.quantile(slope, 0.98)
+    if not strong.any():
+        return 0.0
+    sigma = float(np.median(height[strong] / np.maximum(slope[strong], 1e-3))) / np.sqrt(2 * np.pi)
+    return float(np.clip(sigma, 0.0, 0.06 * length))
 
 
 def _smoothstep(x: np.ndarray) -> np.ndarray:

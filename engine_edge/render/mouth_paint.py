@@ -61,9 +61,13 @@ class MouthPaint:
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
-        lower_amount = _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show)
+        # A narrow "ee" or "s" shows them too: the teeth nearly meet behind the lips.
+        lower_amount = max(
+            _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
+            _smoothstep((fp.teeth_show - 0.5) / 0.3) * _smoothstep((h.max() - 3.0) / 4.0),
+        )
         if lower_amount > 0:
-            low_h = np.minimum(0.05 * w, 0.18 * h) * lower_amount * (1.0 - side**2)
+            low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * (1.0 - side**2)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
             teeth = self.teeth_rgb * (0.8 - 0.3 * side**2)[..., None]
@@ -74,12 +78,12 @@ class MouthPaint:
             # transparent they are: teeth are solid.
             show = fp.teeth_show
             upper_amount = _smoothstep(show / 0.25) * _smoothstep((h - 2.0) / 4.0)
-            top_h = np.minimum(0.1 * w, 0.4 * h) * (1.0 - side**3) * np.sqrt(show)
+            top_h = np.minimum(0.12 * w, 0.55 * h) * (1.0 - side**3) * show**0.35
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
-            shade = 1.0 - 0.4 * side**2  # the side teeth turn away into the dark
-            shade = shade * (1.0 - 0.25 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
+            shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
+            shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
             edge = _smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
-            shade = shade * (1.0 - 0.18 * edge)  # the biting edge is thinner, greyer
+            shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
             offset = np.abs(x - 0.5)
             line = max(0.5, 0.004 * w) / w
             for gap, dark in zip(_GAPS, _GAP_DARK, strict=True):

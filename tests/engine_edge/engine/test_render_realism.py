@@ -19,6 +19,7 @@ from engine_edge.deliver import plan_framing
 from engine_edge.perform import CameraParams, FaceParams, FrameParams
 from engine_edge.pipeline import reframe
 from engine_edge.render import Renderer
+from engine_edge.render.lids import _blur_px
 from engine_edge.rig import build_rig
 
 
@@ -105,6 +106,24 @@ def test_closed_lid_is_skin_not_streaks(colour) -> None:
         cheek = _patch(photo, eye, u, np.arange(v.size) + float(eye.lower[16]) + 0.3 * eye.length)
         skin = cheek - cv2.GaussianBlur(cheek, (0, 0), 1.5)
         assert fine.std() > 0.4 * skin.std(), (fine.std(), skin.std())
+
+
+def test_lid_softness_follows_the_photo(astronaut, colour) -> None:
+    """The closed lid is blurred like the photo around the eye: more for a softer print."""
+    renderer, photo = colour
+    eye = renderer.parts[0].eyes[0]
+    x0, y0, x1, y1 = (int(v) for v in eye.box())
+    crop = photo[max(0, y0) : y1, max(0, x0) : x1].astype(np.float32)
+    # Enlarged 3x (an eye 80 px long) so that the blurs tried stay within what the lid
+    # may take (a few per cent of the eye's length).
+    crop = cv2.resize(crop, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    found = [
+        _blur_px(cv2.GaussianBlur(crop, (0, 0), s) if s else crop, 3 * eye.length)
+        for s in (0, 2, 4)
+    ]
+    # Gaussian blurs add in quadrature.
+    for extra, got in zip((2, 4), found[1:], strict=True):
+        assert got == pytest.approx(np.hypot(found[0], extra), rel=0.15), found
 
 
 def _inside_mouth(frame: np.ndarray, models) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
