@@ -54,7 +54,9 @@ class LidPaint:
         tone += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
         # Edges as soft as the photo's own: a crisp lid outline or lash line on a
         # soft or scanned print reads as pasted on (and as an open eye's outline).
-        cover, lash = self._soften(lid.cover), self._soften(lid.lash)
+        # The lash line is the sharpest thing in a closed eye: it takes half the blur,
+        # or the line spreads into a band as tall as a narrow open eye.
+        cover, lash = self._soften(lid.cover), self._soften(lid.lash, 0.5)
         # Softened, a thin lash line would fade to grey: it keeps its full darkness
         # along its middle and grows a soft edge instead.
         peak = float(lash.max()) if lash.size else 0.0
@@ -63,11 +65,12 @@ class LidPaint:
         region += (tone - region) * cover[..., None]
         region += (self.lash_rgb - region) * lash[..., None]
 
-    def _soften(self, mask: np.ndarray) -> np.ndarray:
+    def _soften(self, mask: np.ndarray, share: float = 1.0) -> np.ndarray:
         mask = mask.astype(np.float32)
-        if self.blur_px < 0.6 or mask.ndim != 2:
+        sigma = share * self.blur_px
+        if sigma < 0.6 or mask.ndim != 2:
             return mask
-        return cv2.GaussianBlur(mask, (0, 0), self.blur_px, borderType=cv2.BORDER_REPLICATE)
+        return cv2.GaussianBlur(mask, (0, 0), sigma, borderType=cv2.BORDER_REPLICATE)
 
 
 def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
