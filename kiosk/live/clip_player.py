@@ -1,9 +1,13 @@
 """Plays an MP4 held in memory (never written to disk) on a widget, looping.
 
-A background thread decodes with PyAV into a small queue; the Kivy clock
-uploads the next frame at the clip's frame rate. Memory stays at a handful of
-frames however long the clip is. A clip rendered as a seamless loop (its
-provenance says so) wraps without a pulse: kiosk.live.seam.
+A background thread decodes with PyAV into a small queue, a few frames ahead,
+already at the size the screen shows (PyAV's scaler, off the UI thread); the
+Kivy clock then only copies the frame that is due into the one texture it
+keeps. Which frame is due comes from a clock, the sound's when there is sound,
+else a stopwatch: Kivy's interval events fire on its own frame ticks, so
+counting them would show a 25 fps clip at 20 fps or less. Memory stays at a
+handful of frames however long the clip is. A clip rendered as a seamless loop
+(its provenance says so) wraps without a pulse: kiosk.live.seam.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ import logging
 import math
 import queue
 import threading
+import time
 from collections.abc import Iterator
 
 import cv2
 import numpy as np
 from kivy.clock import Clock
+from kivy.graphics.texture import Texture
 
 from kiosk.live.seam import SeamBlend
 from kiosk.live.sound import SoundOut, clip_audio
@@ -28,10 +34,31 @@ log = logging.getLogger("keepsake.kiosk.clip")
 CROSSFADE_S = 2.0  # from one loop to the next (a fresh variation of the same portrait)
 
 
-def _scaled(frame, max_side_px: int) -> np.ndarray:  # type: ignore[no-untyped-def]
-    scale = min(1.0, max_side_px / max(frame.width, frame.height))
-    width, height = (round(frame.width * scale) // 2 * 2, round(frame.height * scale) // 2 * 2)
-    return frame.to_ndarray(format="rgb24", width=width, height=height)
+def shown_size(
+    frame_size: tuple[int, int], view_px: tuple[int, int] | None, max_side_px: int
+) -> tuple[int, int]:
+    """Width and height to decode a frame at: as the view shows it (letterboxed), never
+    above ``max_side_px`` nor the clip's own size; widths a multiple of 4 so each RGB row
+    is whole 32-bit words, the GL upload's fast path."""
+    width, height = frame_size
+    scale = min(1.0, max_side_px / max(width, height))
+    if view_px is not None:
+        scale = min(scale, view_px[0] / width, view_px[1] / height)
+    return max(4, round(width * scale) // 4 * 4), max(2, round(height * scale) // 2 * 2)
+
+
+class _Stopwatch:
+    """The picture's clock when there is no sound: seconds since the first frame showed."""
+
+    def __init__(self) -> None:
+        self._start_s: float | None = None
+
+    @property
+    def heard_s(self) -> float:
+        now = time.monotonic()
+        if self._start_s is None:
+            self._start_s = now
+        return now - self._start_s
 
 
 class ClipPlayer(PhotoView):
@@ -45,10 +72,21 @@ class ClipPlayer(PhotoView):
         self._lock = threading.Lock()
         self._incoming: bytes | None = None
         self._sound: SoundOut | None = None
+        self._clock: SoundOut | _Stopwatch = _Stopwatch()
         self._fps = 25.0
         self._taken = 0  # frames taken from the queue since play()
+        self._view_px: tuple[int, int] | None = None  # None until laid out: max_side_px
+        self.bind(size=self._resized)
         self.frames_shown = 0
         self.loops = 0
+
+    def _resized(self, _widget: object, size: list[float]) -> None:
+        self._view_px = (max(4, int(size[0])), max(2, int(size[1])))
+
+    def _scaled(self, frame) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """A decoded frame as RGB at the size shown, scaled by PyAV (in this thread)."""
+        width, height = shown_size((frame.width, frame.height), self._view_px, self.max_side_px)
+        return frame.to_ndarray(format="rgb24", width=width, height=height)
 
     def play(self, mp4: bytes, loop: bool = True, volume: float = 0.0) -> None:
         """Play ``mp4``; with ``volume`` above 0 its sound too, and the picture follows the
@@ -61,6 +99,7 @@ class ClipPlayer(PhotoView):
         self._fps, self._taken = fps, 0
         if volume > 0:
             self._sound = self._start_sound(mp4, loop, volume)
+        self._clock = self._sound or _Stopwatch()
         self._thread = threading.Thread(
             target=self._decode,
             args=(mp4, loop, self._stop, self._frames),
@@ -68,8 +107,8 @@ class ClipPlayer(PhotoView):
             daemon=True,
         )
         self._thread.start()
-        # Following the sound, the clock looks twice a frame so a frame is never late by one.
-        self._event = Clock.schedule_interval(self._next, 0.5 / fps if self._sound else 1.0 / fps)
+        # The clock looks twice a frame so a frame is never late by one.
+        self._event = Clock.schedule_interval(self._next, 0.5 / fps)
 
     def _start_sound(self, mp4: bytes, loop: bool, volume: float) -> SoundOut | None:
         from engine_edge.deliver import probe_mp4
@@ -111,8 +150,9 @@ class ClipPlayer(PhotoView):
         with av.open(io.BytesIO(mp4), mode="r") as container:
             return float(container.streams.video[0].average_rate or 25)
 
-    def _seam_blend(self, mp4: bytes) -> SeamBlend | None:
-        """For a clip rendered as a loop: its first and last frames, as they will be shown."""
+    def _seam_blend(self, mp4: bytes, shape: tuple[int, ...]) -> SeamBlend | None:
+        """For a clip rendered as a loop: its first and last frames, as they will be shown
+        (at ``shape``)."""
         import av
 
         with av.open(io.BytesIO(mp4), mode="r") as container:
@@ -124,30 +164,38 @@ class ClipPlayer(PhotoView):
             count = 0
             for frame in container.decode(stream):
                 if first is None:
-                    first = _scaled(frame, self.max_side_px)
+                    first = frame.to_ndarray(format="rgb24", width=shape[1], height=shape[0])
                 last, count = frame, count + 1
         if first is None or last is None or count < 3:
             return None
-        return SeamBlend.between(first, _scaled(last, self.max_side_px), count, fps)
+        shown_last = last.to_ndarray(format="rgb24", width=shape[1], height=shape[0])
+        return SeamBlend.between(first, shown_last, count, fps)
 
     def _clip_frames(self, mp4: bytes, loop: bool) -> Iterator[np.ndarray]:
         """The clip's frames as shown, round and round when ``loop``."""
         import av
 
-        # The blend needs the loop's last frame: a helper finds it while the first frames
-        # already play (it is used only in the loop's last second).
-        blend: list[SeamBlend | None] = [None]
-        if loop:
-            threading.Thread(
-                target=lambda: blend.__setitem__(0, self._seam_blend(mp4)),
-                name="keepsake-clip-seam",
-                daemon=True,
-            ).start()
+        # The blend needs the loop's last frame: a helper finds it (for the size shown)
+        # while the first frames already play; it is used only in the loop's last second.
+        blends: dict[tuple[int, ...], SeamBlend | None] = {}
+
+        def find_blend(shape: tuple[int, ...]) -> None:
+            blends[shape] = self._seam_blend(mp4, shape)
+
         while True:
             with av.open(io.BytesIO(mp4), mode="r") as container:
                 for index, frame in enumerate(container.decode(container.streams.video[0])):
-                    image = _scaled(frame, self.max_side_px)
-                    yield blend[0].apply(index, image) if blend[0] is not None else image
+                    image = self._scaled(frame)
+                    if loop and image.shape not in blends:
+                        blends[image.shape] = None
+                        threading.Thread(
+                            target=find_blend,
+                            args=(image.shape,),
+                            name="keepsake-clip-seam",
+                            daemon=True,
+                        ).start()
+                    blend = blends.get(image.shape)
+                    yield blend.apply(index, image) if blend is not None else image
             self.loops += 1
             if not loop:
                 return
@@ -197,9 +245,9 @@ class ClipPlayer(PhotoView):
             log.exception("clip decoding failed")
 
     def _next(self, _dt: float) -> None:
-        due = self._taken + 1
-        if self._sound is not None:  # the frame the listener is hearing now
-            due = int(self._sound.heard_s * self._fps) + 1
+        if self._frames.empty():  # nothing decoded yet (the stopwatch waits for the first)
+            return
+        due = int(self._clock.heard_s * self._fps) + 1  # the frame for now (heard, or shown)
         image = None
         while self._taken < due:  # late frames are skipped, never shown late
             try:
@@ -212,5 +260,21 @@ class ClipPlayer(PhotoView):
                 return
         if image is None:
             return
-        self.set_image(image)
+        self.show_frame(image)
         self.frames_shown += 1
+
+    def show_frame(self, image: np.ndarray) -> None:
+        """Copy ``image`` (RGB, top row first, already the size shown) into the texture.
+
+        The texture is made once per size, flipped so rows go in as they are: no resize,
+        no flipped copy and no new canvas per frame, only the upload (kept RGB: a quarter
+        fewer bytes for the decoder, blend and fade than RGBA, and no slower to upload on
+        llvmpipe, measured)."""
+        height, width = image.shape[:2]
+        if self._texture is None or self._texture.size != (width, height):
+            texture = Texture.create(size=(width, height), colorfmt="rgb")
+            texture.flip_vertical()
+            self._texture, self._image_size = texture, (width, height)
+            self._redraw()
+        self._texture.blit_buffer(image.reshape(-1).data, colorfmt="rgb", bufferfmt="ubyte")
+        self.canvas.ask_update()

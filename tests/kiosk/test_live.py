@@ -94,6 +94,53 @@ def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> 
     assert played.max_step <= 1.3 * decoded.max_step  # the blend adds no jump of its own
 
 
+def test_the_player_decodes_ahead_at_the_size_shown(loop_clip: bytes) -> None:
+    """Nothing taken from it yet, the decoder fills its queue (it runs ahead of the screen),
+    with frames already scaled to the view (here 300x200: the square clip shows 200 px
+    high), so the UI thread only uploads them."""
+    import queue
+    import threading
+    import time
+
+    import cv2
+
+    from engine_edge.deliver import decode_frames
+    from kiosk.live.clip_player import ClipPlayer
+
+    player = ClipPlayer(max_side_px=1080)
+    player.size = (300, 200)  # as the layout sets it
+    out: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=6)
+    stop = threading.Event()
+    worker = threading.Thread(target=player._decode, args=(loop_clip, True, stop, out))
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not out.full() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert out.full()
+    shown = [out.get() for _ in range(6)]
+    stop.set()
+    while worker.is_alive():
+        try:
+            out.get_nowait()
+        except queue.Empty:
+            worker.join(0.1)
+    assert all(f is not None and f.shape == (200, 200, 3) for f in shown)
+    first = next(f for _, f in decode_frames(loop_clip))
+    expected = cv2.resize(first, (200, 200), interpolation=cv2.INTER_AREA)
+    assert np.abs(shown[0].astype(int) - expected).mean() < 3  # the clip's own picture
+
+
+def test_shown_sizes_fit_the_view_and_keep_rows_whole() -> None:
+    from kiosk.live.clip_player import shown_size
+
+    assert shown_size((1080, 1080), (1280, 800), 1080) == (800, 800)  # the 1280x800 wall
+    assert shown_size((1080, 1080), (1920, 1080), 1080) == (1080, 1080)
+    assert shown_size((1080, 1080), None, 900) == (900, 900)  # not laid out yet
+    assert shown_size((640, 360), (1920, 1080), 1080) == (640, 360)  # never enlarged
+    width, height = shown_size((1080, 720), (1001, 999), 1080)
+    assert width % 4 == 0 and height % 2 == 0 and width <= 1001
+
+
 def test_a_fresh_variation_fades_in_without_a_cut(astronaut, loop_clip: bytes) -> None:  # type: ignore[no-untyped-def]
     """Another loop of the same portrait (another seed) takes over over a second: no step
     of the hand-over is bigger than the two loops' own biggest steps, though a cut between
