@@ -19,6 +19,7 @@ its frame times through the test-control hook. Baselines in the same run:
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import statistics
 import sys
@@ -45,27 +46,50 @@ def portrait_1080() -> np.ndarray:
     return cv2.resize(data.astronaut(), (1080, 1080), interpolation=cv2.INTER_CUBIC)
 
 
-def store_portrait(store_dir: Path, photo: np.ndarray) -> None:
-    """One kept portrait with a real 1080p H.264 clip (the MP4 fallback plays it)."""
+def loop_clip_1080(photo: np.ndarray) -> bytes:
+    """A real 6 s, 25 fps seamless loop of ``photo`` made by the engine (what the worker
+    renders for the wall), made here at normal priority so the wall can be measured
+    without waiting for the worker, which runs below everything (SCHED_IDLE)."""
+    from engine_edge.analysis import load_models
+    from engine_edge.pipeline import AnimateOptions, animate_photo
+
+    options = AnimateOptions(loop=True, seconds=6.0, fps=25.0, seed=3)
+    return animate_photo(photo, options, load_models()).mp4
+
+
+def store_portrait(store_dir: Path, photo: np.ndarray, mp4: bytes | None = None) -> None:
+    """One kept portrait of an open event (the wall shows only those) with a real 1080p
+    H.264 clip: ``mp4``, or a clip of the photo rolling a few pixels."""
+    import datetime as dt
+
     import av
 
     from kiosk.adapters.store import encode_png
     from kiosk.store import Store
 
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = 1080, 1080, "yuv420p"
-        stream.options = {"preset": "veryfast", "crf": "20"}
-        for i in range(150):
-            frame = np.roll(photo, i % 7, axis=0)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+    if mp4 is None:
+        buffer = io.BytesIO()
+        with av.open(buffer, "w", format="mp4") as container:
+            stream = container.add_stream("libx264", rate=25)
+            stream.width, stream.height, stream.pix_fmt = 1080, 1080, "yuv420p"
+            stream.options = {"preset": "veryfast", "crf": "20"}
+            for i in range(150):
+                frame = np.roll(photo, i % 7, axis=0)
+                for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                    container.mux(packet)
+            for packet in stream.encode():
                 container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+        mp4 = buffer.getvalue()
     with Store(store_dir) as store:
-        item = store.add_item(encode_png(photo), consent=True, preset="memorial", caption="Ruth")
-        store.put_file(item, "clip", buffer.getvalue())
+        event = store.open_event("Ruth Miller", dt.date(2026, 5, 12))
+        item = store.add_item(
+            encode_png(photo),
+            consent=True,
+            preset="memorial",
+            caption="Ruth",
+            event_id=event.event_id,
+        )
+        store.put_file(item, "clip", mp4)
 
 
 def cpu_percent(pid: int, seconds: float) -> float:
@@ -139,32 +163,37 @@ def tribute(
         k.stop()
 
 
-def record_wall(xvfb: Xvfb, out: Path, seconds: float = 14.0) -> None:
-    """Grab the wall from the X server for ``seconds`` (what the room sees), keep the picture
-    area, write it as a near-lossless MP4 and report its steps; the judge reads it too."""
-    from PIL import ImageGrab
+def record_wall(xvfb: Xvfb, out: Path, seconds: float = 6.0, fps: int = 25) -> None:
+    """Grab the wall from the X server for ``seconds`` at the clip's ``fps`` (what the room
+    sees; one 6 s loop, so the judge's last-to-first seam is a step of the wall's own) with
+    FFmpeg's x11grab (shared memory: the grabbing hardly loads the machine, where PIL's
+    grabs came at 3 fps), keep the picture area, write it as a near-lossless MP4 and report
+    its steps; the judge reads it too."""
+    import av
 
     from engine_edge.deliver import encode_mp4, seam_of_frames
 
-    grabbed, stamps = [], []
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < seconds:
-        shot = np.asarray(ImageGrab.grab(xdisplay=xvfb.display).convert("RGB"))
-        if not grabbed or not np.array_equal(shot, grabbed[-1]):
-            grabbed.append(shot)
-            stamps.append(time.monotonic() - t0)
+    grabbed: list[np.ndarray] = []
+    options = {"framerate": str(fps), "draw_mouse": "0"}
+    with av.open(xvfb.display, format="x11grab", options=options) as screen:
+        for frame in screen.decode(video=0):
+            grabbed.append(frame.to_ndarray(format="rgb24"))
+            if len(grabbed) >= seconds * fps:
+                break
+    distinct = 1 + sum(not np.array_equal(a, b) for a, b in itertools.pairwise(grabbed))
     rows = np.nonzero(grabbed[0].std(axis=(1, 2)) > 1)[0]
     cols = np.nonzero(grabbed[0].std(axis=(0, 2)) > 1)[0]
     box = (slice(rows[0], rows[-1] // 2 * 2), slice(cols[0], cols[-1] // 2 * 2))
     frames = [np.ascontiguousarray(f[box]) for f in grabbed]
-    rate = len(frames) / stamps[-1]
-    steps = seam_of_frames(frames)
+    changed = [frames[0]] + [b for a, b in itertools.pairwise(frames) if not np.array_equal(a, b)]
+    steps = seam_of_frames(changed)
     print(
-        f"wall recording: {len(frames)} distinct frames in {stamps[-1]:.1f} s ({rate:.1f} fps "
-        f"grabbed), biggest step {steps.max_step_ratio:.2f}x the median step"
+        f"wall recording: {len(frames)} grabs in {seconds:.0f} s at {fps} fps, {distinct} "
+        f"distinct ({distinct / seconds:.1f} new pictures a second), biggest step between "
+        f"pictures {steps.max_step_ratio:.2f}x the median step"
     )
     size = (frames[0].shape[1], frames[0].shape[0])
-    out.write_bytes(encode_mp4(frames, fps=round(rate), size=size, crf=4))
+    out.write_bytes(encode_mp4(frames, fps=fps, size=size, crf=4))
     judge = Path.home() / ".cache/keepsake-judge/venv/bin/python"
     judge_py = REPO.parent / "shared/judge/judge.py"
     photo = out.with_suffix(".png")
@@ -179,7 +208,25 @@ def record_wall(xvfb: Xvfb, out: Path, seconds: float = 14.0) -> None:
             capture_output=True,
             text=True,
         )
-        print(f"judge on the wall recording ({out}):\n{answer.stdout[-1500:]}")
+        print(f"judge on the wall recording ({out}): {judge_summary(answer.stdout)}")
+
+
+def judge_summary(stdout: str) -> str:
+    """The judge's figures that matter for a clip (its README), from its JSON."""
+    import json
+
+    try:
+        verdict = json.loads(stdout)
+    except ValueError:
+        return f"no verdict: {stdout[-300:]}"
+    blinks, identity = verdict.get("blinks", {}), verdict.get("identity", {})
+    jitter, seam = verdict.get("jitter", {}), verdict.get("loop_seam", {})
+    return (
+        f"blinks {blinks.get('count')} (EAR min/median {blinks.get('ear_min_over_median')}), "
+        f"identity max {identity.get('max')}, jitter {jitter.get('centroid_jitter_norm_iod')}, "
+        f"seam {seam.get('seam_over_typical_step')}x a typical step "
+        f"(frozen steps {seam.get('frozen_step_fraction')})"
+    )
 
 
 def main() -> int:
@@ -201,33 +248,35 @@ def main() -> int:
 
 
 def walls(work: Path, camera: Path) -> None:
-    """The wall as the room sees it: the kept MP4 (baseline) and the loop clips, both
-    through the clip player, at the kiosk's panel size and at 1080p."""
-    store_portrait(work / "w" / "store", portrait_1080())
+    """The wall as the room sees it, at the kiosk's panel size and at 1080p: a kept
+    seamless loop of the astronaut played by the clip player (seam blend included), and
+    the same player on an empty Attract screen's cost as the baseline; the 1280x800 wall
+    is recorded for the judge."""
+    t0 = time.monotonic()
+    mp4 = loop_clip_1080(portrait_1080())
+    print(f"loop clip made in {time.monotonic() - t0:.0f} s")
+    store_portrait(work / "w" / "store", portrait_1080(), mp4)
     lines = []
     for width, height in ((1280, 800), (1920, 1080)):
         screen = Xvfb(width, height)
+        empty_dir = work / f"e{width}"
+        empty_dir.mkdir()
         try:
             size = (width, height)
-            clip_fps, clip_cpu, clip_frames = tribute(screen, work / "w", camera, "clip", size)
-            loop_fps, loop_cpu, loop_frames = tribute(
-                screen,
-                work / "w",
-                camera,
-                "loop",
-                size,
-                width == 1280,
-                clip_seconds=6.0,
-                clip_fps=25,
-            )
+            fps, cpu, frames = tribute(screen, work / "w", camera, "clip", size, width == 1280)
+            config = kiosk_config(empty_dir, camera, window_width_px=width, window_height_px=height)
+            k = KioskDriver(empty_dir, config, screen.display)
+            try:
+                time.sleep(3.0)
+                empty_cpu = cpu_percent(k.process.pid, MEASURE_S)
+            finally:
+                k.stop()
         finally:
             screen.stop()
         lines += [
-            f"{width}x{height} MP4 baseline: {clip_fps:5.1f} fps shown  CPU {clip_cpu:5.1f} %",
-            f"                       {frame_stats(clip_frames)}",
-            f"{width}x{height} loop clips  : {loop_fps:5.1f} fps shown  CPU {loop_cpu:5.1f} %"
-            f"  (ratio to the MP4: fps {loop_fps / max(clip_fps, 0.1):.2f})",
-            f"                       {frame_stats(loop_frames)}",
+            f"{width}x{height} loop clip on the wall: {fps:5.1f} fps shown (clip: 25)  "
+            f"CPU {cpu:5.1f} %  (empty Attract {empty_cpu:5.1f} %)",
+            f"                       {frame_stats(frames)}",
         ]
     print(f"load average now: {os.getloadavg()}")
     print("\n".join(lines))

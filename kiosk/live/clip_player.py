@@ -2,11 +2,9 @@
 
 A background thread decodes with PyAV into a small queue, a few frames ahead,
 already at the size the screen shows (PyAV's scaler, off the UI thread); the
-Kivy clock then only copies the frame that is due into the one texture it
-keeps. Which frame is due comes from a clock, the sound's when there is sound,
-else a stopwatch: Kivy's interval events fire on its own frame ticks, so
-counting them would show a 25 fps clip at 20 fps or less. Memory stays at a
-handful of frames however long the clip is. A clip rendered as a seamless loop
+Kivy clock then only copies the frame that is due (with sound, the one being
+heard) into the one texture it keeps. Memory stays at a handful of frames
+however long the clip is. A clip rendered as a seamless loop
 (its provenance says so) wraps without a pulse: kiosk.live.seam.
 """
 
@@ -17,7 +15,6 @@ import logging
 import math
 import queue
 import threading
-import time
 from collections.abc import Iterator
 
 import cv2
@@ -39,26 +36,12 @@ def shown_size(
 ) -> tuple[int, int]:
     """Width and height to decode a frame at: as the view shows it (letterboxed), never
     above ``max_side_px`` nor the clip's own size; widths a multiple of 4 so each RGB row
-    is whole 32-bit words, the GL upload's fast path."""
+    is whole 32-bit words (GL's default row alignment for uploads)."""
     width, height = frame_size
     scale = min(1.0, max_side_px / max(width, height))
     if view_px is not None:
         scale = min(scale, view_px[0] / width, view_px[1] / height)
     return max(4, round(width * scale) // 4 * 4), max(2, round(height * scale) // 2 * 2)
-
-
-class _Stopwatch:
-    """The picture's clock when there is no sound: seconds since the first frame showed."""
-
-    def __init__(self) -> None:
-        self._start_s: float | None = None
-
-    @property
-    def heard_s(self) -> float:
-        now = time.monotonic()
-        if self._start_s is None:
-            self._start_s = now
-        return now - self._start_s
 
 
 class ClipPlayer(PhotoView):
@@ -72,7 +55,6 @@ class ClipPlayer(PhotoView):
         self._lock = threading.Lock()
         self._incoming: bytes | None = None
         self._sound: SoundOut | None = None
-        self._clock: SoundOut | _Stopwatch = _Stopwatch()
         self._fps = 25.0
         self._taken = 0  # frames taken from the queue since play()
         self._view_px: tuple[int, int] | None = None  # None until laid out: max_side_px
@@ -83,10 +65,11 @@ class ClipPlayer(PhotoView):
     def _resized(self, _widget: object, size: list[float]) -> None:
         self._view_px = (max(4, int(size[0])), max(2, int(size[1])))
 
-    def _scaled(self, frame) -> np.ndarray:  # type: ignore[no-untyped-def]
-        """A decoded frame as RGB at the size shown, scaled by PyAV (in this thread)."""
+    def _scaled(self, frame, reformatter) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """A decoded frame as RGB at the size shown, scaled by PyAV's ``reformatter`` (kept
+        for the whole clip: a fresh one per frame costs a third more CPU, measured)."""
         width, height = shown_size((frame.width, frame.height), self._view_px, self.max_side_px)
-        return frame.to_ndarray(format="rgb24", width=width, height=height)
+        return reformatter.reformat(frame, width=width, height=height, format="rgb24").to_ndarray()
 
     def play(self, mp4: bytes, loop: bool = True, volume: float = 0.0) -> None:
         """Play ``mp4``; with ``volume`` above 0 its sound too, and the picture follows the
@@ -99,7 +82,6 @@ class ClipPlayer(PhotoView):
         self._fps, self._taken = fps, 0
         if volume > 0:
             self._sound = self._start_sound(mp4, loop, volume)
-        self._clock = self._sound or _Stopwatch()
         self._thread = threading.Thread(
             target=self._decode,
             args=(mp4, loop, self._stop, self._frames),
@@ -107,8 +89,8 @@ class ClipPlayer(PhotoView):
             daemon=True,
         )
         self._thread.start()
-        # The clock looks twice a frame so a frame is never late by one.
-        self._event = Clock.schedule_interval(self._next, 0.5 / fps)
+        # Following the sound, the clock looks twice a frame so a frame is never late by one.
+        self._event = Clock.schedule_interval(self._next, 0.5 / fps if self._sound else 1.0 / fps)
 
     def _start_sound(self, mp4: bytes, loop: bool, volume: float) -> SoundOut | None:
         from engine_edge.deliver import probe_mp4
@@ -174,6 +156,7 @@ class ClipPlayer(PhotoView):
     def _clip_frames(self, mp4: bytes, loop: bool) -> Iterator[np.ndarray]:
         """The clip's frames as shown, round and round when ``loop``."""
         import av
+        from av.video.reformatter import VideoReformatter
 
         # The blend needs the loop's last frame: a helper finds it (for the size shown)
         # while the first frames already play; it is used only in the loop's last second.
@@ -182,10 +165,11 @@ class ClipPlayer(PhotoView):
         def find_blend(shape: tuple[int, ...]) -> None:
             blends[shape] = self._seam_blend(mp4, shape)
 
+        reformatter = VideoReformatter()
         while True:
             with av.open(io.BytesIO(mp4), mode="r") as container:
                 for index, frame in enumerate(container.decode(container.streams.video[0])):
-                    image = self._scaled(frame)
+                    image = self._scaled(frame, reformatter)
                     if loop and image.shape not in blends:
                         blends[image.shape] = None
                         threading.Thread(
@@ -245,9 +229,9 @@ class ClipPlayer(PhotoView):
             log.exception("clip decoding failed")
 
     def _next(self, _dt: float) -> None:
-        if self._frames.empty():  # nothing decoded yet (the stopwatch waits for the first)
-            return
-        due = int(self._clock.heard_s * self._fps) + 1  # the frame for now (heard, or shown)
+        due = self._taken + 1
+        if self._sound is not None:  # the frame the listener is hearing now
+            due = int(self._sound.heard_s * self._fps) + 1
         image = None
         while self._taken < due:  # late frames are skipped, never shown late
             try:

@@ -117,7 +117,7 @@ def test_the_picture_shows_the_frame_the_listener_is_hearing() -> None:
     shown: list[int] = []
     player.show_frame = lambda image: shown.append(int(image[0, 0, 0]))  # type: ignore[method-assign]
     clock = _SoundClock()
-    player._clock, player._fps, player._taken = clock, float(FPS), 0  # type: ignore[assignment]
+    player._sound, player._fps, player._taken = clock, float(FPS), 0  # type: ignore[assignment]
     player._frames = queue.Queue()
     for index in range(60):
         player._frames.put(np.full((2, 2, 3), index, np.uint8))
@@ -126,3 +126,4 @@ def test_the_picture_shows_the_frame_the_listener_is_hearing() -> None:
         clock.heard_s = heard_s
         player._next(0.0)
         assert shown[-1] == int(heard_s * FPS), (heard_s, shown)
+    player._sound = None
