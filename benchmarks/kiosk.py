@@ -19,7 +19,6 @@ its frame times through the test-control hook. Baselines in the same run:
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import statistics
 import sys
@@ -163,40 +162,48 @@ def tribute(
         k.stop()
 
 
-def record_wall(xvfb: Xvfb, out: Path, seconds: float = 6.0, fps: int = 25) -> None:
-    """Grab the wall from the X server for ``seconds`` at the clip's ``fps`` (what the room
-    sees; one 6 s loop, so the judge's last-to-first seam is a step of the wall's own) with
-    FFmpeg's x11grab (shared memory: the grabbing hardly loads the machine, where PIL's
-    grabs came at 3 fps), keep the picture area, write it as a near-lossless MP4 and report
-    its steps; the judge reads it too."""
+def record_wall(
+    xvfb: Xvfb, out: Path, loop_frames: int = 150, fps: int = 25, limit_s: float = 120.0
+) -> None:
+    """Grab the wall from the X server (what the room sees) with FFmpeg's x11grab at the
+    clip's ``fps`` (shared memory: it hardly loads the machine, where PIL's grabs came at
+    3 fps) until it has shown one whole loop: each new picture kept once, cropped to the
+    picture, cut where the loop's first picture comes round again, so the judge's
+    last-to-first seam is the wall's own wrap. Written near-lossless at ``fps``."""
     import av
 
     from engine_edge.deliver import encode_mp4, seam_of_frames
 
-    grabbed: list[np.ndarray] = []
+    shown: list[np.ndarray] = []
+    box: tuple[slice, slice] | None = None
+    t0 = time.monotonic()
     options = {"framerate": str(fps), "draw_mouse": "0"}
     with av.open(xvfb.display, format="x11grab", options=options) as screen:
         for frame in screen.decode(video=0):
-            grabbed.append(frame.to_ndarray(format="rgb24"))
-            if len(grabbed) >= seconds * fps:
+            grab = frame.to_ndarray(format="rgb24")
+            if box is None:
+                # The picture: rows and columns that are not the plain background (per
+                # channel: the background's own colour differs between channels).
+                rows = np.nonzero(grab.std(axis=1).max(axis=1) > 1)[0]
+                cols = np.nonzero(grab.std(axis=0).max(axis=1) > 1)[0]
+                box = (slice(rows[0], rows[-1] // 2 * 2), slice(cols[0], cols[-1] // 2 * 2))
+            picture = np.ascontiguousarray(grab[box])
+            if not shown or not np.array_equal(picture, shown[-1]):
+                shown.append(picture)
+            if len(shown) > loop_frames + 5 or time.monotonic() - t0 > limit_s:
                 break
-    # The picture: rows and columns that are not the plain background (per channel: the
-    # background's own colour differs between channels).
-    rows = np.nonzero(grabbed[0].std(axis=1).max(axis=1) > 1)[0]
-    cols = np.nonzero(grabbed[0].std(axis=0).max(axis=1) > 1)[0]
-    box = (slice(rows[0], rows[-1] // 2 * 2), slice(cols[0], cols[-1] // 2 * 2))
-    frames = [np.ascontiguousarray(f[box]) for f in grabbed]
-    changed = [frames[0]] + [b for a, b in itertools.pairwise(frames) if not np.array_equal(a, b)]
-    steps = seam_of_frames(changed)
+    seconds = time.monotonic() - t0
+    wrap = next((i for i in range(1, len(shown)) if np.array_equal(shown[i], shown[0])), None)
+    loop = shown[:wrap] if wrap is not None else shown
+    steps = seam_of_frames(loop)
     print(
-        f"wall recording: {len(frames)} grabs in {seconds:.0f} s at {fps} fps, {len(changed)} "
-        f"distinct ({len(changed) / seconds:.1f} new pictures a second), biggest step "
-        f"between pictures {steps.max_step_ratio:.2f}x the median step"
+        f"wall recording: {len(shown)} pictures in {seconds:.1f} s "
+        f"({len(shown) / seconds:.1f} new pictures a second); "
+        + (f"one loop = {wrap} pictures" if wrap else "the loop did not come round")
+        + f"; biggest step {steps.max_step_ratio:.2f}x the median step"
     )
-    size = (frames[0].shape[1], frames[0].shape[0])
-    # Each picture the wall showed, once: repeats would read as frozen steps to the judge.
-    rate = max(1, round(len(changed) / seconds))
-    out.write_bytes(encode_mp4(changed, fps=rate, size=size, crf=4))
+    size = (loop[0].shape[1], loop[0].shape[0])
+    out.write_bytes(encode_mp4(loop, fps=fps, size=size, crf=4))
     judge = Path.home() / ".cache/keepsake-judge/venv/bin/python"
     judge_py = REPO.parent / "shared/judge/judge.py"
     photo = out.with_suffix(".png")
