@@ -105,6 +105,16 @@ def cpu_percent(pid: int, seconds: float) -> float:
     return 100.0 * used / seconds
 
 
+def empty_attract_cpu(xvfb: Xvfb, workdir: Path, camera: Path, **kiosk: object) -> float:
+    """CPU of the kiosk on Attract with nothing kept: the floor every wall figure sits on."""
+    k = KioskDriver(workdir, kiosk_config(workdir, camera, **kiosk), xvfb.display)
+    try:
+        time.sleep(3.0)
+        return cpu_percent(k.process.pid, MEASURE_S)
+    finally:
+        k.stop()
+
+
 def frame_stats(ms: list[float]) -> str:
     ms = ms[5:]  # the first frames include the screen change
     over = sum(1 for m in ms if m > 50.0)
@@ -274,13 +284,9 @@ def walls(work: Path, camera: Path) -> None:
         try:
             size = (width, height)
             fps, cpu, frames = tribute(screen, work / "w", camera, "clip", size, width == 1280)
-            config = kiosk_config(empty_dir, camera, window_width_px=width, window_height_px=height)
-            k = KioskDriver(empty_dir, config, screen.display)
-            try:
-                time.sleep(3.0)
-                empty_cpu = cpu_percent(k.process.pid, MEASURE_S)
-            finally:
-                k.stop()
+            empty_cpu = empty_attract_cpu(
+                screen, empty_dir, camera, window_width_px=width, window_height_px=height
+            )
         finally:
             screen.stop()
         lines += [
@@ -307,12 +313,7 @@ def tributes(work: Path, camera: Path) -> None:
         )
         empty_dir = work / "t0"
         empty_dir.mkdir()
-        k = KioskDriver(empty_dir, kiosk_config(empty_dir, camera), big.display)
-        try:
-            time.sleep(3.0)
-            empty_cpu = cpu_percent(k.process.pid, MEASURE_S)
-        finally:
-            k.stop()
+        empty_cpu = empty_attract_cpu(big, empty_dir, camera)
     finally:
         big.stop()
     print(f"live mesh, uncapped   : {top_fps:5.1f} fps drawn  CPU {top_cpu:5.1f} %")
