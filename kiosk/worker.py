@@ -10,6 +10,7 @@ running job as failed and starts a fresh worker.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing as mp
@@ -58,12 +59,12 @@ Message = Progress | Done | Failed
 
 def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
     """The worker process: answer jobs until a ``None`` arrives."""
+    _below_the_ui()  # first: the threads that imports start (OpenBLAS's) inherit it
     from engine_edge.errors import KeepsakeError
     from engine_edge.logs import configure_logging
     from kiosk.adapters.engine import EngineRunner
 
     configure_logging(False)
-    _below_the_ui()
     runner = EngineRunner(config)
     handlers: dict[str, Callable[..., Any]] = {
         "faces": runner.find_faces,
@@ -101,11 +102,28 @@ def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
 
 def _below_the_ui() -> None:
     """On a 2-core box the touchscreen must win every time: the worker only gets the CPU
-    the UI leaves (SCHED_IDLE on Linux; a high nice value elsewhere)."""
+    the UI leaves (SCHED_IDLE on Linux; a high nice value elsewhere).
+
+    Linux schedules threads, not processes: the policy is set on every thread there is
+    (one that an import started before would otherwise stay a normal thread, as
+    OpenBLAS's did), and threads started later (OpenVINO's, x264's, OpenCV's) inherit it
+    from the thread that starts them."""
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
         os.nice(WORKER_NICENESS)
+        return
+    for thread_id in _thread_ids():
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            os.sched_setscheduler(thread_id, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _thread_ids() -> list[int]:
+    """This process's threads (Linux: /proc/self/task)."""
+    try:
+        return [int(name) for name in os.listdir("/proc/self/task")]
+    except OSError:
+        return []
 
 
 class EngineWorker:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import queue
+import threading
 
 import numpy as np
 import pytest
@@ -52,6 +54,16 @@ def _loop_of(astronaut: np.ndarray, seed: int) -> bytes:
     return animate_photo(astronaut, options, load_models()).mp4
 
 
+def _stop_decoder(worker: threading.Thread, stop: threading.Event, out: queue.Queue) -> None:
+    """Stop a player's decoder thread, unblocking it if it waits on a full queue."""
+    stop.set()
+    while worker.is_alive():
+        try:
+            out.get_nowait()
+        except queue.Empty:
+            worker.join(0.1)
+
+
 @pytest.fixture(scope="module")
 def loop_clip(astronaut) -> bytes:  # type: ignore[no-untyped-def]
     return _loop_of(astronaut, seed=0)
@@ -60,8 +72,6 @@ def loop_clip(astronaut) -> bytes:  # type: ignore[no-untyped-def]
 def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> None:
     """The player's own output (decoder thread, scaling, seam blend) over one loop and the
     wrap: the wrap is an ordinary step and nothing inside the loop jumps instead."""
-    import queue
-    import threading
     import time
 
     from engine_edge.deliver import loop_seam, probe_mp4, seam_of_frames
@@ -81,12 +91,7 @@ def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> 
         shown.append(out.get(timeout=30))
         time.sleep(0.01)
     shown = shown[count:]  # the second time round, as on the wall
-    stop.set()
-    while worker.is_alive():
-        try:
-            out.get_nowait()
-        except queue.Empty:
-            worker.join(0.1)
+    _stop_decoder(worker, stop, out)
     assert all(f is not None for f in shown)
     assert np.array_equal(shown[0], shown[count])  # it loops
     played = seam_of_frames(shown[:count])  # type: ignore[arg-type]
@@ -94,13 +99,50 @@ def test_a_loop_clip_wraps_on_the_wall_like_any_other_step(loop_clip: bytes) -> 
     assert played.max_step <= 1.3 * decoded.max_step  # the blend adds no jump of its own
 
 
+def test_the_player_decodes_ahead_at_the_size_shown(loop_clip: bytes) -> None:
+    """Nothing taken from it yet, the decoder fills its queue (it runs ahead of the screen),
+    with frames already scaled to the view (here 300x200: the square clip shows 200 px
+    high), so the UI thread only uploads them."""
+    import time
+
+    import cv2
+
+    from engine_edge.deliver import decode_frames
+    from kiosk.live.clip_player import ClipPlayer
+
+    player = ClipPlayer(max_side_px=1080)
+    player.size = (300, 200)  # as the layout sets it
+    out: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=6)
+    stop = threading.Event()
+    worker = threading.Thread(target=player._decode, args=(loop_clip, True, stop, out))
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not out.full() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert out.full()
+    shown = [out.get() for _ in range(6)]
+    _stop_decoder(worker, stop, out)
+    assert all(f is not None and f.shape == (200, 200, 3) for f in shown)
+    first = next(f for _, f in decode_frames(loop_clip))
+    expected = cv2.resize(first, (200, 200), interpolation=cv2.INTER_AREA)
+    assert np.abs(shown[0].astype(int) - expected).mean() < 3  # the clip's own picture
+
+
+def test_shown_sizes_fit_the_view_and_keep_rows_whole() -> None:
+    from kiosk.live.clip_player import shown_size
+
+    assert shown_size((1080, 1080), (1280, 800), 1080) == (800, 800)  # the 1280x800 wall
+    assert shown_size((1080, 1080), (1920, 1080), 1080) == (1080, 1080)
+    assert shown_size((1080, 1080), None, 900) == (900, 900)  # not laid out yet
+    assert shown_size((640, 360), (1920, 1080), 1080) == (640, 360)  # never enlarged
+    width, height = shown_size((1080, 720), (1001, 999), 1080)
+    assert width % 4 == 0 and height % 2 == 0 and width <= 1001
+
+
 def test_a_fresh_variation_fades_in_without_a_cut(astronaut, loop_clip: bytes) -> None:  # type: ignore[no-untyped-def]
     """Another loop of the same portrait (another seed) takes over over a second: no step
     of the hand-over is bigger than the two loops' own biggest steps, though a cut between
     them would be."""
-    import queue
-    import threading
-
     from engine_edge.deliver import decode_frames, seam_of_frames
     from kiosk.live.clip_player import ClipPlayer
 
@@ -114,12 +156,7 @@ def test_a_fresh_variation_fades_in_without_a_cut(astronaut, loop_clip: bytes) -
     player._thread = worker  # as play() would have started it
     player.crossfade_to(other)
     shown += [out.get(timeout=30) for _ in range(50)]
-    stop.set()
-    while worker.is_alive():
-        try:
-            out.get_nowait()
-        except queue.Empty:
-            worker.join(0.1)
+    _stop_decoder(worker, stop, out)
     own = [seam_of_frames([f for _, f in decode_frames(c)]).max_step for c in (loop_clip, other)]
     handover = seam_of_frames(shown).max_step  # type: ignore[arg-type]
     cut = seam_of_frames([shown[9], next(f for _, f in decode_frames(other)), shown[0]])

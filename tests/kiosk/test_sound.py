@@ -115,7 +115,7 @@ def test_the_picture_shows_the_frame_the_listener_is_hearing() -> None:
 
     player = ClipPlayer()
     shown: list[int] = []
-    player.set_image = lambda image: shown.append(int(image[0, 0, 0]))  # type: ignore[method-assign]
+    player.show_frame = lambda image: shown.append(int(image[0, 0, 0]))  # type: ignore[method-assign]
     clock = _SoundClock()
     player._sound, player._fps, player._taken = clock, float(FPS), 0  # type: ignore[assignment]
     player._frames = queue.Queue()
