@@ -73,6 +73,11 @@ class DetectSettings:
     max_angle_dev_deg: float = 28.0  # corner angles beyond 90 +- this: "tilted"
     max_side_ratio: float = 1.6  # opposite sides more unequal than this: "tilted"
     max_edge_width: float = 0.006  # print edge blur width / frame diagonal: "blurry"
+    # The blurriest side's width in pixels at the camera's own resolution ("blurry": hold
+    # steadier). A shake smears the sides across it; the scene set's tuning seeds with a
+    # side wider than this all had over 4 px of blur and scanned below 0.95 of the ideal.
+    # Only judged on full-resolution frames: a preview's downscale hides it.
+    max_shake_px: float = 7.0
     border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
     glare_share: float = 0.004  # share of the print that is blown-out white: "glare"
     glare_blocks: bool = False  # no second view will come to remove glare: ask to tilt instead
@@ -414,7 +419,8 @@ def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSett
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    if best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
+    shaken = settings.camera_px_per_frame_px <= 1.0 and best.widest_edge_px > settings.max_shake_px
+    if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
 

@@ -83,3 +83,15 @@ def test_a_white_shirt_is_not_glare(photos):
     scene = render_print_scene(photos["astronaut"], SceneSpec(table="dark", exposure=1.1, seed=6))
     detection = detect_print_quad(scene.frame)
     assert Hint.GLARE not in detection.hints
+
+
+def test_a_shaken_capture_is_asked_to_hold_steadier(photos):
+    # A 10 px camera shake smears the print's sides across it: refused with "hold still"
+    # rather than scanned soft; the same print held still is scanned.
+    spec = SceneSpec(table="wood", motion_blur_px=10.0, motion_angle_deg=20.0, seed=3)
+    shaken = render_print_scene(photos["coffee"], spec)
+    with pytest.raises(PrintNotFound, match="Hold still") as refused:
+        scan_still(shaken.frame)
+    assert refused.value.hints[0] is Hint.BLURRY
+    still = render_print_scene(photos["coffee"], SceneSpec(table="wood", seed=3))
+    assert Hint.BLURRY not in detect_print_quad(still.frame).hints
