@@ -18,7 +18,9 @@ import argparse
 import logging
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ import numpy as np
 from skimage import data
 
 from engine_edge.scan.detect import detect_print_quad
-from engine_edge.scan.evaluate import VERDICTS, judge
+from engine_edge.scan.evaluate import VERDICTS, Outcome, judge
 from engine_edge.scan.scene_set import KINDS, scene_for
 from engine_edge.scan.session import ScanSettings, scan_still
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
@@ -70,11 +72,20 @@ def load_photos() -> tuple[list[np.ndarray], str]:
     return [np.atleast_3d(getattr(data, n)()) for n in names], "5 scikit-image photos"
 
 
-def scene_set_report(photos: list[np.ndarray], count: int, seed_base: int, title: str) -> None:
+def _judge_one(job: tuple[list[np.ndarray], int, int]) -> Outcome:
+    photos, index, seed_base = job
+    logging.disable(logging.WARNING)
+    return judge(scene_for(photos, index, seed_base))
+
+
+def scene_set_report(
+    photos: list[np.ndarray], count: int, seed_base: int, title: str, jobs: int = 2
+) -> None:
     """The labelled hard set: per kind, how many prints were scanned within 95 % of the
     ideal flat scan's SSIM, refused with a true hint, refused falsely (as a screen or
     otherwise), accepted with wrong corners or a poor picture; how many screens refused."""
-    outcomes = [judge(scene_for(photos, i, seed_base)) for i in range(count)]
+    with ProcessPoolExecutor(jobs) as pool:  # accuracy, not speed: use the cores
+        outcomes = list(pool.map(_judge_one, [(photos, i, seed_base) for i in range(count)]))
     print(f"\n{title}: {count} scenes, seeds {seed_base}..{seed_base + count - 1}")
     header = ("kind", *VERDICTS, "median SSIM ratio")
     print(" | ".join(header))
@@ -84,6 +95,25 @@ def scene_set_report(photos: list[np.ndarray], count: int, seed_base: int, title
         cells = [str(sum(o.verdict == v for o in mine)) for v in VERDICTS]
         median = f"{statistics.median(ratios):.3f}" if ratios else "-"
         print(" | ".join((kind, *cells, median)))
+    # A refusal must tell the guest something true: each reason, how often it was true.
+    refusals = Counter(
+        (o.hints[0] if o.hints else "-", o.verdict)
+        for o in outcomes
+        if o.verdict in ("refused_true", "false_refusal", "refused_as_screen")
+    )
+    reasons = sorted({hint for hint, _ in refusals})
+    print(
+        "prints refused, by reason (true / untrue): "
+        + ", ".join(
+            f"{r} {refusals[(r, 'refused_true')]}/"
+            f"{refusals[(r, 'false_refusal')] + refusals[(r, 'refused_as_screen')]}"
+            for r in reasons
+        )
+    )
+    ratios = sorted(o.ssim_ratio for o in outcomes if o.ssim_ratio is not None)
+    if ratios:
+        quartiles = np.percentile(ratios, [10, 25, 50, 75]).round(3).tolist()
+        print(f"SSIM ratio of scanned prints: min {ratios[0]:.3f}, p10/p25/p50/p75 {quartiles}")
     for o in outcomes:
         if o.verdict not in ("ok", "refused_true", "screen_refused"):
             ratio = f"{o.ssim_ratio:.3f}" if o.ssim_ratio is not None else "-"
@@ -97,14 +127,15 @@ def main() -> None:
     parser.add_argument(
         "--tuning", action="store_true", help="also the tuning seeds (the held-out set always)"
     )
+    parser.add_argument("--jobs", type=int, default=2, help="processes judging the scene set")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     photos, source = load_photos()
     if not args.only_set:
         speed()
     if args.tuning:
-        scene_set_report(photos, args.scenes, 0, f"tuning set ({source})")
-    scene_set_report(photos, args.scenes, HELD_OUT_SEED, f"held-out set ({source})")
+        scene_set_report(photos, args.scenes, 0, f"tuning set ({source})", args.jobs)
+    scene_set_report(photos, args.scenes, HELD_OUT_SEED, f"held-out set ({source})", args.jobs)
 
 
 def speed() -> None:

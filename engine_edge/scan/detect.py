@@ -13,7 +13,7 @@ Anything doubtful becomes a hint for the guest rather than a wrong crop.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -67,12 +67,17 @@ class DetectSettings:
     # A print's shorter side, in pixels of the camera's capture resolution, below which its
     # face is too small to animate ("too small": hold it closer). ``camera_px_per_frame_px``
     # converts when the detector sees a downscaled preview.
-    min_print_px: float = 160.0
+    min_print_px: float = 200.0
     camera_px_per_frame_px: float = 1.0
     min_support: float = 0.7  # share of each side that must lie on an edge
     max_angle_dev_deg: float = 28.0  # corner angles beyond 90 +- this: "tilted"
     max_side_ratio: float = 1.6  # opposite sides more unequal than this: "tilted"
     max_edge_width: float = 0.006  # print edge blur width / frame diagonal: "blurry"
+    # The blurriest side's width in pixels at the camera's own resolution ("blurry": hold
+    # steadier). A shake smears the sides across it; the scene set's tuning seeds with a
+    # side wider than this all had over 4 px of blur and scanned below 0.95 of the ideal.
+    # Only judged on full-resolution frames: a preview's downscale hides it.
+    max_shake_px: float = 7.0
     border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
     glare_share: float = 0.004  # share of the print that is blown-out white: "glare"
     glare_blocks: bool = False  # no second view will come to remove glare: ask to tilt instead
@@ -87,6 +92,7 @@ class PrintDetection:
     frame_size: tuple[int, int]  # (width, height)
     support: float = 0.0  # least share of a side lying on an edge, 0..1
     edge_width_px: float = 0.0  # blur width of the print's outline, in frame pixels
+    widest_edge_px: float = 0.0  # the blurriest side's width (camera shake smears across it)
     glare_share: float = 0.0
     candidates: tuple[np.ndarray, ...] = field(default=(), repr=False)
     # Where reflections cover the print: (x0, y0, x1, y1) as fractions of the frame.
@@ -108,6 +114,31 @@ class PrintDetection:
         return HINT_TEXT[self.hints[0]]
 
 
+Box = tuple[float, float, float, float]
+
+
+def glare_rectangles(boxes: tuple[Box, ...] | list[Box], image_size: tuple[int, int]) -> list[Box]:
+    """Where to mark reflections on the preview, in its pixels (x0, y0, x1, y1).
+
+    The scanner reports glare as fractions of the camera's frame (``glare_boxes``), so the
+    marks land on the same spot whatever size the preview is; each is grown a little and
+    kept inside the image, so the mark rings the reflection rather than covering it.
+    """
+    width, height = image_size
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        grow = 0.15 * max(x1 - x0, y1 - y0)
+        out.append(
+            (
+                max(0.0, x0 - grow) * width,
+                max(0.0, y0 - grow) * height,
+                min(1.0, x1 + grow) * width,
+                min(1.0, y1 + grow) * height,
+            )
+        )
+    return out
+
+
 def closer_message(share: float) -> str:
     """How close to hold a too-small print, in words a guest can follow."""
     for limit, words in (
@@ -126,6 +157,7 @@ class _Fit:
     corners: np.ndarray
     support: float
     edge_width_px: float
+    widest_edge_px: float = 0.0  # the blurriest side's width: a shake smears some sides only
 
 
 def detect_print_quad(
@@ -198,6 +230,7 @@ def detect_print_quad(
         size,
         support=best.support,
         edge_width_px=best.edge_width_px,
+        widest_edge_px=best.widest_edge_px,
         glare_share=glare,
         candidates=all_quads,
         glare_boxes=tuple(
@@ -295,7 +328,7 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
         return None
     if not _surrounded_by_table(lab, outer):
         return None
-    return _Fit(outer / scale, inner.support, inner.edge_width_px)
+    return _Fit(outer / scale, inner.support, inner.edge_width_px, inner.widest_edge_px)
 
 
 def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray | None:
@@ -357,7 +390,7 @@ def _fits(
             ):
                 # Shake and noise blur the edge at full size, but the small copy saw it
                 # clearly and the full-size lines agree with it: the small copy's support.
-                refined = _Fit(refined.corners, fit.support, refined.edge_width_px)
+                refined = replace(refined, support=fit.support)
             fit = refined
         if fit.support >= settings.min_support:
             fits.append(fit)
@@ -386,7 +419,8 @@ def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSett
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    if best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
+    shaken = settings.camera_px_per_frame_px <= 1.0 and best.widest_edge_px > settings.max_shake_px
+    if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
 
@@ -679,7 +713,7 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None
-    return _Fit(new, float(min(supports)), float(np.median(widths)))
+    return _Fit(new, float(min(supports)), float(np.median(widths)), float(max(widths)))
 
 
 def _side_offsets(

@@ -75,7 +75,7 @@ class ScanSettings:
     border_crop: bool = True
     focal_ratio: float = 1.0
     aspect_snap: float = 0.015
-    min_print_px: float = 160.0
+    min_print_px: float = 200.0
     even_light: bool = True
 
     def __post_init__(self) -> None:

@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.graphics import Color, InstructionGroup, Line
 from kivy.uix.gridlayout import GridLayout
 
+from engine_edge.scan.detect import Box, glare_rectangles
+from kiosk import theme
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import BigButton, PhotoView
 
@@ -33,9 +36,13 @@ class ScanScreen(KioskScreen):
         )
         self._event: Any = None
         self.last_state = ""
+        self.glare_marks: list[Box] = []  # preview pixels; drawn over the preview
+        self._glare_group = InstructionGroup()
+        self.preview.canvas.after.add(self._glare_group)
+        self.preview.bind(pos=self._draw_glare, size=self._draw_glare)
 
     def debug_state(self) -> dict[str, Any]:
-        return {"camera": self.last_state}
+        return {"camera": self.last_state, "glare_marks": len(self.glare_marks)}
 
     def enter(self) -> None:
         self.chooser.clear_widgets()
@@ -44,6 +51,7 @@ class ScanScreen(KioskScreen):
         self.preview.set_image(None)
         self.hint.text = self.t("scan.hint.searching")
         self.notice = ""
+        self._mark_glare((), (1, 1))
         self.ctx.services.board.set_light(0xFF, 1.0, 300)
         self.ctx.services.camera.start()
         self._event = Clock.schedule_interval(self._poll, 1 / 15)
@@ -69,9 +77,29 @@ class ScanScreen(KioskScreen):
             self.preview.quad_found = view.hint in ("steady", "taken")
             self.preview.quad = list(view.quad) if view.quad else []
             self.preview.set_image(view.preview)
+            # "Tilt it away from the light" shows where the light is: the reflections.
+            boxes = getattr(view, "glare_boxes", ()) if view.hint == "glare_tilt" else ()
+            height, width = view.preview.shape[:2]
+            self._mark_glare(boxes, (width, height))
         self._say(self.t(f"scan.hint.{view.hint}"))
         if view.state == "captured" and view.photo is not None:
             self._use(view.photo, "camera")
+
+    def _mark_glare(self, boxes: Any, image_size: tuple[int, int]) -> None:
+        marks = glare_rectangles(boxes, image_size)
+        if marks != self.glare_marks:
+            self.glare_marks = marks
+            self._draw_glare()
+
+    def _draw_glare(self, *_: object) -> None:
+        self._glare_group.clear()
+        if not self.glare_marks:
+            return
+        self._glare_group.add(Color(*theme.WARNING))
+        for x0, y0, x1, y1 in self.glare_marks:
+            ax, ay = self.preview.image_to_widget(x0, y1)
+            bx, by = self.preview.image_to_widget(x1, y0)
+            self._glare_group.add(Line(ellipse=(ax, ay, bx - ax, by - ay), width=3))
 
     def _say(self, hint: str) -> None:
         self.hint.text = f"{hint}\n{self.notice}" if self.notice else hint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine_edge.scan.detect import Hint, detect_print_quad
+from engine_edge.scan.detect import Hint, detect_print_quad, glare_rectangles
 from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_still
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
 
@@ -66,6 +66,16 @@ def test_glare_over_the_face_in_one_view_asks_for_a_tilt_and_says_where(photos):
     ys, xs = np.nonzero(scene.glare_mask)
     cx, cy = xs.mean() / w, ys.mean() / h
     assert any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in refused.value.glare_boxes)
+    # What the kiosk's Scan screen rings on its preview (640 px wide), in the preview's
+    # pixels: round the reflection, not over the whole print, inside the picture.
+    preview = (640, round(640 * h / w))
+    marks = glare_rectangles(refused.value.glare_boxes, preview)
+    ringed = [m for m in marks if m[0] < cx * 640 < m[2] and m[1] < cy * preview[1] < m[3]]
+    assert ringed
+    x0, y0, x1, y1 = ringed[0]
+    assert (x1 - x0) * (y1 - y0) < 0.2 * preview[0] * preview[1]
+    assert all(0 <= m[0] < m[2] <= preview[0] and 0 <= m[1] < m[3] <= preview[1] for m in marks)
+    assert glare_rectangles((), preview) == []
 
 
 def test_a_white_shirt_is_not_glare(photos):
@@ -73,3 +83,15 @@ def test_a_white_shirt_is_not_glare(photos):
     scene = render_print_scene(photos["astronaut"], SceneSpec(table="dark", exposure=1.1, seed=6))
     detection = detect_print_quad(scene.frame)
     assert Hint.GLARE not in detection.hints
+
+
+def test_a_shaken_capture_is_asked_to_hold_steadier(photos):
+    # A 10 px camera shake smears the print's sides across it: refused with "hold still"
+    # rather than scanned soft; the same print held still is scanned.
+    spec = SceneSpec(table="wood", motion_blur_px=10.0, motion_angle_deg=20.0, seed=3)
+    shaken = render_print_scene(photos["coffee"], spec)
+    with pytest.raises(PrintNotFound, match="Hold still") as refused:
+        scan_still(shaken.frame)
+    assert refused.value.hints[0] is Hint.BLURRY
+    still = render_print_scene(photos["coffee"], SceneSpec(table="wood", seed=3))
+    assert Hint.BLURRY not in detect_print_quad(still.frame).hints

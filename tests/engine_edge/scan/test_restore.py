@@ -78,3 +78,56 @@ def test_dust_specks_are_removed(photos):
     err_before = np.abs(dusty.astype(int) - original)[ys, xs].mean()
     err_after = np.abs(spots.astype(int) - original)[ys, xs].mean()
     assert err_after < 0.4 * err_before
+
+
+def _shade(image: np.ndarray, falloff: float) -> np.ndarray:
+    """A lamp's fall-off from left to right across the whole print."""
+    gain = 1.0 - falloff * np.linspace(0, 1, image.shape[1], dtype=np.float32)
+    return np.clip(image * gain[None, :, None] + 0.5, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("name", "rgb"),
+    [("astronaut", (240, 234, 218)), ("chelsea", (14, 13, 16)), ("rocket", (8, 8, 10))],
+)
+def test_a_narrow_border_under_fall_off_is_cut_at_its_edge(photos, name, rgb):
+    # 2.5 % of the side, slightly soft (a camera's blur), 30 % darker on one side: the band
+    # the border's colour is read from used to straddle the picture; now the cut lands on
+    # the border's edge within a pixel, so no stripe of paper and no slice of photo.
+    import cv2
+
+    photo = photos[name]
+    border = round(0.025 * photo.shape[0])
+    seen = cv2.GaussianBlur(_shade(add_border(photo, border, rgb), 0.3), (0, 0), 0.8)
+    cropped = crop_border(seen)
+    h, w = photo.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 2 and abs(cropped.shape[1] - w) <= 2
+
+
+def test_a_dark_vignette_is_picture_not_border(photos):
+    # A low-key print fades into an even near-black margin with no cut line: kept whole.
+    from engine_edge.scan.scene_set import darken
+
+    dark = darken(photos["astronaut"], np.random.default_rng(3))
+    assert crop_border(dark).shape == dark.shape
+
+
+def test_a_phones_grain_is_measured_and_smoothed(photos):
+    import cv2
+    from skimage.metrics import structural_similarity
+
+    from engine_edge.scan.restore import denoise, grain_sigma
+
+    original = photos["astronaut"]
+    rng = np.random.default_rng(1)
+    noisy = original.astype(np.float32) + rng.normal(0, 6.0, original.shape)
+    blotch = cv2.resize(rng.normal(0, 6.0, (128, 128, 3)).astype(np.float32), (512, 512))
+    noisy = noisy + blotch - blotch.mean(axis=2, keepdims=True)
+    _, buf = cv2.imencode(".jpg", np.clip(noisy, 0, 255).astype(np.uint8), [1, 80])
+    captured = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    assert grain_sigma(captured) > 1.5 > grain_sigma(original)
+    cleaned = denoise(captured, 0.5)
+    before = structural_similarity(captured, original, channel_axis=2)
+    after = structural_similarity(cleaned, original, channel_axis=2)
+    assert after > before + 0.03
+    assert denoise(original, 0.5) is original  # nothing measured, nothing done
