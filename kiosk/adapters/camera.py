@@ -48,6 +48,9 @@ class ScanView:
     hint: str  # key suffix of scan.hint.* in kiosk.strings
     progress: float = 0.0  # 0..1 towards the automatic capture
     photo: np.ndarray | None = None
+    # Reflections on the print (x0, y0, x1, y1) as fractions of the frame: the screen rings
+    # them when it asks the guest to tilt the print.
+    glare_boxes: tuple[tuple[float, float, float, float], ...] = ()
 
 
 class _Stopped(Exception):
@@ -240,7 +243,10 @@ class CameraFeed:
             else None
         )
         hint = "taken" if str(advice.state.value) == "capture" else _hint(advice)
-        self._publish(ScanView("scanning", preview, quad, hint, float(advice.progress)))
+        glare = tuple(advice.detection.glare_boxes)
+        self._publish(
+            ScanView("scanning", preview, quad, hint, float(advice.progress), None, glare)
+        )
 
 
 def _hint(advice: Any) -> str:

@@ -78,7 +78,7 @@ class ScanScreen(KioskScreen):
             self.preview.quad = list(view.quad) if view.quad else []
             self.preview.set_image(view.preview)
             # "Tilt it away from the light" shows where the light is: the reflections.
-            boxes = getattr(view, "glare_boxes", ()) if view.hint == "glare_tilt" else ()
+            boxes = view.glare_boxes if view.hint == "glare_tilt" else ()
             height, width = view.preview.shape[:2]
             self._mark_glare(boxes, (width, height))
         self._say(self.t(f"scan.hint.{view.hint}"))
