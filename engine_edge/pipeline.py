@@ -26,6 +26,8 @@ from engine_edge.compat import UTC
 from engine_edge.config import between
 from engine_edge.credentials.keys import BoxCredentials
 from engine_edge.deliver import (
+    LOOP_LEAD_FRAMES,
+    LOOP_TRAIL_FRAMES,
     AudioTrack,
     Framing,
     Label,
@@ -44,7 +46,6 @@ from engine_edge.perform import Performance, perform, preset_named
 log = logging.getLogger(__name__)
 
 SPEECH_TAIL_S = 0.6
-LOOP_LEAD_FRAMES = 30
 
 
 class RenderCancelled(KeepsakeError):
@@ -238,11 +239,13 @@ def _animate(
             extra_frames={i for face in blinks for i in face},
         )
 
-    # A loop's last frames go first as a hidden lead (see encode_mp4): its wrap then pulses less.
+    # A loop's last frames go first and its first frames last, both hidden (see encode_mp4):
+    # its wrap then pulses less.
     lead = min(LOOP_LEAD_FRAMES, frame_count - 1) if options.loop else 0
+    trail = min(LOOP_TRAIL_FRAMES, frame_count) if options.loop else 0
 
     def frames() -> Iterator[np.ndarray]:
-        order = [*range(frame_count - lead, frame_count), *range(frame_count)]
+        order = [*range(frame_count - lead, frame_count), *range(frame_count), *range(trail)]
         for done, i in enumerate(order, start=1):
             _check_cancel(cancel)
             start = time.perf_counter()
@@ -284,6 +287,7 @@ def _animate(
         x264_preset=options.engine.x264_preset,
         crf=options.engine.crf,
         lead_frames=lead,
+        trail_frames=trail,
     )
     total = time.perf_counter() - t2
     timings["render"] = render_s[0]

@@ -186,6 +186,14 @@ class Label:
         return frame
 
 
+# A seamless loop is encoded with its own last frames before it and its first after it,
+# both hidden (see encode_mp4); subme 7 / ref 3 let its P-frames drift less from the
+# picture. benchmarks/loop_seam.py measured these against the other options.
+LOOP_LEAD_FRAMES = 60
+LOOP_TRAIL_FRAMES = 10  # x264's look-ahead, fixed here so that any preset's is covered
+LOOP_X264_PARAMS = f"keyint=infinite:scenecut=0:subme=7:ref=3:rc-lookahead={LOOP_TRAIL_FRAMES}"
+
+
 @dataclass(frozen=True)
 class AudioTrack:
     samples: np.ndarray  # float32 mono -1..1
@@ -202,6 +210,8 @@ def encode_mp4(
     x264_preset: str = "veryfast",
     crf: int = 20,
     lead_frames: int = 0,
+    trail_frames: int = 0,
+    x264_params: str | None = None,
 ) -> bytes:
     """H.264 (yuv420p) + AAC in an MP4 with the index first (faststart), returned as bytes.
 
@@ -209,7 +219,12 @@ def encode_mp4(
     time zero and an edit list hides them, so players start at the next frame. A
     seamless loop passes its own last frames as the lead: its first shown frame is
     then a P-frame that follows them like any other step, instead of a fresh, sharper
-    I-frame after which the picture visibly drifts back (see ``loop_seam``).
+    I-frame after which the picture visibly drifts back (see ``loop_seam``). The last
+    ``trail_frames`` frames (a loop's own first frames) are stored after the end and
+    cut by the same edit list: x264's look-ahead then sees the loop go on, and its
+    last shown frames are not coded as the end of a stream (coarser, as nothing
+    refers to them). A clip with a lead is coded with ``x264_params``, by default
+    ``LOOP_X264_PARAMS``.
     """
 
     import av
@@ -225,10 +240,11 @@ def encode_mp4(
         video.width, video.height = size
         video.pix_fmt = "yuv420p"
         video.options = {"preset": x264_preset, "crf": str(crf)}
-        if lead_frames:  # one I-frame for the whole clip: a second one would pulse mid-loop
-            video.options["x264-params"] = "keyint=infinite:scenecut=0"
+        if lead_frames or x264_params:
+            video.options["x264-params"] = x264_params or LOOP_X264_PARAMS
         video.codec_context.thread_count = os.cpu_count() or 2
         sound = _AudioMux(container, audio) if audio is not None else None
+        count = -lead_frames  # frames after time zero, when the loop below is done
         for count, frame in enumerate(_read_ahead(frames, depth=3), start=1 - lead_frames):
             vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
             vf.pts = count - 1
@@ -239,7 +255,59 @@ def encode_mp4(
         container.mux(video.encode(None))
         if sound is not None:
             sound.finish()
-    return faststart(buf.getvalue())
+    data = buf.getvalue()
+    if trail_frames:
+        data = _cut_video_end(data, (count - trail_frames) / rate)
+    return faststart(data)
+
+
+def _cut_video_end(data: bytes, shown_s: Fraction) -> bytes:
+    """End the video track's edit list, and the track's and the movie's durations, at
+    ``shown_s`` seconds: the frames after it stay in the file and no player shows them."""
+    out = bytearray(data)
+    moov = next((a, b) for kind, a, b in _top_boxes(out) if kind == "moov")
+    traks = [(a, b) for kind, a, b in _top_boxes(out, moov[0] + 8, moov[1]) if kind == "trak"]
+    video = next(t for t in traks if _handler(out, t) == b"vide")
+    mvhd = _child(out, moov, "mvhd")
+    at, _ = _time_slot(out, mvhd, 20, 28)
+    timescale = int.from_bytes(out[at : at + 4], "big")
+    elst = _child(out, video, "edts", "elst")
+    width = 8 if out[elst[0] + 8] == 1 else 4
+    entries = int.from_bytes(out[elst[0] + 12 : elst[0] + 16], "big")
+    last = elst[0] + 16 + (entries - 1) * (2 * width + 4)  # the last edit: the shown media
+    shown = int(shown_s * timescale)  # rounded down: never a part of a hidden frame
+    _uint(out, (last, width), shown)
+    _uint(out, _time_slot(out, _child(out, video, "tkhd"), 28, 36), shown)
+    others = [
+        _uint(out, _time_slot(out, _child(out, t, "tkhd"), 28, 36)) for t in traks if t != video
+    ]
+    _uint(out, _time_slot(out, mvhd, 24, 32), max([shown, *others]))
+    return bytes(out)
+
+
+def _child(box: bytearray, span: tuple[int, int], *path: str) -> tuple[int, int]:
+    """Where the box at ``path`` lies inside the container box at ``span``."""
+    for name in path:
+        span = next((a, b) for kind, a, b in _top_boxes(box, span[0] + 8, span[1]) if kind == name)
+    return span
+
+
+def _handler(box: bytearray, trak: tuple[int, int]) -> bytes:
+    start = _child(box, trak, "mdia", "hdlr")[0]
+    return bytes(box[start + 16 : start + 20])
+
+
+def _time_slot(box: bytearray, span: tuple[int, int], at_v0: int, at_v1: int) -> tuple[int, int]:
+    """Where a full box's time field lies: 4 bytes in version 0, 8 in version 1."""
+    return (span[0] + at_v1, 8) if box[span[0] + 8] == 1 else (span[0] + at_v0, 4)
+
+
+def _uint(box: bytearray, slot: tuple[int, int], value: int | None = None) -> int:
+    """Read a big-endian unsigned field, or write ``value`` there."""
+    at, width = slot
+    if value is not None:
+        box[at : at + width] = value.to_bytes(width, "big")
+    return int.from_bytes(box[at : at + width], "big")
 
 
 def faststart(data: bytes) -> bytes:

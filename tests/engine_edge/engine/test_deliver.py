@@ -197,26 +197,72 @@ def breathing_loop(photo: np.ndarray, frame_count: int) -> list[np.ndarray]:
     return frames
 
 
-def test_loop_lead_frames_prime_the_encoder_and_are_never_shown(astronaut: np.ndarray) -> None:
-    n, lead = 45, 15
+def test_loop_lead_and_trail_frames_prime_the_encoder_and_are_never_shown(
+    astronaut: np.ndarray,
+) -> None:
+    n, lead, trail = 45, 15, 10
     frames = breathing_loop(astronaut, n)
     audio = AudioTrack((0.3 * np.sin(np.arange(24000) * 0.05)).astype(np.float32), 16000)
-    data = encode_mp4(frames[n - lead :] + frames, fps=30, size=(512, 512), lead_frames=lead)
+    looped = frames[n - lead :] + frames + frames[:trail]
+    data = encode_mp4(looped, fps=30, size=(512, 512), lead_frames=lead, trail_frames=trail)
     facts = probe_mp4(data)
     assert (facts.frame_count, facts.duration_s) == (n, pytest.approx(1.5, abs=0.02))
+    assert facts.faststart
     shown = [frame for _, frame in decode_frames(data)]
     assert len(shown) == n
-    # Shown frame i is source frame i (not the lead's), give or take the encoder's lag.
+    # Shown frame i is source frame i (not the lead's or the trail's), give or take the
+    # encoder's lag.
     for i in (0, 1, n // 2, n - 1):
         errors = [np.abs(shown[i].astype(int) - f).mean() for f in frames]
         nearest = int(np.argmin(errors))
         assert min((nearest - i) % n, (i - nearest) % n) <= 3, (i, nearest)
-    # The sound is the same as without a lead: it starts with the first shown frame.
+    # The sound is the same as without them: it starts with the first shown frame, and
+    # the clip lasts as long as its pictures.
     heard = []
-    for order, lead_frames in ((frames[n - lead :] + frames, lead), (frames, 0)):
-        clip = encode_mp4(order, fps=30, size=(512, 512), audio=audio, lead_frames=lead_frames)
+    for order, lead_frames, trail_frames in ((looped, lead, trail), (frames, 0, 0)):
+        clip = encode_mp4(
+            order,
+            fps=30,
+            size=(512, 512),
+            audio=audio,
+            lead_frames=lead_frames,
+            trail_frames=trail_frames,
+        )
         heard.append([(p.pts, p.size) for p in _audio_packets(clip)])
+        assert probe_mp4(clip).duration_s == pytest.approx(1.5, abs=0.02)
     assert heard[0] == heard[1]
+
+
+def test_a_loop_wraps_with_less_of_a_pulse_than_before_and_no_new_one_inside() -> None:
+    """Encoded as a loop (hidden lead and trail, LOOP_X264_PARAMS), a textured breathing
+    loop's wrap is a smaller jump than with the encoding before (a 30-frame lead only),
+    and no step inside the loop grows in exchange."""
+    import cv2
+    from skimage import data as images
+
+    from engine_edge.deliver import LOOP_LEAD_FRAMES, LOOP_TRAIL_FRAMES
+
+    n, px = 60, 192
+    frames = breathing_loop(cv2.resize(images.coffee(), (px, px), interpolation=cv2.INTER_AREA), n)
+    before = encode_mp4(
+        frames[n - 30 :] + frames,
+        fps=30,
+        size=(px, px),
+        lead_frames=30,
+        x264_params="keyint=infinite:scenecut=0",
+    )
+    after = encode_mp4(
+        frames[n - LOOP_LEAD_FRAMES :] + frames + frames[:LOOP_TRAIL_FRAMES],
+        fps=30,
+        size=(px, px),
+        lead_frames=LOOP_LEAD_FRAMES,
+        trail_frames=LOOP_TRAIL_FRAMES,
+    )
+    old, new = loop_seam(before), loop_seam(after)
+    assert old.ratio > 4.5  # the pulse this is about (5.4 measured)
+    assert new.ratio < 0.8 * old.ratio, (new, old)  # 3.7 measured
+    assert new.max_step_ratio < 1.15 * old.max_step_ratio, (new, old)
+    assert len(after) < 1.5 * len(before)
 
 
 def _audio_packets(data: bytes) -> list:  # type: ignore[type-arg]
