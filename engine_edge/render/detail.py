@@ -42,6 +42,5 @@ def restore(image: np.ndarray, strength: np.ndarray) -> np.ndarray:
     across = cv2.filter2D(luma, cv2.CV_32F, _SECOND_DIFFERENCE, borderType=cv2.BORDER_REFLECT101)
     down = cv2.filter2D(luma, cv2.CV_32F, _SECOND_DIFFERENCE.T, borderType=cv2.BORDER_REFLECT101)
     boost = strength[..., 0] * across + strength[..., 1] * down
-    if image.ndim == 3:
-        boost = cv2.merge((boost, boost, boost))
-    return cv2.add(image, boost, dtype=cv2.CV_8U)  # rounded and clipped to 0..255
+    added = boost if image.ndim == 2 else cv2.merge((boost, boost, boost))
+    return cv2.add(image, added, dtype=cv2.CV_8U)  # rounded and clipped to 0..255
