@@ -184,13 +184,13 @@ class Renderer:
                     full[sl] = src
                     overlays.append(("mouth", sl, (layer, fp), parts))
         spans = self._spans if still else [(0, h, 0, w)]
-        strength = phase_strength(grid_map - self.field.points, detail.CUBIC_GAIN)
+        strength = phase_strength(grid_map - self.field.points)
         layers = self.source.copy() if still else np.empty_like(self.source)
         for span in spans:
             y0, y1, x0, x1 = span
             part = full[y0:y1, x0:x1]
             moved = cv2.remap(self.source, part, None, cv2.INTER_CUBIC, borderMode=_REFLECT)  # type: ignore[call-overload]
-            moved = detail.restore(moved, self.field.upsample_span(strength, span))
+            moved = detail.restore(moved, self.field.upsample_span(strength, span), detail.CUBIC)
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
             layers[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
         frame = self._colour(layers)
@@ -198,12 +198,12 @@ class Renderer:
         # sharper Lanczos kernel (too slow for the whole frame, cheap for two boxes).
         for kind, sl, _, _ in overlays:
             if kind == "mouth":
-                frame[sl] = self._resample(full[sl], cv2.INTER_CUBIC, detail.CUBIC_GAIN)
+                frame[sl] = self._resample(full[sl], cv2.INTER_CUBIC, detail.CUBIC)
         for parts in self.parts:
             for eye in parts.eyes:
                 sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
-                    frame[sl] = self._resample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS_GAIN)
+                    frame[sl] = self._resample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
             if kind == "lid":
@@ -215,10 +215,10 @@ class Renderer:
             frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
         return frame
 
-    def _resample(self, part_map: np.ndarray, interpolation: int, gain: float) -> np.ndarray:
+    def _resample(self, part_map: np.ndarray, interpolation: int, kernel: np.ndarray) -> np.ndarray:
         """The photo sampled on a feature's own map, its fine detail kept (RGB)."""
         layer = cv2.remap(self.source, part_map, None, interpolation, borderMode=_REFLECT)  # type: ignore[call-overload]
-        return self._colour(detail.restore(layer, phase_strength(part_map, gain)))
+        return self._colour(detail.restore(layer, phase_strength(part_map), kernel))
 
     def _colour(self, layer: np.ndarray) -> np.ndarray:
         """A layer as RGB (a black-and-white print is resampled and laid over as one channel)."""

@@ -4,12 +4,11 @@ Resampling at a fractional offset averages neighbouring pixels. Bicubic keeps
 every detail at a whole-pixel offset but loses up to 30 % of the fine detail
 at half a pixel, so a slowly turning face would pulse between sharp and soft
 as it drifts across the pixel grid (and lose 10-20 % of its grain on average).
-A three-tap inverse filter per axis, ``1 + b * [-1, 2, -1]``, gives back what
-the kernel took: its strength ``b`` follows the offset's fraction f as
-``gain * sin²(pi f)``, the least-squares inverse of the kernel's own frequency
-response up to 0.85 of Nyquist (0.085 for OpenCV's bicubic, 0.022 for
-Lanczos-4; a little more here because grain sits near Nyquist). Where nothing
-moves, f is 0 and the photo's pixels stay exactly as they were.
+A five-tap filter per axis gives back what the kernel took: its response
+``1 + s * (b2 * 16 sin^4(w/2) + b1 * 4 sin^2(w/2))`` is the least-squares inverse
+of the kernel's own frequency response up to 0.85 of Nyquist, and its strength
+``s = sin^2(pi f)`` follows the fraction f of the offset. Where nothing moves, f
+is 0 and the photo's pixels stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -17,30 +16,40 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-CUBIC_GAIN = 0.09
-LANCZOS_GAIN = 0.024
-_SECOND_DIFFERENCE = np.array([[-1.0, 2.0, -1.0]], dtype=np.float32)
+
+def _inverse_kernel(b1: float, b2: float) -> np.ndarray:
+    """One row: b1 times the second difference plus b2 times the fourth (high-frequency)."""
+    second = np.array([0.0, -1.0, 2.0, -1.0, 0.0])
+    fourth = np.array([1.0, -4.0, 6.0, -4.0, 1.0])
+    return (b1 * second + b2 * fourth).astype(np.float32)[None, :]
 
 
-def phase_strength(offset_px: np.ndarray, gain: float) -> np.ndarray:
-    """(..., 2) float32 filter strength per axis for sampling offsets (..., 2) in pixels.
+# Fitted to OpenCV's bicubic (a = -0.75) and Lanczos-4 at f = 0.1-0.5 (b1 -0.11..-0.19 and
+# -0.06..-0.07), b1 eased a little so that no photo ends sharper than it was.
+CUBIC = _inverse_kernel(-0.14, 0.09)
+LANCZOS = _inverse_kernel(-0.056, 0.03)
 
-    Only the fraction of the offset matters and ``sin²(pi f)`` is periodic, so a
-    whole map (pixel centres are integers) can be passed as well as an offset.
+
+def phase_strength(offset_px: np.ndarray) -> np.ndarray:
+    """(..., 2) float32 strength per axis, sin^2(pi f), for sampling offsets (..., 2) in pixels.
+
+    Only the fraction of the offset matters and sin^2(pi f) is periodic, so a whole
+    map (pixel centres are integers) can be passed as well as an offset.
     """
     s = np.sin(np.float32(np.pi) * offset_px.astype(np.float32, copy=False))
-    return np.float32(gain) * s * s
+    return s * s
 
 
-def restore(image: np.ndarray, strength: np.ndarray) -> np.ndarray:
+def restore(image: np.ndarray, strength: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """The resampled uint8 image (grey or RGB) with the fine detail the kernel lost put back.
 
-    ``strength`` is (h, w, 2) from :func:`phase_strength`; a colour image gets the
-    luminance back in all three channels (grain is light, not hue).
+    ``strength`` is (h, w, 2) from :func:`phase_strength`, ``kernel`` the row for the
+    interpolation used (CUBIC or LANCZOS); a colour image gets the luminance back in
+    all three channels (grain is light, not hue).
     """
     luma = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    across = cv2.filter2D(luma, cv2.CV_32F, _SECOND_DIFFERENCE, borderType=cv2.BORDER_REFLECT101)
-    down = cv2.filter2D(luma, cv2.CV_32F, _SECOND_DIFFERENCE.T, borderType=cv2.BORDER_REFLECT101)
+    across = cv2.filter2D(luma, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT101)
+    down = cv2.filter2D(luma, cv2.CV_32F, kernel.T, borderType=cv2.BORDER_REFLECT101)
     boost = strength[..., 0] * across + strength[..., 1] * down
     added = boost if image.ndim == 2 else cv2.merge((boost, boost, boost))
     return cv2.add(image, added, dtype=cv2.CV_8U)  # rounded and clipped to 0..255
