@@ -59,12 +59,15 @@ class Renderer:
         if (w, h) != rig.size:
             raise ValueError("The rig was built for a different image size.")
         self.photo = np.ascontiguousarray(photo)
-        # A black-and-white print is resampled as one channel: a third of the work.
+        # Bicubic (and the detail restored after it) on luminance only; colour, which
+        # yuv420 halves anyway, bilinear; a black-and-white print has no colour to resample.
         grey = photo[..., 0]
         self.grey = bool(
             np.array_equal(grey, photo[..., 1]) and np.array_equal(grey, photo[..., 2])
         )
-        self.source = np.ascontiguousarray(grey) if self.grey else self.photo
+        ycc = None if self.grey else cv2.cvtColor(self.photo, cv2.COLOR_RGB2YCrCb)
+        self.source = np.ascontiguousarray(grey if ycc is None else ycc[..., 0])
+        self.chroma = None if ycc is None else np.ascontiguousarray(ycc[..., 1:])
         self.rig = rig
         step = int(max(4, round(max(w, h) / 150)))
         self.field = CoarseField(rig, step)
@@ -85,7 +88,7 @@ class Renderer:
             self.background = np.ascontiguousarray(background[..., 0]) if self.grey else background
         else:
             self.alpha = None
-            self.background = self.source
+            self.background = self.source if self.grey else self.photo
         self.parts = tuple(_face_parts(photo, fr) for fr in rig.faces)
         self._spans = [(0, h, 0, w)]
 
@@ -185,12 +188,13 @@ class Renderer:
                     overlays.append(("mouth", sl, (layer, fp), parts))
         spans = self._spans if still else [(0, h, 0, w)]
         strength = phase_strength(grid_map - self.field.points)
-        layers = self.source.copy() if still else np.empty_like(self.source)
+        still_layer = self.source if self.grey else self.photo
+        layers = still_layer.copy() if still else np.empty_like(still_layer)
         for span in spans:
             y0, y1, x0, x1 = span
             part = full[y0:y1, x0:x1]
-            moved = cv2.remap(self.source, part, None, cv2.INTER_CUBIC, borderMode=_REFLECT)  # type: ignore[call-overload]
-            moved = detail.restore(moved, self.field.upsample_span(strength, span), detail.CUBIC)
+            strength_span = self.field.upsample_span(strength, span)
+            moved = self._sample(part, cv2.INTER_CUBIC, detail.CUBIC, strength_span)
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
             layers[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
         frame = self._colour(layers)
@@ -198,12 +202,13 @@ class Renderer:
         # sharper Lanczos kernel (too slow for the whole frame, cheap for two boxes).
         for kind, sl, _, _ in overlays:
             if kind == "mouth":
-                frame[sl] = self._resample(full[sl], cv2.INTER_CUBIC, detail.CUBIC)
+                frame[sl] = self._colour(self._sample(full[sl], cv2.INTER_CUBIC, detail.CUBIC))
         for parts in self.parts:
             for eye in parts.eyes:
                 sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
-                    frame[sl] = self._resample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
+                    eye_px = self._sample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
+                    frame[sl] = self._colour(eye_px)
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
             if kind == "lid":
@@ -215,10 +220,22 @@ class Renderer:
             frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
         return frame
 
-    def _resample(self, part_map: np.ndarray, interpolation: int, kernel: np.ndarray) -> np.ndarray:
-        """The photo sampled on a feature's own map, its fine detail kept (RGB)."""
-        layer = cv2.remap(self.source, part_map, None, interpolation, borderMode=_REFLECT)  # type: ignore[call-overload]
-        return self._colour(detail.restore(layer, phase_strength(part_map), kernel))
+    def _sample(
+        self,
+        part_map: np.ndarray,
+        interpolation: int,
+        kernel: np.ndarray,
+        strength: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The photo on a map, its fine detail kept: grey for a black-and-white print, else RGB."""
+        luma = cv2.remap(self.source, part_map, None, interpolation, borderMode=_REFLECT)  # type: ignore[call-overload]
+        luma = detail.restore(
+            luma, phase_strength(part_map) if strength is None else strength, kernel
+        )
+        if self.chroma is None:
+            return luma
+        chroma = cv2.remap(self.chroma, part_map, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
+        return cv2.cvtColor(cv2.merge((luma, chroma)), cv2.COLOR_YCrCb2RGB)
 
     def _colour(self, layer: np.ndarray) -> np.ndarray:
         """A layer as RGB (a black-and-white print is resampled and laid over as one channel)."""

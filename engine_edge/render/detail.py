@@ -41,15 +41,12 @@ def phase_strength(offset_px: np.ndarray) -> np.ndarray:
 
 
 def restore(image: np.ndarray, strength: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """The resampled uint8 image (grey or RGB) with the fine detail the kernel lost put back.
+    """The resampled uint8 image (one channel: grey or luminance) with its lost detail put back.
 
     ``strength`` is (h, w, 2) from :func:`phase_strength`, ``kernel`` the row for the
-    interpolation used (CUBIC or LANCZOS); a colour image gets the luminance back in
-    all three channels (grain is light, not hue).
+    interpolation used (CUBIC or LANCZOS).
     """
-    luma = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    across = cv2.filter2D(luma, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT101)
-    down = cv2.filter2D(luma, cv2.CV_32F, kernel.T, borderType=cv2.BORDER_REFLECT101)
+    across = cv2.filter2D(image, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT101)
+    down = cv2.filter2D(image, cv2.CV_32F, kernel.T, borderType=cv2.BORDER_REFLECT101)
     boost = strength[..., 0] * across + strength[..., 1] * down
-    added = boost if image.ndim == 2 else cv2.merge((boost, boost, boost))
-    return cv2.add(image, added, dtype=cv2.CV_8U)  # rounded and clipped to 0..255
+    return cv2.add(image, boost, dtype=cv2.CV_8U)  # rounded and clipped to 0..255
