@@ -6,7 +6,12 @@ an open mouth. This script adds the share of fine detail kept in the face while 
 (high-pass energy of each frame over frame 0's, which is the photo). Prints one table row
 per clip; clips and JSON stay in ``--out`` for close-ups.
 
+``--floor`` also judges the photo itself slid rigidly by under a pixel (no Keepsake warp, the
+same encoder): the jitter dlib's landmarks show on that photo for any motion at all, to read
+the clip's jitter against (a still clip measures < 0.001, which says nothing about motion).
+
     .venv/bin/python benchmarks/judge_photos.py [--photos s1,art_0] [--seeds 0,1] [--speech]
+        [--floor]
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.speech import write_wav  # noqa: E402
 from engine_edge.analysis import analyse, load_models  # noqa: E402
-from engine_edge.deliver import decode_frames  # noqa: E402
+from engine_edge.deliver import decode_frames, encode_mp4  # noqa: E402
 from engine_edge.image_io import load_image  # noqa: E402
 from engine_edge.pipeline import AnimateOptions, animate_photo  # noqa: E402
 
@@ -64,6 +69,25 @@ def detail_kept(mp4: bytes, models) -> float:  # type: ignore[no-untyped-def]
     return float(np.median([energy(f) for f in frames[1:]]) / max(base, 1e-6))
 
 
+def rigid_drift(mp4: bytes, fps: float, seconds: float) -> bytes:
+    """The clip's first frame (the photo as exported) slid rigidly by a slow sub-pixel sway.
+
+    Amplitude 0.7 px and 0.1-0.2 Hz, about what the memorial head sway moves the eyes by;
+    bicubic like the renderer, encoded like a clip. The judge's jitter on it is its floor.
+    """
+    first = next(decode_frames(mp4, [0]))[1]
+    h, w = first.shape[:2]
+    frames = []
+    for i in range(round(seconds * fps)):
+        t = i / fps
+        dx = 0.7 * np.sin(2 * np.pi * 0.12 * t)
+        dy = 0.5 * np.sin(2 * np.pi * 0.17 * t + 1.0)
+        shift = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float64)
+        frames.append(cv2.warpAffine(first, shift, (w, h), flags=cv2.INTER_CUBIC,
+                                     borderMode=cv2.BORDER_REFLECT101))  # fmt: skip
+    return encode_mp4(iter(frames), fps=fps, size=(w, h))
+
+
 def _speech_lines(fps: float):  # type: ignore[no-untyped-def]
     from engine_edge.speech.line import line_from_audio, synthesize_line
 
@@ -83,6 +107,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="memorial clip length")
     parser.add_argument("--id-every", default="3", help="identity every N frames (judge)")
     parser.add_argument("--out", default="/tmp/judge_photos", help="clips and JSON go here")
+    parser.add_argument(
+        "--floor", action="store_true", help="also judge the photo slid rigidly (jitter floor)"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -94,7 +121,7 @@ def main() -> int:
     lines = _speech_lines(30.0) if args.speech else {"": None}
     print(
         "photo                         clip    iod  blinks ear_min/med  id.max  jitter  "
-        "detail  teeth contr  lip_r0 lag"
+        "detail  teeth contr  lip_r0 lag" + ("  floor" if args.floor else "")
     )
     for photo_path in photos:
         image = load_image(photo_path)
@@ -124,8 +151,19 @@ def main() -> int:
                 )
                 mouth = _judge("mouth_interior.py", str(mp4)) if line is not None else {}
                 kept = detail_kept(clip.mp4, models)
-                (out / f"{tag}.json").write_text(json.dumps({"judge": j, "mouth": mouth}))
-                print(_row(photo_path.stem, kind or f"s{seed}", j, mouth, kept), flush=True)
+                floor: dict = {}
+                if args.floor:
+                    drift = out / f"{tag}_rigid.mp4"
+                    drift.write_bytes(rigid_drift(clip.mp4, options.fps, args.seconds))
+                    floor = _judge("judge.py", str(photo_path), str(drift), "--json",
+                                   "--id-every", "1000")  # fmt: skip
+                (out / f"{tag}.json").write_text(
+                    json.dumps({"judge": j, "mouth": mouth, "floor": floor})
+                )
+                row = _row(photo_path.stem, kind or f"s{seed}", j, mouth, kept)
+                if args.floor:
+                    row += f"  {_num(floor, 'jitter', 'centroid_jitter_norm_iod'):.4f}"
+                print(row, flush=True)
     return 0
 
 

@@ -21,6 +21,8 @@ import numpy as np
 
 from engine_edge.analysis import topology as topo
 from engine_edge.perform import CameraParams, FrameParams, Performance
+from engine_edge.render import detail
+from engine_edge.render.detail import phase_strength
 from engine_edge.render.features import (
     EyeFeature,
     MouthFeature,
@@ -57,6 +59,15 @@ class Renderer:
         if (w, h) != rig.size:
             raise ValueError("The rig was built for a different image size.")
         self.photo = np.ascontiguousarray(photo)
+        # Bicubic (and the detail restored after it) on luminance only; colour, which
+        # yuv420 halves anyway, bilinear; a black-and-white print has no colour to resample.
+        grey = photo[..., 0]
+        self.grey = bool(
+            np.array_equal(grey, photo[..., 1]) and np.array_equal(grey, photo[..., 2])
+        )
+        ycc = None if self.grey else cv2.cvtColor(self.photo, cv2.COLOR_RGB2YCrCb)
+        self.source = np.ascontiguousarray(grey if ycc is None else ycc[..., 0])
+        self.chroma = None if ycc is None else np.ascontiguousarray(ycc[..., 1:])
         self.rig = rig
         step = int(max(4, round(max(w, h) / 150)))
         self.field = CoarseField(rig, step)
@@ -73,10 +84,11 @@ class Renderer:
                 hull = cv2.convexHull(fr.landmarks[list(topo.FACE_OVAL), :2].astype(np.int32))
                 cv2.fillConvexPoly(alpha, hull, 255)
             self.alpha = alpha
-            self.background = _inpaint_behind(photo, alpha)
+            background = _inpaint_behind(photo, alpha)
+            self.background = np.ascontiguousarray(background[..., 0]) if self.grey else background
         else:
             self.alpha = None
-            self.background = self.photo
+            self.background = self.source if self.grey else self.photo
         self.parts = tuple(_face_parts(photo, fr) for fr in rig.faces)
         self._spans = [(0, h, 0, w)]
 
@@ -150,7 +162,7 @@ class Renderer:
                 borderMode=cv2.BORDER_REFLECT101,
             )
         if self.alpha is None:
-            return bg.copy() if still else bg
+            return self._colour(bg.copy() if still else bg)
         disp = smooth_displacement(self.rig, params)
         inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
         grid_map = self.field.inverse_map(disp, inverse)
@@ -175,25 +187,28 @@ class Renderer:
                     full[sl] = src
                     overlays.append(("mouth", sl, (layer, fp), parts))
         spans = self._spans if still else [(0, h, 0, w)]
-        frame = self.photo.copy() if still else np.empty_like(self.photo)
-        for y0, y1, x0, x1 in spans:
+        strength = phase_strength(grid_map - self.field.points)
+        still_layer = self.source if self.grey else self.photo
+        layers = still_layer.copy() if still else np.empty_like(still_layer)
+        for span in spans:
+            y0, y1, x0, x1 = span
             part = full[y0:y1, x0:x1]
-            rgb = cv2.remap(self.photo, part, None, cv2.INTER_CUBIC, borderMode=_REFLECT)  # type: ignore[call-overload]
+            strength_span = self.field.upsample_span(strength, span)
+            moved = self._sample(part, cv2.INTER_CUBIC, detail.CUBIC, strength_span)
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
-            frame[y0:y1, x0:x1] = _composite(rgb, alpha, bg[y0:y1, x0:x1])
-        # The eyes carry the portrait: resample them with the sharper Lanczos kernel
-        # (too slow for the whole frame, cheap for two small boxes).
+            layers[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
+        frame = self._colour(layers)
+        # The mouth samples on its own map; the eyes carry the portrait and get the
+        # sharper Lanczos kernel (too slow for the whole frame, cheap for two boxes).
+        for kind, sl, _, _ in overlays:
+            if kind == "mouth":
+                frame[sl] = self._colour(self._sample(full[sl], cv2.INTER_CUBIC, detail.CUBIC))
         for parts in self.parts:
             for eye in parts.eyes:
                 sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:
-                    frame[sl] = cv2.remap(
-                        self.photo,
-                        full[sl],
-                        None,
-                        cv2.INTER_LANCZOS4,  # type: ignore[call-overload]
-                        borderMode=_REFLECT,
-                    )
+                    eye_px = self._sample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
+                    frame[sl] = self._colour(eye_px)
         for kind, sl, data, parts in overlays:
             region = frame[sl].astype(np.float32)
             if kind == "lid":
@@ -204,6 +219,27 @@ class Renderer:
                 parts.inside.paint(region, layer, fp)
             frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
         return frame
+
+    def _sample(
+        self,
+        part_map: np.ndarray,
+        interpolation: int,
+        kernel: np.ndarray,
+        strength: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The photo on a map, its fine detail kept: grey for a black-and-white print, else RGB."""
+        luma = cv2.remap(self.source, part_map, None, interpolation, borderMode=_REFLECT)  # type: ignore[call-overload]
+        luma = detail.restore(
+            luma, phase_strength(part_map) if strength is None else strength, kernel
+        )
+        if self.chroma is None:
+            return luma
+        chroma = cv2.remap(self.chroma, part_map, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
+        return cv2.cvtColor(cv2.merge((luma, chroma)), cv2.COLOR_YCrCb2RGB)
+
+    def _colour(self, layer: np.ndarray) -> np.ndarray:
+        """A layer as RGB (a black-and-white print is resampled and laid over as one channel)."""
+        return cv2.cvtColor(layer, cv2.COLOR_GRAY2RGB) if self.grey else layer
 
     def _gaze_px(
         self, k: int, fp, disp: np.ndarray

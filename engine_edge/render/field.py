@@ -61,13 +61,23 @@ class CoarseField:
         return q.astype(np.float32)
 
     def upsample(self, grid_map: np.ndarray) -> np.ndarray:
-        """Full-size (h, w, 2) float32 map from a grid map (bilinear, pixel-centre aligned)."""
+        """Full-size (h, w, C) float32 map from a grid map (bilinear, pixel-centre aligned)."""
         w, h = self.size
+        return self.upsample_span(grid_map, (0, h, 0, w))
+
+    def upsample_span(self, grid: np.ndarray, span: tuple[int, int, int, int]) -> np.ndarray:
+        """Pixels ``(y0, y1, x0, x1)`` of :meth:`upsample`, from only the grid cells around them.
+
+        A cell of margin on each side keeps the border clamping of the resize out of
+        the span, so the values are exactly those of the whole-frame upsample.
+        """
+        y0, y1, x0, x1 = span
         s = self.step
-        full = cv2.resize(
-            grid_map, (self.grid_w * s, self.grid_h * s), interpolation=cv2.INTER_LINEAR
-        )
-        return full[:h, :w]
+        r0, c0 = max(0, y0 // s - 1), max(0, x0 // s - 1)
+        r1, c1 = min(self.grid_h, -(-y1 // s) + 1), min(self.grid_w, -(-x1 // s) + 1)
+        block = np.ascontiguousarray(grid[r0:r1, c0:c1])
+        full = cv2.resize(block, ((c1 - c0) * s, (r1 - r0) * s), interpolation=cv2.INTER_LINEAR)
+        return full[y0 - r0 * s : y1 - r0 * s, x0 - c0 * s : x1 - c0 * s]
 
 
 def _rasterise(rig: Rig, gw: int, gh: int, step: int) -> np.ndarray:
