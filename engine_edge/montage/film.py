@@ -28,6 +28,12 @@ class FilmInvalid(KeepsakeError):
     """The film cannot be made from what was given."""
 
 
+# A film is cut from slow, calm shots, so x264 needs little look-ahead: 5 frames (veryfast's
+# 10 are each a 1080p picture with its half-pel planes) and no separate look-ahead thread take
+# a 10-portrait 1080p film's process from 644 to 573 MB at its peak.
+FILM_X264_PARAMS = "rc-lookahead=5:sync-lookahead=0"
+
+
 @dataclass(frozen=True)
 class Piece:
     """One portrait of the film: its encoded clip and an optional caption card before it."""
@@ -98,6 +104,7 @@ def make_film(
         metadata=metadata,
         x264_preset=options.x264_preset,
         crf=options.crf,
+        x264_params=FILM_X264_PARAMS,
     )
 
 
