@@ -568,6 +568,27 @@ def decode_frames(source: bytes | str | os.PathLike[str], indices: Sequence[int]
                 yield i, frame.to_ndarray(format="rgb24")
 
 
+def decode_sound(mp4: bytes, rate: int | None = None) -> tuple[np.ndarray, int] | None:
+    """A clip's sound track as mono float32 samples at ``rate`` (its own rate when None),
+    with that rate; None when the clip has no sound track."""
+    import av
+
+    with av.open(io.BytesIO(mp4), mode="r") as c:
+        if not c.streams.audio:
+            return None
+        stream = c.streams.audio[0]
+        rate = rate or int(stream.codec_context.sample_rate)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        chunks = [
+            out.to_ndarray().reshape(-1)
+            for frame in c.decode(stream)
+            for out in resampler.resample(frame)
+        ]
+        chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    return samples, rate
+
+
 @dataclass(frozen=True)
 class LoopSeam:
     """How the wrap from the last shown frame to the first compares with an ordinary step.

@@ -229,19 +229,10 @@ def _clip_shot(clip: bytes, options: FilmOptions, fade: int) -> Shot:
 
 def clip_audio(clip: bytes) -> np.ndarray | None:
     """A clip's sound as mono float32 at SAMPLE_RATE, or None when it is silent (no track)."""
-    import av
+    from engine_edge.deliver import decode_sound
 
-    with av.open(io.BytesIO(clip), mode="r") as c:
-        if not c.streams.audio:
-            return None
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-        chunks = [
-            out.to_ndarray().reshape(-1)
-            for frame in c.decode(audio=0)
-            for out in resampler.resample(frame)
-        ]
-        chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
-    return np.concatenate(chunks).astype(np.float32) if chunks else None
+    sound = decode_sound(clip, SAMPLE_RATE)
+    return sound[0] if sound is not None and sound[0].size else None
 
 
 class _Fit:

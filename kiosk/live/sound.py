@@ -9,7 +9,6 @@ padded to the clip's exact length.
 
 from __future__ import annotations
 
-import io
 import logging
 import threading
 from dataclasses import dataclass
@@ -28,22 +27,11 @@ class ClipAudio:
 
 
 def clip_audio(mp4: bytes) -> ClipAudio | None:
-    """The clip's sound track as mono float32, or None when it has none."""
-    import av
+    """The clip's sound track as mono float32 at its own rate, or None when it has none."""
+    from engine_edge.deliver import decode_sound
 
-    with av.open(io.BytesIO(mp4), mode="r") as container:
-        if not container.streams.audio:
-            return None
-        stream = container.streams.audio[0]
-        rate = int(stream.codec_context.sample_rate)
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        chunks = [
-            out.to_ndarray().reshape(-1)
-            for frame in container.decode(stream)
-            for out in resampler.resample(frame)
-        ]
-    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
-    return ClipAudio(samples, rate)
+    sound = decode_sound(mp4)
+    return None if sound is None else ClipAudio(*sound)
 
 
 class SoundOut:
