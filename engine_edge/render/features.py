@@ -83,11 +83,11 @@ class LidLayer:
     """The closing upper lid of one frame, over the output pixels it may cover.
 
     ``u`` is where along the eye each pixel lies and ``depth`` how far down the
-    lid (0 at the crease, 1 at the lash line), for its tone; ``grain_xy`` where
-    in the photo its fine texture comes from (mirrored from the lid, not
-    stretched); ``cover`` where it hides the eye, ``lash`` where the lash line and
-    the lashes pointing down darken it, ``shading`` the bulge of the eyeball and
-    the shadow above the lashes.
+    lid (0 at the crease, 1 at the lash line), for its tone; ``grain_xy`` the
+    pixel's place in the photo, where the lid's grain field is read (the grain
+    stays put while the lid slides over it); ``cover`` where it hides the eye,
+    ``lash`` where the lash line and the lashes pointing down darken it,
+    ``shading`` the bulge of the eyeball and the shadow above the lashes.
     """
 
     u: np.ndarray
@@ -176,13 +176,7 @@ class EyeFeature:
         crease = up - taper * (lid_h + (reach - lid_h) * ramp)
         lid_end = up - self.lash_px * ramp * taper
         s = np.clip((v - crease) / np.maximum(edge - crease, 1e-6), 0.0, 1.0)
-        # Grain in place where the lid was, mirrored back up below it (never stretched).
         span = np.maximum(lid_end - crease, 1.0)
-        below = np.maximum(v - lid_end, 0.0)
-        mirrored = span - np.abs(np.mod(below, 2 * span) - span)
-        grain_v = np.where(v < lid_end, v, lid_end - mirrored)
-        tile = np.floor(below / span)
-        grain_u = u + 0.37 * span * tile  # each mirrored tile a little along, so none repeat
         cover = np.clip(edge - v + 0.5, 0.0, 1.0) * _smoothstep((v - crease) / (0.7 * span))
         # The lash line: thicker as it closes, thinner to the corners; lashes point down.
         thick = max(0.8, 0.6 * self.lash_px) * (1.0 + 0.4 * closure) * taper
@@ -196,7 +190,7 @@ class EyeFeature:
         return LidLayer(
             u,
             s,
-            self.frame.to_xy(grain_u, grain_v),
+            self.frame.to_xy(u, v),
             cover * ramp,
             lash,
             bulge * shadow,
