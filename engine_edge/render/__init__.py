@@ -28,6 +28,7 @@ from engine_edge.render.features import (
     MouthFeature,
     eye_features,
     fit_lids_to_photo,
+    fit_mouth_to_photo,
     mouth_feature,
 )
 from engine_edge.render.field import CoarseField
@@ -324,6 +325,7 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     inside = mouth_paint(photo, fr, mouth)
     if mouth.rest_gap_px >= 2.0 and not inside.has_teeth:
         mouth = dataclasses.replace(mouth, part_at_upper=True)
+    mouth = fit_mouth_to_photo(mouth, photo)
     return _FaceParts(
         eyes,
         mouth,

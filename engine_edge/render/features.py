@@ -356,6 +356,9 @@ class MouthFeature:
     # Lips already apart over a dark gap (no teeth in the photo): the mouth opens from
     # the upper lip, so the painted inside covers the photo's gap.
     part_at_upper: bool = False
+    # How far above the parting line the photo's dark line between the lips reaches
+    # (``fit_mouth_to_photo``): the opening covers all of it.
+    seam_px: float = 0.0
 
     @property
     def rest_gap_px(self) -> float:
@@ -367,6 +370,14 @@ class MouthFeature:
             -0.6 * w, 1.6 * w, float(self.outer_up.min()) - 0.5 * w, self.chin_v + 1.0 * w
         )
 
+    def parting(self, u: np.ndarray) -> np.ndarray:
+        """Where the lips part, v at ``u``: at the lower lip, so teeth already showing
+        (a smile) stay whole with the upper jaw and the opening appears beneath them."""
+        inner_up = np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
+        inner_lo = np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
+        gap = inner_lo - inner_up
+        return inner_up + 0.15 * gap if self.part_at_upper else inner_lo - 0.15 * gap
+
     def _profiles(self, u: np.ndarray, fp: FaceParams):  # type: ignore[no-untyped-def]
         w = self.width
         centre = 0.5 * w
@@ -374,12 +385,7 @@ class MouthFeature:
         x = np.clip((centre + (u - centre) * narrow) / w, 0.0, 1.0)
         t_open = np.sin(np.pi * x) ** 0.8
         t_chin = 1.0 - _smoothstep((np.abs(u - centre) - 0.45 * w) / (0.5 * w))
-        # Where the mouth parts: at the lower lip, so teeth already showing (a smile) stay
-        # whole with the upper jaw and the opening appears beneath them.
-        inner_up = np.interp(u, self.u_grid, self.inner_up, left=0.0, right=0.0)
-        inner_lo = np.interp(u, self.u_grid, self.inner_lo, left=0.0, right=0.0)
-        gap = inner_lo - inner_up
-        mid = inner_up + 0.15 * gap if self.part_at_upper else inner_lo - 0.15 * gap
+        mid = self.parting(u)
         outer_lo = np.interp(u, self.u_grid, self.outer_lo, left=0.0, right=0.0)
         outer_up = np.interp(u, self.u_grid, self.outer_up, left=0.0, right=0.0)
         return t_open, t_chin, mid, outer_lo, outer_up
@@ -428,7 +434,7 @@ class MouthFeature:
         )
         # The photo's dark line where the lips meet stays on the upper lip's edge as it
         # lifts; the inside covers it (a black seam over the teeth reads as a slot).
-        top = top - np.minimum(0.02 * self.width, 0.25 * (bottom - top))
+        top = top - np.minimum(max(0.02 * self.width, self.seam_px), 0.25 * (bottom - top))
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
         # The skin under the lower lip lends the cavity its grain (never a lip edge).
@@ -483,6 +489,35 @@ def _mouth_cached(key: int, lm_bytes: bytes) -> MouthFeature:
     nose_chin = float(np.linalg.norm(lm[topo.CHIN] - lm[topo.NOSE_TIP]))
     drop = min(0.3 * width, 0.2 * nose_chin)
     return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper, drop)
+
+
+def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
+    """Measure how far the photo's dark line between the lips reaches above the parting.
+
+    Closed lips meet in a shadow a few pixels tall; left on the upper lip's edge as the
+    mouth opens, it draws a black rim over the teeth (the mouth reads as a slot). The
+    line's top is where the middle of the mouth, going up from its darkest row near the
+    parting, gets three quarters of the way back to the upper lip's own tone.
+    """
+    w = mouth.width
+    if w < 8.0:
+        return mouth
+    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    u = np.linspace(0.35 * w, 0.65 * w, 9)
+    dv = np.arange(-0.1 * w, 0.03 * w, 0.5)
+    v = mouth.parting(u)[:, None] + dv[None, :]
+    xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
+    lum = cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    profile = np.median(lum, axis=0)
+    near = np.flatnonzero(np.abs(dv) <= 0.03 * w)
+    darkest = int(near[np.argmin(profile[near])])
+    lip = float(np.median(profile[dv <= -0.06 * w]))
+    back = profile[darkest] + 0.75 * (lip - profile[darkest])
+    above = np.flatnonzero(profile[: darkest + 1] >= back)
+    if lip - profile[darkest] < 10.0 or above.size == 0:
+        return mouth
+    seam = float(-dv[above[-1]])
+    return dataclasses.replace(mouth, seam_px=float(np.clip(seam, 0.0, 0.06 * w)))
 
 
 def mouth_feature(face_rig) -> MouthFeature:  # type: ignore[no-untyped-def]

@@ -62,15 +62,18 @@ class MouthPaint:
             colour += (tongue - colour) * cover[..., None]
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
         # A narrow "ee" or "s" shows them too: the teeth nearly meet behind the lips.
+        # A photo that shows its upper teeth shows the lower ones as soon as the jaw
+        # drops a little: the teeth were nearly touching.
         lower_amount = max(
             _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
             _smoothstep((fp.teeth_show - 0.5) / 0.3) * _smoothstep((h.max() - 3.0) / 4.0),
+            float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
             low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * (1.0 - side**2)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
-            teeth = self.teeth_rgb * (0.8 - 0.3 * side**2)[..., None]
+            teeth = self.teeth_rgb * (0.9 - 0.3 * side**2)[..., None]
             colour += (teeth - colour) * cover[..., None]
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
@@ -84,10 +87,7 @@ class MouthPaint:
             shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
             edge = _smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
             shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
-            offset = np.abs(x - 0.5)
-            line = max(0.5, 0.004 * w) / w
-            for gap, dark in zip(_GAPS, _GAP_DARK, strict=True):
-                shade = shade * (1.0 - dark * np.exp(-(((offset - gap) / line) ** 2)))
+            shade = shade * _tooth_relief(np.abs(x - 0.5), w)
             teeth = self.teeth_rgb * shade[..., None]
             colour += (teeth - colour) * cover[..., None]
         # The corners of the mouth are in shadow whatever lies there.
@@ -99,7 +99,12 @@ class MouthPaint:
         colour = colour.astype(np.float32)
         if self.softness_px > 0.3:
             colour = cv2.GaussianBlur(colour, (0, 0), self.softness_px)
-        region += (colour - region) * layer.cavity[..., None].astype(np.float32)
+        # The opening's outline is as soft as the photo's own edges: a crisp cut-out
+        # on a soft print reads as a hole punched in it.
+        cavity: np.ndarray = layer.cavity.astype(np.float32)
+        if self.softness_px > 0.3 and cavity.ndim == 2:
+            cavity = cv2.GaussianBlur(cavity, (0, 0), self.softness_px)
+        region += (colour - region) * cavity[..., None]
 
 
 def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:  # type: ignore[no-untyped-def]
@@ -133,6 +138,11 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     light = min(float(np.percentile(lum, 97)), 240.0)
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
     teeth = light * (0.85 + 0.15 * tint)
+    if has_teeth:
+        # The photo's own teeth set the colour of the lower ones that appear under them.
+        shown = photo[gap > 0].astype(np.float32)
+        own = shown[gap_px >= np.percentile(gap_px, 75)].mean(axis=0)
+        teeth = np.maximum(teeth, own)
     x0, y0, x1, y1 = mouth.box()
     ix0, iy0 = max(0, int(x0)), max(0, int(y0))
     ix1, iy1 = min(w, int(x1) + 1), min(h, int(y1) + 1)
@@ -166,6 +176,24 @@ def _softness_px(crop: np.ndarray) -> float:
     coarse = float(np.mean(np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 2.0))))
     ratio = fine / max(coarse, 1e-3)
     return float(np.clip((0.55 - ratio) * 5.0, 0.0, 1.5))
+
+
+def _tooth_relief(offset: np.ndarray, width_px: float) -> np.ndarray:
+    """Light across the upper teeth: each tooth a rounded face, darker into the gaps.
+
+    Even dark lines between flat teeth read as a dental model; real teeth part by
+    turning away from the light on either side of a faint gap.
+    """
+    bounds = np.asarray((*_GAPS, 0.35))
+    dark = np.asarray((*_GAP_DARK, _GAP_DARK[-1]))
+    k = np.clip(np.searchsorted(bounds, offset, side="right") - 1, 0, bounds.size - 2)
+    across = np.clip((offset - bounds[k]) / (bounds[k + 1] - bounds[k]), 0.0, 1.0)
+    edge_dark = np.where(across < 0.5, dark[k], dark[k + 1])
+    relief = 1.0 - edge_dark * np.abs(2.0 * across - 1.0) ** 3
+    line = max(0.5, 0.004 * width_px) / width_px
+    for gap, d in zip(_GAPS, _GAP_DARK, strict=True):
+        relief = relief * (1.0 - 0.4 * d * np.exp(-(((offset - gap) / line) ** 2)))
+    return relief
 
 
 def _smoothstep(x):  # type: ignore[no-untyped-def]

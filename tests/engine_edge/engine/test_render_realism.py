@@ -166,6 +166,56 @@ def test_lips_apart_over_a_dark_gap_get_teeth(shared_data, models) -> None:
     assert np.percentile(inside, 5) < np.percentile(face, 10)
 
 
+@pytest.mark.parametrize("name", ["sadtalker_art_0.png", "liveportrait_s4.jpg"])
+def test_no_black_rim_between_upper_lip_and_teeth(shared_data, models, name) -> None:
+    """The shadow where closed lips meet does not stay on the opening lip as a black rim.
+
+    Down the middle of the mouth, from the upper lip into the painted teeth, nothing is
+    much darker than the lip itself (the rim left 0.51 and 0.67 of the lip's tone).
+    """
+    from engine_edge.image_io import load_image
+
+    image = load_image(shared_data / "photos" / name)
+    renderer, _ = _renderer(image, analyse(image, models))
+    mouth = renderer.parts[0].mouth
+    assert mouth.seam_px > 0.02 * mouth.width, "the photo's lips meet in a shadow"
+    grey = cv2.cvtColor(_frame(renderer, jaw_open=0.5, teeth_show=0.8), cv2.COLOR_RGB2GRAY)
+    w = mouth.width
+    u, dv = np.linspace(0.4 * w, 0.6 * w, 7), np.arange(-0.12 * w, 0.12 * w, 0.5)
+    v = mouth.parting(u)[:, None] + dv[None, :]
+    xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
+    down = np.median(
+        cv2.remap(grey.astype(np.float32), xy[..., 0], xy[..., 1], cv2.INTER_LINEAR), axis=0
+    )
+    lip = float(np.median(down[dv <= -0.07 * w]))
+    below = np.flatnonzero(dv > -0.02 * w)
+    teeth = int(below[np.argmax(down[below])])
+    assert down[teeth] > 1.3 * lip, "teeth under the lip"
+    between = down[(dv > -0.07 * w) & (np.arange(dv.size) < teeth)]
+    assert between.min() >= 0.62 * lip, (between.min(), lip)
+
+
+def test_a_smile_that_shows_teeth_shows_the_lower_ones_as_it_opens(colour) -> None:
+    """The astronaut smiles with his upper teeth showing: they stay with the upper jaw, and
+    once the jaw drops a little the lower teeth rise from the floor of the opening, lighter
+    than the lower lip (without them the throat only fades into the lip)."""
+    renderer, _ = colour
+    mouth = renderer.parts[0].mouth
+    assert renderer.parts[0].inside.has_teeth
+    grey = cv2.cvtColor(_frame(renderer, jaw_open=0.4, teeth_show=0.5), cv2.COLOR_RGB2GRAY)
+    w, drop = mouth.width, mouth.max_drop_px * 0.4
+    u, dv = np.linspace(0.4 * w, 0.6 * w, 7), np.linspace(0.0, drop + 0.1 * w, 40)
+    v = mouth.parting(u)[:, None] + dv[None, :]
+    xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
+    down = np.median(
+        cv2.remap(grey.astype(np.float32), xy[..., 0], xy[..., 1], cv2.INTER_LINEAR), axis=0
+    )
+    lip = float(np.median(down[dv > drop + 0.05 * w]))
+    throat = int(np.argmin(down))
+    assert down[throat] < 0.3 * lip, "dark between the teeth"
+    assert down[throat:].max() > lip + 8.0, (down.astype(int), lip)
+
+
 def test_black_and_white_photo_stays_grey(grey) -> None:
     """Lids and mouth are mixed from the photo's own tones: no colour appears in a grey photo."""
     renderer, photo = grey
