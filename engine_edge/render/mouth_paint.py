@@ -70,10 +70,13 @@ class MouthPaint:
             float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
-            low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * (1.0 - side**2)
+            # Only the front ones show, narrower than the upper teeth, in the lip's shade.
+            front = np.clip(1.0 - (side / 0.75) ** 2, 0.0, 1.0)
+            low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * front
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
-            teeth = self.teeth_rgb * (0.9 - 0.3 * side**2)[..., None]
+            shade = (0.85 - 0.3 * side**2) * _tooth_relief(1.35 * np.abs(x - 0.5), w)
+            teeth = self.teeth_rgb * shade[..., None]
             colour += (teeth - colour) * cover[..., None]
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
