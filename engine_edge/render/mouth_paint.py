@@ -102,11 +102,12 @@ class MouthPaint:
         colour = colour.astype(np.float32)
         if self.softness_px > 0.3:
             colour = cv2.GaussianBlur(colour, (0, 0), self.softness_px)
-        # The opening's outline is as soft as the photo's own edges: a crisp cut-out
-        # on a soft print reads as a hole punched in it.
+        # The opening's outline is softened with the photo: a crisp cut-out on a soft
+        # print reads as a hole punched in it (half the photo's blur: lips meeting teeth
+        # are the sharpest edge in a face).
         cavity: np.ndarray = layer.cavity.astype(np.float32)
-        if self.softness_px > 0.3 and cavity.ndim == 2:
-            cavity = cv2.GaussianBlur(cavity, (0, 0), self.softness_px)
+        if self.softness_px > 0.6 and cavity.ndim == 2:
+            cavity = cv2.GaussianBlur(cavity, (0, 0), 0.5 * self.softness_px)
         region += (colour - region) * cavity[..., None]
 
 
@@ -192,10 +193,10 @@ def _tooth_relief(offset: np.ndarray, width_px: float) -> np.ndarray:
     k = np.clip(np.searchsorted(bounds, offset, side="right") - 1, 0, bounds.size - 2)
     across = np.clip((offset - bounds[k]) / (bounds[k + 1] - bounds[k]), 0.0, 1.0)
     edge_dark = np.where(across < 0.5, dark[k], dark[k + 1])
-    relief = 1.0 - edge_dark * np.abs(2.0 * across - 1.0) ** 3
+    relief = 1.0 - 0.5 * edge_dark * np.abs(2.0 * across - 1.0) ** 3
     line = max(0.5, 0.004 * width_px) / width_px
     for gap, d in zip(_GAPS, _GAP_DARK, strict=True):
-        relief = relief * (1.0 - 0.4 * d * np.exp(-(((offset - gap) / line) ** 2)))
+        relief = relief * (1.0 - 0.2 * d * np.exp(-(((offset - gap) / line) ** 2)))
     return relief
 
 
