@@ -41,6 +41,20 @@ def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, pho
     assert camera.state is CameraState.STREAMING
 
 
+def test_video_frames_carry_their_own_time_however_late_they_are_read(tmp_path, photos):
+    """A reader that falls behind (a loaded CPU) must not see 1/15 s of video as a long
+    stillness: each frame is stamped with when the video says it was taken."""
+    path = tmp_path / "clip.mp4"
+    write_hand_away_video(photos["coffee"], path, hand_s=0.2, still_s=0.2)
+    clock = Clock()
+    camera = ResilientCamera(FileCamera(path, loop=False, realtime=False), clock=clock)
+    stamps = []
+    while (frame := camera.read()) is not None:
+        stamps.append(frame.timestamp_s)
+        clock.now += 0.8  # each frame takes the reader far longer than the video's 1/15 s
+    assert stamps == pytest.approx([i / 15 for i in range(6)])
+
+
 def test_missing_camera_is_a_state_not_a_crash(tmp_path):
     clock = Clock()
     camera = ResilientCamera(FileCamera(tmp_path / "absent.mp4"), clock=clock, max_backoff_s=2.0)
