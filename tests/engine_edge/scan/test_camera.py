@@ -25,11 +25,16 @@ class Clock:
         return self.now
 
 
-def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, photos):
+def _six_frame_video_camera(tmp_path, photos) -> tuple[ResilientCamera, Clock]:  # type: ignore[no-untyped-def]
+    """A 6-frame video (15 fps) as a camera that ends, read as fast as asked, on a test clock."""
     path = tmp_path / "clip.mp4"
     write_hand_away_video(photos["coffee"], path, hand_s=0.2, still_s=0.2)
     clock = Clock()
-    camera = ResilientCamera(FileCamera(path, loop=False, realtime=False), clock=clock)
+    return ResilientCamera(FileCamera(path, loop=False, realtime=False), clock=clock), clock
+
+
+def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, photos):
+    camera, clock = _six_frame_video_camera(tmp_path, photos)
     frames = []
     while (frame := camera.read()) is not None:
         frames.append(frame)
@@ -44,10 +49,7 @@ def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, pho
 def test_video_frames_carry_their_own_time_however_late_they_are_read(tmp_path, photos):
     """A reader that falls behind (a loaded CPU) must not see 1/15 s of video as a long
     stillness: each frame is stamped with when the video says it was taken."""
-    path = tmp_path / "clip.mp4"
-    write_hand_away_video(photos["coffee"], path, hand_s=0.2, still_s=0.2)
-    clock = Clock()
-    camera = ResilientCamera(FileCamera(path, loop=False, realtime=False), clock=clock)
+    camera, clock = _six_frame_video_camera(tmp_path, photos)
     stamps = []
     while (frame := camera.read()) is not None:
         stamps.append(frame.timestamp_s)
