@@ -153,19 +153,26 @@ def _describe(sim) -> str:  # type: ignore[no-untyped-def]
 
 
 def _report_outputs(sim, done: threading.Event, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    """Print the board's outputs whenever their targets change."""
+    """Print the board's outputs whenever their targets change, and once more on the way
+    out: a change in the last 50 ms before Ctrl-C would otherwise never be shown."""
     deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
     last = ""
-    while not done.is_set() and time.monotonic() < deadline:
-        targets = (
-            tuple(f.target for f in sim.logic.faders),
-            sim.logic.status_pattern,
-            sim.logic.safe_state,
-        )
-        if str(targets) != last:
-            last = str(targets)
-            print(_describe(sim), flush=True)
-        done.wait(0.05)
+    try:
+        while not done.is_set() and time.monotonic() < deadline:
+            last = _report_change(sim, last)
+            done.wait(0.05)
+    finally:
+        _report_change(sim, last)
+
+
+def _report_change(sim, last: str) -> str:  # type: ignore[no-untyped-def]
+    """Print the outputs if they differ from ``last``; returns what is now shown."""
+    targets = str(
+        (tuple(f.target for f in sim.logic.faders), sim.logic.status_pattern, sim.logic.safe_state)
+    )
+    if targets != last:
+        print(_describe(sim), flush=True)
+    return targets
 
 
 def _monitor(args: argparse.Namespace) -> int:

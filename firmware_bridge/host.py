@@ -424,7 +424,14 @@ class _Link:
         d = self.d
         s = d.settings
         self.last_rx = time.monotonic()
+        timeout_s = 0.0
         while not d._stop.is_set():
+            # Read first: after the thread was kept waiting (a loaded CPU), the ACK that
+            # makes a retry needless may already be here.
+            for frame in self.receive(timeout_s):
+                self._handle(*frame)
+            if time.monotonic() - self.last_rx > s.link_timeout_ms / 1000:
+                raise LinkLost("the board stopped answering")
             now = time.monotonic()
             if now >= self.next_heartbeat:
                 self.send(messages.HEARTBEAT, d._next_seq(), messages.pack_heartbeat(0, 0))
@@ -433,10 +440,7 @@ class _Link:
             deadlines = [self.next_heartbeat, self.last_rx + s.link_timeout_ms / 1000]
             if d._inflight is not None:
                 deadlines.append(d._inflight.sent_at + s.ack_timeout_ms / 1000)
-            for frame in self.receive(min(deadlines) - time.monotonic()):
-                self._handle(*frame)
-            if time.monotonic() - self.last_rx > s.link_timeout_ms / 1000:
-                raise LinkLost("the board stopped answering")
+            timeout_s = min(deadlines) - time.monotonic()
         raise LinkLost("stopping")
 
     def _pump_commands(self, now: float) -> None:
@@ -456,7 +460,11 @@ class _Link:
                 raise LinkLost("the board did not acknowledge a command")
             if command.tries:
                 d.stats.commands_retried += 1
-            command.tries += 1
+            # A try counts once the board has been heard since it was sent: a board that
+            # talks but never acknowledges is stuck; a silent one (kept waiting for the CPU,
+            # or behind a noisy cable) is for link_timeout_ms to judge.
+            if not command.tries or self.last_rx > command.sent_at:
+                command.tries += 1
             command.sent_at = now
         self.send(command.msg_type, command.seq, command.payload)
 

@@ -115,9 +115,17 @@ class KioskApp(App):
         Clock.schedule_interval(
             self._scheduled_wipe, max(60.0, self.settings.wipe_interval_min * 60)
         )
-        Clock.schedule_once(lambda _dt: self._show("attract"), 0)
-        self.services.notify("READY=1", "STATUS=Showing the tribute loop")
+        Clock.schedule_once(self._first_screen, 0)
         return self.manager
+
+    def _first_screen(self, _dt: float) -> None:
+        """Show attract, and say READY after the next frame has drawn it: systemd's watchdog
+        counts from READY, and the start-up work that follows build() (the first screen,
+        its first frames) would otherwise fall into the first watchdog interval."""
+        self._show("attract")
+        Clock.schedule_once(
+            lambda _dt: self.services.notify("READY=1", "STATUS=Showing the tribute loop"), 0
+        )
 
     def on_stop(self) -> None:
         self.current_screen.leave()

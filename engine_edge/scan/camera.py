@@ -48,7 +48,8 @@ class CameraState(StrEnum):
 @dataclass(frozen=True)
 class Frame:
     image: np.ndarray  # RGB uint8
-    timestamp_s: float  # time.monotonic() when read
+    # time.monotonic() when the camera took it; for a video file, when its own timeline says
+    timestamp_s: float
     index: int
 
 
@@ -159,6 +160,9 @@ class FileCamera:
         self._served = 0
         self._still: np.ndarray | None = None
         self._cap: cv2.VideoCapture | None = None
+        # Seconds into the video of the frame last read: when the "camera" took it, however
+        # late a busy reader asked for it. None for a still image.
+        self.position_s: float | None = None
 
     def open(self) -> None:
         if not self._path.is_file():
@@ -187,6 +191,7 @@ class FileCamera:
         if self._realtime and self._fps > 0:
             due = self._started + self._served / self._fps
             time.sleep(max(0.0, due - time.monotonic()))
+        self.position_s = self._served / self._fps if self._fps > 0 else None
         self._served += 1
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
@@ -242,6 +247,7 @@ class ResilientCamera:
         self._backoff = first_backoff_s
         self._retry_at = 0.0
         self._opened = False
+        self._opened_at = 0.0
         self._index = 0
 
     def read(self) -> Frame | None:
@@ -251,7 +257,7 @@ class ResilientCamera:
                 return None
             try:
                 self.source.open()
-                self._opened = True
+                self._opened, self._opened_at = True, now
             except DeviceUnavailable as exc:
                 self._lost(str(exc), now)
                 return None
@@ -265,7 +271,11 @@ class ResilientCamera:
         self.state, self.detail = CameraState.STREAMING, ""
         self._backoff = self._first
         self._index += 1
-        return Frame(image, now, self._index)
+        # A recorded video says when each frame was taken: stamping it when it was read would
+        # let a slow reader (a loaded CPU) see a hand-off as a long stillness.
+        position_s = getattr(self.source, "position_s", None)
+        taken_s = now if position_s is None else self._opened_at + position_s
+        return Frame(image, taken_s, self._index)
 
     def _lost(self, why: str, now: float) -> None:
         if self.state is not CameraState.LOST:

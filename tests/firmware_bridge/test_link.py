@@ -272,6 +272,15 @@ def _noise_pump(sim: Simulator, stop: threading.Event, seed: int) -> None:
         os.close(host_side)
 
 
+def _tap(sim: Simulator, button: int) -> None:
+    """Press and release, each held until the board's loop has accepted it: a real board
+    samples every millisecond, the simulator's thread only when a loaded CPU lets it."""
+    sim.press(button)
+    wait_for(lambda: sim.logic.buttons[button].level, what=f"board sees button {button} down")
+    sim.release(button)
+    wait_for(lambda: not sim.logic.buttons[button].level, what=f"board sees button {button} up")
+
+
 @pytest.mark.slow
 def test_fuzz_noise_both_ways_costs_only_frames(sim, driver) -> None:  # type: ignore[no-untyped-def]
     """Three seconds of random garbage into both directions of the pty: both sides keep
@@ -291,9 +300,7 @@ def test_fuzz_noise_both_ways_costs_only_frames(sim, driver) -> None:  # type: i
             wanted[i % 4] = (i % 10) / 10
             driver.set_light(1 << (i % 4), wanted[i % 4])
             if i % 5 == 0:
-                sim.press(1)
-                time.sleep(0.02)
-                sim.release(1)
+                _tap(sim, 1)
                 presses += 1
             time.sleep(0.02)
             i += 1
@@ -340,3 +347,13 @@ def test_a_new_command_never_reuses_the_last_commands_number(sim, driver) -> Non
     wait_for(lambda: driver.stats.commands_acked == 2, what="second ack")
     assert len(sim.logic.applied) == 2
     assert sim.logic.faders[0].target == round(0.9 * 65535)
+
+
+def test_a_board_that_talks_but_never_acknowledges_is_reconnected(sim, driver) -> None:  # type: ignore[no-untyped-def]
+    """Unanswered tries count while the board is heard (its heartbeats arrive), so a stuck
+    board is still given up on; a silent one is left to the link timeout."""
+    assert link_states(driver.events)[-1] == "ready"
+    sim.logic._on_command = lambda *args: None  # alive, heartbeating, deaf to commands
+    driver.set_light(0b0001, 0.5)
+    event = next_event(driver.events, LinkState)
+    assert (event.state, event.detail) == ("absent", "the board did not acknowledge a command")

@@ -25,11 +25,16 @@ class Clock:
         return self.now
 
 
-def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, photos):
+def _six_frame_video_camera(tmp_path, photos) -> tuple[ResilientCamera, Clock]:  # type: ignore[no-untyped-def]
+    """A 6-frame video (15 fps) as a camera that ends, read as fast as asked, on a test clock."""
     path = tmp_path / "clip.mp4"
     write_hand_away_video(photos["coffee"], path, hand_s=0.2, still_s=0.2)
     clock = Clock()
-    camera = ResilientCamera(FileCamera(path, loop=False, realtime=False), clock=clock)
+    return ResilientCamera(FileCamera(path, loop=False, realtime=False), clock=clock), clock
+
+
+def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, photos):
+    camera, clock = _six_frame_video_camera(tmp_path, photos)
     frames = []
     while (frame := camera.read()) is not None:
         frames.append(frame)
@@ -39,6 +44,17 @@ def test_video_that_ends_becomes_lost_then_reconnects_with_backoff(tmp_path, pho
     clock.now = 0.6
     assert camera.read() is not None  # reopened: the "camera" is back
     assert camera.state is CameraState.STREAMING
+
+
+def test_video_frames_carry_their_own_time_however_late_they_are_read(tmp_path, photos):
+    """A reader that falls behind (a loaded CPU) must not see 1/15 s of video as a long
+    stillness: each frame is stamped with when the video says it was taken."""
+    camera, clock = _six_frame_video_camera(tmp_path, photos)
+    stamps = []
+    while (frame := camera.read()) is not None:
+        stamps.append(frame.timestamp_s)
+        clock.now += 0.8  # each frame takes the reader far longer than the video's 1/15 s
+    assert stamps == pytest.approx([i / 15 for i in range(6)])
 
 
 def test_missing_camera_is_a_state_not_a_crash(tmp_path):

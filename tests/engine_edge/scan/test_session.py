@@ -21,15 +21,22 @@ from engine_edge.scan.synthetic import SceneSpec, render_print_scene, write_hand
 
 def test_auto_capture_waits_for_the_hand_then_scans(tmp_path, photos):
     path = tmp_path / "hand.mp4"
-    write_hand_away_video(photos["coffee"], path)
+    fps, hand_s = 15, 1.0
+    write_hand_away_video(photos["coffee"], path, fps=fps, hand_s=hand_s)
     camera = ResilientCamera(FileCamera(path, loop=False))
     states = []
+    # Frames carry the video's own time, so what is captured does not depend on how busy
+    # the CPU is; the timeout only guards against a hang (a loaded CPU takes ~40 s here).
     result = scan_camera(
         camera,
-        ScanSettings(restore="off", timeout_s=10),
+        ScanSettings(restore="off", timeout_s=120),
         on_advice=lambda a: states.append(a.state),
     )
     assert states[-1] is CaptureState.CAPTURE
+    # Not before the hand has cleared the print (40 % of its way out of view) and the print
+    # then stayed still for stable_s of the video's time, however slowly frames were read.
+    clear = round(0.4 * hand_s * fps)
+    assert len(states) > clear + round(ScanSettings().stable_s * fps), states
     assert CaptureState.HOLD_STILL in states or CaptureState.SEARCHING in states
     flat = cv2.resize(result.rectified, (600, 400), interpolation=cv2.INTER_AREA)
     # No hand in the captured print: it matches the photo closely everywhere.
