@@ -194,7 +194,7 @@ class Label:
 # 0.8-1.5x the bytes (README "Detail and jitter"). Loops keep x264's defaults: at the
 # coarser CRF their wrap pulsed more (benchmarks/loop_seam.py).
 CLIP_X264_PARAMS = "bframes=0:deadzone-inter=8:deadzone-intra=8"
-CLIP_CRF_OFFSET = 3
+CLIP_CRF_OFFSET = 4
 # A seamless loop is encoded with its own last frames before it and its first after it,
 # both hidden (see encode_mp4); subme 7 / ref 3 let its P-frames drift less from the
 # picture. benchmarks/loop_seam.py measured these against the other options.

@@ -267,7 +267,7 @@ def test_a_loop_wraps_with_less_of_a_pulse_than_before_and_no_new_one_inside() -
 
 def test_a_grainy_moving_face_keeps_its_fine_detail_through_the_encoder() -> None:
     """A grainy photo whose middle swells and sways (a memorial clip's motion): after
-    encode_mp4 with its defaults, the moving part keeps at least 0.95 of its high-pass
+    encode_mp4 with its defaults, the moving part keeps at least 0.94 of its high-pass
     energy, frame by frame against the same frame before encoding. x264's default dead
     zones and B-frames (the encoding before, CRF 20) kept 0.91."""
     import cv2
@@ -291,8 +291,8 @@ def test_a_grainy_moving_face_keeps_its_fine_detail_through_the_encoder() -> Non
     now = encode_mp4(frames, fps=30, size=(px, px))
     before = encode_mp4(frames, fps=30, size=(px, px), crf=20, x264_params="bframes=3")
     assert kept(before) < 0.93  # what this is about (0.912 measured)
-    assert kept(now) >= 0.95, kept(now)  # 0.976 measured
-    assert len(now) < 1.25 * len(before)  # 1.17 measured
+    assert kept(now) >= 0.94, kept(now)  # 0.958 measured
+    assert len(now) < 1.1 * len(before)  # 1.00 measured
 
 
 def _audio_packets(data: bytes) -> list:  # type: ignore[type-arg]
