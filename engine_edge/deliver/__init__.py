@@ -186,6 +186,15 @@ class Label:
         return frame
 
 
+# A clip keeps the photo's grain where things move: x264's default dead zones (21 in
+# P-frames, 11 in the I-frame) drop the small coefficients a slowly moving face is made of,
+# and B-frames (coarser still) made moving parts alternate soft and sharp. Dead zones of 8
+# and no B-frames, 4 CRF steps coarser so that the file stays the size it was, keep
+# 0.95-1.04 of the first frame's fine detail in moving parts (0.83-1.00 before) in
+# 0.8-1.5x the bytes (README "Detail and jitter"). Loops keep x264's defaults: at the
+# coarser CRF their wrap pulsed more (benchmarks/loop_seam.py).
+CLIP_X264_PARAMS = "bframes=0:deadzone-inter=8:deadzone-intra=8"
+CLIP_CRF_OFFSET = 4
 # A seamless loop is encoded with its own last frames before it and its first after it,
 # both hidden (see encode_mp4); subme 7 / ref 3 let its P-frames drift less from the
 # picture. benchmarks/loop_seam.py measured these against the other options.
@@ -223,8 +232,9 @@ def encode_mp4(
     ``trail_frames`` frames (a loop's own first frames) are stored after the end and
     cut by the same edit list: x264's look-ahead then sees the loop go on, and its
     last shown frames are not coded as the end of a stream (coarser, as nothing
-    refers to them). A clip with a lead is coded with ``x264_params``, by default
-    ``LOOP_X264_PARAMS``.
+    refers to them). A clip is coded with ``x264_params``; by default a clip with a lead
+    with ``LOOP_X264_PARAMS``, any other with ``CLIP_X264_PARAMS`` at ``crf`` +
+    ``CLIP_CRF_OFFSET`` (``crf`` 0, lossless, stays lossless).
     """
 
     import av
@@ -239,9 +249,10 @@ def encode_mp4(
         video = container.add_stream("libx264", rate=rate)
         video.width, video.height = size
         video.pix_fmt = "yuv420p"
+        crf, params = _x264_settings(crf, lead_frames, x264_params)
         video.options = {"preset": x264_preset, "crf": str(crf)}
-        if lead_frames or x264_params:
-            video.options["x264-params"] = x264_params or LOOP_X264_PARAMS
+        if params:
+            video.options["x264-params"] = params
         video.codec_context.thread_count = os.cpu_count() or 2
         sound = _AudioMux(container, audio) if audio is not None else None
         count = -lead_frames  # frames after time zero, when the loop below is done
@@ -259,6 +270,17 @@ def encode_mp4(
     if trail_frames:
         data = _cut_video_end(data, (count - trail_frames) / rate)
     return faststart(data)
+
+
+def _x264_settings(crf: int, lead_frames: int, x264_params: str | None) -> tuple[int, str]:
+    """The CRF and x264 parameters a clip is coded with (see encode_mp4)."""
+    if x264_params:
+        return crf, x264_params
+    if lead_frames:
+        return crf, LOOP_X264_PARAMS
+    if crf == 0:
+        return crf, ""
+    return min(51, crf + CLIP_CRF_OFFSET), CLIP_X264_PARAMS
 
 
 def _cut_video_end(data: bytes, shown_s: Fraction) -> bytes:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from engine_edge.config import load_config
-from engine_edge.deliver import probe_mp4
+from engine_edge.deliver import CLIP_CRF_OFFSET, probe_mp4
 from engine_edge.errors import ConfigInvalid
 from kiosk.adapters.engine import EngineRunner
 
@@ -39,7 +39,9 @@ def test_a_guest_clip_uses_the_configured_encoder_and_mark(
     mp4 = result["mp4"]
     facts = probe_mp4(mp4)
     assert min(facts.width, facts.height) == 240  # [engine] max_short_side_px
-    assert b"crf=37.0" in mp4 and b"subme=0" in mp4  # x264's own settings note: ultrafast
+    # x264's own settings note: ultrafast, and [engine] crf (a clip that is not a loop is
+    # coded CLIP_CRF_OFFSET steps coarser, with finer dead zones)
+    assert f"crf={37 + CLIP_CRF_OFFSET}.0".encode() in mp4 and b"subme=0" in mp4
     assert '"visible_label": false' in facts.metadata["keepsake_provenance"]  # [label]
 
 

@@ -137,5 +137,5 @@ def test_background_moves_only_with_the_camera(astronaut, astronaut_analysis, mo
     moved = np.abs(frame[far].astype(float) - expected[far]).mean()
     still = np.abs(frame[far].astype(float) - photo[far]).mean()
     assert cam.zoom > 1.01, "the anniversary camera really moves"
-    assert moved < 2.5, moved
+    assert moved < 2.75, moved  # x264's coding error: 2.23 at CRF 20 with its defaults, 2.56 now
     assert still > 2 * moved, (still, moved)
