@@ -1,0 +1,111 @@
+"""What `keepsake animate` holds while it renders and encodes: only the models it still needs,
+and few malloc arenas (the peak memory of the whole job, measured by benchmarks/render.py)."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine_edge import analysis, image_io, pipeline
+from engine_edge.cli import main
+from engine_edge.deliver import probe_mp4
+from engine_edge.pipeline import SELF_CHECK_MODELS
+
+
+def test_animate_lets_go_of_the_photo_and_the_analysis_models_before_it_encodes(
+    tmp_path: Path, astronaut: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real `keepsake animate`: while it encodes, only the self-check's model is alive,
+    and neither the full-size photo nor its full-size person mask is held any more."""
+    held: dict[str, weakref.ref] = {}
+    real = (
+        image_io.load_image,
+        analysis.load_models,
+        analysis.analyse,
+        pipeline.encode_mp4,
+    )
+
+    def load_image(*args, **kwargs):  # type: ignore[no-untyped-def]
+        image = real[0](*args, **kwargs)
+        held["photo"] = weakref.ref(image)
+        return image
+
+    def load_models(*args, **kwargs):  # type: ignore[no-untyped-def]
+        models = real[1](*args, **kwargs)
+        held.update({name: weakref.ref(s) for name, s in models.sessions.items()})
+        return models
+
+    def analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real[2](*args, **kwargs)
+        held["person mask"] = weakref.ref(found.person_mask)
+        return found
+
+    alive_while_encoding: list[set[str]] = []
+
+    def encode_mp4(frames, **kwargs):  # type: ignore[no-untyped-def]
+        gc.collect()
+        alive_while_encoding.append({name for name, ref in held.items() if ref() is not None})
+        return real[3](frames, **kwargs)
+
+    monkeypatch.setattr(image_io, "load_image", load_image)
+    monkeypatch.setattr(analysis, "load_models", load_models)
+    monkeypatch.setattr(analysis, "analyse", analyse)
+    monkeypatch.setattr(pipeline, "encode_mp4", encode_mp4)
+    photo, clip = tmp_path / "photo.png", tmp_path / "clip.mp4"
+    image_io.save_image(photo, astronaut)
+
+    assert main(["animate", str(photo), "-o", str(clip), "--seconds", "1", "--quiet"]) == 0
+
+    assert len(held) == 6  # the photo, its mask, detectors, landmarks, person mask model
+    assert alive_while_encoding == [set(SELF_CHECK_MODELS)]
+    assert probe_mp4(clip).frame_count == 30
+
+
+def test_keeping_some_models_shares_their_sessions(models) -> None:  # type: ignore[no-untyped-def]
+    kept = models.keeping(*SELF_CHECK_MODELS)
+    assert set(kept.sessions) == set(SELF_CHECK_MODELS) == set(kept.precisions)
+    assert all(kept.sessions[n] is models.sessions[n] for n in SELF_CHECK_MODELS)
+    with pytest.raises(KeyError, match="face_mesh"):
+        models.keeping("face_mesh")
+
+
+ARENAS = """
+import ctypes, sys, threading
+import numpy as np
+from engine_edge.malloc import limit_arenas
+if sys.argv[1] == "limit":
+    assert limit_arenas(2)
+ready = threading.Barrier(6)
+def work():
+    held = [np.ones(20_000) for _ in range(50)]  # 160 kB each: malloc's heap, not mmap
+    ready.wait()
+threads = [threading.Thread(target=work) for _ in range(6)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+ctypes.CDLL("libc.so.6").malloc_stats()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_stats")
+@pytest.mark.parametrize(("mode", "most"), [("limit", 2), ("free", 64)])
+def test_malloc_arenas_are_limited(mode: str, most: int) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", ARENAS, mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+        check=True,
+    )
+    arenas = run.stderr.count("Arena ")
+    assert 1 <= arenas <= most
+    if mode == "free":  # without the limit, six threads get arenas of their own
+        assert arenas > 2
