@@ -109,3 +109,26 @@ def test_malloc_arenas_are_limited(mode: str, most: int) -> None:
     assert 1 <= arenas <= most
     if mode == "free":  # without the limit, six threads get arenas of their own
         assert arenas > 2
+
+
+PLUGINS = """
+from pathlib import Path
+from engine_edge.analysis.backends import OpenVinoBackend
+OpenVinoBackend("CPU")
+maps = Path("/proc/self/maps").read_text().split()
+print(sorted({p.split("/")[-1] for p in maps if "plugin" in p}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_openvino_on_the_cpu_loads_the_cpu_plugin_alone() -> None:
+    pytest.importorskip("openvino")
+    run = subprocess.run(
+        [sys.executable, "-c", PLUGINS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+        check=True,
+    )
+    assert run.stdout.strip() == "['libopenvino_intel_cpu_plugin.so']"
