@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
     from engine_edge.logs import printable
-    from engine_edge.malloc import limit_arenas
+    from engine_edge.malloc import tune_for_render
     from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import (
         SELF_CHECK_MODELS,
@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         stage_photo,
     )
 
-    limit_arenas()  # before the models' and the encoder's threads start
+    tune_for_render()  # before the models' and the encoder's threads start
     start = time.perf_counter()
     config = load_config(args.config)
     label = section(config, "label", LabelSettings)

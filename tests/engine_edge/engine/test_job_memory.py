@@ -75,12 +75,12 @@ def test_keeping_some_models_shares_their_sessions(models) -> None:  # type: ign
         models.keeping("face_mesh")
 
 
-ARENAS = """
+MALLOC = """
 import ctypes, sys, threading
 import numpy as np
-from engine_edge.malloc import limit_arenas
-if sys.argv[1] == "limit":
-    assert limit_arenas(2)
+from engine_edge.malloc import tune_for_render
+if sys.argv[1] == "tuned":
+    assert tune_for_render()
 ready = threading.Barrier(6)
 def work():
     held = [np.ones(20_000) for _ in range(50)]  # 160 kB each: malloc's heap, not mmap
@@ -90,15 +90,28 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
-ctypes.CDLL("libc.so.6").malloc_stats()
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in "a b c d hblkhd f g h i j".split()]
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.mallinfo2.restype = Info
+libc.free(libc.malloc(16 << 20))  # glibc's own threshold rises to 16 MB after this
+block = libc.malloc(9 << 20)
+print(libc.mallinfo2().hblkhd >= 9 << 20)  # the 9 MB block is mapped on its own
+libc.malloc_stats()
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_stats")
-@pytest.mark.parametrize(("mode", "most"), [("limit", 2), ("free", 64)])
-def test_malloc_arenas_are_limited(mode: str, most: int) -> None:
+@pytest.mark.parametrize(
+    ("mode", "most_arenas", "big_mapped"), [("tuned", 2, "True"), ("as is", 64, "False")]
+)
+def test_malloc_is_tuned_for_a_render(mode: str, most_arenas: int, big_mapped: str) -> None:
+    """Few arenas, and a frame's big temporaries mapped and returned whenever freed; without
+    the tuning, six threads get arenas of their own and a 9 MB block comes from a heap."""
     run = subprocess.run(
-        [sys.executable, "-c", ARENAS, mode],
+        [sys.executable, "-c", MALLOC, mode],
         capture_output=True,
         text=True,
         timeout=60,
@@ -106,9 +119,9 @@ def test_malloc_arenas_are_limited(mode: str, most: int) -> None:
         check=True,
     )
     arenas = run.stderr.count("Arena ")
-    assert 1 <= arenas <= most
-    if mode == "free":  # without the limit, six threads get arenas of their own
-        assert arenas > 2
+    assert 1 <= arenas <= most_arenas
+    assert (arenas > 2) == (mode == "as is")
+    assert run.stdout.strip() == big_mapped
 
 
 PLUGINS = """
