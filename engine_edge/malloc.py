@@ -1,16 +1,18 @@
-"""glibc's allocator, set for one render: what a frame frees goes back before the next one.
+"""glibc's allocator, set for one render: fewer arenas, and freed memory handed back.
 
 A render runs on several threads at once (the renderer's worker, x264's frame and
 look-ahead threads, OpenVINO's pool), and its big temporaries (a 1080x1080 float RGB
 image is 14 MB) are freed and made again every frame. By default glibc gives each thread
-that meets contention an arena of its own (up to 8 per core), and after the first big
-block is freed it raises its mmap threshold, so later big blocks come from an arena's heap
-and leave holes there that x264's long-lived buffers pin. At the peak of a 1080x1080
-memorial from a 2048 px scan 80-90 MB sat free inside the arenas.
+that meets contention an arena of its own (up to 8 per core), and once a big mapped block
+is freed it raises its mmap threshold and, with it, how much free memory a heap keeps at
+its top before giving it back (twice the threshold). At the peak of a 1080x1080 memorial
+from a 2048 px scan 80-90 MB sat free inside the arenas.
 
-Two arenas and a fixed 8 MB mmap threshold (blocks that size or larger are mapped and
-returned at once) keep that job's peak about 25 MB lower, for about 100 000 more minor page
-faults (some 0.1-0.2 s of CPU in a 6 s clip; benchmarks/render.py, README section:engine).
+Two arenas and a fixed 16 MB threshold (blocks that size or larger mapped on their own;
+a heap's free top returned past 128 kB) keep that job's peak about 20 MB lower with as
+many page faults as before. A lower threshold (8 MB) saved a little more but tripled the
+page faults (about 0.5 s more CPU per 6 s clip); benchmarks/render.py, README
+section:engine.
 
 Best effort: on a C library without ``mallopt`` (musl, macOS) nothing changes.
 """
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 
 M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 M_ARENA_MAX = -8
-MMAP_THRESHOLD_BYTES = 8 << 20
+MMAP_THRESHOLD_BYTES = 16 << 20
 
 
 def tune_for_render(arenas: int = 2, mmap_threshold_bytes: int = MMAP_THRESHOLD_BYTES) -> bool:

@@ -96,9 +96,9 @@ libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
 libc.free.argtypes = [ctypes.c_void_p]
 libc.mallinfo2.restype = Info
-libc.free(libc.malloc(16 << 20))  # glibc's own threshold rises to 16 MB after this
-block = libc.malloc(9 << 20)
-print(libc.mallinfo2().hblkhd >= 9 << 20)  # the 9 MB block is mapped on its own
+libc.free(libc.malloc(24 << 20))  # glibc's own threshold rises to 24 MB after this
+block = libc.malloc(17 << 20)
+print(libc.mallinfo2().hblkhd >= 17 << 20)  # a 17 MB block is mapped on its own
 libc.malloc_stats()
 """
 
@@ -109,7 +109,7 @@ libc.malloc_stats()
 )
 def test_malloc_is_tuned_for_a_render(mode: str, most_arenas: int, big_mapped: str) -> None:
     """Few arenas, and a frame's big temporaries mapped and returned whenever freed; without
-    the tuning, six threads get arenas of their own and a 9 MB block comes from a heap."""
+    the tuning, six threads get arenas of their own and a 17 MB block comes from a heap."""
     run = subprocess.run(
         [sys.executable, "-c", MALLOC, mode],
         capture_output=True,
