@@ -83,7 +83,7 @@ if sys.argv[1] == "tuned":
     assert tune_for_render()
 ready = threading.Barrier(6)
 def work():
-    held = [np.ones(20_000) for _ in range(50)]  # 160 kB each: malloc's heap, not mmap
+    held = [np.ones(20_000) for _ in range(10)]  # 160 kB each: malloc's heap, not mmap
     ready.wait()
 threads = [threading.Thread(target=work) for _ in range(6)]
 for t in threads:
@@ -96,9 +96,9 @@ libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
 libc.free.argtypes = [ctypes.c_void_p]
 libc.mallinfo2.restype = Info
-libc.free(libc.malloc(24 << 20))  # glibc's own threshold rises to 24 MB after this
-block = libc.malloc(17 << 20)
-print(libc.mallinfo2().hblkhd >= 17 << 20)  # a 17 MB block is mapped on its own
+libc.free(libc.malloc(30 << 20))  # glibc's own threshold rises to 30 MB after this
+block = libc.malloc(24 << 20)
+print(libc.mallinfo2().hblkhd >= 24 << 20)  # a 24 MB block is mapped on its own
 libc.malloc_stats()
 """
 
@@ -109,7 +109,7 @@ libc.malloc_stats()
 )
 def test_malloc_is_tuned_for_a_render(mode: str, most_arenas: int, big_mapped: str) -> None:
     """Few arenas, and a frame's big temporaries mapped and returned whenever freed; without
-    the tuning, six threads get arenas of their own and a 17 MB block comes from a heap."""
+    the tuning, six threads get arenas of their own and a 24 MB block comes from a heap."""
     run = subprocess.run(
         [sys.executable, "-c", MALLOC, mode],
         capture_output=True,
