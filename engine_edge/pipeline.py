@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from engine_edge import __version__
+from engine_edge.analysis.landmarks import MODEL as LANDMARK_MODEL
 from engine_edge.check.report import CheckReport
 from engine_edge.compat import UTC
 from engine_edge.config import between
@@ -46,6 +47,8 @@ from engine_edge.perform import Performance, perform, preset_named
 log = logging.getLogger(__name__)
 
 SPEECH_TAIL_S = 0.6
+# What the self-check runs on the rendered frames (ClipInspector reads landmarks alone).
+SELF_CHECK_MODELS = (LANDMARK_MODEL,)
 
 
 class RenderCancelled(KeepsakeError):
@@ -106,6 +109,30 @@ class Clip:
         return self.frame_count / self.fps
 
 
+@dataclass(frozen=True)
+class StagedPhoto:
+    """The photo cropped and scaled to what is rendered, with its analysis moved along:
+    all a render needs of the original, which from a 2048 px scan is several times its size
+    (the photo and its person mask, about 30 MB, let go before the encoder starts)."""
+
+    framing: Framing  # where the photo goes in the exported frame
+    render_framing: Framing  # the framing it is rendered at (smaller, then scaled up)
+    photo: np.ndarray
+    local: Analysis
+    fill: np.ndarray | None  # the background around a photo that does not fill the frame
+    staged_s: float
+
+
+def stage_photo(image_rgb: np.ndarray, analysis: Analysis, options: AnimateOptions) -> StagedPhoto:
+    """Frame the photo for these options' format and size (the same for a gentler retry)."""
+    start = time.perf_counter()
+    fmt = options.format or preset_named(options.preset).format
+    framing, render_framing = export_framings(analysis, fmt, options.engine)
+    photo, local = reframe(image_rgb, analysis, render_framing)
+    fill = make_fill(image_rgb, framing) if framing.filled else None
+    return StagedPhoto(framing, render_framing, photo, local, fill, time.perf_counter() - start)
+
+
 def animate_photo(
     image_rgb: np.ndarray,
     options: AnimateOptions,
@@ -128,8 +155,26 @@ def animate_photo(
 
         analysis = analyse(image_rgb, models)
     analyse_s = time.perf_counter() - t0
+    clip = animate_staged(
+        stage_photo(image_rgb, analysis, options), options, models, progress, cancel
+    )
+    clip.timings_s["analyse"] = analyse_s
+    clip.timings_s["total"] = time.perf_counter() - t0
+    return clip
+
+
+def animate_staged(
+    staged: StagedPhoto,
+    options: AnimateOptions,
+    models,  # type: ignore[no-untyped-def]  # engine_edge.analysis.Models, or None
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Clip:
+    """``animate_photo`` of a photo already staged: a caller that lets go of the original
+    photo and its analysis keeps them out of memory while the clip renders and encodes."""
+    t0 = time.perf_counter()
     check = options.self_check and models is not None
-    clip = _animate(image_rgb, options, models if check else None, progress, cancel, analysis)
+    clip = _animate(staged, options, models if check else None, progress, cancel)
     report = clip.check
     gentler = None
     if report is not None and not report.passed:
@@ -145,12 +190,13 @@ def animate_photo(
         )
         if progress is not None:
             progress(0.05)
-        clip = _animate(image_rgb, softer, models, progress, cancel, analysis)
+        clip = _animate(staged, softer, models, progress, cancel)
         clip = dataclasses.replace(clip, gentler=turned_down)
     if options.credentials is not None:
         clip = dataclasses.replace(clip, mp4=_signed(clip, options))
-    clip.timings_s["analyse"] = analyse_s
-    clip.timings_s["total"] = time.perf_counter() - t0
+    clip.timings_s["prepare"] += staged.staged_s
+    clip.timings_s["analyse"] = 0.0
+    clip.timings_s["total"] = time.perf_counter() - t0 + staged.staged_s
     return clip
 
 
@@ -180,12 +226,11 @@ def _signed(clip: Clip, options: AnimateOptions) -> bytes:
 
 
 def _animate(
-    image_rgb: np.ndarray,
+    staged: StagedPhoto,
     options: AnimateOptions,
     models,  # type: ignore[no-untyped-def]  # Models to self-check with, or None
     progress: Callable[[float], None] | None,
     cancel: threading.Event | None,
-    analysis: Analysis,
 ) -> Clip:
     from engine_edge.rig import build_rig
 
@@ -193,11 +238,10 @@ def _animate(
     t0 = time.perf_counter()
     _check_cancel(cancel)
     preset = preset_named(options.preset)
-    fmt = options.format or preset.format
     seconds = options.seconds or preset.seconds
     t1 = time.perf_counter()
-    framing, render_framing = export_framings(analysis, fmt, options.engine)
-    photo, local = reframe(image_rgb, analysis, render_framing)
+    framing, render_framing, local = staged.framing, staged.render_framing, staged.local
+    fill = staged.fill
     rig = build_rig(local, options.faces)
     from engine_edge.perform import clip_frame_count
 
@@ -216,9 +260,8 @@ def _animate(
     )
     from engine_edge.render import Renderer
 
-    renderer = Renderer(photo, rig, local.person_mask)
+    renderer = Renderer(staged.photo, rig, local.person_mask)
     renderer.plan(performance)
-    fill = make_fill(image_rgb, framing) if framing.filled else None
     label = Label(framing.size, options.label)
     caption = _caption(options, framing, render_framing, local, label)
     timings["prepare"] = time.perf_counter() - t1

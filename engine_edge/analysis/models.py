@@ -60,6 +60,18 @@ class Models:
     def run(self, name: str, tensor: Any) -> list[Any]:
         return self.sessions[name].run(tensor)
 
+    def keeping(self, *names: str) -> Models:
+        """These models alone: a one-photo job that is done with detection and the person
+        mask drops the others (about 45 MB on OpenVINO) before it renders and encodes,
+        keeping what its self-check reads. The sessions left out are freed once the
+        caller lets go of this object."""
+        missing = [n for n in names if n not in self.sessions]
+        if missing:
+            raise KeyError(f"no such model loaded: {', '.join(missing)}")
+        kept = {n: self.sessions[n] for n in names}
+        precisions = {n: p for n, p in self.precisions.items() if n in kept}
+        return Models(self.backend, self.device, self.precision, precisions, kept)
+
 
 def resolve_profile(manifest: dict[str, Any], backend: Backend, asked: str) -> str:
     """``int8`` or ``fp32``: what was asked, or the manifest's measured choice for this device."""

@@ -115,16 +115,24 @@ def run(args: argparse.Namespace) -> int:
     import dataclasses
     import time
 
-    from engine_edge.analysis import load_models
+    from engine_edge.analysis import analyse, load_models
     from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import load_config, section
     from engine_edge.credentials import configured_credentials
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
     from engine_edge.logs import printable
+    from engine_edge.malloc import tune_for_render
     from engine_edge.outputs import check_output_file
-    from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
+    from engine_edge.pipeline import (
+        SELF_CHECK_MODELS,
+        AnimateOptions,
+        EngineSettings,
+        animate_staged,
+        stage_photo,
+    )
 
+    tune_for_render()  # before the models' and the encoder's threads start
     start = time.perf_counter()
     config = load_config(args.config)
     label = section(config, "label", LabelSettings)
@@ -156,7 +164,12 @@ def run(args: argparse.Namespace) -> int:
     )
     # A bar only for a person at a terminal: in a pipe or the journal it is hundreds of lines.
     progress = _bar if not args.quiet and sys.stderr.isatty() else None
-    clip = animate_photo(image, options, models, progress=progress)
+    staged = stage_photo(image, analyse(image, models), options)
+    # From here on the clip needs neither the full-size photo nor the models that found the
+    # faces: let them go before it renders and encodes (the job's peak memory).
+    del image
+    models = models.keeping(*SELF_CHECK_MODELS)
+    clip = animate_staged(staged, options, models, progress=progress)
     if progress is not None:
         print(file=sys.stderr)
     # clip.warnings were logged (to stderr) where they arose: printing them again says it twice.
