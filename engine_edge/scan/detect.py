@@ -864,12 +864,19 @@ def _glare(
     fades out softly and washes the picture out, so the ring round it is still bright and
     nearly without texture; white paper or a white shirt in the picture ends at an edge
     or has folds and weave round it. The print's outer rim (where a white border is) is not
-    looked at: glare there is cropped off with the border anyway.
+    looked at: glare there is cropped off with the border anyway. A wider white or cream
+    border, or a white edge of the picture, reaches inside that rim; it is a long, thin
+    strip lying mostly in the print's outer band, while a reflection is a blob (or a broad
+    band) over the picture: of a strip, only the part over the middle counts.
     """
     mask = np.zeros(small_rgb.shape[:2], np.uint8)
     centre = corners_small.mean(axis=0)
     inner = centre + 0.92 * (corners_small - centre)
     cv2.fillConvexPoly(mask, np.round(inner).astype(np.int32), 1)
+    middle = np.zeros_like(mask)
+    cv2.fillConvexPoly(
+        middle, np.round(centre + 0.75 * (corners_small - centre)).astype(np.int32), 1
+    )
     hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
     candidates = ((hsv[..., 2] >= 250) & (hsv[..., 1] < 25) & (mask > 0)).astype(np.uint8)
     blown = cv2.morphologyEx(candidates, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -888,10 +895,27 @@ def _glare(
             continue
         if float(texture[ring].mean()) > 13.0:
             continue
-        glare_px += int(stats[i, cv2.CC_STAT_AREA])
         x, y, bw, bh = stats[i, :4]
+        if _rim_strip(component, middle, stats[i]):
+            # Only what reaches over the middle of the picture (a reflection joined to it).
+            component &= middle
+            if not component.any():
+                continue
+            x, y, bw, bh = cv2.boundingRect(component)
+        glare_px += int(np.count_nonzero(component))
         boxes.append((int(x), int(y), int(x + bw), int(y + bh)))
     return glare_px / area, boxes
+
+
+def _rim_strip(component: np.ndarray, middle: np.ndarray, stats: np.ndarray) -> bool:
+    """Whether a bright component is a strip along the print's rim (a border, an edge):
+    over 4 times longer than it is thick, with most of it outside the ``middle`` of the
+    print."""
+    thickness = 2.0 * float(cv2.distanceTransform(component, cv2.DIST_L2, 3).max())
+    length = float(max(stats[cv2.CC_STAT_WIDTH], stats[cv2.CC_STAT_HEIGHT]))
+    area = int(stats[cv2.CC_STAT_AREA])
+    outside = area - int(np.count_nonzero(component & middle))
+    return length > 4.0 * thickness and outside > 0.5 * area
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:

@@ -8,6 +8,12 @@ borders and backgrounds are deliberately not evidence: old prints have them too.
 
 The spectrum is taken on a frame-aligned patch from the middle of the print, so a JPEG's
 8-pixel block grid sits on known frequencies, which are ignored.
+
+A grid far finer than the camera's pixels is not resolved, but it still beats with them: a
+moiré whose frequency drifts across a tilted screen, so one large patch smears its peak. It
+stays sharp in small tiles, and it is everywhere on a screen: the median over the tiles of
+their strongest lightness peak is the second cue. A print's own periodic texture (fabric,
+a fence, a halftone) lives in some tiles; its median tile is as smooth as any photo's.
 """
 
 from __future__ import annotations
@@ -25,6 +31,15 @@ class ScreenSettings:
     grid_prominence: float = 2.2  # a pixel grid or its moiré, in lightness and colour alike
     lightness_prominence: float = 2.4  # or so strong in lightness alone (a print's reach 2.3)
     min_patch_px: int = 64  # a smaller print cannot tell
+    # The median tile's moiré: a peak at least this prominent (screens 2.1-4.6 on the tuning
+    # set, prints up to 2.05: an upscaled small photo's pixel ripple or JPEG blocks are a
+    # faint grid too) ...
+    tiled_prominence: float = 2.0
+    # ... that carries this share of the tile's fine detail (screens 0.04-0.47; that faint
+    # grid in a print at most 0.03).
+    tiled_share: float = 0.035
+    tile_px: int = 128
+    max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
 
 
 @dataclass(frozen=True)
@@ -35,11 +50,17 @@ class ScreenEvidence:
 
     grid_peak: float
     lightness_peak: float = 0.0  # the strongest periodic peak in lightness alone
+    tiled_peak: float = 0.0  # the median over small tiles of their lightness peak (moiré)
+    tiled_share: float = 0.0  # the median share of a tile's fine detail in that peak
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
             self.grid_peak >= settings.grid_prominence
             or self.lightness_peak >= settings.lightness_prominence
+            or (
+                self.tiled_peak >= settings.tiled_prominence
+                and self.tiled_share >= settings.tiled_share
+            )
         )
 
 
@@ -58,19 +79,60 @@ def screen_evidence(
     y0 = int(np.clip(round(centre[1]) - n // 2, 0, h - n))
     patch = frame[y0 : y0 + n, x0 : x0 + n].astype(np.float32) / 255.0
     lab = cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)
-    lightness, peaks = _prominence(lab[..., 0])
+    lightness, peaks, _ = _prominence(lab[..., 0])
     colour = np.maximum(_prominence(lab[..., 1])[0], _prominence(lab[..., 2])[0])
     # Colour's peak may sit a bin away from lightness's: compare with its 3 x 3 best.
     colour = cv2.dilate(colour, np.ones((3, 3), np.uint8))
     shared = np.minimum(lightness, colour)[peaks]
+    tiled, share = _tiled_peak(frame, corners, settings)
     if not shared.size:
-        return ScreenEvidence(0.0)
-    return ScreenEvidence(float(shared.max()), float(lightness[peaks].max()))
+        return ScreenEvidence(0.0, tiled_peak=tiled, tiled_share=share)
+    return ScreenEvidence(float(shared.max()), float(lightness[peaks].max()), tiled, share)
 
 
-def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _tiled_peak(
+    frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
+) -> tuple[float, float]:
+    """The median, over frame-aligned tiles well inside ``corners``, of each tile's
+    strongest lightness peak, and of the share of the tile's fine detail in it (with its
+    mirror image); zeros when fewer than 3 tiles fit."""
+    t = settings.tile_px
+    centre = corners.mean(axis=0)
+    inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
+    x0, y0 = inner.min(axis=0)
+    x1, y1 = inner.max(axis=0)
+    step = t // 2
+    while ((x1 - x0) // step) * ((y1 - y0) // step) > settings.max_tiles:
+        step += t // 4
+    mask = np.zeros(frame.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, inner, 1)
+    integral = cv2.integral(mask)
+    peaks = []
+    for y in range(max(y0, 0), y1 - t + 1, step):
+        for x in range(max(x0, 0), x1 - t + 1, step):
+            inside = (
+                integral[y + t, x + t] - integral[y, x + t] - integral[y + t, x] + integral[y, x]
+            )
+            if inside < t * t:
+                continue
+            patch = frame[y : y + t, x : x + t].astype(np.float32) / 255.0
+            lightness = cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)[..., 0]
+            prominence, local, power = _prominence(lightness)
+            if not local.any():
+                continue
+            py, px = np.unravel_index(np.argmax(np.where(local, prominence, -np.inf)), local.shape)
+            around = power[max(py - 1, 0) : py + 2, max(px - 1, 0) : px + 2].sum()
+            peaks.append((float(prominence[py, px]), 2.0 * float(around) / float(power.sum())))
+    if len(peaks) < 3:
+        return 0.0, 0.0
+    found = np.median(np.array(peaks), axis=0)
+    return float(found[0]), float(found[1])
+
+
+def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each frequency's prominence over its spectral neighbourhood in ``channel``'s fine
-    detail, and the mask of the local peaks worth considering."""
+    detail, the mask of the local peaks worth considering, and the detail's power
+    spectrum."""
     n = channel.shape[0]
     detail = channel - cv2.GaussianBlur(channel, (0, 0), 2.0)
     window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
@@ -85,4 +147,4 @@ def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         f = c + k * n // 8
         usable &= (np.abs(xx - f) > 1) & (np.abs(yy - f) > 1)
     local_max = log_spec == cv2.dilate(log_spec, np.ones((5, 5), np.uint8))
-    return prominence, usable & local_max
+    return prominence, usable & local_max, spectrum.astype(np.float64) ** 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -83,6 +85,26 @@ def test_a_white_shirt_is_not_glare(photos):
     scene = render_print_scene(photos["astronaut"], SceneSpec(table="dark", exposure=1.1, seed=6))
     detection = detect_print_quad(scene.frame)
     assert Hint.GLARE not in detection.hints
+
+
+@pytest.mark.parametrize(
+    ("name", "paper_rgb"), [("coffee", (252, 250, 246)), ("rocket", (246, 240, 226))]
+)
+def test_a_bright_white_or_cream_border_is_not_glare(photos, name, paper_rgb):
+    # A wide border, brightly lit, clips to white all round the picture: a long, thin
+    # strip along the rim, not a reflection (it was refused with "tilt it" before).
+    spec = SceneSpec(
+        table="dark", border_px=45, border_rgb=paper_rgb, exposure=1.06, print_share=0.35, seed=3
+    )
+    scene = render_print_scene(photos[name], spec)
+    detection = detect_print_quad(scene.frame)
+    assert detection.hints == ()
+    assert scan_still(scene.frame).photo.shape[0] > 0
+    # The same print with a reflection over the picture is still asked to tilt.
+    glossy = render_print_scene(photos[name], replace(spec, glare_at=(0.5, 0.4), glare_radius=0.06))
+    with pytest.raises(PrintNotFound) as refused:
+        scan_still(glossy.frame)
+    assert refused.value.hints == (Hint.GLARE_TILT,)
 
 
 def test_a_shaken_capture_is_asked_to_hold_steadier(photos):
