@@ -3,6 +3,8 @@ separately, so this also checks the exporter)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -72,3 +74,58 @@ def test_damaged_model_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("KEEPSAKE_MODELS_DIR", str(tmp_path / "models"))
     with pytest.raises(ModelMissing, match="does not match"):
         load_models("onnxruntime", "fp32")
+
+
+def _landmark_model() -> tuple[Path, np.ndarray]:
+    """The landmark model's OpenVINO file (fp32) and an input for it."""
+    entry = next(
+        m
+        for m in read_manifest()["models"]
+        if m["model"] == "face_landmark_attention"
+        and m["backend"] == "openvino"
+        and m["precision"] == "fp32"
+    )
+    spec = entry["input"]
+    x = np.random.default_rng(2).uniform(*spec["range"], spec["shape"]).astype(np.float32)
+    return models_dir() / entry["path"], x
+
+
+def test_compiled_models_are_cached_and_read_back_the_same(tmp_path):
+    """A second start reads the compiled model back (no compile) and answers identically."""
+    from engine_edge.analysis.backends import OpenVinoBackend
+
+    path, x = _landmark_model()
+    cache = tmp_path / "ov"
+    first = OpenVinoBackend("CPU", cache_dir=cache).load(path, "fp32").run(x)
+    blobs = sorted(cache.iterdir())
+    assert blobs, "the compiled model was written to the cache"
+    stamps = [b.stat().st_mtime_ns for b in blobs]
+    again = OpenVinoBackend("CPU", cache_dir=cache).load(path, "fp32").run(x)
+    assert [b.stat().st_mtime_ns for b in sorted(cache.iterdir())] == stamps, "read, not rewritten"
+    for a, b in zip(first, again, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_a_cut_short_cache_blob_is_compiled_afresh(tmp_path):
+    """A blob truncated by a kill mid-write or a full disk does not stop the models loading."""
+    from engine_edge.analysis.backends import OpenVinoBackend
+
+    path, x = _landmark_model()
+    cache = tmp_path / "ov"
+    want = OpenVinoBackend("CPU", cache_dir=cache).load(path, "fp32").run(x)
+    for blob in cache.iterdir():
+        if blob.is_file():
+            blob.write_bytes(blob.read_bytes()[:100])
+    got = OpenVinoBackend("CPU", cache_dir=cache).load(path, "fp32").run(x)
+    for a, b in zip(want, got, strict=True):
+        assert np.array_equal(a, b)
+    assert all(blob.stat().st_size > 100 for blob in cache.iterdir()), "rewritten whole"
+
+
+def test_an_unwritable_cache_folder_means_no_cache(tmp_path):
+    from engine_edge.analysis.backends import _writable
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert _writable(blocked / "ov") is None
+    assert _writable(tmp_path / "a" / "b") == tmp_path / "a" / "b"
