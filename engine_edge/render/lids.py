@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from engine_edge.render.features import EyeFeature, LidLayer
+from engine_edge.running import running_median
 
 _REFLECT = cv2.BORDER_REFLECT101
 
@@ -180,8 +181,7 @@ def _lift(rgb: np.ndarray, ref: np.ndarray, floor: np.ndarray) -> np.ndarray:
 
 def _smooth_along(rgb: np.ndarray) -> np.ndarray:
     """Tone along the lid, without the dips of a lash or a glint that the samples hit."""
-    pad = np.pad(rgb, ((3, 3), (0, 0)), mode="edge")
-    med = np.stack([np.median(pad[i : i + 7], axis=0) for i in range(rgb.shape[0])])
+    med = running_median(rgb, 7)
     kernel = np.ones(5) / 5
     return np.stack(
         [np.convolve(np.pad(med[:, c], 2, mode="edge"), kernel, "valid") for c in range(3)], 1

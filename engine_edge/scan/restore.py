@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from engine_edge.running import running_median
+
 log = logging.getLogger(__name__)
 
 
@@ -235,7 +237,9 @@ def _border_run(
     for skip in (max(1, round(share * n)) for share in skips):
         sample = rows[skip : skip + band]
         # One colour per position along the side.
-        colour = _smooth_along(np.median(sample, axis=0), window)
+        # The side's colour position by position, without the picture's intrusions (a
+        # deckle's bite, a dark object touching the border).
+        colour = running_median(np.median(sample, axis=0), window).astype(np.float32)
         # Plain paper is tight round its colour: a dark picture background a few levels
         # off is not border, however dark.
         spread = float(np.median(np.abs(sample[..., 0] - colour[None, :, 0])))
@@ -249,15 +253,6 @@ def _border_run(
             return None  # plain far inside: a snow scene or a dark room, not a border
         return colour, run, skip + band
     return None
-
-
-def _smooth_along(colour: np.ndarray, window: int) -> np.ndarray:
-    """A side's border colour, position by position, with the picture's intrusions (a
-    deckle's bite, a dark object touching the border) removed: a running median."""
-    pad = window // 2
-    padded = np.pad(colour, ((pad, pad), (0, 0)), mode="edge")
-    strided = np.lib.stride_tricks.sliding_window_view(padded, window, axis=0)
-    return np.asarray(np.median(strided, axis=-1), np.float32)
 
 
 def _matches(rows: np.ndarray, colour: np.ndarray, light_tolerance: float) -> np.ndarray:
