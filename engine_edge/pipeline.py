@@ -126,8 +126,7 @@ class StagedPhoto:
 def stage_photo(image_rgb: np.ndarray, analysis: Analysis, options: AnimateOptions) -> StagedPhoto:
     """Frame the photo for these options' format and size (the same for a gentler retry)."""
     start = time.perf_counter()
-    fmt = options.format or preset_named(options.preset).format
-    framing, render_framing = export_framings(analysis, fmt, options.engine)
+    framing, render_framing = export_framings(analysis, options)
     photo, local = reframe(image_rgb, analysis, render_framing)
     fill = make_fill(image_rgb, framing) if framing.filled else None
     return StagedPhoto(framing, render_framing, photo, local, fill, time.perf_counter() - start)
@@ -358,17 +357,17 @@ def _animate(
     )
 
 
-def export_framings(
-    analysis: Analysis, fmt: str, engine: EngineSettings
-) -> tuple[Framing, Framing]:
-    """Where the photo goes in the exported frame, and the framing it is rendered at.
+def export_framings(analysis: Analysis, options: AnimateOptions) -> tuple[Framing, Framing]:
+    """Where the photo goes in the exported frame (the options' format, else the preset's),
+    and the framing it is rendered at.
 
     A photo smaller than the export is rendered at its own size and scaled up after:
     the same picture for a fraction of the work.
     """
+    fmt = options.format or preset_named(options.preset).format
     faces = [f for f in analysis.faces if not f.too_small]
     framing = plan_framing(
-        analysis.image_size, [f.box for f in faces], fmt, engine.max_short_side_px
+        analysis.image_size, [f.box for f in faces], fmt, options.engine.max_short_side_px
     )
     if framing.scale <= 1.0:
         return framing, framing
@@ -380,10 +379,7 @@ def export_framings(
 def clip_caption(image_rgb: np.ndarray, analysis: Analysis, options: AnimateOptions):  # type: ignore[no-untyped-def]
     """The caption exactly as ``animate_photo`` lays it out for this photo and these options,
     without rendering: for burning a caption into a clip that was made without one."""
-    preset = preset_named(options.preset)
-    framing, render_framing = export_framings(
-        analysis, options.format or preset.format, options.engine
-    )
+    framing, render_framing = export_framings(analysis, options)
     _, local = reframe(image_rgb, analysis, render_framing)
     return _caption(options, framing, render_framing, local, Label(framing.size, options.label))
 
