@@ -60,6 +60,9 @@ Message = Progress | Done | Failed
 def serve(jobs: Any, results: Any, cancel: Any, config: dict[str, Any]) -> None:
     """The worker process: answer jobs until a ``None`` arrives."""
     _below_the_ui()  # first: the threads that imports start (OpenBLAS's) inherit it
+    from engine_edge.render_process import prepare_render_process
+
+    prepare_render_process()  # before the engine's imports and threads
     from engine_edge.errors import KeepsakeError
     from engine_edge.logs import configure_logging
     from kiosk.adapters.engine import EngineRunner

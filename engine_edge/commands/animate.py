@@ -122,7 +122,6 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.deliver import LabelSettings, write_mp4
     from engine_edge.image_io import load_image
     from engine_edge.logs import printable
-    from engine_edge.malloc import tune_for_render
     from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import (
         SELF_CHECK_MODELS,
@@ -131,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
         animate_staged,
         stage_photo,
     )
+    from engine_edge.render_process import prepare_render_process
 
-    tune_for_render()  # before the models' and the encoder's threads start
+    prepare_render_process()  # before the models' and the encoder's threads start
     start = time.perf_counter()
     config = load_config(args.config)
     label = section(config, "label", LabelSettings)

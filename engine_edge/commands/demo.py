@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.atomic import write_atomic
     from engine_edge.image_io import save_image
     from engine_edge.outputs import check_output_file, check_output_folder
+    from engine_edge.render_process import prepare_render_process
 
+    prepare_render_process()
     out = check_output_folder(args.out, create=True)
     for name in OUTPUTS:
         check_output_file(out / name)

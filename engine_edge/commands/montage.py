@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from engine_edge.montage.film import film_metadata
     from engine_edge.outputs import check_output_file
     from engine_edge.pipeline import EngineSettings
+    from engine_edge.render_process import prepare_render_process
 
+    prepare_render_process()
     start = time.perf_counter()
     config = load_config(args.config)
     engine = section(config, "engine", EngineSettings)

@@ -31,9 +31,16 @@ def _policies(pid: int) -> dict[int, tuple[str, int]]:
     return threads
 
 
+def _huge_pages(pid: int) -> str | None:
+    """The kernel's THP_enabled line for ``pid`` (absent before Linux 5.0)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next((ln.split()[1] for ln in status.splitlines() if ln.startswith("THP_enabled")), None)
+
+
 def test_every_worker_thread_runs_at_idle_priority(astronaut: np.ndarray) -> None:
     """A real loop render (OpenVINO's threads, OpenBLAS's, x264's): every thread seen while
-    it runs is SCHED_IDLE, and the UI's own process keeps its normal policy."""
+    it runs is SCHED_IDLE, and the UI's own process keeps its normal policy. The worker is
+    set up to render (engine_edge.render_process): no transparent huge pages."""
     worker = EngineWorker({})
     worker.start()
     seen: dict[int, tuple[str, int]] = {}
@@ -50,6 +57,7 @@ def test_every_worker_thread_runs_at_idle_priority(astronaut: np.ndarray) -> Non
             time.sleep(0.005)
         assert isinstance(answer, Done) and answer.job_id == job, answer
         seen.update(_policies(pid))
+        assert _huge_pages(pid) in ("0", None)
     finally:
         worker.stop()
     assert len(seen) >= 4, seen  # the engine's own threads were there to be seen
