@@ -253,7 +253,10 @@ def encode_mp4(
         video.options = {"preset": x264_preset, "crf": str(crf)}
         if params:
             video.options["x264-params"] = params
+        # Whole frames per thread: PyAV's default splits each frame into slices, one per
+        # thread, which costs 5 % more bytes for the same picture and no less CPU.
         video.codec_context.thread_count = os.cpu_count() or 2
+        video.codec_context.thread_type = "FRAME"
         sound = _AudioMux(container, audio) if audio is not None else None
         count = -lead_frames  # frames after time zero, when the loop below is done
         for count, frame in enumerate(_read_ahead(frames, depth=3), start=1 - lead_frames):
