@@ -194,7 +194,7 @@ def animate_staged(
     if options.credentials is not None:
         clip = dataclasses.replace(clip, mp4=_signed(clip, options))
     clip.timings_s["prepare"] += staged.staged_s
-    clip.timings_s["analyse"] = 0.0
+    clip.timings_s["analyse"] = staged.local.timings_ms.get("total_ms", 0.0) / 1000.0
     clip.timings_s["total"] = time.perf_counter() - t0 + staged.staged_s
     return clip
 

@@ -19,6 +19,8 @@ from engine_edge.pipeline import (
     EngineSettings,
     RenderCancelled,
     animate_photo,
+    animate_staged,
+    stage_photo,
 )
 
 from .conftest import lip_gap
@@ -172,3 +174,13 @@ def test_cli_animate_and_sheet(tmp_path: Path, astronaut) -> None:
     bad = _keepsake("animate", str(photo), "-o", str(tmp_path / "no/such/clip.mp4"), timeout_s=120)
     assert bad.returncode == 2 and "does not exist" in bad.stderr
     assert not (tmp_path / "no").exists()
+
+
+def test_a_staged_clip_reports_the_time_its_analysis_took(astronaut, models) -> None:  # type: ignore[no-untyped-def]
+    """The CLI analyses, stages and lets go of the photo before it renders: the clip still
+    says how long the analysis took (it said 0)."""
+    analysis = analyse(astronaut, models)
+    options = AnimateOptions(seconds=0.5, fps=8, self_check=False)
+    clip = animate_staged(stage_photo(astronaut, analysis, options), options, None)
+    assert clip.timings_s["analyse"] == pytest.approx(analysis.timings_ms["total_ms"] / 1000.0)
+    assert clip.timings_s["analyse"] > 0.0
