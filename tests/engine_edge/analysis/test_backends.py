@@ -3,6 +3,7 @@ separately, so this also checks the exporter)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,24 @@ def test_compiled_models_are_cached_and_read_back_the_same(tmp_path):
     assert [b.stat().st_mtime_ns for b in sorted(cache.iterdir())] == stamps, "read, not rewritten"
     for a, b in zip(first, again, strict=True):
         assert np.array_equal(a, b)
+
+
+def test_a_model_on_the_cpu_runs_on_one_thread_and_answers_the_same(tmp_path):
+    """A second thread saved no time on these small models and spun beside the renderer."""
+    import openvino as ov
+
+    from engine_edge.analysis.backends import OpenVinoBackend
+
+    path, x = _landmark_model()
+    session = OpenVinoBackend("CPU", cache_dir=tmp_path / "ov").load(path, "fp32")
+    assert session.compiled.get_property("INFERENCE_NUM_THREADS") == 1
+    config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"}
+    pooled = ov.Core().compile_model(str(path), "CPU", config)
+    if (os.cpu_count() or 1) > 1:  # OpenVINO's own choice is every core
+        assert pooled.get_property("INFERENCE_NUM_THREADS") != 1
+    want = pooled.create_infer_request().infer([x])
+    for out, got in zip(pooled.outputs, session.run(x), strict=True):
+        assert np.allclose(np.array(want[out]), got, atol=1e-4)
 
 
 def test_a_cut_short_cache_blob_is_compiled_afresh(tmp_path):
