@@ -193,14 +193,15 @@ class ShareServer:
     # -- serving (called from the server's threads) -------------------------------------------
 
     def _download_finished(self, path: str, *, complete: bool, item: tuple[str, str]) -> None:
-        """Count the download (or give it back when it broke off) and audit a complete one."""
-        self._offers.finished(path[1:], complete=complete)
-        if not complete:
-            return
+        """Audit a complete download, then count it (or give it back when it broke off): once
+        the link is used up (``wait_for_download``), its downloads are in the audit log."""
         try:
-            self.store.record("shared", item[0], f"{item[1]} over the hotspot")
+            if complete:
+                self.store.record("shared", item[0], f"{item[1]} over the hotspot")
         except KeepsakeError as exc:
             log.warning("could not audit a hotspot download: %s", exc)
+        finally:
+            self._offers.finished(path[1:], complete=complete)
 
     def _file_for(self, path: str) -> tuple[bytes, str, str, tuple[str, str]] | None:
         """(data, MIME type, file name, (item, kind)) for a live link's path, or None: the

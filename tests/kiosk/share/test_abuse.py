@@ -110,6 +110,7 @@ def test_an_aborted_download_does_not_burn_the_link(server, store, item_id) -> N
         time.sleep(0.05)
     reply = fetch(offer.url)
     assert reply.status == 200 and reply.body == big
+    assert server.wait_for_download(offer, timeout_s=10)  # the guest has every byte: over
     actions = [e.action for e in server.store.audit_entries()]
     assert actions.count("shared") == 1, "only the complete download is in the audit log"
 
