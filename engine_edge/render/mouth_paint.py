@@ -41,6 +41,9 @@ class MouthPaint:
     origin: tuple[int, int]
     softness_px: float  # how soft the photo's own edges are; the painting matches
     has_teeth: bool  # the photo already shows upper teeth (a smile): they move with the jaw
+    # (n, 3) the photo's own upper teeth along the mouth, corner to corner (gaps darker);
+    # empty when it shows none
+    own_teeth: np.ndarray
 
     def paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         """Lay the inside of the mouth over ``region`` (float32 RGB, in place)."""
@@ -93,6 +96,18 @@ class MouthPaint:
             shade = shade * _tooth_relief(np.abs(x - 0.5), w)
             teeth = self.teeth_rgb * shade[..., None]
             colour += (teeth - colour) * cover[..., None]
+        if len(self.own_teeth):
+            # The photo's own teeth go on behind its lower lip: as the lip drops, their
+            # biting edges show beneath them, column by column in their own colour and
+            # with their own gaps (a dark gap right under them read as teeth cut off).
+            reveal = _smoothstep((h - 2.0) / 4.0)
+            edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
+            cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * reveal
+            down = _smoothstep(a / np.maximum(edge_h, 1e-3))
+            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
+            along = (np.arange(len(self.own_teeth)) + 0.5) / len(self.own_teeth)
+            own = np.stack([np.interp(x, along, c) for c in self.own_teeth.T], axis=-1)
+            colour += (own * shade[..., None] - colour) * cover[..., None]
         # The corners of the mouth are in shadow whatever lies there.
         colour *= (1.0 - 0.45 * side**4)[..., None]
         ox, oy = self.origin
@@ -142,11 +157,13 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     light = min(float(np.percentile(lum, 97)), 240.0)
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
     teeth = light * (0.85 + 0.15 * tint)
+    own_teeth = np.zeros((0, 3), np.float32)
     if has_teeth:
         # The photo's own teeth set the colour of the lower ones that appear under them.
         shown = photo[gap > 0].astype(np.float32)
         own = shown[gap_px >= np.percentile(gap_px, 75)].mean(axis=0)
         teeth = np.maximum(teeth, own)
+        own_teeth = _teeth_along(photo, gap, mouth, teeth)
     x0, y0, x1, y1 = mouth.box()
     ix0, iy0 = max(0, int(x0)), max(0, int(y0))
     ix1, iy1 = min(w, int(x1) + 1), min(h, int(y1) + 1)
@@ -166,7 +183,26 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         (ix0, iy0),
         _softness_px(crop),
         has_teeth,
+        own_teeth,
     )
+
+
+def _teeth_along(
+    photo: np.ndarray, gap: np.ndarray, mouth: MouthFeature, colour: np.ndarray
+) -> np.ndarray:
+    """``colour`` along the mouth in steps of about 2 px, each step as light as the photo's
+    teeth there against all of them: the gaps between its teeth stay where they are."""
+    ys, xs = np.nonzero(gap)
+    lum = photo[ys, xs].astype(np.float32).mean(axis=1)
+    u, _ = mouth.frame.to_uv(np.column_stack([xs, ys]).astype(np.float64))
+    steps = int(np.clip(mouth.width / 2.0, 16, 128))
+    k = np.clip((u / mouth.width * steps).astype(int), 0, steps - 1)
+    teeth = lum >= np.percentile(lum, 30)  # not the shadow along the lips
+    counts = np.bincount(k[teeth], minlength=steps)
+    level = np.bincount(k[teeth], lum[teeth], minlength=steps) / np.maximum(counts, 1)
+    relative = np.where(counts >= 2, level / max(float(lum[teeth].mean()), 1.0), 1.0)
+    relative = cv2.GaussianBlur(relative.reshape(1, -1), (0, 0), 0.7).ravel()
+    return (np.clip(1.0 + 0.5 * (relative - 1.0), 0.8, 1.05)[:, None] * colour).astype(np.float32)
 
 
 def _softness_px(crop: np.ndarray) -> float:

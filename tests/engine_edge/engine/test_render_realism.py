@@ -222,6 +222,31 @@ def test_a_smile_that_shows_teeth_shows_the_lower_ones_as_it_opens(shared_data, 
     assert down[peak] - down[peak:].min() > 25.0, down.astype(int)
 
 
+def test_a_smile_that_opens_shows_the_rest_of_its_upper_teeth(shared_data, models) -> None:
+    """The photo's own upper teeth go on behind its lower lip: as the lip drops their biting
+    edges show under them, and only then the dark of the throat (it opened straight onto a
+    dark slot, as if the teeth were cut off)."""
+    from engine_edge.image_io import load_image
+
+    for name in ("liveportrait_s1.jpg", "dlib_2008_001322.jpg"):
+        image = load_image(shared_data / "photos" / name)
+        renderer, _ = _renderer(image, analyse(image, models))
+        mouth, inside = renderer.parts[0].mouth, renderer.parts[0].inside
+        assert inside.has_teeth, name
+        grey = cv2.cvtColor(_frame(renderer, jaw_open=0.55, teeth_show=0.5), cv2.COLOR_RGB2GRAY)
+        w, drop = mouth.width, mouth.max_drop_px * 0.55
+        u, dv = np.linspace(0.42 * w, 0.58 * w, 9), np.linspace(0.0, drop, 30)
+        v = mouth.parting(u)[:, None] + dv[None, :]
+        xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
+        down = np.median(
+            cv2.remap(grey.astype(np.float32), xy[..., 0], xy[..., 1], cv2.INTER_LINEAR), axis=0
+        )
+        throat = int(np.argmin(down))
+        edges = down[: max(1, throat)]
+        assert throat > 0 and edges.max() > 2.5 * max(down[throat], 8.0), (name, down.astype(int))
+        assert edges.max() > 0.8 * float(inside.teeth_rgb.mean()), (name, down.astype(int))
+
+
 def test_black_and_white_photo_stays_grey(grey) -> None:
     """Lids and mouth are mixed from the photo's own tones: no colour appears in a grey photo."""
     renderer, photo = grey
