@@ -84,6 +84,7 @@ def _prepare_kivy(settings, windowed: bool) -> None:  # type: ignore[no-untyped-
     Config.set("graphics", "height", str(settings.window_height_px))
     Config.set("graphics", "resizable", "0")
     Config.set("graphics", "rotation", str(settings.rotation_deg))
+    Config.set("graphics", "multisamples", str(settings.msaa_samples))
     # A mouse is one finger (no red multitouch dots on a right click), and it steps aside while
     # the touchscreen is active, so a touch that SDL also reports as a click never counts twice.
     Config.set("input", "mouse", "mouse,disable_multitouch,disable_on_activity")

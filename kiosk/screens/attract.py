@@ -12,6 +12,7 @@ from kivy.clock import Clock
 from kivy.uix.floatlayout import FloatLayout
 
 from kiosk import theme
+from kiosk.live.opaque import make_opaque
 from kiosk.live.tribute import TributePlayer
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import TextBlock
@@ -25,6 +26,9 @@ class AttractScreen(KioskScreen):
 
     def build(self) -> None:
         self.remove_widget(self.page)
+        # The wall repaints the whole screen every frame: its flat background is drawn
+        # opaque (kiosk.live.opaque), like the picture in front of it.
+        make_opaque(self.canvas.before)
         layer = FloatLayout()
         self.add_widget(layer)
         self.player = TributePlayer(self.ctx, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
