@@ -96,8 +96,11 @@ class KioskApp(App):
         importlib.import_module("av")
         # A cross-fade draws both screens into offscreen buffers every frame: on software GL
         # that is three full-screen fills per frame, the slowest frames of a screen change.
+        # Its buffers are cleared to the background, which the Attract screen does not draw.
         self.manager = ScreenManager(
-            transition=NoTransition() if software else FadeTransition(duration=0.2)
+            transition=NoTransition()
+            if software
+            else FadeTransition(duration=0.2, clearcolor=theme.BACKGROUND)
         )
         for cls in all_screens():
             screen = cls(self)

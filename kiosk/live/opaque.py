@@ -1,4 +1,4 @@
-"""Drawing without blending, for what hides everything under it (a video frame, a flat fill).
+"""Drawing without blending, for what hides everything under it (a video frame).
 
 Kivy leaves GL blending on for every instruction. Over an opaque picture that buys
 nothing (alpha 1 over anything is the picture itself: the same pixels) but it makes
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from kivy.graphics import Callback, Canvas
+from kivy.graphics import Callback
 from kivy.graphics import opengl as gl
 
 
@@ -29,9 +29,3 @@ def opaque() -> Iterator[None]:
     Callback(_blending_off)
     yield
     Callback(_blending_on)
-
-
-def make_opaque(canvas: Canvas) -> None:
-    """Draw the instructions already in ``canvas`` (opaque colours only) without blending."""
-    canvas.insert(0, Callback(_blending_off))
-    canvas.add(Callback(_blending_on))
