@@ -180,11 +180,13 @@ def tribute(
 def record_wall(
     xvfb: Xvfb, out: Path, loop_frames: int = 150, fps: int = 25, limit_s: float = 120.0
 ) -> None:
-    """Grab the wall from the X server (what the room sees) with FFmpeg's x11grab at the
-    clip's ``fps`` (shared memory: it hardly loads the machine, where PIL's grabs came at
-    3 fps) until it has shown one whole loop: each new picture kept once, cropped to the
-    picture, cut where the loop's first picture comes round again, so the judge's
-    last-to-first seam is the wall's own wrap. Written near-lossless at ``fps``."""
+    """Grab the wall from the X server (what the room sees) with FFmpeg's x11grab at twice
+    the clip's ``fps`` (shared memory: it hardly loads the machine, where PIL's grabs came
+    at 3 fps; at the clip's own rate it missed pictures once the wall kept up with it)
+    until it has shown one whole loop: each new picture kept once, cropped to the picture,
+    cut where the loop's first picture comes round again (a second turn if the grab missed
+    it the first time), so the judge's last-to-first seam is the wall's own wrap. Written
+    near-lossless at ``fps``."""
     import av
 
     from engine_edge.deliver import encode_mp4, seam_of_frames
@@ -192,7 +194,7 @@ def record_wall(
     shown: list[np.ndarray] = []
     box: tuple[slice, slice] | None = None
     t0 = time.monotonic()
-    options = {"framerate": str(fps), "draw_mouse": "0"}
+    options = {"framerate": str(2 * fps), "draw_mouse": "0"}
     with av.open(xvfb.display, format="x11grab", options=options) as screen:
         for frame in screen.decode(video=0):
             grab = frame.to_ndarray(format="rgb24")
@@ -205,7 +207,7 @@ def record_wall(
             picture = np.ascontiguousarray(grab[box])
             if not shown or not np.array_equal(picture, shown[-1]):
                 shown.append(picture)
-            if len(shown) > loop_frames + 5 or time.monotonic() - t0 > limit_s:
+            if len(shown) > 2 * loop_frames + 5 or time.monotonic() - t0 > limit_s:
                 break
     seconds = time.monotonic() - t0
     wrap = next((i for i in range(1, len(shown)) if np.array_equal(shown[i], shown[0])), None)
