@@ -47,16 +47,23 @@ def x11_gl_renderer() -> str | None:
         return None
     # Xlib's default error handler ends the process: a refusal here must only mean "unknown".
     failed: list[int] = []
-    handler = _X_ERROR_HANDLER(lambda _display, _event: failed.append(1) or 0)
+
+    def refused(_display: int, _event: int) -> int:
+        failed.append(1)
+        return 0
+
+    handler = _X_ERROR_HANDLER(refused)
     previous = x11.XSetErrorHandler(ctypes.cast(handler, ctypes.c_void_p))
     try:
-        return _ask(x11, gl, display, failed)
+        renderer = _ask(x11, gl, display)
     finally:
+        x11.XSync(display, 0)  # errors of ours arrive now, while our handler listens
         x11.XSetErrorHandler(previous)
         x11.XCloseDisplay(display)
+    return None if failed else renderer
 
 
-def _ask(x11: ctypes.CDLL, gl: ctypes.CDLL, display: int, failed: list[int]) -> str | None:
+def _ask(x11: ctypes.CDLL, gl: ctypes.CDLL, display: int) -> str | None:
     count = ctypes.c_int(0)
     wanted = (ctypes.c_int * 3)(_GLX_DRAWABLE_TYPE, _GLX_PBUFFER_BIT, 0)
     configs = gl.glXChooseFBConfig(display, x11.XDefaultScreen(display), wanted, count)
@@ -79,10 +86,7 @@ def _ask(x11: ctypes.CDLL, gl: ctypes.CDLL, display: int, failed: list[int]) -> 
             gl.glXDestroyContext(display, context)
     finally:
         x11.XFree(configs)
-    x11.XSync(display, 0)
-    if failed or not renderer:
-        return None
-    return bytes(renderer).decode(errors="replace")
+    return bytes(renderer).decode(errors="replace") if renderer else None
 
 
 def _declare(x11: ctypes.CDLL, gl: ctypes.CDLL) -> None:

@@ -320,3 +320,18 @@ def test_software_gl_is_found_before_the_window_and_never_multisampled(xvfb) -> 
     assert window_samples(2, "NVIDIA Tegra X1 (nvgpu)/integrated") == 2
     assert window_samples(2, None) == 2  # not known: as configured
     assert renderer_on(":999") == "None"  # no such X server: not known, nothing breaks
+    read_fd, write_fd = os.pipe()
+    no_glx = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-extension", "GLX", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as pipe:
+            display = ":" + pipe.readline().strip()
+        assert renderer_on(display) == "None"  # an X server without GLX: the same
+    finally:
+        no_glx.terminate()
+        no_glx.wait(10)
