@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from kiosk import theme
 from kiosk.flow import BOARD_SCREENS, KioskFlow
+from kiosk.gl_renderer import is_software
 from kiosk.idle import idle_state
 from kiosk.overlay import StillThereOverlay
 from kiosk.screens import all_screens
@@ -41,8 +42,6 @@ from kiosk.worker import Done, Failed, Progress
 
 log = logging.getLogger("keepsake.kiosk")
 
-# GL renderers that draw on the CPU: live portraits run at [kiosk] software_gl_fps there.
-SOFTWARE_GL = ("llvmpipe", "softpipe", "swrast", "software")
 # Exit status that tells the systemd unit "staff left to a shell on purpose: do not restart".
 SHELL_EXIT_CODE = 10
 
@@ -84,7 +83,8 @@ class KioskApp(App):
     def build(self) -> ScreenManager:
         Window.clearcolor = theme.BACKGROUND
         self.gl_renderer = _gl_renderer()
-        software = any(name in self.gl_renderer.lower() for name in SOFTWARE_GL)
+        # Software GL (kiosk.gl_renderer): live portraits run at [kiosk] software_gl_fps there.
+        software = is_software(self.gl_renderer)
         self.live_fps = (
             min(self.settings.live_fps, self.settings.software_gl_fps)
             if software
@@ -96,8 +96,11 @@ class KioskApp(App):
         importlib.import_module("av")
         # A cross-fade draws both screens into offscreen buffers every frame: on software GL
         # that is three full-screen fills per frame, the slowest frames of a screen change.
+        # Its buffers are cleared to the background, which the Attract screen does not draw.
         self.manager = ScreenManager(
-            transition=NoTransition() if software else FadeTransition(duration=0.2)
+            transition=NoTransition()
+            if software
+            else FadeTransition(duration=0.2, clearcolor=theme.BACKGROUND)
         )
         for cls in all_screens():
             screen = cls(self)

@@ -73,6 +73,9 @@ def _prepare_kivy(settings, windowed: bool) -> None:  # type: ignore[no-untyped-
         os.environ["KIVY_HOME"] = str(Path(tempfile.gettempdir()) / "keepsake-kivy")
     from kivy.config import Config
 
+    from kiosk.gl_renderer import window_samples, x11_gl_renderer
+
+    renderer = x11_gl_renderer()  # before Kivy opens its window: it decides multisampling
     fullscreen = settings.fullscreen and not windowed
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "system")
@@ -84,6 +87,7 @@ def _prepare_kivy(settings, windowed: bool) -> None:  # type: ignore[no-untyped-
     Config.set("graphics", "height", str(settings.window_height_px))
     Config.set("graphics", "resizable", "0")
     Config.set("graphics", "rotation", str(settings.rotation_deg))
+    Config.set("graphics", "multisamples", str(window_samples(settings.msaa_samples, renderer)))
     # A mouse is one finger (no red multitouch dots on a right click), and it steps aside while
     # the touchscreen is active, so a touch that SDL also reports as a click never counts twice.
     Config.set("input", "mouse", "mouse,disable_multitouch,disable_on_activity")

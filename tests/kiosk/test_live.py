@@ -221,3 +221,117 @@ def test_live_portraits_carry_the_mark_where_clips_do(astronaut, corner: str) ->
     assert (top, left) == ("top" in corner, "left" in corner)
     assert mark.bottom_left_in(512)[1] == 512 - y - h
     assert mark_for((512, 512), LabelSettings(enabled=False)) is None
+
+
+def _still_clip(photo: np.ndarray, side_px: int) -> bytes:
+    """A real H.264 clip of ``photo`` standing still, ``side_px`` square."""
+    import io
+
+    import av
+    import cv2
+
+    still = cv2.resize(photo, (side_px, side_px), interpolation=cv2.INTER_AREA)
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = side_px, side_px, "yuv420p"
+        stream.options = {"crf": "18"}
+        for _ in range(10):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(still, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+@pytest.mark.ui
+def test_the_wall_shows_the_clip_pixel_for_pixel(start_kiosk, xvfb, tmp_path, astronaut) -> None:  # type: ignore[no-untyped-def]
+    """What the room sees (grabbed from the X server): the clip's decoded frame, drawn
+    opaque at 1:1 on the 1280x800 wall, within one grey level; the bars either side the
+    plain background. On software GL the window is not multisampled, whatever
+    [kiosk] msaa_samples says: the button's rounded corners are hard-edged, no pixel a
+    mix of the button and the picture (with multisampling, some are)."""
+    import datetime as dt
+    import time
+
+    from PIL import ImageGrab
+
+    from engine_edge.deliver import decode_frames
+    from kiosk import theme
+    from kiosk.adapters.store import encode_png
+    from kiosk.store import Store
+
+    side = 800  # the 1280x800 window's height: shown at 1:1
+    mp4 = _still_clip(astronaut, side)
+    with Store(tmp_path / "store") as store:
+        event = store.open_event("Ruth Miller", dt.date(2026, 5, 12))
+        photo = encode_png(astronaut)
+        store.add_item(photo, consent=True, event_id=event.event_id, files={"clip": mp4})
+    k = start_kiosk(live_tribute=False, msaa_samples=4)
+    k.wait_until(lambda s: s["debug"].get("mode") == "clip", 30)
+    k.wait_until(lambda _s: k.request("live_stats")["clip_frames"] > 3, 30)
+    time.sleep(0.3)
+    screen = np.asarray(ImageGrab.grab(xdisplay=xvfb.display).convert("RGB")).astype(int)
+    left = (1280 - side) // 2
+    picture = screen[:, left : left + side]
+    frames = [frame.astype(int) for _, frame in decode_frames(mp4)]
+    # The caption and the button sit over the picture's lower part: compare above them.
+    top = slice(0, 560)
+    worst = min(int(np.abs(picture[top] - f[top]).max()) for f in frames)
+    assert worst <= 1, worst
+    background = np.rint(np.array(theme.BACKGROUND[:3]) * 255)
+    bars = np.concatenate([screen[:, :left], screen[:, left + side :]], axis=1)
+    assert np.abs(bars - background).max() <= 1
+
+    # The button: its fill colour's bounding box, and a 12 px square at each corner.
+    fill = np.rint(np.array(theme.ACCENT[:3]) * 255)
+    is_fill = np.abs(picture - fill).max(axis=2) <= 1
+    rows, cols = np.nonzero(is_fill)
+    y0, y1, x0, x1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    frame = min(frames, key=lambda f: np.abs(picture[top] - f[top]).max())
+    mixed = 0
+    for ys in (slice(y0, y0 + 12), slice(y1 - 12, y1)):
+        for xs in (slice(x0, x0 + 12), slice(x1 - 12, x1)):
+            is_photo = np.abs(picture[ys, xs] - frame[ys, xs]).max(axis=2) <= 1
+            mixed += int((~is_fill[ys, xs] & ~is_photo).sum())
+    assert mixed == 0, mixed
+
+
+def test_software_gl_is_found_before_the_window_and_never_multisampled(xvfb) -> None:  # type: ignore[no-untyped-def]
+    """Asked as the kiosk asks it, in a fresh process before any window is open."""
+    import os
+    import subprocess
+    import sys
+
+    from kiosk.gl_renderer import window_samples
+
+    def renderer_on(display: str) -> str:
+        ask = "from kiosk.gl_renderer import x11_gl_renderer; print(x11_gl_renderer())"
+        env = {**os.environ, "DISPLAY": display}
+        answer = subprocess.run(
+            [sys.executable, "-c", ask], env=env, capture_output=True, text=True, check=True
+        )
+        return answer.stdout.strip()
+
+    renderer = renderer_on(xvfb.display)  # what Kivy's window on Xvfb gets: Mesa's llvmpipe
+    assert "llvmpipe" in renderer, renderer
+    assert window_samples(4, renderer) == 0
+    assert window_samples(2, "Mesa Intel(R) UHD Graphics 620 (KBL GT2)") == 2
+    assert window_samples(2, "NVIDIA Tegra X1 (nvgpu)/integrated") == 2
+    assert window_samples(2, None) == 2  # not known: as configured
+    assert renderer_on(":999") == "None"  # no such X server: not known, nothing breaks
+    read_fd, write_fd = os.pipe()
+    no_glx = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-extension", "GLX", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as pipe:
+            display = ":" + pipe.readline().strip()
+        assert renderer_on(display) == "None"  # an X server without GLX: the same
+    finally:
+        no_glx.terminate()
+        no_glx.wait(10)
