@@ -44,12 +44,19 @@ def test_timeline_moves_gently_without_jumps_or_repeats(portrait) -> None:  # ty
 
 
 def _loop_of(astronaut: np.ndarray, seed: int) -> bytes:
-    """A real --loop clip of the astronaut, small and short."""
+    """A real --loop clip of the astronaut, small and short. Without the self-check: at
+    320 px it finds the blinks unclean and renders both seeds again without them, and two
+    nearly still loops made the hand-over test hang on a few frames' timing."""
     from engine_edge.analysis import load_models
     from engine_edge.pipeline import AnimateOptions, EngineSettings, animate_photo
 
     options = AnimateOptions(
-        loop=True, seconds=3.0, fps=15.0, seed=seed, engine=EngineSettings(max_short_side_px=320)
+        loop=True,
+        seconds=3.0,
+        fps=15.0,
+        seed=seed,
+        self_check=False,
+        engine=EngineSettings(max_short_side_px=320),
     )
     return animate_photo(astronaut, options, load_models()).mp4
 
