@@ -429,7 +429,7 @@ def _self_check(  # type: ignore[no-untyped-def]
         loudness = frame_loudness(s.audio, s.sample_rate, performance.fps, performance.frame_count)
     seam = loop_seam(mp4).ratio if options.loop else None
     report = review(
-        inspector.series,
+        inspector.in_frame_order(),
         performance.fps,
         planned_blinks=blinks,
         loudness=loudness,

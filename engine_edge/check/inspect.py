@@ -52,6 +52,22 @@ class FaceSeries:
     def eyes(self) -> np.ndarray:
         return np.asarray(self.openness, np.float64).reshape(-1, 2)
 
+    def in_frame_order(self) -> FaceSeries:
+        """The same measures sorted by frame: a loop is rendered from its own last frames on
+        (its hidden lead), so they arrive out of order."""
+        order = np.argsort(self.frames, kind="stable")
+        pick = [int(i) for i in order]
+        return FaceSeries(
+            self.interocular_px,
+            self.reference,
+            [self.frames[i] for i in pick],
+            [self.openness[i] for i in pick],
+            [self.mouth_open[i] for i in pick],
+            [self.centroid[i] for i in pick],
+            [self.shape_drift[i] for i in pick],
+            self.lost,
+        )
+
 
 def eye_openness(points: np.ndarray) -> tuple[float, float]:
     """Lid gap over eye width, per eye: about 0.25-0.35 open, under 0.1 closed."""
@@ -95,6 +111,7 @@ class ClipInspector:
         self.models = models
         self.every = max(1, every)
         self.extra = frozenset(extra_frames)
+        self._seen: set[int] = set()
         self.previous = [np.asarray(r, np.float32) for r in reference]
         self.series = [
             FaceSeries(
@@ -105,9 +122,15 @@ class ClipInspector:
         ]
 
     def wants(self, index: int) -> bool:
-        return index % self.every == 0 or index in self.extra
+        """Each checked frame once: a loop renders some frames twice (its hidden lead and
+        trail), and measured twice its one blink counted as two, which failed the check."""
+        return (index % self.every == 0 or index in self.extra) and index not in self._seen
+
+    def in_frame_order(self) -> list[FaceSeries]:
+        return [s.in_frame_order() for s in self.series]
 
     def add(self, index: int, frame_rgb: np.ndarray) -> None:
+        self._seen.add(index)
         for k, series in enumerate(self.series):
             if not series.measurable:
                 continue
