@@ -165,3 +165,16 @@ def test_shared_photos_as_prints(shared_data):
         detection = detect_print_quad(scene.frame)
         assert detection.usable, (path.name, detection.hints)
         assert corner_error(detection.corners, scene.corners) <= 0.01, path.name
+
+
+def test_a_deckled_print_on_gravel_is_not_outlined_on_a_line_of_stones(photos):
+    # The deckled top edge gives no one straight line; a row of stones 25 px outside it
+    # did, with gravel just outside it like a table's: the outline took it (4.8 % of the
+    # diagonal off). An outline's side must now have paper, not more gravel, just inside.
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(photos["astronaut"], "deckled", 75)
+    assert labelled.spec.table == "gravel" and labelled.spec.deckle_px > 0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
