@@ -86,7 +86,7 @@ def is_toned(image: np.ndarray) -> bool:
     Such a print's chroma (a, b in Lab) hugs a single line through grey; a colour photo,
     even badly faded, spreads across hues.
     """
-    lab = _lab(_small(image))
+    lab = _lab(_measured(image))
     ab = lab[..., 1:].reshape(-1, 2)
     chroma = np.linalg.norm(ab, axis=1)
     if np.percentile(chroma, 95) < 6.0:
@@ -106,6 +106,18 @@ def fading_evidence(image: np.ndarray) -> float:
     small = _small(image)
     lows = [np.percentile(small[..., c], 0.3) for c in range(3)]
     return float(np.clip((np.mean(lows) - 10.0) / 25.0, 0.0, 1.0))
+
+
+def _measured(image: np.ndarray) -> np.ndarray:
+    """The copy that tone and colour are measured on: small, and smoothed over about
+    1.5 of its pixels, so a camera's noise does not stretch the extremes.
+
+    Without it, a phone's grain moved the 0.3 % black point and the brightest 3 % by
+    several levels: the levels and white balance of a camera's view and of a flat scan of
+    the same print differed (tuning set: a phone capture's SSIM ratio fell from 0.94 to
+    0.90 at the levels step, a small print's from 0.92 to 0.73 at white balance).
+    """
+    return cv2.GaussianBlur(_small(image), (0, 0), 1.5)
 
 
 def _small(image: np.ndarray, max_px: int = 512) -> np.ndarray:
@@ -415,7 +427,8 @@ def stretch_levels(image: np.ndarray, strength: float, toned: bool) -> np.ndarra
         return _apply_as_curves(image, small, _rgb(lab))
     lut = np.empty((3, 256), np.uint8)
     values = np.arange(256, dtype=np.float32)
-    points = [np.percentile(small[..., c], [low_pct, high_pct]) for c in range(3)]
+    measured = _measured(image)
+    points = [np.percentile(measured[..., c], [low_pct, high_pct]) for c in range(3)]
     # Blacks go to black; whites go to the brightest channel's white, not to 255: the dyes
     # faded unevenly, but a photo with no white in it should not be brightened into one.
     white = max(hi for _, hi in points)
@@ -431,7 +444,7 @@ def balance_white(image: np.ndarray, strength: float, toned: bool = False) -> np
     pixels (white-patch); only the part of the cast both agree on is removed."""
     if toned:
         return image
-    lab = _lab(_small(image))
+    lab = _lab(_measured(image))
     grey_world = lab[..., 1:].reshape(-1, 2).mean(axis=0)
     bright = lab[..., 0] > np.percentile(lab[..., 0], 97)
     white_patch = lab[..., 1:][bright].mean(axis=0) if bright.any() else grey_world
