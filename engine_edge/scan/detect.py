@@ -932,6 +932,8 @@ def _glare(
         if float(texture[ring].mean()) > 13.0:
             continue
         x, y, bw, bh = stats[i, :4]
+        if _picture_white_at_edge(component, middle):
+            continue
         if _rim_strip(component, middle, stats[i]):
             # Only what reaches over the middle of the picture (a reflection joined to it).
             component &= middle
@@ -941,6 +943,20 @@ def _glare(
         glare_px += int(np.count_nonzero(component))
         boxes.append((int(x), int(y), int(x + bw), int(y + bh)))
     return glare_px / area, boxes
+
+
+def _picture_white_at_edge(component: np.ndarray, middle: np.ndarray) -> bool:
+    """Whether a bright component is the picture's own white towards its edge (a white bar
+    or wall beside the subject) rather than a reflection: most of it lies outside the
+    ``middle`` and what reaches into the middle is no thicker than the rest. A reflection
+    over the picture is a blob centred on the middle, or, at the rim, swells where it
+    reaches in."""
+    inside = component & middle
+    area = int(np.count_nonzero(component))
+    if not inside.any() or np.count_nonzero(inside) > 0.5 * area:
+        return False
+    depth = cv2.distanceTransform(component, cv2.DIST_L2, 3)
+    return float(depth[inside > 0].max()) <= 1.1 * float(depth[inside == 0].max())
 
 
 def _rim_strip(component: np.ndarray, middle: np.ndarray, stats: np.ndarray) -> bool:

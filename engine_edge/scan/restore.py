@@ -491,7 +491,7 @@ def grain_sigma(image: np.ndarray) -> float:
     residual = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
     detail = cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 2.0), cv2.CV_32F)
     activity = cv2.GaussianBlur(np.abs(detail), (0, 0), 4.0)
-    flat = activity < np.percentile(activity, 30)
+    flat = activity <= np.percentile(activity, 30)  # <=: a flat, dark picture is all "flattest"
     return float(1.4826 * np.median(np.abs(residual[flat])))
 
 

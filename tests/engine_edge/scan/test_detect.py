@@ -178,3 +178,25 @@ def test_a_deckled_print_on_gravel_is_not_outlined_on_a_line_of_stones(photos):
     assert labelled.spec.table == "gravel" and labelled.spec.deckle_px > 0
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3])
+def test_a_white_bar_beside_the_subject_is_picture_not_glare(photos, seed):
+    # A portrait padded with white bars (as phones save them) clips to white at the
+    # picture's edge; it was taken for a reflection (glare share 0.03, "tilt the photo").
+    # A reflection is a blob over the middle or swells where it reaches in; this does not.
+    picture = photos["astronaut"].copy()
+    picture[:, -64:] = 255
+    spec = SceneSpec(
+        table="gravel",
+        border_px=24,
+        border_rgb=(234, 228, 219),
+        exposure=1.07,
+        light_gradient=0.1,
+        roll_deg=6 + seed,
+        tilt_x_deg=-8 + 3 * seed,
+        seed=seed,
+    )
+    detection = detect_print_quad(render_print_scene(picture, spec).frame)
+    assert Hint.GLARE not in detection.hints and Hint.GLARE_TILT not in detection.hints
+    assert detection.glare_share == 0.0

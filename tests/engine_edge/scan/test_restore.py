@@ -179,3 +179,13 @@ def test_a_phones_grain_is_measured_and_smoothed(photos):
     after = structural_similarity(cleaned, original, channel_axis=2)
     assert after > before + 0.03
     assert denoise(original, 0.5) is original  # nothing measured, nothing done
+
+
+def test_an_even_dark_print_has_no_grain_to_smooth():
+    # Its flattest third was empty (no pixel strictly below the 30th percentile of an even
+    # activity): the grain read NaN, and NaN slipped past "too little to denoise".
+    from engine_edge.scan.restore import denoise, grain_sigma
+
+    even = np.full((200, 300, 3), 12, np.uint8)
+    assert grain_sigma(even) < 0.1
+    assert np.array_equal(denoise(even, 0.5), even)
