@@ -104,6 +104,12 @@ def main() -> None:
     spec = SceneSpec(table="wood", print_share=0.07, offset=(0.0, 0.0), roll_deg=-6, seed=22)
     scene = render_print_scene(tall, spec)
     save("small_print.jpg", side_by_side(scene.frame, scan_still(scene.frame).photo))
+    # 6. A cream, deckle-edged print on gravel: outlined at the bites' tips (not on a row of
+    # stones just outside), the border's inner edge fitted side by side and cut off.
+    from engine_edge.scan.scene_set import sample_scene
+
+    scene = sample_scene(data.astronaut(), "deckled", 75).scene
+    save("deckled.jpg", side_by_side(scene.frame, scan_still(scene.frame).photo))
 
 
 if __name__ == "__main__":

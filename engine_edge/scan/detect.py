@@ -280,7 +280,9 @@ def _outer_outline(
                 continue
             if geometry.quad_area(fit.corners) < 1.02 * area:
                 continue
-            if _surrounded_by_table(lab, fit.corners * scale):
+            if _surrounded_by_table(lab, fit.corners * scale) and _sides_are_steps(
+                lab, fit.corners * scale
+            ):
                 found.append(fit)
                 break
     return max(found, key=lambda f: geometry.quad_area(f.corners)) if found else None
@@ -828,12 +830,53 @@ def _surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:
 
 def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     """Per side (top, right, bottom, left): does the strip just outside it look like table?"""
-    h, w = lab.shape[:2]
     feats = lab.astype(np.float32)
     table, residual = _table_model(feats)
     table_spread = np.percentile(np.linalg.norm(residual, axis=1), 90) + 6.0
-    centre = corners_small.mean(axis=0)
     result = []
+    for pts in _side_strips(corners_small, (3.0, 5.0, 7.0), lab.shape[:2]):
+        y, x = pts[:, 1], pts[:, 0]
+        strip = feats[y, x] - table[y, x]
+        # A side along the frame's edge has no strip outside: "cut off" covers it.
+        result.append(len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread)
+    return result
+
+
+def _sides_are_steps(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+    """True when every side parts paper from table: just inside it the colour differs from
+    just outside, and a textured table's texture stops there. A line in the table's
+    texture a little outside the print (gravel, wood grain) has table on both sides; a
+    deckled edge's bites leave most of the inner strip paper."""
+    feats = lab.astype(np.float32)
+    shape = lab.shape[:2]
+    outside = _side_strips(corners_small, (3.0, 5.0, 7.0), shape)
+    inside = _side_strips(corners_small, (-1.5, -2.0, -2.5), shape)
+    for out_pts, in_pts in zip(outside, inside, strict=True):
+        if len(out_pts) < 10 or len(in_pts) < 10:
+            continue
+        out_feats = feats[out_pts[:, 1], out_pts[:, 0]]
+        in_feats = feats[in_pts[:, 1], in_pts[:, 0]]
+        if np.linalg.norm(np.median(out_feats, axis=0) - np.median(in_feats, axis=0)) < 4.0:
+            return False
+        out_texture, in_texture = _spread(out_feats[:, 0]), _spread(in_feats[:, 0])
+        if out_texture >= 8.0 and in_texture >= 0.5 * out_texture:
+            return False
+    return True
+
+
+def _spread(values: np.ndarray) -> float:
+    """Robust spread: the median absolute deviation."""
+    return float(np.median(np.abs(values - np.median(values))))
+
+
+def _side_strips(
+    corners_small: np.ndarray, offsets: tuple[float, ...], shape: tuple[int, ...]
+) -> list[np.ndarray]:
+    """Per side (top, right, bottom, left): integer (x, y) points along its middle 70 %,
+    ``offsets`` pixels outwards (negative: inwards), those inside the image."""
+    h, w = shape[:2]
+    centre = corners_small.mean(axis=0)
+    strips = []
     for i in range(4):
         p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
         t = np.linspace(0.15, 0.85, 24)[:, None]
@@ -842,17 +885,10 @@ def _sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
         normal = np.array([-d[1], d[0]])
         if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
             normal = -normal
-        samples = []
-        for offset in (3.0, 5.0, 7.0):
-            pts = mid + offset * normal
-            inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
-            x = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
-            y = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
-            samples.append(feats[y[inside], x[inside]] - table[y[inside], x[inside]])
-        strip = np.concatenate(samples)
-        # A side along the frame's edge has no strip outside: "cut off" covers it.
-        result.append(len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread)
-    return result
+        pts = np.concatenate([mid + offset * normal for offset in offsets])
+        inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+        strips.append(np.round(pts[inside]).astype(int).clip(0, [w - 1, h - 1]))
+    return strips
 
 
 def _glare(
@@ -896,6 +932,8 @@ def _glare(
         if float(texture[ring].mean()) > 13.0:
             continue
         x, y, bw, bh = stats[i, :4]
+        if _picture_white_at_edge(component, middle):
+            continue
         if _rim_strip(component, middle, stats[i]):
             # Only what reaches over the middle of the picture (a reflection joined to it).
             component &= middle
@@ -905,6 +943,20 @@ def _glare(
         glare_px += int(np.count_nonzero(component))
         boxes.append((int(x), int(y), int(x + bw), int(y + bh)))
     return glare_px / area, boxes
+
+
+def _picture_white_at_edge(component: np.ndarray, middle: np.ndarray) -> bool:
+    """Whether a bright component is the picture's own white towards its edge (a white bar
+    or wall beside the subject) rather than a reflection: most of it lies outside the
+    ``middle`` and what reaches into the middle is no thicker than the rest. A reflection
+    over the picture is a blob centred on the middle, or, at the rim, swells where it
+    reaches in."""
+    inside = component & middle
+    area = int(np.count_nonzero(component))
+    if not inside.any() or np.count_nonzero(inside) > 0.5 * area:
+        return False
+    depth = cv2.distanceTransform(component, cv2.DIST_L2, 3)
+    return float(depth[inside > 0].max()) <= 1.1 * float(depth[inside == 0].max())
 
 
 def _rim_strip(component: np.ndarray, middle: np.ndarray, stats: np.ndarray) -> bool:

@@ -165,3 +165,38 @@ def test_shared_photos_as_prints(shared_data):
         detection = detect_print_quad(scene.frame)
         assert detection.usable, (path.name, detection.hints)
         assert corner_error(detection.corners, scene.corners) <= 0.01, path.name
+
+
+def test_a_deckled_print_on_gravel_is_not_outlined_on_a_line_of_stones(photos):
+    # The deckled top edge gives no one straight line; a row of stones 25 px outside it
+    # did, with gravel just outside it like a table's: the outline took it (4.8 % of the
+    # diagonal off). An outline's side must now have paper, not more gravel, just inside.
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(photos["astronaut"], "deckled", 75)
+    assert labelled.spec.table == "gravel" and labelled.spec.deckle_px > 0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3])
+def test_a_white_bar_beside_the_subject_is_picture_not_glare(photos, seed):
+    # A portrait padded with white bars (as phones save them) clips to white at the
+    # picture's edge; it was taken for a reflection (glare share 0.03, "tilt the photo").
+    # A reflection is a blob over the middle or swells where it reaches in; this does not.
+    picture = photos["astronaut"].copy()
+    picture[:, -64:] = 255
+    spec = SceneSpec(
+        table="gravel",
+        border_px=24,
+        border_rgb=(234, 228, 219),
+        exposure=1.07,
+        light_gradient=0.1,
+        roll_deg=6 + seed,
+        tilt_x_deg=-8 + 3 * seed,
+        seed=seed,
+    )
+    detection = detect_print_quad(render_print_scene(picture, spec).frame)
+    assert Hint.GLARE not in detection.hints and Hint.GLARE_TILT not in detection.hints
+    assert detection.glare_share == 0.0
