@@ -3,7 +3,8 @@
 Two settings, each measured on ``keepsake animate`` of a 2048 px black-and-white scan
 (6 s 1080x1080 memorial, 2-core VM, README section:engine):
 
-- glibc's allocator and the kernel's huge pages (``engine_edge.malloc``): peak memory.
+- glibc's allocator (``engine_edge.malloc``): peak memory; and no transparent huge pages:
+  system time.
 - OpenCV's own thread pool off. A render already keeps both cores busy with its own
   threads (the renderer's, x264's frame and look-ahead threads, OpenVINO's); OpenCV's pool
   split each resize and warp in two once more, and the thread that called waited for its

@@ -40,10 +40,14 @@ class MouthPaint:
     grain: np.ndarray  # (h, w, 3) float32: the photo's fine texture around the mouth
     origin: tuple[int, int]
     softness_px: float  # how soft the photo's own edges are; the painting matches
-    has_teeth: bool  # the photo already shows upper teeth (a smile): they move with the jaw
     # (n, 3) the photo's own upper teeth along the mouth, corner to corner (gaps darker);
     # empty when it shows none
     own_teeth: np.ndarray
+
+    @property
+    def has_teeth(self) -> bool:
+        """The photo already shows upper teeth (a smile): they move with the jaw."""
+        return len(self.own_teeth) > 0
 
     def paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         """Lay the inside of the mouth over ``region`` (float32 RGB, in place)."""
@@ -96,7 +100,7 @@ class MouthPaint:
             shade = shade * _tooth_relief(np.abs(x - 0.5), w)
             teeth = self.teeth_rgb * shade[..., None]
             colour += (teeth - colour) * cover[..., None]
-        if len(self.own_teeth):
+        if self.has_teeth:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
             # with their own gaps (a dark gap right under them read as teeth cut off).
@@ -144,7 +148,8 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     lum = skin_px.mean(axis=1)
     gap = np.zeros((h, w), np.uint8)
     cv2.fillPoly(gap, [lm[list(topo.LIPS_INNER)].astype(np.int32)], 255)
-    gap_px = photo[gap > 0].astype(np.float32).mean(axis=1)
+    shown = photo[gap > 0].astype(np.float32)  # between the lips, in the mask's order
+    gap_px = shown.mean(axis=1)
     # Teeth in the photo: lips apart over something lighter than the face's shadows.
     has_teeth = (
         mouth.rest_gap_px >= 2.0
@@ -160,10 +165,9 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     own_teeth = np.zeros((0, 3), np.float32)
     if has_teeth:
         # The photo's own teeth set the colour of the lower ones that appear under them.
-        shown = photo[gap > 0].astype(np.float32)
         own = shown[gap_px >= np.percentile(gap_px, 75)].mean(axis=0)
         teeth = np.maximum(teeth, own)
-        own_teeth = _teeth_along(photo, gap, mouth, teeth)
+        own_teeth = _teeth_along(gap, gap_px, mouth, teeth)
     x0, y0, x1, y1 = mouth.box()
     ix0, iy0 = max(0, int(x0)), max(0, int(y0))
     ix1, iy1 = min(w, int(x1) + 1), min(h, int(y1) + 1)
@@ -182,18 +186,17 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         grain,
         (ix0, iy0),
         _softness_px(crop),
-        has_teeth,
         own_teeth,
     )
 
 
 def _teeth_along(
-    photo: np.ndarray, gap: np.ndarray, mouth: MouthFeature, colour: np.ndarray
+    gap: np.ndarray, lum: np.ndarray, mouth: MouthFeature, colour: np.ndarray
 ) -> np.ndarray:
     """``colour`` along the mouth in steps of about 2 px, each step as light as the photo's
-    teeth there against all of them: the gaps between its teeth stay where they are."""
+    teeth there against all of them: the gaps between its teeth stay where they are.
+    ``lum``: the brightness of the ``gap`` mask's pixels, in the mask's order."""
     ys, xs = np.nonzero(gap)
-    lum = photo[ys, xs].astype(np.float32).mean(axis=1)
     u, _ = mouth.frame.to_uv(np.column_stack([xs, ys]).astype(np.float64))
     steps = int(np.clip(mouth.width / 2.0, 16, 128))
     k = np.clip((u / mouth.width * steps).astype(int), 0, steps - 1)
