@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from engine_edge.errors import ConfigInvalid, DeviceUnavailable, KeepsakeError
+from engine_edge.logs import printable
 from engine_edge.scan.autocapture import (
     AutoCapture,
     AutoCaptureSettings,
@@ -80,7 +81,9 @@ class ScanSettings:
 
     def __post_init__(self) -> None:
         if self.restore not in ("auto", "off"):
-            raise ConfigInvalid(f'[scan] restore = "{self.restore}" should be "auto" or "off".')
+            raise ConfigInvalid(
+                f'[scan] restore = "{printable(self.restore)}" should be "auto" or "off".'
+            )
         for name in ("levels", "white_balance", "contrast", "denoise", "spots"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigInvalid(f"[scan] {name} should be between 0 and 1.")

@@ -180,3 +180,10 @@ def test_any_parsed_file_is_accepted_or_refused_in_sentences() -> None:
             assert problem.endswith(".") and problem.isprintable(), problem
 
     check()
+
+
+def test_a_text_setting_is_echoed_printably() -> None:
+    """A refused text value is quoted escaped: an invisible character (here a zero-width
+    space, which the fuzz test above once drew) must not hide inside the sentence."""
+    (problem,) = validation_problems({"scan": {"restore": "\u200b"}})
+    assert problem.isprintable() and "\\u200b" in problem, problem
