@@ -109,3 +109,30 @@ def test_gentler_options_turn_down_what_failed_and_nothing_else() -> None:
     assert softer.intensity == pytest.approx(0.6)  # jitter and shape share one remedy
     assert len(turned) == 2
     assert gentler_options(options, report("seam", "lipsync")) is None
+
+
+@pytest.mark.parametrize(("spike_samples", "passes"), [(1, True), (4, False)])
+def test_a_lone_flick_of_the_lip_points_is_not_a_mouth_moving(
+    spike_samples: int, passes: bool
+) -> None:
+    """The face model's inner-lip points flick on single frames of painted lips while the
+    pixels stay put (sadtalker_art_9's memorial was rendered twice for it); a mouth that
+    opens for a few checked frames in silence still fails."""
+    from engine_edge.check.inspect import FaceSeries
+    from engine_edge.check.review import review
+
+    count = 40
+    mouth = [0.10 + 0.005 * np.sin(k) for k in range(count)]
+    for k in range(20, 20 + spike_samples):
+        mouth[k] += 0.08
+    series = FaceSeries(
+        interocular_px=120.0,
+        reference=np.zeros((4, 2)),
+        frames=list(range(0, 3 * count, 3)),
+        openness=[(0.3, 0.3)] * count,
+        mouth_open=mouth,
+        centroid=[(500.0, 500.0)] * count,
+        shape_drift=[0.0] * count,
+    )
+    finding = next(f for f in review([series], 30.0).findings if f.check == "mouth")
+    assert finding.passed is passes, finding
