@@ -17,11 +17,15 @@ COMMANDS = ["--light", "0b0011:0.8", "--status", "ready"]
 @pytest.mark.slow
 def test_monitor_talks_to_simulate_through_the_stable_link(tmp_path: Path) -> None:
     link = tmp_path / "board"
+    # Ctrl-C at a terminal: SIGINT at its default. A suite started in the background by a
+    # shell (`make test &`) runs with SIGINT ignored, which children inherit, and Python then
+    # never turns it into KeyboardInterrupt.
     sim = subprocess.Popen(
         [*KEEPSAKE, "bridge", "simulate", "--link", str(link), "--seconds", "30"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 10
