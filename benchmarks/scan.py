@@ -1,8 +1,11 @@
 """Scan speed and accuracy: detection at 640x480, 12 MP capture-to-photo, the hard scene set.
 
     .venv/bin/python benchmarks/scan.py [--scenes 108] [--only-set] [--tuning]
-        [--kinds deckled,phone] [--no-held-out]
+        [--kinds deckled,phone] [--no-held-out] [--single]
 
+Each scene is scanned as the kiosk scans it: a burst of ``[scan] burst_frames`` views of the
+same print (its own sensor noise and JPEG per frame, a hand-held view its own small shake)
+through ``scan_frames``; ``--single`` scans the first frame alone (``keepsake scan --image``).
 The hard set (engine_edge.scan.scene_set: bordered, deckled, dark, glare over the face,
 small, phone noise and shake, screens) is judged by engine_edge.scan.evaluate; the
 held-out seeds are never used for tuning.
@@ -73,10 +76,10 @@ def load_photos() -> tuple[list[np.ndarray], str]:
     return [np.atleast_3d(getattr(data, n)()) for n in names], "5 scikit-image photos"
 
 
-def _judge_one(job: tuple[list[np.ndarray], int, int]) -> Outcome:
-    photos, index, seed_base = job
+def _judge_one(job: tuple[list[np.ndarray], int, int, bool]) -> Outcome:
+    photos, index, seed_base, burst = job
     logging.disable(logging.WARNING)
-    return judge(scene_for(photos, index, seed_base))
+    return judge(scene_for(photos, index, seed_base), burst=burst)
 
 
 def scene_set_report(
@@ -86,6 +89,7 @@ def scene_set_report(
     title: str,
     jobs: int = 2,
     kinds: tuple[str, ...] = KINDS,
+    burst: bool = True,
 ) -> None:
     """The labelled hard set: per kind, how many prints were scanned within 95 % of the
     ideal flat scan's SSIM, refused with a true hint, refused falsely (as a screen or
@@ -94,10 +98,10 @@ def scene_set_report(
     indices = [i for i in range(count) if KINDS[i % len(KINDS)] in kinds]
     started = time.perf_counter()
     with ProcessPoolExecutor(jobs) as pool:  # accuracy, not speed: use the cores
-        outcomes = list(pool.map(_judge_one, [(photos, i, seed_base) for i in indices]))
+        outcomes = list(pool.map(_judge_one, [(photos, i, seed_base, burst) for i in indices]))
     elapsed_s = time.perf_counter() - started
     print(
-        f"\n{title}: {len(indices)} of {count} scenes, seeds {seed_base}..{seed_base + count - 1}"
+        f"\n{title}, {'burst' if burst else 'single frame'}: {len(indices)} of {count} scenes, seeds {seed_base}..{seed_base + count - 1}"
         f" ({elapsed_s:.0f} s with {jobs} processes)"
     )
     header = ("kind", *VERDICTS, "median SSIM ratio")
@@ -150,6 +154,9 @@ def main() -> None:
         help=f"comma-separated kinds to judge (default all: {','.join(KINDS)})",
     )
     parser.add_argument("--jobs", type=int, default=2, help="processes judging the scene set")
+    parser.add_argument(
+        "--single", action="store_true", help="scan each scene's first frame alone, not a burst"
+    )
     args = parser.parse_args()
     if unknown := set(args.kinds) - set(KINDS):
         parser.error(f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS)}")
@@ -158,10 +165,13 @@ def main() -> None:
     if not args.only_set:
         speed()
     if args.tuning:
-        scene_set_report(photos, args.scenes, 0, f"tuning set ({source})", args.jobs, args.kinds)
+        title = f"tuning set ({source})"
+        scene_set_report(photos, args.scenes, 0, title, args.jobs, args.kinds, not args.single)
     if not args.no_held_out:
         title = f"held-out set ({source})"
-        scene_set_report(photos, args.scenes, HELD_OUT_SEED, title, args.jobs, args.kinds)
+        scene_set_report(
+            photos, args.scenes, HELD_OUT_SEED, title, args.jobs, args.kinds, not args.single
+        )
 
 
 def speed() -> None:

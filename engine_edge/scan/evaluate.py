@@ -18,8 +18,8 @@ from skimage.metrics import structural_similarity
 
 from engine_edge.scan.detect import Hint
 from engine_edge.scan.restore import restore_photo
-from engine_edge.scan.scene_set import LabelledScene
-from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_still
+from engine_edge.scan.scene_set import LabelledScene, burst_views
+from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_frames
 
 SSIM_SIDE_PX = 384  # SSIM is compared at this longest side: fast, and blind to resampling
 
@@ -54,12 +54,16 @@ def judge(
     *,
     ssim_target: float = 0.95,
     corner_tolerance: float = 0.012,
+    burst: bool = True,
 ) -> Outcome:
-    """Scan ``labelled`` as ``keepsake scan --image`` would and say how it went."""
+    """Scan ``labelled`` as the kiosk would and say how it went: a burst of
+    ``settings.burst_frames`` views through :func:`scan_frames` (``burst``), or the one
+    frame ``keepsake scan --image`` gets."""
     settings = settings or ScanSettings()
     seed = labelled.spec.seed
+    frames = burst_views(labelled, settings.burst_frames) if burst else [labelled.scene.frame]
     try:
-        result = scan_still(labelled.scene.frame, settings)
+        result = scan_frames(frames, settings)
     except PrintNotFound as refusal:
         hints = tuple(h.value for h in refusal.hints)
         if labelled.is_screen:
