@@ -100,9 +100,10 @@ def scene_set_report(
     with ProcessPoolExecutor(jobs) as pool:  # accuracy, not speed: use the cores
         outcomes = list(pool.map(_judge_one, [(photos, i, seed_base, burst) for i in indices]))
     elapsed_s = time.perf_counter() - started
+    mode = f"bursts of {ScanSettings().burst_frames}" if burst else "single frames"
     print(
-        f"\n{title}, {'burst' if burst else 'single frame'}: {len(indices)} of {count} scenes, seeds {seed_base}..{seed_base + count - 1}"
-        f" ({elapsed_s:.0f} s with {jobs} processes)"
+        f"\n{title}, {mode}: {len(indices)} of {count} scenes,"
+        f" seeds {seed_base}..{seed_base + count - 1} ({elapsed_s:.0f} s with {jobs} processes)"
     )
     header = ("kind", *VERDICTS, "median SSIM ratio")
     print(" | ".join(header))
