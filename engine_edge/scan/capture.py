@@ -174,28 +174,39 @@ def fuse_burst(flats: list[np.ndarray], glare_margin: int = 18) -> np.ndarray:
     ghost). Where even the median shows glare (the same reflection in most frames), the
     darkest value wins, blended over a few pixels so no seam shows.
     """
-    stack = np.stack(flats).astype(np.float32)
     k = len(flats)
-    if k == 3:  # the median of three without sorting
-        median = stack.sum(axis=0) - stack.max(axis=0) - stack.min(axis=0)
+    if k == 3:  # the median of three, per channel, without sorting
+        a, b, c = flats
+        median = cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
     else:
-        median = np.median(stack, axis=0)
+        median = np.median(np.stack(flats), axis=0).astype(np.uint8)
     sigma = noise_level(flats)
     tolerance = 2.5 * sigma + 3.0
-    deviation = np.abs(stack - median[None]).mean(axis=3, keepdims=True)
-    weight = np.clip(2.0 - deviation / tolerance, 0.0, 1.0)
-    total = weight.sum(axis=0)
-    base = ((weight * stack).sum(axis=0) + 1e-3 * median) / (total + 1e-3)
-    luma = stack.max(axis=3)  # a reflection brightens every channel; max is cheap and safe
+    total = np.full(median.shape[:2], 1e-3, np.float32)
+    base = median.astype(np.float32) * 1e-3
+    for flat in flats:
+        # How far this frame is from the median here (the channels' weighted mean).
+        deviation = cv2.cvtColor(cv2.absdiff(flat, median), cv2.COLOR_RGB2GRAY)
+        weight = np.clip(2.0 - deviation.astype(np.float32) / tolerance, 0.0, 1.0)
+        total += weight
+        base += cv2.multiply(flat, cv2.merge([weight] * 3), dtype=cv2.CV_32F)
+    base /= cv2.merge([total] * 3)
+    luma = np.stack([_brightest_channel(flat) for flat in flats])  # glare brightens them all
     darkest = luma.min(axis=0)
-    excess = (base.max(axis=2) - darkest) / (glare_margin + 2.0 * sigma)
+    excess = (_brightest_channel(base) - darkest) / (glare_margin + 2.0 * sigma)
     if (excess > 1.0).any():
         rank = (k - 1) // 2 if k > 3 else 0  # the lower median of a long burst
-        order = np.argsort(luma, axis=0, kind="stable")[rank]
-        chosen = np.take_along_axis(stack, order[None, ..., None].repeat(3, axis=3), axis=0)[0]
+        pick = luma.argmin(axis=0) if rank == 0 else np.argsort(luma, axis=0)[rank]
+        chosen = np.choose(pick[..., None], flats)
         # Soft weight: a reflection fades out gradually, and so must its replacement, or
         # its faint halo stays (and levels later make it visible).
         glare = np.clip(excess - 0.25, 0.0, 1.0)
         glare = cv2.GaussianBlur(cv2.dilate(glare, np.ones((5, 5), np.uint8)), (0, 0), 2.0)
         base = base * (1 - glare[..., None]) + chosen * glare[..., None]
     return np.clip(base + 0.5, 0, 255).astype(np.uint8)
+
+
+def _brightest_channel(image: np.ndarray) -> np.ndarray:
+    """Per pixel, the largest of the three channels (cv2: numpy is slow along 3 values)."""
+    r, g, b = cv2.split(image)
+    return cv2.max(cv2.max(r, g), b)
