@@ -106,14 +106,16 @@ def scene_set_report(
         f"\n{title}, {mode}: {len(indices)} of {count} scenes,"
         f" seeds {seed_base}..{seed_base + count - 1} ({elapsed_s:.0f} s with {jobs} processes)"
     )
-    header = ("kind", *VERDICTS, "median SSIM ratio")
+    header = ("kind", *VERDICTS, "median SSIM ratio", "median SSIM(scan, picture)")
     print(" | ".join(header))
     for kind in (*kinds, "all"):
         mine = [o for o in outcomes if kind in ("all", o.kind)]
-        ratios = [o.ssim_ratio for o in mine if o.ssim_ratio is not None]
         cells = [str(sum(o.verdict == v for o in mine)) for v in VERDICTS]
-        median = f"{statistics.median(ratios):.3f}" if ratios else "-"
-        print(" | ".join((kind, *cells, median)))
+        medians = []
+        for values in ([o.ssim_ratio for o in mine], [o.ssim for o in mine]):
+            known = [v for v in values if v is not None]
+            medians.append(f"{statistics.median(known):.3f}" if known else "-")
+        print(" | ".join((kind, *cells, *medians)))
     # A refusal must tell the guest something true: each reason, how often it was true.
     refusals = Counter(
         (o.hints[0] if o.hints else "-", o.verdict)

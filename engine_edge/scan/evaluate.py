@@ -34,6 +34,7 @@ class Outcome:
     hints: tuple[str, ...]
     corner_error: float | None = None  # worst corner / print diagonal
     ssim_ratio: float | None = None
+    ssim: float | None = None  # SSIM(scan, picture) itself: the ratio's numerator
 
 
 VERDICTS = (
@@ -85,13 +86,14 @@ def judge(
         for outline in ((truth, _photo_corners(labelled)) if settings.border_crop else (truth,))
     )
     ratio = ssim_ratio(result.photo, labelled, settings, result.rectified.shape[:2])
+    own = _ssim(result.photo, labelled.truth)
     if error > tolerance:
         verdict = "wrong_corners"
     elif ratio < ssim_target:
         verdict = "low_ssim"
     else:
         verdict = "ok"
-    return Outcome(labelled.kind, seed, verdict, hints, error, ratio)
+    return Outcome(labelled.kind, seed, verdict, hints, error, ratio, own)
 
 
 def ssim_ratio(
