@@ -8,6 +8,7 @@ Every input is a scikit-image public-domain photo made into a synthetic camera v
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -17,7 +18,7 @@ from skimage import data
 from engine_edge.scan.capture import capture_print
 from engine_edge.scan.detect import detect_print_quad, refine_quad
 from engine_edge.scan.restore import restore_photo
-from engine_edge.scan.session import draw_detection, scan_still
+from engine_edge.scan.session import draw_detection, scan_frames, scan_still
 from engine_edge.scan.synthetic import (
     SceneSpec,
     fade,
@@ -110,6 +111,23 @@ def main() -> None:
 
     scene = sample_scene(data.astronaut(), "deckled", 75).scene
     save("deckled.jpg", side_by_side(scene.frame, scan_still(scene.frame).photo))
+    save("burst.jpg", burst_close_up())
+
+
+def burst_close_up() -> np.ndarray:
+    """7. A phone-grade camera's noise: the face from one frame's scan, and from the
+    kiosk's burst of three fused (the same print, each frame with its own noise)."""
+    spec = SceneSpec(table="wood", phone_noise=6.0, jpeg_quality=80, print_share=0.3, seed=23)
+    frames = [
+        render_print_scene(data.astronaut(), replace(spec, burst_index=i)).frame for i in range(3)
+    ]
+    scans = [scan_still(frames[0]).photo, scan_frames(frames).photo]
+    faces = []
+    for photo in scans:
+        h, w = photo.shape[:2]
+        face = photo[round(0.12 * h) : round(0.34 * h), round(0.36 * w) : round(0.58 * w)]
+        faces.append(cv2.resize(face, (300, 300), interpolation=cv2.INTER_CUBIC))
+    return side_by_side(*faces)
 
 
 if __name__ == "__main__":

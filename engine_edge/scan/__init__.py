@@ -11,6 +11,7 @@ from engine_edge.scan.session import (
     ScanResult,
     ScanSettings,
     scan_camera,
+    scan_frames,
     scan_still,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "open_camera",
     "restore_photo",
     "scan_camera",
+    "scan_frames",
     "scan_still",
 ]

@@ -1,10 +1,13 @@
-"""From detected corners and a burst of full-resolution frames to one flat, glare-free print.
+"""From detected corners and a burst of full-resolution frames to one flat print, with
+the camera's noise averaged down and glare removed.
 
-Each frame is rectified with its own corners (refined at full resolution), so
-the burst arrives aligned up to a small residual, which phase correlation on a
-small copy removes. Glare is then removed the way Google PhotoScan does it:
-where a frame is brighter than the others (a reflection moves when the light
-or the camera moves), the darker values win.
+Each frame is rectified with its own corners (refined at full resolution), so the burst
+arrives aligned up to a small residual, which phase correlation on the print's middle
+measures and each frame's rectification then absorbs (one interpolation, no blur). The
+frames are averaged where they agree with their median (noise falls, a frame that moved
+or shows a reflection there is left out), and where even the median is glare, the darker
+values win the way Google PhotoScan does it (a reflection moves when the light or the
+camera moves).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
 from engine_edge.scan.falloff import even_light, falloff_gain
+from engine_edge.scan.restore import grain_sigma
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +56,33 @@ def output_size(
     return max(8, round(width * scale)), max(8, round(height * scale))
 
 
-def rectify(frame: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Warp the quadrilateral ``corners`` of ``frame`` to an upright image of ``size``."""
+def rectify(
+    frame: np.ndarray,
+    corners: np.ndarray,
+    size: tuple[int, int],
+    shift_px: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """Warp the quadrilateral ``corners`` of ``frame`` to an upright image of ``size``,
+    moved by ``shift_px`` (a burst frame's residual offset: one interpolation, not two)."""
     w, h = size
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     # Corners are outline positions; pixel centres sit half a pixel inside them.
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    shift = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]], np.float64)
+    dx, dy = shift_px
+    shift = np.array([[1, 0, -0.5 - dx], [0, 1, -0.5 - dy], [0, 0, 1]], np.float64)
     return cv2.warpPerspective(
         frame, shift @ matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
+
+
+@dataclass(frozen=True)
+class Capture:
+    """The flat print and what the burst told about the camera."""
+
+    image: np.ndarray  # RGB uint8
+    # The grain of one frame as restore.grain_sigma measures it, read off the difference of
+    # two frames (the print's own texture cancels there); None from a single frame.
+    grain: float | None
 
 
 def capture_print(
@@ -69,7 +90,17 @@ def capture_print(
     quad: np.ndarray | list[np.ndarray],
     settings: CaptureSettings = CaptureSettings(),
 ) -> np.ndarray:
-    """Rectify a burst (one or more RGB frames) and fuse it into one print without glare.
+    """The flat print of :func:`capture_burst`."""
+    return capture_burst(frames, quad, settings).image
+
+
+def capture_burst(
+    frames: list[np.ndarray],
+    quad: np.ndarray | list[np.ndarray],
+    settings: CaptureSettings = CaptureSettings(),
+) -> Capture:
+    """Rectify a burst (one or more RGB frames) and fuse it into one print without glare
+    and with the noise of the frames averaged down.
 
     ``quad`` is either one set of corners for every frame (fixed camera) or one per frame.
     """
@@ -79,58 +110,106 @@ def capture_print(
     h, w = frames[0].shape[:2]
     size = output_size(quads[0], (w, h), settings)
     flats = [rectify(f, q, size) for f, q in zip(frames, quads, strict=True)]
-    flat = flats[0] if len(flats) == 1 else fuse_burst(align_burst(flats), settings.glare_margin)
+    if len(flats) > 1:
+        shifts = burst_shifts(flats)
+        flats = [
+            flat if shift is None or max(map(abs, shift)) < 0.05 else rectify(f, q, size, shift)
+            for flat, shift, f, q in zip(flats, shifts, frames, quads, strict=True)
+        ]
+        flats = [flat for flat, shift in zip(flats, shifts, strict=True) if shift is not None]
+    flat = flats[0] if len(flats) == 1 else fuse_burst(flats, settings.glare_margin)
+    grain = burst_grain(flats[0], flats[1]) if len(flats) > 1 else None
     gain = falloff_gain(frames[0], quads[0], size) if settings.even_light else None
-    return flat if gain is None else even_light(flat, gain)
+    return Capture(flat if gain is None else even_light(flat, gain), grain)
 
 
-def align_burst(flats: list[np.ndarray]) -> list[np.ndarray]:
-    """Shift each rectified frame onto the first by phase correlation on a small copy."""
-    ref = flats[0]
-    h, w = ref.shape[:2]
-    scale = min(1.0, 512 / max(h, w))
-    small = (max(8, round(w * scale)), max(8, round(h * scale)))
+def burst_shifts(flats: list[np.ndarray]) -> list[tuple[float, float] | None]:
+    """Each rectified frame's offset from the first, in pixels (None: it could not be
+    aligned and is left out). Phase correlation on the middle of the print at full
+    resolution: sub-pixel exact, where a small copy would be a fraction of a pixel off
+    and averaging would blur."""
+    h, w = flats[0].shape[:2]
+    # Powers of two: OpenCV pads other sizes to its DFT sizes, and an odd one puts the
+    # peak half a pixel off in each direction (a 0.5 px error, 2 px on a 4x smaller copy).
+    side_h, side_w = (2 ** int(np.log2(min(side, 1024))) for side in (h, w))
+    y0, x0 = (h - side_h) // 2, (w - side_w) // 2
 
-    def prep(img: np.ndarray) -> np.ndarray:
-        grey = cv2.cvtColor(
-            cv2.resize(img, small, interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY
-        )
-        return grey.astype(np.float32)
+    def middle(img: np.ndarray) -> np.ndarray:
+        crop = img[y0 : y0 + side_h, x0 : x0 + side_w]
+        return cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
 
-    window = cv2.createHanningWindow(small, cv2.CV_32F)
-    ref_small = prep(ref)
-    out = [ref]
+    window = cv2.createHanningWindow((side_w, side_h), cv2.CV_32F)
+    ref = middle(flats[0])
+    shifts: list[tuple[float, float] | None] = [(0.0, 0.0)]
     for img in flats[1:]:
-        (dx, dy), response = cv2.phaseCorrelate(ref_small, prep(img), window)
-        if response < 0.05 or abs(dx) > 0.05 * small[0] or abs(dy) > 0.05 * small[1]:
+        (dx, dy), response = cv2.phaseCorrelate(ref, middle(img), window)
+        if response < 0.05 or abs(dx) > 0.05 * side_w or abs(dy) > 0.05 * side_h:
             log.debug("burst frame not aligned (response %.2f, shift %.1f, %.1f)", response, dx, dy)
-            out.append(img)
+            shifts.append(None)
             continue
-        matrix = np.array([[1, 0, -dx / scale], [0, 1, -dy / scale]], np.float32)
-        out.append(cv2.warpAffine(img, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE))
-    return out
+        shifts.append((float(dx), float(dy)))
+    return shifts
+
+
+def burst_grain(first: np.ndarray, second: np.ndarray) -> float:
+    """One frame's grain (restore.grain_sigma's measure) without the print's texture: what
+    two aligned frames of the same print do not share is the camera's noise alone."""
+    diff = (second.astype(np.float32) - first.astype(np.float32)) / np.sqrt(2.0) + 128.0
+    return grain_sigma(np.clip(diff + 0.5, 0, 255).astype(np.uint8))
+
+
+def noise_level(flats: list[np.ndarray]) -> float:
+    """The sensor noise (sigma, grey levels) of one frame, from how two aligned frames differ
+    (a robust spread: the print's own detail is the same in both and cancels)."""
+    a = cv2.cvtColor(flats[0], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    b = cv2.cvtColor(flats[1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    diff = (b - a)[::2, ::2]
+    spread = np.median(np.abs(diff - np.median(diff)))
+    return float(1.4826 * spread / np.sqrt(2.0))
 
 
 def fuse_burst(flats: list[np.ndarray], glare_margin: int = 18) -> np.ndarray:
-    """One image from an aligned burst: the first frame, except where it shows glare.
+    """One image from an aligned burst: the frames averaged, except where they disagree.
 
-    Glare is where a frame is much brighter than the darkest frame at that pixel; there the
-    lower median of the burst (the darkest value for two or three frames) is used, blended
-    over a few pixels so no seam shows.
+    Each pixel is the mean of the frames that agree with the burst's median there (within
+    a few times the measured noise), so the noise falls by up to the square root of the
+    frame count while a frame that moved or shows a reflection there is left out (no
+    ghost). Where even the median shows glare (the same reflection in most frames), the
+    darkest value wins, blended over a few pixels so no seam shows.
     """
-    stack = np.stack(flats)
-    luma = stack.max(axis=3)  # a reflection brightens every channel; max is cheap and safe
-    darkest = luma.min(axis=0)
-    excess = (luma[0].astype(np.float32) - darkest) / glare_margin
-    if not (excess > 1.0).any():
-        return flats[0]
     k = len(flats)
-    rank = (k - 1) // 2 if k > 3 else 0
-    order = np.argsort(luma, axis=0, kind="stable")
-    chosen = np.take_along_axis(stack, order[rank][None, ..., None].repeat(3, axis=3), axis=0)[0]
-    # Soft weight: a reflection fades out gradually, and so must its replacement, or its
-    # faint halo stays (and levels later make it visible).
-    weight = np.clip(excess - 0.25, 0.0, 1.0)
-    weight = cv2.GaussianBlur(cv2.dilate(weight, np.ones((5, 5), np.uint8)), (0, 0), 2.0)[..., None]
-    fused = flats[0].astype(np.float32) * (1 - weight) + chosen.astype(np.float32) * weight
-    return np.clip(fused + 0.5, 0, 255).astype(np.uint8)
+    if k == 3:  # the median of three, per channel, without sorting
+        a, b, c = flats
+        median = cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
+    else:
+        median = np.median(np.stack(flats), axis=0).astype(np.uint8)
+    sigma = noise_level(flats)
+    tolerance = 2.5 * sigma + 3.0
+    total = np.full(median.shape[:2], 1e-3, np.float32)
+    base = median.astype(np.float32) * 1e-3
+    for flat in flats:
+        # How far this frame is from the median here (the channels' weighted mean).
+        deviation = cv2.cvtColor(cv2.absdiff(flat, median), cv2.COLOR_RGB2GRAY)
+        weight = np.clip(2.0 - deviation.astype(np.float32) / tolerance, 0.0, 1.0)
+        total += weight
+        base += cv2.multiply(flat, cv2.merge([weight] * 3), dtype=cv2.CV_32F)
+    base /= cv2.merge([total] * 3)
+    luma = np.stack([_brightest_channel(flat) for flat in flats])  # glare brightens them all
+    darkest = luma.min(axis=0)
+    excess = (_brightest_channel(base) - darkest) / (glare_margin + 2.0 * sigma)
+    if (excess > 1.0).any():
+        rank = (k - 1) // 2 if k > 3 else 0  # the lower median of a long burst
+        pick = luma.argmin(axis=0) if rank == 0 else np.argsort(luma, axis=0)[rank]
+        chosen = np.choose(pick[..., None], flats)
+        # Soft weight: a reflection fades out gradually, and so must its replacement, or
+        # its faint halo stays (and levels later make it visible).
+        glare = np.clip(excess - 0.25, 0.0, 1.0)
+        glare = cv2.GaussianBlur(cv2.dilate(glare, np.ones((5, 5), np.uint8)), (0, 0), 2.0)
+        base = base * (1 - glare[..., None]) + chosen * glare[..., None]
+    return np.clip(base + 0.5, 0, 255).astype(np.uint8)
+
+
+def _brightest_channel(image: np.ndarray) -> np.ndarray:
+    """Per pixel, the largest of the three channels (cv2: numpy is slow along 3 values)."""
+    r, g, b = cv2.split(image)
+    return cv2.max(cv2.max(r, g), b)

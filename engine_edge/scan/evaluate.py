@@ -18,8 +18,8 @@ from skimage.metrics import structural_similarity
 
 from engine_edge.scan.detect import Hint
 from engine_edge.scan.restore import restore_photo
-from engine_edge.scan.scene_set import LabelledScene
-from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_still
+from engine_edge.scan.scene_set import LabelledScene, burst_views
+from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_frames
 
 SSIM_SIDE_PX = 384  # SSIM is compared at this longest side: fast, and blind to resampling
 
@@ -34,6 +34,7 @@ class Outcome:
     hints: tuple[str, ...]
     corner_error: float | None = None  # worst corner / print diagonal
     ssim_ratio: float | None = None
+    ssim: float | None = None  # SSIM(scan, picture) itself: the ratio's numerator
 
 
 VERDICTS = (
@@ -54,12 +55,16 @@ def judge(
     *,
     ssim_target: float = 0.95,
     corner_tolerance: float = 0.012,
+    burst: bool = True,
 ) -> Outcome:
-    """Scan ``labelled`` as ``keepsake scan --image`` would and say how it went."""
+    """Scan ``labelled`` as the kiosk would and say how it went: a burst of
+    ``settings.burst_frames`` views through :func:`scan_frames` (``burst``), or the one
+    frame ``keepsake scan --image`` gets."""
     settings = settings or ScanSettings()
     seed = labelled.spec.seed
+    frames = burst_views(labelled, settings.burst_frames) if burst else [labelled.scene.frame]
     try:
-        result = scan_still(labelled.scene.frame, settings)
+        result = scan_frames(frames, settings)
     except PrintNotFound as refusal:
         hints = tuple(h.value for h in refusal.hints)
         if labelled.is_screen:
@@ -81,13 +86,14 @@ def judge(
         for outline in ((truth, _photo_corners(labelled)) if settings.border_crop else (truth,))
     )
     ratio = ssim_ratio(result.photo, labelled, settings, result.rectified.shape[:2])
+    own = _ssim(result.photo, labelled.truth)
     if error > tolerance:
         verdict = "wrong_corners"
     elif ratio < ssim_target:
         verdict = "low_ssim"
     else:
         verdict = "ok"
-    return Outcome(labelled.kind, seed, verdict, hints, error, ratio)
+    return Outcome(labelled.kind, seed, verdict, hints, error, ratio, own)
 
 
 def ssim_ratio(

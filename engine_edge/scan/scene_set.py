@@ -112,6 +112,33 @@ def scene_for(photos: list[np.ndarray], index: int, seed_base: int = 0) -> Label
     return sample_scene(photo, kind, seed_base + index)
 
 
+def burst_views(labelled: LabelledScene, count: int) -> list[np.ndarray]:
+    """``count`` frames of ``labelled`` as the kiosk's burst sees them, the scene's frame first.
+
+    Each later frame has its own sensor noise and JPEG; a hand-held (``phone``) view also its
+    own small shake (the print moves a pixel or two, the blur's direction changes), a print
+    on the table under the fixed camera at most a fraction of a pixel (vibration).
+    """
+    frames = [labelled.scene.frame]
+    fw, fh = labelled.spec.frame_size
+    for index in range(1, count):
+        rng = np.random.default_rng((labelled.spec.seed, index, 1))
+        hand_held = labelled.kind == "phone"
+        move_px = rng.normal(0.0, 1.5 if hand_held else 0.15, 2)
+        x, y = labelled.spec.offset
+        spec = replace(
+            labelled.spec,
+            border_px=0,  # the print image below already has its border
+            burst_index=index,
+            offset=(x + float(move_px[0]) / fw, y + float(move_px[1]) / fh),
+            roll_deg=labelled.spec.roll_deg + float(rng.normal(0.0, 0.15 if hand_held else 0.0)),
+        )
+        if hand_held:
+            spec = replace(spec, motion_angle_deg=float(rng.uniform(0, 180)))
+        frames.append(render_print_scene(labelled.scene.print_image, spec).frame)
+    return frames
+
+
 def _prepare(photo: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
     """The photo as printed: a random size, sometimes faded or tinted, dark for ``dark``."""
     if photo.ndim == 2:

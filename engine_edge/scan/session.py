@@ -25,7 +25,7 @@ from engine_edge.scan.autocapture import (
     CaptureState,
 )
 from engine_edge.scan.camera import ResilientCamera
-from engine_edge.scan.capture import CaptureSettings, capture_print
+from engine_edge.scan.capture import CaptureSettings, capture_burst
 from engine_edge.scan.detect import (
     HINT_TEXT,
     DetectSettings,
@@ -134,11 +134,28 @@ def scan_still(
     tilt hint and where the reflection is, never passed on silently. ``debug`` keeps every
     intermediate image in the result (for --debug-dir).
     """
+    return scan_frames([image], settings, debug=debug)
+
+
+def scan_frames(
+    frames: list[np.ndarray], settings: ScanSettings = ScanSettings(), *, debug: bool = False
+) -> ScanResult:
+    """Scan a burst of full-resolution views of one print from a camera that stays put.
+
+    The print is found on the first frame and its outline refined on each other one, then
+    the views are fused exactly as after the kiosk's auto-capture (:func:`scan_camera`).
+    The same reflection in every view cannot be removed: it is refused as in
+    :func:`scan_still`.
+    """
+    if not frames:
+        raise DeviceUnavailable("No picture arrived from the camera; check it and try again.")
+    image = frames[0]
     detection = detect_print_quad(image, settings.detect(glare_blocks=True))
     steps = [("frame", image), ("detection", draw_detection(image, detection))] if debug else None
     _require_usable(detection)
     assert detection.corners is not None
-    return _finish([image], [detection.corners], detection, settings, steps)
+    quads = _burst_outlines(frames, detection.corners)
+    return _finish(frames, quads, detection, settings, steps)
 
 
 def scan_camera(
@@ -181,10 +198,8 @@ def scan_camera(
                 steps += [(f"burst_{i}", image) for i, image in enumerate(frames)]
             assert advice.detection.corners is not None
             guess = advice.detection.corners / scale
-            quads = []
-            for image in frames:
-                refined = refine_quad(image, guess)
-                quads.append(guess if refined is None else refined)
+            first = refine_quad(frames[0], guess)
+            quads = _burst_outlines(frames, guess if first is None else first)
             return _finish(frames, quads, advice.detection, settings, steps)
     if last is None:
         raise DeviceUnavailable(
@@ -195,6 +210,24 @@ def scan_camera(
         last.detection.hints,
         last.detection.glare_boxes,
     )
+
+
+def _burst_outlines(frames: list[np.ndarray], first: np.ndarray) -> list[np.ndarray]:
+    """Each frame's outline: ``first`` (the first frame's, at full resolution) for it, and
+    for every later frame its own refinement when that only moved the print (a hand-held
+    shake); a refinement that changed its shape took another edge (a border's inner edge,
+    a deckle's bites) and ``first`` is kept: the residual shift is aligned after rectifying."""
+    quads = [first]
+    diag = float(np.linalg.norm(first[2] - first[0]))
+    for image in frames[1:]:
+        refined = refine_quad(image, first)
+        if refined is None:
+            quads.append(first)
+            continue
+        moved = refined - first
+        reshaped = float(np.linalg.norm(moved - moved.mean(axis=0), axis=1).max())
+        quads.append(refined if reshaped <= max(2.0, 0.006 * diag) else first)
+    return quads
 
 
 def _locked_burst(
@@ -256,11 +289,11 @@ def _finish(
     debug: list[tuple[str, np.ndarray]] | None,
 ) -> ScanResult:
     t0 = time.perf_counter()
-    rectified = capture_print(frames, quads, settings.capture())
-    photo = rectified
+    captured = capture_burst(frames, quads, settings.capture())
+    rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":
-        restoration = restore_with_steps(rectified, settings.strengths())
+        restoration = restore_with_steps(rectified, settings.strengths(), captured.grain)
         steps = restoration.steps
         photo = restoration.image
     log.info(

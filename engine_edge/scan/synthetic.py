@@ -50,6 +50,9 @@ class SceneSpec:
     jpeg_quality: int = 0  # 0 = no JPEG round trip
     focal_px: float = 0.0  # 0 = 1.1 x frame width (a normal lens)
     seed: int = 0
+    # Which frame of a burst this is: the same print, table, light and glare, with the
+    # sensor's noise (and so the JPEG's artefacts) drawn afresh; 0 = the first frame.
+    burst_index: int = 0
 
 
 @dataclass(frozen=True)
@@ -181,10 +184,12 @@ def render_print_scene(photo: np.ndarray, spec: SceneSpec = SceneSpec()) -> Scen
         frame = cv2.GaussianBlur(frame, (0, 0), spec.blur_sigma_px)
     if spec.motion_blur_px >= 1.0:
         frame = _motion_blur(frame, spec.motion_blur_px, spec.motion_angle_deg)
+    # A camera's frames differ only in their noise: the scene's draws above stay the same.
+    sensor = rng if spec.burst_index == 0 else np.random.default_rng((spec.seed, spec.burst_index))
     if spec.noise_sigma > 0:
-        frame = frame + rng.normal(0.0, spec.noise_sigma, frame.shape).astype(np.float32)
+        frame = frame + sensor.normal(0.0, spec.noise_sigma, frame.shape).astype(np.float32)
     if spec.phone_noise > 0:
-        frame = _phone_noise(frame, spec.phone_noise, rng)
+        frame = _phone_noise(frame, spec.phone_noise, sensor)
     out = np.clip(frame + 0.5, 0, 255).astype(np.uint8)
     if spec.jpeg_quality:
         _, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
