@@ -52,6 +52,10 @@ class MouthPaint:
     def paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         """Lay the inside of the mouth over ``region`` (float32 RGB, in place)."""
         w = self.width_px
+        # An opening shows what lies behind it once it is a few pixels tall, fewer on a
+        # small face (a 3 px gap in a 45 px mouth is wide open; a black slit would read
+        # as lips pressed together).
+        shows = _smoothstep((layer.opening - 1.0) / float(np.clip(0.05 * w, 2.0, 4.0)))
         x = np.clip(layer.across, 0.0, 1.0)
         side = np.abs(2.0 * x - 1.0)  # 0 in the middle, 1 at the corners
         a, h = layer.below, np.maximum(layer.opening, 1e-3)
@@ -63,8 +67,12 @@ class MouthPaint:
             dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
             tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
             into = a - (h - tongue_h)
-            cover = np.clip(into + 0.5, 0.0, 1.0) * (tongue_h > 0.5)
-            shade = 0.7 + 0.3 * np.sqrt(np.clip(into / np.maximum(tongue_h, 1e-3), 0, 1))
+            # Its back rounds away into the dark of the throat: no edge, a soft fall-off
+            # (a flat slab with a crisp top reads as a painted band).
+            soft = max(1.0, 0.03 * w)
+            cover = _smoothstep(into / soft + 0.5) * (tongue_h > 0.5)
+            lit = _smoothstep(1.5 * into / np.maximum(tongue_h, 1e-3))
+            shade = (0.45 + 0.55 * lit) * (1.0 - 0.3 * side**2)
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
@@ -73,7 +81,7 @@ class MouthPaint:
         # drops a little: the teeth were nearly touching.
         lower_amount = max(
             _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
-            _smoothstep((fp.teeth_show - 0.5) / 0.3) * _smoothstep((h.max() - 3.0) / 4.0),
+            _smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
             float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
@@ -90,8 +98,8 @@ class MouthPaint:
             # How much the viseme shows them sets how far they reach down, not how
             # transparent they are: teeth are solid.
             show = fp.teeth_show
-            upper_amount = _smoothstep(show / 0.25) * _smoothstep((h - 2.0) / 4.0)
-            top_h = np.minimum(0.12 * w, 0.55 * h) * (1.0 - side**3) * show**0.35
+            upper_amount = _smoothstep(show / 0.25) * shows
+            top_h = np.minimum(0.14 * w, 0.65 * h) * (1.0 - side**3) * show**0.35
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
             shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
@@ -104,7 +112,7 @@ class MouthPaint:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
             # with their own gaps (a dark gap right under them read as teeth cut off).
-            reveal = _smoothstep((h - 2.0) / 4.0)
+            reveal = shows
             edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
             cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * reveal
             down = _smoothstep(a / np.maximum(edge_h, 1e-3))
@@ -157,11 +165,12 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         and float(np.percentile(gap_px, 75)) >= float(np.percentile(lum, 30))
     )
     # Teeth are about as light as the lightest skin (never whiter than the photo has),
-    # greyish with a little of the photo's own cast (sepia stays sepia).
+    # in the photo's own cast (sepia stays sepia; clean grey teeth in a warm photo read
+    # as pasted in).
     tint = skin / max(float(skin.mean()), 1.0)
-    light = min(float(np.percentile(lum, 97)), 240.0)
+    light = min(float(np.percentile(lum, 99)), 240.0)
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
-    teeth = light * (0.85 + 0.15 * tint)
+    teeth = light * (0.6 + 0.4 * tint)
     own_teeth = np.zeros((0, 3), np.float32)
     if has_teeth:
         # The photo's own teeth set the colour of the lower ones that appear under them.
