@@ -330,7 +330,8 @@ class MouthLayer:
     ``across`` is the position along the mouth (0 and 1 at the corners), ``below``
     the distance under the upper lip's inner edge and ``opening`` the gap between
     the lips there, in pixels; ``cavity`` is where the inside shows; ``grain_xy``
-    where the photo's own grain for it is taken from.
+    where the photo's own grain for it is taken from; ``seam`` how much of the photo's
+    dark line between the lips the top of the opening covers (above the parting), px.
     """
 
     across: np.ndarray
@@ -338,6 +339,7 @@ class MouthLayer:
     opening: np.ndarray
     cavity: np.ndarray
     grain_xy: np.ndarray  # (..., 2)
+    seam: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -435,12 +437,13 @@ class MouthFeature:
         # The photo's dark line where the lips meet stays on the upper lip's edge as it
         # lifts; the inside covers it (a black seam over the teeth reads as a slot).
         seam = 0.0 if self.seam_px is None else np.interp(us, self.u_grid, self.seam_px)
-        top = top - np.minimum(np.maximum(0.02 * self.width, seam), 0.25 * (bottom - top))
+        seam = np.minimum(np.maximum(0.02 * self.width, seam), 0.25 * (bottom - top))
+        top = top - seam
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
         # The skin under the lower lip lends the cavity its grain (never a lip edge).
         grain = self.frame.to_xy(us, v - top + np.interp(us, self.u_grid, self.outer_lo) + 2.0)
-        layer = MouthLayer(us / self.width, v - top, bottom - top, cavity, grain)
+        layer = MouthLayer(us / self.width, v - top, bottom - top, cavity, grain, seam)
         return self.frame.to_xy(us, vs), layer
 
     def forward(self, points: np.ndarray, fp: FaceParams, first_vertex: int) -> np.ndarray:

@@ -26,6 +26,9 @@ _REFLECT = cv2.BORDER_REFLECT101
 # middle (central incisors, laterals, canines, premolars), and how dark they are.
 _GAPS = (0.0, 0.085, 0.16, 0.225, 0.285)
 _GAP_DARK = (0.16, 0.12, 0.1, 0.08, 0.06)
+# How far each of them reaches down, against the central incisors (laterals are shorter,
+# canines longer again): the biting edge is a row of teeth, not a clean arc.
+_LENGTH = (1.0, 0.88, 0.95, 0.85, 0.8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +62,10 @@ class MouthPaint:
         x = np.clip(layer.across, 0.0, 1.0)
         side = np.abs(2.0 * x - 1.0)  # 0 in the middle, 1 at the corners
         a, h = layer.below, np.maximum(layer.opening, 1e-3)
-        near_lip = np.clip(np.minimum(a, h - a) / np.maximum(0.5 * h, 1e-3), 0.0, 1.0)
+        # The throat is deep only where the opening is: a thin corner or a narrow gap
+        # stays in the lips' own shadow rather than going black.
+        deep = np.maximum(0.5 * h, 0.05 * w)
+        near_lip = np.clip(np.minimum(a, h - a) / deep, 0.0, 1.0)
         colour = self.edge_rgb + (self.throat_rgb - self.edge_rgb) * np.sqrt(near_lip)[..., None]
         # Tongue: a rounded mound on the floor of the mouth, darker towards the back.
         tongue_amount = _smoothstep((fp.jaw_open - 0.2) / 0.35)
@@ -88,6 +94,7 @@ class MouthPaint:
             # Only the front ones show, narrower than the upper teeth, in the lip's shade.
             front = np.clip(1.0 - (side / 0.75) ** 2, 0.0, 1.0)
             low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * front
+            low_h = low_h * _tooth_length(1.35 * np.abs(x - 0.5), w)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
             shade = (0.85 - 0.3 * side**2) * _tooth_relief(1.35 * np.abs(x - 0.5), w)
@@ -100,6 +107,7 @@ class MouthPaint:
             show = fp.teeth_show
             upper_amount = _smoothstep(show / 0.25) * shows
             top_h = np.minimum(0.14 * w, 0.65 * h) * (1.0 - side**3) * show**0.35
+            top_h = top_h * _tooth_length(np.abs(x - 0.5), w)
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
             shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
@@ -112,13 +120,19 @@ class MouthPaint:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
             # with their own gaps (a dark gap right under them read as teeth cut off).
-            reveal = shows
-            edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
-            cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * reveal
-            down = _smoothstep(a / np.maximum(edge_h, 1e-3))
-            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
             along = (np.arange(len(self.own_teeth)) + 0.5) / len(self.own_teeth)
             own = np.stack([np.interp(x, along, c) for c in self.own_teeth.T], axis=-1)
+            # Where the photo has a gap between its teeth, their rounded corners stop
+            # short of the edge: the biting edge is notched there, not a clean arc.
+            lit = own.mean(axis=-1) / max(float(self.teeth_rgb.mean()), 1.0)
+            edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
+            edge_h = edge_h * np.clip(0.4 + 0.6 * lit, 0.85, 1.0)
+            # They reach down from the parting, where the photo's teeth end (the dark line
+            # covered above it is their hidden part): the edge follows the lips' arc.
+            edge_h = edge_h + layer.seam
+            cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * shows
+            down = _smoothstep(a / np.maximum(edge_h, 1e-3))
+            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
             colour += (own * shade[..., None] - colour) * cover[..., None]
         # The corners of the mouth are in shadow whatever lies there.
         colour *= (1.0 - 0.45 * side**4)[..., None]
@@ -246,6 +260,17 @@ def _tooth_relief(offset: np.ndarray, width_px: float) -> np.ndarray:
     for gap, d in zip(_GAPS, _GAP_DARK, strict=True):
         relief = relief * (1.0 - 0.2 * d * np.exp(-(((offset - gap) / line) ** 2)))
     return relief
+
+
+def _tooth_length(offset: np.ndarray, width_px: float) -> np.ndarray:
+    """How far the upper teeth reach at ``offset`` from the middle, against the centrals:
+    each tooth its own length, its corners rounded off into a small notch at each gap."""
+    k = np.clip(np.searchsorted(np.asarray(_GAPS), offset, side="right") - 1, 0, len(_GAPS) - 1)
+    length = np.asarray(_LENGTH)[k]
+    notch = max(0.7, 0.012 * width_px) / width_px
+    for gap in _GAPS:
+        length = length * (1.0 - 0.12 * np.exp(-(((offset - gap) / notch) ** 2)))
+    return length
 
 
 def _smoothstep(x):  # type: ignore[no-untyped-def]

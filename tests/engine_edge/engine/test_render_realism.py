@@ -298,3 +298,29 @@ def test_an_open_vowel_parts_the_lips_like_real_speech(shared_data, models, name
     lm = analyse(_frame(renderer, jaw_open=0.6, teeth_show=0.7), models).faces[0].landmarks
     opening = np.linalg.norm(lm[13, :2] - lm[14, :2]) / np.linalg.norm(lm[61, :2] - lm[291, :2])
     assert opening >= 0.16, opening
+
+
+def test_the_upper_teeth_are_a_row_of_teeth_not_a_clean_arc(shared_data, models) -> None:
+    """Each upper tooth reaches down by its own length, its corners rounded into a notch at
+    each gap: the biting edge, followed across the front teeth, departs from a smooth arc
+    by a pixel or more (a clean painted arc stayed within half a pixel)."""
+    renderer = _photo_renderer(shared_data, "sadtalker_art_0.png", models)
+    mouth = renderer.parts[0].mouth
+    frame = _frame(renderer, jaw_open=0.55, teeth_show=0.5)
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    u = np.linspace(0.3 * mouth.width, 0.7 * mouth.width, 80)
+    dv = np.arange(-0.1 * mouth.width, 0.3 * mouth.width, 0.25)
+    v = mouth.parting(u)[:, None] + dv[None, :]
+    xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
+    down = cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR)
+    teeth, throat = np.percentile(down, 95), np.percentile(down, 5)
+    assert teeth - throat > 100, "light teeth over a dark throat"
+    # Per column, the first sample below the teeth that is darker than half way.
+    lit = down > 0.5 * (teeth + throat)
+    start = np.argmax(lit, axis=1)
+    run = np.minimum(start[:, None] + np.arange(80), dv.size - 1)
+    end = start + np.argmin(lit[np.arange(u.size)[:, None], run], axis=1)
+    edge = dv[np.minimum(end, dv.size - 1)]
+    residual = edge - np.polyval(np.polyfit(u, edge, 2), u)
+    spread = np.percentile(residual, 90) - np.percentile(residual, 10)  # not a lone gap line
+    assert spread >= 1.0, np.round(edge, 2)
