@@ -200,9 +200,14 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     fine = crop - cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.01 * mouth.width))
     level = max(0.5, 1.5 * float(np.median(np.abs(fine))))
     grain = (level * np.tanh(fine / level)).astype(np.float32)
+    # The throat is as dark as the darkest of the face (its nostrils, lashes, hair) and no
+    # darker: a faded or soft print has no black, and a black hole in it reads as cut out.
+    throat = (
+        0.16 * lip * max(1.0, float(np.percentile(lum, 1)) / max(0.16 * float(lip.mean()), 1.0))
+    )
     return MouthPaint(
         mouth.width,
-        (0.16 * lip).astype(np.float32),
+        throat.astype(np.float32),
         (0.45 * lip).astype(np.float32),
         teeth.astype(np.float32),
         (0.9 * (0.8 * lip + 0.2 * skin)).astype(np.float32),
