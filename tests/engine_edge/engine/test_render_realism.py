@@ -324,3 +324,15 @@ def test_the_upper_teeth_are_a_row_of_teeth_not_a_clean_arc(shared_data, models)
     residual = edge - np.polyval(np.polyfit(u, edge, 2), u)
     spread = np.percentile(residual, 90) - np.percentile(residual, 10)  # not a lone gap line
     assert spread >= 1.0, np.round(edge, 2)
+
+
+def test_the_throat_is_no_darker_than_the_darkest_of_the_face(shared_data, models) -> None:
+    """A print whose darkest face tones are a mid grey gets a throat in that grey, not a
+    black hole (dlib_2008: the throat was 29 where the face's darkest 1 % is 81)."""
+    renderer = _photo_renderer(shared_data, "dlib_2008_001322.jpg", models)
+    inside, face = _inside_mouth(_frame(renderer, jaw_open=0.6, teeth_show=0.7), models)
+    assert inside.size > 30, "the lips parted"
+    assert np.percentile(inside, 5) >= 0.6 * np.percentile(face, 1), (
+        np.percentile(inside, 5),
+        np.percentile(face, 1),
+    )
