@@ -86,14 +86,14 @@ class MouthPaint:
         # A photo that shows its upper teeth shows the lower ones as soon as the jaw
         # drops a little: the teeth were nearly touching.
         lower_amount = max(
-            _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
-            _smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
+            _smoothstep((fp.jaw_open - 0.35) / 0.35) * min(1.0, 2.0 * fp.teeth_show),
+            _smoothstep((fp.teeth_show - 0.4) / 0.3) * float(shows.max()),
             float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
             # Only the front ones show, narrower than the upper teeth, in the lip's shade.
             front = np.clip(1.0 - (side / 0.75) ** 2, 0.0, 1.0)
-            low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * front
+            low_h = np.minimum(0.07 * w, 0.3 * h) * lower_amount * front
             low_h = low_h * _tooth_length(1.35 * np.abs(x - 0.5), w)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)

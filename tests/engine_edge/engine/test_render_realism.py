@@ -336,3 +336,21 @@ def test_the_throat_is_no_darker_than_the_darkest_of_the_face(shared_data, model
         np.percentile(inside, 5),
         np.percentile(face, 1),
     )
+
+
+def test_an_open_vowel_shows_the_lower_teeth(shared_data, models) -> None:
+    """On an open vowel (jaw 0.5, the teeth showing) the lower front teeth rise over the
+    lower lip: up from the lip, the opening gets light before it gets dark (they showed
+    only once the jaw dropped past 0.6, leaving a dark floor to the mouth)."""
+    renderer = _photo_renderer(shared_data, "sadtalker_happy.png", models)
+    mouth = renderer.parts[0].mouth
+    frame = _frame(renderer, jaw_open=0.5, teeth_show=0.6)
+    drop = mouth.max_drop_px * 0.5
+    dv = np.arange(0.0, drop + 0.05 * mouth.width, 0.25)
+    down = _down_the_mouth(renderer, frame, (0.45, 0.55), dv)
+    throat = int(np.argmin(down))
+    lower = down[throat:]
+    teeth = float(renderer.parts[0].inside.teeth_rgb.mean())
+    peak = int(np.argmax(lower))
+    assert lower[peak] >= 0.78 * teeth, (lower.astype(int), teeth)  # before: 0.70
+    assert lower[peak] - lower[peak:].min() > 25.0, "then the line where they meet the lip"
