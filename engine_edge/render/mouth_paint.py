@@ -12,6 +12,7 @@ added and the painting is softened as much as the photo is soft.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
@@ -53,7 +54,25 @@ class MouthPaint:
         return len(self.own_teeth) > 0
 
     def paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
-        """Lay the inside of the mouth over ``region`` (float32 RGB, in place)."""
+        """Lay the inside of the mouth over ``region`` (float32 RGB, in place).
+
+        Only around the opening: the mouth's box is mostly lips, skin and chin, and a
+        closed mouth has nothing to paint.
+        """
+        rows = np.flatnonzero(layer.cavity.any(axis=1))
+        cols = np.flatnonzero(layer.cavity.any(axis=0))
+        if rows.size == 0:
+            return
+        margin = int(3.0 * self.softness_px) + 2  # the softening reads this far around
+        h, w = layer.cavity.shape
+        sl = (
+            slice(max(0, rows[0] - margin), min(h, rows[-1] + margin + 1)),
+            slice(max(0, cols[0] - margin), min(w, cols[-1] + margin + 1)),
+        )
+        cut = MouthLayer(*(getattr(layer, f.name)[sl] for f in dataclasses.fields(layer)))
+        self._paint(region[sl], cut, fp)
+
+    def _paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         w = self.width_px
         # An opening shows what lies behind it once it is a few pixels tall, fewer on a
         # small face (a 3 px gap in a 45 px mouth is wide open; a black slit would read
