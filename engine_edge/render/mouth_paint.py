@@ -112,7 +112,7 @@ class MouthPaint:
         if lower_amount > 0:
             # Only the front ones show, narrower than the upper teeth, in the lip's shade.
             front = np.clip(1.0 - (side / 0.75) ** 2, 0.0, 1.0)
-            low_h = np.minimum(0.07 * w, 0.3 * h) * lower_amount * front
+            low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * front
             low_h = low_h * _tooth_length(1.35 * np.abs(x - 0.5), w)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
