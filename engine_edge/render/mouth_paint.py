@@ -105,8 +105,8 @@ class MouthPaint:
         # A photo that shows its upper teeth shows the lower ones as soon as the jaw
         # drops a little: the teeth were nearly touching.
         lower_amount = max(
-            _smoothstep((fp.jaw_open - 0.35) / 0.35) * min(1.0, 2.0 * fp.teeth_show),
-            _smoothstep((fp.teeth_show - 0.4) / 0.3) * float(shows.max()),
+            _smoothstep((fp.jaw_open - 0.3) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
+            _smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
             float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
