@@ -201,7 +201,7 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     # in the photo's own cast (sepia stays sepia; clean grey teeth in a warm photo read
     # as pasted in).
     tint = skin / max(float(skin.mean()), 1.0)
-    light = min(float(np.percentile(lum, 99)), 240.0)
+    light = min(float(np.percentile(lum, 99)), 250.0)
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
     teeth = light * (0.6 + 0.4 * tint)
     own_teeth = np.zeros((0, 3), np.float32)
