@@ -330,7 +330,8 @@ class MouthLayer:
     ``across`` is the position along the mouth (0 and 1 at the corners), ``below``
     the distance under the upper lip's inner edge and ``opening`` the gap between
     the lips there, in pixels; ``cavity`` is where the inside shows; ``grain_xy``
-    where the photo's own grain for it is taken from.
+    where the photo's own grain for it is taken from; ``seam`` how much of the photo's
+    dark line between the lips the top of the opening covers (above the parting), px.
     """
 
     across: np.ndarray
@@ -338,6 +339,7 @@ class MouthLayer:
     opening: np.ndarray
     cavity: np.ndarray
     grain_xy: np.ndarray  # (..., 2)
+    seam: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -356,9 +358,9 @@ class MouthFeature:
     # Lips already apart over a dark gap (no teeth in the photo): the mouth opens from
     # the upper lip, so the painted inside covers the photo's gap.
     part_at_upper: bool = False
-    # How far above the parting line the photo's dark line between the lips reaches
-    # (``fit_mouth_to_photo``): the opening covers all of it.
-    seam_px: float = 0.0
+    # How far above the parting line the photo's dark line between the lips reaches, on
+    # u_grid (``fit_mouth_to_photo``): the opening covers all of it. None: not measured.
+    seam_px: np.ndarray | None = None
 
     @property
     def rest_gap_px(self) -> float:
@@ -434,12 +436,14 @@ class MouthFeature:
         )
         # The photo's dark line where the lips meet stays on the upper lip's edge as it
         # lifts; the inside covers it (a black seam over the teeth reads as a slot).
-        top = top - np.minimum(max(0.02 * self.width, self.seam_px), 0.25 * (bottom - top))
+        seam = 0.0 if self.seam_px is None else np.interp(us, self.u_grid, self.seam_px)
+        seam = np.minimum(np.maximum(0.02 * self.width, seam), 0.25 * (bottom - top))
+        top = top - seam
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
         # The skin under the lower lip lends the cavity its grain (never a lip edge).
         grain = self.frame.to_xy(us, v - top + np.interp(us, self.u_grid, self.outer_lo) + 2.0)
-        layer = MouthLayer(us / self.width, v - top, bottom - top, cavity, grain)
+        layer = MouthLayer(us / self.width, v - top, bottom - top, cavity, grain, seam)
         return self.frame.to_xy(us, vs), layer
 
     def forward(self, points: np.ndarray, fp: FaceParams, first_vertex: int) -> np.ndarray:
@@ -487,7 +491,7 @@ def _mouth_cached(key: int, lm_bytes: bytes) -> MouthFeature:
     # The widest believable opening: under a third of the mouth's width, and no more than
     # a fifth of nose-to-chin (a wide smile has a wide mouth but not a longer jaw).
     nose_chin = float(np.linalg.norm(lm[topo.CHIN] - lm[topo.NOSE_TIP]))
-    drop = min(0.3 * width, 0.2 * nose_chin)
+    drop = min(0.4 * width, 0.28 * nose_chin)
     return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper, drop)
 
 
@@ -495,29 +499,35 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     """Measure how far the photo's dark line between the lips reaches above the parting.
 
     Closed lips meet in a shadow a few pixels tall; left on the upper lip's edge as the
-    mouth opens, it draws a black rim over the teeth (the mouth reads as a slot). The
-    line's top is where the middle of the mouth, going up from its darkest row near the
-    parting, gets three quarters of the way back to the upper lip's own tone.
+    mouth opens, it draws a black rim over the teeth (the mouth reads as a slot). Its
+    top, all along the mouth, is where each column, going up from its darkest row near
+    the parting, gets three quarters of the way back to the tone above it (the upper
+    lip, or the photo's own teeth: a smile's dark line under its teeth is covered too).
     """
     w = mouth.width
     if w < 8.0:
         return mouth
     grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    u = np.linspace(0.35 * w, 0.65 * w, 9)
+    u = mouth.u_grid
     dv = np.arange(-0.1 * w, 0.03 * w, 0.5)
     v = mouth.parting(u)[:, None] + dv[None, :]
     xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
     lum = cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    profile = np.median(lum, axis=0)
+    # Each column with its neighbours: one noisy column must not set its own depth.
+    lum = np.median(np.stack([np.roll(lum, k, axis=0) for k in (-1, 0, 1)]), axis=0)
     near = np.flatnonzero(np.abs(dv) <= 0.03 * w)
-    darkest = int(near[np.argmin(profile[near])])
-    lip = float(np.median(profile[dv <= -0.06 * w]))
-    back = profile[darkest] + 0.75 * (lip - profile[darkest])
-    above = np.flatnonzero(profile[: darkest + 1] >= back)
-    if lip - profile[darkest] < 10.0 or above.size == 0:
-        return mouth
-    seam = float(-dv[above[-1]])
-    return dataclasses.replace(mouth, seam_px=float(np.clip(seam, 0.0, 0.06 * w)))
+    darkest = near[np.argmin(lum[:, near], axis=1)]
+    dark = lum[np.arange(u.size), darkest]
+    lip = np.median(lum[:, dv <= -0.06 * w], axis=1)
+    back = dark + 0.75 * (lip - dark)
+    rows = np.arange(dv.size)[None, :]
+    above = (lum >= back[:, None]) & (rows <= darkest[:, None])
+    top = np.max(np.where(above, rows, 0), axis=1)
+    seam = np.where((lip - dark >= 10.0) & above.any(axis=1), -dv[top], 0.0)
+    # A smooth line: a step in it would put a notch in the teeth painted under it.
+    seam = cv2.GaussianBlur(seam.reshape(1, -1), (0, 0), 2.0, borderType=cv2.BORDER_REPLICATE)
+    seam = seam.ravel()
+    return dataclasses.replace(mouth, seam_px=np.clip(seam, 0.0, 0.06 * w))
 
 
 def mouth_feature(face_rig) -> MouthFeature:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ added and the painting is softened as much as the photo is soft.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
@@ -26,6 +27,9 @@ _REFLECT = cv2.BORDER_REFLECT101
 # middle (central incisors, laterals, canines, premolars), and how dark they are.
 _GAPS = (0.0, 0.085, 0.16, 0.225, 0.285)
 _GAP_DARK = (0.16, 0.12, 0.1, 0.08, 0.06)
+# How far each of them reaches down, against the central incisors (laterals are shorter,
+# canines longer again): the biting edge is a row of teeth, not a clean arc.
+_LENGTH = (1.0, 0.88, 0.95, 0.85, 0.8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,12 +54,37 @@ class MouthPaint:
         return len(self.own_teeth) > 0
 
     def paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
-        """Lay the inside of the mouth over ``region`` (float32 RGB, in place)."""
+        """Lay the inside of the mouth over ``region`` (float32 RGB, in place).
+
+        Only around the opening: the mouth's box is mostly lips, skin and chin, and a
+        closed mouth has nothing to paint.
+        """
+        rows = np.flatnonzero(layer.cavity.any(axis=1))
+        cols = np.flatnonzero(layer.cavity.any(axis=0))
+        if rows.size == 0:
+            return
+        margin = int(3.0 * self.softness_px) + 2  # the softening reads this far around
+        h, w = layer.cavity.shape
+        sl = (
+            slice(max(0, rows[0] - margin), min(h, rows[-1] + margin + 1)),
+            slice(max(0, cols[0] - margin), min(w, cols[-1] + margin + 1)),
+        )
+        cut = MouthLayer(*(getattr(layer, f.name)[sl] for f in dataclasses.fields(layer)))
+        self._paint(region[sl], cut, fp)
+
+    def _paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         w = self.width_px
+        # An opening shows what lies behind it once it is a few pixels tall, fewer on a
+        # small face (a 3 px gap in a 45 px mouth is wide open; a black slit would read
+        # as lips pressed together).
+        shows = _smoothstep((layer.opening - 1.0) / float(np.clip(0.05 * w, 2.0, 4.0)))
         x = np.clip(layer.across, 0.0, 1.0)
         side = np.abs(2.0 * x - 1.0)  # 0 in the middle, 1 at the corners
         a, h = layer.below, np.maximum(layer.opening, 1e-3)
-        near_lip = np.clip(np.minimum(a, h - a) / np.maximum(0.5 * h, 1e-3), 0.0, 1.0)
+        # The throat is deep only where the opening is: a thin corner or a narrow gap
+        # stays in the lips' own shadow rather than going black.
+        deep = np.maximum(0.5 * h, 0.05 * w)
+        near_lip = np.clip(np.minimum(a, h - a) / deep, 0.0, 1.0)
         colour = self.edge_rgb + (self.throat_rgb - self.edge_rgb) * np.sqrt(near_lip)[..., None]
         # Tongue: a rounded mound on the floor of the mouth, darker towards the back.
         tongue_amount = _smoothstep((fp.jaw_open - 0.2) / 0.35)
@@ -63,8 +92,12 @@ class MouthPaint:
             dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
             tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
             into = a - (h - tongue_h)
-            cover = np.clip(into + 0.5, 0.0, 1.0) * (tongue_h > 0.5)
-            shade = 0.7 + 0.3 * np.sqrt(np.clip(into / np.maximum(tongue_h, 1e-3), 0, 1))
+            # Its back rounds away into the dark of the throat: no edge, a soft fall-off
+            # (a flat slab with a crisp top reads as a painted band).
+            soft = max(1.0, 0.03 * w)
+            cover = _smoothstep(into / soft + 0.5) * (tongue_h > 0.5)
+            lit = _smoothstep(1.5 * into / np.maximum(tongue_h, 1e-3))
+            shade = (0.45 + 0.55 * lit) * (1.0 - 0.3 * side**2)
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
@@ -72,14 +105,15 @@ class MouthPaint:
         # A photo that shows its upper teeth shows the lower ones as soon as the jaw
         # drops a little: the teeth were nearly touching.
         lower_amount = max(
-            _smoothstep((fp.jaw_open - 0.6) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
-            _smoothstep((fp.teeth_show - 0.5) / 0.3) * _smoothstep((h.max() - 3.0) / 4.0),
+            _smoothstep((fp.jaw_open - 0.3) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
+            _smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
             float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
             # Only the front ones show, narrower than the upper teeth, in the lip's shade.
             front = np.clip(1.0 - (side / 0.75) ** 2, 0.0, 1.0)
             low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * front
+            low_h = low_h * _tooth_length(1.35 * np.abs(x - 0.5), w)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
             shade = (0.85 - 0.3 * side**2) * _tooth_relief(1.35 * np.abs(x - 0.5), w)
@@ -90,8 +124,9 @@ class MouthPaint:
             # How much the viseme shows them sets how far they reach down, not how
             # transparent they are: teeth are solid.
             show = fp.teeth_show
-            upper_amount = _smoothstep(show / 0.25) * _smoothstep((h - 2.0) / 4.0)
-            top_h = np.minimum(0.12 * w, 0.55 * h) * (1.0 - side**3) * show**0.35
+            upper_amount = _smoothstep(show / 0.25) * shows
+            top_h = np.minimum(0.14 * w, 0.65 * h) * (1.0 - side**3) * show**0.35
+            top_h = top_h * _tooth_length(np.abs(x - 0.5), w)
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
             shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
@@ -104,13 +139,19 @@ class MouthPaint:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
             # with their own gaps (a dark gap right under them read as teeth cut off).
-            reveal = _smoothstep((h - 2.0) / 4.0)
-            edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
-            cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * reveal
-            down = _smoothstep(a / np.maximum(edge_h, 1e-3))
-            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
             along = (np.arange(len(self.own_teeth)) + 0.5) / len(self.own_teeth)
             own = np.stack([np.interp(x, along, c) for c in self.own_teeth.T], axis=-1)
+            # Where the photo has a gap between its teeth, their rounded corners stop
+            # short of the edge: the biting edge is notched there, not a clean arc.
+            lit = own.mean(axis=-1) / max(float(self.teeth_rgb.mean()), 1.0)
+            edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
+            edge_h = edge_h * np.clip(0.4 + 0.6 * lit, 0.85, 1.0)
+            # They reach down from the parting, where the photo's teeth end (the dark line
+            # covered above it is their hidden part): the edge follows the lips' arc.
+            edge_h = edge_h + layer.seam
+            cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * shows
+            down = _smoothstep(a / np.maximum(edge_h, 1e-3))
+            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
             colour += (own * shade[..., None] - colour) * cover[..., None]
         # The corners of the mouth are in shadow whatever lies there.
         colour *= (1.0 - 0.45 * side**4)[..., None]
@@ -157,11 +198,12 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         and float(np.percentile(gap_px, 75)) >= float(np.percentile(lum, 30))
     )
     # Teeth are about as light as the lightest skin (never whiter than the photo has),
-    # greyish with a little of the photo's own cast (sepia stays sepia).
+    # in the photo's own cast (sepia stays sepia; clean grey teeth in a warm photo read
+    # as pasted in).
     tint = skin / max(float(skin.mean()), 1.0)
-    light = min(float(np.percentile(lum, 97)), 240.0)
+    light = min(float(np.percentile(lum, 99)), 250.0)
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
-    teeth = light * (0.85 + 0.15 * tint)
+    teeth = light * (0.6 + 0.4 * tint)
     own_teeth = np.zeros((0, 3), np.float32)
     if has_teeth:
         # The photo's own teeth set the colour of the lower ones that appear under them.
@@ -177,9 +219,14 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     fine = crop - cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.01 * mouth.width))
     level = max(0.5, 1.5 * float(np.median(np.abs(fine))))
     grain = (level * np.tanh(fine / level)).astype(np.float32)
+    # The throat is as dark as the darkest of the face (its nostrils, lashes, hair) and no
+    # darker: a faded or soft print has no black, and a black hole in it reads as cut out.
+    throat = (
+        0.16 * lip * max(1.0, float(np.percentile(lum, 1)) / max(0.16 * float(lip.mean()), 1.0))
+    )
     return MouthPaint(
         mouth.width,
-        (0.16 * lip).astype(np.float32),
+        throat.astype(np.float32),
         (0.45 * lip).astype(np.float32),
         teeth.astype(np.float32),
         (0.9 * (0.8 * lip + 0.2 * skin)).astype(np.float32),
@@ -237,6 +284,17 @@ def _tooth_relief(offset: np.ndarray, width_px: float) -> np.ndarray:
     for gap, d in zip(_GAPS, _GAP_DARK, strict=True):
         relief = relief * (1.0 - 0.2 * d * np.exp(-(((offset - gap) / line) ** 2)))
     return relief
+
+
+def _tooth_length(offset: np.ndarray, width_px: float) -> np.ndarray:
+    """How far the upper teeth reach at ``offset`` from the middle, against the centrals:
+    each tooth its own length, its corners rounded off into a small notch at each gap."""
+    k = np.clip(np.searchsorted(np.asarray(_GAPS), offset, side="right") - 1, 0, len(_GAPS) - 1)
+    length = np.asarray(_LENGTH)[k]
+    notch = max(0.7, 0.012 * width_px) / width_px
+    for gap in _GAPS:
+        length = length * (1.0 - 0.12 * np.exp(-(((offset - gap) / notch) ** 2)))
+    return length
 
 
 def _smoothstep(x):  # type: ignore[no-untyped-def]

@@ -119,7 +119,9 @@ def test_mouth_rests_in_silence_and_opens_on_time(spoken_astronaut, astronaut, m
     assert abs(np.median(silent) - photo_opening) < 0.03, (silent, photo_opening)
     assert np.max(np.abs(silent - photo_opening)) < 0.06, (silent, photo_opening)
     # Still: what moves is landmark jitter and the smile's drift, far less than speaking.
-    assert np.std(silent) < 0.012, np.std(silent)
+    # (0.008 when the jaw dropped at most a fifth of nose-to-chin; at 0.28 the last closing
+    # just after the line moves the lip gap 1.4x as far: 0.011-0.013.)
+    assert np.std(silent) < 0.016, np.std(silent)
     assert np.std(silent) < 0.5 * np.std(spoken), (np.std(silent), np.std(spoken))
     assert spoken.max() - photo_opening > 0.08  # it does speak, visibly
     # The first visible opening comes within one frame of the first sound.
