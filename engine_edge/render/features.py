@@ -26,6 +26,7 @@ import numpy as np
 
 from engine_edge.analysis import topology as topo
 from engine_edge.perform import FaceParams
+from engine_edge.running import running_median
 
 CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
@@ -514,7 +515,7 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
     lum = cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     # Each column with its neighbours: one noisy column must not set its own depth.
-    lum = np.median(np.stack([np.roll(lum, k, axis=0) for k in (-1, 0, 1)]), axis=0)
+    lum = running_median(lum, 3)
     near = np.flatnonzero(np.abs(dv) <= 0.03 * w)
     darkest = near[np.argmin(lum[:, near], axis=1)]
     dark = lum[np.arange(u.size), darkest]
