@@ -10,7 +10,8 @@ the photo's own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -56,16 +57,17 @@ class FaceSeries:
         """The same measures sorted by frame: a loop is rendered from its own last frames on
         (its hidden lead), so they arrive out of order."""
         order = np.argsort(self.frames, kind="stable")
-        pick = [int(i) for i in order]
-        return FaceSeries(
-            self.interocular_px,
-            self.reference,
-            [self.frames[i] for i in pick],
-            [self.openness[i] for i in pick],
-            [self.mouth_open[i] for i in pick],
-            [self.centroid[i] for i in pick],
-            [self.shape_drift[i] for i in pick],
-            self.lost,
+
+        def ordered(values: list[Any]) -> list[Any]:
+            return [values[int(i)] for i in order]
+
+        return replace(
+            self,
+            frames=ordered(self.frames),
+            openness=ordered(self.openness),
+            mouth_open=ordered(self.mouth_open),
+            centroid=ordered(self.centroid),
+            shape_drift=ordered(self.shape_drift),
         )
 
 

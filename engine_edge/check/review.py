@@ -138,8 +138,8 @@ def _mouth(series: Sequence[FaceSeries], loudness: np.ndarray | None, limits: Li
     """
     worst = 0.0
     for s in series:
-        raw = np.asarray(s.mouth_open, dtype=np.float64)
-        mouth = np.concatenate([raw[:1], running_median(raw, 3)[1:]])
+        # The ends are padded with themselves, so the first sample (the photo) stays as is.
+        mouth = running_median(np.asarray(s.mouth_open, dtype=np.float64), 3)
         quiet = np.ones(len(mouth), bool)
         if loudness is not None and float(np.max(loudness)) > 0:
             level = loudness[np.clip(s.frames, 0, len(loudness) - 1)]
