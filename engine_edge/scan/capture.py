@@ -21,7 +21,7 @@ import numpy as np
 from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
 from engine_edge.scan.falloff import even_light, falloff_gain
-from engine_edge.scan.restore import GRAIN_VIEW_PX, grain_sigma
+from engine_edge.scan.restore import grain_sigma, grain_view
 
 log = logging.getLogger(__name__)
 
@@ -157,20 +157,17 @@ def burst_grain(first: np.ndarray, second: np.ndarray) -> float:
 
     The difference is shrunk to the view grain_sigma measures before it is rounded: float
     passes over a 12 MP burst's full frames took a second of the guest's wait."""
-    diff = cv2.subtract(second, first, dtype=cv2.CV_32F)
-    h, w = diff.shape[:2]
-    scale = min(1.0, GRAIN_VIEW_PX / max(h, w))
-    if scale < 1.0:
-        diff = cv2.resize(diff, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    diff = grain_view(cv2.subtract(second, first, dtype=cv2.CV_32F))
     return grain_sigma(np.clip(diff / np.sqrt(2.0) + 128.5, 0, 255).astype(np.uint8))
 
 
 def noise_level(flats: list[np.ndarray]) -> float:
     """The sensor noise (sigma, grey levels) of one frame, from how two aligned frames differ
     (a robust spread: the print's own detail is the same in both and cancels)."""
-    a = cv2.cvtColor(flats[0], cv2.COLOR_RGB2GRAY).astype(np.float32)
-    b = cv2.cvtColor(flats[1], cv2.COLOR_RGB2GRAY).astype(np.float32)
-    diff = (b - a)[::2, ::2]
+    # Every other pixel (the spread needs no more): taken before converting, not after.
+    a = cv2.cvtColor(flats[0][::2, ::2], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    b = cv2.cvtColor(flats[1][::2, ::2], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    diff = b - a
     spread = np.median(np.abs(diff - np.median(diff)))
     return float(1.4826 * spread / np.sqrt(2.0))
 

@@ -484,7 +484,9 @@ def lift_contrast(image: np.ndarray, strength: float, toned: bool = False) -> np
     return cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
 
 
-GRAIN_VIEW_PX = 1024  # grain is measured on a view of the print this wide at most
+def grain_view(image: np.ndarray) -> np.ndarray:
+    """The view of a print that :func:`grain_sigma` measures: at most 1024 px wide."""
+    return _small(image, 1024)
 
 
 def grain_sigma(image: np.ndarray) -> float:
@@ -495,7 +497,7 @@ def grain_sigma(image: np.ndarray) -> float:
     have smoothed into blotches a few pixels wide (the pixel-to-pixel part is gone by
     then); a sharp, clean print measures well under 1.
     """
-    grey = cv2.cvtColor(_small(image, GRAIN_VIEW_PX), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.cvtColor(grain_view(image), cv2.COLOR_RGB2GRAY).astype(np.float32)
     residual = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
     detail = cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 2.0), cv2.CV_32F)
     activity = cv2.GaussianBlur(np.abs(detail), (0, 0), 4.0)
