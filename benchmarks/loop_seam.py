@@ -83,6 +83,7 @@ OPTIONS = {
     "lead 90 + trail 10, subme 7, ref 3": Option(90, LOOP_TRAIL_FRAMES, MAIN_LOOP),
     "lead = the whole loop + trail 10": Option(-1, 10, f"{ONE_I_FRAME}:rc-lookahead=10"),
     "main + dead zones 6/6": Option(60, 10, f"{MAIN_LOOP}:deadzone-inter=6:deadzone-intra=6"),
+    "main + adaptive quantisation at 0.6": Option(60, 10, f"{MAIN_LOOP}:aq-strength=0.6"),
     "main + the clips' dead zones 8/8, no B-frames, CRF 24": Option(
         60, 10, f"{MAIN_LOOP}:{CLIP_X264_PARAMS}", crf=20 + CLIP_CRF_OFFSET
     ),

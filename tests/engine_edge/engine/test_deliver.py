@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from engine_edge.deliver import (
+    CLIP_CRF_OFFSET,
     AudioTrack,
     Label,
     LabelSettings,
@@ -291,8 +292,51 @@ def test_a_grainy_moving_face_keeps_its_fine_detail_through_the_encoder() -> Non
     now = encode_mp4(frames, fps=30, size=(px, px))
     before = encode_mp4(frames, fps=30, size=(px, px), crf=20, x264_params="bframes=3")
     assert kept(before) < 0.93  # what this is about (0.912 measured)
-    assert kept(now) >= 0.94, kept(now)  # 0.958 measured
-    assert len(now) < 1.1 * len(before)  # 1.00 measured
+    assert kept(now) >= 0.94, kept(now)  # 0.975 measured
+    # 1.19 measured: this frame is mostly grainy face, so little backdrop gives bits back;
+    # 1080p portraits measured 0.93-1.15x the dead-zone setting alone (README)
+    assert len(now) < 1.25 * len(before)
+
+
+def test_the_moving_face_gets_the_bits_a_plain_backdrop_does_not_need() -> None:
+    """The astronaut with a little film grain breathes in front of her plain backdrop:
+    a clip keeps more of the moving part's own fine detail (the high-pass picture projected
+    on the one before encoding, so added coding noise counts for nothing) than x264's full
+    adaptive quantisation did, which spent those bits on the backdrop's flat grain."""
+    import cv2
+    from skimage import data as images
+
+    n, px = 30, 384
+    photo = cv2.resize(images.astronaut(), (px, px), interpolation=cv2.INTER_AREA)
+    grain = np.random.default_rng(0).normal(0.0, 3.0, (px, px, 1))
+    frames = breathing_loop(np.clip(photo + grain, 0, 255).astype(np.uint8), n)
+
+    def high_pass(rgb: np.ndarray) -> np.ndarray:
+        grey = cv2.cvtColor(rgb[75:231, 115:268], cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return grey - cv2.GaussianBlur(grey, (0, 0), 1.0)
+
+    def kept(mp4: bytes) -> float:
+        decoded = [rgb for _, rgb in decode_frames(mp4)]
+        return float(
+            np.median(
+                [
+                    np.sum(high_pass(d) * high_pass(f)) / np.sum(high_pass(f) ** 2)
+                    for d, f in zip(decoded, frames, strict=True)
+                ]
+            )
+        )
+
+    now = encode_mp4(frames, fps=30, size=(px, px))
+    before = encode_mp4(
+        frames,
+        fps=30,
+        size=(px, px),
+        crf=20 + CLIP_CRF_OFFSET,
+        x264_params="bframes=0:deadzone-inter=8:deadzone-intra=8",
+    )
+    assert kept(before) < 0.91  # what this is about (0.905 measured)
+    assert kept(now) > 0.915, kept(now)  # 0.922 measured
+    assert len(now) < 1.25 * len(before)  # 1.16 measured
 
 
 def _audio_packets(data: bytes) -> list:  # type: ignore[type-arg]
