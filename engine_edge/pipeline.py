@@ -336,7 +336,9 @@ def _animate(
     report = None
     if inspector is not None:
         t3 = time.perf_counter()
-        report = _self_check(inspector, performance, blinks, options, mp4)
+        report = _self_check(
+            inspector, performance, blinks, options, mp4, renderer.lids_behind_glasses()
+        )
         timings["check"] = time.perf_counter() - t3
     timings["total"] = time.perf_counter() - t0
     return Clip(
@@ -418,6 +420,7 @@ def _self_check(  # type: ignore[no-untyped-def]
     blinks: list[list[int]],
     options: AnimateOptions,
     mp4: bytes,
+    lids_hidden: list[bool],
 ):
     from engine_edge.check import review
     from engine_edge.check.loudness import frame_loudness
@@ -433,6 +436,7 @@ def _self_check(  # type: ignore[no-untyped-def]
         planned_blinks=blinks,
         loudness=loudness,
         seam=seam,
+        lids_hidden=lids_hidden,
     )
     log.log(logging.DEBUG if report.passed else logging.WARNING, "%s", report.summary())
     return report

@@ -20,18 +20,24 @@ def review(
     planned_blinks: Sequence[Sequence[int]] | None = None,
     loudness: np.ndarray | None = None,
     seam: float | None = None,
+    lids_hidden: Sequence[bool] = (),
     limits: Limits = DEFAULT_LIMITS,
 ) -> CheckReport:
     """Judge the measures. ``planned_blinks``: per face, frames the plan has fully shut;
     ``loudness``: the audio's RMS envelope per video frame (None: a silent clip);
-    ``seam``: the decoded loop's last→first step over a typical step (None: not a loop)."""
+    ``seam``: the decoded loop's last→first step over a typical step (None: not a loop);
+    ``lids_hidden``: per face, whether the renderer found glasses across its eyes. The
+    face model then often reads a rim as the lid, so an eye it sees open may be shut
+    behind it: those lids are not judged (the renderer keeps the rims, see
+    render/glasses.py)."""
     findings: list[Finding] = []
     indices = [k for k, s in enumerate(series) if s.measurable and len(s.frames) >= 3]
     checked = [series[k] for k in indices]
     frames = max((len(s.frames) for s in checked), default=0)
     if checked:
         plans = None if planned_blinks is None else [planned_blinks[k] for k in indices]
-        findings.append(_blinks(checked, fps, plans, limits))
+        hidden = [k < len(lids_hidden) and bool(lids_hidden[k]) for k in indices]
+        findings.append(_blinks(checked, fps, plans, limits, hidden))
         findings.append(_mouth(checked, loudness, limits))
         if loudness is not None and float(np.max(loudness)) > 0:
             findings.append(_lipsync(checked[0], loudness, limits))
@@ -85,11 +91,15 @@ def _blinks(
     fps: float,
     planned: Sequence[Sequence[int]] | None,
     limits: Limits,
+    hidden: Sequence[bool],
 ) -> Finding:
     worst = 0.0
     too_many = False
     notes = []
     for k, s in enumerate(series):
+        if hidden[k]:
+            notes.append(f"face {k + 1}: lids behind glasses, not read")
+            continue
         eyes = s.eyes()
         ratio = eyes / np.maximum(np.median(eyes, axis=0), 1e-6)
         closure = ratio.mean(1)  # both eyes

@@ -193,7 +193,8 @@ class Label:
 # 0.95-1.04 of the first frame's fine detail in moving parts (0.83-1.00 before) in
 # 0.8-1.5x the bytes (README "Detail and jitter"). Adaptive quantisation at 0.6 of x264's
 # strength moves bits from flat backdrops, where grain sits under one grey level, to the
-# textured face: 0.4-2.5 % more of the face's own fine detail at 0.93-1.15x the bytes.
+# textured face: 0.007-0.028 more of the face's own fine detail kept (of 0.60-0.93) at
+# 0.93-1.15x the bytes, on the 20 shared photos' memorial renders.
 # Loops keep x264's defaults: at the coarser CRF their wrap pulsed more
 # (benchmarks/loop_seam.py).
 CLIP_X264_PARAMS = "bframes=0:deadzone-inter=8:deadzone-intra=8:aq-strength=0.6"

@@ -143,6 +143,10 @@ class Renderer:
         self._spans = [sp for sp in spans if sp[0] < sp[1] and sp[2] < sp[3]]
         log.debug("resampling %.0f %% of the frame", 100 * self.moving_fraction)
 
+    def lids_behind_glasses(self) -> list[bool]:
+        """Per face, whether glasses cross an eye (a blink slides behind their rims)."""
+        return [any(paint.rims is not None for paint in parts.lids) for parts in self.parts]
+
     @property
     def moving_fraction(self) -> float:
         w, h = self.rig.size
@@ -177,10 +181,14 @@ class Renderer:
                 sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
                 if sl is None:
                     continue
+                paint = parts.lids[parts.eyes.index(eye)]
                 src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
+                if paint.rims is not None:  # glasses stay where the head puts them
+                    rim = paint.rims.at(full[sl])[..., None]
+                    src = src + rim * (full[sl] - src)
                 full[sl] = src
                 if lid is not None:
-                    overlays.append(("lid", sl, (lid, parts.lids[parts.eyes.index(eye)]), parts))
+                    overlays.append(("lid", sl, (lid, paint), parts))
             if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
                 sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
                 if sl is not None:

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from engine_edge.render.features import EyeFeature, LidLayer
+from engine_edge.render.glasses import Rims, find_rims
 from engine_edge.running import running_median
 
 _REFLECT = cv2.BORDER_REFLECT101
@@ -36,6 +37,7 @@ class LidPaint:
     bottom_rgb: np.ndarray  # (n, 3) just above the lashes
     lash_rgb: np.ndarray  # (3,)
     blur_px: float  # the photo's own blur around the eye (Gaussian sigma)
+    rims: Rims | None = None  # glasses across the eye: the lid slides behind them
 
     def paint(self, region: np.ndarray, lid: LidLayer) -> None:
         """Lay the lid over ``region`` (float32 RGB, in place)."""
@@ -63,6 +65,9 @@ class LidPaint:
         peak = float(lash.max()) if lash.size else 0.0
         if peak > 1e-3:
             lash = np.minimum(lash * (float(lid.lash.max()) / peak), 1.0)
+        if self.rims is not None:
+            keep = 1.0 - self.rims.at(lid.grain_xy)
+            cover, lash = cover * keep, lash * keep
         region += (tone - region) * cover[..., None]
         region += (self.lash_rgb - region) * lash[..., None]
 
@@ -82,6 +87,14 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     ix1, iy1 = min(w, int(x1 + pad) + 1), min(h, int(y1 + pad) + 1)
     crop = photo[iy0:iy1, ix0:ix1].astype(np.float32)
     origin = np.array([ix0, iy0], np.float64)
+    rims = find_rims(photo, eye)
+    if rims is not None:
+        # The lid's tones, lash colour and grain come from the skin behind the frame.
+        xx, yy = np.meshgrid(np.arange(ix0, ix1, dtype=np.float64), np.arange(iy0, iy1))
+        behind = cv2.dilate(
+            (rims.at(np.dstack((xx, yy))) > 0.2).astype(np.uint8), np.ones((3, 3), np.uint8)
+        )
+        crop = cv2.inpaint(crop.astype(np.uint8), behind, 3, cv2.INPAINT_TELEA).astype(np.float32)
     blur_px = _blur_px(crop, eye.length)
     grain = _grain(crop, eye.length, blur_px)
     smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
@@ -122,6 +135,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
+        rims,
     )
 
 

@@ -136,3 +136,31 @@ def test_a_lone_flick_of_the_lip_points_is_not_a_mouth_moving(
     )
     finding = next(f for f in review([series], 30.0).findings if f.check == "mouth")
     assert finding.passed is passes, finding
+
+
+def test_lids_behind_glasses_are_not_judged_and_the_clip_keeps_its_blink() -> None:
+    """With a rim across the eye the face model reads the rim as the lid, so a shut eye
+    reads 0.70-0.72 of open (a portrait in drawn frames); judged, the clip was rendered
+    again without blinks. Glasses found by the renderer leave that face's lids unread."""
+    from engine_edge.check.inspect import FaceSeries
+    from engine_edge.check.review import review
+
+    count = 40
+    series = FaceSeries(
+        interocular_px=120.0,
+        reference=np.zeros((4, 2)),
+        frames=list(range(0, 3 * count, 3)),
+        openness=[(0.3, 0.3)] * 20 + [(0.21, 0.21)] + [(0.3, 0.3)] * (count - 21),
+        mouth_open=[0.1] * count,
+        centroid=[(500.0, 500.0)] * count,
+        shape_drift=[0.0] * count,
+    )
+
+    def blinks(**hidden) -> object:  # type: ignore[no-untyped-def]
+        report = review([series], 30.0, planned_blinks=[[60]], **hidden)
+        return next(f for f in report.findings if f.check == "blinks")
+
+    assert not blinks().passed  # 0.70 of open where the plan has the eye shut
+    behind = blinks(lids_hidden=[True])
+    assert behind.passed, behind
+    assert "behind glasses" in behind.detail

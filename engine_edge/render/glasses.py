@@ -1,0 +1,160 @@
+"""Find the rims of a pair of glasses across an eye, so that a blink leaves them in place.
+
+A blink paints a closing lid over the eye and pulls the lower lid's skin up; a rim that
+crosses either would be painted out or bent, and the frame of the glasses would break
+for the length of the blink. Glasses are rigid: the eye moves behind them.
+
+A rim, seen in the eye's own frame (``u`` along the eye, ``v`` across it), is a thin
+line much darker than what lies above and below it, running on past both corners of
+the eye. What else is thin and dark along an eye stops near its corners (the lash line,
+eyeliner) or is faint past them (a crease, a fold, a wrinkle); a brow's lower edge has
+dark above it, and the brow is never searched. Where a rim crosses the lashes it has no
+edge of its own: there it is only required to show now and then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engine_edge.render.features import EyeFeature
+
+REACH = 0.45  # rims are looked for this far past each corner, in eye lengths
+BEYOND = 0.15  # and must be found from this far past both corners
+STRETCH = 0.1  # over this much more (lenses are about 1.6 eye lengths wide)
+SUPPORT = 0.8  # share of the columns past either corner where a rim must be found
+ACROSS = 0.2  # and across the eye, where a dark rim crossing the lashes shows no edge
+MAX_THICK = 0.15  # the thickest rim, in eye lengths (a brow is thicker)
+MIN_CONTRAST = 18.0  # grey levels, or 5x the photo's grain where that is stronger
+# A rim stands out this much past the corners, nearly everywhere (its 20th percentile):
+# a frame is much darker than the skin either side; a fold or crease line is not.
+RIM_CONTRAST = 40.0
+
+
+@dataclass(frozen=True, eq=False)
+class Rims:
+    """Where rims cross one eye, as a soft mask on a grid in the eye's own frame."""
+
+    eye: EyeFeature
+    u0: float  # the grid's first column and row, in the eye's (u, v) pixels
+    v0: float
+    mask: np.ndarray  # (rows, cols) float32, 1 on a rim
+
+    def at(self, xy: np.ndarray) -> np.ndarray:
+        """The mask at photo positions ``xy`` (..., 2): 0 off the grid."""
+        u, v = self.eye.frame.to_uv(xy)
+        return cv2.remap(
+            self.mask,
+            np.ascontiguousarray(u - self.u0, dtype=np.float32),
+            np.ascontiguousarray(v - self.v0, dtype=np.float32),
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=0.0,
+        )
+
+
+def find_rims(photo: np.ndarray, eye: EyeFeature) -> Rims | None:
+    """The rims of glasses that cross this eye or the skin a blink moves, or None."""
+    length = eye.length
+    if length < 12.0:
+        return None
+    u0 = -REACH * length
+    # From where the closing lid starts (never the brow, whose lower edge would pass for
+    # a rim) to the skin below the eye that the lower lid pulls up.
+    v0 = float(eye.lid_top.min()) - 2.0
+    v1 = float(eye.lower.max() + eye.skin_down) + 0.1 * length
+    cols, rows = int(np.ceil((1 + 2 * REACH) * length)), int(np.ceil(v1 - v0))
+    uu, vv = np.meshgrid(u0 + np.arange(cols), v0 + np.arange(rows))
+    xy = eye.frame.to_xy(uu.astype(np.float64), vv.astype(np.float64)).astype(np.float32)
+    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    flat = cv2.remap(
+        grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    flat = cv2.GaussianBlur(flat, (0, 0), 0.7)
+    fine = flat - cv2.GaussianBlur(flat, (0, 0), 1.5)
+    threshold = max(MIN_CONTRAST, 5.0 * 1.4826 * float(np.median(np.abs(fine))))
+    # Lines along the eye thinner than the kernel stand out of a closing across it:
+    # lighter both above and below. The lower edge of a brow is dark above too.
+    column = np.ones((max(3, int(2 * MAX_THICK * length) | 1), 1), np.uint8)
+    dark = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, column) - flat
+    first = round((REACH - BEYOND) * length)  # the last column past the outer corner
+    last = min(cols - 1, round((REACH + 1 + BEYOND) * length))  # first past the inner one
+    runs = _thin_runs(dark, threshold, max(2, int(MAX_THICK * length)))
+    mask = np.zeros((rows, cols), np.float32)
+    for curve, half in _rim_curves(runs, (first, last), length):
+        for c in range(cols):
+            centre = float(np.polyval(curve, c))
+            top, bottom = max(0, int(np.floor(centre - half))), int(np.ceil(centre + half)) + 1
+            mask[top : max(top, bottom), c] = 1.0
+    if not mask.any():
+        return None
+    return Rims(eye, u0, v0, cv2.GaussianBlur(mask, (0, 0), 0.6))
+
+
+def _thin_runs(response: np.ndarray, threshold: float, thickest: int) -> np.ndarray:
+    """(column, centre row, thickness, contrast) of every run of pixels down a column that
+    stand out by ``threshold`` and are thin enough for a rim's bar (a side of the frame
+    runs along the column: too long)."""
+    strong = response >= threshold
+    found = []
+    for c in range(strong.shape[1]):
+        rows = np.flatnonzero(strong[:, c])
+        if rows.size == 0:
+            continue
+        breaks = np.flatnonzero(np.diff(rows) > 1)
+        starts = np.concatenate(([rows[0]], rows[breaks + 1]))
+        ends = np.concatenate((rows[breaks], [rows[-1]]))
+        for a, b in zip(starts, ends, strict=True):
+            if b - a < thickest:
+                found.append((c, (a + b) / 2.0, b - a + 1.0, float(response[a : b + 1, c].max())))
+    return np.array(found, np.float64).reshape(-1, 4)
+
+
+def _rim_curves(
+    runs: np.ndarray, ends: tuple[int, int], length: float
+) -> list[tuple[np.ndarray, float]]:
+    """Smooth curves (polynomial coefficients of the row over the column, half thickness)
+    that strong thin runs follow past both corners of the eye and now and then across it.
+
+    Each pair of runs, one past either corner, proposes a straight line; the runs near it
+    refit it as a gentle curve, which counts if it is found in most columns past the outer
+    corner and past the inner one, standing out strongly there, and in some across the eye.
+    """
+    first, last = ends
+    tolerance = max(1.5, 0.04 * length)
+    outer, inner = runs[runs[:, 0] <= first], runs[runs[:, 0] >= last]
+    if not len(outer) or not len(inner):
+        return []
+    # Proposals from the columns just past each corner, the strongest first.
+    outer = outer[outer[:, 0] >= first - 2]
+    inner = inner[inner[:, 0] <= last + 2]
+    pairs = sorted(
+        ((a, b) for a in outer for b in inner), key=lambda pair: -(pair[0][3] + pair[1][3])
+    )
+    stretch = max(3, round(STRETCH * length))
+    span = {
+        "outer": np.arange(first - stretch, first + 1),
+        "inner": np.arange(last, last + stretch + 1),
+        "across": np.arange(first + 1, last),
+    }
+    curves: list[tuple[np.ndarray, float]] = []
+    for a, b in pairs:
+        line = np.polyfit([a[0], b[0]], [a[1], b[1]], 1)
+        middle = float(np.polyval(line, (first + last) / 2))
+        if any(abs(np.polyval(c, (first + last) / 2) - middle) < 3 * tolerance for c, _ in curves):
+            continue  # a rim already found
+        near = runs[np.abs(runs[:, 1] - np.polyval(line, runs[:, 0])) <= 2 * tolerance]
+        if len(near) < 6:
+            continue
+        curve = np.polyfit(near[:, 0], near[:, 1], 2)
+        near = runs[np.abs(runs[:, 1] - np.polyval(curve, runs[:, 0])) <= tolerance]
+        seen = set(near[:, 0].astype(int).tolist())
+        share = {k: float(np.isin(cols, list(seen)).mean()) for k, cols in span.items()}
+        if min(share["outer"], share["inner"]) < SUPPORT or share["across"] < ACROSS:
+            continue
+        beyond = near[(near[:, 0] <= first) | (near[:, 0] >= last), 3]
+        if np.percentile(beyond, 20) >= RIM_CONTRAST:
+            curves.append((curve, 0.5 * float(np.median(near[:, 2])) + 1.0))
+    return curves

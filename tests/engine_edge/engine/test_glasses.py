@@ -1,0 +1,131 @@
+"""Glasses stay whole through a blink: the lid slides behind the frame, never over it.
+
+The astronaut (enlarged, so her eyes are as far apart as a guest's print gives) wears
+a pair of narrow dark frames drawn by the test, their top bars across her upper lids
+and their bottom bars across the skin a blink pulls up. The frames are found, a closed
+lid leaves them as the photo has them, and the eye behind them still closes. Without
+glasses, and on every shared photo, nothing is taken for a rim.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from engine_edge.analysis import analyse
+from engine_edge.check.inspect import eye_openness
+from engine_edge.deliver import plan_framing
+from engine_edge.perform import CameraParams, FaceParams, FrameParams
+from engine_edge.pipeline import reframe
+from engine_edge.render import Renderer
+from engine_edge.render.features import eye_features, fit_lids_to_photo
+from engine_edge.render.glasses import find_rims
+from engine_edge.rig import build_rig
+
+FRAME_RGB = (28, 22, 20)
+
+
+def _eyes(image: np.ndarray, models):  # type: ignore[no-untyped-def]
+    """The largest face's eyes, fitted to the photo as the renderer fits them."""
+    face = max(analyse(image, models).faces, key=lambda f: f.width_px)
+    return [fit_lids_to_photo(eye, image) for eye in eye_features(_rig_of(face))]
+
+
+def _rig_of(face):  # type: ignore[no-untyped-def]
+    """What eye_features reads of a face's rig: its landmarks (and a cache key)."""
+
+    class _Face:
+        landmarks = face.landmarks
+        index = 0
+
+    return _Face()
+
+
+def _with_glasses(image: np.ndarray, models) -> tuple[np.ndarray, np.ndarray]:
+    """The photo with frames drawn around both eyes, and the frames' own pixels."""
+    drawn = np.zeros(image.shape[:2], np.uint8)
+    corners = []
+    for eye in _eyes(image, models):
+        length = eye.length
+        u = np.array([-0.35, 1.3, 1.3, -0.35]) * length
+        v = np.array([eye.upper.min() - 0.12 * length] * 2 + [eye.lower.max() + 0.45 * length] * 2)
+        xy = np.round(eye.frame.to_xy(u, v) * 8).astype(np.int32)
+        cv2.polylines(drawn, [xy], True, 255, max(2, int(0.07 * length)), cv2.LINE_AA, shift=3)
+        corners.append(xy[1])
+    cv2.line(drawn, tuple(corners[0]), tuple(corners[1]), 255, 3, cv2.LINE_AA, shift=3)
+    alpha = drawn.astype(np.float32)[..., None] / 255.0
+    out = image * (1 - alpha) + np.array(FRAME_RGB, np.float32) * alpha
+    return np.round(out).astype(np.uint8), drawn > 200
+
+
+@pytest.fixture(scope="module")
+def bespectacled(astronaut, models):  # type: ignore[no-untyped-def]
+    return _with_glasses(_enlarged(astronaut), models)
+
+
+def _enlarged(image: np.ndarray) -> np.ndarray:
+    """1080 px, the size a clip is rendered at: the renderer gets the photo as it is."""
+    return cv2.resize(image, (1080, 1080), interpolation=cv2.INTER_CUBIC)
+
+
+def test_the_frames_across_both_eyes_are_found_and_nothing_without_them(
+    astronaut, bespectacled, models
+) -> None:  # type: ignore[no-untyped-def]
+    photo, _ = bespectacled
+    assert all(find_rims(photo, eye) is not None for eye in _eyes(photo, models))
+    bare = _enlarged(astronaut)
+    assert all(find_rims(bare, eye) is None for eye in _eyes(bare, models))
+
+
+def test_a_blink_leaves_the_frames_whole_and_still_closes_the_eye(bespectacled, models) -> None:  # type: ignore[no-untyped-def]
+    image, frame_px = bespectacled
+    analysis = analyse(image, models)
+    framing = plan_framing(analysis.image_size, [f.box for f in analysis.faces], "original")
+    photo, local = reframe(image, analysis, framing)
+    assert photo.shape == image.shape  # the frame's pixels are where they were drawn
+    renderer = Renderer(photo, build_rig(local), local.person_mask)
+    assert renderer.lids_behind_glasses() == [True]  # the self-check leaves them unread
+
+    def render(lid: float) -> np.ndarray:
+        return renderer.render(
+            FrameParams((FaceParams(lid_left=lid, lid_right=lid),), CameraParams())
+        )
+
+    opened, closed = render(0.0), render(1.0)
+    # The frames' pixels across the eye, from where the closing lid starts to the skin
+    # below the eye that the lower lid pulls up.
+    ys, xs = np.nonzero(frame_px)
+    rim = np.zeros_like(frame_px)
+    for eye in _eyes(photo, models):
+        u, v = eye.frame.to_uv(np.stack((xs, ys), axis=1).astype(np.float64))
+        at = (u > 0.1 * eye.length) & (u < 0.9 * eye.length)
+        at &= (v > eye.lid_top.min()) & (v < eye.lower.max() + eye.skin_down)
+        rim[ys[at], xs[at]] = True
+    assert rim.sum() > 100, rim.sum()  # both top bars cross what a blink moves (171 px)
+    drift = np.abs(closed[rim].astype(np.int16) - photo[rim].astype(np.int16)).mean()
+    assert drift < 10.0, drift  # painted over or bent, they were 60+ grey levels off
+    openness = [
+        float(np.mean(eye_openness(analyse(f, models).faces[0].landmarks)))
+        for f in (opened, closed)
+    ]
+    assert openness[1] < 0.5 * openness[0], openness
+
+
+def test_no_shared_photo_has_rims_taken_from_its_face(shared_data, models) -> None:  # type: ignore[no-untyped-def]
+    """Creases, folds, eyeliner, brows and wrinkles on 19 real photos and paintings are
+    not glasses (one of them, dlib_2008_001322, wears faint light frames that a blink
+    never reaches: nothing there needs keeping either)."""
+    from engine_edge.image_io import load_image
+
+    found = []
+    for path in sorted((shared_data / "photos").iterdir()):
+        if "dog" in path.name:
+            continue
+        image = load_image(path)
+        for face in analyse(image, models).faces:
+            if face.too_small:
+                continue
+            eyes = eye_features(_rig_of(face))
+            found += [path.stem for eye in eyes if find_rims(image, fit_lids_to_photo(eye, image))]
+    assert not found, found
