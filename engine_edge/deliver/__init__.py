@@ -264,7 +264,7 @@ def encode_mp4(
         sound = _AudioMux(container, audio) if audio is not None else None
         count = -lead_frames  # frames after time zero, when the loop below is done
         for count, frame in enumerate(_read_ahead(frames, depth=3), start=1 - lead_frames):
-            vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            vf = _video_frame(av, frame)
             vf.pts = count - 1
             vf.time_base = 1 / rate
             container.mux(video.encode(vf))
@@ -277,6 +277,15 @@ def encode_mp4(
     if trail_frames:
         data = _cut_video_end(data, (count - trail_frames) / rate)
     return faststart(data)
+
+
+def _video_frame(av, rgb: np.ndarray):  # type: ignore[no-untyped-def]
+    """The frame in yuv420p, as x264 codes it (a clip's sides are even). OpenCV converts it
+    (BT.601, limited range, as swscale's default did) in a third of the time swscale took
+    in PyAV (1.4 ms against 4.4 ms a 1080² frame): 0.6-1.3 s CPU less for a 6 s clip. Its
+    chroma is the mean of each 2x2 block, where swscale's lay on the even columns: on the
+    colourful astronaut a pixel comes back 2.03 levels off on average instead of 1.81."""
+    return av.VideoFrame.from_ndarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
 
 
 def _x264_settings(crf: int, lead_frames: int, x264_params: str | None) -> tuple[int, str]:
