@@ -146,7 +146,7 @@ def _rim_curves(
         if any(abs(np.polyval(c, (first + last) / 2) - middle) < 3 * tolerance for c, _ in curves):
             continue  # a rim already found
         near = runs[np.abs(runs[:, 1] - np.polyval(line, runs[:, 0])) <= 2 * tolerance]
-        if len(near) < 6:
+        if np.unique(near[:, 0]).size < 6:
             continue
         curve = np.polyfit(near[:, 0], near[:, 1], 2)
         near = runs[np.abs(runs[:, 1] - np.polyval(curve, runs[:, 0])) <= tolerance]
