@@ -183,8 +183,10 @@ class Renderer:
                     continue
                 paint = parts.lids[parts.eyes.index(eye)]
                 src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
-                if paint.rims is not None:  # glasses stay where the head puts them
-                    rim = paint.rims.at(full[sl])[..., None]
+                if paint.rims is not None:
+                    # Glasses stay where the head puts them, and the lower lid's skin is
+                    # not pulled up through a rim (it would drag the rim's dark along).
+                    rim = np.maximum(paint.rims.at(full[sl]), paint.rims.at(src))[..., None]
                     src = src + rim * (full[sl] - src)
                 full[sl] = src
                 if lid is not None:

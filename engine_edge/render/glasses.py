@@ -5,11 +5,16 @@ crosses either would be painted out or bent, and the frame of the glasses would 
 for the length of the blink. Glasses are rigid: the eye moves behind them.
 
 A rim, seen in the eye's own frame (``u`` along the eye, ``v`` across it), is a thin
-line much darker than what lies above and below it, running on past both corners of
-the eye. What else is thin and dark along an eye stops near its corners (the lash line,
-eyeliner) or is faint past them (a crease, a fold, a wrinkle); a brow's lower edge has
-dark above it, and the brow is never searched. Where a rim crosses the lashes it has no
-edge of its own: there it is only required to show now and then.
+line much darker than what lies either side of it, and it is found in two shapes:
+
+* a bar along the eye (a narrow frame's top or bottom), running on past both corners.
+  What else is thin and dark along an eye stops near its corners (the lash line,
+  eyeliner) or is faint past them (a crease, a fold, a wrinkle); a brow's lower edge
+  has dark above it, and the brow is never searched. Where a dark bar crosses the lashes
+  it has no edge of its own: there it is only required to show now and then.
+* a ring round the eye (a small round or oval lens), a thin line of any direction that
+  lies in nearly every direction from the eye's centre; a crease above and a line below
+  cover two thirds of them at most.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ MIN_CONTRAST = 18.0  # grey levels, or 5x the photo's grain where that is strong
 # A rim stands out this much past the corners, nearly everywhere (its 20th percentile):
 # a frame is much darker than the skin either side; a fold or crease line is not.
 RIM_CONTRAST = 40.0
+WALLED = 0.85  # share of directions from the eye's centre in which a lens rim lies
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,9 +94,45 @@ def find_rims(photo: np.ndarray, eye: EyeFeature) -> Rims | None:
             centre = float(np.polyval(curve, c))
             top, bottom = max(0, int(np.floor(centre - half))), int(np.ceil(centre + half)) + 1
             mask[top : max(top, bottom), c] = 1.0
+    mask = np.maximum(mask, _rings(flat, threshold, eye, u0, v0))
     if not mask.any():
         return None
     return Rims(eye, u0, v0, cv2.GaussianBlur(mask, (0, 0), 0.6))
+
+
+def _rings(flat: np.ndarray, threshold: float, eye: EyeFeature, u0: float, v0: float) -> np.ndarray:
+    """Lens rims that close round the eye inside the grid (a small round or oval lens):
+    a thin dark line of any direction that walls the eye in (the eye's own opening and
+    lash lines, which a rim may touch, are left out, and with them where it touches)."""
+    rows, cols = flat.shape
+    length = eye.length
+    k = max(3, int(2 * MAX_THICK * length) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    dark = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, disc) - flat
+    uu = u0 + np.arange(cols)
+    margin = 1.5 * eye.lash_px + 1.0
+    top = np.interp(uu, eye.u_grid, eye.upper, left=np.inf, right=np.inf) - margin - v0
+    bottom = np.interp(uu, eye.u_grid, eye.lower, left=-np.inf, right=-np.inf) + margin - v0
+    rr = np.arange(rows)[:, None]
+    opening = (rr >= top[None, :]) & (rr <= bottom[None, :])
+    # The eye's own dark lines are left out, so a rim that touches them is a ring of its own.
+    strong = ((dark >= threshold) & ~opening).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(strong, connectivity=8)
+    centre_u = 0.5 * length
+    centre_v = float(np.interp(centre_u, eye.u_grid, (eye.upper + eye.lower) / 2))
+    centre = (round(centre_u - u0), round(centre_v - v0))
+    out = np.zeros((rows, cols), np.float32)
+    for i in range(1, count):
+        w, h = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
+        if w < length or stats[i, cv2.CC_STAT_AREA] > 2 * (w + h) * MAX_THICK * length:
+            continue  # narrower than the eye, or not a thin line
+        piece = labels == i
+        if (
+            np.median(dark[piece]) >= RIM_CONTRAST
+            and _walled_share(piece, centre, length) >= WALLED
+        ):
+            out[piece] = 1.0
+    return out
 
 
 def _thin_runs(response: np.ndarray, threshold: float, thickest: int) -> np.ndarray:
@@ -158,3 +200,17 @@ def _rim_curves(
         if np.percentile(beyond, 20) >= RIM_CONTRAST:
             curves.append((curve, 0.5 * float(np.median(near[:, 2])) + 1.0))
     return curves
+
+
+def _walled_share(piece: np.ndarray, centre: tuple[int, int], length: float) -> float:
+    """The share of directions from the eye's centre in which ``piece`` lies within an eye
+    length: about all for a lens rim round the eye (less where it met the lashes), under
+    two thirds for a crease above with a line below."""
+    angles = np.linspace(0.0, 2 * np.pi, 72, endpoint=False)
+    radii = np.arange(0.2 * length, 1.0 * length)
+    cols = np.round(centre[0] + np.outer(np.cos(angles), radii)).astype(int)
+    rows = np.round(centre[1] + np.outer(np.sin(angles), radii)).astype(int)
+    inside = (rows >= 0) & (rows < piece.shape[0]) & (cols >= 0) & (cols < piece.shape[1])
+    hit = np.zeros(inside.shape, bool)
+    hit[inside] = piece[rows[inside], cols[inside]]
+    return float(hit.any(axis=1).mean())
