@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine_edge.easing import smoothstep
 from engine_edge.errors import KeepsakeError
 from engine_edge.mouth import MouthTrack, SpokenLine
 
@@ -375,16 +376,11 @@ def _blink_curve(
     u = (t - start) % span if loop else t - start
     c = np.zeros_like(t)
     closing = (u >= 0) & (u < close_s)
-    c[closing] = _smoothstep(u[closing] / close_s)
+    c[closing] = smoothstep(u[closing] / close_s)
     c[(u >= close_s) & (u < close_s + hold_s)] = 1.0
     opening = (u >= close_s + hold_s) & (u < close_s + hold_s + open_s)
-    c[opening] = 1.0 - _smoothstep((u[opening] - close_s - hold_s) / open_s)
+    c[opening] = 1.0 - smoothstep((u[opening] - close_s - hold_s) / open_s)
     return c
-
-
-def _smoothstep(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
 
 
 def _frequency(f_hz: float, span_s: float, loop: bool) -> float:
@@ -415,7 +411,7 @@ def _swell(rng: np.random.Generator, t: np.ndarray, span_s: float, loop: bool) -
         phase = rng.uniform(0, 2 * math.pi)
         return 0.5 - 0.5 * np.cos(2 * math.pi * t / span_s + phase)
     onset = rng.uniform(0.15, 0.35) * span_s
-    return _smoothstep((t - onset) / max(0.2 * span_s, 0.8))
+    return smoothstep((t - onset) / max(0.2 * span_s, 0.8))
 
 
 def _breath(rng: np.random.Generator, t: np.ndarray, span_s: float, loop: bool) -> np.ndarray:
@@ -444,7 +440,7 @@ def _saccades(
     if loop and jumps:
         jumps.append((span_s - 0.3, (0.0, 0.0)))
     for when, target in jumps:
-        step = _smoothstep((t - when) / 0.05)
+        step = smoothstep((t - when) / 0.05)
         gx += (target[0] - prev[0]) * step
         gy += (target[1] - prev[1]) * step
         prev = target
@@ -461,7 +457,7 @@ def _camera_track(
         pan_x = p.pan * amount * math.cos(angle) * cycle
         pan_y = p.pan * amount * math.sin(angle) * cycle * 0.5
     else:  # one slow eased push-in with a gentle pan
-        ramp = _smoothstep(t / span_s) * 0.6 + 0.4 * t / span_s
+        ramp = smoothstep(t / span_s) * 0.6 + 0.4 * t / span_s
         zoom = 1.0 + p.push_in * amount * ramp
         angle = rng.uniform(0, 2 * math.pi)
         pan_x = p.pan * amount * math.cos(angle) * ramp

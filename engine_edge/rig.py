@@ -25,6 +25,7 @@ import numpy as np
 from scipy.spatial import Delaunay
 
 from engine_edge.analysis import topology as topo
+from engine_edge.easing import smoothstep
 from engine_edge.face import Analysis, Face
 from engine_edge.perform import CHANNELS, CameraParams, FaceParams, FrameParams
 
@@ -120,7 +121,7 @@ def build_rig(analysis: Analysis, faces: str | int = "all") -> Rig:
     margin = 0.04 * max(w, h)
     to_edge = np.minimum.reduce([vertices[:, 0] + 1, vertices[:, 1] + 1, w - vertices[:, 0],
                                  h - vertices[:, 1]])  # fmt: skip
-    edge_fade = _smoothstep(to_edge / margin)
+    edge_fade = smoothstep(to_edge / margin)
     head_w = np.zeros((len(face_rigs), vertices.shape[0]))
     breath_w = np.zeros_like(head_w)
     for k, fr in enumerate(face_rigs):
@@ -331,11 +332,6 @@ def _sample(image: np.ndarray, points: np.ndarray) -> np.ndarray:
     return image[yi, xi].astype(np.float64)
 
 
-def _smoothstep(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
-
-
 def _head_weight(fr: FaceRig, pts: np.ndarray) -> np.ndarray:
     """1 on the face and the hair by it, 0 about half a face away (sooner below the chin)."""
     oval = fr.landmarks[list(topo.FACE_OVAL), :2].astype(np.float64)
@@ -344,13 +340,13 @@ def _head_weight(fr: FaceRig, pts: np.ndarray) -> np.ndarray:
     dist = np.maximum(dist, 0.0) / fr.height_px
     below = np.clip((pts[:, 1] - fr.chin_y) / (0.15 * fr.height_px), 0.0, 1.0)
     dist = dist * (1.0 + 2.0 * below)
-    return 1.0 - _smoothstep((dist - 0.12) / 0.45)
+    return 1.0 - smoothstep((dist - 0.12) / 0.45)
 
 
 def _breath_weight(fr: FaceRig, pts: np.ndarray) -> np.ndarray:
     """Chest and shoulders below this face's chin rise; the face itself does not."""
     cx = float(np.mean(fr.landmarks[list(topo.FACE_OVAL), 0]))
-    down = _smoothstep((pts[:, 1] - fr.chin_y - 0.1 * fr.height_px) / (0.7 * fr.height_px))
+    down = smoothstep((pts[:, 1] - fr.chin_y - 0.1 * fr.height_px) / (0.7 * fr.height_px))
     across = np.exp(-(((pts[:, 0] - cx) / (1.6 * fr.width_px)) ** 2))
     return down * across
 

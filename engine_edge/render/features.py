@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from engine_edge.analysis import topology as topo
+from engine_edge.easing import smoothstep
 from engine_edge.perform import FaceParams
 from engine_edge.running import running_median
 
@@ -33,11 +34,6 @@ CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the clo
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
 LEFT_LID_CREASE = (467, 260, 259, 257, 258, 286, 414)
-
-
-def _smoothstep(x: np.ndarray | float) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,7 +148,7 @@ class EyeFeature:
         if (gaze_px[0] or gaze_px[1]) and seen.any():
             gu, gv = gaze_px
             r = np.hypot(u[seen] - self.iris_uv[0] - gu, v[seen] - self.iris_uv[1] - gv)
-            w = 1.0 - _smoothstep((r - self.iris_radius) / (0.9 * self.iris_radius))
+            w = 1.0 - smoothstep((r - self.iris_radius) / (0.9 * self.iris_radius))
             us[seen] = u[seen] - gu * w
             vs_seen = v[seen] - gv * w
             up_s = np.interp(us[seen], self.u_grid, self.upper, left=0.0, right=0.0)
@@ -173,19 +169,19 @@ class EyeFeature:
         # The photo's own lash line is left behind, little by little, so an opening lid
         # ends exactly on the photo; the lid above it is what slides down, and the
         # crease above that flattens as the lid unfolds.
-        ramp = _smoothstep(closure / 0.35)
+        ramp = smoothstep(closure / 0.35)
         crease = up - taper * (lid_h + (reach - lid_h) * ramp)
         lid_end = up - self.lash_px * ramp * taper
         s = np.clip((v - crease) / np.maximum(edge - crease, 1e-6), 0.0, 1.0)
         span = np.maximum(lid_end - crease, 1.0)
-        cover = np.clip(edge - v + 0.5, 0.0, 1.0) * _smoothstep((v - crease) / (0.7 * span))
+        cover = np.clip(edge - v + 0.5, 0.0, 1.0) * smoothstep((v - crease) / (0.7 * span))
         # The lash line: thicker as it closes, thinner to the corners; lashes point down.
         thick = max(0.8, 0.6 * self.lash_px) * (1.0 + 0.4 * closure) * taper
         line = np.exp(-(((v - (edge - 0.5 * thick)) / np.maximum(thick, 0.5)) ** 4))
         drop = 0.07 * self.length * closure * taper
         lashes = 0.3 * np.exp(-((np.maximum(v - edge, 0.0) / np.maximum(drop, 0.3)) ** 2))
         lash = ramp * taper * np.maximum(line, lashes * (v >= edge))
-        cover = cover * _smoothstep(taper / 0.5)
+        cover = cover * smoothstep(taper / 0.5)
         bulge = 1.0 + 0.05 * closure * np.sin(np.pi * s)
         shadow = 1.0 - 0.12 * closure * np.exp(-(((edge - v) / (0.08 * self.length + 0.5)) ** 2))
         return LidLayer(
@@ -387,7 +383,7 @@ class MouthFeature:
         narrow = 1.0 + 0.35 * fp.lip_round
         x = np.clip((centre + (u - centre) * narrow) / w, 0.0, 1.0)
         t_open = np.sin(np.pi * x) ** 0.8
-        t_chin = 1.0 - _smoothstep((np.abs(u - centre) - 0.45 * w) / (0.5 * w))
+        t_chin = 1.0 - smoothstep((np.abs(u - centre) - 0.45 * w) / (0.5 * w))
         mid = self.parting(u)
         outer_lo = np.interp(u, self.u_grid, self.outer_lo, left=0.0, right=0.0)
         outer_up = np.interp(u, self.u_grid, self.outer_up, left=0.0, right=0.0)
@@ -399,12 +395,12 @@ class MouthFeature:
 
     def _lower_shift(self, u, v, t_open, t_chin, outer_lo, jaw):  # type: ignore[no-untyped-def]
         w = self.width
-        beta = _smoothstep((v - outer_lo) / (0.35 * w))
-        decay = 1.0 - _smoothstep((v - self.chin_v) / (0.9 * w))
+        beta = smoothstep((v - outer_lo) / (0.35 * w))
+        decay = 1.0 - smoothstep((v - self.chin_v) / (0.9 * w))
         return jaw * (t_open * (1 - beta) + t_chin * beta) * decay
 
     def _upper_shift(self, v, t_open, outer_up, raise_px):  # type: ignore[no-untyped-def]
-        ramp = _smoothstep((v - (outer_up - 0.4 * self.width)) / (0.4 * self.width))
+        ramp = smoothstep((v - (outer_up - 0.4 * self.width)) / (0.4 * self.width))
         return raise_px * t_open * ramp
 
     def _spread(self, u, v, mid, fp: FaceParams):  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from engine_edge.easing import smoothstep
 from engine_edge.render.features import EyeFeature, LidLayer
 from engine_edge.render.glasses import Rims, find_rims
 from engine_edge.running import running_median
@@ -43,7 +44,7 @@ class LidPaint:
         """Lay the lid over ``region`` (float32 RGB, in place)."""
         u, s = lid.u, lid.depth
         upper = s < 0.5
-        t = np.where(upper, _smoothstep(s / 0.5), (s - 0.5) / 0.5)
+        t = np.where(upper, smoothstep(s / 0.5), (s - 0.5) / 0.5)
         tone = np.empty((*u.shape, 3), np.float32)
         for c in range(3):
             top = np.interp(u, self.u_grid, self.top_rgb[:, c])
@@ -179,11 +180,6 @@ def _blur_px(crop: np.ndarray, length: float) -> float:
         return 0.0
     sigma = float(np.median(height[strong] / np.maximum(slope[strong], 1e-3))) / np.sqrt(2 * np.pi)
     return float(np.clip(sigma, 0.0, 0.06 * length))
-
-
-def _smoothstep(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
 
 
 def _lift(rgb: np.ndarray, ref: np.ndarray, floor: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from engine_edge.analysis import topology as topo
+from engine_edge.easing import smoothstep
 from engine_edge.perform import FaceParams
 from engine_edge.render.features import MouthFeature, MouthLayer
 
@@ -77,7 +78,7 @@ class MouthPaint:
         # An opening shows what lies behind it once it is a few pixels tall, fewer on a
         # small face (a 3 px gap in a 45 px mouth is wide open; a black slit would read
         # as lips pressed together).
-        shows = _smoothstep((layer.opening - 1.0) / float(np.clip(0.05 * w, 2.0, 4.0)))
+        shows = smoothstep((layer.opening - 1.0) / float(np.clip(0.05 * w, 2.0, 4.0)))
         x = np.clip(layer.across, 0.0, 1.0)
         side = np.abs(2.0 * x - 1.0)  # 0 in the middle, 1 at the corners
         a, h = layer.below, np.maximum(layer.opening, 1e-3)
@@ -87,7 +88,7 @@ class MouthPaint:
         near_lip = np.clip(np.minimum(a, h - a) / deep, 0.0, 1.0)
         colour = self.edge_rgb + (self.throat_rgb - self.edge_rgb) * np.sqrt(near_lip)[..., None]
         # Tongue: a rounded mound on the floor of the mouth, darker towards the back.
-        tongue_amount = _smoothstep((fp.jaw_open - 0.2) / 0.35)
+        tongue_amount = smoothstep((fp.jaw_open - 0.2) / 0.35)
         if tongue_amount > 0:
             dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
             tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
@@ -95,8 +96,8 @@ class MouthPaint:
             # Its back rounds away into the dark of the throat: no edge, a soft fall-off
             # (a flat slab with a crisp top reads as a painted band).
             soft = max(1.0, 0.03 * w)
-            cover = _smoothstep(into / soft + 0.5) * (tongue_h > 0.5)
-            lit = _smoothstep(1.5 * into / np.maximum(tongue_h, 1e-3))
+            cover = smoothstep(into / soft + 0.5) * (tongue_h > 0.5)
+            lit = smoothstep(1.5 * into / np.maximum(tongue_h, 1e-3))
             shade = (0.45 + 0.55 * lit) * (1.0 - 0.3 * side**2)
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
@@ -105,9 +106,9 @@ class MouthPaint:
         # A photo that shows its upper teeth shows the lower ones as soon as the jaw
         # drops a little: the teeth were nearly touching.
         lower_amount = max(
-            _smoothstep((fp.jaw_open - 0.3) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
-            _smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
-            float(self.has_teeth) * _smoothstep((fp.jaw_open - 0.15) / 0.3),
+            smoothstep((fp.jaw_open - 0.3) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
+            smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
+            float(self.has_teeth) * smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
             # Only the front ones show, narrower than the upper teeth, in the lip's shade.
@@ -124,13 +125,13 @@ class MouthPaint:
             # How much the viseme shows them sets how far they reach down, not how
             # transparent they are: teeth are solid.
             show = fp.teeth_show
-            upper_amount = _smoothstep(show / 0.25) * shows
+            upper_amount = smoothstep(show / 0.25) * shows
             top_h = np.minimum(0.14 * w, 0.65 * h) * (1.0 - side**3) * show**0.35
             top_h = top_h * _tooth_length(np.abs(x - 0.5), w)
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
             shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
-            edge = _smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
+            edge = smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
             shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
             shade = shade * _tooth_relief(np.abs(x - 0.5), w)
             teeth = self.teeth_rgb * shade[..., None]
@@ -150,7 +151,7 @@ class MouthPaint:
             # covered above it is their hidden part): the edge follows the lips' arc.
             edge_h = edge_h + layer.seam
             cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * shows
-            down = _smoothstep(a / np.maximum(edge_h, 1e-3))
+            down = smoothstep(a / np.maximum(edge_h, 1e-3))
             shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
             colour += (own * shade[..., None] - colour) * cover[..., None]
         # The corners of the mouth are in shadow whatever lies there.
@@ -295,8 +296,3 @@ def _tooth_length(offset: np.ndarray, width_px: float) -> np.ndarray:
     for gap in _GAPS:
         length = length * (1.0 - 0.12 * np.exp(-(((offset - gap) / notch) ** 2)))
     return length
-
-
-def _smoothstep(x):  # type: ignore[no-untyped-def]
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
