@@ -27,7 +27,7 @@ import numpy as np
 from engine_edge.render.features import EyeFeature
 
 REACH = 0.45  # rims are looked for this far past each corner, in eye lengths
-BEYOND = 0.15  # and must be found from this far past both corners
+BEYOND = 0.12  # and must be found from this far past both corners
 STRETCH = 0.1  # over this much more (lenses are about 1.6 eye lengths wide)
 SUPPORT = 0.8  # share of the columns past either corner where a rim must be found
 ACROSS = 0.2  # and across the eye, where a dark rim crossing the lashes shows no edge

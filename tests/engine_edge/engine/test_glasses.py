@@ -71,7 +71,7 @@ def _with_glasses(image: np.ndarray, models, lenses: str) -> tuple[np.ndarray, n
     return np.round(out).astype(np.uint8), drawn > 200
 
 
-@pytest.fixture(scope="module", params=["bars", "ovals", "faded ovals"])
+@pytest.fixture(scope="module", params=["bars", "ovals", "faded bars", "faded ovals"])
 def bespectacled(request, astronaut, models):  # type: ignore[no-untyped-def]
     lenses = request.param.split()[-1]
     photo, frame_px = _with_glasses(_enlarged(astronaut), models, lenses)
@@ -128,7 +128,7 @@ def test_a_blink_leaves_the_frames_whole_and_still_closes_the_eye(bespectacled, 
         rim[ys[at], xs[at]] = True
     assert rim.sum() > 100, rim.sum()  # the frames cross what a blink moves (171 / 253 px)
     drift = np.abs(closed[rim].astype(np.int16) - photo[rim].astype(np.int16)).mean()
-    assert drift < 10.0, drift  # bars 0.34, ovals 5.2, faded 3.5; painted over or bent: 71.9, 21.9
+    assert drift < 10.0, drift  # 0.34, 5.1, 0.38, 3.5; painted over or bent: 71.9, 21.9
     openness = [
         float(np.mean(eye_openness(analyse(f, models).faces[0].landmarks)))
         for f in (opened, closed)
