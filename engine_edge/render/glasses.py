@@ -12,9 +12,10 @@ line much darker than what lies either side of it, and it is found in two shapes
   eyeliner) or is faint past them (a crease, a fold, a wrinkle); a brow's lower edge
   has dark above it, and the brow is never searched. Where a dark bar crosses the lashes
   it has no edge of its own: there it is only required to show now and then.
-* a ring round the eye (a small round or oval lens), a thin line of any direction that
-  lies in nearly every direction from the eye's centre; a crease above and a line below
-  cover two thirds of them at most.
+* a ring round the eye (a small round or oval lens): a thin line of any direction that
+  lies along one ellipse round the eye's centre, nearly all the way round. Creases,
+  folds, an eye bag and crow's feet can join up round an eye too, but they branch off
+  any one ellipse.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ MIN_CONTRAST = 18.0  # grey levels, or 5x the photo's grain where that is strong
 # or fold on the 20 shared photos 0.16.
 RIM_SHARE = 0.22
 RIM_CONTRAST_MIN = 20.0
-WALLED = 0.85  # share of directions from the eye's centre in which a lens rim lies
+WALLED = 0.85  # share of a lens rim's ellipse along which it is found
+RING_HELD = 0.85  # share of its pixels within a rim's thickness of that ellipse
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,7 +142,7 @@ def _rings(
         if w < length or stats[i, cv2.CC_STAT_AREA] > 2 * (w + h) * MAX_THICK * length:
             continue  # narrower than the eye, or not a thin line
         piece = labels == i
-        if np.median(dark[piece]) >= contrast and _walled_share(piece, centre, length) >= WALLED:
+        if np.median(dark[piece]) >= contrast and _is_lens_rim(piece, centre, length):
             out[piece] = 1.0
     return out
 
@@ -212,15 +214,35 @@ def _rim_curves(
     return curves
 
 
-def _walled_share(piece: np.ndarray, centre: tuple[int, int], length: float) -> float:
-    """The share of directions from the eye's centre in which ``piece`` lies within an eye
-    length: about all for a lens rim round the eye (less where it met the lashes), under
-    two thirds for a crease above with a line below."""
-    angles = np.linspace(0.0, 2 * np.pi, 72, endpoint=False)
-    radii = np.arange(0.2 * length, 1.0 * length)
-    cols = np.round(centre[0] + np.outer(np.cos(angles), radii)).astype(int)
-    rows = np.round(centre[1] + np.outer(np.sin(angles), radii)).astype(int)
-    inside = (rows >= 0) & (rows < piece.shape[0]) & (cols >= 0) & (cols < piece.shape[1])
-    hit = np.zeros(inside.shape, bool)
-    hit[inside] = piece[rows[inside], cols[inside]]
-    return float(hit.any(axis=1).mean())
+def _is_lens_rim(piece: np.ndarray, centre: tuple[int, int], length: float) -> bool:
+    """Whether ``piece`` is the rim of a lens round the eye: an ellipse fitted to its pixels
+    holds nearly all of them (wrinkles, folds and creases that join up round an eye branch
+    off any one curve), the piece is found along nearly all of the ellipse (less where it
+    met the lashes), and the eye's centre lies inside it."""
+    rows, cols = np.nonzero(piece)
+    if rows.size < 20:
+        return False
+    points = np.column_stack((cols, rows)).astype(np.float32)
+    (cx, cy), (width, height), angle = cv2.fitEllipse(points)
+    a, b = 0.5 * width, 0.5 * height
+    if min(a, b) < 0.15 * length or 2.0 * max(a, b) < length:
+        return False
+    cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+
+    def radius(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        dx, dy = x - cx, y - cy
+        return np.hypot((dx * cos + dy * sin) / a, (dy * cos - dx * sin) / b)
+
+    if radius(np.array([centre[0]]), np.array([centre[1]]))[0] >= 1.0:
+        return False
+    held = np.abs(radius(points[:, 0], points[:, 1]) - 1.0) * min(a, b) <= 0.06 * length + 1.0
+    if held.mean() < RING_HELD:
+        return False
+    theta = np.linspace(0.0, 2.0 * np.pi, 72, endpoint=False)
+    x = np.round(cx + a * np.cos(theta) * cos - b * np.sin(theta) * sin).astype(int)
+    y = np.round(cy + a * np.cos(theta) * sin + b * np.sin(theta) * cos).astype(int)
+    inside = (x >= 0) & (x < piece.shape[1]) & (y >= 0) & (y < piece.shape[0])
+    gap = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 3)
+    found = np.zeros(theta.size, bool)
+    found[inside] = gap[y[inside], x[inside]] <= max(2.0, 0.05 * length)
+    return float(found.mean()) >= WALLED
