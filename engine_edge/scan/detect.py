@@ -390,14 +390,18 @@ def _fits(
                     refined = again
             if refined is None:
                 continue
+            # A deckled edge puts only its bites' tips on the full-size line: when the small
+            # copy, where the bites are under a pixel, saw the edge almost whole, less is
+            # enough at full size.
+            floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
             if (
                 refined.support < settings.min_support
                 and fit.support >= 0.85
-                and refined.support >= settings.min_support - 0.25
+                and refined.support >= floor
                 and _same_quad(refined.corners, fit.corners / scale, 1.5 / scale)
             ):
-                # Shake and noise blur the edge at full size, but the small copy saw it
-                # clearly and the full-size lines agree with it: the small copy's support.
+                # Shake, noise and deckles blur the edge at full size, but the small copy saw
+                # it clearly and the full-size lines agree with it: the small copy's support.
                 refined = replace(refined, support=fit.support)
             fit = refined
         if fit.support >= settings.min_support:

@@ -130,3 +130,14 @@ def test_a_print_whose_colours_match_a_wavy_wood_table_is_found(photos):
     assert labelled.spec.table == "wood" and labelled.edge_contrast > 12.0
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.parametrize(("name", "seed"), [("chelsea", 300320), ("astronaut", 300319)])
+def test_a_deckled_print_is_found_though_only_its_tips_lie_on_a_line(photos, name, seed):
+    """A cream print with deep deckle bites (6-9 px in the frame) on cloth or gravel: the
+    small copy outlines it almost whole, but at full size only the bites' tips lie on each
+    side's line (a third of the profiles); that was "no print found"."""
+    labelled = sample_scene(photos[name], "deckled", seed)
+    assert labelled.spec.deckle_px > 5.0 and labelled.edge_contrast > 12.0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
