@@ -186,7 +186,9 @@ def detect_print_quad(
         fits = [tracked]
     else:
         fits = _fits(frame, small, _candidates(lab, settings), scale, settings)
-    if not fits:
+    # The last resort's sides were each checked to part paper from table at full size.
+    sides_checked = not fits
+    if sides_checked:
         fits = _sharp_edge_fits(frame, small, lab, scale, settings)
     all_quads = tuple(f.corners for f in fits)
     if not fits:
@@ -198,7 +200,7 @@ def detect_print_quad(
         key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
     )
     best = fits[0]
-    if not _surrounded_by_table(lab, best.corners * scale):
+    if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
         # faint outer edge was missed. Look for that edge a little further out.
         for fit in fits[:3]:
@@ -542,34 +544,19 @@ def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
 def _sharp_edge_fits(
     frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
 ) -> list[_Fit]:
-    """The last resort when no candidate held: the hull of the sharp places, refined, with
-    each side checked at the frame's resolution to part paper from table. The hull's
+    """The last resort when no candidate held: the hull of the sharp places, refined, kept
+    only when each side parts paper from table at the frame's resolution. The hull's
     strongest lines may be the picture's own, a few pixels inside a side where paper and
-    table are alike: such a side is looked for a little further out, and an outline whose
-    sides do not all part paper from table is no outline (the guest hears "none", as
-    before, rather than getting a wrong crop)."""
+    table are alike: such an outline is no outline (the guest hears "none", as before,
+    rather than getting a wrong crop)."""
     h, w = frame.shape[:2]
     reach = max(3.0, 0.004 * float(np.hypot(w, h)))
-    found = []
     candidates = _sharp_edge_quads(lab[..., 0], settings, (small.shape[1], small.shape[0]))
-    for fit in _fits(frame, small, candidates, scale, settings):
-        paper = _paper_sides(frame, fit.corners, reach)
-        if all(paper):
-            found.append(fit)
-            continue
-        for out in (1.0, 2.0, 3.0, 4.5, 6.0):
-            guess = _offset_quad(fit.corners, [0.0 if ok else out * reach for ok in paper])
-            moved = None if guess is None else _refine(frame, guess, (reach,))
-            # A side where paper and table are alike has a weak edge: less of it supports
-            # the line, which the check that it parts paper from table makes up for.
-            if (
-                moved is not None
-                and moved.support >= settings.min_support - 0.25
-                and all(_paper_sides(frame, moved.corners, reach))
-            ):
-                found.append(moved)
-                break
-    return found
+    return [
+        fit
+        for fit in _fits(frame, small, candidates, scale, settings)
+        if all(_paper_sides(frame, fit.corners, reach))
+    ]
 
 
 def _paper_sides(frame: np.ndarray, corners: np.ndarray, reach_px: float) -> list[bool]:
