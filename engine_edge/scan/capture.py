@@ -226,18 +226,23 @@ def _odd_dark_frame(luma: list[np.ndarray], dark: np.ndarray, tolerance: float) 
     clips nowhere. Of two frames neither is the odd one; a longer burst takes its lower
     median, which leaves one odd frame out already.
     """
-    if len(luma) != 3:
-        return np.zeros(dark.shape, bool)
-    a, b, c = luma
+    found = np.zeros(dark.shape, bool)
+    mask = dark.astype(np.uint8)
+    x, y, w, h = cv2.boundingRect(mask)
+    if len(luma) != 3 or not w:
+        return found
+    # Only the box round the dark places: a finger is a small part of a 5 MP print.
+    a, b, c = (channel[y : y + h, x : x + w] for channel in luma)
     second = cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
     brightest = cv2.max(cv2.max(a, b), c)
-    count, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+    count, labels = cv2.connectedComponents(mask[y : y + h, x : x + w], connectivity=8)
     area = np.bincount(labels.ravel(), minlength=count)
     agree = np.bincount(labels[cv2.absdiff(brightest, second) <= tolerance], minlength=count)
     clipped = np.bincount(labels[brightest >= 250], minlength=count)
     odd = (agree >= 0.6 * area) & (clipped <= 0.01 * area)
     odd[0] = False  # the places no frame is dark
-    return odd[labels]
+    found[y : y + h, x : x + w] = odd[labels]
+    return found
 
 
 def _brightest_channel(image: np.ndarray) -> np.ndarray:
