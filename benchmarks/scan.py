@@ -1,14 +1,15 @@
 """Scan speed and accuracy: detection at 640x480, 12 MP capture-to-photo, the hard scene set.
 
     .venv/bin/python benchmarks/scan.py [--scenes 108] [--only-set] [--tuning]
-        [--kinds deckled,phone] [--no-held-out] [--single]
+        [--kinds deckled,phone] [--no-held-out] [--single] [--seed-base 200000]
 
 Each scene is scanned as the kiosk scans it: a burst of ``[scan] burst_frames`` views of the
 same print (its own sensor noise and JPEG per frame, a hand-held view its own small shake)
 through ``scan_frames``; ``--single`` scans the first frame alone (``keepsake scan --image``).
 The hard set (engine_edge.scan.scene_set: bordered, deckled, dark, glare over the face,
 small, phone noise and shake, screens) is judged by engine_edge.scan.evaluate; the
-held-out seeds are never used for tuning.
+held-out seeds are never used for tuning. ``--seed-base N`` judges one more set of seeds
+from N on (200000: scenes in neither set, to look at a failure without tuning on held-out).
 
 Baseline in the same process: a plain Canny + largest-contour detector (the classic
 document-scanner recipe) on the same frames. It is much faster and much less robust
@@ -161,6 +162,12 @@ def main() -> None:
     parser.add_argument(
         "--single", action="store_true", help="scan each scene's first frame alone, not a burst"
     )
+    parser.add_argument(
+        "--seed-base",
+        type=int,
+        default=None,
+        help="also judge the seeds from here on (200000: neither tuning nor held-out)",
+    )
     args = parser.parse_args()
     if unknown := set(args.kinds) - set(KINDS):
         parser.error(f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS)}")
@@ -175,6 +182,11 @@ def main() -> None:
         title = f"held-out set ({source})"
         scene_set_report(
             photos, args.scenes, HELD_OUT_SEED, title, args.jobs, args.kinds, not args.single
+        )
+    if args.seed_base is not None:
+        title = f"seeds from {args.seed_base} ({source})"
+        scene_set_report(
+            photos, args.scenes, args.seed_base, title, args.jobs, args.kinds, not args.single
         )
 
 

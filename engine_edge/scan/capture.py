@@ -198,7 +198,8 @@ def fuse_burst(flats: list[np.ndarray], glare_margin: int = 18) -> np.ndarray:
         total += weight
         base += cv2.multiply(flat, cv2.merge([weight] * 3), dtype=cv2.CV_32F)
     base /= cv2.merge([total] * 3)
-    luma = np.stack([_brightest_channel(flat) for flat in flats])  # glare brightens them all
+    lumas = [_brightest_channel(flat) for flat in flats]  # glare brightens them all
+    luma = np.stack(lumas)
     darkest = luma.min(axis=0)
     excess = (_brightest_channel(base) - darkest) / (glare_margin + 2.0 * sigma)
     if (excess > 1.0).any():
@@ -208,9 +209,40 @@ def fuse_burst(flats: list[np.ndarray], glare_margin: int = 18) -> np.ndarray:
         # Soft weight: a reflection fades out gradually, and so must its replacement, or
         # its faint halo stays (and levels later make it visible).
         glare = np.clip(excess - 0.25, 0.0, 1.0)
+        glare[_odd_dark_frame(lumas, glare > 0, tolerance)] = 0.0
         glare = cv2.GaussianBlur(cv2.dilate(glare, np.ones((5, 5), np.uint8)), (0, 0), 2.0)
         base = base * (1 - glare[..., None]) + chosen * glare[..., None]
     return np.clip(base + 0.5, 0, 255).astype(np.uint8)
+
+
+def _odd_dark_frame(luma: list[np.ndarray], dark: np.ndarray, tolerance: float) -> np.ndarray:
+    """Of the places where one frame is far darker (``dark``), those where a finger or its
+    shadow darkens one frame of a burst of three, not glare that lightens the other two.
+
+    Judged per connected place, not per pixel: a reflection adds light that differs from
+    view to view (another lamp, another angle), so where it covers two frames they
+    disagree with each other over most of it, or clip to white where its cores overlap;
+    the print seen past a finger is the same in both other frames, within the noise, and
+    clips nowhere. Of two frames neither is the odd one; a longer burst takes its lower
+    median, which leaves one odd frame out already.
+    """
+    found = np.zeros(dark.shape, bool)
+    mask = dark.astype(np.uint8)
+    x, y, w, h = cv2.boundingRect(mask)
+    if len(luma) != 3 or not w:
+        return found
+    # Only the box round the dark places: a finger is a small part of a 5 MP print.
+    a, b, c = (channel[y : y + h, x : x + w] for channel in luma)
+    second = cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
+    brightest = cv2.max(cv2.max(a, b), c)
+    count, labels = cv2.connectedComponents(mask[y : y + h, x : x + w], connectivity=8)
+    area = np.bincount(labels.ravel(), minlength=count)
+    agree = np.bincount(labels[cv2.absdiff(brightest, second) <= tolerance], minlength=count)
+    clipped = np.bincount(labels[brightest >= 250], minlength=count)
+    odd = (agree >= 0.6 * area) & (clipped <= 0.01 * area)
+    odd[0] = False  # the places no frame is dark
+    found[y : y + h, x : x + w] = odd[labels]
+    return found
 
 
 def _brightest_channel(image: np.ndarray) -> np.ndarray:

@@ -185,7 +185,11 @@ def detect_print_quad(
     if tracked is not None and tracked.support >= settings.min_support + 0.1:
         fits = [tracked]
     else:
-        fits = _fits(frame, small, lab, scale, settings)
+        fits = _fits(frame, small, _candidates(lab, settings), scale, settings)
+    # The last resort's sides were each checked to part paper from table at full size.
+    sides_checked = not fits
+    if sides_checked:
+        fits = _sharp_edge_fits(frame, small, lab, scale, settings)
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.NONE,), size, candidates=all_quads)
@@ -196,7 +200,7 @@ def detect_print_quad(
         key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
     )
     best = fits[0]
-    if not _surrounded_by_table(lab, best.corners * scale):
+    if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
         # faint outer edge was missed. Look for that edge a little further out.
         for fit in fits[:3]:
@@ -348,15 +352,19 @@ def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray |
 
 
 def _fits(
-    frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
+    frame: np.ndarray,
+    small: np.ndarray,
+    candidates: list[np.ndarray],
+    scale: float,
+    settings: DetectSettings,
 ) -> list[_Fit]:
-    """Refine candidates on the small image, keep the distinct well-supported ones, then
-    refine those at the frame's resolution."""
+    """Refine ``candidates`` (small-image quads) on the small image, keep the distinct
+    well-supported ones, then refine those at the frame's resolution."""
     h, w = frame.shape[:2]
     sh, sw = small.shape[:2]
     diag = float(np.hypot(sw, sh))
     coarse: list[_Fit] = []
-    for rank, quad in enumerate(_candidates(lab, settings)):
+    for rank, quad in enumerate(candidates):
         # A small print's sides are searched no further than a sixth of its size.
         near = min(1.0, np.sqrt(geometry.quad_area(quad)) / (6 * 0.03 * diag))
         fit = _refine(small, quad, (0.03 * diag * near, 0.012 * diag))
@@ -384,14 +392,18 @@ def _fits(
                     refined = again
             if refined is None:
                 continue
+            # A deckled edge puts only its bites' tips on the full-size line: when the small
+            # copy, where the bites are under a pixel, saw the edge almost whole, less is
+            # enough at full size.
+            floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
             if (
                 refined.support < settings.min_support
                 and fit.support >= 0.85
-                and refined.support >= settings.min_support - 0.25
+                and refined.support >= floor
                 and _same_quad(refined.corners, fit.corners / scale, 1.5 / scale)
             ):
-                # Shake and noise blur the edge at full size, but the small copy saw it
-                # clearly and the full-size lines agree with it: the small copy's support.
+                # Shake, noise and deckles blur the edge at full size, but the small copy saw
+                # it clearly and the full-size lines agree with it: the small copy's support.
                 refined = replace(refined, support=fit.support)
             fit = refined
         if fit.support >= settings.min_support:
@@ -527,6 +539,83 @@ def _region_mask(smooth_lab: np.ndarray) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
+
+
+def _sharp_edge_fits(
+    frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
+) -> list[_Fit]:
+    """The last resort when no candidate held: the hull of the sharp places, refined, kept
+    only when each side parts paper from table at the frame's resolution. The hull's
+    strongest lines may be the picture's own, a few pixels inside a side where paper and
+    table are alike: such an outline is no outline (the guest hears "none", as before,
+    rather than getting a wrong crop)."""
+    h, w = frame.shape[:2]
+    reach = max(3.0, 0.004 * float(np.hypot(w, h)))
+    candidates = _sharp_edge_quads(lab[..., 0], settings, (small.shape[1], small.shape[0]))
+    return [
+        fit
+        for fit in _fits(frame, small, candidates, scale, settings)
+        if all(_paper_sides(frame, fit.corners, reach))
+    ]
+
+
+def _paper_sides(frame: np.ndarray, corners: np.ndarray, reach_px: float) -> list[bool]:
+    """Per side, at the frame's resolution: does it part paper from table? Just outside it
+    must look like further out (table), and differ from just inside (paper)."""
+    shape = frame.shape[:2]
+    strips = [
+        _side_strips(corners, offsets, shape)
+        for offsets in (
+            (-0.5 * reach_px, -reach_px),
+            (0.5 * reach_px, reach_px),
+            (2.5 * reach_px, 3.0 * reach_px),
+        )
+    ]
+    result = []
+    for inner, near, far in zip(*strips, strict=True):
+        if min(len(inner), len(near), len(far)) < 10:
+            result.append(True)  # along the frame's edge: "cut off" says so
+            continue
+        medians = [
+            np.median(
+                cv2.cvtColor(frame[pts[:, 1], pts[:, 0]][None], cv2.COLOR_RGB2Lab)[0].astype(
+                    np.float32
+                ),
+                axis=0,
+            )
+            for pts in (inner, near, far)
+        ]
+        step = float(np.linalg.norm(medians[0] - medians[1]))
+        table = float(np.linalg.norm(medians[1] - medians[2]))
+        result.append(step >= 4.0 and table < max(4.0, 0.5 * step))
+    return result
+
+
+def _sharp_edge_quads(
+    lightness: np.ndarray, settings: DetectSettings, size: tuple[int, int]
+) -> list[np.ndarray]:
+    """The hull of everything sharper than the table, as a quadrilateral.
+
+    A print whose colours match a table with a strong but soft texture (wood's waves) has
+    no region of its own colour and no side long and straight enough for LSD where the
+    waves cross it; its cut edge is still a sharp step, and the table has none: the hull
+    of the sharp places is the print. Specks (a grain of noise) are left out.
+    """
+    value = lightness.astype(np.float32)
+    sharp = cv2.GaussianBlur(np.abs(value - cv2.GaussianBlur(value, (0, 0), 1.0)), (0, 0), 1.0)
+    level = float(np.percentile(sharp[_rim_mask(sharp.shape)], 99))
+    binary = (sharp > 1.5 * level + 1.0).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    big = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= 20) + 1
+    points = cv2.findNonZero(np.isin(labels, big).astype(np.uint8)) if len(big) else None
+    if points is None:
+        return []
+    hull = cv2.convexHull(points)
+    w, h = size
+    if cv2.contourArea(hull) < settings.min_candidate_share * w * h:
+        return []
+    quad = _hull_to_quad(hull)
+    return [] if quad is None else [quad]
 
 
 def _contour_quads(

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from engine_edge.scan.detect import Hint, detect_print_quad, glare_rectangles
+from engine_edge.scan.evaluate import judge
+from engine_edge.scan.scene_set import sample_scene
 from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_still
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
 
@@ -117,3 +119,25 @@ def test_a_shaken_capture_is_asked_to_hold_steadier(photos):
     assert refused.value.hints[0] is Hint.BLURRY
     still = render_print_scene(photos["coffee"], SceneSpec(table="wood", seed=3))
     assert Hint.BLURRY not in detect_print_quad(still.frame).hints
+
+
+def test_a_print_whose_colours_match_a_wavy_wood_table_is_found(photos):
+    """A brown tabby on a brown wood table: no region of its own colour, and the waves cross
+    its sides so no long straight segment shows. Its cut edge is still a sharp step where the
+    table has none; refused as "no print found" before (untrue: the print's rim and the
+    table differ by 19 in Lab, a guest sees it at once)."""
+    labelled = sample_scene(photos["chelsea"], "plain", 300020)
+    assert labelled.spec.table == "wood" and labelled.edge_contrast > 12.0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.parametrize(("name", "seed"), [("chelsea", 300320), ("astronaut", 300319)])
+def test_a_deckled_print_is_found_though_only_its_tips_lie_on_a_line(photos, name, seed):
+    """A cream print with deep deckle bites (6-9 px in the frame) on cloth or gravel: the
+    small copy outlines it almost whole, but at full size only the bites' tips lie on each
+    side's line (a third of the profiles); that was "no print found"."""
+    labelled = sample_scene(photos[name], "deckled", seed)
+    assert labelled.spec.deckle_px > 5.0 and labelled.edge_contrast > 12.0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
