@@ -41,8 +41,8 @@ MIN_CONTRAST = 18.0  # grey levels, or 5x the photo's grain where that is strong
 # or fold on the 20 shared photos 0.16.
 RIM_SHARE = 0.22
 RIM_CONTRAST_MIN = 20.0
-WALLED = 0.85  # share of a lens rim's ellipse along which it is found
-RING_HELD = 0.85  # share of its pixels within a rim's thickness of that ellipse
+RING_FOUND = 0.85  # share of a lens rim's ellipse along which it is found
+RING_HELD = 0.85  # share of its pixels within 0.06 eye lengths of that ellipse
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,9 +115,9 @@ def _rings(
     eye: EyeFeature,
     origin: tuple[float, float],
 ) -> np.ndarray:
-    """Lens rims that close round the eye inside the grid (a small round or oval lens):
-    a thin dark line of any direction that walls the eye in (the eye's own opening and
-    lash lines, which a rim may touch, are left out, and with them where it touches)."""
+    """Lens rims that go round the eye inside the grid (a small round or oval lens): thin
+    dark lines of any direction along one ellipse round the eye. The eye's own opening and
+    lash lines, which a rim may touch, are left out first, and with them where it touches."""
     rows, cols = flat.shape
     length = eye.length
     u0, v0 = origin
@@ -245,4 +245,4 @@ def _is_lens_rim(piece: np.ndarray, centre: tuple[int, int], length: float) -> b
     gap = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 3)
     found = np.zeros(theta.size, bool)
     found[inside] = gap[y[inside], x[inside]] <= max(2.0, 0.05 * length)
-    return float(found.mean()) >= WALLED
+    return float(found.mean()) >= RING_FOUND
