@@ -221,6 +221,19 @@ def test_the_upper_lip_keeps_its_volume_over_the_teeth(shared_data, models, name
     assert dv[lit[0]] >= 0.7 * lip_h, (dv[lit[0]], lip_h)
 
 
+def test_teeth_on_a_flat_lit_face_are_lighter_than_most_of_it(shared_data, models) -> None:
+    """A pale painted face in flat light (its lightest skin barely lighter than its middle
+    tones) gets teeth shaded as flatly as it is, so they stay lighter than three quarters
+    of the face, as read by the product's own analysis of an open vowel; shaded for a
+    side light they went grey against it (0.10 of the inside, real talking video 0.22-0.42).
+    """
+    renderer = _photo_renderer(shared_data, "sadtalker_art_3.png", models)
+    assert renderer.parts[0].inside.relief < 0.5, "flat light"
+    inside, face = _inside_mouth(_frame(renderer, jaw_open=0.5, teeth_show=0.6), models)
+    assert inside.size > 50, "the lips parted"
+    assert float(np.mean(inside >= np.percentile(face, 75))) >= 0.18
+
+
 def test_a_smile_that_shows_teeth_shows_the_lower_ones_as_it_opens(shared_data, models) -> None:
     """A smile that shows its upper teeth keeps them with the upper jaw, and once the jaw
     drops a little the lower teeth rise from the floor of the opening (without them the
