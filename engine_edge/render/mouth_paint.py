@@ -127,10 +127,13 @@ class MouthPaint:
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
             # How much the viseme shows them sets how far they reach down, not how
-            # transparent they are: teeth are solid.
+            # transparent they are: teeth are solid. The central incisors' crowns are
+            # about a fifth of the mouth's width and most of them shows under the lip,
+            # filling most of a narrow opening (a dark slot under a band of teeth read
+            # as lips pressed over a gap).
             show = fp.teeth_show
             upper_amount = _smoothstep(show / 0.25) * shows
-            top_h = np.minimum(0.14 * w, 0.65 * h) * (1.0 - side**3) * show**0.35
+            top_h = np.minimum(0.16 * w, 0.75 * h) * (1.0 - side**3) * show**0.35
             top_h = top_h * _tooth_length(np.abs(x - 0.5), w)
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark

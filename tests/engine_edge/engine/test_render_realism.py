@@ -234,6 +234,31 @@ def test_teeth_on_a_flat_lit_face_are_lighter_than_most_of_it(shared_data, model
     assert float(np.mean(inside >= np.percentile(face, 75))) >= 0.18
 
 
+@pytest.mark.parametrize("name", ["liveportrait_s3.jpg", "dlib_2009_004587.jpg"])
+def test_the_upper_teeth_fill_most_of_a_small_opening(shared_data, models, name) -> None:
+    """On a small mouth (49 and 46 px), over the speech visemes, a fifth or more of the
+    inside is lighter than three quarters of the face, as the product's own analysis reads
+    the frames (real talking video: 0.22-0.42); teeth reaching 0.14 of the mouth's width
+    and 0.65 of the opening left a dark slot under a thin band (median 0.17 and 0.18)."""
+    from engine_edge.speech.articulation import POSES
+
+    renderer = _photo_renderer(shared_data, name, models)
+    shares = []
+    for shape in "BCDEH":
+        jaw, width, rounded, lift, teeth = POSES[shape][:5]
+        frame = _frame(
+            renderer,
+            jaw_open=jaw,
+            lip_width=width,
+            lip_round=rounded,
+            upper_lip_raise=lift,
+            teeth_show=teeth,
+        )
+        inside, face = _inside_mouth(frame, models)
+        shares.append(float(np.mean(inside >= np.percentile(face, 75))) if inside.size else 0.0)
+    assert np.median(shares) >= 0.2, np.round(shares, 2)
+
+
 def test_a_smile_that_shows_teeth_shows_the_lower_ones_as_it_opens(shared_data, models) -> None:
     """A smile that shows its upper teeth keeps them with the upper jaw, and once the jaw
     drops a little the lower teeth rise from the floor of the opening (without them the
