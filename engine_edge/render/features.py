@@ -536,8 +536,12 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     # The upper lip keeps its volume: on a thin, dark upper lip (a painting, a shadowed
     # lip) the whole lip reads as that dark line, and covering it left a thread of lip
     # over the teeth, which an eye (and dlib) took for the teeth being the lip. What
-    # stays of the line is the shadow a real upper lip casts on the teeth.
-    seam = np.minimum(seam, SEAM_SHARE_OF_LIP * np.maximum(mouth.inner_up - mouth.outer_up, 0.0))
+    # stays of the line is the shadow a real upper lip casts on the teeth. Whatever lies
+    # between the lips above the parting (a smile's own teeth, the dark line under them)
+    # is not lip and may all be covered.
+    lip = np.maximum(mouth.inner_up - mouth.outer_up, 0.0)
+    between = np.maximum(mouth.parting(u) - mouth.inner_up, 0.0)
+    seam = np.minimum(seam, SEAM_SHARE_OF_LIP * lip + between)
     return dataclasses.replace(mouth, seam_px=np.clip(seam, 0.0, 0.06 * w))
 
 
