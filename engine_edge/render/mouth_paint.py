@@ -247,7 +247,9 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         (ix0, iy0),
         _softness_px(crop),
         own_teeth,
-        _relief(lum),
+        # A smile's own teeth already show the light they are in; the teeth painted from
+        # them keep their full shading.
+        1.0 if has_teeth else _relief(lum),
     )
 
 
