@@ -492,6 +492,11 @@ def _mouth_cached(key: int, lm_bytes: bytes) -> MouthFeature:
     return MouthFeature(frame, width, grid, iu, il, ou, ol, float(chin), lower, upper, drop)
 
 
+# The most of the upper lip's height (at rest) that the opening may cover as the photo's
+# dark line between the lips: the rest is lip.
+SEAM_SHARE_OF_LIP = 0.25
+
+
 def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     """Measure how far the photo's dark line between the lips reaches above the parting.
 
@@ -524,6 +529,15 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     # A smooth line: a step in it would put a notch in the teeth painted under it.
     seam = cv2.GaussianBlur(seam.reshape(1, -1), (0, 0), 2.0, borderType=cv2.BORDER_REPLICATE)
     seam = seam.ravel()
+    # The upper lip keeps its volume: on a thin, dark upper lip (a painting, a shadowed
+    # lip) the whole lip reads as that dark line, and covering it left a thread of lip
+    # over the teeth, which an eye (and dlib) took for the teeth being the lip. What
+    # stays of the line is the shadow a real upper lip casts on the teeth. Whatever lies
+    # between the lips above the parting (a smile's own teeth, the dark line under them)
+    # is not lip and may all be covered.
+    lip = np.maximum(mouth.inner_up - mouth.outer_up, 0.0)
+    between = np.maximum(mouth.parting(u) - mouth.inner_up, 0.0)
+    seam = np.minimum(seam, SEAM_SHARE_OF_LIP * lip + between)
     return dataclasses.replace(mouth, seam_px=np.clip(seam, 0.0, 0.06 * w))
 
 

@@ -31,6 +31,9 @@ _GAP_DARK = (0.16, 0.12, 0.1, 0.08, 0.06)
 # How far each of them reaches down, against the central incisors (laterals are shorter,
 # canines longer again): the biting edge is a row of teeth, not a clean arc.
 _LENGTH = (1.0, 0.88, 0.95, 0.85, 0.8)
+# How much lighter than the face's 90th percentile the teeth are at least (enamel
+# against skin in the same light).
+TEETH_OVER_SKIN = 1.1
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +51,8 @@ class MouthPaint:
     # (n, 3) the photo's own upper teeth along the mouth, corner to corner (gaps darker);
     # empty when it shows none
     own_teeth: np.ndarray
+    # How deep the teeth's shading goes (0..1): as deep as the face's own light shapes it
+    relief: float
 
     @property
     def has_teeth(self) -> bool:
@@ -118,15 +123,18 @@ class MouthPaint:
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
             shade = (0.85 - 0.3 * side**2) * _tooth_relief(1.35 * np.abs(x - 0.5), w)
-            teeth = self.teeth_rgb * shade[..., None]
+            teeth = self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
             colour += (teeth - colour) * cover[..., None]
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
             # How much the viseme shows them sets how far they reach down, not how
-            # transparent they are: teeth are solid.
+            # transparent they are: teeth are solid. The central incisors' crowns are
+            # about a fifth of the mouth's width and most of them shows under the lip,
+            # filling most of a narrow opening (a dark slot under a band of teeth read
+            # as lips pressed over a gap).
             show = fp.teeth_show
             upper_amount = smoothstep(show / 0.25) * shows
-            top_h = np.minimum(0.14 * w, 0.65 * h) * (1.0 - side**3) * show**0.35
+            top_h = np.minimum(0.16 * w, 0.75 * h) * (1.0 - side**3) * show**0.35
             top_h = top_h * _tooth_length(np.abs(x - 0.5), w)
             cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
             shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
@@ -134,7 +142,7 @@ class MouthPaint:
             edge = smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
             shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
             shade = shade * _tooth_relief(np.abs(x - 0.5), w)
-            teeth = self.teeth_rgb * shade[..., None]
+            teeth = self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
             colour += (teeth - colour) * cover[..., None]
         if self.has_teeth:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
@@ -200,10 +208,15 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     )
     # Teeth are about as light as the lightest skin (never whiter than the photo has),
     # in the photo's own cast (sepia stays sepia; clean grey teeth in a warm photo read
-    # as pasted in).
+    # as pasted in). Enamel reflects more than skin, so in the same light they are
+    # lighter than nearly all of the face however flat its tones: on a pale painted face
+    # the lightest skin is barely lighter than the rest, and teeth that light read grey.
     tint = skin / max(float(skin.mean()), 1.0)
+    whitest = min(float(np.percentile(photo[::4, ::4].mean(axis=2), 99.5)), 250.0)
     light = min(float(np.percentile(lum, 99)), 250.0)
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
+    if not has_teeth:  # a smile's own teeth set their colour below
+        light = max(light, min(TEETH_OVER_SKIN * float(np.percentile(lum, 90)), whitest))
     teeth = light * (0.6 + 0.4 * tint)
     own_teeth = np.zeros((0, 3), np.float32)
     if has_teeth:
@@ -235,6 +248,9 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         (ix0, iy0),
         _softness_px(crop),
         own_teeth,
+        # A smile's own teeth already show the light they are in; the teeth painted from
+        # them keep their full shading.
+        1.0 if has_teeth else _relief(lum),
     )
 
 
@@ -254,6 +270,19 @@ def _teeth_along(
     relative = np.where(counts >= 2, level / max(float(lum[teeth].mean()), 1.0), 1.0)
     relative = cv2.GaussianBlur(relative.reshape(1, -1), (0, 0), 0.7).ravel()
     return (np.clip(1.0 + 0.5 * (relative - 1.0), 0.8, 1.05)[:, None] * colour).astype(np.float32)
+
+
+def _relief(lum: np.ndarray) -> float:
+    """How deep the teeth's shading goes, from how the face's own light shapes it.
+
+    Lit from the side, the lightest skin stands well above the middle tones and the
+    teeth turn away into the dark as much; in flat light (a pale painted face whose
+    lightest skin is barely lighter than the rest) they stay as flat as the face, and
+    teeth shaded for a side light read grey against it.
+    """
+    top = float(np.percentile(lum, 99))
+    highlight = (top - float(np.percentile(lum, 50))) / max(top, 1.0)
+    return float(np.clip(highlight / 0.25, 0.4, 1.0))
 
 
 def _softness_px(crop: np.ndarray) -> float:

@@ -196,6 +196,69 @@ def test_no_black_rim_between_upper_lip_and_teeth(shared_data, models, name) -> 
     assert between.min() >= 0.62 * lip, (between.min(), lip)
 
 
+@pytest.mark.parametrize("name", ["sadtalker_art_1.png", "liveportrait_s3.jpg"])
+def test_the_upper_lip_keeps_its_volume_over_the_teeth(shared_data, models, name) -> None:
+    """A thin upper lip that is dark all through (a painting, a shadowed lip) is not taken
+    for the dark line between the lips: down the middle of an open mouth, the lip still
+    reaches most of its resting height before the teeth begin. The opening covered it
+    down to a thread (0.34 and 0.65 of it were left), and the teeth read as the lip."""
+    renderer = _photo_renderer(shared_data, name, models)
+    mouth = renderer.parts[0].mouth
+    teeth = float(renderer.parts[0].inside.teeth_rgb.mean())
+    frame = _frame(renderer, jaw_open=0.6, teeth_show=0.7)
+    w = mouth.width
+    u = np.linspace(0.4 * w, 0.6 * w, 7)
+    top = np.interp(u, mouth.u_grid, mouth.outer_up)
+    lip_h = float(np.median(np.interp(u, mouth.u_grid, mouth.inner_up) - top))
+    dv = np.arange(0.0, 2.0 * lip_h, 0.25)
+    xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), top[:, None] + dv[None, :])
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    xy = xy.astype(np.float32)
+    down = np.median(cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR), axis=0)
+    lip = float(np.median(down[dv <= 0.5 * lip_h]))
+    lit = np.flatnonzero(down >= 0.5 * (lip + teeth))
+    assert lit.size, "teeth under the lip"
+    assert dv[lit[0]] >= 0.7 * lip_h, (dv[lit[0]], lip_h)
+
+
+def test_teeth_on_a_flat_lit_face_are_lighter_than_most_of_it(shared_data, models) -> None:
+    """A pale painted face in flat light (its lightest skin barely lighter than its middle
+    tones) gets teeth shaded as flatly as it is, so they stay lighter than three quarters
+    of the face, as read by the product's own analysis of an open vowel; shaded for a
+    side light they went grey against it (0.10 of the inside, real talking video 0.22-0.42).
+    """
+    renderer = _photo_renderer(shared_data, "sadtalker_art_3.png", models)
+    assert renderer.parts[0].inside.relief < 0.5, "flat light"
+    inside, face = _inside_mouth(_frame(renderer, jaw_open=0.5, teeth_show=0.6), models)
+    assert inside.size > 50, "the lips parted"
+    assert float(np.mean(inside >= np.percentile(face, 75))) >= 0.18
+
+
+@pytest.mark.parametrize("name", ["liveportrait_s3.jpg", "dlib_2009_004587.jpg"])
+def test_the_upper_teeth_fill_most_of_a_small_opening(shared_data, models, name) -> None:
+    """On a small mouth (49 and 46 px), over the speech visemes, a fifth or more of the
+    inside is lighter than three quarters of the face, as the product's own analysis reads
+    the frames (real talking video: 0.22-0.42); teeth reaching 0.14 of the mouth's width
+    and 0.65 of the opening left a dark slot under a thin band (median 0.17 and 0.18)."""
+    from engine_edge.speech.articulation import POSES
+
+    renderer = _photo_renderer(shared_data, name, models)
+    shares = []
+    for shape in "BCDEH":
+        jaw, width, rounded, lift, teeth = POSES[shape][:5]
+        frame = _frame(
+            renderer,
+            jaw_open=jaw,
+            lip_width=width,
+            lip_round=rounded,
+            upper_lip_raise=lift,
+            teeth_show=teeth,
+        )
+        inside, face = _inside_mouth(frame, models)
+        shares.append(float(np.mean(inside >= np.percentile(face, 75))) if inside.size else 0.0)
+    assert np.median(shares) >= 0.2, np.round(shares, 2)
+
+
 def test_a_smile_that_shows_teeth_shows_the_lower_ones_as_it_opens(shared_data, models) -> None:
     """A smile that shows its upper teeth keeps them with the upper jaw, and once the jaw
     drops a little the lower teeth rise from the floor of the opening (without them the
