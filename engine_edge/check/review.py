@@ -9,6 +9,7 @@ import numpy as np
 from engine_edge.check.inspect import FaceSeries
 from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
 from engine_edge.running import running_median
+from engine_edge.runs import true_runs
 
 HALF_BLINK = 0.8  # a dip below this share of the open eye counts as a blink attempt
 
@@ -104,7 +105,7 @@ def _blinks(
         ratio = eyes / np.maximum(np.median(eyes, axis=0), 1e-6)
         closure = ratio.mean(1)  # both eyes
         span_s = (s.frames[-1] - s.frames[0] + 1) / fps
-        events = _runs(closure < HALF_BLINK)
+        events = true_runs(closure < HALF_BLINK)
         too_many |= len(events) > 1 + limits.blinks_per_s_max * span_s
         if planned is not None and k < len(planned) and len(planned[k]):
             frames = np.asarray(s.frames)
@@ -122,19 +123,6 @@ def _blinks(
         f"; more than 1 + {limits.blinks_per_s_max:g}/s blinks" if too_many else ""
     )
     return Finding("blinks", ok, worst, limits.blink_closed_ratio, detail)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    runs, start = [], None
-    for i, m in enumerate(mask):
-        if m and start is None:
-            start = i
-        elif not m and start is not None:
-            runs.append((start, i))
-            start = None
-    if start is not None:
-        runs.append((start, len(mask)))
-    return runs
 
 
 def _mouth(series: Sequence[FaceSeries], loudness: np.ndarray | None, limits: Limits) -> Finding:

@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from engine_edge.render.features import EyeFeature
+from engine_edge.runs import true_runs
 
 REACH = 0.45  # rims are looked for this far past each corner, in eye lengths
 BEYOND = 0.12  # and must be found from this far past both corners
@@ -152,17 +153,12 @@ def _thin_runs(response: np.ndarray, threshold: float, thickest: int) -> np.ndar
     stand out by ``threshold`` and are thin enough for a rim's bar (a side of the frame
     runs along the column: too long)."""
     strong = response >= threshold
-    found = []
-    for c in range(strong.shape[1]):
-        rows = np.flatnonzero(strong[:, c])
-        if rows.size == 0:
-            continue
-        breaks = np.flatnonzero(np.diff(rows) > 1)
-        starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-        ends = np.concatenate((rows[breaks], [rows[-1]]))
-        for a, b in zip(starts, ends, strict=True):
-            if b - a < thickest:
-                found.append((c, (a + b) / 2.0, b - a + 1.0, float(response[a : b + 1, c].max())))
+    found = [
+        (c, (a + b - 1) / 2.0, float(b - a), float(response[a:b, c].max()))
+        for c in range(strong.shape[1])
+        for a, b in true_runs(strong[:, c])
+        if b - a <= thickest
+    ]
     return np.array(found, np.float64).reshape(-1, 4)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine_edge.runs import true_runs
 from engine_edge.speech.articulation import (
     CHANNELS,
     CONTROL_RATE_HZ,
@@ -61,11 +62,6 @@ def _voicing(frames: np.ndarray) -> np.ndarray:
     return np.clip(ac[:, lo:hi].max(axis=1) / (ac[:, 0] + 1e-12), 0.0, 1.0)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
-
-
 def curves_from_audio(samples: np.ndarray, sample_rate: int, duration_s: float) -> Curves:
     """Mouth parameters on the control grid from loudness, voicing and spectral shape."""
     n = grid_size(duration_s)
@@ -98,8 +94,8 @@ def curves_from_audio(samples: np.ndarray, sample_rate: int, duration_s: float) 
     silent = level_db < SILENCE_DB
     resting = np.zeros(n, dtype=bool)
     rest_after = int(REST_AFTER_S * CONTROL_RATE_HZ)
-    for start, end in _runs(silent):
+    for start, end in true_runs(silent):
         if (end - start) / CONTROL_RATE_HZ >= RELAX_PAUSE_S or start == 0 or end == n:
             resting[start + (0 if start == 0 else rest_after) : end] = True
-    nuclei = [(s / CONTROL_RATE_HZ, e / CONTROL_RATE_HZ) for s, e in _runs(jaw > NUCLEUS_JAW)]
+    nuclei = [(s / CONTROL_RATE_HZ, e / CONTROL_RATE_HZ) for s, e in true_runs(jaw > NUCLEUS_JAW)]
     return Curves(values, resting, stressed_onsets(nuclei, samples, sample_rate))
