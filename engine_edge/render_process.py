@@ -1,6 +1,6 @@
 """A process that renders sets itself up once, before its threads start.
 
-Two settings, each measured on ``keepsake animate`` of a 2048 px black-and-white scan
+Three settings, each measured on ``keepsake animate`` of a 2048 px black-and-white scan
 (6 s 1080x1080 memorial, 2-core VM, README section:engine):
 
 - glibc's allocator (``engine_edge.malloc``): peak memory; and no transparent huge pages:
@@ -10,11 +10,11 @@ Two settings, each measured on ``keepsake animate`` of a 2048 px black-and-white
   split each resize and warp in two once more, and the thread that called waited for its
   half by spinning: about 430 000 ``sched_yield`` calls in one clip. CPU 8.6-9.5 s ->
   7.6-8.1 s, the same wall time, the frames bit-identical.
-- OpenBLAS's pools (numpy's and scipy's own copy) at one thread each, for the same reason:
-  their threads wait for work by spinning, 2 % of the job's perf samples in
-  ``blas_thread_server``, for matrices (the rig's solves, small products) too small to
-  share. CPU 6.89 -> 6.72 s (medians of five interleaved pairs, pairs 0.95-1.02x). An
-  ``OPENBLAS_NUM_THREADS`` the box sets is left as it is.
+- OpenBLAS's pools (numpy's, scipy's own copy, and one more a wheel ships) at one thread
+  each, for the same reason: their threads wait for work by spinning, 2 % of the job's perf
+  samples in ``blas_thread_server``, for matrices (the rig's solves, small products) too
+  small to share. CPU 6.89 -> 6.72 s (medians of five interleaved pairs, pairs
+  0.95-1.02x). An ``OPENBLAS_NUM_THREADS`` the box sets is left as it is.
 """
 
 from __future__ import annotations
@@ -43,20 +43,17 @@ def prepare_render_process() -> None:
     one_blas_thread()
 
 
-def one_blas_thread() -> list[str]:
+def one_blas_thread() -> None:
     """One thread for every OpenBLAS loaded now, and for those loaded later (they read the
-    environment when they load). Returns the libraries set; none where the box chose."""
+    environment when they load); nothing where the box chose its own number."""
     if "OPENBLAS_NUM_THREADS" in os.environ:
-        return []
+        return
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    done = []
     for path in _loaded_libraries("openblas"):
         library = ctypes.CDLL(path)
         setter = next((getattr(library, n) for n in _BLAS_SETTERS if hasattr(library, n)), None)
         if setter is not None:
             setter(1)
-            done.append(path)
-    return done
 
 
 def _loaded_libraries(name_part: str) -> list[str]:
