@@ -184,10 +184,14 @@ class Renderer:
                 paint = parts.lids[parts.eyes.index(eye)]
                 src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
                 if paint.rims is not None:
-                    # Glasses stay where the head puts them, and the lower lid's skin is
-                    # not pulled up through a rim (it would drag the rim's dark along).
-                    rim = np.maximum(paint.rims.at(full[sl]), paint.rims.at(src))[..., None]
+                    # Glasses stay where the head puts them, the lower lid's skin is not
+                    # pulled up through a rim (it would drag the rim's dark along), and the
+                    # closing lid goes behind it.
+                    held = paint.rims.at(full[sl])
+                    rim = np.maximum(held, paint.rims.at(src))[..., None]
                     src = src + rim * (full[sl] - src)
+                    if lid is not None:
+                        lid = dataclasses.replace(lid, held=held)
                 full[sl] = src
                 if lid is not None:
                     overlays.append(("lid", sl, (lid, paint), parts))

@@ -84,7 +84,8 @@ class LidLayer:
     pixel's place in the photo, where the lid's grain field is read (the grain
     stays put while the lid slides over it); ``cover`` where it hides the eye,
     ``lash`` where the lash line and the lashes pointing down darken it,
-    ``shading`` the bulge of the eyeball and the shadow above the lashes.
+    ``shading`` the bulge of the eyeball and the shadow above the lashes, ``held``
+    where a glasses rim lies over these pixels (0..1; the lid goes behind it).
     """
 
     u: np.ndarray
@@ -93,6 +94,7 @@ class LidLayer:
     cover: np.ndarray
     lash: np.ndarray
     shading: np.ndarray
+    held: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)

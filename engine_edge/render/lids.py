@@ -66,8 +66,8 @@ class LidPaint:
         peak = float(lash.max()) if lash.size else 0.0
         if peak > 1e-3:
             lash = np.minimum(lash * (float(lid.lash.max()) / peak), 1.0)
-        if self.rims is not None:
-            keep = 1.0 - self.rims.at(lid.grain_xy)
+        if lid.held is not None:
+            keep = 1.0 - lid.held
             cover, lash = cover * keep, lash * keep
         region += (tone - region) * cover[..., None]
         region += (self.lash_rgb - region) * lash[..., None]
