@@ -78,6 +78,11 @@ class MouthPaint:
         cut = MouthLayer(*(getattr(layer, f.name)[sl] for f in dataclasses.fields(layer)))
         self._paint(region[sl], cut, fp)
 
+    def _teeth(self, shade: np.ndarray) -> np.ndarray:
+        """Painted teeth under ``shade`` (1 lit .. 0 dark), shaded only as deeply as the
+        face's own light shapes it (``relief``)."""
+        return self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
+
     def _paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         w = self.width_px
         # An opening shows what lies behind it once it is a few pixels tall, fewer on a
@@ -123,8 +128,7 @@ class MouthPaint:
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
             shade = (0.85 - 0.3 * side**2) * _tooth_relief(1.35 * np.abs(x - 0.5), w)
-            teeth = self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
-            colour += (teeth - colour) * cover[..., None]
+            colour += (self._teeth(shade) - colour) * cover[..., None]
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
             # How much the viseme shows them sets how far they reach down, not how
@@ -142,8 +146,7 @@ class MouthPaint:
             edge = smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
             shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
             shade = shade * _tooth_relief(np.abs(x - 0.5), w)
-            teeth = self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
-            colour += (teeth - colour) * cover[..., None]
+            colour += (self._teeth(shade) - colour) * cover[..., None]
         if self.has_teeth:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
