@@ -5,7 +5,9 @@ crosses either would be painted out or bent, and the frame of the glasses would 
 for the length of the blink. Glasses are rigid: the eye moves behind them.
 
 A rim, seen in the eye's own frame (``u`` along the eye, ``v`` across it), is a thin
-line much darker than what lies either side of it, and it is found in two shapes:
+line much darker than what lies either side of it (a plastic or horn frame, or a metal
+one in shadow), or much lighter (a metal frame catching the light), and it is found in
+two shapes:
 
 * a bar along the eye (a narrow frame's top or bottom), running on past both corners.
   What else is thin and dark along an eye stops near its corners (the lash line,
@@ -81,28 +83,30 @@ def find_rims(photo: np.ndarray, eye: EyeFeature) -> Rims | None:
     cols, rows = int(np.ceil((1 + 2 * REACH) * length)), int(np.ceil(v1 - v0))
     uu, vv = np.meshgrid(u0 + np.arange(cols), v0 + np.arange(rows))
     xy = eye.frame.to_xy(uu.astype(np.float64), vv.astype(np.float64)).astype(np.float32)
-    grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    # Resampled first, then made grey: only the grid's pixels are converted.
     flat = cv2.remap(
-        grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        photo, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
+    flat = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY).astype(np.float32)
     flat = cv2.GaussianBlur(flat, (0, 0), 0.7)
     fine = flat - cv2.GaussianBlur(flat, (0, 0), 1.5)
     threshold = max(MIN_CONTRAST, 5.0 * 1.4826 * float(np.median(np.abs(fine))))
-    # Lines along the eye thinner than the kernel stand out of a closing across it:
-    # lighter both above and below. The lower edge of a brow is dark above too.
-    column = np.ones((max(3, int(2 * MAX_THICK * length) | 1), 1), np.uint8)
-    dark = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, column) - flat
     first = round((REACH - BEYOND) * length)  # the last column past the outer corner
     last = min(cols - 1, round((REACH + 1 + BEYOND) * length))  # first past the inner one
-    runs = _thin_runs(dark, threshold, max(2, int(MAX_THICK * length)))
     tones = float(np.percentile(flat, 98) - np.percentile(flat, 2))
     contrast = max(RIM_CONTRAST_MIN, RIM_SHARE * tones)
     mask = np.zeros((rows, cols), np.float32)
-    for curve, half in _rim_curves(runs, (first, last), length, contrast):
-        for c in range(cols):
-            centre = float(np.polyval(curve, c))
-            top, bottom = max(0, int(np.floor(centre - half))), int(np.ceil(centre + half)) + 1
-            mask[top : max(top, bottom), c] = 1.0
+    # Lines along the eye thinner than the kernel stand out of a closing across it (dark:
+    # lighter both above and below) or of an opening (light). The lower edge of a brow is
+    # dark above too.
+    column = np.ones((max(3, int(2 * MAX_THICK * length) | 1), 1), np.uint8)
+    for stand_out in _thin_lines(flat, column):
+        runs = _thin_runs(stand_out, threshold, max(2, int(MAX_THICK * length)))
+        for curve, half in _rim_curves(runs, (first, last), length, contrast):
+            for c in range(cols):
+                centre = float(np.polyval(curve, c))
+                top, bottom = max(0, int(np.floor(centre - half))), int(np.ceil(centre + half)) + 1
+                mask[top : max(top, bottom), c] = 1.0
     mask = np.maximum(mask, _rings(flat, threshold, contrast, eye, (u0, v0)))
     if not mask.any():
         return None
@@ -117,35 +121,44 @@ def _rings(
     origin: tuple[float, float],
 ) -> np.ndarray:
     """Lens rims that go round the eye inside the grid (a small round or oval lens): thin
-    dark lines of any direction along one ellipse round the eye. The eye's own opening and
+    dark or light lines of any direction along one ellipse round the eye. The eye's own opening and
     lash lines, which a rim may touch, are left out first, and with them where it touches."""
     rows, cols = flat.shape
     length = eye.length
     u0, v0 = origin
     k = max(3, int(2 * MAX_THICK * length) | 1)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    dark = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, disc) - flat
     uu = u0 + np.arange(cols)
     margin = 1.5 * eye.lash_px + 1.0
     top = np.interp(uu, eye.u_grid, eye.upper, left=np.inf, right=np.inf) - margin - v0
     bottom = np.interp(uu, eye.u_grid, eye.lower, left=-np.inf, right=-np.inf) + margin - v0
     rr = np.arange(rows)[:, None]
     opening = (rr >= top[None, :]) & (rr <= bottom[None, :])
-    # The eye's own dark lines are left out, so a rim that touches them is a ring of its own.
-    strong = ((dark >= threshold) & ~opening).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(strong, connectivity=8)
     centre_u = 0.5 * length
     centre_v = float(np.interp(centre_u, eye.u_grid, (eye.upper + eye.lower) / 2))
     centre = (round(centre_u - u0), round(centre_v - v0))
     out = np.zeros((rows, cols), np.float32)
-    for i in range(1, count):
-        w, h = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
-        if w < length or stats[i, cv2.CC_STAT_AREA] > 2 * (w + h) * MAX_THICK * length:
-            continue  # narrower than the eye, or not a thin line
-        piece = labels == i
-        if np.median(dark[piece]) >= contrast and _is_lens_rim(piece, centre, length):
-            out[piece] = 1.0
+    for stand_out in _thin_lines(flat, disc):
+        # The eye's own lines are left out, so a rim that touches them is a ring of its own.
+        strong = ((stand_out >= threshold) & ~opening).astype(np.uint8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(strong, connectivity=8)
+        for i in range(1, count):
+            w, h = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
+            if w < length or stats[i, cv2.CC_STAT_AREA] > 2 * (w + h) * MAX_THICK * length:
+                continue  # narrower than the eye, or not a thin line
+            piece = labels == i
+            if np.median(stand_out[piece]) >= contrast and _is_lens_rim(piece, centre, length):
+                out[piece] = 1.0
     return out
+
+
+def _thin_lines(flat: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How far each pixel stands out as part of a line thinner than ``kernel``: darker than
+    both sides (a closing's top-hat), and lighter than both sides (an opening's)."""
+    return (
+        cv2.morphologyEx(flat, cv2.MORPH_CLOSE, kernel) - flat,
+        flat - cv2.morphologyEx(flat, cv2.MORPH_OPEN, kernel),
+    )
 
 
 def _thin_runs(response: np.ndarray, threshold: float, thickest: int) -> np.ndarray:
