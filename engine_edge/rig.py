@@ -32,7 +32,8 @@ from engine_edge.perform import CHANNELS, CameraParams, FaceParams, FrameParams
 log = logging.getLogger(__name__)
 
 PROFILE_YAW_DEG = 60.0
-MIN_FACE_PX = 48.0  # narrower faces only breathe and drift with the camera
+MIN_FACE_PX = 48.0  # narrower faces only blink, breathe and turn a little
+MIN_BLINK_FACE_PX = 40.0  # narrower still only breathe and drift with the camera
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,12 @@ def _face_rig(index: int, face: Face, size: tuple[int, int], first_vertex: int) 
         notes.append(
             f"{label} is in profile: it only breathes and turns slightly (no blinks or speech)."
         )
-    elif face.width_px < MIN_FACE_PX:
+    elif face.width_px < MIN_BLINK_FACE_PX:
         able &= {"breath", "camera"}
         notes.append(f"{label} is small ({face.width_px:.0f} px): it only breathes.")
+    elif face.width_px < MIN_FACE_PX:
+        able &= {"breath", "camera", "blink", "head"}
+        notes.append(f"{label} is small ({face.width_px:.0f} px): it blinks and breathes.")
     elif outside > 0.05:
         able -= {"head"}
         if not eyes_inside:
