@@ -90,6 +90,14 @@ class MouthPaint:
         face's own light shapes it (``relief``)."""
         return self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
 
+    def _own_teeth(self, x: np.ndarray, down: np.ndarray) -> np.ndarray:
+        """The photo's own teeth at ``x`` along the mouth (0..1), ``down`` their height
+        (0 under the lip .. 1 at the parting)."""
+        rows, cols = self.own_teeth.shape[:2]
+        mx = (x * cols - 0.5).astype(np.float32)
+        my = (down * (rows - 1)).astype(np.float32)
+        return cv2.remap(self.own_teeth, mx, my, cv2.INTER_LINEAR, borderMode=_REFLECT)
+
     def _upper_teeth(
         self, below: np.ndarray, length: np.ndarray, side: np.ndarray, along: np.ndarray
     ) -> np.ndarray:
@@ -162,10 +170,16 @@ class MouthPaint:
             low_h = low_h * _tooth_length(low, w)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
-            shade = (0.85 - 0.3 * side**2) * _tooth_relief(np.abs(low), w) * _tooth_tone(low)
-            sunk = smoothstep((into / np.maximum(low_h, 1e-3) - 0.5) / 0.5)
-            shade = shade * (1.0 - 0.25 * sunk)
-            colour += (self._teeth(shade) - colour) * cover[..., None]
+            shade = _tooth_relief(np.abs(low), w) * _tooth_tone(low)
+            down = np.clip(into / np.maximum(low_h, 1e-3), 0.0, 1.0)
+            shade = shade * (1.0 - 0.25 * smoothstep((down - 0.5) / 0.5))
+            if self.has_teeth:
+                # A smile's lower teeth are in the light its upper teeth show, with their
+                # texture: painted in one flat shade they read as a grey band.
+                teeth = self._own_teeth(x, 1.0 - down) * (shade * (0.95 - 0.3 * side**2))[..., None]
+            else:
+                teeth = self._teeth(shade * (0.85 - 0.3 * side**2))
+            colour += (teeth - colour) * cover[..., None]
             enamel = np.maximum(enamel, cover)
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
@@ -188,12 +202,9 @@ class MouthPaint:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
             # with their own gaps (a dark gap right under them read as teeth cut off).
-            rows, cols = self.own_teeth.shape[:2]
             # Where the photo has a gap between its teeth, their rounded corners stop
             # short of the edge: the biting edge is notched there, not a clean arc.
-            mx = (x * cols - 0.5).astype(np.float32)
-            edges = self.own_teeth[-1:].mean(axis=2, dtype=np.float32)
-            lit = cv2.remap(edges, mx, np.zeros_like(mx), cv2.INTER_LINEAR, borderMode=_REFLECT)
+            lit = self._own_teeth(x, np.ones_like(x)).mean(axis=-1)
             lit = lit / max(float(self.teeth_rgb.mean()), 1.0)
             edge_h = np.minimum(0.06 * w, 0.4 * h) * (1.0 - side**3)
             edge_h = edge_h * np.clip(0.4 + 0.6 * lit, 0.8, 1.0)
@@ -204,8 +215,7 @@ class MouthPaint:
             edge_h = edge_h + layer.seam
             cover = np.clip((edge_h - a) / max(1.0, 0.012 * w) + 0.5, 0.0, 1.0) * shows
             down = np.clip(a / np.maximum(edge_h, 1e-3), 0.0, 1.0)
-            my = (down * (rows - 1)).astype(np.float32)
-            own = cv2.remap(self.own_teeth, mx, my, cv2.INTER_LINEAR, borderMode=_REFLECT)
+            own = self._own_teeth(x, down)
             shade = (1.0 - 0.3 * side**2) * (1.0 - 0.15 * smoothstep(down))  # the edge greyer
             # Where the photo's teeth hide behind its lips, the edges under them are still
             # a row of teeth, each turning into a faint gap, not a clean white arc.
