@@ -33,7 +33,7 @@ _GAP_DARK = (0.16, 0.12, 0.1, 0.08, 0.06)
 _LENGTH = (1.0, 0.88, 0.95, 0.85, 0.8)
 # No two teeth are alike: each one's light and length against the row's, from the
 # person's right corner to the left (a mirrored row reads as a denture).
-_TONE = (0.97, 0.99, 1.03, 0.98, 1.04, 1.01, 0.99, 1.04, 0.98, 1.02, 0.97, 1.0)
+_TONE = (0.97, 1.02, 0.98, 1.03, 0.97, 1.02, 0.98, 1.02, 0.99, 1.02, 0.97, 1.0)
 _UNEVEN = (0.97, 1.0, 0.96, 1.03, 0.98, 1.0, 0.97, 1.02, 0.99, 0.95, 1.01, 0.98)
 # How much lighter than the face's 90th percentile the teeth are at least (enamel
 # against skin in the same light).
