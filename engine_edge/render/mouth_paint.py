@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -31,6 +32,10 @@ _GAP_DARK = (0.16, 0.12, 0.1, 0.08, 0.06)
 # How far each of them reaches down, against the central incisors (laterals are shorter,
 # canines longer again): the biting edge is a row of teeth, not a clean arc.
 _LENGTH = (1.0, 0.88, 0.95, 0.85, 0.8)
+# No two teeth are alike: each one's light and length against the row's, from the
+# person's right corner to the left (a mirrored row reads as a denture).
+_TONE = (0.97, 1.02, 0.98, 1.03, 0.97, 1.02, 0.98, 1.02, 0.99, 1.02, 0.97, 1.0)
+_UNEVEN = (0.97, 1.0, 0.96, 1.03, 0.98, 1.0, 0.97, 1.02, 0.99, 0.95, 1.01, 0.98)
 # How much lighter than the face's 90th percentile the teeth are at least (enamel
 # against skin in the same light).
 TEETH_OVER_SKIN = 1.1
@@ -53,6 +58,9 @@ class MouthPaint:
     own_teeth: np.ndarray
     # How deep the teeth's shading goes (0..1): as deep as the face's own light shapes it
     relief: float
+    # (3,) the teeth's colour at the neck against the enamel's: a little more of the
+    # photo's own cast (1, 1, 1 in a grey photo)
+    neck_tint: np.ndarray
 
     @property
     def has_teeth(self) -> bool:
@@ -83,6 +91,38 @@ class MouthPaint:
         face's own light shapes it (``relief``)."""
         return self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
 
+    def _own_teeth(self, x: np.ndarray, down: np.ndarray) -> np.ndarray:
+        """The photo's own teeth at ``x`` along the mouth (0..1), ``down`` their height
+        (0 under the lip .. 1 at the parting)."""
+        rows, cols = self.own_teeth.shape[:2]
+        mx = (x * cols - 0.5).astype(np.float32)
+        my = (down * (rows - 1)).astype(np.float32)
+        return cv2.remap(self.own_teeth, mx, my, cv2.INTER_LINEAR, borderMode=_REFLECT)
+
+    def _upper_teeth(
+        self, below: np.ndarray, length: np.ndarray, side: np.ndarray, along: np.ndarray
+    ) -> np.ndarray:
+        """The upper teeth's colour ``below`` the lip, ``length`` being how far they reach.
+
+        Lit like teeth inside a mouth, not like a denture row under a lamp: in the upper
+        lip's shadow at the top, lightest across the middle of the crowns, falling off
+        towards the biting edge into the dark of the throat, the side teeth turning away,
+        each tooth a little lighter or darker than its neighbours; warmer at the neck.
+        """
+        w = self.width_px
+        shade = 1.0 - 0.4 * side**2  # the side teeth turn away into the dark
+        # The lip's shadow: a narrow band, a share of what shows of the teeth, deeper
+        # towards the corners where the lip wraps round them.
+        shade = shade * (1.0 - (0.08 + 0.25 * side**2) * np.exp(-below / (0.12 * length + 0.5)))
+        fall = smoothstep((below - 0.6 * length) / np.maximum(0.4 * length, 1e-3))
+        shade = shade * (1.0 - 0.14 * fall)  # the biting edge is thinner, greyer
+        shade = shade * _row(along, w, _SHADE)
+        teeth = self._teeth(shade)
+        # The neck of a tooth, under the lip, takes more of the photo's cast than its
+        # enamel edge (a grey photo stays grey: its cast is grey).
+        neck = np.exp(-below / (0.05 * w + 1.0))[..., None]
+        return teeth * (1.0 + (self.neck_tint - 1.0) * neck)
+
     def _paint(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
         w = self.width_px
         # An opening shows what lies behind it once it is a few pixels tall, fewer on a
@@ -111,6 +151,7 @@ class MouthPaint:
             shade = (0.45 + 0.55 * lit) * (1.0 - 0.3 * side**2)
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
+        enamel = np.zeros_like(a)  # where teeth show, for their texture below
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
         # A narrow "ee" or "s" shows them too: the teeth nearly meet behind the lips.
         # A photo that shows its upper teeth shows the lower ones as soon as the jaw
@@ -121,14 +162,26 @@ class MouthPaint:
             float(self.has_teeth) * smoothstep((fp.jaw_open - 0.15) / 0.3),
         )
         if lower_amount > 0:
-            # Only the front ones show, narrower than the upper teeth, in the lip's shade.
-            front = np.clip(1.0 - (side / 0.75) ** 2, 0.0, 1.0)
+            # Only the front ones show, narrower than the upper teeth, their biting edges
+            # catching the light and the rest going into the lower lip's shade (a band of
+            # one even grey across the floor of the mouth read as a gum shield).
+            front = np.clip(1.0 - (side / 0.65) ** 2, 0.0, 1.0)
+            low = 1.35 * (x - 0.5)
             low_h = np.minimum(0.06 * w, 0.25 * h) * lower_amount * front
-            low_h = low_h * _tooth_length(1.35 * np.abs(x - 0.5), w)
+            low_h = low_h * _row(low, w, _LENGTH_AT)
             into = a - (h - low_h)
             cover = np.clip(into + 0.5, 0.0, 1.0) * (low_h > 0.5)
-            shade = (0.85 - 0.3 * side**2) * _tooth_relief(1.35 * np.abs(x - 0.5), w)
-            colour += (self._teeth(shade) - colour) * cover[..., None]
+            shade = _row(low, w, _SHADE)
+            down = np.clip(into / np.maximum(low_h, 1e-3), 0.0, 1.0)
+            shade = shade * (1.0 - 0.25 * smoothstep((down - 0.5) / 0.5))
+            if self.has_teeth:
+                # A smile's lower teeth are in the light its upper teeth show, with their
+                # texture: painted in one flat shade they read as a grey band.
+                teeth = self._own_teeth(x, 1.0 - down) * (shade * (0.95 - 0.3 * side**2))[..., None]
+            else:
+                teeth = self._teeth(shade * (0.85 - 0.3 * side**2))
+            colour += (teeth - colour) * cover[..., None]
+            enamel = np.maximum(enamel, cover)
         # Upper teeth under the lip, following its arc; gaps between them.
         if fp.teeth_show > 0 and not self.has_teeth:
             # How much the viseme shows them sets how far they reach down, not how
@@ -138,39 +191,50 @@ class MouthPaint:
             # as lips pressed over a gap).
             show = fp.teeth_show
             upper_amount = smoothstep(show / 0.25) * shows
-            top_h = np.minimum(0.16 * w, 0.75 * h) * (1.0 - side**3) * show**0.35
-            top_h = top_h * _tooth_length(np.abs(x - 0.5), w)
-            cover = np.clip(top_h - a + 0.5, 0.0, 1.0) * upper_amount
-            shade = 1.0 - 0.3 * side**2  # the side teeth turn away into the dark
-            shade = shade * (1.0 - 0.1 * np.exp(-a / (0.015 * w + 0.7)))  # under the lip
-            edge = smoothstep((a - 0.75 * top_h) / np.maximum(0.25 * top_h, 1e-3))
-            shade = shade * (1.0 - 0.1 * edge)  # the biting edge is thinner, greyer
-            shade = shade * _tooth_relief(np.abs(x - 0.5), w)
-            colour += (self._teeth(shade) - colour) * cover[..., None]
+            along = _along_arc(layer, a)
+            top_h = np.minimum(0.16 * w, 0.8 * h) * (1.0 - side**3) * show**0.35
+            top_h = top_h * _row(along, w, _LENGTH_AT)
+            # The biting edge is soft: it fades into the throat over about a pixel.
+            soft = max(1.0, 0.012 * w)
+            cover = np.clip((top_h - a) / soft + 0.5, 0.0, 1.0) * upper_amount
+            colour += (self._upper_teeth(a, top_h, side, along) - colour) * cover[..., None]
+            enamel = np.maximum(enamel, cover)
         if self.has_teeth:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
             # biting edges show beneath them, column by column in their own colour and
             # with their own gaps (a dark gap right under them read as teeth cut off).
-            along = (np.arange(len(self.own_teeth)) + 0.5) / len(self.own_teeth)
-            own = np.stack([np.interp(x, along, c) for c in self.own_teeth.T], axis=-1)
             # Where the photo has a gap between its teeth, their rounded corners stop
             # short of the edge: the biting edge is notched there, not a clean arc.
-            lit = own.mean(axis=-1) / max(float(self.teeth_rgb.mean()), 1.0)
-            edge_h = np.minimum(0.07 * w, 0.45 * h) * (1.0 - side**3)
-            edge_h = edge_h * np.clip(0.4 + 0.6 * lit, 0.85, 1.0)
+            lit = self._own_teeth(x, np.ones_like(x)).mean(axis=-1)
+            lit = lit / max(float(self.teeth_rgb.mean()), 1.0)
+            edge_h = np.minimum(0.06 * w, 0.4 * h) * (1.0 - side**3)
+            edge_h = edge_h * np.clip(0.4 + 0.6 * lit, 0.8, 1.0)
             # They reach down from the parting, where the photo's teeth end (the dark line
-            # covered above it is their hidden part): the edge follows the lips' arc.
+            # covered above it is their hidden part): the edge follows the lips' arc. Only
+            # their edges show: a tall band of one colour under the photo's own speckled
+            # teeth read as a grey gum shield.
             edge_h = edge_h + layer.seam
-            cover = np.clip(edge_h - a + 0.5, 0.0, 1.0) * shows
-            down = smoothstep(a / np.maximum(edge_h, 1e-3))
-            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.12 * down)  # the edge thinner, greyer
+            cover = np.clip((edge_h - a) / max(1.0, 0.012 * w) + 0.5, 0.0, 1.0) * shows
+            down = np.clip(a / np.maximum(edge_h, 1e-3), 0.0, 1.0)
+            own = self._own_teeth(x, down)
+            shade = (1.0 - 0.3 * side**2) * (1.0 - 0.15 * smoothstep(down))  # the edge greyer
+            # Where the photo's teeth hide behind its lips, the edges under them are still
+            # a row of teeth, each turning into a faint gap, not a clean white arc.
+            along = _along_arc(layer, a)
+            shade = shade * _row(along, w, _SHADE)
             colour += (own * shade[..., None] - colour) * cover[..., None]
+            enamel = np.maximum(enamel, cover)
         # The corners of the mouth are in shadow whatever lies there.
         colour *= (1.0 - 0.45 * side**4)[..., None]
         ox, oy = self.origin
         gx = (layer.grain_xy[..., 0] - ox).astype(np.float32)
         gy = (layer.grain_xy[..., 1] - oy).astype(np.float32)
         colour += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+        if enamel.any():
+            # Enamel is not a smooth paint: the photo's own grain, drawn out along the
+            # teeth's length, gives it the faint streaks of real teeth.
+            streaks = cv2.remap(self.grain, gx, 0.3 * gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+            colour += 1.5 * streaks * enamel[..., None]
         colour = colour.astype(np.float32)
         if self.softness_px > 0.3:
             colour = cv2.GaussianBlur(colour, (0, 0), self.softness_px)
@@ -220,13 +284,13 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
     light = max(light, 1.05 * float(np.percentile(lum, 80)))
     if not has_teeth:  # a smile's own teeth set their colour below
         light = max(light, min(TEETH_OVER_SKIN * float(np.percentile(lum, 90)), whitest))
-    teeth = light * (0.6 + 0.4 * tint)
-    own_teeth = np.zeros((0, 3), np.float32)
+    teeth = light * (0.7 + 0.3 * tint)
+    own_teeth = np.zeros((0, 0, 3), np.float32)
     if has_teeth:
         # The photo's own teeth set the colour of the lower ones that appear under them.
         own = shown[gap_px >= np.percentile(gap_px, 75)].mean(axis=0)
         teeth = np.maximum(teeth, own)
-        own_teeth = _teeth_along(gap, gap_px, mouth, teeth)
+        own_teeth = _teeth_texture(photo, mouth, teeth, gap_px)
     x0, y0, x1, y1 = mouth.box()
     ix0, iy0 = max(0, int(x0)), max(0, int(y0))
     ix1, iy1 = min(w, int(x1) + 1), min(h, int(y1) + 1)
@@ -254,25 +318,41 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         # A smile's own teeth already show the light they are in; the teeth painted from
         # them keep their full shading.
         1.0 if has_teeth else _relief(lum),
+        (1.0 + 0.2 * (tint - 1.0)).astype(np.float32),
     )
 
 
-def _teeth_along(
-    gap: np.ndarray, lum: np.ndarray, mouth: MouthFeature, colour: np.ndarray
+def _teeth_texture(
+    photo: np.ndarray, mouth: MouthFeature, colour: np.ndarray, lum: np.ndarray
 ) -> np.ndarray:
-    """``colour`` along the mouth in steps of about 2 px, each step as light as the photo's
-    teeth there against all of them: the gaps between its teeth stay where they are.
-    ``lum``: the brightness of the ``gap`` mask's pixels, in the mask's order."""
-    ys, xs = np.nonzero(gap)
-    u, _ = mouth.frame.to_uv(np.column_stack([xs, ys]).astype(np.float64))
-    steps = int(np.clip(mouth.width / 2.0, 16, 128))
-    k = np.clip((u / mouth.width * steps).astype(int), 0, steps - 1)
-    teeth = lum >= np.percentile(lum, 30)  # not the shadow along the lips
-    counts = np.bincount(k[teeth], minlength=steps)
-    level = np.bincount(k[teeth], lum[teeth], minlength=steps) / np.maximum(counts, 1)
-    relative = np.where(counts >= 2, level / max(float(lum[teeth].mean()), 1.0), 1.0)
-    relative = cv2.GaussianBlur(relative.reshape(1, -1), (0, 0), 0.7).ravel()
-    return (np.clip(1.0 + 0.5 * (relative - 1.0), 0.8, 1.05)[:, None] * colour).astype(np.float32)
+    """The photo's own upper teeth as a small picture, rows from under the lip to the
+    parting and columns along the mouth (about 1.5 px apart), levelled to ``colour``.
+
+    They keep their gaps, their grain and their tooth-to-tooth differences: the biting
+    edges painted from them under the photo's teeth continue those teeth; one colour per
+    column drew a clean band under speckled teeth. ``lum``: the brightness of the pixels
+    between the lips, to level them (their shadow along the lips does not count).
+    """
+    cols = int(np.clip(mouth.width / 1.5, 16, 160))
+    u = (np.arange(cols) + 0.5) / cols * mouth.width
+    top = np.interp(u, mouth.u_grid, mouth.inner_up)
+    gap = np.maximum(mouth.parting(u) - top, 0.0)
+    rows = int(np.clip(round(0.6 * float(gap.max())), 3, 12))
+    # Below the upper lip's shadow, above the dark line where the teeth meet.
+    t = np.linspace(0.15, 0.7, rows)[:, None]
+    xy = mouth.frame.to_xy(np.broadcast_to(u, (rows, cols)), top + t * gap).astype(np.float32)
+    teeth = cv2.remap(
+        photo.astype(np.float32), xy[..., 0], xy[..., 1], cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )  # fmt: skip
+    lit = float(lum[lum >= np.percentile(lum, 30)].mean())
+    relative = teeth.mean(axis=2) / max(lit, 1.0)
+    # Where the lips or their shadow lie over the teeth, the teeth go on as they are
+    # around them: the shadow is not theirs.
+    relative = np.where(relative >= 0.7, relative, 1.0)
+    relative = cv2.GaussianBlur(relative, (0, 0), 0.6)
+    level = np.clip(1.0 + 0.6 * (relative - 1.0), 0.75, 1.06)
+    return np.ascontiguousarray(level[..., None] * colour, dtype=np.float32)
 
 
 def _relief(lum: np.ndarray) -> float:
@@ -301,6 +381,29 @@ def _softness_px(crop: np.ndarray) -> float:
     return float(np.clip((0.55 - ratio) * 5.0, 0.0, 1.5))
 
 
+# What ``_row`` looks up: the light across the row of teeth (each one's rounded face, its
+# gaps, its own tone), and how far each tooth reaches.
+_SHADE, _LENGTH_AT = range(2)
+# The tables span offsets of -0.7..0.7 mouth widths, finely enough for the narrowest gap
+# line (half a pixel) on a 1000 px mouth.
+_ROW_REACH, _ROW_STEPS = 0.7, 8192
+
+
+def _row(along: np.ndarray, width_px: float, what: int) -> np.ndarray:
+    """The row of teeth at ``along`` (signed offset from the middle, shares of the mouth's
+    width): ``_SHADE`` or ``_LENGTH_AT``, looked up in a table made once per mouth width
+    (worked out per pixel, they took more than the rest of the painting)."""
+    k = ((along + _ROW_REACH) * (_ROW_STEPS / (2.0 * _ROW_REACH)) + 0.5).astype(np.intp)
+    return _row_tables(round(width_px, 1))[what][np.clip(k, 0, _ROW_STEPS)]
+
+
+@lru_cache(maxsize=16)
+def _row_tables(width_px: float) -> tuple[np.ndarray, np.ndarray]:
+    grid = np.linspace(-_ROW_REACH, _ROW_REACH, _ROW_STEPS + 1)
+    shade = _tooth_relief(np.abs(grid), width_px) * _tooth_tone(grid)
+    return shade.astype(np.float32), _tooth_length(grid, width_px).astype(np.float32)
+
+
 def _tooth_relief(offset: np.ndarray, width_px: float) -> np.ndarray:
     """Light across the upper teeth: each tooth a rounded face, darker into the gaps.
 
@@ -319,12 +422,44 @@ def _tooth_relief(offset: np.ndarray, width_px: float) -> np.ndarray:
     return relief
 
 
-def _tooth_length(offset: np.ndarray, width_px: float) -> np.ndarray:
-    """How far the upper teeth reach at ``offset`` from the middle, against the centrals:
-    each tooth its own length, its corners rounded off into a small notch at each gap."""
+def _along_arc(layer: MouthLayer, below: np.ndarray) -> np.ndarray:
+    """Where each pixel's tooth sits along the mouth: its offset from the middle (shares
+    of the mouth's width, negative towards the person's right corner), the teeth hanging
+    square from the lip's arc. Straight down from a curved lip, the gaps between the
+    side teeth would lean against the lip like the bars of a grille.
+    """
+    x = layer.across
+    if x.ndim != 2 or min(x.shape) < 2:
+        return x - 0.5
+    # The lip's slope along the mouth: how ``below`` changes as one goes along it.
+    by, bx = np.gradient(below)
+    xy_, xx = np.gradient(x)
+    along2 = np.maximum(xx * xx + xy_ * xy_, 1e-9)
+    w = 1.0 / np.sqrt(along2)  # px per mouth width, here
+    slope = np.clip(-(bx * xx + by * xy_) / along2 / w, -0.8, 0.8)
+    return x - 0.5 + slope * below / w
+
+
+def _tooth_tone(along: np.ndarray) -> np.ndarray:
+    """Each tooth's light against the row's (``_TONE``), tooth by tooth along the mouth."""
+    return np.asarray(_TONE)[_tooth_index(along)]
+
+
+def _tooth_index(along: np.ndarray) -> np.ndarray:
+    """Which tooth of the row (0 .. 11, person's right corner first) lies at ``along``."""
+    k = np.searchsorted(np.asarray(_GAPS[1:]), np.abs(along), side="right")
+    half = len(_TONE) // 2
+    return np.clip(np.where(along < 0, half - 1 - k, half + k), 0, len(_TONE) - 1)
+
+
+def _tooth_length(along: np.ndarray, width_px: float) -> np.ndarray:
+    """How far the upper teeth reach at ``along`` (signed offset from the middle) against
+    the centrals: each tooth its own length, a little uneven from its twin on the other
+    side, its corners rounded off into a small notch at each gap."""
+    offset = np.abs(along)
     k = np.clip(np.searchsorted(np.asarray(_GAPS), offset, side="right") - 1, 0, len(_GAPS) - 1)
-    length = np.asarray(_LENGTH)[k]
+    length = np.asarray(_LENGTH)[k] * np.asarray(_UNEVEN)[_tooth_index(along)]
     notch = max(0.7, 0.012 * width_px) / width_px
     for gap in _GAPS:
-        length = length * (1.0 - 0.12 * np.exp(-(((offset - gap) / notch) ** 2)))
+        length = length * (1.0 - 0.07 * np.exp(-(((offset - gap) / notch) ** 2)))
     return length

@@ -417,3 +417,41 @@ def test_an_open_vowel_shows_the_lower_teeth(shared_data, models) -> None:
     peak = int(np.argmax(lower))
     assert lower[peak] >= 0.78 * teeth, (lower.astype(int), teeth)  # before: 0.70
     assert lower[peak] - lower[peak:].min() > 25.0, "then the line where they meet the lip"
+
+
+@pytest.mark.parametrize("name", ["sadtalker_art_9.png", "sadtalker_happy.png"])
+def test_no_two_painted_teeth_are_alike(shared_data, models, name) -> None:
+    """Each painted tooth is a little lighter or darker than its twin on the other side of
+    the mouth: the light of the three pairs of front teeth differs by 1.5 % or more on
+    average (a mirrored row, every tooth as light as its twin, read as a denture: 0.2 %)."""
+    renderer = _photo_renderer(shared_data, name, models)
+    mouth = renderer.parts[0].mouth
+    w = mouth.width
+    grey = cv2.cvtColor(_frame(renderer, jaw_open=0.55, teeth_show=0.5), cv2.COLOR_RGB2GRAY)
+    dv = np.linspace(-0.02 * w, 0.1 * w, 25)
+    differences = []
+    for centre in (0.0425, 0.1225, 0.1925):  # the middles of the centrals, laterals, canines
+        light = []
+        for side in (-1.0, 1.0):
+            u = (0.5 + side * centre) * w + np.linspace(-0.015 * w, 0.015 * w, 5)
+            v = mouth.parting(u)[:, None] + dv[None, :]
+            xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
+            down = cv2.remap(grey.astype(np.float32), xy[..., 0], xy[..., 1], cv2.INTER_LINEAR)
+            light.append(float(np.mean(np.percentile(down, 90, axis=1))))  # each crown's light
+        differences.append(abs(light[0] - light[1]) / np.mean(light))
+    assert np.mean(differences) >= 0.015, np.round(differences, 3)
+
+
+def test_a_smiles_lower_teeth_are_lit_like_its_own(shared_data, models) -> None:
+    """A smile's lower teeth, rising as the jaw drops, take the light and texture of the
+    photo's own teeth: down the middle of the mouth they reach 0.9 of the teeth's tone or
+    more (painted in one flat shade they were a grey band under dlib_2008's smile: 0.82)."""
+    renderer = _photo_renderer(shared_data, "dlib_2008_001322.jpg", models)
+    mouth, inside = renderer.parts[0].mouth, renderer.parts[0].inside
+    assert inside.has_teeth
+    for jaw in (0.4, 0.6, 0.8):
+        frame = _frame(renderer, jaw_open=jaw, teeth_show=0.7)
+        dv = np.arange(0.0, mouth.max_drop_px * jaw + 0.05 * mouth.width, 0.25)
+        down = _down_the_mouth(renderer, frame, (0.42, 0.58), dv)
+        lower = down[int(np.argmin(down)) :]  # from the throat down to the lower lip
+        assert lower.max() >= 0.9 * float(inside.teeth_rgb.mean()), (jaw, lower.astype(int))
