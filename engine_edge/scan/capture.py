@@ -210,10 +210,11 @@ def _turn_deg(
     warp = np.array([[1, 0, shift_px[0] * scale], [0, 1, shift_px[1] * scale]], np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-5)
     try:
-        _, warp = cv2.findTransformECC(ref, img, warp, cv2.MOTION_EUCLIDEAN, criteria, None, 5)
+        # Without a mask, OpenCV smooths both copies with its default 5x5 Gaussian.
+        _, found = cv2.findTransformECC(ref, img, warp, cv2.MOTION_EUCLIDEAN, criteria, None)
     except cv2.error:  # no convergence (a flat, featureless print): no turn is measured
         return 0.0
-    turn = float(np.degrees(np.arctan2(warp[1, 0], warp[0, 0])))
+    turn = float(np.degrees(np.arctan2(found[1, 0], found[0, 0])))
     return turn if abs(turn) <= MAX_TURN_DEG else 0.0
 
 
