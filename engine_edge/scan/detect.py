@@ -359,19 +359,14 @@ def _region_outline(
     """
     h, w = frame.shape[:2]
     corners = inner.corners * scale
-    mask = _region_mask(cv2.medianBlur(lab, 5))
-    _, labels = cv2.connectedComponents(mask)
-    cx, cy = np.clip(
-        np.round(corners.mean(axis=0)).astype(int), 0, [lab.shape[1] - 1, lab.shape[0] - 1]
-    )
-    if labels[cy, cx] == 0:
+    found = _print_region(lab, corners)
+    if found is None:
         return None
-    region = (labels == labels[cy, cx]).astype(np.uint8)
+    region = found.astype(np.uint8)
     inside = np.zeros_like(region)
     cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
-    inside = cv2.dilate(inside, np.ones((5, 5), np.uint8))
-    area = geometry.quad_area(corners)
-    if np.count_nonzero(region & (1 - inside)) < 0.008 * area:
+    near = cv2.dilate(inside, np.ones((5, 5), np.uint8))
+    if np.count_nonzero(found & (near == 0)) < 0.008 * geometry.quad_area(corners):
         return None
     quads = _contour_quads(region * 255, settings, (lab.shape[1], lab.shape[0]))
     if not quads:
@@ -399,15 +394,11 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
     A deckled edge has no straight line to refine; the region that differs from the table
     does show where the paper ends. None unless table lies all round the result.
     """
-    h, w = lab.shape[:2]
     corners = inner.corners * scale
-    mask = _region_mask(cv2.medianBlur(lab, 5))
-    _, labels = cv2.connectedComponents(mask)
-    cx, cy = np.clip(np.round(corners.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
-    label = labels[cy, cx]
-    if label == 0:
+    region = _print_region(lab, corners)
+    if region is None:
         return None
-    ys, xs = np.nonzero(labels == label)
+    ys, xs = np.nonzero(region)
     pts = np.c_[xs, ys].astype(np.float64) + 0.5
     centre = corners.mean(axis=0)
     size = float(np.sqrt(geometry.quad_area(corners)))
@@ -435,6 +426,16 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
     if not _surrounded_by_table(lab, outer):
         return None
     return _Fit(outer / scale, inner.support, inner.edge_width_px, inner.widest_edge_px)
+
+
+def _print_region(lab: np.ndarray, corners_small: np.ndarray) -> np.ndarray | None:
+    """The connected region that differs from the table at the outline's centre (a boolean
+    mask of the small copy), None when the centre looks like table."""
+    h, w = lab.shape[:2]
+    _, labels = cv2.connectedComponents(_region_mask(cv2.medianBlur(lab, 5)))
+    cx, cy = np.clip(np.round(corners_small.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
+    label = labels[cy, cx]
+    return None if label == 0 else labels == label
 
 
 def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray | None:
