@@ -2,8 +2,10 @@
 the camera's noise averaged down and glare removed.
 
 Each frame is rectified with its own corners (refined at full resolution), so the burst
-arrives aligned up to a small residual, which phase correlation on the print's middle
-measures and each frame's rectification then absorbs (one interpolation, no blur). The
+arrives aligned up to a small residual: a shift, which phase correlation on the print's
+middle measures, and a turn of a hand-held view that the outline missed, which ECC on a
+small copy measures; each frame's rectification then absorbs both (one interpolation, no
+blur). The
 frames are averaged where they agree with their median (noise falls, a frame that moved
 or shows a reflection there is left out), and where even the median is glare, the darker
 values win the way Google PhotoScan does it (a reflection moves when the light or the
@@ -56,22 +58,52 @@ def output_size(
     return max(8, round(width * scale)), max(8, round(height * scale))
 
 
+@dataclass(frozen=True)
+class FrameOffset:
+    """Where a rectified burst frame lies against the first: moved by (``dx_px``,
+    ``dy_px``) at the print's middle and turned by ``turn_deg`` about it (a hand-held
+    view turns a little while the burst is taken)."""
+
+    dx_px: float = 0.0
+    dy_px: float = 0.0
+    turn_deg: float = 0.0
+
+    def matrix(self, size: tuple[int, int]) -> np.ndarray:
+        """The 3x3 map from the first frame's flat print (``size``: width, height) to this
+        frame's: turned about the middle, then moved."""
+        cx, cy = (size[0] - 1) / 2.0, (size[1] - 1) / 2.0
+        c, s = np.cos(np.radians(self.turn_deg)), np.sin(np.radians(self.turn_deg))
+        return np.array(
+            [
+                [c, -s, cx + self.dx_px - c * cx + s * cy],
+                [s, c, cy + self.dy_px - s * cx - c * cy],
+                [0.0, 0.0, 1.0],
+            ]
+        )
+
+    def moves_px(self, size: tuple[int, int]) -> float:
+        """How far it moves the print's farthest pixel."""
+        reach = 0.5 * float(np.hypot(*size))
+        return float(np.hypot(self.dx_px, self.dy_px)) + abs(np.radians(self.turn_deg)) * reach
+
+
 def rectify(
     frame: np.ndarray,
     corners: np.ndarray,
     size: tuple[int, int],
-    shift_px: tuple[float, float] = (0.0, 0.0),
+    offset: FrameOffset = FrameOffset(),
 ) -> np.ndarray:
     """Warp the quadrilateral ``corners`` of ``frame`` to an upright image of ``size``,
-    moved by ``shift_px`` (a burst frame's residual offset: one interpolation, not two)."""
+    aligned by ``offset`` (a burst frame's residual against the first: one interpolation,
+    not two)."""
     w, h = size
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     # Corners are outline positions; pixel centres sit half a pixel inside them.
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    dx, dy = shift_px
-    shift = np.array([[1, 0, -0.5 - dx], [0, 1, -0.5 - dy], [0, 0, 1]], np.float64)
+    centres = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]], np.float64)
+    aligned = np.linalg.inv(offset.matrix(size)) @ centres @ matrix
     return cv2.warpPerspective(
-        frame, shift @ matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        frame, aligned, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
 
 
@@ -111,23 +143,27 @@ def capture_burst(
     size = output_size(quads[0], (w, h), settings)
     flats = [rectify(f, q, size) for f, q in zip(frames, quads, strict=True)]
     if len(flats) > 1:
-        shifts = burst_shifts(flats)
+        offsets = burst_offsets(flats)
         flats = [
-            flat if shift is None or max(map(abs, shift)) < 0.05 else rectify(f, q, size, shift)
-            for flat, shift, f, q in zip(flats, shifts, frames, quads, strict=True)
+            flat if offset is None or offset.moves_px(size) < 0.05 else rectify(f, q, size, offset)
+            for flat, offset, f, q in zip(flats, offsets, frames, quads, strict=True)
         ]
-        flats = [flat for flat, shift in zip(flats, shifts, strict=True) if shift is not None]
+        flats = [flat for flat, offset in zip(flats, offsets, strict=True) if offset is not None]
     flat = flats[0] if len(flats) == 1 else fuse_burst(flats, settings.glare_margin)
     grain = burst_grain(flats[0], flats[1]) if len(flats) > 1 else None
     gain = falloff_gain(frames[0], quads[0], size) if settings.even_light else None
     return Capture(flat if gain is None else even_light(flat, gain), grain)
 
 
-def burst_shifts(flats: list[np.ndarray]) -> list[tuple[float, float] | None]:
-    """Each rectified frame's offset from the first, in pixels (None: it could not be
-    aligned and is left out). Phase correlation on the middle of the print at full
-    resolution: sub-pixel exact, where a small copy would be a fraction of a pixel off
-    and averaging would blur."""
+def burst_offsets(flats: list[np.ndarray]) -> list[FrameOffset | None]:
+    """Each rectified frame's offset from the first (None: it could not be aligned and is
+    left out).
+
+    The shift: phase correlation on the middle of the print at full resolution, sub-pixel
+    exact, where a small copy would be a fraction of a pixel off and averaging would blur.
+    The turn: ECC (Euclidean) on a small grey copy, which resolves a hundredth of a degree;
+    a turn is the same at any scale, and a shift measured in the middle does not depend on
+    it (it turns about the middle)."""
     h, w = flats[0].shape[:2]
     # Powers of two: OpenCV pads other sizes to its DFT sizes, and an odd one puts the
     # peak half a pixel off in each direction (a 0.5 px error, 2 px on a 4x smaller copy).
@@ -140,15 +176,46 @@ def burst_shifts(flats: list[np.ndarray]) -> list[tuple[float, float] | None]:
 
     window = cv2.createHanningWindow((side_w, side_h), cv2.CV_32F)
     ref = middle(flats[0])
-    shifts: list[tuple[float, float] | None] = [(0.0, 0.0)]
+    small_ref = _turn_view(flats[0])
+    offsets: list[FrameOffset | None] = [FrameOffset()]
     for img in flats[1:]:
         (dx, dy), response = cv2.phaseCorrelate(ref, middle(img), window)
         if response < 0.05 or abs(dx) > 0.05 * side_w or abs(dy) > 0.05 * side_h:
             log.debug("burst frame not aligned (response %.2f, shift %.1f, %.1f)", response, dx, dy)
-            shifts.append(None)
+            offsets.append(None)
             continue
-        shifts.append((float(dx), float(dy)))
-    return shifts
+        turn = _turn_deg(small_ref, _turn_view(img), (dx, dy), small_ref.shape[1] / w)
+        offsets.append(FrameOffset(float(dx), float(dy), turn))
+    return offsets
+
+
+TURN_VIEW_PX = 512  # the small copy a turn is measured on (a 0.01 deg turn moves it 0.04 px)
+MAX_TURN_DEG = 1.0  # more is not a hand's tremor: the outline would have followed it
+
+
+def _turn_view(flat: np.ndarray) -> np.ndarray:
+    """A small grey copy of a rectified frame for ECC."""
+    h, w = flat.shape[:2]
+    scale = min(1.0, TURN_VIEW_PX / max(h, w))
+    grey = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _turn_deg(
+    ref: np.ndarray, img: np.ndarray, shift_px: tuple[float, float], scale: float
+) -> float:
+    """How far ``img`` is turned against ``ref`` (small copies at ``scale`` of the flat
+    print; ``shift_px`` at full size starts the search), 0 when ECC cannot tell."""
+    warp = np.array([[1, 0, shift_px[0] * scale], [0, 1, shift_px[1] * scale]], np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-5)
+    try:
+        # Without a mask, OpenCV smooths both copies with its default 5x5 Gaussian.
+        _, found = cv2.findTransformECC(ref, img, warp, cv2.MOTION_EUCLIDEAN, criteria, None)
+    except cv2.error:  # no convergence (a flat, featureless print): no turn is measured
+        return 0.0
+    turn = float(np.degrees(np.arctan2(found[1, 0], found[0, 0])))
+    return turn if abs(turn) <= MAX_TURN_DEG else 0.0
 
 
 def burst_grain(first: np.ndarray, second: np.ndarray) -> float:

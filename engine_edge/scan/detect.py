@@ -200,6 +200,13 @@ def detect_print_quad(
         key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
     )
     best = fits[0]
+    if not sides_checked and fits[0] is not tracked:
+        # A picture as light as the table along part of a side (a pale sky in one corner)
+        # leaves the picture's own line nearby as the stronger, straighter edge.
+        wider = _region_outline(frame, best, lab, scale, settings)
+        if wider is not None:
+            best = wider
+            fits.insert(0, wider)
     if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
         # faint outer edge was missed. Look for that edge a little further out.
@@ -211,6 +218,14 @@ def detect_print_quad(
                 best = outer
                 fits.insert(0, outer)
                 break
+    if not sides_checked and (inside := _picture_sides(lab, best.corners * scale)):
+        # A light border as pale as the table: its paper's edge found on some sides, the
+        # picture's edge on the others. Those move out to the paper's edge too.
+        outer = _outer_outline(frame, best, lab, scale, settings, [inside])
+        # Kept only with the border's paper inside every side: not a dark border's edge.
+        if outer is not None and all(_paper_inside(lab, outer.corners * scale)):
+            best = outer
+            fits.insert(0, outer)
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)
@@ -258,21 +273,28 @@ def _closer(corners: np.ndarray, settings: DetectSettings) -> float:
 
 
 def _outer_outline(
-    frame: np.ndarray, inner: _Fit, lab: np.ndarray, scale: float, settings: DetectSettings
+    frame: np.ndarray,
+    inner: _Fit,
+    lab: np.ndarray,
+    scale: float,
+    settings: DetectSettings,
+    side_sets: list[list[bool]] | None = None,
 ) -> _Fit | None:
     """The largest well-supported outline a little outside ``inner`` with table all round it.
 
-    Two ways out, step by step: every side (a border of even width, whose light paper may
-    pass for a light table), and only the sides with picture outside them (the others
-    already lie on the print's edge). None when neither finds one.
+    By default two ways out, step by step: every side (a border of even width, whose light
+    paper may pass for a light table), and only the sides with picture outside them (the
+    others already lie on the print's edge); ``side_sets`` names others. None when none
+    finds one.
     """
     h, w = frame.shape[:2]
     diag = float(np.hypot(w, h))
     area = geometry.quad_area(inner.corners)
     size = np.sqrt(area)
-    off_table = [not ok for ok in _sides_on_table(lab, inner.corners * scale)]
+    if side_sets is None:
+        side_sets = [[True] * 4, [not ok for ok in _sides_on_table(lab, inner.corners * scale)]]
     found: list[_Fit] = []
-    for sides in ([True] * 4, off_table):
+    for sides in side_sets:
         for share in (0.02, 0.04, 0.06, 0.08, 0.10, 0.12):
             guess = _offset_quad(inner.corners, [share * size if s else 0.0 for s in sides])
             if guess is None:
@@ -292,6 +314,79 @@ def _outer_outline(
     return max(found, key=lambda f: geometry.quad_area(f.corners)) if found else None
 
 
+def _picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
+    """Per side, whether it lies on the picture's edge inside a light border that the
+    other sides show (one or two sides without the border's paper just inside); [] when
+    the sides agree."""
+    paper = _paper_inside(lab, corners_small)
+    picture = [not p for p in paper]
+    return picture if 1 <= sum(picture) <= 2 else []
+
+
+def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
+    """Per side, whether light paper of the border's hue lies just inside it. The border:
+    two sides or more with plain light paper of one hue just inside (white or cream; a
+    lamp's fall-off changes its lightness, not its hue). All False without one."""
+    feats = lab.astype(np.float32)
+    inner = []
+    for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2]):
+        values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
+        inner.append((np.median(values, axis=0), _spread(values[:, 0])))
+    plain = [colour[1:] for colour, spread in inner if spread <= 5.0 and colour[0] >= 160]
+    if len(plain) < 2:
+        return [False] * 4
+    hue = np.median(plain, axis=0)
+    if np.linalg.norm(plain - hue, axis=1).max() > 4.0:
+        return [False] * 4
+    # A deckle's bites show the table through the border: paper need not be plain there.
+    return [
+        bool(colour[0] >= 160 and spread <= 8.0 and np.linalg.norm(colour[1:] - hue) <= 4.0)
+        for colour, spread in inner
+    ]
+
+
+def _region_outline(
+    frame: np.ndarray, inner: _Fit, lab: np.ndarray, scale: float, settings: DetectSettings
+) -> _Fit | None:
+    """The outline of the print's region when it reaches past a side of ``inner``.
+
+    Where a picture is nearly as light as the table along part of a side, the paper's edge
+    there is a faint step and the picture's own line a little inside is the stronger one;
+    a side fitted on the small copy, where the two merge over part of the side, takes the
+    picture's line. The region that differs from the table still reaches the paper's edge:
+    its outline, refined at full size (where the two lines are apart), is kept when it is
+    larger, well supported and parts paper from table on every side. None otherwise.
+    """
+    h, w = frame.shape[:2]
+    corners = inner.corners * scale
+    found = _print_region(lab, corners)
+    if found is None:
+        return None
+    region = found.astype(np.uint8)
+    inside = np.zeros_like(region)
+    cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+    near = cv2.dilate(inside, np.ones((5, 5), np.uint8))
+    if np.count_nonzero(found & (near == 0)) < 0.008 * geometry.quad_area(corners):
+        return None
+    quads = _contour_quads(region * 255, settings, (lab.shape[1], lab.shape[0]))
+    if not quads:
+        return None
+    quad = max(quads, key=geometry.quad_area)
+    diag_small = float(np.hypot(*lab.shape[:2]))
+    on_mask = _refine(cv2.merge([region * 255] * 3), quad, (0.04 * diag_small, 0.015 * diag_small))
+    start = (quad if on_mask is None else on_mask.corners) / scale
+    reach = max(3.0, 0.004 * float(np.hypot(w, h)))
+    # The mask's outline lies a few small pixels off (it is smoothed): search wider first.
+    fit = _refine(frame, start, (max(3.0, 4.0 / scale), max(3.0, 2.5 / scale), reach))
+    if fit is None or fit.support < settings.min_support:
+        return None
+    if geometry.quad_area(fit.corners) < 1.01 * geometry.quad_area(inner.corners):
+        return None
+    if not _surrounded_by_table(lab, fit.corners * scale):
+        return None
+    return fit if all(_paper_sides(frame, fit.corners, reach)) else None
+
+
 def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
     """The outline of a deckled (wavy-cut) print round ``inner``: each side moved out to
     the tips of the print's region, as a ruler laid against the edge would touch them.
@@ -299,15 +394,11 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
     A deckled edge has no straight line to refine; the region that differs from the table
     does show where the paper ends. None unless table lies all round the result.
     """
-    h, w = lab.shape[:2]
     corners = inner.corners * scale
-    mask = _region_mask(cv2.medianBlur(lab, 5))
-    _, labels = cv2.connectedComponents(mask)
-    cx, cy = np.clip(np.round(corners.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
-    label = labels[cy, cx]
-    if label == 0:
+    region = _print_region(lab, corners)
+    if region is None:
         return None
-    ys, xs = np.nonzero(labels == label)
+    ys, xs = np.nonzero(region)
     pts = np.c_[xs, ys].astype(np.float64) + 0.5
     centre = corners.mean(axis=0)
     size = float(np.sqrt(geometry.quad_area(corners)))
@@ -335,6 +426,16 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
     if not _surrounded_by_table(lab, outer):
         return None
     return _Fit(outer / scale, inner.support, inner.edge_width_px, inner.widest_edge_px)
+
+
+def _print_region(lab: np.ndarray, corners_small: np.ndarray) -> np.ndarray | None:
+    """The connected region that differs from the table at the outline's centre (a boolean
+    mask of the small copy), None when the centre looks like table."""
+    h, w = lab.shape[:2]
+    _, labels = cv2.connectedComponents(_region_mask(cv2.medianBlur(lab, 5)))
+    cx, cy = np.clip(np.round(corners_small.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
+    label = labels[cy, cx]
+    return None if label == 0 else labels == label
 
 
 def _offset_quad(corners: np.ndarray, distances_px: list[float]) -> np.ndarray | None:

@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from skimage.metrics import structural_similarity
 
-from engine_edge.scan.capture import burst_grain, capture_burst, capture_print, rectify
+from engine_edge.scan.capture import (
+    FrameOffset,
+    burst_grain,
+    burst_offsets,
+    capture_burst,
+    capture_print,
+    rectify,
+)
 from engine_edge.scan.evaluate import judge
 from engine_edge.scan.restore import grain_sigma
 from engine_edge.scan.scene_set import burst_views, sample_scene
@@ -59,11 +66,40 @@ def test_frames_that_moved_are_aligned_without_blur_or_ghosts(photos):
     assert detail[0] > 0.9 * detail[1]
 
 
+def test_a_hand_held_burst_that_turned_is_turned_back_before_it_is_fused(photos):
+    """A hand-held burst turned 0.2 deg and -0.15 deg between frames, rectified with the
+    first frame's outline (a later outline that took another edge is not used). Aligned by
+    a shift alone, the print's corners were averaged a pixel apart: the fused corner 0.86
+    SSIM to the clean print where one frame reaches 0.93."""
+    spec = replace(NOISY, phone_noise=3.0, print_share=0.4)
+    turns_deg = (0.0, 0.2, -0.15)
+    frames = [
+        render_print_scene(photos["astronaut"], replace(spec, burst_index=i, roll_deg=3 + t)).frame
+        for i, t in enumerate(turns_deg)
+    ]
+    corners = render_print_scene(photos["astronaut"], spec).corners
+    single = capture_print(frames[:1], corners)
+    flats = [rectify(f, corners, (single.shape[1], single.shape[0])) for f in frames]
+    offsets = burst_offsets(flats)
+    # The print turns about the frame's middle, the flat one about its own: the shift
+    # differs, the turn does not.
+    for offset, turn in zip(offsets, turns_deg, strict=True):
+        assert offset is not None and abs(offset.turn_deg - turn) < 0.02, offsets
+    clean = render_print_scene(photos["astronaut"], replace(spec, phone_noise=0, jpeg_quality=0))
+    reference = capture_print([clean.frame], corners)
+    fused = capture_print(frames, corners)
+    assert _ssim(fused, reference) > _ssim(single, reference) + 0.01
+    m = reference.shape[0] // 6
+    for ys, xs in ((slice(0, m), slice(0, m)), (slice(-m, None), slice(-m, None))):
+        corner = [_ssim(img[ys, xs], reference[ys, xs]) for img in (fused, single)]
+        assert corner[0] > corner[1], corner  # averaged, not smeared
+
+
 def test_a_shifted_rectification_moves_the_print_by_exactly_that_much(photos):
     scene = render_print_scene(photos["camera"], SceneSpec(table="dark", seed=1))
     size = (400, 300)
     still = rectify(scene.frame, scene.corners, size)
-    moved = rectify(scene.frame, scene.corners, size, shift_px=(3.0, 2.0))
+    moved = rectify(scene.frame, scene.corners, size, FrameOffset(3.0, 2.0))
     assert np.array_equal(moved[:-2, :-3], still[2:, 3:])
 
 
