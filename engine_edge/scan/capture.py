@@ -5,11 +5,10 @@ Each frame is rectified with its own corners (refined at full resolution), so th
 arrives aligned up to a small residual: a shift, which phase correlation on the print's
 middle measures, and a turn of a hand-held view that the outline missed, which ECC on a
 small copy measures; each frame's rectification then absorbs both (one interpolation, no
-blur). The
-frames are averaged where they agree with their median (noise falls, a frame that moved
-or shows a reflection there is left out), and where even the median is glare, the darker
-values win the way Google PhotoScan does it (a reflection moves when the light or the
-camera moves).
+blur). The frames are averaged where they agree with their median (noise falls, a frame
+that moved or shows a reflection there is left out), and where even the median is glare,
+the darker values win the way Google PhotoScan does it (a reflection moves when the light
+or the camera moves).
 """
 
 from __future__ import annotations
