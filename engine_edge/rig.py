@@ -192,7 +192,9 @@ def _face_rig(index: int, face: Face, size: tuple[int, int], first_vertex: int) 
         notes.append(f"{label} is small ({face.width_px:.0f} px): it only breathes.")
     elif face.width_px < MIN_FACE_PX:
         able &= {"breath", "camera", "blink", "head"}
-        notes.append(f"{label} is small ({face.width_px:.0f} px): it blinks and breathes.")
+        notes.append(
+            f"{label} is small ({face.width_px:.0f} px): it blinks, breathes and turns a little."
+        )
     elif outside > 0.05:
         able -= {"head"}
         if not eyes_inside:
