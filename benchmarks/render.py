@@ -142,6 +142,28 @@ def job(image: np.ndarray, models, options: AnimateOptions):  # type: ignore[no-
     return clip, {"analyse": analyse_s, **times, "total": total, "cpu": _cpu_s() - cpu}
 
 
+def moving_camera(image: np.ndarray, models, repeats: int) -> None:  # type: ignore[no-untyped-def]
+    """A preset whose camera drifts (birthday): the person resampled in the strips they
+    cross, against the whole frame resampled (as before), in this process."""
+    from engine_edge.render import Renderer
+
+    opts = AnimateOptions(preset="birthday", format="square")
+    strips, tm = median_job(image, models, opts, repeats)
+    h, w = strips.height, strips.width
+    person_strips = Renderer._person_strips
+    Renderer._person_strips = lambda self, grid_map: [(0, self.rig.size[1], 0, self.rig.size[0])]  # type: ignore[method-assign]
+    try:
+        _, whole = median_job(image, models, opts, repeats)
+    finally:
+        Renderer._person_strips = person_strips  # type: ignore[method-assign]
+    print(f"\ncamera drifting (birthday, 6 s, {w}x{h}; the whole frame resampled = before):")
+    for label, t in (("whole frame", whole), ("person's strips", tm)):
+        print(
+            f"  {label:15s} render {1000 * t['render'] / 180:5.1f} ms/frame, "
+            f"{t['cpu']:.2f} s CPU (x{t['cpu'] / whole['cpu']:.2f})"
+        )
+
+
 def median_job(image, models, options, repeats):  # type: ignore[no-untyped-def]
     runs = [job(image, models, options) for _ in range(repeats)]
     keys = runs[0][1].keys()
@@ -201,6 +223,8 @@ def main() -> int:
             f"  {c.width}x{c.height}: {tm['total']:.2f} s wall, {tm['cpu']:.2f} s CPU "
             f"(x{tm['cpu'] / base:.2f} of 540 px)"
         )
+
+    moving_camera(image, models, 1 if args.quick else 2)
 
     group = PHOTOS / "dlib_2008_001322.jpg"
     if group.is_file():

@@ -85,6 +85,13 @@ class Renderer:
                 hull = cv2.convexHull(fr.landmarks[list(topo.FACE_OVAL), :2].astype(np.int32))
                 cv2.fillConvexPoly(alpha, hull, 255)
             self.alpha = alpha
+            # Where the person's matte reaches, widened by two grid cells: an output grid
+            # point that samples outside it has no person within a cell of it, so a frame
+            # with the camera moving resamples only the strips the person crosses.
+            reach = 2 * step + 3
+            self._person_reach = cv2.dilate(
+                (alpha > 0).astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+            )
             background = _inpaint_behind(photo, alpha)
             self.background = np.ascontiguousarray(background[..., 0]) if self.grey else background
         else:
@@ -98,7 +105,8 @@ class Renderer:
 
         Resampling softens a little; pixels that stay still all clip long are then
         exactly the photo's, and the others are resampled in every frame (no flicker
-        between sharp and soft). With the camera moving, everything is resampled.
+        between sharp and soft). With the camera moving, each frame resamples the strips the
+        person crosses in it (`_person_strips`).
         """
         w, h = self.rig.size
         self._spans = [(0, h, 0, w)]
@@ -132,15 +140,7 @@ class Renderer:
                     max(0, int(x0 // step)) : int(x1 // step) + 2,
                 ] = True
         moving = np.asarray(cv2.dilate(moving.astype(np.uint8), np.ones((5, 5), np.uint8))) > 0
-        band = 8  # grid rows per strip
-        spans = []
-        rows = int(identity.shape[0])
-        for r in range(0, rows, band):
-            cols = np.flatnonzero(moving[r : r + band].any(axis=0))
-            if cols.size:
-                spans.append((r * step, min(h, (r + band) * step), int(cols[0]) * step,
-                              min(w, (int(cols[-1]) + 1) * step)))  # fmt: skip
-        self._spans = [sp for sp in spans if sp[0] < sp[1] and sp[2] < sp[3]]
+        self._spans = _strips(moving, step, (w, h))
         log.debug("resampling %.0f %% of the frame", 100 * self.moving_fraction)
 
     def lids_behind_glasses(self) -> list[bool]:
@@ -201,15 +201,23 @@ class Renderer:
                     src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
                     full[sl] = src
                     overlays.append(("mouth", sl, (layer, fp), parts))
-        spans = self._spans if still else [(0, h, 0, w)]
         strength = phase_strength(grid_map - self.field.points)
-        still_layer = self.source if self.grey else self.photo
-        layers = still_layer.copy() if still else np.empty_like(still_layer)
-        for span in spans:
-            y0, y1, x0, x1 = span
+        if still:
+            spans = self._spans
+            layers = (self.source if self.grey else self.photo).copy()
+        else:
+            spans = self._person_strips(grid_map)
+            layers = bg  # warped for this frame alone; the person is laid over it
+        for y0, y1, x0, x1 in spans:
+            # Sampled with a margin as wide as the detail filter's reach, so a strip's
+            # edge rows are restored from their true neighbours, as in a whole frame.
+            py0, py1 = max(0, y0 - detail.REACH_PX), min(h, y1 + detail.REACH_PX)
+            px0, px1 = max(0, x0 - detail.REACH_PX), min(w, x1 + detail.REACH_PX)
+            strength_span = self.field.upsample_span(strength, (py0, py1, px0, px1))
+            moved = self._sample(
+                full[py0:py1, px0:px1], cv2.INTER_CUBIC, detail.CUBIC, strength_span
+            )[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
             part = full[y0:y1, x0:x1]
-            strength_span = self.field.upsample_span(strength, span)
-            moved = self._sample(part, cv2.INTER_CUBIC, detail.CUBIC, strength_span)
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
             layers[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
         frame = self._colour(layers)
@@ -255,6 +263,22 @@ class Renderer:
     def _colour(self, layer: np.ndarray) -> np.ndarray:
         """A layer as RGB (a black-and-white print is resampled and laid over as one channel)."""
         return cv2.cvtColor(layer, cv2.COLOR_GRAY2RGB) if self.grey else layer
+
+    def _person_strips(self, grid_map: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Strips of output pixels that may show the person in this frame (camera moving).
+
+        Outside them the matte is zero, so the frame there is the warped background and
+        resampling the person would be wasted: a portrait's person is about half the frame.
+        """
+        reach = cv2.remap(
+            self._person_reach,
+            grid_map,
+            None,
+            cv2.INTER_NEAREST,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=0,
+        )
+        return _strips(np.asarray(reach) > 0, self.field.step, self.rig.size)
 
     def _gaze_px(
         self, k: int, fp, disp: np.ndarray
@@ -306,6 +330,19 @@ def _slice_for(box, grid_map: np.ndarray, step: int, size: tuple[int, int]):  # 
         slice(max(0, (int(rows[0]) - 1) * step), min(h, (int(rows[-1]) + 2) * step)),
         slice(max(0, (int(cols[0]) - 1) * step), min(w, (int(cols[-1]) + 2) * step)),
     )
+
+
+def _strips(cells: np.ndarray, step: int, size: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    """Pixel spans ``(y0, y1, x0, x1)``, one per strip of 8 grid rows, covering the marked cells."""
+    w, h = size
+    band = 8  # grid rows per strip
+    spans = []
+    for r in range(0, cells.shape[0], band):
+        cols = np.flatnonzero(cells[r : r + band].any(axis=0))
+        if cols.size:
+            spans.append((r * step, min(h, (r + band) * step), int(cols[0]) * step,
+                          min(w, (int(cols[-1]) + 1) * step)))  # fmt: skip
+    return [sp for sp in spans if sp[0] < sp[1] and sp[2] < sp[3]]
 
 
 def _composite(rgb: np.ndarray, alpha: np.ndarray, background: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ def _inverse_kernel(b1: float, b2: float) -> np.ndarray:
 # -0.06..-0.07), b1 eased a little so that no photo ends sharper than it was.
 CUBIC = _inverse_kernel(-0.14, 0.09)
 LANCZOS = _inverse_kernel(-0.056, 0.03)
+REACH_PX = CUBIC.shape[1] // 2  # how far from a pixel the filter looks
 
 
 def phase_strength(offset_px: np.ndarray) -> np.ndarray:
