@@ -31,6 +31,8 @@ from engine_edge.running import running_median
 
 CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
+OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
+OUTER_PULL = 2.0  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
 LEFT_LID_CREASE = (467, 260, 259, 257, 258, 286, 414)
@@ -124,7 +126,7 @@ class EyeFeature:
 
     def box(self) -> tuple[float, float, float, float]:
         return self.frame.box(
-            -0.1 * self.length,
+            -OUTER_REACH * self.length,
             1.1 * self.length,
             float(min(self.upper.min() - self.skin_up, self.lid_top.min())) - 1,
             float(self.lower.max()) + self.skin_down + 1,
@@ -146,6 +148,8 @@ class EyeFeature:
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
             bot[k] - low_edge[k], 1e-6
         )
+        if closure > 0:
+            vs = vs + self._outer_pull(u, v, closure)
         seen = (v >= edge) & (v < low_edge)
         if (gaze_px[0] or gaze_px[1]) and seen.any():
             gu, gv = gaze_px
@@ -158,6 +162,24 @@ class EyeFeature:
             vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
         lid = self._lid_layer(u, v, up, hgt, edge, closure) if closure > 0.01 else None
         return self.frame.to_xy(us, vs), lid
+
+    def _outer_pull(self, u: np.ndarray, v: np.ndarray, closure: float) -> np.ndarray:
+        """Vertical sampling offset that draws the skin past the outer corner down with the lid.
+
+        Lashes and liner that flare up beyond the corner go down with a closing lid; left
+        where they were, they float above the shut eye. The skin above the corner's line
+        is drawn towards it, most at the corner, fading out a third of an eye further and
+        towards the brow (the map stays monotone: its slope is at least 1 - pull / 4).
+        """
+        reach = OUTER_REACH * self.length
+        along = np.where(
+            u < 0,
+            1.0 - smoothstep(-u / reach),
+            1.0 - smoothstep(u / (0.5 * reach)),
+        )
+        above = np.minimum(v, 0.0)
+        height = 1.0 - smoothstep(-above / self.skin_up)
+        return OUTER_PULL * closure * along * height * above
 
     def _lid_layer(self, u, v, up, hgt, edge, closure: float) -> LidLayer:  # type: ignore[no-untyped-def]
         """The upper lid, crease to a lash line that has travelled ``closure`` of the way down."""
