@@ -32,7 +32,7 @@ from engine_edge.running import running_median
 CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
 OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
-OUTER_PULL = 2.0  # how much closer to the corner's line that skin's lashes end, when shut
+OUTER_PULL = 2.5  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
 LEFT_LID_CREASE = (467, 260, 259, 257, 258, 286, 414)
@@ -169,7 +169,10 @@ class EyeFeature:
         Lashes and liner that flare up beyond the corner go down with a closing lid; left
         where they were, they float above the shut eye. The skin above the corner's line
         is drawn towards it, most at the corner, fading out a third of an eye further and
-        towards the brow (the map stays monotone: its slope is at least 1 - pull / 4).
+        towards the brow. The offset is ``pull * v * (1 - t)^2`` at a height ``t`` (0 at the
+        line, 1 at 1.25 lids' skin above it, about the brow, which does not move), so the
+        map's slope ``1 + pull * (1 - t)(1 - 3t)`` stays at least ``1 - pull / 3``: monotone,
+        no fold, for a pull under 3.
         """
         reach = OUTER_REACH * self.length
         along = np.where(
@@ -178,7 +181,7 @@ class EyeFeature:
             1.0 - smoothstep(u / (0.5 * reach)),
         )
         above = np.minimum(v, 0.0)
-        height = 1.0 - smoothstep(-above / self.skin_up)
+        height = (1.0 - np.clip(-above / (1.25 * self.skin_up), 0.0, 1.0)) ** 2
         return OUTER_PULL * closure * along * height * above
 
     def _lid_layer(self, u, v, up, hgt, edge, closure: float) -> LidLayer:  # type: ignore[no-untyped-def]

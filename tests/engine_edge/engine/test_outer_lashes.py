@@ -66,3 +66,17 @@ def test_lashes_past_the_outer_corner_go_down_with_the_lid(flared) -> None:
         assert drawn > 10, drawn  # the lashes are there in the open eye
         # left where they were, every one of them stays (1.0 of the open eye's)
         assert _dark_above_corner(shut_frame, eye) <= 0.4 * drawn
+
+
+def test_the_skin_past_the_corner_moves_without_folding(flared) -> None:
+    """Sampled up a column past the outer corner, a shut eye's map never turns back (a fold
+    would show a strip of skin twice, mirrored)."""
+    *_, eyes = flared
+    for eye in eyes:
+        length = eye.length
+        for u in (-0.3, -0.15, -0.02, 0.1):
+            v = np.linspace(-1.5 * eye.skin_up, 0.0, 400)
+            column = eye.frame.to_xy(np.full_like(v, u * length), v)
+            src, _ = eye.backward(column, 1.0, 0.0, (0.0, 0.0))
+            _, v_src = eye.frame.to_uv(src)
+            assert np.all(np.diff(v_src) > 0), u
