@@ -303,8 +303,10 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     Landmarks can sit inside the opening (painted or cartoon eyes with a thick lid
     line); stretching from there would pull white of the eye onto the closed lid.
     The margin is the darkest row just above the upper lid (the lashes) and just
-    below the lower one, when it is clearly darker than the skin beyond it.
+    below the lower one, when it is clearly darker than the skin beyond it. The outer
+    corner moves out too where the white of the eye goes on past it.
     """
+    eye = _outer_corner_to_photo(eye, photo)
     grey = cv2.GaussianBlur(
         cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32),
         (0, 0),
@@ -339,6 +341,78 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         # would put a wave in the closed lid's lash line.
         profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
     return dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
+
+
+def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
+    """The eye with its outer corner where the photo's white of the eye ends.
+
+    On cartoon and painted eyes the face mesh can put the outer corner well inside the
+    drawn eye; a shut lid then left a white wedge past it. The white of the eye is told
+    from skin by colour (nearly grey against skin's warmth), so only where the photo's
+    sclera is clearly less colourful than its skin and about as light: a black-and-white
+    photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner.
+    """
+    length = eye.length
+    lab = cv2.cvtColor(photo, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = cv2.GaussianBlur(lab, (0, 0), max(0.6, 0.01 * length))
+    lum = np.ascontiguousarray(lab[..., 0])
+    chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
+
+    def at(image: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        xy = eye.frame.to_xy(u, v).astype(np.float32)
+        return cv2.remap(
+            image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+
+    # The white of the eye: the lightest quarter of the opening's outer third.
+    u, t = np.meshgrid(np.linspace(0.03, 0.3, 12) * length, np.linspace(0.25, 0.75, 5))
+    up, lo = (np.interp(u, eye.u_grid, p) for p in (eye.upper, eye.lower))
+    l_in, c_in = at(lum, u, up + t * (lo - up)), at(chroma, u, up + t * (lo - up))
+    light = l_in >= np.percentile(l_in, 75)
+    white_l, white_c = float(np.median(l_in[light])), float(np.median(c_in[light]))
+    # The skin under the eye.
+    u, v = np.meshgrid(np.linspace(0.1, 0.9, 12) * length, np.linspace(0.35, 0.55, 4) * length)
+    v = v + np.interp(u, eye.u_grid, eye.lower)
+    skin_l, skin_c = float(np.median(at(lum, u, v))), float(np.median(at(chroma, u, v)))
+    if white_l < skin_l - 25.0 or white_c > skin_c - 12.0:
+        return eye
+    # Out along the corner's line (and just above and below it), as far as it stays white.
+    u, v = np.meshgrid(-np.arange(0.0, 0.25 * length, 0.5), np.array([-0.03, 0.0, 0.03]) * length)
+    white = (at(chroma, u, v) <= white_c + 8.0) & (at(lum, u, v) >= 0.6 * white_l)
+    runs = np.where(white.all(axis=1), white.shape[1], np.argmin(white, axis=1))
+    reach = float(-u[0, max(int(runs.max()) - 1, 0)])
+    if reach < 0.03 * length:
+        return eye
+    # A little into the drawn rim: the shut lid's line thins to nothing at its corner.
+    return _with_outer_corner_out(eye, reach + 0.03 * length)
+
+
+def _with_outer_corner_out(eye: EyeFeature, reach: float) -> EyeFeature:
+    """The eye with its outer corner ``reach`` px further out along its own axis; the lid
+    lines run straight from the new corner to where the old ones leave the old corner."""
+    grid = np.linspace(0.0, eye.length + reach, eye.u_grid.size)
+    old_u = grid - reach
+    knot = eye.u_grid >= 0.12 * eye.length
+
+    def wedge(profile: np.ndarray) -> np.ndarray:
+        return np.interp(
+            old_u,
+            np.concatenate([[-reach], eye.u_grid[knot]]),
+            np.concatenate([[0.0], profile[knot]]),
+        )
+
+    frame = _Frame(eye.frame.origin - reach * eye.frame.eu, eye.frame.eu, eye.frame.ev)
+    return dataclasses.replace(
+        eye,
+        frame=frame,
+        length=eye.length + reach,
+        u_grid=grid,
+        upper=wedge(eye.upper),
+        lower=np.maximum(wedge(eye.lower), wedge(eye.upper)),
+        crease=np.interp(old_u, eye.u_grid, eye.crease),
+        lid_top=np.interp(old_u, eye.u_grid, eye.lid_top),
+        iris_uv=eye.iris_uv + np.array([reach, 0.0]),
+    )
 
 
 def eye_features(face_rig) -> tuple[EyeFeature, EyeFeature]:  # type: ignore[no-untyped-def]
