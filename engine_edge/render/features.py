@@ -353,13 +353,22 @@ def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner.
     """
     length = eye.length
-    lab = cv2.cvtColor(photo, cv2.COLOR_RGB2LAB).astype(np.float32)
-    lab = cv2.GaussianBlur(lab, (0, 0), max(0.6, 0.01 * length))
+    sigma = max(0.6, 0.01 * length)
+    # Only the eye's surroundings: past its outer corner, and down to the skin under it.
+    x0, y0, x1, y1 = eye.frame.box(-0.4 * length, 1.1 * length, -0.8 * length, 1.2 * length)
+    h, w = photo.shape[:2]
+    pad = int(4 * sigma) + 2
+    x0, y0 = max(0, int(x0) - pad), max(0, int(y0) - pad)
+    x1, y1 = min(w, int(x1) + pad + 1), min(h, int(y1) + pad + 1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return eye
+    lab = cv2.cvtColor(np.ascontiguousarray(photo[y0:y1, x0:x1]), cv2.COLOR_RGB2LAB)
+    lab = cv2.GaussianBlur(lab.astype(np.float32), (0, 0), sigma)
     lum = np.ascontiguousarray(lab[..., 0])
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
 
     def at(image: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        xy = eye.frame.to_xy(u, v).astype(np.float32)
+        xy = (eye.frame.to_xy(u, v) - (x0, y0)).astype(np.float32)
         return cv2.remap(
             image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
