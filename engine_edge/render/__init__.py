@@ -12,6 +12,7 @@ colours taken from the photo itself.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -63,9 +64,7 @@ class Renderer:
         # Bicubic (and the detail restored after it) on luminance only; colour, which
         # yuv420 halves anyway, bilinear; a black-and-white print has no colour to resample.
         grey = photo[..., 0]
-        self.grey = bool(
-            np.array_equal(grey, photo[..., 1]) and np.array_equal(grey, photo[..., 2])
-        )
+        self.grey = _is_grey(photo)
         ycc = None if self.grey else cv2.cvtColor(self.photo, cv2.COLOR_RGB2YCrCb)
         self.source = np.ascontiguousarray(grey if ycc is None else ycc[..., 0])
         self.chroma = None if ycc is None else np.ascontiguousarray(ycc[..., 1:])
@@ -99,6 +98,9 @@ class Renderer:
             self.background = self.source if self.grey else self.photo
         self.parts = tuple(_face_parts(photo, fr) for fr in rig.faces)
         self._spans = [(0, h, 0, w)]
+        # Each frame's full-size map, written over frame after frame (9 MB at 1080x1080).
+        grid_h, grid_w = self.field.points.shape[:2]
+        self._map_buffer = np.empty((grid_h * step, grid_w * step, 2), np.float32)
 
     def plan(self, performance: Performance) -> None:
         """Find, once per clip, the parts of the photo that never move, so they are copied.
@@ -153,6 +155,16 @@ class Renderer:
         return sum((y1 - y0) * (x1 - x0) for y0, y1, x0, x1 in self._spans) / float(w * h)
 
     def render(self, params: FrameParams) -> np.ndarray:
+        """The frame as RGB."""
+        return as_rgb(self.render_grey_or_rgb(params))
+
+    def render_grey_or_rgb(self, params: FrameParams) -> np.ndarray:
+        """The frame: one grey plane (h, w) for a black-and-white print, else RGB (h, w, 3).
+
+        A grey print stays one plane up to the encoder, which makes its yuv420p frame
+        from it (no colour to convert): the same pixels as RGB, a third of the memory.
+        A painted lid or mouth that comes out in colour turns the frame into RGB.
+        """
         w, h = self.rig.size
         cam = params.camera
         still = not _camera_moves(cam)
@@ -167,21 +179,36 @@ class Renderer:
                 borderMode=cv2.BORDER_REFLECT101,
             )
         if self.alpha is None:
-            return self._colour(bg.copy() if still else bg)
+            return bg.copy() if still else bg
         disp = smooth_displacement(self.rig, params)
         inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
         grid_map = self.field.inverse_map(disp, inverse)
-        full = self.field.upsample(grid_map)
+        spans = self._spans if still else self._person_strips(grid_map)
+        eye_slices = [
+            [_slice_for(eye.box(), grid_map, self.field.step, (w, h)) for eye in parts.eyes]
+            for parts in self.parts
+        ]
+        moving_mouths = [
+            fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round
+            for fp in params.faces
+        ]
+        mouth_slices = [
+            _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h)) if moves else None
+            for parts, moves in zip(self.parts, moving_mouths, strict=False)
+        ]
+        full = self.field.upsample(grid_map, out=self._map_buffer)
         overlays: list[tuple[str, Any, Any, _FaceParts]] = []
         for k, (parts, fp) in enumerate(zip(self.parts, params.faces, strict=False)):
             gaze = self._gaze_px(k, fp, disp)
-            for eye, closure, g in zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True):
+            for e, (eye, closure, g) in enumerate(
+                zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True)
+            ):
                 if closure <= 0 and fp.smile <= 0 and not (g[0] or g[1]):
                     continue
-                sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
+                sl = eye_slices[k][e]
                 if sl is None:
                     continue
-                paint = parts.lids[parts.eyes.index(eye)]
+                paint = parts.lids[e]
                 src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
                 if paint.rims is not None:
                     # Glasses stay where the head puts them, the lower lid's skin is not
@@ -195,52 +222,48 @@ class Renderer:
                 full[sl] = src
                 if lid is not None:
                     overlays.append(("lid", sl, (lid, paint), parts))
-            if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
-                sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
-                if sl is not None:
-                    src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
-                    full[sl] = src
-                    overlays.append(("mouth", sl, (layer, fp), parts))
+            sl = mouth_slices[k]
+            if sl is not None:
+                src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
+                full[sl] = src
+                overlays.append(("mouth", sl, (layer, fp), parts))
         strength = phase_strength(grid_map - self.field.points)
-        if still:
-            spans = self._spans
-            layers = (self.source if self.grey else self.photo).copy()
-        else:
-            spans = self._person_strips(grid_map)
-            layers = bg  # warped for this frame alone; the person is laid over it
+        # With the camera moving, the background is warped for this frame alone and the
+        # person is laid over it.
+        frame = (self.source if self.grey else self.photo).copy() if still else bg
         for y0, y1, x0, x1 in spans:
             # Sampled with a margin as wide as the detail filter's reach, so a strip's
             # edge rows are restored from their true neighbours, as in a whole frame.
-            py0, py1 = max(0, y0 - detail.REACH_PX), min(h, y1 + detail.REACH_PX)
-            px0, px1 = max(0, x0 - detail.REACH_PX), min(w, x1 + detail.REACH_PX)
+            py0, py1, px0, px1 = _padded((y0, y1, x0, x1), (w, h))
             strength_span = self.field.upsample_span(strength, (py0, py1, px0, px1))
             moved = self._sample(
                 full[py0:py1, px0:px1], cv2.INTER_CUBIC, detail.CUBIC, strength_span
             )[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
             part = full[y0:y1, x0:x1]
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
-            layers[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
-        frame = self._colour(layers)
+            frame[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
         # The mouth samples on its own map; the eyes carry the portrait and get the
         # sharper Lanczos kernel (too slow for the whole frame, cheap for two boxes).
         for kind, sl, _, _ in overlays:
             if kind == "mouth":
-                frame[sl] = self._colour(self._sample(full[sl], cv2.INTER_CUBIC, detail.CUBIC))
-        for parts in self.parts:
-            for eye in parts.eyes:
-                sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
-                if sl is not None:
-                    eye_px = self._sample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
-                    frame[sl] = self._colour(eye_px)
+                frame[sl] = self._sample(full[sl], cv2.INTER_CUBIC, detail.CUBIC)
+        for sl in itertools.chain(*eye_slices):
+            if sl is not None:
+                frame[sl] = self._sample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
         for kind, sl, data, parts in overlays:
-            region = frame[sl].astype(np.float32)
+            region = as_rgb(frame[sl]).astype(np.float32)
             if kind == "lid":
                 lid, source = data
                 source.paint(region, lid)
             else:
                 layer, fp = data
                 parts.inside.paint(region, layer, fp)
-            frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
+            painted = np.clip(region, 0, 255).astype(np.uint8)
+            if frame.ndim == 2 and _is_grey(painted):
+                frame[sl] = painted[..., 0]
+            else:
+                frame = as_rgb(frame)
+                frame[sl] = painted
         return frame
 
     def _sample(
@@ -259,10 +282,6 @@ class Renderer:
             return luma
         chroma = cv2.remap(self.chroma, part_map, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
         return cv2.cvtColor(cv2.merge((luma, chroma)), cv2.COLOR_YCrCb2RGB)
-
-    def _colour(self, layer: np.ndarray) -> np.ndarray:
-        """A layer as RGB (a black-and-white print is resampled and laid over as one channel)."""
-        return cv2.cvtColor(layer, cv2.COLOR_GRAY2RGB) if self.grey else layer
 
     def _person_strips(self, grid_map: np.ndarray) -> list[tuple[int, int, int, int]]:
         """Strips of output pixels that may show the person in this frame (camera moving).
@@ -297,6 +316,30 @@ class Renderer:
 
 
 _IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+def as_rgb(frame: np.ndarray) -> np.ndarray:
+    """A frame as RGB: a grey plane made three, an RGB frame as it is."""
+    return cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB) if frame.ndim == 2 else frame
+
+
+def grey_plane(image: np.ndarray) -> np.ndarray:
+    """An RGB image whose three channels are equal as one grey plane, any other as it is."""
+    return np.ascontiguousarray(image[..., 0]) if image.ndim == 3 and _is_grey(image) else image
+
+
+def _is_grey(rgb: np.ndarray) -> bool:
+    return bool(
+        np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 0], rgb[..., 2])
+    )
+
+
+def _padded(span: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A span widened by the detail filter's reach (the pixels its restoration reads)."""
+    y0, y1, x0, x1 = span
+    w, h = size
+    reach = detail.REACH_PX
+    return max(0, y0 - reach), min(h, y1 + reach), max(0, x0 - reach), min(w, x1 + reach)
 
 
 def _camera_moves(cam: CameraParams) -> bool:

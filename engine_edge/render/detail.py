@@ -49,5 +49,8 @@ def restore(image: np.ndarray, strength: np.ndarray, kernel: np.ndarray) -> np.n
     """
     across = cv2.filter2D(image, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT101)
     down = cv2.filter2D(image, cv2.CV_32F, kernel.T, borderType=cv2.BORDER_REFLECT101)
-    boost = strength[..., 0] * across + strength[..., 1] * down
+    # The boost, strength[..., 0] * across + strength[..., 1] * down, in place.
+    np.multiply(strength[..., 0], across, out=across)
+    np.multiply(strength[..., 1], down, out=down)
+    boost = np.add(across, down, out=across)
     return cv2.add(image, boost, dtype=cv2.CV_8U)  # rounded and clipped to 0..255

@@ -130,3 +130,19 @@ def test_a_moving_camera_resamples_only_the_person(
     h, w = astronaut.shape[:2]
     monkeypatch.setattr(Renderer, "_person_strips", lambda self, grid_map: [(0, h, 0, w)])
     assert _whole_frame_differs(strips, renderer.render(params)) <= 1
+
+
+def test_a_map_upsampled_into_a_reused_buffer_is_the_same_map(astronaut_analysis) -> None:
+    """The renderer writes each frame's full-size map over the last one's."""
+    from engine_edge.render.field import CoarseField
+    from engine_edge.rig import smooth_displacement
+
+    rig = build_rig(astronaut_analysis)
+    field = CoarseField(rig, 7)
+    buffer = np.full((field.grid_h * 7, field.grid_w * 7, 2), np.nan, np.float32)
+    for yaw in (1.3, -0.4):
+        params = FrameParams((FaceParams(yaw_deg=yaw),), CameraParams())
+        grid = field.inverse_map(smooth_displacement(rig, params), _IDENTITY)
+        reused = field.upsample(grid, out=buffer)
+        assert np.shares_memory(reused, buffer)
+        np.testing.assert_array_equal(reused, field.upsample(grid))
