@@ -146,3 +146,21 @@ def test_a_map_upsampled_into_a_reused_buffer_is_the_same_map(astronaut_analysis
         reused = field.upsample(grid, out=buffer)
         assert np.shares_memory(reused, buffer)
         np.testing.assert_array_equal(reused, field.upsample(grid))
+
+
+def test_the_field_follows_the_camera_it_is_given(astronaut_analysis) -> None:
+    """The grid seen through a still camera is kept from frame to frame; a camera that
+    moves (and comes back) gets its own."""
+    from engine_edge.render import _camera_affine
+    from engine_edge.render.field import CoarseField
+    from engine_edge.rig import smooth_displacement
+
+    rig = build_rig(astronaut_analysis)
+    disp = smooth_displacement(rig, FrameParams((FaceParams(yaw_deg=1.0),), CameraParams()))
+    field = CoarseField(rig, 7)
+    cameras = [CameraParams(), CameraParams(zoom=1.04, pan_x=0.02), CameraParams()]
+    for cam in cameras:
+        inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, rig.size))
+        np.testing.assert_array_equal(
+            field.inverse_map(disp, inverse), CoarseField(rig, 7).inverse_map(disp, inverse)
+        )
