@@ -390,7 +390,8 @@ def _strips(cells: np.ndarray, step: int, size: tuple[int, int]) -> list[tuple[i
 
 
 def _composite(rgb: np.ndarray, alpha: np.ndarray, background: np.ndarray) -> np.ndarray:
-    a = alpha.astype(np.float32) * (1.0 / 255.0)
+    a = alpha.astype(np.float32)
+    a *= 1.0 / 255.0
     return cv2.blendLinear(rgb, background, a, 1.0 - a)
 
 
