@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from engine_edge.analysis import topology as topo
-from engine_edge.perform import CameraParams, FrameParams, Performance
+from engine_edge.perform import CameraParams, FaceParams, FrameParams, Performance
 from engine_edge.render import detail
 from engine_edge.render.detail import phase_strength
 from engine_edge.render.features import (
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 COUNTER_ROTATION = 0.6  # eyes keep looking at the camera while the head turns
 _REFLECT = cv2.BORDER_REFLECT101
 STILL_PX = 0.2  # pixels that never move further than this all clip long are left as they are
+# The plan's maps kept for the render up to this size (a 6 s 1080x1080 clip: 37 MB).
+PLANNED_MAPS_MAX_BYTES = 48 << 20
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class Renderer:
         # Each frame's full-size map, written over frame after frame (9 MB at 1080x1080).
         grid_h, grid_w = self.field.points.shape[:2]
         self._map_buffer = np.empty((grid_h * step, grid_w * step, 2), np.float32)
+        self._planned: dict[tuple[FaceParams, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def plan(self, performance: Performance) -> None:
         """Find, once per clip, the parts of the photo that never move, so they are copied.
@@ -109,19 +112,30 @@ class Renderer:
         exactly the photo's, and the others are resampled in every frame (no flicker
         between sharp and soft). With the camera moving, each frame resamples the strips the
         person crosses in it (`_person_strips`).
+
+        Each frame's displacement and map, found here, are kept for its render (which
+        would find them again: a quarter of a second for a 6 s clip), unless a long clip's
+        would take more than PLANNED_MAPS_MAX_BYTES; a frame's render lets them go.
         """
         w, h = self.rig.size
         self._spans = [(0, h, 0, w)]
+        self._planned = {}
         cams = [performance.frame(i).camera for i in range(performance.frame_count)]
         if self.alpha is None or any(_camera_moves(c) for c in cams):
             return
         identity = self.field.points
+        keep = performance.frame_count * (identity.nbytes + self.rig.vertices.size * 8) <= (
+            PLANNED_MAPS_MAX_BYTES
+        )
         moving = np.zeros(identity.shape[:2], bool)
         for i in range(performance.frame_count):
-            disp = smooth_displacement(self.rig, performance.frame(i))
+            frame = performance.frame(i)
+            disp = smooth_displacement(self.rig, frame)
             grid = self.field.inverse_map(disp, _IDENTITY)
             offset = np.abs(grid - identity)  # the larger axis (numpy's max over 2 is slow)
             moving |= np.maximum(offset[..., 0], offset[..., 1]) > STILL_PX
+            if keep:
+                self._planned[frame.faces] = (disp, grid)
         step = self.field.step
         for parts, track in zip(self.parts, performance.faces, strict=False):
             boxes = []
@@ -181,9 +195,13 @@ class Renderer:
             )
         if self.alpha is None:
             return bg.copy() if still else bg
-        disp = smooth_displacement(self.rig, params)
-        inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
-        grid_map = self.field.inverse_map(disp, inverse)
+        planned = self._planned.pop(params.faces, None) if still else None
+        if planned is None:
+            disp = smooth_displacement(self.rig, params)
+            inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
+            grid_map = self.field.inverse_map(disp, inverse)
+        else:
+            disp, grid_map = planned
         spans = self._spans if still else self._person_strips(grid_map)
         eye_slices = [
             [_slice_for(eye.box(), grid_map, self.field.step, (w, h)) for eye in parts.eyes]

@@ -183,3 +183,25 @@ def test_restoring_detail_is_the_two_five_tap_filters_it_is_made_of() -> None:
         off = np.abs(detail.restore(image, strength, kernel) - expected)
         assert off.max() <= 1 and np.count_nonzero(off) <= 5, np.count_nonzero(off)
         assert np.count_nonzero(boost.round()) > 0.05 * boost.size  # detail is put back
+
+
+def test_a_planned_clip_renders_from_the_maps_its_plan_found(
+    astronaut, astronaut_analysis, monkeypatch
+) -> None:
+    """The plan keeps each frame's map for its render, which lets it go: the frames are
+    those of a render that finds every map again (a clip too long to keep them)."""
+    from engine_edge import render
+
+    rig = build_rig(astronaut_analysis)
+    performance = perform(1, frame_count=24, seed=3)
+    kept = Renderer(astronaut, rig, astronaut_analysis.person_mask)
+    kept.plan(performance)
+    monkeypatch.setattr(render, "PLANNED_MAPS_MAX_BYTES", 0)
+    found = Renderer(astronaut, rig, astronaut_analysis.person_mask)
+    found.plan(performance)
+    assert len(kept._planned) == 24 and not found._planned
+    assert kept._spans == found._spans
+    for i in range(performance.frame_count):
+        params = performance.frame(i)
+        np.testing.assert_array_equal(kept.render(params), found.render(params))
+    assert not kept._planned
