@@ -79,10 +79,12 @@ def test_a_grey_prints_clip_is_coded_from_the_frames_of_its_rgb_render(
     """Placed on its fill, labelled and captioned (and scaled up): the encoder gets the
     same yuv420p frames as from the three-channel render."""
     coded: list[np.ndarray] = []
+    handed: list[int] = []  # 2: a grey plane, 3: RGB
 
     def keep(av_module, frame):  # type: ignore[no-untyped-def]
         video = _video_frame(av_module, frame)
         coded.append(video.to_ndarray())
+        handed.append(frame.ndim)
         return video
 
     monkeypatch.setattr("engine_edge.deliver._video_frame", keep)
@@ -95,6 +97,9 @@ def test_a_grey_prints_clip_is_coded_from_the_frames_of_its_rgb_render(
     )
     grey = animate_photo(grey_print, options, models, analysis=grey_analysis)
     one_plane, coded[:] = list(coded), []
+    # Scaled up (in RGB) the frames are three-channel; at its size a grey plane until the
+    # caption fades in.
+    assert (2 in handed) == (short_side_px == 240), handed
     one_plane_render = Renderer.render_grey_or_rgb
     monkeypatch.setattr(
         Renderer, "render_grey_or_rgb", lambda self, params: as_rgb(one_plane_render(self, params))
