@@ -9,9 +9,11 @@ First, the whole job as a guest's print gets it: ``keepsake animate`` of a 2048x
 black-and-white scan in a child process (start-up, loading the models, analysis,
 render, self-check, encode, writing), its peak RSS and CPU time read from the
 kernel's accounting of that child (goals: <= 500 MB, <= 0.6x real time on 2 cores),
-against a child that only starts and loads the models.
+against a child that only starts and loads the models; with ``--baseline DIR``, against
+another checkout's run of the same job (interleaved, run by run).
 
     .venv/bin/python benchmarks/render.py [--repeats 3] [--quick]
+    .venv/bin/python benchmarks/render.py --whole-job --repeats 4 --baseline /tmp/main-copy
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child_job(argv: list[str]) -> tuple[float, float, float]:
+def child_job(argv: list[str], cwd: Path = REPO) -> tuple[float, float, float]:
     """Run ``python -c``-style argv in a child; its wall s, CPU s and peak RSS in MB.
 
     ``os.wait4`` gives that child's own rusage: ru_maxrss is the kernel's high-water
@@ -66,7 +68,7 @@ def child_job(argv: list[str]) -> tuple[float, float, float]:
     start = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         child = subprocess.Popen(
-            [sys.executable, *argv], cwd=REPO, stdout=subprocess.DEVNULL, stderr=log
+            [sys.executable, *argv], cwd=cwd, stdout=subprocess.DEVNULL, stderr=log
         )
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -78,8 +80,9 @@ def child_job(argv: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def whole_job(image: np.ndarray, repeats: int) -> None:
-    """`keepsake animate` of a 2048x2048 black-and-white scan, 6 s 1080x1080, in a child."""
+def whole_job(image: np.ndarray, repeats: int, baseline: Path | None = None) -> None:
+    """`keepsake animate` of a 2048x2048 black-and-white scan, 6 s 1080x1080, in a child;
+    with ``baseline`` (another checkout), its run of the same job before or after each."""
     grey = cv2.resize(
         cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (2048, 2048), interpolation=cv2.INTER_CUBIC
     )
@@ -105,7 +108,13 @@ def whole_job(image: np.ndarray, repeats: int) -> None:
             "--quiet",
         )
         base = [child_job(list(start_up)) for _ in range(repeats)]
-        runs = [child_job(list(animate)) for _ in range(repeats)]
+        runs, before = [], []
+        for k in range(repeats):  # interleaved: this VM's speed drifts within minutes
+            if baseline is not None and k % 2 == 0:
+                before.append(child_job(list(animate), cwd=baseline))
+            runs.append(child_job(list(animate)))
+            if baseline is not None and k % 2 == 1:
+                before.append(child_job(list(animate), cwd=baseline))
         size_kb = clip.stat().st_size / 1e3
     _, b_cpu, b_rss = (statistics.median(r[i] for r in base) for i in range(3))
     wall, cpu, rss = (statistics.median(r[i] for r in runs) for i in range(3))
@@ -123,6 +132,13 @@ def whole_job(image: np.ndarray, repeats: int) -> None:
         f"  peak RSS of the whole job: {rss:.0f} MB (runs: {rss_all}; goal <= 500 MB), "
         f"x{rss / b_rss:.2f} of start-up"
     )
+    if before:
+        _, b_cpu, b_rss = (statistics.median(r[i] for r in before) for i in range(3))
+        pairs = ", ".join(f"{r[1] / b[1]:.2f}" for r, b in zip(runs, before, strict=True))
+        print(
+            f"  baseline ({baseline}): {b_cpu:.2f} s CPU, ratio {b_cpu / 2 / 6:.2f}, peak RSS "
+            f"{b_rss:.0f} MB; this checkout's CPU over the baseline's, run by run: {pairs}"
+        )
     _load_average()
 
 
@@ -175,10 +191,15 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one repeat, fewer comparisons")
     parser.add_argument("--whole-job", action="store_true", help="only the whole job, in a child")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. main's) whose whole job runs interleaved with this one's",
+    )
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
     name, image = portrait()
-    whole_job(image, 1 if args.quick else repeats)
+    whole_job(image, 1 if args.quick else repeats, args.baseline)
     if args.whole_job:
         return 0
     t = time.perf_counter()

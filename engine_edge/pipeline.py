@@ -256,9 +256,11 @@ def _animate(
         abilities=[fr.abilities for fr in rig.faces],
         speech=options.speech,
     )
-    from engine_edge.render import Renderer
+    from engine_edge.render import Renderer, as_rgb, grey_plane
 
     renderer = Renderer(staged.photo, rig, local.person_mask)
+    if fill is not None:
+        fill = grey_plane(fill)
     renderer.plan(performance)
     label = Label(framing.size, options.label)
     caption = _caption(options, framing, render_framing, local, label)
@@ -290,14 +292,18 @@ def _animate(
         for done, i in enumerate(order, start=1):
             _check_cancel(cancel)
             start = time.perf_counter()
-            content = renderer.render(performance.frame(i))
+            # A black-and-white print's frames stay one grey plane up to the encoder.
+            content = renderer.render_grey_or_rgb(performance.frame(i))
             if inspector is not None and inspector.wants(i):
-                inspector.add(i, content)
+                inspector.add(i, as_rgb(content))
             if render_framing is not framing:
-                content = cv2.resize(content, framing.content[2:], interpolation=cv2.INTER_CUBIC)
+                # In RGB: OpenCV's bicubic of one plane differs from that of three (by 1).
+                content = cv2.resize(
+                    as_rgb(content), framing.content[2:], interpolation=cv2.INTER_CUBIC
+                )
             frame = label.apply(_place(content, framing, fill))
-            if caption is not None:
-                frame = caption.apply(frame, i)
+            if caption is not None and caption.opacity_at(i) > 0:
+                frame = caption.apply(as_rgb(frame), i)
             render_s[0] += time.perf_counter() - start
             yield frame
             if progress is not None:
@@ -448,8 +454,13 @@ def _check_cancel(cancel: threading.Event | None) -> None:
 
 
 def _place(content: np.ndarray, framing: Framing, fill: np.ndarray | None) -> np.ndarray:
+    """The content on its fill; both grey planes, or both RGB (a grey one made three)."""
     if fill is None:
         return content
+    if content.ndim != fill.ndim:
+        from engine_edge.render import as_rgb
+
+        content, fill = as_rgb(content), as_rgb(fill)
     x, y, w, h = framing.content
     canvas = fill.copy()
     canvas[y : y + h, x : x + w] = content

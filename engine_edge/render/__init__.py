@@ -12,6 +12,7 @@ colours taken from the photo itself.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ import cv2
 import numpy as np
 
 from engine_edge.analysis import topology as topo
-from engine_edge.perform import CameraParams, FrameParams, Performance
+from engine_edge.perform import CameraParams, FaceParams, FrameParams, Performance
 from engine_edge.render import detail
 from engine_edge.render.detail import phase_strength
 from engine_edge.render.features import (
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 COUNTER_ROTATION = 0.6  # eyes keep looking at the camera while the head turns
 _REFLECT = cv2.BORDER_REFLECT101
 STILL_PX = 0.2  # pixels that never move further than this all clip long are left as they are
+# The plan's maps kept for the render up to this size (a 6 s 1080x1080 clip: 37 MB).
+PLANNED_MAPS_MAX_BYTES = 48 << 20
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,7 @@ class Renderer:
         # Bicubic (and the detail restored after it) on luminance only; colour, which
         # yuv420 halves anyway, bilinear; a black-and-white print has no colour to resample.
         grey = photo[..., 0]
-        self.grey = bool(
-            np.array_equal(grey, photo[..., 1]) and np.array_equal(grey, photo[..., 2])
-        )
+        self.grey = _is_grey(photo)
         ycc = None if self.grey else cv2.cvtColor(self.photo, cv2.COLOR_RGB2YCrCb)
         self.source = np.ascontiguousarray(grey if ycc is None else ycc[..., 0])
         self.chroma = None if ycc is None else np.ascontiguousarray(ycc[..., 1:])
@@ -99,6 +100,10 @@ class Renderer:
             self.background = self.source if self.grey else self.photo
         self.parts = tuple(_face_parts(photo, fr) for fr in rig.faces)
         self._spans = [(0, h, 0, w)]
+        # Each frame's full-size map, written over frame after frame (9 MB at 1080x1080).
+        grid_h, grid_w = self.field.points.shape[:2]
+        self._map_buffer = np.empty((grid_h * step, grid_w * step, 2), np.float32)
+        self._planned: dict[tuple[FaceParams, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def plan(self, performance: Performance) -> None:
         """Find, once per clip, the parts of the photo that never move, so they are copied.
@@ -107,18 +112,30 @@ class Renderer:
         exactly the photo's, and the others are resampled in every frame (no flicker
         between sharp and soft). With the camera moving, each frame resamples the strips the
         person crosses in it (`_person_strips`).
+
+        Each frame's displacement and map, found here, are kept for its render (which
+        would find them again: a quarter of a second for a 6 s clip), unless a long clip's
+        would take more than PLANNED_MAPS_MAX_BYTES; a frame's render lets them go.
         """
         w, h = self.rig.size
         self._spans = [(0, h, 0, w)]
+        self._planned = {}
         cams = [performance.frame(i).camera for i in range(performance.frame_count)]
         if self.alpha is None or any(_camera_moves(c) for c in cams):
             return
         identity = self.field.points
+        keep = performance.frame_count * (identity.nbytes + self.rig.vertices.size * 8) <= (
+            PLANNED_MAPS_MAX_BYTES
+        )
         moving = np.zeros(identity.shape[:2], bool)
         for i in range(performance.frame_count):
-            disp = smooth_displacement(self.rig, performance.frame(i))
+            frame = performance.frame(i)
+            disp = smooth_displacement(self.rig, frame)
             grid = self.field.inverse_map(disp, _IDENTITY)
-            moving |= np.abs(grid - identity).max(axis=2) > STILL_PX
+            offset = np.abs(grid - identity)  # the larger axis (numpy's max over 2 is slow)
+            moving |= np.maximum(offset[..., 0], offset[..., 1]) > STILL_PX
+            if keep:
+                self._planned[frame.faces] = (disp, grid)
         step = self.field.step
         for parts, track in zip(self.parts, performance.faces, strict=False):
             boxes = []
@@ -153,6 +170,16 @@ class Renderer:
         return sum((y1 - y0) * (x1 - x0) for y0, y1, x0, x1 in self._spans) / float(w * h)
 
     def render(self, params: FrameParams) -> np.ndarray:
+        """The frame as RGB."""
+        return as_rgb(self.render_grey_or_rgb(params))
+
+    def render_grey_or_rgb(self, params: FrameParams) -> np.ndarray:
+        """The frame: one grey plane (h, w) for a black-and-white print, else RGB (h, w, 3).
+
+        A grey print stays one plane up to the encoder, which makes its yuv420p frame
+        from it (no colour to convert): the same pixels as RGB, a third of the memory.
+        A painted lid or mouth that comes out in colour turns the frame into RGB.
+        """
         w, h = self.rig.size
         cam = params.camera
         still = not _camera_moves(cam)
@@ -167,21 +194,40 @@ class Renderer:
                 borderMode=cv2.BORDER_REFLECT101,
             )
         if self.alpha is None:
-            return self._colour(bg.copy() if still else bg)
-        disp = smooth_displacement(self.rig, params)
-        inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
-        grid_map = self.field.inverse_map(disp, inverse)
-        full = self.field.upsample(grid_map)
+            return bg.copy() if still else bg
+        planned = self._planned.pop(params.faces, None) if still else None
+        if planned is None:
+            disp = smooth_displacement(self.rig, params)
+            inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, (w, h)))
+            grid_map = self.field.inverse_map(disp, inverse)
+        else:
+            disp, grid_map = planned
+        spans = self._spans if still else self._person_strips(grid_map)
+        eye_slices = [
+            [_slice_for(eye.box(), grid_map, self.field.step, (w, h)) for eye in parts.eyes]
+            for parts in self.parts
+        ]
+        moving_mouths = [
+            fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round
+            for fp in params.faces
+        ]
+        mouth_slices = [
+            _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h)) if moves else None
+            for parts, moves in zip(self.parts, moving_mouths, strict=False)
+        ]
+        full = self.field.upsample(grid_map, out=self._map_buffer)
         overlays: list[tuple[str, Any, Any, _FaceParts]] = []
         for k, (parts, fp) in enumerate(zip(self.parts, params.faces, strict=False)):
             gaze = self._gaze_px(k, fp, disp)
-            for eye, closure, g in zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True):
+            for e, (eye, closure, g) in enumerate(
+                zip(parts.eyes, (fp.lid_right, fp.lid_left), gaze, strict=True)
+            ):
                 if closure <= 0 and fp.smile <= 0 and not (g[0] or g[1]):
                     continue
-                sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
+                sl = eye_slices[k][e]
                 if sl is None:
                     continue
-                paint = parts.lids[parts.eyes.index(eye)]
+                paint = parts.lids[e]
                 src, lid = eye.backward(full[sl].astype(np.float64), closure, fp.smile, g)
                 if paint.rims is not None:
                     # Glasses stay where the head puts them, the lower lid's skin is not
@@ -195,52 +241,48 @@ class Renderer:
                 full[sl] = src
                 if lid is not None:
                     overlays.append(("lid", sl, (lid, paint), parts))
-            if fp.jaw_open > 0.005 or fp.upper_lip_raise > 0.005 or fp.lip_width or fp.lip_round:
-                sl = _slice_for(parts.mouth.box(), grid_map, self.field.step, (w, h))
-                if sl is not None:
-                    src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
-                    full[sl] = src
-                    overlays.append(("mouth", sl, (layer, fp), parts))
+            sl = mouth_slices[k]
+            if sl is not None:
+                src, layer = parts.mouth.backward(full[sl].astype(np.float64), fp)
+                full[sl] = src
+                overlays.append(("mouth", sl, (layer, fp), parts))
         strength = phase_strength(grid_map - self.field.points)
-        if still:
-            spans = self._spans
-            layers = (self.source if self.grey else self.photo).copy()
-        else:
-            spans = self._person_strips(grid_map)
-            layers = bg  # warped for this frame alone; the person is laid over it
+        # With the camera moving, the background is warped for this frame alone and the
+        # person is laid over it.
+        frame = (self.source if self.grey else self.photo).copy() if still else bg
         for y0, y1, x0, x1 in spans:
             # Sampled with a margin as wide as the detail filter's reach, so a strip's
             # edge rows are restored from their true neighbours, as in a whole frame.
-            py0, py1 = max(0, y0 - detail.REACH_PX), min(h, y1 + detail.REACH_PX)
-            px0, px1 = max(0, x0 - detail.REACH_PX), min(w, x1 + detail.REACH_PX)
+            py0, py1, px0, px1 = _padded((y0, y1, x0, x1), (w, h))
             strength_span = self.field.upsample_span(strength, (py0, py1, px0, px1))
             moved = self._sample(
                 full[py0:py1, px0:px1], cv2.INTER_CUBIC, detail.CUBIC, strength_span
             )[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
             part = full[y0:y1, x0:x1]
             alpha = cv2.remap(self.alpha, part, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
-            layers[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
-        frame = self._colour(layers)
+            frame[y0:y1, x0:x1] = _composite(moved, alpha, bg[y0:y1, x0:x1])
         # The mouth samples on its own map; the eyes carry the portrait and get the
         # sharper Lanczos kernel (too slow for the whole frame, cheap for two boxes).
         for kind, sl, _, _ in overlays:
             if kind == "mouth":
-                frame[sl] = self._colour(self._sample(full[sl], cv2.INTER_CUBIC, detail.CUBIC))
-        for parts in self.parts:
-            for eye in parts.eyes:
-                sl = _slice_for(eye.box(), grid_map, self.field.step, (w, h))
-                if sl is not None:
-                    eye_px = self._sample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
-                    frame[sl] = self._colour(eye_px)
+                frame[sl] = self._sample(full[sl], cv2.INTER_CUBIC, detail.CUBIC)
+        for sl in itertools.chain(*eye_slices):
+            if sl is not None:
+                frame[sl] = self._sample(full[sl], cv2.INTER_LANCZOS4, detail.LANCZOS)
         for kind, sl, data, parts in overlays:
-            region = frame[sl].astype(np.float32)
+            region = as_rgb(frame[sl]).astype(np.float32)
             if kind == "lid":
                 lid, source = data
                 source.paint(region, lid)
             else:
                 layer, fp = data
                 parts.inside.paint(region, layer, fp)
-            frame[sl] = np.clip(region, 0, 255).astype(np.uint8)
+            painted = np.clip(region, 0, 255).astype(np.uint8)
+            if frame.ndim == 2 and _is_grey(painted):
+                frame[sl] = painted[..., 0]
+            else:
+                frame = as_rgb(frame)
+                frame[sl] = painted
         return frame
 
     def _sample(
@@ -259,10 +301,6 @@ class Renderer:
             return luma
         chroma = cv2.remap(self.chroma, part_map, None, cv2.INTER_LINEAR, borderMode=_REFLECT)  # type: ignore[call-overload]
         return cv2.cvtColor(cv2.merge((luma, chroma)), cv2.COLOR_YCrCb2RGB)
-
-    def _colour(self, layer: np.ndarray) -> np.ndarray:
-        """A layer as RGB (a black-and-white print is resampled and laid over as one channel)."""
-        return cv2.cvtColor(layer, cv2.COLOR_GRAY2RGB) if self.grey else layer
 
     def _person_strips(self, grid_map: np.ndarray) -> list[tuple[int, int, int, int]]:
         """Strips of output pixels that may show the person in this frame (camera moving).
@@ -297,6 +335,30 @@ class Renderer:
 
 
 _IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+def as_rgb(frame: np.ndarray) -> np.ndarray:
+    """A frame as RGB: a grey plane made three, an RGB frame as it is."""
+    return cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB) if frame.ndim == 2 else frame
+
+
+def grey_plane(image: np.ndarray) -> np.ndarray:
+    """An RGB image whose three channels are equal as one grey plane, any other as it is."""
+    return np.ascontiguousarray(image[..., 0]) if image.ndim == 3 and _is_grey(image) else image
+
+
+def _is_grey(rgb: np.ndarray) -> bool:
+    return bool(
+        np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 0], rgb[..., 2])
+    )
+
+
+def _padded(span: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A span widened by the detail filter's reach (the pixels its restoration reads)."""
+    y0, y1, x0, x1 = span
+    w, h = size
+    reach = detail.REACH_PX
+    return max(0, y0 - reach), min(h, y1 + reach), max(0, x0 - reach), min(w, x1 + reach)
 
 
 def _camera_moves(cam: CameraParams) -> bool:
@@ -346,7 +408,8 @@ def _strips(cells: np.ndarray, step: int, size: tuple[int, int]) -> list[tuple[i
 
 
 def _composite(rgb: np.ndarray, alpha: np.ndarray, background: np.ndarray) -> np.ndarray:
-    a = alpha.astype(np.float32) * (1.0 / 255.0)
+    a = alpha.astype(np.float32)
+    a *= 1.0 / 255.0
     return cv2.blendLinear(rgb, background, a, 1.0 - a)
 
 

@@ -29,6 +29,7 @@ def _inverse_kernel(b1: float, b2: float) -> np.ndarray:
 CUBIC = _inverse_kernel(-0.14, 0.09)
 LANCZOS = _inverse_kernel(-0.056, 0.03)
 REACH_PX = CUBIC.shape[1] // 2  # how far from a pixel the filter looks
+_ONE_TAP = np.ones((1, 1), np.float32)
 
 
 def phase_strength(offset_px: np.ndarray) -> np.ndarray:
@@ -47,7 +48,13 @@ def restore(image: np.ndarray, strength: np.ndarray, kernel: np.ndarray) -> np.n
     ``strength`` is (h, w, 2) from :func:`phase_strength`, ``kernel`` the row for the
     interpolation used (CUBIC or LANCZOS).
     """
-    across = cv2.filter2D(image, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT101)
-    down = cv2.filter2D(image, cv2.CV_32F, kernel.T, borderType=cv2.BORDER_REFLECT101)
-    boost = strength[..., 0] * across + strength[..., 1] * down
+    # Each pass as a separable filter with a one-tap other axis: 2.5x faster than filter2D
+    # here, the same sums to within 7e-6; rounded, 13 pixels of a 6 s 1080x1080 memorial
+    # (of 210 million) came out 1 level apart.
+    across = cv2.sepFilter2D(image, cv2.CV_32F, kernel, _ONE_TAP, borderType=cv2.BORDER_REFLECT101)
+    down = cv2.sepFilter2D(image, cv2.CV_32F, _ONE_TAP, kernel.T, borderType=cv2.BORDER_REFLECT101)
+    # The boost, strength[..., 0] * across + strength[..., 1] * down, in place.
+    np.multiply(strength[..., 0], across, out=across)
+    np.multiply(strength[..., 1], down, out=down)
+    boost = np.add(across, down, out=across)
     return cv2.add(image, boost, dtype=cv2.CV_8U)  # rounded and clipped to 0..255

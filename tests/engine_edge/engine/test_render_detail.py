@@ -130,3 +130,78 @@ def test_a_moving_camera_resamples_only_the_person(
     h, w = astronaut.shape[:2]
     monkeypatch.setattr(Renderer, "_person_strips", lambda self, grid_map: [(0, h, 0, w)])
     assert _whole_frame_differs(strips, renderer.render(params)) <= 1
+
+
+def test_a_map_upsampled_into_a_reused_buffer_is_the_same_map(astronaut_analysis) -> None:
+    """The renderer writes each frame's full-size map over the last one's."""
+    from engine_edge.render.field import CoarseField
+    from engine_edge.rig import smooth_displacement
+
+    rig = build_rig(astronaut_analysis)
+    field = CoarseField(rig, 7)
+    buffer = np.full((field.grid_h * 7, field.grid_w * 7, 2), np.nan, np.float32)
+    for yaw in (1.3, -0.4):
+        params = FrameParams((FaceParams(yaw_deg=yaw),), CameraParams())
+        grid = field.inverse_map(smooth_displacement(rig, params), _IDENTITY)
+        reused = field.upsample(grid, out=buffer)
+        assert np.shares_memory(reused, buffer)
+        np.testing.assert_array_equal(reused, field.upsample(grid))
+
+
+def test_the_field_follows_the_camera_it_is_given(astronaut_analysis) -> None:
+    """The grid seen through a still camera is kept from frame to frame; a camera that
+    moves (and comes back) gets its own."""
+    from engine_edge.render import _camera_affine
+    from engine_edge.render.field import CoarseField
+    from engine_edge.rig import smooth_displacement
+
+    rig = build_rig(astronaut_analysis)
+    disp = smooth_displacement(rig, FrameParams((FaceParams(yaw_deg=1.0),), CameraParams()))
+    field = CoarseField(rig, 7)
+    cameras = [CameraParams(), CameraParams(zoom=1.04, pan_x=0.02), CameraParams()]
+    for cam in cameras:
+        inverse = cv2.invertAffineTransform(_camera_affine(cam, 1.0, rig.size))
+        np.testing.assert_array_equal(
+            field.inverse_map(disp, inverse), CoarseField(rig, 7).inverse_map(disp, inverse)
+        )
+
+
+def test_restoring_detail_is_the_two_five_tap_filters_it_is_made_of() -> None:
+    """The boost is run as separable filters (faster than filter2D): to the level, the same
+    image as the filters' own definition, but for a rare rounding tie."""
+    from skimage import data
+
+    from engine_edge.render import detail
+
+    image = cv2.resize(data.camera(), (700, 700), interpolation=cv2.INTER_CUBIC)
+    strength = np.random.default_rng(0).random((700, 700, 2)).astype(np.float32)
+    for kernel in (detail.CUBIC, detail.LANCZOS):
+        across = cv2.filter2D(image, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT101)
+        down = cv2.filter2D(image, cv2.CV_32F, kernel.T, borderType=cv2.BORDER_REFLECT101)
+        boost = strength[..., 0] * across + strength[..., 1] * down
+        expected = np.clip(np.rint(image + boost), 0, 255)
+        off = np.abs(detail.restore(image, strength, kernel) - expected)
+        assert off.max() <= 1 and np.count_nonzero(off) <= 5, np.count_nonzero(off)
+        assert np.count_nonzero(boost.round()) > 0.05 * boost.size  # detail is put back
+
+
+def test_a_planned_clip_renders_from_the_maps_its_plan_found(
+    astronaut, astronaut_analysis, monkeypatch
+) -> None:
+    """The plan keeps each frame's map for its render, which lets it go: the frames are
+    those of a render that finds every map again (a clip too long to keep them)."""
+    from engine_edge import render
+
+    rig = build_rig(astronaut_analysis)
+    performance = perform(1, frame_count=24, seed=3)
+    kept = Renderer(astronaut, rig, astronaut_analysis.person_mask)
+    kept.plan(performance)
+    monkeypatch.setattr(render, "PLANNED_MAPS_MAX_BYTES", 0)
+    found = Renderer(astronaut, rig, astronaut_analysis.person_mask)
+    found.plan(performance)
+    assert len(kept._planned) == 24 and not found._planned
+    assert kept._spans == found._spans
+    for i in range(performance.frame_count):
+        params = performance.frame(i)
+        np.testing.assert_array_equal(kept.render(params), found.render(params))
+    assert not kept._planned
