@@ -218,7 +218,6 @@ def detect_print_quad(
                 best = outer
                 fits.insert(0, outer)
                 break
-    border_unfound = False
     if not sides_checked and (inside := _picture_sides(lab, best.corners * scale)):
         # A light border as pale as the table: its paper's edge found on some sides, the
         # picture's edge on the others. Those move out to the paper's edge too.
@@ -227,10 +226,6 @@ def detect_print_quad(
         if outer is not None and all(_paper_inside(lab, outer.corners * scale)):
             best = outer
             fits.insert(0, outer)
-        elif _paper_outside(lab, best.corners * scale, inside):
-            # The border's own paper lies just outside a side at the picture's edge, and
-            # its outer edge was not found there: a crop would be askew. Refuse instead.
-            border_unfound = True
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)
@@ -238,7 +233,7 @@ def detect_print_quad(
         and _another_print(lab, best.corners * scale, settings)
     ):
         hints.insert(0, Hint.TWO_PRINTS)
-    if border_unfound or not _surrounded_by_table(lab, best.corners * scale):
+    if not _surrounded_by_table(lab, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare, boxes = _glare(small, best.corners * scale)
     if glare > settings.glare_share:
@@ -326,37 +321,6 @@ def _picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     paper = _paper_inside(lab, corners_small)
     picture = [not p for p in paper]
     return picture if 1 <= sum(picture) <= 2 else []
-
-
-def _paper_outside(lab: np.ndarray, corners_small: np.ndarray, sides: list[bool]) -> bool:
-    """Whether plain paper of the border's colour (as seen just inside the other sides)
-    lies just outside one of ``sides``: the outline runs along the picture there, inside
-    the border, not along the print's edge."""
-    feats = lab.astype(np.float32)
-    shape = lab.shape[:2]
-    inside = _side_strips(corners_small, (-1.5, -2.0, -2.5), shape)
-    outside = _side_strips(corners_small, (1.5, 2.0, 2.5), shape)
-    paper = [
-        np.median(feats[pts[:, 1], pts[:, 0]], axis=0)
-        for pts, picture in zip(inside, sides, strict=True)
-        if not picture and len(pts) >= 10
-    ]
-    if not paper:
-        return False
-    colour = np.median(paper, axis=0)
-    for pts, picture in zip(outside, sides, strict=True):
-        if not picture or len(pts) < 10:
-            continue
-        strip = feats[pts[:, 1], pts[:, 0]]
-        median = np.median(strip, axis=0)
-        # Lightness is left out: a lamp's fall-off changes it from side to side.
-        if (
-            _spread(strip[:, 0]) <= 5.0
-            and median[0] >= 160
-            and np.linalg.norm(median[1:] - colour[1:]) <= 4.0
-        ):
-            return True
-    return False
 
 
 def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
