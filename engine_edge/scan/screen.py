@@ -14,6 +14,14 @@ moiré whose frequency drifts across a tilted screen, so one large patch smears 
 stays sharp in small tiles, and it is everywhere on a screen: the median over the tiles of
 their strongest lightness peak is the second cue. A print's own periodic texture (fabric,
 a fence, a halftone) lives in some tiles; its median tile is as smooth as any photo's.
+
+A print can carry a lattice everywhere too: the pixels or JPEG blocks of a small picture
+printed large (a painting reproduction, an old web photo). That lattice is the picture's
+own, so its rows and columns run along the print's sides. A moiré does not: it is the
+screen's grid aliased by the camera's, and aliasing turns it away from the screen's axes
+(by the grid's frequency over the moiré's, times the screen's turn: many degrees unless the
+screen lies square to the camera within a fraction of a degree). So the tiled moiré counts
+only when its peaks lie off the print's own axes.
 """
 
 from __future__ import annotations
@@ -38,6 +46,11 @@ class ScreenSettings:
     # ... that carries this share of the tile's fine detail (screens 0.04-0.47; that faint
     # grid in a print at most 0.03).
     tiled_share: float = 0.035
+    # ... and, in the tiles whose own peak crosses both, lies this far off the print's own
+    # rows and columns (the median, degrees in the print's plane): a printed picture's
+    # enlarged pixels or JPEG blocks lie along them (prints that cross the two thresholds
+    # above: 0.3-2.2), a moiré away from them (screens that only this cue refuses: 4.3-44).
+    tiled_off_axis_deg: float = 3.0
     tile_px: int = 128
     max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
 
@@ -52,6 +65,9 @@ class ScreenEvidence:
     lightness_peak: float = 0.0  # the strongest periodic peak in lightness alone
     tiled_peak: float = 0.0  # the median over small tiles of their lightness peak (moiré)
     tiled_share: float = 0.0  # the median share of a tile's fine detail in that peak
+    # The median angle between a moiré-like tile peak and the nearer of the print's own
+    # axes (0-45°)
+    tiled_off_axis_deg: float = 0.0
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
@@ -60,6 +76,7 @@ class ScreenEvidence:
             or (
                 self.tiled_peak >= settings.tiled_prominence
                 and self.tiled_share >= settings.tiled_share
+                and self.tiled_off_axis_deg >= settings.tiled_off_axis_deg
             )
         )
 
@@ -84,18 +101,22 @@ def screen_evidence(
     # Colour's peak may sit a bin away from lightness's: compare with its 3 x 3 best.
     colour = cv2.dilate(colour, np.ones((3, 3), np.uint8))
     shared = np.minimum(lightness, colour)[peaks]
-    tiled, share = _tiled_peak(frame, corners, settings)
+    tiled, share, off_axis_deg = _tiled_peak(frame, corners, settings)
     if not shared.size:
-        return ScreenEvidence(0.0, tiled_peak=tiled, tiled_share=share)
-    return ScreenEvidence(float(shared.max()), float(lightness[peaks].max()), tiled, share)
+        return ScreenEvidence(0.0, 0.0, tiled, share, off_axis_deg)
+    return ScreenEvidence(
+        float(shared.max()), float(lightness[peaks].max()), tiled, share, off_axis_deg
+    )
 
 
 def _tiled_peak(
     frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
-    strongest lightness peak, and of the share of the tile's fine detail in it (with its
-    mirror image); zeros when fewer than 3 tiles fit."""
+    strongest lightness peak and of the share of the tile's fine detail in it (with its
+    mirror image), and the median angle of that peak off the print's own axes over the
+    tiles where it crosses both thresholds (45° when none does); zeros when fewer than 3
+    tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
     inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
@@ -107,6 +128,10 @@ def _tiled_peak(
     mask = np.zeros(frame.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, inner, 1)
     integral = cv2.integral(mask)
+    sides = np.linalg.norm(np.roll(corners, -1, axis=0) - corners, axis=1)
+    width, height = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    to_print = cv2.getPerspectiveTransform(corners.astype(np.float32), flat)
     peaks = []
     for y in range(max(y0, 0), y1 - t + 1, step):
         for x in range(max(x0, 0), x1 - t + 1, step):
@@ -122,11 +147,45 @@ def _tiled_peak(
                 continue
             py, px = np.unravel_index(np.argmax(np.where(local, prominence, -np.inf)), local.shape)
             around = power[max(py - 1, 0) : py + 2, max(px - 1, 0) : px + 2].sum()
-            peaks.append((float(prominence[py, px]), 2.0 * float(around) / float(power.sum())))
+            off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
+            share = 2.0 * float(around) / float(power.sum())
+            peaks.append((float(prominence[py, px]), share, off_axis))
     if len(peaks) < 3:
-        return 0.0, 0.0
-    found = np.median(np.array(peaks), axis=0)
-    return float(found[0]), float(found[1])
+        return 0.0, 0.0, 0.0
+    found = np.array(peaks)
+    # The angle is judged on the tiles whose own peak looks like a moiré: in the others it
+    # is the picture's texture wherever it points.
+    moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
+    off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
+    return float(np.median(found[:, 0])), float(np.median(found[:, 1])), off_axis_deg
+
+
+def _off_axis_deg(
+    power: np.ndarray, py: int, px: int, to_print: np.ndarray, at: tuple[float, float]
+) -> float:
+    """The angle (0-45°) between the spectral peak at (``py``, ``px``) of a tile centred
+    ``at`` (frame pixels) and the nearer of the print's own axes, in the print's plane.
+
+    The peak's frequency is refined to a fraction of a bin (a parabola through its log
+    power and its neighbours'), then carried into the print's plane by the local
+    derivative of ``to_print`` (frame → the flat print): a plane wave of frequency
+    k in the frame has k·J in the print, J being d(frame)/d(print)."""
+    n = power.shape[0]
+    log_power = np.log(power + 1e-20)
+    offsets = []
+    for dy, dx in ((0, 1), (1, 0)):  # along x, then along y
+        below = log_power[max(py - dy, 0), max(px - dx, 0)]
+        above = log_power[min(py + dy, n - 1), min(px + dx, n - 1)]
+        curve = below - 2.0 * log_power[py, px] + above
+        offsets.append(0.5 * (below - above) / curve if curve < 0 else 0.0)
+    frequency = np.array([px - n // 2 + offsets[0], py - n // 2 + offsets[1]])
+    x, y = at
+    steps = np.array([[[x, y]], [[x + 1, y]], [[x, y + 1]]], np.float32)
+    mapped = cv2.perspectiveTransform(steps, to_print)
+    print_per_frame = np.stack([mapped[1, 0] - mapped[0, 0], mapped[2, 0] - mapped[0, 0]], axis=1)
+    in_print = np.linalg.solve(print_per_frame, np.eye(2)).T @ frequency
+    angle = float(np.degrees(np.arctan2(abs(in_print[1]), abs(in_print[0]))))
+    return min(angle, 90.0 - angle)
 
 
 def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
+from engine_edge.image_io import load_image
 from engine_edge.scan.detect import Hint, detect_print_quad
-from engine_edge.scan.scene_set import darken
+from engine_edge.scan.scene_set import darken, sample_scene
 from engine_edge.scan.screen import ScreenSettings, screen_evidence
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene, screen_image
 
@@ -93,3 +94,52 @@ def test_an_enlarged_small_photo_and_a_glossy_dark_print_are_not_screens(photos,
     glossy = SceneSpec(table="dark", border_px=30, border_rgb=(10, 10, 12), sheen=0.4, seed=4)
     scene = render_print_scene(dark, glossy)
     assert not screen_evidence(scene.frame, scene.corners).is_screen()
+
+
+# Prints whose picture carries a lattice of its own everywhere (a small picture's pixels or
+# JPEG blocks, printed large), as prominent and as detailed as a faint screen's moiré: the
+# painting sadtalker_art_18 on a cream border (tiled peak 2.02, share 0.039) and deckled
+# (2.22, 0.038); the scikit-image rocket, deckled on gravel (share 0.08-0.13). The lattice
+# runs along the print's own sides; a moiré does not.
+PICTURE_LATTICE_PRINTS = [
+    ("sadtalker_art_18.png", "light_border", 200011),
+    ("sadtalker_art_18.png", "deckled", 300030),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "seed"), PICTURE_LATTICE_PRINTS)
+def test_a_printed_pictures_own_lattice_is_not_a_screen(shared_data, name, kind, seed):
+    photo = load_image(shared_data / "photos" / name)
+    scene = sample_scene(photo, kind, seed).scene
+    assert Hint.SCREEN not in detect_print_quad(scene.frame).hints
+    evidence = screen_evidence(scene.frame, scene.corners)
+    settings = ScreenSettings()
+    assert evidence.tiled_peak >= settings.tiled_prominence  # the old cue alone fired here
+    assert evidence.tiled_share >= settings.tiled_share
+    assert evidence.tiled_off_axis_deg < 1.5  # along the print's own rows and columns
+
+
+@pytest.mark.parametrize("seed", [300300, 300314])
+def test_an_enlarged_jpegs_blocks_along_the_print_are_not_a_screen(photos, seed):
+    scene = sample_scene(photos["rocket"], "deckled", seed).scene
+    evidence = screen_evidence(scene.frame, scene.corners)
+    assert evidence.tiled_share >= ScreenSettings().tiled_share
+    assert not evidence.is_screen()
+
+
+# Screens that only the tiled moiré refuses: sadtalker_full_body_1 on a phone whose moiré
+# carries barely more than the share threshold (0.041), and a screen lying square to the
+# camera (turned 0.4°) whose moiré is still turned 4° off its axes.
+FAINT_MOIRE_SCREENS = [("sadtalker_full_body_1.png", 300212), ("sadtalker_art_19.png", 107)]
+
+
+@pytest.mark.parametrize(("name", "seed"), FAINT_MOIRE_SCREENS)
+def test_a_faint_moire_off_the_screens_axes_is_still_a_screen(shared_data, name, seed):
+    photo = load_image(shared_data / "photos" / name)
+    scene = sample_scene(photo, "screen", seed).scene
+    evidence = screen_evidence(scene.frame, scene.corners)
+    settings = ScreenSettings()
+    assert evidence.grid_peak < settings.grid_prominence  # the large patch sees no grid
+    assert evidence.lightness_peak < settings.lightness_prominence
+    assert evidence.tiled_off_axis_deg > settings.tiled_off_axis_deg
+    assert Hint.SCREEN in detect_print_quad(scene.frame).hints
