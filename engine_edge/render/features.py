@@ -59,6 +59,18 @@ class _Frame:
     def to_xy(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         return self.origin + u[..., None] * self.eu + v[..., None] * self.ev
 
+    def sample(
+        self,
+        image: np.ndarray,
+        u: np.ndarray,
+        v: np.ndarray,
+        origin: tuple[float, float] = (0.0, 0.0),
+        border: int = cv2.BORDER_REPLICATE,
+    ) -> np.ndarray:
+        """``image`` (whose top-left pixel is at ``origin``) sampled bilinearly at (u, v)."""
+        xy = (self.to_xy(u, v) - np.asarray(origin, np.float64)).astype(np.float32)
+        return cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=border)
+
     def box(self, u0: float, u1: float, v0: float, v1: float) -> tuple[float, float, float, float]:
         corners = self.to_xy(np.array([u0, u1, u0, u1]), np.array([v0, v0, v1, v1]))
         return (
@@ -321,14 +333,7 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     taper = np.sqrt(np.sin(np.pi * np.clip(eye.u_grid / eye.length, 0.0, 1.0)))
     for profile, sign in ((upper, -1.0), (lower, 1.0)):
         v = profile[:, None] + sign * reach * steps[None, :]
-        xy = eye.frame.to_xy(np.repeat(eye.u_grid[:, None], steps.size, axis=1), v)
-        lum = cv2.remap(
-            grey,
-            xy[..., 0].astype(np.float32),
-            xy[..., 1].astype(np.float32),
-            cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
+        lum = eye.frame.sample(grey, np.repeat(eye.u_grid[:, None], steps.size, axis=1), v)
         darkest = np.argmin(lum, axis=1)
         contrast = np.max(lum, axis=1) - np.min(lum, axis=1)
         # Only where the landmark line sits on white of the eye (bright), not on lashes
@@ -368,10 +373,7 @@ def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
 
     def at(image: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        xy = (eye.frame.to_xy(u, v) - (x0, y0)).astype(np.float32)
-        return cv2.remap(
-            image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        )
+        return eye.frame.sample(image, u, v, (x0, y0))
 
     # The white of the eye: the lightest quarter of the opening's outer third.
     u, t = np.meshgrid(np.linspace(0.03, 0.3, 12) * length, np.linspace(0.25, 0.75, 5))
@@ -623,8 +625,7 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     u = mouth.u_grid
     dv = np.arange(-0.1 * w, 0.03 * w, 0.5)
     v = mouth.parting(u)[:, None] + dv[None, :]
-    xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
-    lum = cv2.remap(grey, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lum = mouth.frame.sample(grey, np.repeat(u[:, None], dv.size, axis=1), v)
     # Each column with its neighbours: one noisy column must not set its own depth.
     lum = running_median(lum, 3)
     near = np.flatnonzero(np.abs(dv) <= 0.03 * w)

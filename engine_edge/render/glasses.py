@@ -82,11 +82,8 @@ def find_rims(photo: np.ndarray, eye: EyeFeature) -> Rims | None:
     v1 = float(eye.lower.max() + eye.skin_down) + 0.1 * length
     cols, rows = int(np.ceil((1 + 2 * REACH) * length)), int(np.ceil(v1 - v0))
     uu, vv = np.meshgrid(u0 + np.arange(cols), v0 + np.arange(rows))
-    xy = eye.frame.to_xy(uu.astype(np.float64), vv.astype(np.float64)).astype(np.float32)
     # Resampled first, then made grey: only the grid's pixels are converted.
-    flat = cv2.remap(
-        photo, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
+    flat = eye.frame.sample(photo, uu.astype(np.float64), vv.astype(np.float64))
     flat = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY).astype(np.float32)
     flat = cv2.GaussianBlur(flat, (0, 0), 0.7)
     fine = flat - cv2.GaussianBlur(flat, (0, 0), 1.5)

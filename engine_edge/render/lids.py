@@ -87,7 +87,6 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     ix0, iy0 = max(0, int(x0 - pad)), max(0, int(y0 - pad))
     ix1, iy1 = min(w, int(x1 + pad) + 1), min(h, int(y1 + pad) + 1)
     crop = photo[iy0:iy1, ix0:ix1].astype(np.float32)
-    origin = np.array([ix0, iy0], np.float64)
     rims = find_rims(photo, eye)
     if rims is not None:
         # The lid's tones, lash colour and grain come from the skin behind the frame.
@@ -102,10 +101,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
 
     def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
         """The image's colours along a line v(u) in the eye's frame, (n, 3)."""
-        xy = (eye.frame.to_xy(u, v_of_u) - origin).astype(np.float32)
-        return cv2.remap(
-            image, xy[:, 0][None], xy[:, 1][None], cv2.INTER_LINEAR, borderMode=_REFLECT
-        )[0]
+        return eye.frame.sample(image, u[None], v_of_u[None], (ix0, iy0), _REFLECT)[0]
 
     up, crease = eye.upper, np.minimum(eye.crease, eye.upper - 1.0)
     lid_top = np.minimum(eye.lid_top, crease)

@@ -63,3 +63,13 @@ def lip_gap(landmarks: np.ndarray) -> float:
     )
     width = np.linalg.norm(landmarks[61, :2] - landmarks[291, :2])
     return float(np.mean(gap) / width)
+
+
+def rig_of(face):  # type: ignore[no-untyped-def]
+    """What eye_features reads of a face's rig: its landmarks (and a cache key)."""
+
+    class _Face:
+        landmarks = face.landmarks
+        index = 0
+
+    return _Face()

@@ -26,6 +26,8 @@ from engine_edge.render.features import eye_features, fit_lids_to_photo
 from engine_edge.render.glasses import find_rims
 from engine_edge.rig import build_rig
 
+from .conftest import rig_of
+
 FRAME_RGB = (28, 22, 20)
 METAL_RGB = (225, 225, 230)
 
@@ -33,17 +35,7 @@ METAL_RGB = (225, 225, 230)
 def _eyes(image: np.ndarray, models):  # type: ignore[no-untyped-def]
     """The largest face's eyes, fitted to the photo as the renderer fits them."""
     face = max(analyse(image, models).faces, key=lambda f: f.width_px)
-    return [fit_lids_to_photo(eye, image) for eye in eye_features(_rig_of(face))]
-
-
-def _rig_of(face):  # type: ignore[no-untyped-def]
-    """What eye_features reads of a face's rig: its landmarks (and a cache key)."""
-
-    class _Face:
-        landmarks = face.landmarks
-        index = 0
-
-    return _Face()
+    return [fit_lids_to_photo(eye, image) for eye in eye_features(rig_of(face))]
 
 
 def _with_glasses(
@@ -174,6 +166,6 @@ def test_no_shared_photo_has_rims_taken_from_its_face(shared_data, models, scale
         for face in analyse(image, models).faces:
             if face.too_small:
                 continue
-            eyes = eye_features(_rig_of(face))
+            eyes = eye_features(rig_of(face))
             found += [path.stem for eye in eyes if find_rims(image, fit_lids_to_photo(eye, image))]
     assert not found, found

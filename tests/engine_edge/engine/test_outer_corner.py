@@ -20,6 +20,8 @@ from engine_edge.render import Renderer
 from engine_edge.render.features import eye_features, fit_lids_to_photo
 from engine_edge.rig import build_rig
 
+from .conftest import rig_of
+
 
 def _staged(path, models):  # type: ignore[no-untyped-def]
     """The photo as the pipeline renders it, and its rig."""
@@ -70,16 +72,11 @@ def test_no_other_shared_photo_moves_a_corner(shared_data, models) -> None:  # t
     for path in sorted((shared_data / "photos").iterdir()):
         if "dog" in path.name or "s7" in path.name:
             continue
-        for face in analyse(load_image(path), models).faces:
+        image = load_image(path)
+        for face in analyse(image, models).faces:
             if face.too_small:
                 continue
-
-            class _Face:  # what eye_features reads of a face's rig
-                landmarks = face.landmarks
-                index = 0
-
-            image = load_image(path)
-            for eye in eye_features(_Face()):
+            for eye in eye_features(rig_of(face)):
                 if fit_lids_to_photo(eye, image).length != eye.length:
                     moved.append(path.stem)
     assert not moved, moved
