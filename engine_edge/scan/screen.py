@@ -147,16 +147,22 @@ def _tiled_peak(
                 continue
             py, px = np.unravel_index(np.argmax(np.where(local, prominence, -np.inf)), local.shape)
             around = power[max(py - 1, 0) : py + 2, max(px - 1, 0) : px + 2].sum()
-            off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
+            peak = float(prominence[py, px])
             share = 2.0 * float(around) / float(power.sum())
-            peaks.append((float(prominence[py, px]), share, off_axis))
+            # The angle is judged on the tiles whose own peak looks like a moiré: in the
+            # others it is the picture's texture wherever it points.
+            moire = peak >= settings.tiled_prominence and share >= settings.tiled_share
+            off_axis = (
+                _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
+                if moire
+                else np.nan
+            )
+            peaks.append((peak, share, off_axis))
     if len(peaks) < 3:
         return 0.0, 0.0, 0.0
     found = np.array(peaks)
-    # The angle is judged on the tiles whose own peak looks like a moiré: in the others it
-    # is the picture's texture wherever it points.
-    moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
-    off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
+    angles = found[~np.isnan(found[:, 2]), 2]
+    off_axis_deg = float(np.median(angles)) if angles.size else 45.0
     return float(np.median(found[:, 0])), float(np.median(found[:, 1])), off_axis_deg
 
 
@@ -171,12 +177,15 @@ def _off_axis_deg(
     derivative of ``to_print`` (frame → the flat print): a plane wave of frequency
     k in the frame has k·J in the print, J being d(frame)/d(print)."""
     n = power.shape[0]
-    log_power = np.log(power + 1e-20)
+
+    def log_power(row: int, col: int) -> float:
+        return np.log(power[row, col] + 1e-20)
+
     offsets = []
     for dy, dx in ((0, 1), (1, 0)):  # along x, then along y
-        below = log_power[max(py - dy, 0), max(px - dx, 0)]
-        above = log_power[min(py + dy, n - 1), min(px + dx, n - 1)]
-        curve = below - 2.0 * log_power[py, px] + above
+        below = log_power(max(py - dy, 0), max(px - dx, 0))
+        above = log_power(min(py + dy, n - 1), min(px + dx, n - 1))
+        curve = below - 2.0 * log_power(py, px) + above
         offsets.append(0.5 * (below - above) / curve if curve < 0 else 0.0)
     frequency = np.array([px - n // 2 + offsets[0], py - n // 2 + offsets[1]])
     x, y = at
