@@ -33,8 +33,8 @@ from engine_edge.deliver import (
     Framing,
     Label,
     LabelSettings,
+    decode_frames,
     encode_mp4,
-    loop_seam,
     make_fill,
     plan_framing,
     provenance,
@@ -435,13 +435,17 @@ def _self_check(  # type: ignore[no-untyped-def]
     if options.speech is not None:
         s = options.speech
         loudness = frame_loudness(s.audio, s.sample_rate, performance.fps, performance.frame_count)
-    seam = loop_seam(mp4).ratio if options.loop else None
+    wrap = None
+    if options.loop:
+        from engine_edge.check.wrap import loop_wrap, thumbnail
+
+        wrap = loop_wrap(thumbnail(rgb) for _, rgb in decode_frames(mp4))
     report = review(
         inspector.in_frame_order(),
         performance.fps,
         planned_blinks=blinks,
         loudness=loudness,
-        seam=seam,
+        wrap=wrap,
         lids_hidden=lids_hidden,
     )
     log.log(logging.DEBUG if report.passed else logging.WARNING, "%s", report.summary())

@@ -17,12 +17,11 @@ from engine_edge.check.inspect import ClipInspector
 from engine_edge.check.loudness import frame_loudness
 from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
 from engine_edge.check.review import review
-from engine_edge.deliver import seam_of_frames
+from engine_edge.check.wrap import loop_wrap, thumbnail
 from engine_edge.errors import KeepsakeError
 from engine_edge.face import Face
 
 FROZEN_EYES_MIN_S = 4.0
-SEAM_THUMB_PX = 128  # as deliver.seam_of_frames (and the independent judge) measure it
 PHOTO_MATCH = 0.8  # correlation of the aligned face crops of the photo and the first frame
 _CANON = np.array(
     [[30, 38], [66, 38], [48, 74]], np.float32
@@ -42,7 +41,6 @@ def check_clip(
     limits: Limits = DEFAULT_LIMITS,
 ) -> CheckReport:
     """Review a clip; ``loop`` None reads it from the clip's provenance."""
-    import cv2
 
     from engine_edge.analysis import analyse
 
@@ -59,9 +57,7 @@ def check_clip(
                 raise ClipUnreadable("No face can be seen in the clip's first frame.")
             inspector = ClipInspector(models, [f.landmarks for f in first_faces], every=1)
         inspector.add(index, frame)
-        thumbs.append(
-            cv2.resize(frame, (SEAM_THUMB_PX, SEAM_THUMB_PX), interpolation=cv2.INTER_AREA)
-        )
+        thumbs.append(thumbnail(frame))
     if inspector is None:
         raise ClipUnreadable("The clip has no video frames.")
     is_loop = bool(meta.get("loop")) if loop is None else loop
@@ -72,7 +68,7 @@ def check_clip(
         inspector.series,
         fps,
         loudness=loudness,
-        seam=seam_of_frames(thumbs, SEAM_THUMB_PX).ratio if is_loop else None,
+        wrap=loop_wrap(thumbs) if is_loop else None,
         limits=limits,
     )
     extra = [_frozen_eyes(report, len(thumbs) / fps)]

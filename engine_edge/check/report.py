@@ -19,7 +19,10 @@ class Limits:
     lipsync_min_corr: float = 0.5  # mouth opening vs loudness, best of lags -1..1 frames
     shape_drift: float = 0.035  # rigid-region residual after a similarity fit / eye distance
     jitter: float = 0.006  # high-passed rigid-point centroid / eye distance (std)
-    seam_over_step: float = 1.5  # decoded last→first step over a typical step (loops)
+    # A loop's wrap may move the picture this many times as far as its larger steps do
+    # (optical flow, check/wrap.py): the engine's loops read 1.1-2.6, clips not made to loop
+    # 10-43.
+    wrap_motion: float = 5.0
 
 
 DEFAULT_LIMITS = Limits()

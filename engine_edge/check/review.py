@@ -8,6 +8,7 @@ import numpy as np
 
 from engine_edge.check.inspect import FaceSeries
 from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
+from engine_edge.check.wrap import LoopWrap
 from engine_edge.running import running_median
 from engine_edge.runs import true_runs
 
@@ -20,13 +21,13 @@ def review(
     *,
     planned_blinks: Sequence[Sequence[int]] | None = None,
     loudness: np.ndarray | None = None,
-    seam: float | None = None,
+    wrap: LoopWrap | None = None,
     lids_hidden: Sequence[bool] = (),
     limits: Limits = DEFAULT_LIMITS,
 ) -> CheckReport:
     """Judge the measures. ``planned_blinks``: per face, frames the plan has fully shut;
     ``loudness``: the audio's RMS envelope per video frame (None: a silent clip);
-    ``seam``: the decoded loop's last→first step over a typical step (None: not a loop);
+    ``wrap``: how the decoded loop's last frame flows into its first (None: not a loop);
     ``lids_hidden``: per face, whether the renderer found glasses across its eyes. The
     face model then often reads a rim as the lid, so an eye it sees open may be shut
     behind it: those lids are not judged (the renderer keeps the rims, see
@@ -69,14 +70,15 @@ def review(
                 f"a face could not be found in {lost} checked frame(s)",
             )
         )
-    if seam is not None:
+    if wrap is not None:
         findings.append(
             Finding(
                 "seam",
-                seam <= limits.seam_over_step,
-                seam,
-                limits.seam_over_step,
-                "decoded last→first step / typical step",
+                wrap.motion <= limits.wrap_motion,
+                wrap.motion,
+                limits.wrap_motion,
+                "motion at the loop's wrap / its larger steps' "
+                f"(grey levels: {wrap.grey:.1f} steps, the coding's shimmer)",
             )
         )
     return CheckReport(tuple(findings), frames, len(checked))

@@ -11,7 +11,7 @@ import pytest
 
 from engine_edge.check.clip import ClipUnreadable, check_clip
 from engine_edge.check.gentler import gentler_options
-from engine_edge.check.report import CheckReport, Finding
+from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding
 from engine_edge.deliver import decode_frames, encode_mp4
 from engine_edge.mouth import MouthTrack, SpokenLine
 from engine_edge.pipeline import AnimateOptions
@@ -35,15 +35,50 @@ def test_good_memorial_clip_passes_in_the_pipeline_and_from_the_file(
     assert {f.check for f in report.findings} >= {"blinks", "mouth", "shape", "jitter", "photo"}
 
 
-def test_a_loop_keeps_its_blink(astronaut, models) -> None:
+@pytest.fixture(scope="module")
+def loop_clip(astronaut, models):  # type: ignore[no-untyped-def]
+    return render(astronaut, models, loop=True, seconds=3.0)
+
+
+def test_a_loop_keeps_its_blink(loop_clip) -> None:
     """A loop renders some frames twice (its hidden lead and trail); the self-check measures
     each frame once, so the one planned blink is one blink. Measured twice, it read as too
     many, and every loop was rendered again without blinks (the tribute wall never blinked)."""
-    clip = render(astronaut, models, loop=True, seconds=3.0)
+    clip = loop_clip
     assert clip.check is not None and clip.gentler == ()
     blinks = next(f for f in clip.check.findings if f.check == "blinks")
     assert blinks.passed and blinks.value < 0.55, clip.check.summary()
-    assert clip.check.failed in ((), ("seam",)), clip.check.summary()  # the seam is recorded
+    assert clip.check.passed, clip.check.summary()
+
+
+def test_a_loops_coding_shimmer_is_not_a_jump_but_a_drift_that_never_comes_back_is(
+    loop_clip, models
+) -> None:
+    """Every H.264 loop's last decoded frame differs from its first by more grey levels than
+    an ordinary step (the coding noise wanders), yet nothing moves there, and the self-check
+    used to fail every loop for it. A performance that slides away and never comes back
+    (here the last 30 frames drift by up to 1 % of the frame) must still fail."""
+    import cv2
+
+    from engine_edge.check.wrap import loop_wrap, thumbnail
+
+    frames = [rgb for _, rgb in decode_frames(loop_clip.mp4)]
+    coded = loop_wrap(thumbnail(f) for f in frames)
+    assert coded.grey > 1.5  # the shimmer the judge reads
+    assert coded.motion < DEFAULT_LIMITS.wrap_motion / 2, coded
+    h, w = frames[0].shape[:2]
+    drifted = frames[:-30] + [
+        cv2.warpAffine(
+            f,
+            np.float32([[1, 0, w * 0.01 * k / 30], [0, 1, 0]]),
+            (w, h),
+            borderMode=cv2.BORDER_REFLECT,
+        )
+        for k, f in enumerate(frames[-30:], start=1)
+    ]
+    mp4 = encode_mp4(iter(drifted), fps=loop_clip.fps, size=(w, h), lead_frames=0)
+    report = check_clip(mp4, models, loop=True)
+    assert "seam" in _failed(report), report.summary()
 
 
 def test_frozen_eyes_fail(astronaut, models) -> None:
@@ -83,7 +118,7 @@ def test_a_loop_that_jumps_fails_the_seam(good_clip, models) -> None:
     report = check_clip(good_clip.mp4, models, loop=True)  # a clip that was not made to loop
     assert "seam" in _failed(report)
     seam = next(f for f in report.findings if f.check == "seam")
-    assert seam.value > 1.5
+    assert seam.value > 2 * DEFAULT_LIMITS.wrap_motion
 
 
 def test_a_clip_of_another_photo_fails_the_photo_match(good_clip, models, shared_data) -> None:
