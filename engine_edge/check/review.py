@@ -78,7 +78,7 @@ def review(
                 wrap.motion,
                 limits.wrap_motion,
                 "motion at the loop's wrap / its larger steps' "
-                f"(grey levels: {wrap.grey:.1f} steps, the coding's shimmer)",
+                f"(in grey levels, as the judge reads it: {wrap.grey:.1f} steps)",
             )
         )
     return CheckReport(tuple(findings), frames, len(checked))
