@@ -136,19 +136,33 @@ class MouthPaint:
         # stays in the lips' own shadow rather than going black.
         deep = np.maximum(0.5 * h, 0.05 * w)
         near_lip = np.clip(np.minimum(a, h - a) / deep, 0.0, 1.0)
-        colour = self.edge_rgb + (self.throat_rgb - self.edge_rgb) * np.sqrt(near_lip)[..., None]
-        # Tongue: a rounded mound on the floor of the mouth, darker towards the back.
+        # The dark is deepest in the middle, behind the tongue; towards the corners the
+        # inside of the cheeks and lips catches the light (one flat tone reads as a hole,
+        # black corners as wedges cut into the face).
+        corner = smoothstep((side - 0.4) / 0.6)
+        near_lip = near_lip * (1.0 - 0.8 * corner)
+        throat = self.throat_rgb * (1.0 + 1.2 * side**2)[..., None]
+        edge = self.edge_rgb * (1.0 + 0.4 * corner)[..., None]
+        colour = edge + (throat - edge) * np.sqrt(near_lip)[..., None]
+        # Tongue: a rounded body on the floor of the mouth, lit on top where it faces the
+        # opening, its back rounding away into the dark of the throat.
         tongue_amount = smoothstep((fp.jaw_open - 0.2) / 0.35)
         if tongue_amount > 0:
-            dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
-            tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
+            across = (x - 0.5) / 0.36  # the tongue is narrower than the mouth
+            dome = np.clip(1.0 - across**2, 0.0, 1.0) ** 0.6
+            tongue_h = h * (0.2 + 0.35 * fp.jaw_open) * tongue_amount * dome
             into = a - (h - tongue_h)
-            # Its back rounds away into the dark of the throat: no edge, a soft fall-off
-            # (a flat slab with a crisp top reads as a painted band).
+            # No edge at its back, a soft fall-off (a flat slab with a crisp top reads as
+            # a painted band); then its lit top, going into the lower lip's shade in front.
             soft = max(1.0, 0.03 * w)
             cover = smoothstep(into / soft + 0.5) * (tongue_h > 0.5)
-            lit = smoothstep(1.5 * into / np.maximum(tongue_h, 1e-3))
-            shade = (0.45 + 0.55 * lit) * (1.0 - 0.3 * side**2)
+            t = into / np.maximum(tongue_h, 1e-3)
+            lit = smoothstep(t / 0.3) * (1.0 - 0.35 * smoothstep((t - 0.45) / 0.55))
+            # Wet: a soft sheen on its crest, towards the middle.
+            sheen = 0.2 * np.exp(-(((x - 0.5) / 0.18) ** 2) - ((t - 0.3) / 0.2) ** 2)
+            # The wider the mouth opens, the more light reaches it.
+            light = 0.7 + 0.3 * smoothstep((fp.jaw_open - 0.4) / 0.5)
+            shade = (0.3 + (0.7 * lit + sheen) * light) * (1.0 - 0.45 * np.minimum(across**2, 1.0))
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
         enamel = np.zeros_like(a)  # where teeth show, for their texture below
@@ -224,8 +238,9 @@ class MouthPaint:
             shade = shade * _row(along, w, _SHADE)
             colour += (own * shade[..., None] - colour) * cover[..., None]
             enamel = np.maximum(enamel, cover)
-        # The corners of the mouth are in shadow whatever lies there.
-        colour *= (1.0 - 0.45 * side**4)[..., None]
+        # The corners of the mouth are in shadow whatever lies there, the lips' own shade
+        # rather than black.
+        colour *= (1.0 - 0.25 * side**4)[..., None]
         ox, oy = self.origin
         gx = (layer.grain_xy[..., 0] - ox).astype(np.float32)
         gy = (layer.grain_xy[..., 1] - oy).astype(np.float32)
