@@ -88,7 +88,38 @@ class MouthPaint:
             slice(max(0, cols[0] - margin), min(w, cols[-1] + margin + 1)),
         )
         cut = MouthLayer(*(getattr(layer, f.name)[sl] for f in dataclasses.fields(layer)))
+        self._ease_corners(region, layer, fp)  # first: the inside goes over it
         self._paint(region[sl], cut, fp)
+
+    def _ease_corners(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
+        """Fade the photo's dark line beyond the corners as the mouth opens.
+
+        Closed lips meet in a line that runs on past the corners (drawn in a painting);
+        as the lips part and stretch it thins out, and left as it is it stays beside the
+        opening as a dark dash. Only a line well darker than its surroundings is lifted.
+        """
+        amount = smoothstep(fp.jaw_open / 0.5)
+        x, w = layer.across, self.width_px
+        if amount <= 0.0 or x.ndim != 2:
+            return
+        beyond = np.maximum(-x, x - 1.0)  # past the nearest corner, shares of the width
+        zone = smoothstep((beyond + 0.01) / 0.03) * (1.0 - smoothstep((beyond - 0.04) / 0.06))
+        zone = zone * np.exp(-((layer.below / max(0.035 * w, 1.5)) ** 2)) * amount
+        rows = np.flatnonzero(zone.max(axis=1) > 0.02)
+        cols = np.flatnonzero(zone.max(axis=0) > 0.02)
+        if rows.size == 0:
+            return
+        pad = int(0.12 * w) + 2
+        sl = (
+            slice(max(0, rows[0] - pad), rows[-1] + pad + 1),
+            slice(max(0, cols[0] - pad), cols[-1] + pad + 1),
+        )
+        part = region[sl]
+        around = cv2.GaussianBlur(part, (0, 0), max(1.5, 0.05 * w))
+        # A drawn or deep line, not the soft shade every corner has.
+        dip = 1.0 - part.mean(axis=-1) / np.maximum(around.mean(axis=-1), 1.0)
+        weight = zone[sl] * smoothstep((dip - 0.2) / 0.3)
+        part += (np.maximum(part, around) - part) * weight[..., None]
 
     def _teeth(self, shade: np.ndarray) -> np.ndarray:
         """Painted teeth under ``shade`` (1 lit .. 0 dark), shaded only as deeply as the
