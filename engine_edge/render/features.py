@@ -475,11 +475,6 @@ class MouthFeature:
     def rest_gap_px(self) -> float:
         return float(np.max(self.inner_lo - self.inner_up))
 
-    @property
-    def shows_teeth(self) -> bool:
-        """Lips apart at rest and parting at the lower lip: the photo's own teeth show."""
-        return self.rest_gap_px >= 2.0 and not self.part_at_upper
-
     def box(self) -> tuple[float, float, float, float]:
         w = self.width
         return self.frame.box(
@@ -551,10 +546,7 @@ class MouthFeature:
         # The photo's dark line where the lips meet stays on the upper lip's edge as it
         # lifts; the inside covers it (a black seam over the teeth reads as a slot).
         seam = 0.0 if self.seam_px is None else np.interp(us, self.u_grid, self.seam_px)
-        # Under a smile's own teeth the line is covered by their biting edges as soon as
-        # the lips part (left on the lip a little longer, it drew a black line over them).
-        share = 0.6 if self.shows_teeth else 0.25
-        seam = np.minimum(np.maximum(0.02 * self.width, seam), share * (bottom - top))
+        seam = np.minimum(np.maximum(0.02 * self.width, seam), 0.25 * (bottom - top))
         top = top - seam
         cavity = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0.0, 1.0)
         cavity[(bottom - top) < 0.3] = 0.0
@@ -631,27 +623,16 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
         return mouth
     grey = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
     u = mouth.u_grid
-    between = np.maximum(mouth.parting(u) - mouth.inner_up, 0.0)
-    # A smile parts at its lower lip; towards its corners, where no teeth show, its lips
-    # meet higher up, and that line is looked for there too (left on the lip, it drew a
-    # black line over the biting edges). Across the middle its own teeth stay.
-    side = np.abs(2.0 * u / w - 1.0)
-    reach = between * smoothstep((side - 0.3) / 0.3) * mouth.shows_teeth
-    dv = np.arange(-0.1 * w - np.ceil(2.0 * float(reach.max())) / 2.0, 0.03 * w, 0.5)
+    dv = np.arange(-0.1 * w, 0.03 * w, 0.5)
     v = mouth.parting(u)[:, None] + dv[None, :]
     lum = mouth.frame.sample(grey, np.repeat(u[:, None], dv.size, axis=1), v)
     # Each column with its neighbours: one noisy column must not set its own depth.
     lum = running_median(lum, 3)
-    near = (dv[None, :] >= -reach[:, None] - 0.03 * w) & (dv[None, :] <= 0.03 * w)
-    darkest = np.argmin(np.where(near, lum, np.inf), axis=1)
+    near = np.flatnonzero(np.abs(dv) <= 0.03 * w)
+    darkest = near[np.argmin(lum[:, near], axis=1)]
     dark = lum[np.arange(u.size), darkest]
-    lip_rows = (dv[None, :] <= -reach[:, None] - 0.06 * w) & (
-        dv[None, :] >= -reach[:, None] - 0.1 * w
-    )
-    lip = np.nanmedian(np.where(lip_rows, lum, np.nan), axis=1)
-    # (where a smile's lips meet beside its teeth, all of the way: what is left of the line
-    # there lies over the biting edges)
-    back = dark + np.where(reach > 0.5, 0.9, 0.75) * (lip - dark)
+    lip = np.median(lum[:, dv <= -0.06 * w], axis=1)
+    back = dark + 0.75 * (lip - dark)
     rows = np.arange(dv.size)[None, :]
     above = (lum >= back[:, None]) & (rows <= darkest[:, None])
     top = np.max(np.where(above, rows, 0), axis=1)
@@ -666,8 +647,9 @@ def fit_mouth_to_photo(mouth: MouthFeature, photo: np.ndarray) -> MouthFeature:
     # between the lips above the parting (a smile's own teeth, the dark line under them)
     # is not lip and may all be covered.
     lip = np.maximum(mouth.inner_up - mouth.outer_up, 0.0)
+    between = np.maximum(mouth.parting(u) - mouth.inner_up, 0.0)
     seam = np.minimum(seam, SEAM_SHARE_OF_LIP * lip + between)
-    return dataclasses.replace(mouth, seam_px=np.clip(seam, 0.0, 0.06 * w + reach))
+    return dataclasses.replace(mouth, seam_px=np.clip(seam, 0.0, 0.06 * w))
 
 
 def mouth_feature(face_rig) -> MouthFeature:  # type: ignore[no-untyped-def]

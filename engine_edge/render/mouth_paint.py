@@ -61,10 +61,6 @@ class MouthPaint:
     # (3,) the teeth's colour at the neck against the enamel's: a little more of the
     # photo's own cast (1, 1, 1 in a grey photo)
     neck_tint: np.ndarray
-    # A smile's own teeth's light against ``teeth_rgb`` (<= 1): their biting edges, under
-    # them, go on in that light (edges whiter than the photo's own greyish teeth read as a
-    # strip pasted under them); the lower teeth, in the light the open jaw lets in, do not.
-    own_light: float = 1.0
 
     @property
     def has_teeth(self) -> bool:
@@ -265,7 +261,7 @@ class MouthPaint:
             edge_h = edge_h + layer.seam
             cover = np.clip((edge_h - a) / max(1.0, 0.012 * w) + 0.5, 0.0, 1.0) * shows
             down = np.clip(a / np.maximum(edge_h, 1e-3), 0.0, 1.0)
-            own = self._own_teeth(x, down) * self.own_light
+            own = self._own_teeth(x, down)
             shade = (1.0 - 0.3 * side**2) * (1.0 - 0.15 * smoothstep(down))  # the edge greyer
             # Where the photo's teeth hide behind its lips, the edges under them are still
             # a row of teeth, each turning into a faint gap, not a clean white arc.
@@ -336,12 +332,11 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         light = max(light, min(TEETH_OVER_SKIN * float(np.percentile(lum, 90)), whitest))
     teeth = light * (0.7 + 0.3 * tint)
     own_teeth = np.zeros((0, 0, 3), np.float32)
-    own_light = 1.0
     if has_teeth:
         # The photo's own teeth set the colour of the lower ones that appear under them.
         own = shown[gap_px >= np.percentile(gap_px, 75)].mean(axis=0)
         teeth = np.maximum(teeth, own)
-        own_teeth, own_light = _teeth_texture(photo, mouth, teeth, gap_px)
+        own_teeth = _teeth_texture(photo, mouth, teeth, gap_px)
     x0, y0, x1, y1 = mouth.box()
     ix0, iy0 = max(0, int(x0)), max(0, int(y0))
     ix1, iy1 = min(w, int(x1) + 1), min(h, int(y1) + 1)
@@ -370,17 +365,14 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         # them keep their full shading.
         1.0 if has_teeth else _relief(lum),
         (1.0 + 0.2 * (tint - 1.0)).astype(np.float32),
-        own_light,
     )
 
 
 def _teeth_texture(
     photo: np.ndarray, mouth: MouthFeature, colour: np.ndarray, lum: np.ndarray
-) -> tuple[np.ndarray, float]:
+) -> np.ndarray:
     """The photo's own upper teeth as a small picture, rows from under the lip to the
-    parting and columns along the mouth (about 1.5 px apart), levelled to ``colour``;
-    and their light against ``colour`` (their lightest, <= 1: most of the picture is
-    in the lips' shadow).
+    parting and columns along the mouth (about 1.5 px apart), levelled to ``colour``.
 
     They keep their gaps, their grain and their tooth-to-tooth differences: the biting
     edges painted from them under the photo's teeth continue those teeth; one colour per
@@ -406,9 +398,7 @@ def _teeth_texture(
     relative = np.where(relative >= 0.7, relative, 1.0)
     relative = cv2.GaussianBlur(relative, (0, 0), 0.6)
     level = np.clip(1.0 + 0.6 * (relative - 1.0), 0.75, 1.06)
-    light = float(np.percentile(teeth.mean(axis=2), 99)) / max(float(colour.mean()), 1.0)
-    texture = np.ascontiguousarray(level[..., None] * colour, dtype=np.float32)
-    return texture, float(np.clip(light, 0.6, 1.0))
+    return np.ascontiguousarray(level[..., None] * colour, dtype=np.float32)
 
 
 def _relief(lum: np.ndarray) -> float:
