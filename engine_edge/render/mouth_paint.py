@@ -13,6 +13,7 @@ added and the painting is softened as much as the photo is soft.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -88,7 +89,8 @@ class MouthPaint:
         self._paint(region[sl], cut, fp)
 
     def _ease_corners(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
-        """Fade the photo's dark line beyond the corners as the mouth opens.
+        """Fade the photo's dark line beyond the corners (and along a smile's sides) as the
+        mouth opens.
 
         Closed lips meet in a line that runs on past the corners (drawn in a painting);
         as the lips part and stretch it thins out, and left as it is it stays beside the
@@ -101,21 +103,28 @@ class MouthPaint:
         beyond = np.maximum(-x, x - 1.0)  # past the nearest corner, shares of the width
         zone = smoothstep((beyond + 0.01) / 0.03) * (1.0 - smoothstep((beyond - 0.04) / 0.06))
         zone = zone * np.exp(-((layer.below / max(0.035 * w, 1.5)) ** 2)) * amount
-        rows = np.flatnonzero(zone.max(axis=1) > 0.02)
-        cols = np.flatnonzero(zone.max(axis=0) > 0.02)
-        if rows.size == 0:
-            return
-        pad = int(0.12 * w) + 2
-        sl = (
-            slice(max(0, rows[0] - pad), rows[-1] + pad + 1),
-            slice(max(0, cols[0] - pad), cols[-1] + pad + 1),
-        )
-        part = region[sl]
-        around = cv2.GaussianBlur(part, (0, 0), max(1.5, 0.05 * w))
-        # A drawn or deep line, not the soft shade every corner has.
-        dip = 1.0 - part.mean(axis=-1) / np.maximum(around.mean(axis=-1), 1.0)
-        weight = zone[sl] * smoothstep((dip - 0.2) / 0.3)
-        part += (np.maximum(part, around) - part) * weight[..., None]
+        sigma, pad = max(1.5, 0.05 * w), int(0.12 * w) + 2
+
+        def blurred(r: slice, c: slice) -> np.ndarray:  # the surroundings, away from edges
+            r0, c0 = max(0, r.start - pad), max(0, c.start - pad)
+            part = cv2.GaussianBlur(region[r0 : r.stop + pad, c0 : c.stop + pad], (0, 0), sigma)
+            return part[r.start - r0 : r.stop - r0, c.start - c0 : c.stop - c0]
+
+        _lift(region, zone, blurred)
+        if self.has_teeth:
+            # Towards a smile's corners, where its teeth do not show, the line where its
+            # lips met stays on the upper lip over the biting edges: it thins out into the
+            # lip above it.
+            side = np.abs(2.0 * np.clip(x, 0.0, 1.0) - 1.0)
+            top = np.exp(-(((layer.below + 0.035 * w) / max(0.035 * w, 1.0)) ** 2))
+            zone = top * smoothstep((side - 0.2) / 0.3) * (beyond <= 0.0) * amount
+            k = max(1, round(0.05 * w))
+
+            def lip_above(r: slice, c: slice) -> np.ndarray:  # k px up
+                rows = np.clip(np.arange(r.start, r.stop) - k, 0, None)
+                return 0.95 * region[rows, c]
+
+            _lift(region, zone, lip_above)
 
     def _teeth(self, shade: np.ndarray) -> np.ndarray:
         """Painted teeth under ``shade`` (1 lit .. 0 dark), shaded only as deeply as the
@@ -399,6 +408,23 @@ def _teeth_texture(
     relative = cv2.GaussianBlur(relative, (0, 0), 0.6)
     level = np.clip(1.0 + 0.6 * (relative - 1.0), 0.75, 1.06)
     return np.ascontiguousarray(level[..., None] * colour, dtype=np.float32)
+
+
+def _lift(
+    region: np.ndarray, zone: np.ndarray, around: Callable[[slice, slice], np.ndarray]
+) -> None:
+    """Lift a line well darker than ``around`` it towards it, as much as ``zone`` says (only
+    where ``zone`` is, so the work stays small); the soft shade every corner has (under a
+    fifth darker) stays."""
+    rows = np.flatnonzero(zone.max(axis=1) > 0.02)
+    cols = np.flatnonzero(zone.max(axis=0) > 0.02)
+    if rows.size == 0:
+        return
+    r, c = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+    part, near = region[r, c], around(r, c)
+    dip = 1.0 - part.mean(axis=-1) / np.maximum(near.mean(axis=-1), 1.0)
+    weight = zone[r, c] * smoothstep((dip - 0.2) / 0.3)
+    part += (np.maximum(part, near) - part) * weight[..., None]
 
 
 def _relief(lum: np.ndarray) -> float:
