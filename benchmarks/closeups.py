@@ -2,10 +2,11 @@
 
 Renders single frames straight from the renderer (no encoding) for the shared photos
 (or the astronaut) and writes one PNG strip per photo: open eyes, closed eyes,
-mouth at rest, mouth open on a vowel with teeth. Run it on two checkouts for a
-before/after.
+mouth at rest, mouth open on a vowel with teeth. ``--mouth``: the mouth alone, at rest
+and on the speech shapes B, C and D (jaw 0.36, 0.6, 0.9, as ``speech.articulation``
+sets them). Run it on two checkouts for a before/after.
 
-    .venv/bin/python benchmarks/closeups.py OUT_DIR [--photos s1,art_0,...]
+    .venv/bin/python benchmarks/closeups.py OUT_DIR [--photos s1,art_0,...] [--mouth]
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ def _tile(frame: np.ndarray, centre: np.ndarray, half: tuple[float, float]) -> n
     return cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC)
 
 
-def strip(image: np.ndarray, models) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+# Speech shapes (``speech.articulation``): jaw_open, lip_width, upper_lip_raise, teeth_show.
+SHAPES = {"B": (0.36, 0.2, 0.1, 0.6), "C": (0.6, 0.3, 0.15, 0.7), "D": (0.9, 0.2, 0.2, 0.6)}
+
+
+def strip(image: np.ndarray, models, mouth_only: bool = False) -> np.ndarray | None:  # type: ignore[no-untyped-def]
     analysis = analyse(image, models)
     faces = [f.box for f in analysis.faces if not f.too_small]
     photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
@@ -57,12 +62,23 @@ def strip(image: np.ndarray, models) -> np.ndarray | None:  # type: ignore[no-un
     def frame(**face: float) -> np.ndarray:
         return renderer.render(FrameParams((FaceParams(**face),), CameraParams()))
 
+    if mouth_only:
+        half = (0.55 * iod, 0.33 * iod)
+        tiles = [_tile(frame(), mouth, half)] + [
+            _tile(frame(jaw_open=j, lip_width=w, upper_lip_raise=r, teeth_show=t), mouth, half)
+            for j, w, r, t in SHAPES.values()
+        ]
+        return _join(tiles)
     tiles = [
         _tile(frame(), eyes, (1.0 * iod, 0.55 * iod)),
         _tile(frame(lid_left=1.0, lid_right=1.0), eyes, (1.0 * iod, 0.55 * iod)),
         _tile(frame(), mouth, (0.7 * iod, 0.385 * iod)),
         _tile(frame(jaw_open=0.75, teeth_show=1.0, lip_width=0.2), mouth, (0.7 * iod, 0.385 * iod)),
     ]
+    return _join(tiles)
+
+
+def _join(tiles: list[np.ndarray]) -> np.ndarray:
     height = max(t.shape[0] for t in tiles)
     return np.concatenate([np.pad(t, ((0, height - t.shape[0]), (0, 4), (0, 0))) for t in tiles], 1)
 
@@ -71,6 +87,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--photos", default="", help="comma-separated name parts (default all)")
+    parser.add_argument("--mouth", action="store_true", help="the mouth at rest and on B, C, D")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     models = load_models()
@@ -78,7 +95,7 @@ def main() -> int:
     for path in sorted(PHOTOS.iterdir()) if PHOTOS.is_dir() else []:
         if wanted and not any(w in path.name for w in wanted):
             continue
-        row = strip(load_image(path), models)
+        row = strip(load_image(path), models, args.mouth)
         if row is not None:
             cv2.imwrite(str(args.out / f"{path.stem}.png"), cv2.cvtColor(row, cv2.COLOR_RGB2BGR))
             print(args.out / f"{path.stem}.png")

@@ -13,6 +13,7 @@ added and the painting is softened as much as the photo is soft.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,7 +85,46 @@ class MouthPaint:
             slice(max(0, cols[0] - margin), min(w, cols[-1] + margin + 1)),
         )
         cut = MouthLayer(*(getattr(layer, f.name)[sl] for f in dataclasses.fields(layer)))
+        self._ease_corners(region, layer, fp)  # first: the inside goes over it
         self._paint(region[sl], cut, fp)
+
+    def _ease_corners(self, region: np.ndarray, layer: MouthLayer, fp: FaceParams) -> None:
+        """Fade the photo's dark line beyond the corners (and along a smile's sides) as the
+        mouth opens.
+
+        Closed lips meet in a line that runs on past the corners (drawn in a painting);
+        as the lips part and stretch it thins out, and left as it is it stays beside the
+        opening as a dark dash. Only a line well darker than its surroundings is lifted.
+        """
+        amount = smoothstep(fp.jaw_open / 0.5)
+        x, w = layer.across, self.width_px
+        if amount <= 0.0 or x.ndim != 2:
+            return
+        beyond = np.maximum(-x, x - 1.0)  # past the nearest corner, shares of the width
+        zone = smoothstep((beyond + 0.01) / 0.03) * (1.0 - smoothstep((beyond - 0.04) / 0.06))
+        zone = zone * np.exp(-((layer.below / max(0.035 * w, 1.5)) ** 2)) * amount
+        sigma, pad = max(1.5, 0.05 * w), int(0.12 * w) + 2
+
+        def blurred(r: slice, c: slice) -> np.ndarray:  # the surroundings, away from edges
+            r0, c0 = max(0, r.start - pad), max(0, c.start - pad)
+            part = cv2.GaussianBlur(region[r0 : r.stop + pad, c0 : c.stop + pad], (0, 0), sigma)
+            return part[r.start - r0 : r.stop - r0, c.start - c0 : c.stop - c0]
+
+        _lift(region, zone, blurred)
+        if self.has_teeth:
+            # Towards a smile's corners, where its teeth do not show, the line where its
+            # lips met stays on the upper lip over the biting edges: it thins out into the
+            # lip above it.
+            side = np.abs(2.0 * np.clip(x, 0.0, 1.0) - 1.0)
+            top = np.exp(-(((layer.below + 0.035 * w) / max(0.035 * w, 1.0)) ** 2))
+            zone = top * smoothstep((side - 0.2) / 0.3) * (beyond <= 0.0) * amount
+            k = max(1, round(0.05 * w))
+
+            def lip_above(r: slice, c: slice) -> np.ndarray:  # k px up
+                rows = np.clip(np.arange(r.start, r.stop) - k, 0, None)
+                return 0.95 * region[rows, c]
+
+            _lift(region, zone, lip_above)
 
     def _teeth(self, shade: np.ndarray) -> np.ndarray:
         """Painted teeth under ``shade`` (1 lit .. 0 dark), shaded only as deeply as the
@@ -136,19 +176,33 @@ class MouthPaint:
         # stays in the lips' own shadow rather than going black.
         deep = np.maximum(0.5 * h, 0.05 * w)
         near_lip = np.clip(np.minimum(a, h - a) / deep, 0.0, 1.0)
-        colour = self.edge_rgb + (self.throat_rgb - self.edge_rgb) * np.sqrt(near_lip)[..., None]
-        # Tongue: a rounded mound on the floor of the mouth, darker towards the back.
+        # The dark is deepest in the middle, behind the tongue; towards the corners the
+        # inside of the cheeks and lips catches the light (one flat tone reads as a hole,
+        # black corners as wedges cut into the face).
+        corner = smoothstep((side - 0.4) / 0.6)
+        near_lip = near_lip * (1.0 - 0.8 * corner)
+        throat = self.throat_rgb * (1.0 + 1.2 * side**2)[..., None]
+        edge = self.edge_rgb * (1.0 + 0.4 * corner)[..., None]
+        colour = edge + (throat - edge) * np.sqrt(near_lip)[..., None]
+        # Tongue: a rounded body on the floor of the mouth, lit on top where it faces the
+        # opening, its back rounding away into the dark of the throat.
         tongue_amount = smoothstep((fp.jaw_open - 0.2) / 0.35)
         if tongue_amount > 0:
-            dome = np.sqrt(np.clip(1.0 - ((x - 0.5) / 0.4) ** 2, 0.0, 1.0))
-            tongue_h = h * (0.3 + 0.15 * fp.jaw_open) * tongue_amount * dome
+            across = (x - 0.5) / 0.36  # the tongue is narrower than the mouth
+            dome = np.clip(1.0 - across**2, 0.0, 1.0) ** 0.6
+            tongue_h = h * (0.2 + 0.35 * fp.jaw_open) * tongue_amount * dome
             into = a - (h - tongue_h)
-            # Its back rounds away into the dark of the throat: no edge, a soft fall-off
-            # (a flat slab with a crisp top reads as a painted band).
+            # No edge at its back, a soft fall-off (a flat slab with a crisp top reads as
+            # a painted band); then its lit top, going into the lower lip's shade in front.
             soft = max(1.0, 0.03 * w)
             cover = smoothstep(into / soft + 0.5) * (tongue_h > 0.5)
-            lit = smoothstep(1.5 * into / np.maximum(tongue_h, 1e-3))
-            shade = (0.45 + 0.55 * lit) * (1.0 - 0.3 * side**2)
+            t = into / np.maximum(tongue_h, 1e-3)
+            lit = smoothstep(t / 0.3) * (1.0 - 0.35 * smoothstep((t - 0.45) / 0.55))
+            # Wet: a soft sheen on its crest, towards the middle.
+            sheen = 0.2 * np.exp(-(((x - 0.5) / 0.18) ** 2) - ((t - 0.3) / 0.2) ** 2)
+            # The wider the mouth opens, the more light reaches it.
+            light = 0.7 + 0.3 * smoothstep((fp.jaw_open - 0.4) / 0.5)
+            shade = (0.3 + (0.7 * lit + sheen) * light) * (1.0 - 0.45 * np.minimum(across**2, 1.0))
             tongue = self.tongue_rgb * shade[..., None]
             colour += (tongue - colour) * cover[..., None]
         enamel = np.zeros_like(a)  # where teeth show, for their texture below
@@ -224,8 +278,9 @@ class MouthPaint:
             shade = shade * _row(along, w, _SHADE)
             colour += (own * shade[..., None] - colour) * cover[..., None]
             enamel = np.maximum(enamel, cover)
-        # The corners of the mouth are in shadow whatever lies there.
-        colour *= (1.0 - 0.45 * side**4)[..., None]
+        # The corners of the mouth are in shadow whatever lies there, the lips' own shade
+        # rather than black.
+        colour *= (1.0 - 0.25 * side**4)[..., None]
         ox, oy = self.origin
         gx = (layer.grain_xy[..., 0] - ox).astype(np.float32)
         gy = (layer.grain_xy[..., 1] - oy).astype(np.float32)
@@ -353,6 +408,23 @@ def _teeth_texture(
     relative = cv2.GaussianBlur(relative, (0, 0), 0.6)
     level = np.clip(1.0 + 0.6 * (relative - 1.0), 0.75, 1.06)
     return np.ascontiguousarray(level[..., None] * colour, dtype=np.float32)
+
+
+def _lift(
+    region: np.ndarray, zone: np.ndarray, around: Callable[[slice, slice], np.ndarray]
+) -> None:
+    """Lift a line well darker than ``around`` it towards it, as much as ``zone`` says (only
+    where ``zone`` is, so the work stays small); the soft shade every corner has (under a
+    fifth darker) stays."""
+    rows = np.flatnonzero(zone.max(axis=1) > 0.02)
+    cols = np.flatnonzero(zone.max(axis=0) > 0.02)
+    if rows.size == 0:
+        return
+    r, c = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+    part, near = region[r, c], around(r, c)
+    dip = 1.0 - part.mean(axis=-1) / np.maximum(near.mean(axis=-1), 1.0)
+    weight = zone[r, c] * smoothstep((dip - 0.2) / 0.3)
+    part += (np.maximum(part, near) - part) * weight[..., None]
 
 
 def _relief(lum: np.ndarray) -> float:
