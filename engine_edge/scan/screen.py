@@ -23,12 +23,9 @@ screen's grid aliased by the camera's, and aliasing turns it away from the scree
 screen lies square to the camera within a fraction of a degree). So the tiled moiré counts
 only when its peaks lie off the print's own axes.
 
-A fainter moiré (the median tile's peak short of the threshold, or carrying little of the
-tile's detail because a resolved grid spreads it over many harmonics) still counts when
-two things a print's own texture does not do come together: it lies off the print's
-axes, and the colour channels peak where lightness does (the sub-pixel stripes are red,
-green and blue). A print's texture whose strongest peaks stray off its axes is colourless
-there; a printed lattice that is coloured lies along the axes.
+A fainter moiré (the median tile's peak short of that threshold) still counts when it
+carries as much of the detail, lies off the print's axes and is coloured: the colour
+channels peak where lightness does (the sub-pixel stripes are red, green and blue).
 """
 
 from __future__ import annotations
@@ -58,12 +55,11 @@ class ScreenSettings:
     # enlarged pixels or JPEG blocks lie along them (prints that cross the two thresholds
     # above: 0.3-2.2), a moiré away from them (screens that only this cue refuses: 4.3-44).
     tiled_off_axis_deg: float = 3.0
-    # A fainter moiré: the median tile's peak at least this prominent, in the tiles that
-    # reach it off the print's axes (as above) and coloured: the colour channels' peak
-    # beside lightness's at least ``faint_colour_prominence`` (their median). Screens that
-    # only this refuses: 1.94 / 12.9° / 2.1 and 2.32 / 16.2° / 1.75; prints whose peaks
-    # stray off their axes as much reach 1.68 and colour 0.95 (tuning, seeds 200000+ and
-    # 300000+).
+    # A fainter moiré: the median tile's peak at least this prominent, with the share above,
+    # off the print's axes as above in the tiles that cross both, and coloured there (the
+    # median prominence of the colour channels' peak beside lightness's). The screen that
+    # only this refuses: 1.94, 12°, colour 2.15; prints with such a share off their axes
+    # reach 1.66 (colour 0.84) and, coloured, 1.58 (tuning, seeds 200000+ and 300000+).
     faint_prominence: float = 1.8
     faint_colour_prominence: float = 1.4
     tile_px: int = 128
@@ -83,7 +79,7 @@ class ScreenEvidence:
     # The median angle between a moiré-like tile peak and the nearer of the print's own
     # axes (0-45°)
     tiled_off_axis_deg: float = 0.0
-    # Over the tiles whose peak reaches ``faint_prominence`` whatever its share: the median
+    # Over the tiles whose peak reaches ``faint_prominence`` with ``tiled_share``: the median
     # angle off the print's axes and the median colour prominence beside the peak
     faint_off_axis_deg: float = 0.0
     faint_colour: float = 0.0
@@ -99,6 +95,7 @@ class ScreenEvidence:
             )
             or (
                 self.tiled_peak >= settings.faint_prominence
+                and self.tiled_share >= settings.tiled_share
                 and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
                 and self.faint_colour >= settings.faint_colour_prominence
             )
@@ -138,7 +135,7 @@ def _tiled_peak(
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
     where it crosses both thresholds (45° when none does); and over the tiles where it
-    reaches ``faint_prominence``, the median angle and colour prominence beside it. Zeros
+    crosses ``faint_prominence`` and the share, the median angle and colour beside it. Zeros
     when fewer than 3 tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
@@ -175,7 +172,8 @@ def _tiled_peak(
             # The angle and colour are judged on the tiles whose own peak looks like a
             # moiré: in the others it is the picture's texture wherever it points.
             off_axis = colour = np.nan
-            if peak >= min(settings.tiled_prominence, settings.faint_prominence):
+            lowest = min(settings.tiled_prominence, settings.faint_prominence)
+            if peak >= lowest and share >= settings.tiled_share:
                 off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
                 colour = max(float(_prominence(lab[..., c])[0][near].max()) for c in (1, 2))
             peaks.append((peak, share, off_axis, colour))
@@ -183,7 +181,7 @@ def _tiled_peak(
         return 0.0, 0.0, 0.0, 0.0, 0.0
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
-    faint = found[:, 0] >= settings.faint_prominence
+    faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
     off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
     faint_deg, faint_colour = np.median(found[faint, 2:], axis=0) if faint.any() else (45.0, 0.0)
     return (
