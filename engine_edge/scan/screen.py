@@ -22,6 +22,10 @@ screen's grid aliased by the camera's, and aliasing turns it away from the scree
 (by the grid's frequency over the moiré's, times the screen's turn: many degrees unless the
 screen lies square to the camera within a fraction of a degree). So the tiled moiré counts
 only when its peaks lie off the print's own axes.
+
+A fainter moiré (the median tile's peak short of that threshold) still counts when it
+carries as much of the detail, lies off the print's axes and is coloured: the colour
+channels peak where lightness does (the sub-pixel stripes are red, green and blue).
 """
 
 from __future__ import annotations
@@ -51,6 +55,13 @@ class ScreenSettings:
     # enlarged pixels or JPEG blocks lie along them (prints that cross the two thresholds
     # above: 0.3-2.2), a moiré away from them (screens that only this cue refuses: 4.3-44).
     tiled_off_axis_deg: float = 3.0
+    # A fainter moiré: the median tile's peak at least this prominent, with the share above,
+    # off the print's axes as above in the tiles that cross both, and coloured there (the
+    # median prominence of the colour channels' peak beside lightness's). The screen that
+    # only this refuses: 1.94, 12°, colour 2.15; prints with such a share off their axes
+    # reach 1.66 (colour 0.84) and, coloured, 1.58 (tuning, seeds 200000+ and 300000+).
+    faint_prominence: float = 1.8
+    faint_colour_prominence: float = 1.4
     tile_px: int = 128
     max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
 
@@ -68,6 +79,10 @@ class ScreenEvidence:
     # The median angle between a moiré-like tile peak and the nearer of the print's own
     # axes (0-45°)
     tiled_off_axis_deg: float = 0.0
+    # Over the tiles whose peak reaches ``faint_prominence`` with ``tiled_share``: the median
+    # angle off the print's axes and the median colour prominence beside the peak
+    faint_off_axis_deg: float = 0.0
+    faint_colour: float = 0.0
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
@@ -77,6 +92,12 @@ class ScreenEvidence:
                 self.tiled_peak >= settings.tiled_prominence
                 and self.tiled_share >= settings.tiled_share
                 and self.tiled_off_axis_deg >= settings.tiled_off_axis_deg
+            )
+            or (
+                self.tiled_peak >= settings.faint_prominence
+                and self.tiled_share >= settings.tiled_share
+                and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
+                and self.faint_colour >= settings.faint_colour_prominence
             )
         )
 
@@ -101,22 +122,21 @@ def screen_evidence(
     # Colour's peak may sit a bin away from lightness's: compare with its 3 x 3 best.
     colour = cv2.dilate(colour, np.ones((3, 3), np.uint8))
     shared = np.minimum(lightness, colour)[peaks]
-    tiled, share, off_axis_deg = _tiled_peak(frame, corners, settings)
+    tiled = _tiled_peak(frame, corners, settings)
     if not shared.size:
-        return ScreenEvidence(0.0, 0.0, tiled, share, off_axis_deg)
-    return ScreenEvidence(
-        float(shared.max()), float(lightness[peaks].max()), tiled, share, off_axis_deg
-    )
+        return ScreenEvidence(0.0, 0.0, *tiled)
+    return ScreenEvidence(float(shared.max()), float(lightness[peaks].max()), *tiled)
 
 
 def _tiled_peak(
     frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float, float]:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
-    mirror image), and the median angle of that peak off the print's own axes over the
-    tiles where it crosses both thresholds (45° when none does); zeros when fewer than 3
-    tiles fit."""
+    mirror image); the median angle of that peak off the print's own axes over the tiles
+    where it crosses both thresholds (45° when none does); and over the tiles where it
+    crosses ``faint_prominence`` and the share, the median angle and colour beside it. Zeros
+    when fewer than 3 tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
     inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
@@ -141,29 +161,36 @@ def _tiled_peak(
             if inside < t * t:
                 continue
             patch = frame[y : y + t, x : x + t].astype(np.float32) / 255.0
-            lightness = cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)[..., 0]
-            prominence, local, power = _prominence(lightness)
+            lab = cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)
+            prominence, local, power = _prominence(lab[..., 0])
             if not local.any():
                 continue
             py, px = np.unravel_index(np.argmax(np.where(local, prominence, -np.inf)), local.shape)
-            around = power[max(py - 1, 0) : py + 2, max(px - 1, 0) : px + 2].sum()
+            near = (slice(max(py - 1, 0), py + 2), slice(max(px - 1, 0), px + 2))
             peak = float(prominence[py, px])
-            share = 2.0 * float(around) / float(power.sum())
-            # The angle is judged on the tiles whose own peak looks like a moiré: in the
-            # others it is the picture's texture wherever it points.
-            moire = peak >= settings.tiled_prominence and share >= settings.tiled_share
-            off_axis = (
-                _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
-                if moire
-                else np.nan
-            )
-            peaks.append((peak, share, off_axis))
+            share = 2.0 * float(power[near].sum()) / float(power.sum())
+            # The angle and colour are judged on the tiles whose own peak looks like a
+            # moiré: in the others it is the picture's texture wherever it points.
+            off_axis = colour = np.nan
+            lowest = min(settings.tiled_prominence, settings.faint_prominence)
+            if peak >= lowest and share >= settings.tiled_share:
+                off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
+                colour = max(float(_prominence(lab[..., c])[0][near].max()) for c in (1, 2))
+            peaks.append((peak, share, off_axis, colour))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0
     found = np.array(peaks)
-    angles = found[~np.isnan(found[:, 2]), 2]
-    off_axis_deg = float(np.median(angles)) if angles.size else 45.0
-    return float(np.median(found[:, 0])), float(np.median(found[:, 1])), off_axis_deg
+    moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
+    faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
+    off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
+    faint_deg, faint_colour = np.median(found[faint, 2:], axis=0) if faint.any() else (45.0, 0.0)
+    return (
+        float(np.median(found[:, 0])),
+        float(np.median(found[:, 1])),
+        off_axis_deg,
+        float(faint_deg),
+        float(faint_colour),
+    )
 
 
 def _off_axis_deg(
