@@ -221,7 +221,8 @@ def detect_print_quad(
     if not sides_checked and (inside := _picture_sides(lab, best.corners * scale)):
         # A light border as pale as the table: its paper's edge found on some sides, the
         # picture's edge on the others. Those move out to the paper's edge too.
-        outer = _outer_outline(frame, best, lab, scale, settings, [inside])
+        # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
+        outer = _outer_outline(frame, best, lab, scale, settings, [inside], slack=0.35)
         # Kept only with the border's paper inside every side: not a dark border's edge.
         if outer is not None and all(_paper_inside(lab, outer.corners * scale)):
             best = outer
@@ -279,13 +280,14 @@ def _outer_outline(
     scale: float,
     settings: DetectSettings,
     side_sets: list[list[bool]] | None = None,
+    slack: float = 0.25,
 ) -> _Fit | None:
     """The largest well-supported outline a little outside ``inner`` with table all round it.
 
     By default two ways out, step by step: every side (a border of even width, whose light
     paper may pass for a light table), and only the sides with picture outside them (the
-    others already lie on the print's edge); ``side_sets`` names others. None when none
-    finds one.
+    others already lie on the print's edge); ``side_sets`` names others. Its support may
+    fall ``slack`` short of ``min_support``. None when none finds one.
     """
     h, w = frame.shape[:2]
     diag = float(np.hypot(w, h))
@@ -302,7 +304,7 @@ def _outer_outline(
             fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
             # A deckled edge puts only its tips on one line: less of it supports the side,
             # which is acceptable here because the table must lie all round the outline.
-            if fit is None or fit.support < settings.min_support - 0.25:
+            if fit is None or fit.support < settings.min_support - slack:
                 continue
             if geometry.quad_area(fit.corners) < 1.02 * area:
                 continue
@@ -653,11 +655,21 @@ def _sharp_edge_fits(
     h, w = frame.shape[:2]
     reach = max(3.0, 0.004 * float(np.hypot(w, h)))
     candidates = _sharp_edge_quads(lab[..., 0], settings, (small.shape[1], small.shape[0]))
-    return [
-        fit
-        for fit in _fits(frame, small, candidates, scale, settings)
-        if all(_paper_sides(frame, fit.corners, reach))
-    ]
+    kept = []
+    for fit in _fits(frame, small, candidates, scale, settings):
+        paper = _paper_sides(frame, fit.corners, reach)
+        if not all(paper):
+            # A picture's own line just inside a side (a grey strip along its top) is
+            # nearer the hull than the paper's edge, which lies just outside it: such a side
+            # is fitted again, taking the outermost of the nearly best lines near it.
+            outer = tuple(not side for side in paper)
+            again = _refine(frame, fit.corners, (0.012 * float(np.hypot(w, h)),), outer)
+            if again is None or again.support < settings.min_support:
+                continue
+            fit, paper = again, _paper_sides(frame, again.corners, reach)
+        if all(paper):
+            kept.append(fit)
+    return kept
 
 
 def _paper_sides(frame: np.ndarray, corners: np.ndarray, reach_px: float) -> list[bool]:
@@ -819,19 +831,30 @@ def _support_cheap(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> float:
 # --- refinement at full resolution ---------------------------------------------------------
 
 
-def _refine(image: np.ndarray, quad: np.ndarray, radii: tuple[float, ...]) -> _Fit | None:
-    """Fit each side as a robust line through sub-pixel edge positions, once per search radius."""
+def _refine(
+    image: np.ndarray,
+    quad: np.ndarray,
+    radii: tuple[float, ...],
+    outermost: tuple[bool, ...] = (False, False, False, False),
+) -> _Fit | None:
+    """Fit each side as a robust line through sub-pixel edge positions, once per search radius
+    (``outermost`` sides take the outermost of the nearly best lines, not the nearest)."""
     corners = quad.astype(np.float64)
     fit: _Fit | None = None
     for radius in radii:
-        fit = _refine_once(image, corners, radius)
+        fit = _refine_once(image, corners, radius, outermost)
         if fit is None:
             return None
         corners = fit.corners
     return fit
 
 
-def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit | None:
+def _refine_once(
+    image: np.ndarray,
+    corners: np.ndarray,
+    radius: float,
+    outermost: tuple[bool, ...] = (False, False, False, False),
+) -> _Fit | None:
     """One pass: along each side, find the strongest colour edge across it near the current
     line, then fit a new line; the sides' intersections are the new corners."""
     if not geometry.is_convex(corners):
@@ -879,10 +902,10 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
     lines, supports, widths = [], [], []
     start = 0
     k = max(2, round(5.0 / step))
-    for p0, p1, _, normal, t in sides:
+    for (p0, p1, _, normal, t), outer in zip(sides, outermost, strict=True):
         rows = np.arange(start, start + len(t))
         start += len(t)
-        side = _side_offsets(all_grad[rows], offsets, step, t)
+        side = _side_offsets(all_grad[rows], offsets, step, t, outer)
         if side is None:
             return None
         off0, off1, inliers, strength = side
@@ -909,14 +932,15 @@ def _refine_once(image: np.ndarray, corners: np.ndarray, radius: float) -> _Fit 
 
 
 def _side_offsets(
-    grad: np.ndarray, offsets: np.ndarray, step: float, t: np.ndarray
+    grad: np.ndarray, offsets: np.ndarray, step: float, t: np.ndarray, outermost: bool = False
 ) -> tuple[float, float, np.ndarray, np.ndarray] | None:
     """The side's edge as offsets (at t=0 and t=1) along the outward normal.
 
     Each profile contributes its three strongest local maxima; the line with most profiles
     agreeing wins (RANSAC over pairs of peaks). When two lines are nearly as good (a print's
     outline and its photo's edge inside a white border), the one nearest the candidate stays,
-    so each candidate keeps its own outline and the choice between them is made later.
+    so each candidate keeps its own outline and the choice between them is made later;
+    ``outermost`` takes the outermost of them instead (the paper's edge, not a line inside).
     Returns (offset at t=0, offset at t=1, inlier mask per profile, edge strength per profile).
     """
     n, m = grad.shape
@@ -957,7 +981,8 @@ def _side_offsets(
     score = agree.sum(axis=1)  # peaks of one profile are steps apart: at most one agrees
     good = score >= 0.85 * score.max()
     mid = intercept + slope * 0.5
-    best = int(np.flatnonzero(good)[np.argmin(np.abs(mid[good]))])
+    choice = np.argmax(mid[good]) if outermost else np.argmin(np.abs(mid[good]))
+    best = int(np.flatnonzero(good)[choice])
     inlier_pts = agree[best]
     # Least squares on the inliers, one point per profile (the one nearest the line).
     a_mat = np.c_[np.ones(inlier_pts.sum()), ts[inlier_pts]]

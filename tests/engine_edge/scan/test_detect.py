@@ -232,19 +232,25 @@ def test_a_pale_corner_of_the_picture_does_not_pull_the_outline_inside(shared_da
     assert corner_error(detection.corners, scene.corners) < 0.005
 
 
-@pytest.mark.parametrize("seed", [520013, 520021])
-def test_a_cream_deckled_print_on_a_light_table_is_outlined_at_its_paper(photos, seed):
+@pytest.mark.parametrize(
+    ("name", "seed", "tolerance"),
+    [("coffee", 520013, 0.01), ("coffee", 520021, 0.01), ("astronaut", 520020, 0.012)],
+)
+def test_a_cream_deckled_print_on_a_light_table_is_outlined_at_its_paper(
+    photos, name, seed, tolerance
+):
     # Cream paper on a light table: the outline took the paper's edge on some sides and
     # the picture's edge inside the border on the others (2-4 % of the diagonal off at a
-    # corner). Plain paper just inside the other sides shows where the border is.
+    # corner). Plain paper just inside the other sides shows where the border is. With
+    # bites of 22 px (520020), only 40 % of a side lies on its tips' line: it was 5.7 % off.
     from dataclasses import replace
 
     from engine_edge.scan.scene_set import sample_scene
 
-    labelled = sample_scene(photos["coffee"], "deckled", seed)
+    labelled = sample_scene(photos[name], "deckled", seed)
     assert min(labelled.spec.border_rgb) > 200 and labelled.spec.deckle_px > 0
     spec = replace(labelled.spec, table="light", border_px=0)
     scene = render_print_scene(labelled.scene.print_image, spec)
     detection = detect_print_quad(scene.frame)
     assert detection.usable, detection.hints
-    assert corner_error(detection.corners, scene.corners) < 0.01
+    assert corner_error(detection.corners, scene.corners) < tolerance
