@@ -38,6 +38,7 @@ from engine_edge.deliver import (
     make_fill,
     plan_framing,
     provenance,
+    seam_thumbnail,
 )
 from engine_edge.errors import KeepsakeError
 from engine_edge.face import Analysis, Face, HeadPose
@@ -437,9 +438,9 @@ def _self_check(  # type: ignore[no-untyped-def]
         loudness = frame_loudness(s.audio, s.sample_rate, performance.fps, performance.frame_count)
     wrap = None
     if options.loop:
-        from engine_edge.check.wrap import loop_wrap, thumbnail
+        from engine_edge.check.wrap import loop_wrap
 
-        wrap = loop_wrap(thumbnail(rgb) for _, rgb in decode_frames(mp4))
+        wrap = loop_wrap(seam_thumbnail(rgb) for _, rgb in decode_frames(mp4))
     report = review(
         inspector.in_frame_order(),
         performance.fps,

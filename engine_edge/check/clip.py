@@ -17,7 +17,8 @@ from engine_edge.check.inspect import ClipInspector
 from engine_edge.check.loudness import frame_loudness
 from engine_edge.check.report import DEFAULT_LIMITS, CheckReport, Finding, Limits
 from engine_edge.check.review import review
-from engine_edge.check.wrap import loop_wrap, thumbnail
+from engine_edge.check.wrap import loop_wrap
+from engine_edge.deliver import seam_thumbnail
 from engine_edge.errors import KeepsakeError
 from engine_edge.face import Face
 
@@ -57,7 +58,7 @@ def check_clip(
                 raise ClipUnreadable("No face can be seen in the clip's first frame.")
             inspector = ClipInspector(models, [f.landmarks for f in first_faces], every=1)
         inspector.add(index, frame)
-        thumbs.append(thumbnail(frame))
+        thumbs.append(seam_thumbnail(frame))
     if inspector is None:
         raise ClipUnreadable("The clip has no video frames.")
     is_loop = bool(meta.get("loop")) if loop is None else loop

@@ -23,7 +23,6 @@ import numpy as np
 
 from engine_edge.deliver import seam_of_frames
 
-THUMB_PX = 128  # as deliver.seam_of_frames (and the independent judge) measure the wrap
 LARGER_STEP_PERCENTILE = 90
 STEP_STRIDE = 3  # the steps' flow is sampled on every third pair: a third of the CPU
 
@@ -34,15 +33,11 @@ class LoopWrap:
     grey: float  # the judge's measure: grey-level difference at the wrap over a typical step's
 
 
-def thumbnail(rgb: np.ndarray) -> np.ndarray:
-    """The small copy of a frame that the wrap is measured on."""
-    return cv2.resize(rgb, (THUMB_PX, THUMB_PX), interpolation=cv2.INTER_AREA)
-
-
 def loop_wrap(thumbs: Iterable[np.ndarray]) -> LoopWrap:
-    """Measure the wrap of frames as a player shows them (``thumbnail``s, in playing order)."""
+    """Measure the wrap of frames as a player shows them (``deliver.seam_thumbnail``s, in
+    playing order)."""
     thumbs = list(thumbs)
-    grey = seam_of_frames(thumbs, THUMB_PX).ratio  # raises for fewer than three frames
+    grey = seam_of_frames(thumbs).ratio  # raises for fewer than three frames
     greys = [cv2.cvtColor(t, cv2.COLOR_RGB2GRAY) for t in thumbs]
     steps = [_flow_px(greys[i], greys[i + 1]) for i in range(0, len(greys) - 1, STEP_STRIDE)]
     larger = float(np.percentile(steps, LARGER_STEP_PERCENTILE))

@@ -682,13 +682,18 @@ def loop_seam(source: bytes | str | os.PathLike[str]) -> LoopSeam:
     return seam_of_frames(rgb for _, rgb in decode_frames(source))
 
 
-def seam_of_frames(frames: Iterable[np.ndarray], thumb_px: int = 128) -> LoopSeam:
+SEAM_THUMB_PX = 128  # the thumbnails' side, as the independent judge measures the wrap
+
+
+def seam_thumbnail(rgb: np.ndarray, thumb_px: int = SEAM_THUMB_PX) -> np.ndarray:
+    """The small copy of a frame that a loop's wrap is measured on."""
+    return cv2.resize(rgb, (thumb_px, thumb_px), interpolation=cv2.INTER_AREA)
+
+
+def seam_of_frames(frames: Iterable[np.ndarray], thumb_px: int = SEAM_THUMB_PX) -> LoopSeam:
     """The same for frames as a player shows them (RGB uint8, in playing order); only the
     thumbnails are kept, so a generator of decoded frames never sits in memory whole."""
-    thumbs = [
-        cv2.resize(rgb, (thumb_px, thumb_px), interpolation=cv2.INTER_AREA).astype(np.int16)
-        for rgb in frames
-    ]
+    thumbs = [seam_thumbnail(rgb, thumb_px).astype(np.int16) for rgb in frames]
     if len(thumbs) < 3:
         raise ValueError("a loop needs at least three frames")
     steps = [float(np.mean(np.abs(b - a))) / 255.0 for a, b in itertools.pairwise(thumbs)]

@@ -60,10 +60,11 @@ def test_a_loops_coding_shimmer_is_not_a_jump_but_a_drift_that_never_comes_back_
     (here the last 30 frames drift by up to 1 % of the frame) must still fail."""
     import cv2
 
-    from engine_edge.check.wrap import loop_wrap, thumbnail
+    from engine_edge.check.wrap import loop_wrap
+    from engine_edge.deliver import seam_thumbnail
 
     frames = [rgb for _, rgb in decode_frames(loop_clip.mp4)]
-    coded = loop_wrap(thumbnail(f) for f in frames)
+    coded = loop_wrap(seam_thumbnail(f) for f in frames)
     assert coded.grey > 1.5  # the shimmer the judge reads
     assert coded.motion < DEFAULT_LIMITS.wrap_motion / 2, coded
     h, w = frames[0].shape[:2]
