@@ -23,8 +23,12 @@ GLIDE_TAU_S = 0.025
 # Articulators move before the sound they shape, and the smoothing above delays them by about
 # its time constant; leading by 15 ms raised the lag-0 sync on 14 test lines from r 0.75 to 0.79.
 LEAD_S = 0.015
-TEETH_JAW_LOW = 0.15  # teeth fully hidden below this jaw opening
-TEETH_JAW_HIGH = 0.35  # and allowed in full above this one
+# Teeth hide only while the lips nearly touch: how much of a small gap shows what lies behind
+# it is the renderer's call, in pixels (``render.mouth_paint``). Hidden up to a jaw of 0.15
+# and in part up to 0.35, a slightly parted "B" (most consonants, "ee") opened onto a black
+# slit, which reads as lips pressed together: on a 40 px mouth jaw 0.15 is a 2.4 px gap.
+TEETH_JAW_LOW = 0.05  # teeth fully hidden below this jaw opening
+TEETH_JAW_HIGH = 0.2  # and allowed in full above this one
 REST_AFTER_S = 0.15  # into a long pause, everything is exactly at rest
 DEADBAND = 0.01  # smaller values are invisible and set to exactly 0
 NOD_WIDTH_S = 0.4
@@ -159,6 +163,12 @@ def _smoothstep(x: np.ndarray, low: float, high: float) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
 
 
+def teeth_allowed(jaw: np.ndarray) -> np.ndarray:
+    """How much of its teeth a shape may show at this jaw opening (0 between lips that
+    nearly touch, 1 once they are parted)."""
+    return _smoothstep(jaw, TEETH_JAW_LOW, TEETH_JAW_HIGH)
+
+
 def _pulses(times_s: tuple[float, ...], n: int) -> np.ndarray:
     """A raised-cosine bump per stressed syllable, peaking just after its onset."""
     t = np.arange(n) / CONTROL_RATE_HZ
@@ -202,7 +212,7 @@ def track_from_curves(
         "width": width,
         "round": rounding,
         "raise": raise_,
-        "teeth": teeth * _smoothstep(jaw, TEETH_JAW_LOW, TEETH_JAW_HIGH),
+        "teeth": teeth * teeth_allowed(jaw),
         "chin": chin * expression.chin,
         "cheek": cheek * expression.cheek,
         "brow": pulses * expression.brow,
