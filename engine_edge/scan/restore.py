@@ -224,7 +224,7 @@ def _border_edges(
     colours_arr = np.array(colours)
     if np.ptp(colours_arr[:, 1:], axis=0).max() > 10 or np.ptp(colours_arr[:, 0]) > 30:
         return None  # sides of different colours: picture, not one border
-    top, bottom, left, right = (edge.depth for edge in edges)
+    top, bottom, left, right = (edge.offset for edge in edges)
     full_h, full_w = image.shape[:2]
     if full_h - top - bottom < 0.5 * full_h or full_w - left - right < 0.5 * full_w:
         return None
@@ -234,12 +234,10 @@ def _border_edges(
 @dataclass(frozen=True)
 class _Edge:
     """Where the picture starts on one side: ``offset + slope * t`` rows in from the edge
-    at ``t`` pixels along the side (continuous coordinates), and ``depth``, the whole rows
-    of border to cut when the side is cut straight."""
+    at ``t`` pixels along the side (continuous coordinates)."""
 
     offset: float
     slope: float
-    depth: int
 
 
 def _edge_line(
@@ -257,7 +255,6 @@ def _edge_line(
     whole = _inner_crossing(full_rows, colour, skip, run, scale)
     if whole is None:
         return None
-    depth = int(np.ceil(whole))
     length = full_rows.shape[1]
     bounds = np.linspace(0, length, 9).round().astype(int)
     per_px = len(colour) / length  # the small copy's positions per full-resolution pixel
@@ -279,24 +276,23 @@ def _edge_line(
                 break
         else:
             if abs(slope) < 0.02:
-                return _Edge(float(offset), float(slope), depth)
-    return _Edge(whole, 0.0, depth)
+                return _Edge(float(offset), float(slope))
+    return _Edge(whole, 0.0)
 
 
 def _cut_inside(image: np.ndarray, edges: list[_Edge]) -> np.ndarray:
-    """The picture inside ``edges``: cut straight when every edge runs parallel to the
-    image's (within half a pixel end to end), else the quadrilateral they bound is warped
-    square (at its own size)."""
+    """The picture inside ``edges``: the quadrilateral they bound, warped square at its own
+    size, its sides where they were measured (to a fraction of a pixel).
+
+    Even when every edge runs parallel to the image's, a cut at whole rows moved each side
+    by up to a pixel: a crossing at 13.06 rows cut 14, one at 12.98 cut 13, so two views of
+    the same print (a camera's and a flat scan's) lost different slices of picture and
+    stood up to a pixel apart at its edges (a burst of a cream-bordered coffee print: 0.93
+    of the ideal scan's SSIM, 0.99 with the edges cut where they lie)."""
     top, bottom, left, right = edges
     full_h, full_w = image.shape[:2]
-    straight = all(
-        abs(edge.slope) * length < 0.5
-        for edge, length in zip(edges, (full_w, full_w, full_h, full_h), strict=True)
-    )
-    if straight:
-        return image[top.depth : full_h - bottom.depth, left.depth : full_w - right.depth].copy()
     # Lines in image coordinates: y = a + b x (top, bottom) and x = a + b y (left, right).
-    inset = 0.5  # a half-mixed row goes with the border, as in a straight cut
+    inset = 0.5  # a half-mixed row goes with the border
     rows = [
         (top.offset + inset, top.slope),
         (full_h - bottom.offset - inset, -bottom.slope),
