@@ -72,6 +72,10 @@ class DetectSettings:
     min_support: float = 0.7  # share of each side that must lie on an edge
     max_angle_dev_deg: float = 28.0  # corner angles beyond 90 +- this: "tilted"
     max_side_ratio: float = 1.6  # opposite sides more unequal than this: "tilted"
+    # An outline that no rectangle turned less than this from the camera projects to: "tilted"
+    # (or, from the last resort, a side run through the picture: not taken).
+    max_tilt_deg: float = 45.0
+    focal_ratio: float = 1.0  # the lens's focal length / frame width (``[scan] focal_ratio``)
     max_edge_width: float = 0.006  # print edge blur width / frame diagonal: "blurry"
     # The blurriest side's width in pixels at the camera's own resolution ("blurry": hold
     # steadier). A shake smears the sides across it; the scene set's tuning seeds with a
@@ -186,13 +190,19 @@ def detect_print_quad(
         fits = [tracked]
     else:
         fits = _fits(frame, small, _candidates(lab, settings), scale, settings)
+    upright = [f for f in fits if _upright(f, size, settings)]
+    # A clearly outlined print turned steeply away is "tilted"; the last resort's outlines
+    # are only dropped when steep (a side run through the picture, not a turned print).
+    steep = len(upright) < len(fits)
+    fits = upright
     # The last resort's sides were each checked to part paper from table at full size.
-    sides_checked = not fits
+    sides_checked = not fits and not steep
     if sides_checked:
         fits = _sharp_edge_fits(frame, small, lab, scale, settings)
+        fits = [f for f in fits if _upright(f, size, settings)]
     all_quads = tuple(f.corners for f in fits)
     if not fits:
-        return PrintDetection(None, (Hint.NONE,), size, candidates=all_quads)
+        return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
     # The best-supported outline wins; among nearly as well supported ones, the largest
     # (a print's outer edge rather than its photo inside a border).
     top_support = max(f.support for f in fits)
@@ -204,7 +214,7 @@ def detect_print_quad(
         # A picture as light as the table along part of a side (a pale sky in one corner)
         # leaves the picture's own line nearby as the stronger, straighter edge.
         wider = _region_outline(frame, best, lab, scale, settings)
-        if wider is not None:
+        if wider is not None and _upright(wider, size, settings):
             best = wider
             fits.insert(0, wider)
     if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
@@ -214,7 +224,7 @@ def detect_print_quad(
             outer = _outer_outline(frame, fit, lab, scale, settings)
             if outer is None:
                 outer = _deckled_outline(lab, fit, scale)
-            if outer is not None:
+            if outer is not None and _upright(outer, size, settings):
                 best = outer
                 fits.insert(0, outer)
                 break
@@ -224,7 +234,11 @@ def detect_print_quad(
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
         outer = _outer_outline(frame, best, lab, scale, settings, [inside], slack=0.35)
         # Kept only with the border's paper inside every side: not a dark border's edge.
-        if outer is not None and all(_paper_inside(lab, outer.corners * scale)):
+        if (
+            outer is not None
+            and _upright(outer, size, settings)
+            and all(_paper_inside(lab, outer.corners * scale))
+        ):
             best = outer
             fits.insert(0, outer)
     hints = _hints(frame, best, fits, settings)
@@ -259,6 +273,15 @@ def detect_print_quad(
         ),
         closer=_closer(best.corners, settings),
     )
+
+
+def _upright(fit: _Fit, size: tuple[int, int], settings: DetectSettings) -> bool:
+    """Whether a print could lie along ``fit`` without being turned away from the camera
+    further than ``max_tilt_deg``. Prints on the table or in a hand face the camera within
+    about 25° (the scene set's within 23°); an outline that cut across the picture (dark
+    hair on a dark table, its top side through the hair) reads 60-80°."""
+    focal_px = settings.focal_ratio * size[0]
+    return geometry.plane_tilt_deg(fit.corners, size, focal_px) <= settings.max_tilt_deg
 
 
 def _print_short_px(corners: np.ndarray, settings: DetectSettings) -> float:

@@ -113,3 +113,31 @@ def snap_aspect(aspect: float, tolerance: float) -> float:
             if abs(aspect / candidate - 1.0) <= tolerance:
                 return candidate
     return aspect
+
+
+def plane_tilt_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px: float) -> float:
+    """How far the rectangle that projects to ``corners`` (TL, TR, BR, BL) turns its face away
+    from the camera, in degrees: 0 square on, 90 edge on.
+
+    A rectangle's corners satisfy TL + BR = TR + BL in space; with each corner on its
+    viewing ray, that fixes their depths up to one scale, hence the plane and its normal.
+    A quadrilateral that no gently tilted rectangle projects to (an outline with one side
+    run through the picture) comes out steeply turned.
+    """
+    w, h = frame_size
+    rays = np.c_[corners - [w / 2.0, h / 2.0], np.full(4, focal_px)]
+    tl, tr, br, bl = rays
+    # tl + d_br * br = d_tr * tr + d_bl * bl, with tl's depth 1.
+    try:
+        d_tr, d_bl, d_br = np.linalg.solve(np.c_[tr, bl, -br], tl)
+    except np.linalg.LinAlgError:
+        return 90.0
+    if min(d_tr, d_bl, d_br) <= 0:
+        return 90.0
+    top, left = d_tr * tr - tl, d_bl * bl - tl
+    normal = np.cross(top, left)
+    centre = (tl + d_br * br) / 2.0
+    cos = abs(float(normal @ centre)) / max(
+        float(np.linalg.norm(normal) * np.linalg.norm(centre)), 1e-12
+    )
+    return float(np.degrees(np.arccos(min(cos, 1.0))))

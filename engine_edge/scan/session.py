@@ -108,6 +108,7 @@ class ScanSettings:
             min_print_px=self.min_print_px,
             camera_px_per_frame_px=camera_px_per_frame_px,
             glare_blocks=glare_blocks,
+            focal_ratio=self.focal_ratio,
         )
 
     def capture(self) -> CaptureSettings:
