@@ -82,9 +82,9 @@ class DetectSettings:
     # side wider than this all had over 4 px of blur and scanned below 0.95 of the ideal.
     # Only judged on full-resolution frames: a preview's downscale hides it.
     max_shake_px: float = 7.0
-    # ... and, where the sides step in lightness, their blurriest width in lightness alone
-    # (a JPEG halves colour's resolution, not lightness's; a shake smears both). Shaken
-    # views over the limit above: 6.2 and 6.5 px; a still print on cloth over it: 3.7 px.
+    # ... unless that side steps in lightness and is narrower than this there (a JPEG halves
+    # colour's resolution, not lightness's; a shake smears both). Shaken views over the
+    # limit above: 6.2 and 6.5 px in lightness; a still print on cloth over it: 3.7 px.
     max_shake_light_px: float = 5.0
     border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
     glare_share: float = 0.004  # share of the print that is blown-out white: "glare"
@@ -165,10 +165,15 @@ class _Fit:
     corners: np.ndarray
     support: float
     edge_width_px: float
-    widest_edge_px: float = 0.0  # the blurriest side's width: a shake smears some sides only
-    # The blurriest side's width in lightness, at the frame's resolution; None where no
-    # side steps enough in lightness to read it.
-    widest_light_px: float | None = None
+    # Per side (top, right, bottom, left): its width, and its width in lightness alone at
+    # the frame's resolution (None where the side steps too little in lightness to read it).
+    side_widths: tuple[float, ...]
+    light_widths: tuple[float | None, ...] = ()
+
+    @property
+    def widest_edge_px(self) -> float:
+        """The blurriest side's width: a shake smears some sides only."""
+        return max(self.side_widths)
 
 
 def detect_print_quad(
@@ -545,15 +550,26 @@ def _fits(
 
 
 def _lightness_of_frame(frame: np.ndarray, fit: _Fit) -> _Fit:
-    """``fit`` (found on a smoothed copy of ``frame``) with its sides' lightness width read
-    off the frame itself (None when the frame alone finds no outline there).
+    """``fit`` (found on a smoothed copy of ``frame``) with its sides' lightness widths read
+    off the frame itself (none when the frame alone finds no outline there).
 
     The copy's widths are the smoothing's as much as the camera's (σ 2 px on a 1600 px
     frame): a still print on cloth measured 7.1-7.2 px there, 3.7 px in the frame's
     lightness. The copy's own widths are kept for the rest, as before.
     """
     sharp = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
-    return replace(fit, widest_light_px=None if sharp is None else sharp.widest_light_px)
+    return replace(fit, light_widths=() if sharp is None else sharp.light_widths)
+
+
+def _shaken_side(fit: _Fit, settings: DetectSettings) -> bool:
+    """Whether a side is as wide as a shake makes it: over ``max_shake_px``, and, where it
+    steps in lightness, over ``max_shake_light_px`` there too. A shake may smear only the
+    sides whose step is one of colour, so each side is judged on its own."""
+    lights = fit.light_widths or (None,) * len(fit.side_widths)
+    return any(
+        width > settings.max_shake_px and (light is None or light > settings.max_shake_light_px)
+        for width, light in zip(fit.side_widths, lights, strict=True)
+    )
 
 
 def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSettings) -> list[Hint]:
@@ -578,11 +594,7 @@ def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSett
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    shaken = (
-        settings.camera_px_per_frame_px <= 1.0
-        and best.widest_edge_px > settings.max_shake_px
-        and (best.widest_light_px is None or best.widest_light_px > settings.max_shake_light_px)
-    )
+    shaken = settings.camera_px_per_frame_px <= 1.0 and _shaken_side(best, settings)
     if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
@@ -952,7 +964,7 @@ def _refine_once(
     all_grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
     all_grad = np.where(searched, all_grad, 0.0)
     lines, supports, widths = [], [], []
-    light_widths: list[float] = []
+    light_widths: list[float | None] = []
     start = 0
     k = max(2, round(5.0 / step))
     for (p0, p1, _, normal, t), outer in zip(sides, outermost, strict=True):
@@ -978,18 +990,12 @@ def _refine_once(
         step_like = inliers & (width_px > 0.8)
         supports.append(float(step_like.mean()))
         widths.append(float(np.median(width_px[step_like])) if step_like.any() else 99.0)
-        light = _light_width(profiles[rows, :, 0], pos, k, step, step_like)
-        if light is not None:
-            light_widths.append(light)
+        light_widths.append(_light_width(profiles[rows, :, 0], pos, k, step, step_like))
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None
     return _Fit(
-        new,
-        float(min(supports)),
-        float(np.median(widths)),
-        float(max(widths)),
-        max(light_widths) if light_widths else None,
+        new, float(min(supports)), float(np.median(widths)), tuple(widths), tuple(light_widths)
     )
 
 
