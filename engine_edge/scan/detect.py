@@ -165,9 +165,9 @@ class _Fit:
     corners: np.ndarray
     support: float
     edge_width_px: float
-    # Per side (top, right, bottom, left): its width, and its width in lightness alone at
-    # the frame's resolution (None where the side steps too little in lightness to read it).
-    side_widths: tuple[float, ...]
+    side_widths: tuple[float, ...]  # per side (top, right, bottom, left)
+    # Per side, its width in lightness alone (None where it steps too little in lightness
+    # to read one); only read when asked for (``_refine_once(lightness=True)``).
     light_widths: tuple[float | None, ...] = ()
 
     @property
@@ -527,7 +527,7 @@ def _fits(
                 smoothed = cv2.GaussianBlur(frame, (0, 0), 0.5 / scale)
                 again = _refine(smoothed, fit.corners / scale, radii)
                 if again is not None and (refined is None or again.support > refined.support):
-                    refined = _lightness_of_frame(frame, again)
+                    refined = again
             if refined is None:
                 continue
             # A deckled edge puts only its bites' tips on the full-size line: when the small
@@ -549,26 +549,24 @@ def _fits(
     return fits
 
 
-def _lightness_of_frame(frame: np.ndarray, fit: _Fit) -> _Fit:
-    """``fit`` (found on a smoothed copy of ``frame``) with its sides' lightness widths read
-    off the frame itself (none when the frame alone finds no outline there).
-
-    The copy's widths are the smoothing's as much as the camera's (σ 2 px on a 1600 px
-    frame): a still print on cloth measured 7.1-7.2 px there, 3.7 px in the frame's
-    lightness. The copy's own widths are kept for the rest, as before.
-    """
-    sharp = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
-    return replace(fit, light_widths=() if sharp is None else sharp.light_widths)
-
-
-def _shaken_side(fit: _Fit, settings: DetectSettings) -> bool:
+def _shaken(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> bool:
     """Whether a side is as wide as a shake makes it: over ``max_shake_px``, and, where it
-    steps in lightness, over ``max_shake_light_px`` there too. A shake may smear only the
-    sides whose step is one of colour, so each side is judged on its own."""
-    lights = fit.light_widths or (None,) * len(fit.side_widths)
+    steps in lightness, over ``max_shake_light_px`` there too, read on the frame itself.
+
+    The fit's widths may come from a copy smoothed against noise (σ 2 px on a 1600 px
+    frame), and a side's step may be mostly one of colour, which JPEG keeps at half
+    resolution: a still print on blue cloth measured 7.1-7.2 px, 3.7 px in the frame's
+    lightness. A shake smears lightness too, but may smear only the sides whose step is
+    colour alone, so each side is judged on its own.
+    """
+    wide = [width > settings.max_shake_px for width in fit.side_widths]
+    if not any(wide):
+        return False
+    sharp = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX, lightness=True)
+    lights = sharp.light_widths if sharp is not None else (None,) * len(wide)
     return any(
-        width > settings.max_shake_px and (light is None or light > settings.max_shake_light_px)
-        for width, light in zip(fit.side_widths, lights, strict=True)
+        is_wide and (light is None or light > settings.max_shake_light_px)
+        for is_wide, light in zip(wide, lights, strict=True)
     )
 
 
@@ -594,7 +592,7 @@ def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSett
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    shaken = settings.camera_px_per_frame_px <= 1.0 and _shaken_side(best, settings)
+    shaken = settings.camera_px_per_frame_px <= 1.0 and _shaken(frame, best, settings)
     if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
@@ -918,9 +916,12 @@ def _refine_once(
     corners: np.ndarray,
     radius: float,
     outermost: tuple[bool, ...] = (False, False, False, False),
+    *,
+    lightness: bool = False,
 ) -> _Fit | None:
     """One pass: along each side, find the strongest colour edge across it near the current
-    line, then fit a new line; the sides' intersections are the new corners."""
+    line, then fit a new line; the sides' intersections are the new corners (``lightness``:
+    with each side's width in lightness alone too)."""
     if not geometry.is_convex(corners):
         return None
     centre = corners.mean(axis=0)
@@ -990,7 +991,8 @@ def _refine_once(
         step_like = inliers & (width_px > 0.8)
         supports.append(float(step_like.mean()))
         widths.append(float(np.median(width_px[step_like])) if step_like.any() else 99.0)
-        light_widths.append(_light_width(profiles[rows, :, 0], pos, k, step, step_like))
+        if lightness:
+            light_widths.append(_light_width(profiles[rows, :, 0], pos, k, step, step_like))
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None
