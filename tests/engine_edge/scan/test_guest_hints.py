@@ -209,20 +209,29 @@ def test_a_shaken_phone_view_is_still_told_to_hold_still(shared_data, name, seed
 def test_a_clipped_white_wall_reaching_the_rim_is_not_glare(shared_data):
     """A phone's view of a portrait before a white wall (seed 300079): an exposure of 1.08
     clips the wall to white from the print's left side to the hair, a wide patch reaching
-    the print's middle; it was refused with "tilt it" though no reflection lies on it. The
-    wall runs along the rim and ends at the dark hair; a reflection fades out all round.
-    The same print with a reflection over the picture is still asked to tilt."""
+    the print's middle; it was refused with "tilt it" though no reflection lies on it (the
+    seed itself escaped by a hair once the paper's edge was drawn 0.375 px further out: the
+    ring round the wall read 13.6 in texture against 13; a quieter camera or the print
+    4 % further down the table still read under it). The wall runs along the rim and ends
+    at the dark hair; a reflection fades out all round. The same print with a reflection
+    over the picture is still asked to tilt."""
     from engine_edge.image_io import load_image
 
     photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
     labelled = sample_scene(photo, "phone", 300079)
     assert not labelled.has_glare and labelled.spec.exposure > 1.07
     one_view = DetectSettings(glare_blocks=True)
-    detection = detect_print_quad(labelled.scene.frame, one_view)
-    assert detection.hints == (), detection
+    spec = replace(labelled.spec, border_px=0)
+    for view in (
+        spec,
+        replace(spec, phone_noise=0.0, noise_sigma=1.0),
+        replace(spec, offset=(0.0, 0.04)),
+    ):
+        frame = render_print_scene(labelled.scene.print_image, view).frame
+        detection = detect_print_quad(frame, one_view)
+        assert detection.hints == (), (view, detection)
     glossy = render_print_scene(
-        labelled.scene.print_image,
-        replace(labelled.spec, border_px=0, glare_at=(0.45, 0.35), glare_radius=0.08),
+        labelled.scene.print_image, replace(spec, glare_at=(0.45, 0.35), glare_radius=0.08)
     )
     detection = detect_print_quad(glossy.frame, one_view)
     assert detection.hints == (Hint.GLARE_TILT,)
