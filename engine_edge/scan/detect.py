@@ -82,6 +82,10 @@ class DetectSettings:
     # side wider than this all had over 4 px of blur and scanned below 0.95 of the ideal.
     # Only judged on full-resolution frames: a preview's downscale hides it.
     max_shake_px: float = 7.0
+    # ... unless that side steps in lightness and is narrower than this there (a JPEG halves
+    # colour's resolution, not lightness's; a shake smears both). Shaken views over the
+    # limit above: 6.2 and 6.5 px in lightness; a still print on cloth over it: 3.7 px.
+    max_shake_light_px: float = 5.0
     border_margin: float = 0.006  # corners this close to the frame edge: "cut off"
     glare_share: float = 0.004  # share of the print that is blown-out white: "glare"
     glare_blocks: bool = False  # no second view will come to remove glare: ask to tilt instead
@@ -161,7 +165,15 @@ class _Fit:
     corners: np.ndarray
     support: float
     edge_width_px: float
-    widest_edge_px: float = 0.0  # the blurriest side's width: a shake smears some sides only
+    side_widths: tuple[float, ...]  # per side (top, right, bottom, left)
+    # Per side, its width in lightness alone (None where it steps too little in lightness
+    # to read one); only read when asked for (``_refine_once(lightness=True)``).
+    light_widths: tuple[float | None, ...] = ()
+
+    @property
+    def widest_edge_px(self) -> float:
+        """The blurriest side's width: a shake smears some sides only."""
+        return max(self.side_widths)
 
 
 def detect_print_quad(
@@ -450,7 +462,7 @@ def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
         return None
     if not _surrounded_by_table(lab, outer):
         return None
-    return _Fit(outer / scale, inner.support, inner.edge_width_px, inner.widest_edge_px)
+    return replace(inner, corners=outer / scale)
 
 
 def _print_region(lab: np.ndarray, corners_small: np.ndarray) -> np.ndarray | None:
@@ -537,6 +549,27 @@ def _fits(
     return fits
 
 
+def _shaken(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> bool:
+    """Whether a side is as wide as a shake makes it: over ``max_shake_px``, and, where it
+    steps in lightness, over ``max_shake_light_px`` there too, read on the frame itself.
+
+    The fit's widths may come from a copy smoothed against noise (σ 2 px on a 1600 px
+    frame), and a side's step may be mostly one of colour, which JPEG keeps at half
+    resolution: a still print on blue cloth measured 7.1-7.2 px, 3.7 px in the frame's
+    lightness. A shake smears lightness too, but may smear only the sides whose step is
+    colour alone, so each side is judged on its own.
+    """
+    wide = [width > settings.max_shake_px for width in fit.side_widths]
+    if not any(wide):
+        return False
+    sharp = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX, lightness=True)
+    lights = sharp.light_widths if sharp is not None else (None,) * len(wide)
+    return any(
+        is_wide and (light is None or light > settings.max_shake_light_px)
+        for is_wide, light in zip(wide, lights, strict=True)
+    )
+
+
 def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSettings) -> list[Hint]:
     h, w = frame.shape[:2]
     corners = best.corners
@@ -559,7 +592,7 @@ def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSett
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    shaken = settings.camera_px_per_frame_px <= 1.0 and best.widest_edge_px > settings.max_shake_px
+    shaken = settings.camera_px_per_frame_px <= 1.0 and _shaken(frame, best, settings)
     if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
@@ -853,6 +886,12 @@ def _support_cheap(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> float:
 
 # --- refinement at full resolution ---------------------------------------------------------
 
+# Lightness step (CIE L) across a side from which its width is read in lightness alone.
+MIN_LIGHT_STEP = 6.0
+# How far from a known outline its edges are looked for when only their widths are wanted:
+# the outline stays on the edge it was fitted to (profiles a half pixel apart).
+SHARPNESS_RADIUS_PX = 3.0
+
 
 def _refine(
     image: np.ndarray,
@@ -877,9 +916,12 @@ def _refine_once(
     corners: np.ndarray,
     radius: float,
     outermost: tuple[bool, ...] = (False, False, False, False),
+    *,
+    lightness: bool = False,
 ) -> _Fit | None:
     """One pass: along each side, find the strongest colour edge across it near the current
-    line, then fit a new line; the sides' intersections are the new corners."""
+    line, then fit a new line; the sides' intersections are the new corners (``lightness``:
+    with each side's width in lightness alone too)."""
     if not geometry.is_convex(corners):
         return None
     centre = corners.mean(axis=0)
@@ -923,6 +965,7 @@ def _refine_once(
     all_grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
     all_grad = np.where(searched, all_grad, 0.0)
     lines, supports, widths = [], [], []
+    light_widths: list[float | None] = []
     start = 0
     k = max(2, round(5.0 / step))
     for (p0, p1, _, normal, t), outer in zip(sides, outermost, strict=True):
@@ -948,10 +991,36 @@ def _refine_once(
         step_like = inliers & (width_px > 0.8)
         supports.append(float(step_like.mean()))
         widths.append(float(np.median(width_px[step_like])) if step_like.any() else 99.0)
+        if lightness:
+            light_widths.append(_light_width(profiles[rows, :, 0], pos, k, step, step_like))
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None
-    return _Fit(new, float(min(supports)), float(np.median(widths)), float(max(widths)))
+    return _Fit(
+        new, float(min(supports)), float(np.median(widths)), tuple(widths), tuple(light_widths)
+    )
+
+
+def _light_width(
+    light: np.ndarray, pos: np.ndarray, k: int, step: float, step_like: np.ndarray
+) -> float | None:
+    """The side's blur width in lightness alone, None where too little of it steps in
+    lightness to read one.
+
+    JPEG keeps colour at half the resolution of lightness (4:2:0), so a side whose step is
+    mostly one of colour (a black border on blue cloth) measures wide however still the
+    camera was, while a shake smears lightness as much as colour. ``light``: the profiles'
+    lightness, ``pos``: the side's line in each, ``step_like``: the profiles on it.
+    """
+    rows = np.arange(len(light))
+    contrast = np.abs(light[rows, pos - k] - light[rows, pos + k])
+    slopes = np.abs(np.diff(light, axis=1)) / step
+    window = np.clip(pos[:, None] + np.arange(-k, k)[None, :], 0, slopes.shape[1] - 1)
+    steepest = slopes[rows[:, None], window].max(axis=1)
+    lit = step_like & (contrast >= MIN_LIGHT_STEP)
+    if lit.sum() < max(6, 0.5 * step_like.sum()):
+        return None
+    return float(np.median(contrast[lit] / np.maximum(steepest[lit], 1e-6)))
 
 
 def _side_offsets(
@@ -1129,6 +1198,11 @@ def _side_strips(
     return strips
 
 
+# Brightness (HSV value) below which a pixel next to a blown-out area is the picture's own
+# dark, not a reflection's halo.
+PICTURE_DARK = 170
+
+
 def _glare(
     small_rgb: np.ndarray, corners_small: np.ndarray
 ) -> tuple[float, list[tuple[int, int, int, int]]]:
@@ -1170,7 +1244,9 @@ def _glare(
         if float(texture[ring].mean()) > 13.0:
             continue
         x, y, bw, bh = stats[i, :4]
-        if _picture_white_at_edge(component, middle):
+        if _picture_white_at_edge(component, middle) or _picture_white_at_rim(
+            component, mask, value
+        ):
             continue
         if _rim_strip(component, middle, stats[i]):
             # Only what reaches over the middle of the picture (a reflection joined to it).
@@ -1195,6 +1271,30 @@ def _picture_white_at_edge(component: np.ndarray, middle: np.ndarray) -> bool:
         return False
     depth = cv2.distanceTransform(component, cv2.DIST_L2, 3)
     return float(depth[inside > 0].max()) <= 1.1 * float(depth[inside == 0].max())
+
+
+def _picture_white_at_rim(component: np.ndarray, inside: np.ndarray, value: np.ndarray) -> bool:
+    """Whether a bright component is the picture's own white background reaching the
+    print's rim (a white wall beside the subject, clipped by a bright exposure), however
+    far it reaches into the middle: it runs along the rim (``inside``, the print's inner
+    outline) for a good part of its outline, and somewhere it ends at the picture's own
+    edge, a step down to a darker subject two or three pixels away. A reflection is light
+    laid on the print: it fades out softly all round, so just outside its blown-out part the
+    picture is still washed out, never dark. The reflections of tuning, 200000+, 300000+
+    and 400000+: at most 6 % of that ring darker than ``PICTURE_DARK``, and one of them
+    along the rim (none of its ring dark); the clipped wall of seed 300079: 30 %, and 48 %
+    of its outline on the rim.
+    """
+    edge = component - cv2.erode(component, np.ones((3, 3), np.uint8))
+    on_rim = edge & (cv2.erode(inside, np.ones((3, 3), np.uint8)) == 0)
+    if np.count_nonzero(on_rim) < 0.3 * max(1, int(np.count_nonzero(edge))):
+        return False
+    away = cv2.distanceTransform(1 - component, cv2.DIST_L2, 3)
+    # Two to three and a half pixels out, and off the rim: the table outside is no picture.
+    ring = (away > 2.0) & (away <= 3.5) & (cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0)
+    if np.count_nonzero(ring) < 10:
+        return False
+    return bool(np.mean(value[ring] < PICTURE_DARK) >= 0.15)
 
 
 def _rim_strip(component: np.ndarray, middle: np.ndarray, stats: np.ndarray) -> bool:
