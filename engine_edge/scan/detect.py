@@ -164,11 +164,15 @@ def closer_message(share: float) -> str:
 class _Fit:
     corners: np.ndarray
     support: float
-    edge_width_px: float
     side_widths: tuple[float, ...]  # per side (top, right, bottom, left)
     # Per side, its width in lightness alone (None where it steps too little in lightness
     # to read one); only read when asked for (``_refine_once(lightness=True)``).
     light_widths: tuple[float | None, ...] = ()
+
+    @property
+    def edge_width_px(self) -> float:
+        """The outline's blur width: its sides' median."""
+        return float(np.median(self.side_widths))
 
     @property
     def widest_edge_px(self) -> float:
@@ -996,9 +1000,7 @@ def _refine_once(
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None
-    return _Fit(
-        new, float(min(supports)), float(np.median(widths)), tuple(widths), tuple(light_widths)
-    )
+    return _Fit(new, float(min(supports)), tuple(widths), tuple(light_widths))
 
 
 def _light_width(
