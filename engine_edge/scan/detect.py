@@ -245,11 +245,12 @@ def detect_print_quad(
                 fits.insert(0, outer)
                 break
     if not sides_checked and (inside := _picture_sides(lab, best.corners * scale)):
-        # A light border as pale as the table: its paper's edge found on some sides, the
-        # picture's edge on the others. Those move out to the paper's edge too.
+        # A light border as pale as the table, or a black one as dark as the gaps in
+        # gravel: its paper's edge found on some sides, the picture's edge on the others.
+        # Those move out to the paper's edge too.
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
         outer = _outer_outline(frame, best, lab, scale, settings, [inside], slack=0.35)
-        # Kept only with the border's paper inside every side: not a dark border's edge.
+        # Kept only with the border's paper inside every side.
         if (
             outer is not None
             and _upright(outer, size, settings)
@@ -356,34 +357,46 @@ def _outer_outline(
 
 
 def _picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
-    """Per side, whether it lies on the picture's edge inside a light border that the
-    other sides show (one or two sides without the border's paper just inside); [] when
-    the sides agree."""
+    """Per side, whether it lies on the picture's edge inside a border (light or dark) that
+    the other sides show (one or two sides without the border's paper just inside); []
+    when the sides agree."""
     paper = _paper_inside(lab, corners_small)
     picture = [not p for p in paper]
     return picture if 1 <= sum(picture) <= 2 else []
 
 
 def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
-    """Per side, whether light paper of the border's hue lies just inside it. The border:
-    two sides or more with plain light paper of one hue just inside (white or cream; a
-    lamp's fall-off changes its lightness, not its hue). All False without one."""
+    """Per side, whether the border's paper lies just inside it. The border: two sides or
+    more with plain paper of one hue just inside, light (white or cream; a lamp's fall-off
+    changes its lightness, not its hue) or dark (a black border). All False without one."""
     feats = lab.astype(np.float32)
     inner = []
     for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2]):
         values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
         inner.append((np.median(values, axis=0), _spread(values[:, 0])))
-    plain = [colour[1:] for colour, spread in inner if spread <= 5.0 and colour[0] >= 160]
-    if len(plain) < 2:
-        return [False] * 4
-    hue = np.median(plain, axis=0)
-    if np.linalg.norm(plain - hue, axis=1).max() > 4.0:
-        return [False] * 4
-    # A deckle's bites show the table through the border: paper need not be plain there.
-    return [
-        bool(colour[0] >= 160 and spread <= 8.0 and np.linalg.norm(colour[1:] - hue) <= 4.0)
-        for colour, spread in inner
-    ]
+    for tone in (_light_paper, _dark_paper):
+        plain = [colour[1:] for colour, spread in inner if spread <= 5.0 and tone(colour[0])]
+        if len(plain) < 2:
+            continue
+        hue = np.median(plain, axis=0)
+        if np.linalg.norm(plain - hue, axis=1).max() > 4.0:
+            continue
+        # A deckle's bites show the table through the border: paper need not be plain there.
+        return [
+            bool(tone(colour[0]) and spread <= 8.0 and np.linalg.norm(colour[1:] - hue) <= 4.0)
+            for colour, spread in inner
+        ]
+    return [False] * 4
+
+
+def _light_paper(lightness: float) -> bool:
+    """A white or cream border's lightness (Lab L, 0-255), under the lamp's fall-off."""
+    return lightness >= 160
+
+
+def _dark_paper(lightness: float) -> bool:
+    """A black border's lightness (Lab L, 0-255), lit by the lamp."""
+    return lightness <= 60
 
 
 def _region_outline(
