@@ -320,26 +320,3 @@ def test_a_white_border_on_a_light_table_under_a_slanting_lamp_is_outlined_at_it
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
-
-
-@pytest.mark.parametrize("sigma", [0.0, 0.5, 0.9])
-def test_the_lens_blur_is_read_off_the_paper_edge(photos, sigma):
-    # A print's cut edge is a step: its width is the camera's blur alone (plus what the
-    # edge profiles add, taken out), so a soft lens can be undone without guessing.
-    from engine_edge.scan.detect import camera_blur_px
-
-    spec = SceneSpec(table="wood", roll_deg=7, tilt_x_deg=9, blur_sigma_px=sigma, seed=3)
-    scene = render_print_scene(photos["coffee"], spec)
-    found = camera_blur_px(scene.frame, scene.corners)
-    assert found is not None
-    assert abs(found - sigma) < 0.25, found
-
-
-def test_a_shake_is_not_read_as_a_lens_blur(photos):
-    # A shake smears the sides across its path and leaves those along it sharp: no round
-    # blur fits, and nothing is sharpened.
-    from engine_edge.scan.detect import camera_blur_px
-
-    spec = SceneSpec(table="wood", motion_blur_px=6.0, motion_angle_deg=0.0, seed=3)
-    scene = render_print_scene(photos["coffee"], spec)
-    assert camera_blur_px(scene.frame, scene.corners) is None

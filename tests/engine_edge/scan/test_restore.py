@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 from skimage.color import deltaE_ciede2000, rgb2lab
@@ -218,36 +217,3 @@ def test_an_even_dark_print_has_no_grain_to_smooth():
     even = np.full((200, 300, 3), 12, np.uint8)
     assert grain_sigma(even) < 0.1
     assert np.array_equal(denoise(even, 0.5), even)
-
-
-def test_sharpen_acts_only_on_a_measured_lens_blur(photos):
-    from engine_edge.scan.restore import sharpen
-
-    image = photos["astronaut"]
-    assert sharpen(image, 1.0, blur_px=None) is image
-    assert sharpen(image, 1.0, blur_px=0.4) is image
-    soft = cv2.GaussianBlur(image, (0, 0), 0.9)
-    sharpened = sharpen(soft, 1.0, blur_px=0.9)
-    error_before = np.abs(soft.astype(float) - image).mean()
-    error_after = np.abs(sharpened.astype(float) - image).mean()
-    assert error_after < 0.85 * error_before
-
-
-@pytest.mark.parametrize(
-    ("photo", "kind", "seed", "floor"),
-    [
-        # Tuning scenes 57 and 28 (the camera's blur σ 0.95 and 0.82 px): 0.900 and 0.939
-        # of the ideal flat scan's SSIM before, 0.937 and 0.952 sharpened.
-        ("dlib_2007_007763.jpg", "deckled", 57, 0.93),
-        ("sadtalker_art_0.png", "black_border", 28, 0.95),
-    ],
-)
-def test_a_print_seen_through_a_soft_lens_is_sharpened_back(shared_data, photo, kind, seed, floor):
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import judge
-    from engine_edge.scan.scene_set import sample_scene
-
-    labelled = sample_scene(load_image(shared_data / "photos" / photo), kind, seed)
-    assert labelled.spec.blur_sigma_px > 0.8
-    outcome = judge(labelled)
-    assert outcome.ssim_ratio is not None and outcome.ssim_ratio >= floor, outcome
