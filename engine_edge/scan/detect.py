@@ -1324,35 +1324,6 @@ def _rim_strip(component: np.ndarray, middle: np.ndarray, stats: np.ndarray) -> 
     return length > 4.0 * thickness and outside > 0.5 * area
 
 
-# The blur the edge profiles add to any edge (Gaussian σ, px): their own smoothing (σ 1 px)
-# and bilinear sampling. Tuning's still prints read σ_edge² = σ_camera² + 1.13² in lightness
-# (84 prints: σ_camera read back to within 0.1 px, median).
-EDGE_PROFILE_SIGMA_PX = 1.13
-
-
-# Sides' widths further apart than this (widest / narrowest) are a shake's, not a lens's.
-ROUND_BLUR_SPREAD = 1.4
-
-
-def camera_blur_px(frame: np.ndarray, corners: np.ndarray) -> float | None:
-    """The lens's blur at the print (Gaussian σ in ``frame`` pixels), read off the paper's
-    edge along ``corners``: a cut edge is a step, so its width is the blur alone.
-
-    Read in lightness (JPEG keeps colour at half resolution), as the sides' median. None
-    when fewer than two sides step in lightness enough to read one, or when the sides
-    disagree: a shake smears the sides across its path more than those along it, a blur
-    that no round (lens) blur's undoing fits (a phone's shaken captures scored lower
-    sharpened).
-    """
-    fit = _refine_once(frame, corners, SHARPNESS_RADIUS_PX, lightness=True)
-    widths = [] if fit is None else [w for w in fit.light_widths if w is not None]
-    if len(widths) < 2 or max(widths) > ROUND_BLUR_SPREAD * min(widths):
-        return None
-    # A blurred step's width (contrast / steepest slope) is σ √(2π).
-    total = float(np.median(widths)) / np.sqrt(2.0 * np.pi)
-    return float(np.sqrt(max(total**2 - EDGE_PROFILE_SIGMA_PX**2, 0.0)))
-
-
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
     """Corners found on a preview, scaled to ``frame``, made exact at the frame's resolution."""
     h, w = frame.shape[:2]

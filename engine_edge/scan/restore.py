@@ -33,7 +33,6 @@ class RestoreStrengths:
     contrast: float = 0.4  # CLAHE on lightness, only when the photo is flat
     denoise: float = 0.5  # non-local means sized to the measured grain (0 = off)
     spots: float = 0.7  # dust and scratch specks
-    sharpen: float = 1.0  # undo the camera's measured blur (only when it was measured)
     border_crop: bool = True  # cut the print's own plain border (white, cream, black) off
 
 
@@ -54,18 +53,12 @@ def restore_photo(
 
 
 def restore_with_steps(
-    image: np.ndarray,
-    strengths: RestoreStrengths = RestoreStrengths(),
-    grain: float | None = None,
-    blur_px: float | None = None,
+    image: np.ndarray, strengths: RestoreStrengths = RestoreStrengths(), grain: float | None = None
 ) -> Restoration:
     """Run every step in order, keeping each intermediate image.
 
     ``grain`` is the camera's grain when a burst measured it (capture.burst_grain); without
     it denoise reads the grain off the picture, where a sharp photo's texture counts too.
-    ``blur_px`` is the camera's blur read off the print's edge (detect.camera_blur_px);
-    without it nothing is sharpened: a soft picture cannot tell its own softness from a
-    camera's.
     """
     steps: list[tuple[str, np.ndarray]] = []
     current = image
@@ -78,7 +71,6 @@ def restore_with_steps(
     pipeline: list[tuple[str, float, Callable[[np.ndarray, float, bool], np.ndarray]]] = [
         ("spots", strengths.spots, remove_spots),
         ("denoise", strengths.denoise, partial(denoise, grain=grain)),
-        ("sharpen", strengths.sharpen, partial(sharpen, blur_px=blur_px)),
         ("levels", strengths.levels * faded, stretch_levels),
         ("white_balance", 0.0 if toned else strengths.white_balance, balance_white),
         ("contrast", strengths.contrast, lift_contrast),
@@ -532,34 +524,6 @@ def denoise(
     if h < 1.0:
         return image
     return cv2.fastNlMeansDenoisingColored(image, None, h, 1.5 * h, 5, 15)
-
-
-# Camera blur (σ, px) from which sharpening starts, and where it is at full strength: a
-# slight softness is within what the edge measure reads wrong (±0.1-0.25 px), and undoing
-# one that is not there rings.
-SHARPEN_FROM_PX, SHARPEN_FULL_PX = 0.5, 0.8
-
-
-def sharpen(
-    image: np.ndarray, strength: float, toned: bool = False, blur_px: float | None = None
-) -> np.ndarray:
-    """Undo the camera's blur (``blur_px``, the σ of a Gaussian, measured on the print's
-    edge) with an unsharp mask 1.5 times as wide: a lens a little out of focus leaves the
-    whole print soft, and no other step brings its detail back. Nothing without a measure.
-
-    After denoise, so the grain is not sharpened with the picture. On tuning's prints
-    blurred σ 0.8-0.95 px it raised the scan from 0.90-0.95 of the ideal's SSIM to
-    0.93-0.97 (the ideal, a flat view, is not blurred and not sharpened).
-    """
-    if blur_px is None:
-        return image
-    amount = strength * float(
-        np.clip((blur_px - SHARPEN_FROM_PX) / (SHARPEN_FULL_PX - SHARPEN_FROM_PX), 0.0, 1.0)
-    )
-    if amount <= 0.0:
-        return image
-    soft = cv2.GaussianBlur(image, (0, 0), 1.5 * blur_px)
-    return cv2.addWeighted(image, 1.0 + amount, soft, -amount, 0.0)
 
 
 def remove_spots(image: np.ndarray, strength: float, toned: bool = False) -> np.ndarray:

@@ -31,7 +31,6 @@ from engine_edge.scan.detect import (
     DetectSettings,
     Hint,
     PrintDetection,
-    camera_blur_px,
     detect_print_quad,
     refine_quad,
 )
@@ -295,8 +294,7 @@ def _finish(
     rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":
-        blur = camera_blur_px(frames[0], quads[0])
-        restoration = restore_with_steps(rectified, settings.strengths(), captured.grain, blur)
+        restoration = restore_with_steps(rectified, settings.strengths(), captured.grain)
         steps = restoration.steps
         photo = restoration.image
     log.info(
