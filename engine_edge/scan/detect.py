@@ -1173,17 +1173,31 @@ def _sides_are_steps(lab: np.ndarray, corners_small: np.ndarray) -> bool:
     shape = lab.shape[:2]
     outside = _side_strips(corners_small, (3.0, 5.0, 7.0), shape)
     inside = _side_strips(corners_small, (-1.5, -2.0, -2.5), shape)
-    for out_pts, in_pts in zip(outside, inside, strict=True):
+    for i, (out_pts, in_pts) in enumerate(zip(outside, inside, strict=True)):
         if len(out_pts) < 10 or len(in_pts) < 10:
             continue
         out_feats = feats[out_pts[:, 1], out_pts[:, 0]]
         in_feats = feats[in_pts[:, 1], in_pts[:, 0]]
         if np.linalg.norm(np.median(out_feats, axis=0) - np.median(in_feats, axis=0)) < 4.0:
             return False
-        out_texture, in_texture = _spread(out_feats[:, 0]), _spread(in_feats[:, 0])
+        p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
+        out_texture = _texture(out_feats[:, 0], out_pts, p0, p1)
+        in_texture = _texture(in_feats[:, 0], in_pts, p0, p1)
         if out_texture >= 8.0 and in_texture >= 0.5 * out_texture:
             return False
     return True
+
+
+def _texture(light: np.ndarray, pts: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> float:
+    """The spread of ``light`` (sampled at ``pts`` along the side from ``p0`` to ``p1``)
+    about a straight trend along the side: a lamp's fall-off shades paper and table from
+    one end of a side to the other, which is light, not texture (a white border on a light
+    table under a slanting lamp read as textured as gravel, and its edge was refused)."""
+    direction = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-6)
+    along = (pts - p0) @ direction
+    design = np.c_[np.ones(len(along)), along]
+    coefficients, *_ = np.linalg.lstsq(design, light.astype(np.float64), rcond=None)
+    return _spread(light - design @ coefficients)
 
 
 def _spread(values: np.ndarray) -> float:
