@@ -573,9 +573,13 @@ def _at_full_size(
     floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
     if (
         refined.support < settings.min_support
-        and fit.support >= 0.85
-        and refined.support >= floor
+        and fit.support >= 0.8
+        and refined.support >= settings.min_support - 0.45
         and _same_quad(refined.corners, fit.corners / scale, 1.5 / scale)
+        and (
+            (fit.support >= 0.85 and refined.support >= floor)
+            or all(_paper_sides(frame, refined.corners, max(3.0, 0.004 * np.hypot(w, h))))
+        )
     ):
         # Shake, noise and deckles blur the edge at full size, but the small copy saw
         # it clearly and the full-size lines agree with it: the small copy's support.
