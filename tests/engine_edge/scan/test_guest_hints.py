@@ -170,6 +170,21 @@ def test_a_deckled_print_is_found_though_only_its_tips_lie_on_a_line(photos, nam
     assert outcome.verdict == "ok", outcome
 
 
+def test_a_deckled_print_with_deep_bites_on_grass_is_found(shared_data):
+    """A black-bordered print with 12 px deckle bites on grass (seed 200093): the small copy
+    outlines it (0.84 of each side on an edge), but at full size only the bites' tips lie
+    on each side's line (0.38), under the floor of the rule above, and it was refused "no
+    print found" (untrue: rim and grass differ by 41 in Lab). The full-size outline agrees
+    with the small copy's, and every side parts paper from grass at full size."""
+    from engine_edge.image_io import load_image
+
+    photo = load_image(shared_data / "photos" / "sadtalker_happy.png")
+    labelled = sample_scene(photo, "deckled", 200093)
+    assert labelled.spec.deckle_px > 15.0 and labelled.edge_contrast > 12.0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
+
+
 def test_a_still_print_on_cloth_is_not_told_to_hold_still(shared_data):
     """A black-bordered deckled print on dark blue cloth (seed 300093: camera blur σ 0.2 px,
     noise, JPEG 60) was refused "hold still": its sides measured 7.1-7.2 px wide, on a copy
