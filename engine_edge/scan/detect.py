@@ -525,18 +525,19 @@ def _fits(
                 fits.append(fit)
             continue
         refined = _at_full_size(frame, fit, scale, settings)
-        if wider is not None and (refined is None or refined.support < settings.min_support):
+        kept = _accepted(frame, fit, refined, scale, settings, deep_bites=False)
+        if kept is None and wider is not None:
             # The narrow search can lock onto a line in a busy table beside a small print
             # (gravel 19 px off its top, seed 300060) that falls short at full size; the
-            # wider one from the same candidate may have found the print's side, supported
-            # there outright, and is then taken before the narrow one is given any benefit
-            # of the doubt below.
+            # wider one from the same candidate may have found the print's side.
             again = _refine(small, wider, _coarse_radii(wider, diag, wide=True))
             if again is not None and again.support >= enough:
                 other = _at_full_size(frame, again, scale, settings)
-                if other is not None and other.support >= settings.min_support:
-                    fit, refined = again, other
-        kept = None if refined is None else _accepted(frame, fit, refined, scale, settings)
+                kept = _accepted(frame, again, other, scale, settings, deep_bites=False)
+        if kept is None:
+            # Only then deep deckle bites: 300060's narrow outline, 6 % off, had every
+            # side parting paper from gravel too.
+            kept = _accepted(frame, fit, refined, scale, settings, deep_bites=True)
         if kept is not None:
             fits.append(kept)
     return fits
@@ -574,7 +575,13 @@ def _at_full_size(
 
 
 def _accepted(
-    frame: np.ndarray, fit: _Fit, refined: _Fit, scale: float, settings: DetectSettings
+    frame: np.ndarray,
+    fit: _Fit,
+    refined: _Fit | None,
+    scale: float,
+    settings: DetectSettings,
+    *,
+    deep_bites: bool,
 ) -> _Fit | None:
     """``refined`` (``fit`` from the copy at ``scale``, at full size) when it is supported
     there, or when the small copy saw it clearly and the full-size lines agree; else None.
@@ -583,8 +590,11 @@ def _accepted(
     bites' tips on the full-size line: when the small copy, where the bites are under a
     pixel, saw the edge almost whole, less is enough at full size. Deeper bites (12 px,
     seed 200093: 0.84 on the small copy, 0.38 at full size) leave less still, taken when
-    every side parts paper from table at full size (the last resort's check).
+    every side parts paper from table at full size (the last resort's check), when
+    ``deep_bites``.
     """
+    if refined is None:
+        return None
     if refined.support >= settings.min_support:
         return refined
     if fit.support < 0.8 or not _same_quad(refined.corners, fit.corners / scale, 1.5 / scale):
@@ -592,7 +602,8 @@ def _accepted(
     floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
     reach = max(3.0, 0.004 * float(np.hypot(*frame.shape[:2])))
     if (fit.support >= 0.85 and refined.support >= floor) or (
-        refined.support >= settings.min_support - 0.45
+        deep_bites
+        and refined.support >= settings.min_support - 0.45
         and all(_paper_sides(frame, refined.corners, reach))
     ):
         return replace(refined, support=fit.support)
