@@ -515,55 +515,112 @@ def _fits(
 ) -> list[_Fit]:
     """Refine ``candidates`` (small-image quads) on the small image, keep the distinct
     well-supported ones, then refine those at the frame's resolution."""
-    h, w = frame.shape[:2]
     sh, sw = small.shape[:2]
     diag = float(np.hypot(sw, sh))
-    coarse: list[_Fit] = []
+    enough = 0.8 * settings.min_support
+    # Per distinct coarse outline: its fit, and the candidate for the wider search when that
+    # is still to be tried (one of the first four, whose narrow search held on the small copy).
+    coarse: list[tuple[_Fit, np.ndarray | None]] = []
     for rank, quad in enumerate(candidates):
-        # A small print's sides are searched no further than a sixth of its size.
-        near = min(1.0, np.sqrt(geometry.quad_area(quad)) / (6 * 0.03 * diag))
-        fit = _refine(small, quad, (0.03 * diag * near, 0.012 * diag))
-        if (fit is None or fit.support < 0.8 * settings.min_support) and rank < 4:
+        fit = _refine(small, quad, _coarse_radii(quad, diag, wide=False))
+        wider: np.ndarray | None = quad if rank < 4 else None
+        if (fit is None or fit.support < enough) and wider is not None:
             # A rough candidate (a print whose colours resemble the table): search wider.
-            fit = _refine(small, quad, (0.07 * diag * near, 0.03 * diag * near, 0.012 * diag))
-        if fit is None or fit.support < 0.8 * settings.min_support:
+            fit, wider = _refine(small, quad, _coarse_radii(quad, diag, wide=True)), None
+        if fit is None or fit.support < enough:
             continue
-        if not any(_same_quad(fit.corners, f.corners, 0.02 * np.hypot(sw, sh)) for f in coarse):
-            coarse.append(fit)
+        if not any(_same_quad(fit.corners, f.corners, 0.02 * diag) for f, _ in coarse):
+            coarse.append((fit, wider))
     fits: list[_Fit] = []
-    for fit in sorted(coarse, key=lambda f: -f.support)[:5]:
-        if scale < 1.0:
-            # From a copy at half the size or more, one pass at full size is enough.
-            radii: tuple[float, ...] = (max(3.0, 2.5 / scale),)
-            if scale < 0.5:
-                radii += (max(3.0, 0.004 * np.hypot(w, h)),)
-            refined = _refine(frame, fit.corners / scale, radii)
-            if refined is None or refined.support < settings.min_support:
-                # A noisy sensor (a phone's, in dim light) hides the edge pixel by pixel:
-                # look again on a copy smoothed to about the candidate's own scale.
-                smoothed = cv2.GaussianBlur(frame, (0, 0), 0.5 / scale)
-                again = _refine(smoothed, fit.corners / scale, radii)
-                if again is not None and (refined is None or again.support > refined.support):
-                    refined = again
-            if refined is None:
-                continue
-            # A deckled edge puts only its bites' tips on the full-size line: when the small
-            # copy, where the bites are under a pixel, saw the edge almost whole, less is
-            # enough at full size.
-            floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
-            if (
-                refined.support < settings.min_support
-                and fit.support >= 0.85
-                and refined.support >= floor
-                and _same_quad(refined.corners, fit.corners / scale, 1.5 / scale)
-            ):
-                # Shake, noise and deckles blur the edge at full size, but the small copy saw
-                # it clearly and the full-size lines agree with it: the small copy's support.
-                refined = replace(refined, support=fit.support)
-            fit = refined
-        if fit.support >= settings.min_support:
-            fits.append(fit)
+    for fit, wider in sorted(coarse, key=lambda c: -c[0].support)[:5]:
+        if scale >= 1.0:
+            if fit.support >= settings.min_support:
+                fits.append(fit)
+            continue
+        refined = _at_full_size(frame, fit, scale, settings)
+        kept = _accepted(frame, fit, refined, scale, settings, deep_bites=False)
+        if kept is None and wider is not None:
+            # The narrow search can lock onto a line in a busy table beside a small print
+            # (gravel 19 px off its top, seed 300060) that falls short at full size; the
+            # wider one from the same candidate may have found the print's side.
+            again = _refine(small, wider, _coarse_radii(wider, diag, wide=True))
+            if again is not None and again.support >= enough:
+                other = _at_full_size(frame, again, scale, settings)
+                kept = _accepted(frame, again, other, scale, settings, deep_bites=False)
+        if kept is None:
+            # Only then deep deckle bites: 300060's narrow outline, 6 % off, had every
+            # side parting paper from gravel too.
+            kept = _accepted(frame, fit, refined, scale, settings, deep_bites=True)
+        if kept is not None:
+            fits.append(kept)
     return fits
+
+
+def _coarse_radii(quad: np.ndarray, diag: float, *, wide: bool) -> tuple[float, ...]:
+    """Search radii for refining a candidate on the small copy (``diag``: its diagonal):
+    narrow, or wide for a rough candidate. A small print's sides are searched no further
+    than a sixth of its size."""
+    near = min(1.0, np.sqrt(geometry.quad_area(quad)) / (6 * 0.03 * diag))
+    if wide:
+        return (0.07 * diag * near, 0.03 * diag * near, 0.012 * diag)
+    return (0.03 * diag * near, 0.012 * diag)
+
+
+def _at_full_size(
+    frame: np.ndarray, fit: _Fit, scale: float, settings: DetectSettings
+) -> _Fit | None:
+    """``fit`` (found on the copy at ``scale``) refined at the frame's resolution, or on a
+    copy smoothed against noise when that is better supported."""
+    h, w = frame.shape[:2]
+    # From a copy at half the size or more, one pass at full size is enough.
+    radii: tuple[float, ...] = (max(3.0, 2.5 / scale),)
+    if scale < 0.5:
+        radii += (max(3.0, 0.004 * np.hypot(w, h)),)
+    refined = _refine(frame, fit.corners / scale, radii)
+    if refined is None or refined.support < settings.min_support:
+        # A noisy sensor (a phone's, in dim light) hides the edge pixel by pixel:
+        # look again on a copy smoothed to about the candidate's own scale.
+        smoothed = cv2.GaussianBlur(frame, (0, 0), 0.5 / scale)
+        again = _refine(smoothed, fit.corners / scale, radii)
+        if again is not None and (refined is None or again.support > refined.support):
+            refined = again
+    return refined
+
+
+def _accepted(
+    frame: np.ndarray,
+    fit: _Fit,
+    refined: _Fit | None,
+    scale: float,
+    settings: DetectSettings,
+    *,
+    deep_bites: bool,
+) -> _Fit | None:
+    """``refined`` (``fit`` from the copy at ``scale``, at full size) when it is supported
+    there, or when the small copy saw it clearly and the full-size lines agree; else None.
+
+    Shake, noise and deckles blur the edge at full size. A deckled edge puts only its
+    bites' tips on the full-size line: when the small copy, where the bites are under a
+    pixel, saw the edge almost whole, less is enough at full size. Deeper bites (12 px,
+    seed 200093: 0.84 on the small copy, 0.38 at full size) leave less still, taken when
+    every side parts paper from table at full size (the last resort's check), when
+    ``deep_bites``.
+    """
+    if refined is None:
+        return None
+    if refined.support >= settings.min_support:
+        return refined
+    if fit.support < 0.8 or not _same_quad(refined.corners, fit.corners / scale, 1.5 / scale):
+        return None
+    floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
+    reach = max(3.0, 0.004 * float(np.hypot(*frame.shape[:2])))
+    if (fit.support >= 0.85 and refined.support >= floor) or (
+        deep_bites
+        and refined.support >= settings.min_support - 0.45
+        and all(_paper_sides(frame, refined.corners, reach))
+    ):
+        return replace(refined, support=fit.support)
+    return None
 
 
 def _shaken(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> bool:
@@ -575,15 +632,25 @@ def _shaken(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> bool:
     resolution: a still print on blue cloth measured 7.1-7.2 px, 3.7 px in the frame's
     lightness. A shake smears lightness too, but may smear only the sides whose step is
     colour alone, so each side is judged on its own.
+
+    A shake moves the whole print, so it smears a side and the side opposite alike (the
+    shaken views of tuning seeds 34 and 97: 6.3 / 5.7 and 6.3 / 6.2 px in lightness). A
+    side wider in lightness than its opposite is its own soft step (a still small print on
+    a light table, seed 51: 5.5 px against 4.5 px opposite, camera blur 1.9 px): where both
+    step in lightness, the narrower of the pair is what a shake would have made.
     """
     wide = [width > settings.max_shake_px for width in fit.side_widths]
     if not any(wide):
         return False
     sharp = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX, lightness=True)
     lights = sharp.light_widths if sharp is not None else (None,) * len(wide)
+    paired = [
+        light if light is None or other is None else min(light, other)
+        for light, other in zip(lights, lights[2:] + lights[:2], strict=True)
+    ]
     return any(
         is_wide and (light is None or light > settings.max_shake_light_px)
-        for is_wide, light in zip(wide, lights, strict=True)
+        for is_wide, light in zip(wide, paired, strict=True)
     )
 
 
