@@ -108,6 +108,8 @@ class LidLayer:
     cover: np.ndarray
     lash: np.ndarray
     shading: np.ndarray
+    source_xy: np.ndarray  # (..., 2) where in the photo each pixel is sampled from
+    flatten: float  # how far the photo's fold above the lid has smoothed out (0..1)
     held: np.ndarray | None = None
 
 
@@ -125,6 +127,9 @@ class EyeFeature:
     iris_uv: np.ndarray  # (2,)
     iris_radius: float
     lash_px: float  # thickness of the photo's lash line at the upper lid's edge
+    # How far below the lower lid line the photo's white of the eye goes on (px, on
+    # u_grid; ``fit_lids_to_photo``): the rising lower lid takes its skin from below it.
+    white_below: np.ndarray | None = None
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -155,7 +160,7 @@ class EyeFeature:
         u, v = self.frame.to_uv(q)
         up, lo, hgt, edge, low_edge, _top, bot = self._lids(u, closure, squint)
         us, vs = u.copy(), v.copy()
-        start = lo + 0.4 * closure * hgt
+        start = lo + closure * np.maximum(0.4 * hgt, self._white_below(u))
         k = (v >= low_edge) & (v < bot)
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
             bot[k] - low_edge[k], 1e-6
@@ -172,8 +177,21 @@ class EyeFeature:
             up_s = np.interp(us[seen], self.u_grid, self.upper, left=0.0, right=0.0)
             lo_s = np.interp(us[seen], self.u_grid, self.lower, left=0.0, right=0.0)
             vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
-        lid = self._lid_layer(u, v, up, hgt, edge, closure) if closure > 0.01 else None
-        return self.frame.to_xy(us, vs), lid
+        source = self.frame.to_xy(us, vs)
+        lid = self._lid_layer(u, v, up, hgt, edge, closure, source) if closure > 0.01 else None
+        return source, lid
+
+    def _white_below(self, u: np.ndarray) -> np.ndarray:
+        """``white_below`` at ``u``, fading out a tenth of an eye past the outer corner
+        (where the shut lash line ends)."""
+        if self.white_below is None:
+            return np.zeros_like(u)
+        return np.interp(
+            u,
+            np.concatenate([[-0.1 * self.length], self.u_grid]),
+            np.concatenate([[0.0], self.white_below]),
+            right=0.0,
+        )
 
     def _outer_pull(self, u: np.ndarray, v: np.ndarray, closure: float) -> np.ndarray:
         """Vertical sampling offset that draws the skin past the outer corner down with the lid.
@@ -196,7 +214,7 @@ class EyeFeature:
         height = (1.0 - np.clip(-above / (1.25 * self.skin_up), 0.0, 1.0)) ** 2
         return OUTER_PULL * closure * along * height * above
 
-    def _lid_layer(self, u, v, up, hgt, edge, closure: float) -> LidLayer:  # type: ignore[no-untyped-def]
+    def _lid_layer(self, u, v, up, hgt, edge, closure: float, source) -> LidLayer:  # type: ignore[no-untyped-def]
         """The upper lid, crease to a lash line that has travelled ``closure`` of the way down."""
         # The lid band above the lashes is covered out to a little past the corners
         # (its fold, shadow and lash wing would read as an open eye), fading to nothing.
@@ -230,6 +248,9 @@ class EyeFeature:
             cover * ramp,
             lash,
             bulge * shadow,
+            source,
+            # The fold above the lid smooths out as the lid unfolds over the eye.
+            float(smoothstep((closure - 0.2) / 0.6)),
         )
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
@@ -345,7 +366,30 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         # A lid margin is a smooth arc: a wrinkle or eye bag that pulled a few samples
         # would put a wave in the closed lid's lash line.
         profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
-    return dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
+    eye = dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
+    return dataclasses.replace(eye, white_below=_white_below(eye, grey))
+
+
+def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
+    """How far below the lower lid line the photo's lower margin lies, px on ``u_grid``.
+
+    The lid lines meet at the mesh's corners, but a painted eye's white can go on below
+    the lower lid line near its outer corner (liveportrait_s4), where the lid fit tapers
+    to nothing; the rising lower lid took its skin from there and left a white fleck
+    under the shut lash line. Measured like the fit, only where the lower lid line sits
+    on white (the lightest place in its column) over a clearly darker margin, and over
+    the outer half of the eye (the inner corner's caruncle is not white of the eye).
+    """
+    length = eye.length
+    steps = np.linspace(0.0, 0.3 * length, 25)
+    v = eye.lower[:, None] + steps[None, :]
+    lum = eye.frame.sample(grey, np.repeat(eye.u_grid[:, None], steps.size, axis=1), v)
+    darkest = np.argmin(lum, axis=1)
+    contrast = np.max(lum, axis=1) - np.min(lum, axis=1)
+    on_white = lum[:, :2].mean(axis=1) > np.max(lum, axis=1) - 0.15 * contrast
+    below = np.where((contrast > 25.0) & on_white, steps[darkest] + eye.lash_px, 0.0)
+    below = np.convolve(np.pad(below, 3, mode="edge"), np.ones(7) / 7, mode="valid")
+    return below * (1.0 - smoothstep((eye.u_grid / length - 0.3) / 0.2))
 
 
 def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
