@@ -377,19 +377,35 @@ def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
     the lower lid line near its outer corner (liveportrait_s4), where the lid fit tapers
     to nothing; the rising lower lid took its skin from there and left a white fleck
     under the shut lash line. Measured like the fit, only where the lower lid line sits
-    on white (the lightest place in its column) over a clearly darker margin, and over
-    the outer half of the eye (the inner corner's caruncle is not white of the eye).
+    on white (the lightest place in its column) over a clearly darker margin, and only
+    near the outer corner: further in, the rising lower lid already takes its skin from
+    well below its line.
     """
     length = eye.length
     steps = np.linspace(0.0, 0.3 * length, 25)
     v = eye.lower[:, None] + steps[None, :]
     lum = eye.frame.sample(grey, np.repeat(eye.u_grid[:, None], steps.size, axis=1), v)
-    darkest = np.argmin(lum, axis=1)
-    contrast = np.max(lum, axis=1) - np.min(lum, axis=1)
-    on_white = lum[:, :2].mean(axis=1) > np.max(lum, axis=1) - 0.15 * contrast
-    below = np.where((contrast > 25.0) & on_white, steps[darkest] + eye.lash_px, 0.0)
+    near = steps <= 0.2 * length
+    darkest = np.argmin(lum[:, near], axis=1)
+    dark = lum[np.arange(lum.shape[0]), darkest]
+    contrast = np.max(lum[:, near], axis=1) - dark
+    on_white = lum[:, :2].mean(axis=1) > np.max(lum[:, near], axis=1) - 0.15 * contrast
+    # A margin is a dark line (a quarter darker than the white), with skin lighter
+    # again beyond it; the shadow of a cheek only darkens on down, and the wrinkles
+    # under an old eye are faint (sadtalker_art_0).
+    beyond = np.where(np.arange(steps.size)[None, :] > darkest[:, None], lum, -np.inf)
+    line = (np.max(beyond, axis=1) - dark >= 0.2 * contrast) & (dark <= 0.75 * (dark + contrast))
+    # A sliver of white right over a drawn lower rim (liveportrait_s7) is already skipped
+    # by the lash line; the lashes drawn under that rim stay with the lower lid.
+    tall = steps[darkest] >= 1.5 * eye.lash_px
+    below = np.where(on_white & line & tall, steps[darkest] + eye.lash_px, 0.0)
+    # Right at the corner the lid lines sit on the drawn corner itself, not on white:
+    # the white measured nearest to it goes on out to it.
+    found = np.flatnonzero(below[: below.size // 4] > 0)
+    if found.size:
+        below[: found[0]] = below[found[0]]
     below = np.convolve(np.pad(below, 3, mode="edge"), np.ones(7) / 7, mode="valid")
-    return below * (1.0 - smoothstep((eye.u_grid / length - 0.3) / 0.2))
+    return below * (1.0 - smoothstep((eye.u_grid / length - 0.15) / 0.15))
 
 
 def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:

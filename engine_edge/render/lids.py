@@ -105,7 +105,10 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         crop = cv2.inpaint(crop.astype(np.uint8), behind, 3, cv2.INPAINT_TELEA).astype(np.float32)
     blur_px = _blur_px(crop, eye.length)
     grain = _grain(crop, eye.length, blur_px)
-    smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
+    # The closed lid's tones are those of the skin with its fold smoothed out: taken on
+    # the fold's dark line, the lid's top edge would draw the fold again.
+    fold = _fold(crop, eye, (ix0, iy0), blur_px)
+    smooth = cv2.GaussianBlur(crop + fold, (0, 0), max(1.0, 0.06 * eye.length))
 
     def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
         """The image's colours along a line v(u) in the eye's frame, (n, 3)."""
@@ -140,7 +143,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
-        _fold(crop, eye, (ix0, iy0), blur_px),
+        fold,
         rims,
     )
 
@@ -155,25 +158,37 @@ def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: f
     a ring round the shut lid. So the photo's skin above the lid gets its thin dark lines
     (narrower than a quarter of the eye: the fold, wrinkles, lashes pointing up) filled in
     with the skin beside them (a morphological closing), from above the lash line up to
-    short of the brow and round the outer end; the lash line and the brow stay.
+    short of the brow and round the outer end; the lash line, the lashes fanning out of
+    the outer corner and the brow stay.
     """
     length = eye.length
-    k = max(3, int(0.25 * length) | 1)
-    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    fill = cv2.morphologyEx(crop, cv2.MORPH_CLOSE, shape) - crop
     h, w = crop.shape[:2]
     xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
     u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
     up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
+    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    # The dark of the open eye and its lash line would keep a fold close beside it (at
+    # the outer corner) from being filled in: they count as light here.
+    opening = (v >= up - eye.lash_px - blur_px) & (v <= lo) & (u >= 0.0) & (u <= length)
+    lifted = np.where(opening[..., None], crop.max(axis=(0, 1)), crop).astype(np.float32)
+    k = max(3, int(0.25 * length) | 1)
+    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    fill = np.maximum(cv2.morphologyEx(lifted, cv2.MORPH_CLOSE, shape) - crop, 0.0)
     top = np.interp(u, eye.u_grid, np.minimum(eye.lid_top, eye.crease))
     soft = 0.05 * length + 0.5
     # Clear of the lash line, which ends at the outer corner: past it the fold comes
     # down to the corner's line.
     clear = eye.lash_px + 2.0 * blur_px + 0.04 * length
-    low = up - clear * (1.0 - smoothstep(-u / (0.2 * length)))
-    high = top - 0.15 * (up - top)
+    low = up - clear * (1.0 - 0.6 * smoothstep(-u / (0.2 * length)))
+    # Short of the brow; the lid's cover tapers to its corners but the fold does not,
+    # so round the outer end it is followed up as high as over the middle of the lid.
+    outer = 1.0 - smoothstep((u - 0.1 * length) / (0.3 * length))
+    middle = float(np.median(eye.upper - np.minimum(eye.lid_top, eye.crease)))
+    high = np.minimum(top - 0.15 * (up - top), up - 1.2 * middle * outer)
     where = smoothstep((low - v) / soft) * smoothstep((v - high) / soft)
     where *= smoothstep((u + 0.35 * length) / (0.1 * length))
+    # Lashes fanning out of the outer corner are not fold: they go down with the lid.
+    where *= smoothstep((np.hypot(u, v) - 0.15 * length) / (0.08 * length))
     where *= 1.0 - smoothstep((u - length) / (0.05 * length))
     fill *= where[..., None].astype(np.float32)
     return cv2.GaussianBlur(fill, (0, 0), max(0.5, 0.5 * blur_px))
