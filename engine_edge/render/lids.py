@@ -8,7 +8,8 @@ eyeball; its grain is new noise as strong and as soft as the photo's own (a copy
 of the photo's texture near an eye carries lashes and creases that repeat into
 streaks); its lash line is the darkest colour of the photo's lash line; and its
 edges are blurred like the photo's own edges, so it never looks pasted on.
-Black-and-white stays grey, sepia stays sepia.
+Black-and-white stays grey, sepia stays sepia. The skin above it is the photo's, with
+the fold of the open lid smoothed out as the lid closes.
 """
 
 from __future__ import annotations
