@@ -130,6 +130,7 @@ class EyeFeature:
     # How far below the lower lid line the photo's white of the eye goes on (px, on
     # u_grid; ``fit_lids_to_photo``): the rising lower lid takes its skin from below it.
     white_below: np.ndarray | None = None
+    brow: np.ndarray | None = None  # v of the brow's lower edge, on u_grid
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -141,11 +142,18 @@ class EyeFeature:
         edge = np.minimum(edge, low_edge)
         return up, lo, hgt, edge, low_edge, up - self.skin_up, lo + self.skin_down
 
+    def box_top(self) -> float:
+        """The top of the region the eye's lids may change, v in the eye's frame: the lid
+        skin that stretches down, and the fold over the closed lid that flattens (up to
+        a third of the lid's height above it; ``lids._fold``)."""
+        fold = self.lid_top - 0.35 * float(np.max(self.upper - self.lid_top))
+        return float(min(self.upper.min() - self.skin_up, fold.min())) - 1
+
     def box(self) -> tuple[float, float, float, float]:
         return self.frame.box(
             -OUTER_REACH * self.length,
             1.1 * self.length,
-            float(min(self.upper.min() - self.skin_up, self.lid_top.min())) - 1,
+            self.box_top(),
             float(self.lower.max()) + self.skin_down + 1,
         )
 
@@ -301,6 +309,7 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iri
         iris,
         radius,
         0.07 * length,
+        brow=brow_v,
     )
 
 
@@ -482,6 +491,7 @@ def _with_outer_corner_out(eye: EyeFeature, reach: float) -> EyeFeature:
         lower=np.maximum(wedge(eye.lower), wedge(eye.upper)),
         crease=np.interp(old_u, eye.u_grid, eye.crease),
         lid_top=np.interp(old_u, eye.u_grid, eye.lid_top),
+        brow=None if eye.brow is None else np.interp(old_u, eye.u_grid, eye.brow),
         iris_uv=eye.iris_uv + np.array([reach, 0.0]),
     )
 

@@ -181,11 +181,18 @@ def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: f
     # down to the corner's line.
     clear = eye.lash_px + 2.0 * blur_px + 0.04 * length
     low = up - clear * (1.0 - 0.6 * smoothstep(-u / (0.2 * length)))
-    # Short of the brow; the lid's cover tapers to its corners but the fold does not,
-    # so round the outer end it is followed up as high as over the middle of the lid.
+    # Short of the brow (its lower hairs are thin dark lines too) and inside the eye's
+    # box (the lid layer's reach); the lid's cover tapers to its corners but the fold
+    # does not, so round the outer end it is followed up as high as over the lid.
+    # Towards the inner corner the brow comes down to the lid: the covered lid's top.
     outer = 1.0 - smoothstep((u - 0.1 * length) / (0.3 * length))
+    inner = smoothstep((u - 0.3 * length) / (0.4 * length))
     middle = float(np.median(eye.upper - np.minimum(eye.lid_top, eye.crease)))
-    high = np.minimum(top - 0.15 * (up - top), up - 1.2 * middle * outer)
+    high = np.minimum(top - 0.15 * (1.0 - inner) * (up - top), up - 1.2 * middle * outer)
+    if eye.brow is not None:
+        brow = np.interp(u, eye.u_grid, eye.brow)
+        high = np.maximum(high, brow + 0.1 * (up - brow))
+    high = np.maximum(high, eye.box_top() + soft)
     where = smoothstep((low - v) / soft) * smoothstep((v - high) / soft)
     where *= smoothstep((u + 0.35 * length) / (0.1 * length))
     # Lashes fanning out of the outer corner are not fold: they go down with the lid.
