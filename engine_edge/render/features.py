@@ -143,11 +143,8 @@ class EyeFeature:
         return up, lo, hgt, edge, low_edge, up - self.skin_up, lo + self.skin_down
 
     def box_top(self) -> float:
-        """The top of the region the eye's lids may change, v in the eye's frame: the lid
-        skin that stretches down, and the fold over the closed lid that flattens (up to
-        a third of the lid's height above it; ``lids._fold``)."""
-        fold = self.lid_top - 0.35 * float(np.max(self.upper - self.lid_top))
-        return float(min(self.upper.min() - self.skin_up, fold.min())) - 1
+        """The top of the region the eye's lids may change, v in the eye's frame."""
+        return float(min(self.upper.min() - self.skin_up, self.lid_top.min())) - 1
 
     def box(self) -> tuple[float, float, float, float]:
         return self.frame.box(

@@ -62,7 +62,7 @@ def test_the_fold_round_the_lid_flattens_when_shut(painting) -> None:
     for eye in eyes:
         drawn = _fold_lines(photo, eye)
         assert drawn > 100, drawn  # the painting's fold is there, open
-        # 32 and 21 of 163 and 127
+        # 53 and 48 of 163 and 127
         assert _fold_lines(shut, eye) <= 0.5 * drawn, (_fold_lines(shut, eye), drawn)
 
 
