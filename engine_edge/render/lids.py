@@ -106,10 +106,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         crop = cv2.inpaint(crop.astype(np.uint8), behind, 3, cv2.INPAINT_TELEA).astype(np.float32)
     blur_px = _blur_px(crop, eye.length)
     grain = _grain(crop, eye.length, blur_px)
-    # The closed lid's tones are those of the skin with its fold smoothed out: taken on
-    # the fold's dark line, the lid's top edge would draw the fold again.
-    fold = _fold(crop, eye, (ix0, iy0), blur_px)
-    smooth = cv2.GaussianBlur(crop + fold, (0, 0), max(1.0, 0.06 * eye.length))
+    smooth = cv2.GaussianBlur(crop, (0, 0), max(1.0, 0.06 * eye.length))
 
     def along(v_of_u: np.ndarray, u: np.ndarray = eye.u_grid, image: np.ndarray = smooth):  # type: ignore[no-untyped-def]
         """The image's colours along a line v(u) in the eye's frame, (n, 3)."""
@@ -144,7 +141,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
-        fold,
+        _fold(crop, eye, (ix0, iy0), blur_px),
         rims,
     )
 

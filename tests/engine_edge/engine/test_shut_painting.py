@@ -62,7 +62,7 @@ def test_the_fold_round_the_lid_flattens_when_shut(painting) -> None:
     for eye in eyes:
         drawn = _fold_lines(photo, eye)
         assert drawn > 100, drawn  # the painting's fold is there, open
-        # 53 and 48 of 163 and 127
+        # 54 and 45 of 163 and 127
         assert _fold_lines(shut, eye) <= 0.5 * drawn, (_fold_lines(shut, eye), drawn)
 
 
@@ -79,5 +79,5 @@ def test_no_white_under_the_shut_lash_line_at_the_outer_corner(painting) -> None
     under = np.where(np.arange(v.size)[:, None] >= line[None, :], under, 0.0)
     # the most any column falls back below the lightest it has been higher up
     fall = float(np.max(np.maximum.accumulate(under, axis=0) - under))
-    # 87 levels when the lower lid took its skin from the painted white (now 14)
+    # 87 levels when the lower lid took its skin from the painted white (now 13)
     assert fall <= 25.0, fall
