@@ -108,6 +108,8 @@ class LidLayer:
     cover: np.ndarray
     lash: np.ndarray
     shading: np.ndarray
+    source_xy: np.ndarray  # (..., 2) where in the photo each pixel is sampled from
+    flatten: float  # how far the photo's fold above the lid has smoothed out (0..1)
     held: np.ndarray | None = None
 
 
@@ -125,6 +127,10 @@ class EyeFeature:
     iris_uv: np.ndarray  # (2,)
     iris_radius: float
     lash_px: float  # thickness of the photo's lash line at the upper lid's edge
+    # How far below the lower lid line the photo's white of the eye goes on (px, on
+    # u_grid; ``fit_lids_to_photo``): the rising lower lid takes its skin from below it.
+    white_below: np.ndarray | None = None
+    brow: np.ndarray | None = None  # v of the brow's lower edge, on u_grid
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -136,11 +142,15 @@ class EyeFeature:
         edge = np.minimum(edge, low_edge)
         return up, lo, hgt, edge, low_edge, up - self.skin_up, lo + self.skin_down
 
+    def box_top(self) -> float:
+        """The top of the region the eye's lids may change, v in the eye's frame."""
+        return float(min(self.upper.min() - self.skin_up, self.lid_top.min())) - 1
+
     def box(self) -> tuple[float, float, float, float]:
         return self.frame.box(
             -OUTER_REACH * self.length,
             1.1 * self.length,
-            float(min(self.upper.min() - self.skin_up, self.lid_top.min())) - 1,
+            self.box_top(),
             float(self.lower.max()) + self.skin_down + 1,
         )
 
@@ -155,7 +165,7 @@ class EyeFeature:
         u, v = self.frame.to_uv(q)
         up, lo, hgt, edge, low_edge, _top, bot = self._lids(u, closure, squint)
         us, vs = u.copy(), v.copy()
-        start = lo + 0.4 * closure * hgt
+        start = lo + closure * np.maximum(0.4 * hgt, self._white_below(u))
         k = (v >= low_edge) & (v < bot)
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
             bot[k] - low_edge[k], 1e-6
@@ -172,8 +182,21 @@ class EyeFeature:
             up_s = np.interp(us[seen], self.u_grid, self.upper, left=0.0, right=0.0)
             lo_s = np.interp(us[seen], self.u_grid, self.lower, left=0.0, right=0.0)
             vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
-        lid = self._lid_layer(u, v, up, hgt, edge, closure) if closure > 0.01 else None
-        return self.frame.to_xy(us, vs), lid
+        source = self.frame.to_xy(us, vs)
+        lid = self._lid_layer(u, v, up, hgt, edge, closure, source) if closure > 0.01 else None
+        return source, lid
+
+    def _white_below(self, u: np.ndarray) -> np.ndarray:
+        """``white_below`` at ``u``, fading out a tenth of an eye past the outer corner
+        (where the shut lash line ends)."""
+        if self.white_below is None:
+            return np.zeros_like(u)
+        return np.interp(
+            u,
+            np.concatenate([[-0.1 * self.length], self.u_grid]),
+            np.concatenate([[0.0], self.white_below]),
+            right=0.0,
+        )
 
     def _outer_pull(self, u: np.ndarray, v: np.ndarray, closure: float) -> np.ndarray:
         """Vertical sampling offset that draws the skin past the outer corner down with the lid.
@@ -196,7 +219,7 @@ class EyeFeature:
         height = (1.0 - np.clip(-above / (1.25 * self.skin_up), 0.0, 1.0)) ** 2
         return OUTER_PULL * closure * along * height * above
 
-    def _lid_layer(self, u, v, up, hgt, edge, closure: float) -> LidLayer:  # type: ignore[no-untyped-def]
+    def _lid_layer(self, u, v, up, hgt, edge, closure: float, source) -> LidLayer:  # type: ignore[no-untyped-def]
         """The upper lid, crease to a lash line that has travelled ``closure`` of the way down."""
         # The lid band above the lashes is covered out to a little past the corners
         # (its fold, shadow and lash wing would read as an open eye), fading to nothing.
@@ -230,6 +253,9 @@ class EyeFeature:
             cover * ramp,
             lash,
             bulge * shadow,
+            source,
+            # The fold above the lid smooths out as the lid unfolds over the eye.
+            float(smoothstep((closure - 0.2) / 0.6)),
         )
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
@@ -280,6 +306,7 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iri
         iris,
         radius,
         0.07 * length,
+        brow=brow_v,
     )
 
 
@@ -345,7 +372,46 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         # A lid margin is a smooth arc: a wrinkle or eye bag that pulled a few samples
         # would put a wave in the closed lid's lash line.
         profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
-    return dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
+    eye = dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
+    return dataclasses.replace(eye, white_below=_white_below(eye, grey))
+
+
+def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
+    """How far below the lower lid line the photo's lower margin lies, px on ``u_grid``.
+
+    The lid lines meet at the mesh's corners, but a painted eye's white can go on below
+    the lower lid line near its outer corner (liveportrait_s4), where the lid fit tapers
+    to nothing; the rising lower lid took its skin from there and left a white fleck
+    under the shut lash line. Measured like the fit, only where the lower lid line sits
+    on white (the lightest place in its column) over a clearly darker margin, and only
+    near the outer corner: further in, the rising lower lid already takes its skin from
+    well below its line.
+    """
+    length = eye.length
+    steps = np.linspace(0.0, 0.3 * length, 25)
+    v = eye.lower[:, None] + steps[None, :]
+    lum = eye.frame.sample(grey, np.repeat(eye.u_grid[:, None], steps.size, axis=1), v)
+    near = steps <= 0.2 * length
+    darkest = np.argmin(lum[:, near], axis=1)
+    dark = lum[np.arange(lum.shape[0]), darkest]
+    contrast = np.max(lum[:, near], axis=1) - dark
+    on_white = lum[:, :2].mean(axis=1) > np.max(lum[:, near], axis=1) - 0.15 * contrast
+    # A margin is a dark line (a quarter darker than the white), with skin lighter
+    # again beyond it; the shadow of a cheek only darkens on down, and the wrinkles
+    # under an old eye are faint (sadtalker_art_0).
+    beyond = np.where(np.arange(steps.size)[None, :] > darkest[:, None], lum, -np.inf)
+    line = (np.max(beyond, axis=1) - dark >= 0.2 * contrast) & (dark <= 0.75 * (dark + contrast))
+    # A sliver of white right over a drawn lower rim (liveportrait_s7) is already skipped
+    # by the lash line; the lashes drawn under that rim stay with the lower lid.
+    tall = steps[darkest] >= 1.5 * eye.lash_px
+    below = np.where(on_white & line & tall, steps[darkest] + eye.lash_px, 0.0)
+    # Right at the corner the lid lines sit on the drawn corner itself, not on white:
+    # the white measured nearest to it goes on out to it.
+    found = np.flatnonzero(below[: below.size // 4] > 0)
+    if found.size:
+        below[: found[0]] = below[found[0]]
+    below = np.convolve(np.pad(below, 3, mode="edge"), np.ones(7) / 7, mode="valid")
+    return below * (1.0 - smoothstep((eye.u_grid / length - 0.15) / 0.15))
 
 
 def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
@@ -422,6 +488,7 @@ def _with_outer_corner_out(eye: EyeFeature, reach: float) -> EyeFeature:
         lower=np.maximum(wedge(eye.lower), wedge(eye.upper)),
         crease=np.interp(old_u, eye.u_grid, eye.crease),
         lid_top=np.interp(old_u, eye.u_grid, eye.lid_top),
+        brow=None if eye.brow is None else np.interp(old_u, eye.u_grid, eye.brow),
         iris_uv=eye.iris_uv + np.array([reach, 0.0]),
     )
 

@@ -8,7 +8,8 @@ eyeball; its grain is new noise as strong and as soft as the photo's own (a copy
 of the photo's texture near an eye carries lashes and creases that repeat into
 streaks); its lash line is the darkest colour of the photo's lash line; and its
 edges are blurred like the photo's own edges, so it never looks pasted on.
-Black-and-white stays grey, sepia stays sepia.
+Black-and-white stays grey, sepia stays sepia. The skin above it is the photo's, with
+the fold of the open lid smoothed out as the lid closes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class LidPaint:
     bottom_rgb: np.ndarray  # (n, 3) just above the lashes
     lash_rgb: np.ndarray  # (3,)
     blur_px: float  # the photo's own blur around the eye (Gaussian sigma)
+    fold: np.ndarray  # (h, w, 3) float32 on the grain crop: what fills the fold's dark lines in
     rims: Rims | None = None  # glasses across the eye: the lid slides behind them
 
     def paint(self, region: np.ndarray, lid: LidLayer) -> None:
@@ -66,6 +68,13 @@ class LidPaint:
         peak = float(lash.max()) if lash.size else 0.0
         if peak > 1e-3:
             lash = np.minimum(lash * (float(lid.lash.max()) / peak), 1.0)
+        if lid.flatten > 0:
+            sx = (lid.source_xy[..., 0] - ox).astype(np.float32)
+            sy = (lid.source_xy[..., 1] - oy).astype(np.float32)
+            fill = cv2.remap(self.fold, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+            if lid.held is not None:
+                fill *= (1.0 - lid.held)[..., None].astype(np.float32)
+            region += lid.flatten * fill
         if lid.held is not None:
             keep = 1.0 - lid.held
             cover, lash = cover * keep, lash * keep
@@ -132,8 +141,62 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
+        _fold(crop, eye, (ix0, iy0), blur_px),
         rims,
     )
+
+
+def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: float) -> np.ndarray:
+    """What fills in the thin dark lines of the lid's fold, on the crop: added as the lid closes.
+
+    An open eye's upper lid folds into its crease; closed, the lid is stretched smooth
+    and the fold is gone. The painted lid covers the crease only up to a soft top edge,
+    and the fold of a painted or drawn eye (liveportrait_s4) wraps round the eye's outer
+    end, past the corner, where the lid narrows to nothing: left standing there, it drew
+    a ring round the shut lid. So the photo's skin above the lid gets its thin dark lines
+    (narrower than a quarter of the eye: the fold, wrinkles, lashes pointing up) filled in
+    with the skin beside them (a morphological closing), from above the lash line up to
+    short of the brow and round the outer end; the lash line, the lashes fanning out of
+    the outer corner and the brow stay.
+    """
+    length = eye.length
+    h, w = crop.shape[:2]
+    xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
+    u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
+    up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
+    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    # The dark of the open eye and its lash line would keep a fold close beside it (at
+    # the outer corner) from being filled in: they count as light here.
+    opening = (v >= up - eye.lash_px - blur_px) & (v <= lo) & (u >= 0.0) & (u <= length)
+    lifted = np.where(opening[..., None], crop.max(axis=(0, 1)), crop).astype(np.float32)
+    k = max(3, int(0.25 * length) | 1)
+    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    fill = np.maximum(cv2.morphologyEx(lifted, cv2.MORPH_CLOSE, shape) - crop, 0.0)
+    top = np.interp(u, eye.u_grid, np.minimum(eye.lid_top, eye.crease))
+    soft = 0.05 * length + 0.5
+    # Clear of the lash line, which ends at the outer corner: past it the fold comes
+    # down to the corner's line.
+    clear = eye.lash_px + 2.0 * blur_px + 0.04 * length
+    low = up - clear * (1.0 - 0.6 * smoothstep(-u / (0.2 * length)))
+    # Short of the brow (its lower hairs are thin dark lines too) and inside the eye's
+    # box (the lid layer's reach); the lid's cover tapers to its corners but the fold
+    # does not, so round the outer end it is followed up as high as over the lid.
+    # Towards the inner corner the brow comes down to the lid: the covered lid's top.
+    outer = 1.0 - smoothstep((u - 0.1 * length) / (0.3 * length))
+    inner = smoothstep((u - 0.3 * length) / (0.4 * length))
+    middle = float(np.median(eye.upper - np.minimum(eye.lid_top, eye.crease)))
+    high = np.minimum(top - 0.15 * (1.0 - inner) * (up - top), up - 1.2 * middle * outer)
+    if eye.brow is not None:
+        brow = np.interp(u, eye.u_grid, eye.brow)
+        high = np.maximum(high, brow + 0.1 * (up - brow))
+    high = np.maximum(high, eye.box_top() + soft)
+    where = smoothstep((low - v) / soft) * smoothstep((v - high) / soft)
+    where *= smoothstep((u + 0.35 * length) / (0.1 * length))
+    # Lashes fanning out of the outer corner are not fold: they go down with the lid.
+    where *= smoothstep((np.hypot(u, v) - 0.15 * length) / (0.08 * length))
+    where *= 1.0 - smoothstep((u - length) / (0.05 * length))
+    fill *= where[..., None].astype(np.float32)
+    return cv2.GaussianBlur(fill, (0, 0), max(0.5, 0.5 * blur_px))
 
 
 def _grain(crop: np.ndarray, length: float, blur_px: float) -> np.ndarray:
