@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine_edge.easing import smoothstep
 from engine_edge.mouth import MouthTrack
 from engine_edge.speech.visemes import RELAX_PAUSE_S, Cue
 
@@ -158,15 +159,10 @@ def _lead(x: np.ndarray) -> np.ndarray:
     return np.concatenate([x[k:], np.repeat(x[-1:], k)]) if k else x
 
 
-def _smoothstep(x: np.ndarray, low: float, high: float) -> np.ndarray:
-    t = np.clip((x - low) / (high - low), 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
-
-
 def teeth_allowed(jaw: np.ndarray) -> np.ndarray:
     """How much of its teeth a shape may show at this jaw opening (0 between lips that
     nearly touch, 1 once they are parted)."""
-    return _smoothstep(jaw, TEETH_JAW_LOW, TEETH_JAW_HIGH)
+    return smoothstep((jaw - TEETH_JAW_LOW) / (TEETH_JAW_HIGH - TEETH_JAW_LOW))
 
 
 def _pulses(times_s: tuple[float, ...], n: int) -> np.ndarray:
