@@ -68,15 +68,15 @@ class LidPaint:
         peak = float(lash.max()) if lash.size else 0.0
         if peak > 1e-3:
             lash = np.minimum(lash * (float(lid.lash.max()) / peak), 1.0)
+        keep = None if lid.held is None else 1.0 - lid.held
         if lid.flatten > 0:
             sx = (lid.source_xy[..., 0] - ox).astype(np.float32)
             sy = (lid.source_xy[..., 1] - oy).astype(np.float32)
             fill = cv2.remap(self.fold, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-            if lid.held is not None:
-                fill *= (1.0 - lid.held)[..., None].astype(np.float32)
+            if keep is not None:
+                fill *= keep[..., None].astype(np.float32)
             region += lid.flatten * fill
-        if lid.held is not None:
-            keep = 1.0 - lid.held
+        if keep is not None:
             cover, lash = cover * keep, lash * keep
         region += (tone - region) * cover[..., None]
         region += (self.lash_rgb - region) * lash[..., None]
