@@ -201,7 +201,7 @@ def detect_print_quad(
     tracked = None
     if previous is not None:
         diag = float(np.hypot(w, h))
-        tracked = _refine(frame, previous, (0.015 * diag, max(3.0, 0.004 * diag)))
+        tracked = _refine(frame, previous, (0.015 * diag, _fine_reach_px(frame)))
     if tracked is not None and tracked.support >= settings.min_support + 0.1:
         fits = [tracked]
     else:
@@ -329,8 +329,6 @@ def _outer_outline(
     others already lie on the print's edge); ``side_sets`` names others. Its support may
     fall ``slack`` short of ``min_support``. None when none finds one.
     """
-    h, w = frame.shape[:2]
-    diag = float(np.hypot(w, h))
     area = geometry.quad_area(inner.corners)
     size = np.sqrt(area)
     if side_sets is None:
@@ -341,7 +339,7 @@ def _outer_outline(
             guess = _offset_quad(inner.corners, [share * size if s else 0.0 for s in sides])
             if guess is None:
                 continue
-            fit = _refine(frame, guess, (0.012 * size, max(3.0, 0.004 * diag)))
+            fit = _refine(frame, guess, (0.012 * size, _fine_reach_px(frame)))
             # A deckled edge puts only its tips on one line: less of it supports the side,
             # which is acceptable here because the table must lie all round the outline.
             if fit is None or fit.support < settings.min_support - slack:
@@ -411,7 +409,6 @@ def _region_outline(
     its outline, refined at full size (where the two lines are apart), is kept when it is
     larger, well supported and parts paper from table on every side. None otherwise.
     """
-    h, w = frame.shape[:2]
     corners = inner.corners * scale
     found = _print_region(lab, corners)
     if found is None:
@@ -429,7 +426,7 @@ def _region_outline(
     diag_small = float(np.hypot(*lab.shape[:2]))
     on_mask = _refine(cv2.merge([region * 255] * 3), quad, (0.04 * diag_small, 0.015 * diag_small))
     start = (quad if on_mask is None else on_mask.corners) / scale
-    reach = max(3.0, 0.004 * float(np.hypot(w, h)))
+    reach = _fine_reach_px(frame)
     # The mask's outline lies a few small pixels off (it is smoothed): search wider first.
     fit = _refine(frame, start, (max(3.0, 4.0 / scale), max(3.0, 2.5 / scale), reach))
     if fit is None or fit.support < settings.min_support:
@@ -571,11 +568,10 @@ def _at_full_size(
 ) -> _Fit | None:
     """``fit`` (found on the copy at ``scale``) refined at the frame's resolution, or on a
     copy smoothed against noise when that is better supported."""
-    h, w = frame.shape[:2]
     # From a copy at half the size or more, one pass at full size is enough.
     radii: tuple[float, ...] = (max(3.0, 2.5 / scale),)
     if scale < 0.5:
-        radii += (max(3.0, 0.004 * np.hypot(w, h)),)
+        radii += (_fine_reach_px(frame),)
     refined = _refine(frame, fit.corners / scale, radii)
     if refined is None or refined.support < settings.min_support:
         # A noisy sensor (a phone's, in dim light) hides the edge pixel by pixel:
@@ -613,7 +609,7 @@ def _accepted(
     if fit.support < 0.8 or not _same_quad(refined.corners, fit.corners / scale, 1.5 / scale):
         return None
     floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
-    reach = max(3.0, 0.004 * float(np.hypot(*frame.shape[:2])))
+    reach = _fine_reach_px(frame)
     if (fit.support >= 0.85 and refined.support >= floor) or (
         deep_bites
         and refined.support >= settings.min_support - 0.45
@@ -793,7 +789,7 @@ def _sharp_edge_fits(
     table are alike: such an outline is no outline (the guest hears "none", as before,
     rather than getting a wrong crop)."""
     h, w = frame.shape[:2]
-    reach = max(3.0, 0.004 * float(np.hypot(w, h)))
+    reach = _fine_reach_px(frame)
     candidates = _sharp_edge_quads(lab[..., 0], settings, (small.shape[1], small.shape[0]))
     kept = []
     for fit in _fits(frame, small, candidates, scale, settings):
@@ -975,6 +971,14 @@ MIN_LIGHT_STEP = 6.0
 # How far from a known outline its edges are looked for when only their widths are wanted:
 # the outline stays on the edge it was fitted to (profiles a half pixel apart).
 SHARPNESS_RADIUS_PX = 3.0
+
+
+def _fine_reach_px(frame: np.ndarray) -> float:
+    """How far the last, finest search for a side reaches at the frame's resolution, and
+    how far from a found side paper and table are compared: 0.4 % of the frame's
+    diagonal, at least 3 px."""
+    h, w = frame.shape[:2]
+    return max(3.0, 0.004 * float(np.hypot(w, h)))
 
 
 def _refine(
@@ -1408,5 +1412,5 @@ def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
     """Corners found on a preview, scaled to ``frame``, made exact at the frame's resolution."""
     h, w = frame.shape[:2]
     diag = float(np.hypot(w, h))
-    fit = _refine(frame, corners, (0.01 * diag, max(3.0, 0.004 * diag)))
+    fit = _refine(frame, corners, (0.01 * diag, _fine_reach_px(frame)))
     return None if fit is None else fit.corners
