@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -47,7 +48,9 @@ def _tile(frame: np.ndarray, centre: np.ndarray, half: tuple[float, float]) -> n
 SHAPES = {"B": (0.36, 0.2, 0.1, 0.6), "C": (0.6, 0.3, 0.15, 0.7), "D": (0.9, 0.2, 0.2, 0.6)}
 
 
-def strip(image: np.ndarray, models, mouth_only: bool = False) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+def face_frames(image: np.ndarray, models) -> tuple[Callable[..., np.ndarray], np.ndarray] | None:  # type: ignore[no-untyped-def]
+    """A renderer of the photo's largest face as the pipeline frames it (``FaceParams``
+    keywords in, frame out) and that face's landmarks (x, y); None without a face."""
     analysis = analyse(image, models)
     faces = [f.box for f in analysis.faces if not f.too_small]
     photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
@@ -55,12 +58,20 @@ def strip(image: np.ndarray, models, mouth_only: bool = False) -> np.ndarray | N
     if not rig.faces:
         return None
     renderer = Renderer(photo, rig, local.person_mask)
-    lm = rig.faces[0].landmarks[:, :2]
-    iod = float(np.linalg.norm(lm[468] - lm[473]))
-    eyes, mouth = (lm[33] + lm[263]) / 2, (lm[61] + lm[291]) / 2 + [0, 0.15 * iod]
 
     def frame(**face: float) -> np.ndarray:
         return renderer.render(FrameParams((FaceParams(**face),), CameraParams()))
+
+    return frame, rig.faces[0].landmarks[:, :2]
+
+
+def strip(image: np.ndarray, models, mouth_only: bool = False) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+    found = face_frames(image, models)
+    if found is None:
+        return None
+    frame, lm = found
+    iod = float(np.linalg.norm(lm[468] - lm[473]))
+    eyes, mouth = (lm[33] + lm[263]) / 2, (lm[61] + lm[291]) / 2 + [0, 0.15 * iod]
 
     if mouth_only:
         half = (0.55 * iod, 0.33 * iod)

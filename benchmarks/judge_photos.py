@@ -40,7 +40,8 @@ TYPED = "I loved every summer we spent by the sea, and I still hear you laughing
 VOICE = "librivox_0880"
 
 
-def _judge(script: str, *args: str) -> dict:
+def run_judge(script: str, *args: str) -> dict:
+    """One of ../shared/judge's scripts on ``args``: its JSON answer, or {"error": ...}."""
     cmd = [str(JUDGE_PY), str(SHARED / "judge" / script), *args]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     try:
@@ -77,15 +78,18 @@ def rigid_drift(mp4: bytes, fps: float, seconds: float) -> bytes:
     """
     first = next(decode_frames(mp4, [0]))[1]
     h, w = first.shape[:2]
-    frames = []
-    for i in range(round(seconds * fps)):
-        t = i / fps
-        dx = 0.7 * np.sin(2 * np.pi * 0.12 * t)
-        dy = 0.5 * np.sin(2 * np.pi * 0.17 * t + 1.0)
-        shift = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float64)
-        frames.append(cv2.warpAffine(first, shift, (w, h), flags=cv2.INTER_CUBIC,
-                                     borderMode=cv2.BORDER_REFLECT101))  # fmt: skip
-    return encode_mp4(iter(frames), fps=fps, size=(w, h))
+    frames = (sway(first, i / fps) for i in range(round(seconds * fps)))
+    return encode_mp4(frames, fps=fps, size=(w, h))
+
+
+def sway(frame: np.ndarray, t: float) -> np.ndarray:
+    """``frame`` slid rigidly to where a slow sub-pixel sway has it at ``t`` seconds."""
+    h, w = frame.shape[:2]
+    dx = 0.7 * np.sin(2 * np.pi * 0.12 * t)
+    dy = 0.5 * np.sin(2 * np.pi * 0.17 * t + 1.0)
+    shift = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float64)
+    return cv2.warpAffine(frame, shift, (w, h), flags=cv2.INTER_CUBIC,
+                          borderMode=cv2.BORDER_REFLECT101)  # fmt: skip
 
 
 def _speech_lines(fps: float):  # type: ignore[no-untyped-def]
@@ -140,7 +144,7 @@ def main() -> int:
                     wav = out / f"{tag}.wav"
                     write_wav(wav, line.audio, line.sample_rate)
                     extra = ["--audio", str(wav)]
-                j = _judge(
+                j = run_judge(
                     "judge.py",
                     str(photo_path),
                     str(mp4),
@@ -149,13 +153,13 @@ def main() -> int:
                     args.id_every,
                     *extra,
                 )
-                mouth = _judge("mouth_interior.py", str(mp4)) if line is not None else {}
+                mouth = run_judge("mouth_interior.py", str(mp4)) if line is not None else {}
                 kept = detail_kept(clip.mp4, models)
                 floor: dict = {}
                 if args.floor:
                     drift = out / f"{tag}_rigid.mp4"
                     drift.write_bytes(rigid_drift(clip.mp4, options.fps, args.seconds))
-                    floor = _judge("judge.py", str(photo_path), str(drift), "--json",
+                    floor = run_judge("judge.py", str(photo_path), str(drift), "--json",
                                    "--id-every", "1000")  # fmt: skip
                 (out / f"{tag}.json").write_text(
                     json.dumps({"judge": j, "mouth": mouth, "floor": floor})
