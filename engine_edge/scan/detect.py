@@ -20,6 +20,7 @@ import numpy as np
 
 from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
+from engine_edge.scan.restore import picture_quad
 from engine_edge.scan.screen import screen_evidence
 
 
@@ -268,6 +269,12 @@ def detect_print_quad(
     if not _surrounded_by_table(lab, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare, boxes = _glare(small, best.corners * scale)
+    if (
+        glare > settings.glare_share
+        and (picture := _picture_corners(frame, best.corners)) is not None
+    ):
+        # Only the picture is kept: what lay on the print's own border goes with it.
+        glare, boxes = _glare(small, best.corners * scale, picture * scale)
     if glare > settings.glare_share:
         hints.append(Hint.GLARE_TILT if settings.glare_blocks else Hint.GLARE)
     if (
@@ -641,13 +648,24 @@ def _shaken(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> bool:
     sharp = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX, lightness=True)
     lights = sharp.light_widths if sharp is not None else (None,) * len(wide)
     paired = [
-        light if light is None or other is None else min(light, other)
+        _shake_width(light, other)
         for light, other in zip(lights, lights[2:] + lights[:2], strict=True)
     ]
     return any(
         is_wide and (light is None or light > settings.max_shake_light_px)
         for is_wide, light in zip(wide, paired, strict=True)
     )
+
+
+def _shake_width(light: float | None, opposite: float | None) -> float | None:
+    """What a shake made of a side, in lightness: the narrower of its own width and its
+    opposite side's (:func:`_shaken`), or the one of the two that can be read. A side that
+    barely steps in lightness (a picture's top as light as the grass round it, seed
+    600072: 6.2 px in colour, no step in lightness) is judged by its opposite side,
+    which the same shake would have smeared alike (3.7 px there: a still print)."""
+    if light is None or opposite is None:
+        return opposite if light is None else light
+    return min(light, opposite)
 
 
 def _hints(frame: np.ndarray, best: _Fit, fits: list[_Fit], settings: DetectSettings) -> list[Hint]:
@@ -1298,13 +1316,48 @@ def _side_strips(
     return strips
 
 
+# Longest side, in pixels, of the flat view of the print in which its border is looked for.
+FLAT_VIEW_PX = 512
+
+
+def _picture_corners(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
+    """Where the picture inside the print's own plain border lies in ``frame`` (TL, TR, BR,
+    BL), as the restoration will find and crop it; None without a border.
+
+    What the restoration crops off is not the photo: a white or cream border wider than
+    the rim the glare check skips, clipped to white by a bright lamp in broken patches too
+    short to read as a strip along the rim (seed 400101), is no reflection on the photo.
+    The print is flattened at up to ``FLAT_VIEW_PX`` on its longest side (the restoration
+    finds a border on a copy of that size too) and the picture's corners are mapped back
+    into the frame.
+    """
+    sides = geometry.side_lengths(corners)
+    shrink = min(1.0, FLAT_VIEW_PX / float(max(sides)))
+    # The print's surroundings, at the flat view's scale (a 12 MP frame is not warped whole).
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int).clip(0)
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 1
+    near = frame[y0:y1, x0:x1]
+    if shrink < 1.0:
+        near = cv2.resize(near, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+    seen = (corners - [x0, y0]) * shrink
+    w = max(8, round(max(sides[0], sides[2]) * shrink))
+    h = max(8, round(max(sides[1], sides[3]) * shrink))
+    flat_corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    to_flat = cv2.getPerspectiveTransform(seen.astype(np.float32), flat_corners)
+    inner = picture_quad(cv2.warpPerspective(near, to_flat, (w, h), flags=cv2.INTER_LINEAR))
+    if inner is None:
+        return None
+    picture = cv2.perspectiveTransform(inner[None], np.linalg.inv(to_flat))[0]
+    return picture.astype(np.float64) / shrink + [x0, y0]
+
+
 # Brightness (HSV value) below which a pixel next to a blown-out area is the picture's own
 # dark, not a reflection's halo.
 PICTURE_DARK = 170
 
 
 def _glare(
-    small_rgb: np.ndarray, corners_small: np.ndarray
+    small_rgb: np.ndarray, corners_small: np.ndarray, picture_small: np.ndarray | None = None
 ) -> tuple[float, list[tuple[int, int, int, int]]]:
     """Reflections on the print: blown-out, colourless blobs with a bright, smooth halo.
 
@@ -1315,12 +1368,18 @@ def _glare(
     looked at: glare there is cropped off with the border anyway. A wider white or cream
     border, or a white edge of the picture, reaches inside that rim; it is a long, thin
     strip lying mostly in the print's outer band, while a reflection is a blob (or a broad
-    band) over the picture: of a strip, only the part over the middle counts.
+    band) over the picture: of a strip, only the part over the middle counts. Nor is
+    anything outside ``picture_small`` looked at (where the picture inside the print's own
+    border lies, :func:`_picture_corners`): the border is cropped off whatever its width.
     """
     mask = np.zeros(small_rgb.shape[:2], np.uint8)
     centre = corners_small.mean(axis=0)
     inner = centre + 0.92 * (corners_small - centre)
     cv2.fillConvexPoly(mask, np.round(inner).astype(np.int32), 1)
+    if picture_small is not None:
+        picture = np.zeros_like(mask)
+        cv2.fillConvexPoly(picture, np.round(picture_small).astype(np.int32), 1)
+        mask &= picture
     middle = np.zeros_like(mask)
     cv2.fillConvexPoly(
         middle, np.round(centre + 0.75 * (corners_small - centre)).astype(np.int32), 1

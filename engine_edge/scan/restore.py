@@ -184,7 +184,16 @@ def noise_sigma(image: np.ndarray) -> float:
 
 def crop_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
     """Cut a print's own plain border off: white, cream, black or any even colour, deckled
-    or straight, under uneven light.
+    or straight, under uneven light (where: :func:`picture_quad`)."""
+    quad = picture_quad(image, max_share)
+    return image if quad is None else _cut_inside(image, quad)
+
+
+def picture_quad(image: np.ndarray, max_share: float = 0.2) -> np.ndarray | None:
+    """Where the picture inside a print's own plain border lies in ``image`` (a rectified
+    print): its corners (TL, TR, BR, BL, continuous pixel coordinates), None without a
+    border. What :func:`crop_border` cuts off, so that the scanner can tell what of the
+    print will be kept (a reflection on the border goes with it).
 
     Each side's border colour is measured a little inside the outline (past a deckled
     edge's bites, which show the table), position by position along the side (a lamp's
@@ -202,8 +211,8 @@ def crop_border(image: np.ndarray, max_share: float = 0.2) -> np.ndarray:
     for skips in ((0.01, 0.02, 0.03), (0.005,)):
         edges = _border_edges(image, lab, scale, max_share, skips)
         if edges is not None:
-            return _cut_inside(image, edges)
-    return image
+            return _inner_quad(image.shape[:2], edges)
+    return None
 
 
 def _border_edges(
@@ -280,17 +289,11 @@ def _edge_line(
     return _Edge(whole, 0.0)
 
 
-def _cut_inside(image: np.ndarray, edges: list[_Edge]) -> np.ndarray:
-    """The picture inside ``edges``: the quadrilateral they bound, warped square at its own
-    size, its sides where they were measured (to a fraction of a pixel).
-
-    Even when every edge runs parallel to the image's, a cut at whole rows moved each side
-    by up to a pixel: a crossing at 13.06 rows cut 14, one at 12.98 cut 13, so two views of
-    the same print (a camera's and a flat scan's) lost different slices of picture and
-    stood up to a pixel apart at its edges (a burst of a cream-bordered coffee print: 0.93
-    of the ideal scan's SSIM, 0.99 with the edges cut where they lie)."""
+def _inner_quad(shape: tuple[int, ...], edges: list[_Edge]) -> np.ndarray:
+    """The quadrilateral ``edges`` (top, bottom, left, right) bound in an image of ``shape``,
+    its sides where they were measured (to a fraction of a pixel)."""
     top, bottom, left, right = edges
-    full_h, full_w = image.shape[:2]
+    full_h, full_w = shape[:2]
     # Lines in image coordinates: y = a + b x (top, bottom) and x = a + b y (left, right).
     inset = 0.5  # a half-mixed row goes with the border
     rows = [
@@ -311,7 +314,17 @@ def _cut_inside(image: np.ndarray, edges: list[_Edge]) -> np.ndarray:
         # y = ya + yb x, x = xa + xb y
         y = (ya + yb * xa) / (1.0 - yb * xb)
         corners.append((xa + xb * y, y))
-    quad = np.array(corners, np.float32)
+    return np.array(corners, np.float32)
+
+
+def _cut_inside(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The picture inside ``quad`` (:func:`_inner_quad`), warped square at its own size.
+
+    Even when every edge runs parallel to the image's, a cut at whole rows moved each side
+    by up to a pixel: a crossing at 13.06 rows cut 14, one at 12.98 cut 13, so two views of
+    the same print (a camera's and a flat scan's) lost different slices of picture and
+    stood up to a pixel apart at its edges (a burst of a cream-bordered coffee print: 0.93
+    of the ideal scan's SSIM, 0.99 with the edges cut where they lie)."""
     width = round(0.5 * (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])))
     height = round(0.5 * (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])))
     square = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)

@@ -26,6 +26,11 @@ only when its peaks lie off the print's own axes.
 A fainter moiré (the median tile's peak short of that threshold) still counts when it
 carries as much of the detail, lies off the print's axes and is coloured: the colour
 channels peak where lightness does (the sub-pixel stripes are red, green and blue).
+
+In a dark, noisy view the sensor's noise holds most of the fine detail, so a moiré's share
+of it is small however sharp its peak. It is still one pattern: most tiles peak at the same
+frequency off the print's axes. A print's own texture peaks where its picture has detail,
+at a frequency of its own in each tile.
 """
 
 from __future__ import annotations
@@ -62,6 +67,15 @@ class ScreenSettings:
     # reach 1.66 (colour 0.84) and, coloured, 1.58 (tuning, seeds 200000+ and 300000+).
     faint_prominence: float = 1.8
     faint_colour_prominence: float = 1.4
+    # A repeated moiré: most tiles (this share, and at least ``repeated_tiles``) peak at one
+    # frequency (within ``repeated_bins`` of a tile's spectrum), off the print's axes as
+    # above and at least ``faint_prominence``, their median peak at least
+    # ``tiled_prominence``. The screen that only this refuses (seed 300017, dark, noise
+    # and JPEG 60): 3 of 3 tiles, 2.32, a share of the detail of 0.01. Prints of tuning and
+    # seeds 200000-600000: at most a third of their tiles (3 of 9) agree so.
+    repeated_share: float = 0.6
+    repeated_tiles: int = 3
+    repeated_bins: float = 4.0
     tile_px: int = 128
     max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
 
@@ -83,6 +97,12 @@ class ScreenEvidence:
     # angle off the print's axes and the median colour prominence beside the peak
     faint_off_axis_deg: float = 0.0
     faint_colour: float = 0.0
+    # The most tiles whose moiré-like peak (off the print's axes, at least
+    # ``faint_prominence``) lies at one frequency, their share of all tiles and their median
+    # peak
+    repeated_tiles: int = 0
+    repeated_share: float = 0.0
+    repeated_peak: float = 0.0
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
@@ -98,6 +118,11 @@ class ScreenEvidence:
                 and self.tiled_share >= settings.tiled_share
                 and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
                 and self.faint_colour >= settings.faint_colour_prominence
+            )
+            or (
+                self.repeated_tiles >= settings.repeated_tiles
+                and self.repeated_share >= settings.repeated_share
+                and self.repeated_peak >= settings.tiled_prominence
             )
         )
 
@@ -130,13 +155,14 @@ def screen_evidence(
 
 def _tiled_peak(
     frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float, float, float]:
+) -> tuple[float, float, float, float, float, int, float, float]:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
-    where it crosses both thresholds (45° when none does); and over the tiles where it
-    crosses ``faint_prominence`` and the share, the median angle and colour beside it. Zeros
-    when fewer than 3 tiles fit."""
+    where it crosses both thresholds (45° when none does); over the tiles where it
+    crosses ``faint_prominence`` and the share, the median angle and colour beside it; and
+    the most tiles whose peak lies at one frequency (:func:`_repeated`). Zeros when fewer
+    than 3 tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
     inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
@@ -173,24 +199,49 @@ def _tiled_peak(
             # moiré: in the others it is the picture's texture wherever it points.
             off_axis = colour = np.nan
             lowest = min(settings.tiled_prominence, settings.faint_prominence)
-            if peak >= lowest and share >= settings.tiled_share:
+            if peak >= lowest:
                 off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
+            if peak >= lowest and share >= settings.tiled_share:
                 colour = max(float(_prominence(lab[..., c])[0][near].max()) for c in (1, 2))
-            peaks.append((peak, share, off_axis, colour))
+            peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
     faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
     off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
-    faint_deg, faint_colour = np.median(found[faint, 2:], axis=0) if faint.any() else (45.0, 0.0)
+    faint_deg, faint_colour = np.median(found[faint, 2:4], axis=0) if faint.any() else (45.0, 0.0)
+    repeated, repeated_peak = _repeated(found, settings)
     return (
         float(np.median(found[:, 0])),
         float(np.median(found[:, 1])),
         off_axis_deg,
         float(faint_deg),
         float(faint_colour),
+        repeated,
+        repeated / len(found),
+        repeated_peak,
     )
+
+
+def _repeated(found: np.ndarray, settings: ScreenSettings) -> tuple[int, float]:
+    """The most tiles whose peak lies at one frequency, and their median peak: of the tiles
+    (rows of ``found``: peak, share, angle off the print's axes, colour, frequency x and
+    y) whose peak reaches ``faint_prominence`` off the print's axes, those within
+    ``repeated_bins`` of one of them (a frequency and its mirror image are one)."""
+    moire = found[
+        (found[:, 0] >= settings.faint_prominence) & (found[:, 2] >= settings.tiled_off_axis_deg)
+    ]
+    best, best_peak = 0, 0.0
+    for frequency in moire[:, 4:6]:
+        apart = np.minimum(
+            np.linalg.norm(moire[:, 4:6] - frequency, axis=1),
+            np.linalg.norm(moire[:, 4:6] + frequency, axis=1),
+        )
+        together = moire[apart <= settings.repeated_bins, 0]
+        if len(together) > best:
+            best, best_peak = len(together), float(np.median(together))
+    return best, best_peak
 
 
 def _off_axis_deg(

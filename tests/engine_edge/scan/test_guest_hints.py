@@ -290,3 +290,46 @@ def test_a_clipped_white_wall_reaching_the_rim_is_not_glare(shared_data):
     detection = detect_print_quad(glossy.frame, one_view)
     assert detection.hints == (Hint.GLARE_TILT,)
     assert detection.glare_share < 0.1  # the reflection alone, not the wall with it
+
+
+def test_a_wide_light_border_clipped_in_patches_is_not_glare(shared_data):
+    """A cream-bordered print on blue cloth (seed 400101: the border 57 px, a tenth of the
+    print's side, wider than the rim the glare check skips). The lamp clips the border's
+    brighter end to white in broken patches, each too short to read as a strip along the
+    rim; they were taken for reflections (0.7 % of the print: "tilt it"). The border is
+    cropped off with whatever lies on it: only the picture inside it is looked at. The
+    same print with a reflection over the picture is still asked to tilt."""
+    from engine_edge.image_io import load_image
+
+    labelled = sample_scene(
+        load_image(shared_data / "photos" / "liveportrait_s7.jpg"), "light_border", 400101
+    )
+    assert not labelled.has_glare and labelled.spec.border_px > 50
+    one_view = DetectSettings(glare_blocks=True)
+    detection = detect_print_quad(labelled.scene.frame, one_view)
+    assert detection.hints == () and detection.glare_share == 0.0, detection
+    spec = replace(labelled.spec, border_px=0, glare_at=(0.55, 0.4), glare_radius=0.05)
+    glossy = render_print_scene(labelled.scene.print_image, spec)
+    assert detect_print_quad(glossy.frame, one_view).hints == (Hint.GLARE_TILT,)
+
+
+def test_a_still_print_whose_top_is_as_light_as_the_grass_is_not_told_to_hold_still(
+    shared_data,
+):
+    """A plain print on grass (seed 600072: camera blur σ 1 px, no shake) was refused "hold
+    still": its sides read 7.1-7.4 px on the copy smoothed against noise, and its top,
+    which steps from the grass in colour alone, has no width in lightness to clear it. The
+    side opposite, which a shake would have smeared alike, reads 3.7 px in lightness. A
+    shake of the same print is still refused."""
+    from engine_edge.image_io import load_image
+
+    labelled = sample_scene(
+        load_image(shared_data / "photos" / "sadtalker_art_9.png"), "plain", 600072
+    )
+    assert labelled.blur_px < 4.0 and labelled.spec.table == "grass"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.hints == (), detection
+    assert detection.widest_edge_px > DetectSettings().max_shake_px  # wide, but not a shake
+    spec = replace(labelled.spec, motion_blur_px=10.0, motion_angle_deg=80.0)
+    shaken = render_print_scene(labelled.scene.print_image, spec)
+    assert Hint.BLURRY in detect_print_quad(shaken.frame).hints

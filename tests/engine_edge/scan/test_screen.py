@@ -184,3 +184,38 @@ def test_a_prints_colourless_texture_off_its_axes_is_not_a_screen(shared_data, n
     assert evidence.faint_colour < settings.faint_colour_prominence - 0.4
     assert not evidence.is_screen()
     assert Hint.SCREEN not in detect_print_quad(scene.frame).hints
+
+
+# A dark screen seen small and noisy (seed 300017: a cyan-lit portrait on brick, sensor noise
+# and JPEG 60): its moiré peaks sharply in every tile (2.2-2.9) but holds only 1 % of the
+# tile's fine detail, the noise holding the rest, so it passed as a print. It peaks at one
+# frequency, off the screen's axes, in all three tiles; a print's texture does not.
+def test_a_moire_repeated_in_every_tile_of_a_noisy_dark_screen_is_a_screen(shared_data):
+    scene = _shared_scene(shared_data, "sadtalker_full_body_1.png", "screen", 300017)
+    detection = detect_print_quad(scene.frame)
+    assert detection.corners is not None
+    evidence = screen_evidence(scene.frame, detection.corners)
+    settings = ScreenSettings()
+    assert evidence.grid_peak < settings.grid_prominence
+    assert evidence.lightness_peak < settings.lightness_prominence
+    assert evidence.tiled_share < settings.tiled_share  # the share-based cues miss it
+    assert evidence.repeated_tiles >= settings.repeated_tiles
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# The prints of the tuning set and seeds 200000-600000 whose tiles agree most on one
+# off-axis peak (3 of 9 tiles of a black-bordered print, 4 of 24 of a dark one): photos.
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [("sadtalker_happy.png", "black_border", 500055), ("dlib_2007_007763.jpg", "dark", 300076)],
+)
+def test_a_prints_texture_peaking_alike_in_a_few_tiles_is_not_a_screen(
+    shared_data, name, kind, seed
+):
+    scene = _shared_scene(shared_data, name, kind, seed)
+    detection = detect_print_quad(scene.frame)
+    assert detection.corners is not None
+    evidence = screen_evidence(scene.frame, detection.corners)
+    assert evidence.repeated_tiles >= 3
+    assert evidence.repeated_share < ScreenSettings().repeated_share
+    assert Hint.SCREEN not in detection.hints
