@@ -227,6 +227,10 @@ def detect_print_quad(
     )
     best = fits[0]
     if not sides_checked and fits[0] is not tracked:
+        outermost = _outermost_outline(frame, best, settings)
+        if outermost is not None:
+            best = outermost
+            fits.insert(0, outermost)
         # A picture as light as the table along part of a side (a pale sky in one corner)
         # leaves the picture's own line nearby as the stronger, straighter edge.
         wider = _region_outline(frame, best, lab, scale, settings)
@@ -363,13 +367,17 @@ def _picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     return picture if 1 <= sum(picture) <= 2 else []
 
 
-def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
-    """Per side, whether the border's paper lies just inside it. The border: two sides or
-    more with plain paper of one hue just inside, light (white or cream; a lamp's fall-off
-    changes its lightness, not its hue) or dark (a black border). All False without one."""
+def _paper_inside(
+    lab: np.ndarray, corners_small: np.ndarray, offsets: tuple[float, ...] = (-1.5, -2.0, -2.5)
+) -> list[bool]:
+    """Per side, whether the border's paper lies just inside it (``offsets``: where, in
+    small pixels along the outward normal; positive ones look just outside instead). The
+    border: two sides or more with plain paper of one hue there, light (white or cream; a
+    lamp's fall-off changes its lightness, not its hue) or dark (a black border). All False
+    without one."""
     feats = lab.astype(np.float32)
     inner = []
-    for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2]):
+    for pts in _side_strips(corners_small, offsets, lab.shape[:2]):
         values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
         inner.append((np.median(values, axis=0), _spread(values[:, 0])))
     for tone in (_light_paper, _dark_paper):
@@ -395,6 +403,51 @@ def _light_paper(lightness: float) -> bool:
 def _dark_paper(lightness: float) -> bool:
     """A black border's lightness (Lab L, 0-255), lit by the lamp."""
     return lightness <= 60
+
+
+def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> _Fit | None:
+    """The outline through the outermost well-supported line near each side of ``fit``,
+    when at full size it is clearly better supported than ``fit``; else None.
+
+    On the small copy a picture's own line just inside a side (a door frame under a pale
+    ceiling strip at the top of the picture) can be the stronger edge and take the side,
+    while at full size the paper's cut edge a little outside it is the sharper step: the
+    dog on wavy wood (seed 600027) had its top side on the door frame, 0.56 supported at
+    full size against 0.93 on the paper's edge 6 % of the diagonal further out. Each side
+    that moves must part paper from table there.
+    """
+    reach = _fine_reach_px(frame)
+    radius = OUTERMOST_SEARCH * float(np.sqrt(geometry.quad_area(fit.corners)))
+    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
+    wider = _refine(frame, fit.corners, (radius,), (True, True, True, True))
+    if wider is None:
+        return None
+    wider = _refine(frame, wider.corners, (reach,))
+    if wider is None or wider.support < max(
+        settings.min_support, (0.0 if own is None else own.support) + OUTERMOST_GAIN
+    ):
+        return None
+    if geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
+        return None
+    moved = _side_shifts(fit.corners, wider.corners) > reach
+    paper = _paper_sides(frame, wider.corners, reach)
+    return wider if all(p for p, m in zip(paper, moved, strict=True) if m) else None
+
+
+def _side_shifts(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
+    """Per side (top, right, bottom, left), how far ``outer``'s side lies outside
+    ``inner``'s, at its middle (pixels, along ``inner``'s outward normal)."""
+    centre = inner.mean(axis=0)
+    shifts = []
+    for i in range(4):
+        p0, p1 = inner[i], inner[(i + 1) % 4]
+        d = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-9)
+        normal = np.array([-d[1], d[0]])
+        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
+            normal = -normal
+        mid = (outer[i] + outer[(i + 1) % 4]) / 2
+        shifts.append(float(np.dot(mid - (p0 + p1) / 2, normal)))
+    return np.array(shifts)
 
 
 def _region_outline(
@@ -435,7 +488,17 @@ def _region_outline(
         return None
     if not _surrounded_by_table(lab, fit.corners * scale):
         return None
-    return fit if all(_paper_sides(frame, fit.corners, reach)) else None
+    if not all(_paper_sides(frame, fit.corners, reach)):
+        return None
+    # The region may cover a light border on one side only (paper a shade off the table's
+    # there): that side moves to the paper's edge, the others stay on the picture's. Where
+    # the paper's edge lies further out on those too, they go there as well.
+    stayed = [bool(s <= reach) for s in _side_shifts(inner.corners, fit.corners)]
+    if any(stayed) and not all(stayed):
+        outer = _outer_outline(frame, fit, lab, scale, settings, [stayed])
+        if outer is not None and _upright(outer, (frame.shape[1], frame.shape[0]), settings):
+            return outer
+    return fit
 
 
 def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
@@ -971,6 +1034,11 @@ MIN_LIGHT_STEP = 6.0
 # How far from a known outline its edges are looked for when only their widths are wanted:
 # the outline stays on the edge it was fitted to (profiles a half pixel apart).
 SHARPNESS_RADIUS_PX = 3.0
+# How far out from a found outline, as a share of the print's size (the square root of its
+# area), the outermost line is looked for, and how much better it must be supported at full
+# size to be taken instead (see ``_outermost_outline``).
+OUTERMOST_SEARCH = 0.1
+OUTERMOST_GAIN = 0.1
 
 
 def _fine_reach_px(frame: np.ndarray) -> float:
