@@ -199,13 +199,15 @@ def detect_print_quad(
     if np.percentile(lab[..., 0], 99.8) < 45:  # a small print on a dark table is not "dark"
         return PrintDetection(None, (Hint.TOO_DARK,), size)
     tracked = None
+    candidates: list[np.ndarray] | None = None
     if previous is not None:
         diag = float(np.hypot(w, h))
         tracked = _refine(frame, previous, (0.015 * diag, _fine_reach_px(frame)))
     if tracked is not None and tracked.support >= settings.min_support + 0.1:
         fits = [tracked]
     else:
-        fits = _fits(frame, small, _candidates(lab, settings), scale, settings)
+        candidates = _candidates(lab, settings)
+        fits = _fits(frame, small, candidates, scale, settings)
     upright = [f for f in fits if _upright(f, size, settings)]
     # A clearly outlined print turned steeply away is "tilted"; the last resort's outlines
     # are only dropped when steep (a side run through the picture, not a turned print).
@@ -216,6 +218,11 @@ def detect_print_quad(
     if sides_checked:
         fits = _sharp_edge_fits(frame, small, lab, scale, settings)
         fits = [f for f in fits if _upright(f, size, settings)]
+        if not fits:
+            if candidates is None:
+                candidates = _candidates(lab, settings)
+            fits = _faint_fits(frame, small, lab, candidates, scale, settings)
+            fits = [f for f in fits if _upright(f, size, settings)]
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
@@ -572,12 +579,14 @@ def _fits(
     candidates: list[np.ndarray],
     scale: float,
     settings: DetectSettings,
+    enough_share: float = 0.8,
 ) -> list[_Fit]:
     """Refine ``candidates`` (small-image quads) on the small image, keep the distinct
-    well-supported ones, then refine those at the frame's resolution."""
+    ones supported there by ``enough_share`` of ``min_support``, then refine those at the
+    frame's resolution."""
     sh, sw = small.shape[:2]
     diag = float(np.hypot(sw, sh))
-    enough = 0.8 * settings.min_support
+    enough = enough_share * settings.min_support
     # Per distinct coarse outline: its fit, and the candidate for the wider search when that
     # is still to be tried (one of the first four, whose narrow search held on the small copy).
     coarse: list[tuple[_Fit, np.ndarray | None]] = []
@@ -871,6 +880,32 @@ def _sharp_edge_fits(
     return kept
 
 
+def _faint_fits(
+    frame: np.ndarray,
+    small: np.ndarray,
+    lab: np.ndarray,
+    candidates: list[np.ndarray],
+    scale: float,
+    settings: DetectSettings,
+) -> list[_Fit]:
+    """The very last resort: the first few candidates whose fit on the small copy fell
+    short, looked at in full, kept only when at the frame's resolution they are supported
+    and every side parts paper from table there, with table all round.
+
+    A thin light border between a dark table and the picture puts two edges a pixel or two
+    apart on the small copy, where a side then finds neither whole (seed 400048, a light
+    deckled print on a dark table: 0.50 there, 0.72 at full size on the paper's edge).
+    """
+    reach = _fine_reach_px(frame)
+    return [
+        fit
+        for fit in _fits(frame, small, candidates[:4], scale, settings, FAINT_SHARE)
+        if fit.support >= settings.min_support
+        and _surrounded_by_table(lab, fit.corners * scale)
+        and all(_paper_sides(frame, fit.corners, reach))
+    ]
+
+
 def _paper_sides(frame: np.ndarray, corners: np.ndarray, reach_px: float) -> list[bool]:
     """Per side, at the frame's resolution: does it part paper from table? Just outside it
     must look like further out (table), and differ from just inside (paper)."""
@@ -1039,6 +1074,9 @@ SHARPNESS_RADIUS_PX = 3.0
 # size to be taken instead (see ``_outermost_outline``).
 OUTERMOST_SEARCH = 0.1
 OUTERMOST_GAIN = 0.1
+# The share of ``min_support`` a candidate needs on the small copy to be looked at in full
+# by the very last resort (``_faint_fits``), where the full size decides.
+FAINT_SHARE = 0.55
 
 
 def _fine_reach_px(frame: np.ndarray) -> float:

@@ -392,3 +392,19 @@ def test_a_white_border_on_a_light_table_in_even_light_is_not_outlined_half_and_
     detection = detect_print_quad(scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, scene.corners) < 0.005
+
+
+def test_a_thin_light_deckled_border_on_a_dark_table_is_found(shared_data):
+    """Seed 400048: a portrait (art_1) in a thin light deckled border on a dark table was
+    refused "none" (untrue: it stands out plainly). On the small copy the paper's edge and
+    the picture's lie a pixel or two apart and no side found either whole (0.50 supported);
+    at full size the paper's edge is (0.72), and every side parts paper from table."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_1.png")
+    labelled = sample_scene(photo, "deckled", 400048)
+    assert labelled.spec.table == "dark" and min(labelled.spec.border_rgb) > 200
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.006
