@@ -246,15 +246,19 @@ def detect_print_quad(
             fits.insert(0, wider)
     if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
-        # faint outer edge was missed. Look for that edge a little further out.
-        for fit in fits[:3]:
+        # faint outer edge was missed. Look for that edge a little further out, unless an
+        # outline already found round it lies on the paper's edge.
+        paper = _paper_round(frame, lab, best, fits, scale)
+        for fit in [] if paper is not None else fits[:3]:
             outer = _outer_outline(frame, fit, lab, scale, settings)
             if outer is None:
                 outer = _deckled_outline(lab, fit, scale)
             if outer is not None and _upright(outer, size, settings):
-                best = outer
-                fits.insert(0, outer)
+                paper = outer
                 break
+        if paper is not None:
+            best = paper
+            fits.insert(0, paper)
     if not sides_checked and (inside := _picture_sides(lab, best.corners * scale)):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
@@ -439,6 +443,35 @@ def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -
     moved = _side_shifts(fit.corners, wider.corners) > reach
     paper = _paper_sides(frame, wider.corners, reach)
     return wider if all(p for p, m in zip(paper, moved, strict=True) if m) else None
+
+
+def _paper_round(
+    frame: np.ndarray, lab: np.ndarray, inner: _Fit, fits: list[_Fit], scale: float
+) -> _Fit | None:
+    """The best-supported of ``fits`` that lies round ``inner`` (sides in common allowed)
+    with table all round it and every side parting paper from table at full size; None
+    when there is none.
+
+    A picture's sharp edge inside a white border can be better supported than the paper's
+    deckled edge round it and win (seed 400003: a white wall in the picture beside the
+    subject, whose edge made one side, 1.0 against 0.72); with picture, not table, outside
+    it, the outline round it on the paper's edge is the print.
+    """
+    reach = _fine_reach_px(frame)
+    around = [
+        fit
+        for fit in fits
+        if fit is not inner
+        and geometry.quad_area(fit.corners) > geometry.quad_area(inner.corners)
+        and all(
+            cv2.pointPolygonTest(fit.corners.astype(np.float32), (float(x), float(y)), True)
+            >= -reach
+            for x, y in inner.corners
+        )
+        and _surrounded_by_table(lab, fit.corners * scale)
+        and all(_paper_sides(frame, fit.corners, reach))
+    ]
+    return max(around, key=lambda f: f.support) if around else None
 
 
 def _side_shifts(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:

@@ -408,3 +408,21 @@ def test_a_thin_light_deckled_border_on_a_dark_table_is_found(shared_data):
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < 0.006
+
+
+def test_a_white_wall_in_the_picture_does_not_outrank_the_deckled_paper_round_it(shared_data):
+    """Seed 400003: a portrait (s1) in a white deckled border on a dark table, a white wall
+    beside the subject. An outline with one side on the wall's edge inside the picture
+    (1.0 supported) outranked the paper's deckled edge (0.72); with picture outside that
+    side, the deckle step then pushed the sides out onto the table, 2.5 % of the diagonal
+    off. Only the glare hint (the wall, read as a reflection) kept it from a wrong crop.
+    The outline already found round it on the paper's edge is the print."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
+    labelled = sample_scene(photo, "deckled", 400003)
+    assert labelled.spec.table == "dark" and min(labelled.spec.border_rgb) > 200
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.006
