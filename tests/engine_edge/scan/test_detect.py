@@ -394,34 +394,26 @@ def test_a_white_border_on_a_light_table_in_even_light_is_not_outlined_half_and_
     assert corner_error(detection.corners, scene.corners) < 0.005
 
 
-def test_a_thin_light_deckled_border_on_a_dark_table_is_found(shared_data):
-    """Seed 400048: a portrait (art_1) in a thin light deckled border on a dark table was
-    refused "none" (untrue: it stands out plainly). On the small copy the paper's edge and
-    the picture's lie a pixel or two apart and no side found either whole (0.50 supported);
-    at full size the paper's edge is (0.72), and every side parts paper from table."""
+@pytest.mark.parametrize(
+    ("name", "seed"), [("sadtalker_art_1.png", 400048), ("liveportrait_s1.jpg", 400003)]
+)
+def test_a_light_deckled_print_on_a_dark_table_is_outlined_at_its_paper(shared_data, name, seed):
+    """White deckled borders on a dark table, which stand out plainly.
+
+    400048 (art_1, a thin border) was refused "none": on the small copy the paper's edge
+    and the picture's lie a pixel or two apart and no side found either whole (0.50
+    supported); at full size the paper's edge is (0.72) and every side parts paper from
+    table. 400003 (s1, a white wall beside the subject): an outline with one side on the
+    wall's edge inside the picture (1.0 supported) outranked the paper's deckled edge
+    (0.72); with picture outside that side, the deckle step pushed the sides out onto the
+    table, 2.5 % of the diagonal off, and only a glare hint (the wall, read as a
+    reflection) kept it from a wrong crop. The outline found round it on the paper's edge
+    is the print.
+    """
     from engine_edge.image_io import load_image
     from engine_edge.scan.scene_set import sample_scene
 
-    photo = load_image(shared_data / "photos" / "sadtalker_art_1.png")
-    labelled = sample_scene(photo, "deckled", 400048)
-    assert labelled.spec.table == "dark" and min(labelled.spec.border_rgb) > 200
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.usable, detection.hints
-    assert corner_error(detection.corners, labelled.scene.corners) < 0.006
-
-
-def test_a_white_wall_in_the_picture_does_not_outrank_the_deckled_paper_round_it(shared_data):
-    """Seed 400003: a portrait (s1) in a white deckled border on a dark table, a white wall
-    beside the subject. An outline with one side on the wall's edge inside the picture
-    (1.0 supported) outranked the paper's deckled edge (0.72); with picture outside that
-    side, the deckle step then pushed the sides out onto the table, 2.5 % of the diagonal
-    off. Only the glare hint (the wall, read as a reflection) kept it from a wrong crop.
-    The outline already found round it on the paper's edge is the print."""
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.scene_set import sample_scene
-
-    photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
-    labelled = sample_scene(photo, "deckled", 400003)
+    labelled = sample_scene(load_image(shared_data / "photos" / name), "deckled", seed)
     assert labelled.spec.table == "dark" and min(labelled.spec.border_rgb) > 200
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
