@@ -378,17 +378,13 @@ def _picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     return picture if 1 <= sum(picture) <= 2 else []
 
 
-def _paper_inside(
-    lab: np.ndarray, corners_small: np.ndarray, offsets: tuple[float, ...] = (-1.5, -2.0, -2.5)
-) -> list[bool]:
-    """Per side, whether the border's paper lies just inside it (``offsets``: where, in
-    small pixels along the outward normal; positive ones look just outside instead). The
-    border: two sides or more with plain paper of one hue there, light (white or cream; a
-    lamp's fall-off changes its lightness, not its hue) or dark (a black border). All False
-    without one."""
+def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
+    """Per side, whether the border's paper lies just inside it. The border: two sides or
+    more with plain paper of one hue just inside, light (white or cream; a lamp's fall-off
+    changes its lightness, not its hue) or dark (a black border). All False without one."""
     feats = lab.astype(np.float32)
     inner = []
-    for pts in _side_strips(corners_small, offsets, lab.shape[:2]):
+    for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2]):
         values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
         inner.append((np.median(values, axis=0), _spread(values[:, 0])))
     for tone in (_light_paper, _dark_paper):
