@@ -200,13 +200,15 @@ def detect_print_quad(
     if np.percentile(lab[..., 0], 99.8) < 45:  # a small print on a dark table is not "dark"
         return PrintDetection(None, (Hint.TOO_DARK,), size)
     tracked = None
+    candidates: list[np.ndarray] | None = None
     if previous is not None:
         diag = float(np.hypot(w, h))
         tracked = _refine(frame, previous, (0.015 * diag, _fine_reach_px(frame)))
     if tracked is not None and tracked.support >= settings.min_support + 0.1:
         fits = [tracked]
     else:
-        fits = _fits(frame, small, _candidates(lab, settings), scale, settings)
+        candidates = _candidates(lab, settings)
+        fits = _fits(frame, small, candidates, scale, settings)
     upright = [f for f in fits if _upright(f, size, settings)]
     # A clearly outlined print turned steeply away is "tilted"; the last resort's outlines
     # are only dropped when steep (a side run through the picture, not a turned print).
@@ -217,6 +219,11 @@ def detect_print_quad(
     if sides_checked:
         fits = _sharp_edge_fits(frame, small, lab, scale, settings)
         fits = [f for f in fits if _upright(f, size, settings)]
+        if not fits:
+            if candidates is None:
+                candidates = _candidates(lab, settings)
+            fits = _faint_fits(frame, small, lab, candidates, scale, settings)
+            fits = [f for f in fits if _upright(f, size, settings)]
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
@@ -228,6 +235,10 @@ def detect_print_quad(
     )
     best = fits[0]
     if not sides_checked and fits[0] is not tracked:
+        outermost = _outermost_outline(frame, best, settings)
+        if outermost is not None:
+            best = outermost
+            fits.insert(0, outermost)
         # A picture as light as the table along part of a side (a pale sky in one corner)
         # leaves the picture's own line nearby as the stronger, straighter edge.
         wider = _region_outline(frame, best, lab, scale, settings)
@@ -236,15 +247,19 @@ def detect_print_quad(
             fits.insert(0, wider)
     if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
-        # faint outer edge was missed. Look for that edge a little further out.
-        for fit in fits[:3]:
+        # faint outer edge was missed. Look for that edge a little further out, unless an
+        # outline already found round it lies on the paper's edge.
+        paper = _paper_round(frame, lab, best, fits, scale)
+        for fit in [] if paper is not None else fits[:3]:
             outer = _outer_outline(frame, fit, lab, scale, settings)
             if outer is None:
                 outer = _deckled_outline(lab, fit, scale)
             if outer is not None and _upright(outer, size, settings):
-                best = outer
-                fits.insert(0, outer)
+                paper = outer
                 break
+        if paper is not None:
+            best = paper
+            fits.insert(0, paper)
     if not sides_checked and (inside := _picture_sides(lab, best.corners * scale)):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
@@ -404,6 +419,80 @@ def _dark_paper(lightness: float) -> bool:
     return lightness <= 60
 
 
+def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> _Fit | None:
+    """The outline through the outermost well-supported line near each side of ``fit``,
+    when at full size it is clearly better supported than ``fit``; else None.
+
+    On the small copy a picture's own line just inside a side (a door frame under a pale
+    ceiling strip at the top of the picture) can be the stronger edge and take the side,
+    while at full size the paper's cut edge a little outside it is the sharper step: the
+    dog on wavy wood (seed 600027) had its top side on the door frame, 0.56 supported at
+    full size against 0.93 on the paper's edge 6 % of the diagonal further out. Each side
+    that moves must part paper from table there.
+    """
+    reach = _fine_reach_px(frame)
+    radius = OUTERMOST_SEARCH * float(np.sqrt(geometry.quad_area(fit.corners)))
+    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
+    wider = _refine(frame, fit.corners, (radius,), (True, True, True, True))
+    if wider is None:
+        return None
+    wider = _refine(frame, wider.corners, (reach,))
+    if wider is None or wider.support < max(
+        settings.min_support, (0.0 if own is None else own.support) + OUTERMOST_GAIN
+    ):
+        return None
+    if geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
+        return None
+    moved = _side_shifts(fit.corners, wider.corners) > reach
+    paper = _paper_sides(frame, wider.corners, reach)
+    return wider if all(p for p, m in zip(paper, moved, strict=True) if m) else None
+
+
+def _paper_round(
+    frame: np.ndarray, lab: np.ndarray, inner: _Fit, fits: list[_Fit], scale: float
+) -> _Fit | None:
+    """The best-supported of ``fits`` that lies round ``inner`` (sides in common allowed)
+    with table all round it and every side parting paper from table at full size; None
+    when there is none.
+
+    A picture's sharp edge inside a white border can be better supported than the paper's
+    deckled edge round it and win (seed 400003: a white wall in the picture beside the
+    subject, whose edge made one side, 1.0 against 0.72); with picture, not table, outside
+    it, the outline round it on the paper's edge is the print.
+    """
+    reach = _fine_reach_px(frame)
+    around = [
+        fit
+        for fit in fits
+        if fit is not inner
+        and geometry.quad_area(fit.corners) > geometry.quad_area(inner.corners)
+        and all(
+            cv2.pointPolygonTest(fit.corners.astype(np.float32), (float(x), float(y)), True)
+            >= -reach
+            for x, y in inner.corners
+        )
+        and _surrounded_by_table(lab, fit.corners * scale)
+        and all(_paper_sides(frame, fit.corners, reach))
+    ]
+    return max(around, key=lambda f: f.support) if around else None
+
+
+def _side_shifts(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
+    """Per side (top, right, bottom, left), how far ``outer``'s side lies outside
+    ``inner``'s, at its middle (pixels, along ``inner``'s outward normal)."""
+    centre = inner.mean(axis=0)
+    shifts = []
+    for i in range(4):
+        p0, p1 = inner[i], inner[(i + 1) % 4]
+        d = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-9)
+        normal = np.array([-d[1], d[0]])
+        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
+            normal = -normal
+        mid = (outer[i] + outer[(i + 1) % 4]) / 2
+        shifts.append(float(np.dot(mid - (p0 + p1) / 2, normal)))
+    return np.array(shifts)
+
+
 def _region_outline(
     frame: np.ndarray, inner: _Fit, lab: np.ndarray, scale: float, settings: DetectSettings
 ) -> _Fit | None:
@@ -442,7 +531,17 @@ def _region_outline(
         return None
     if not _surrounded_by_table(lab, fit.corners * scale):
         return None
-    return fit if all(_paper_sides(frame, fit.corners, reach)) else None
+    if not all(_paper_sides(frame, fit.corners, reach)):
+        return None
+    # The region may cover a light border on one side only (paper a shade off the table's
+    # there): that side moves to the paper's edge, the others stay on the picture's. Where
+    # the paper's edge lies further out on those too, they go there as well.
+    stayed = [bool(s <= reach) for s in _side_shifts(inner.corners, fit.corners)]
+    if any(stayed) and not all(stayed):
+        outer = _outer_outline(frame, fit, lab, scale, settings, [stayed])
+        if outer is not None and _upright(outer, (frame.shape[1], frame.shape[0]), settings):
+            return outer
+    return fit
 
 
 def _deckled_outline(lab: np.ndarray, inner: _Fit, scale: float) -> _Fit | None:
@@ -516,12 +615,14 @@ def _fits(
     candidates: list[np.ndarray],
     scale: float,
     settings: DetectSettings,
+    enough_share: float = 0.8,
 ) -> list[_Fit]:
     """Refine ``candidates`` (small-image quads) on the small image, keep the distinct
-    well-supported ones, then refine those at the frame's resolution."""
+    ones supported there by ``enough_share`` of ``min_support``, then refine those at the
+    frame's resolution."""
     sh, sw = small.shape[:2]
     diag = float(np.hypot(sw, sh))
-    enough = 0.8 * settings.min_support
+    enough = enough_share * settings.min_support
     # Per distinct coarse outline: its fit, and the candidate for the wider search when that
     # is still to be tried (one of the first four, whose narrow search held on the small copy).
     coarse: list[tuple[_Fit, np.ndarray | None]] = []
@@ -826,6 +927,32 @@ def _sharp_edge_fits(
     return kept
 
 
+def _faint_fits(
+    frame: np.ndarray,
+    small: np.ndarray,
+    lab: np.ndarray,
+    candidates: list[np.ndarray],
+    scale: float,
+    settings: DetectSettings,
+) -> list[_Fit]:
+    """The very last resort: the first few candidates whose fit on the small copy fell
+    short, looked at in full, kept only when at the frame's resolution they are supported
+    and every side parts paper from table there, with table all round.
+
+    A thin light border between a dark table and the picture puts two edges a pixel or two
+    apart on the small copy, where a side then finds neither whole (seed 400048, a light
+    deckled print on a dark table: 0.50 there, 0.72 at full size on the paper's edge).
+    """
+    reach = _fine_reach_px(frame)
+    return [
+        fit
+        for fit in _fits(frame, small, candidates[:4], scale, settings, FAINT_SHARE)
+        if fit.support >= settings.min_support
+        and _surrounded_by_table(lab, fit.corners * scale)
+        and all(_paper_sides(frame, fit.corners, reach))
+    ]
+
+
 def _paper_sides(frame: np.ndarray, corners: np.ndarray, reach_px: float) -> list[bool]:
     """Per side, at the frame's resolution: does it part paper from table? Just outside it
     must look like further out (table), and differ from just inside (paper)."""
@@ -989,6 +1116,14 @@ MIN_LIGHT_STEP = 6.0
 # How far from a known outline its edges are looked for when only their widths are wanted:
 # the outline stays on the edge it was fitted to (profiles a half pixel apart).
 SHARPNESS_RADIUS_PX = 3.0
+# How far out from a found outline, as a share of the print's size (the square root of its
+# area), the outermost line is looked for, and how much better it must be supported at full
+# size to be taken instead (see ``_outermost_outline``).
+OUTERMOST_SEARCH = 0.1
+OUTERMOST_GAIN = 0.1
+# The share of ``min_support`` a candidate needs on the small copy to be looked at in full
+# by the very last resort (``_faint_fits``), where the full size decides.
+FAINT_SHARE = 0.55
 
 
 def _fine_reach_px(frame: np.ndarray) -> float:

@@ -337,3 +337,84 @@ def test_a_white_border_on_a_light_table_under_a_slanting_lamp_is_outlined_at_it
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+def test_a_door_frame_under_a_pale_strip_is_not_taken_for_the_paper_on_wavy_wood(shared_data):
+    """Seed 600027: the dog's photo on wavy wood. Its pale ceiling strip along the top
+    passed for the busy table, and the top side was laid on the door frame's line inside
+    the picture, 6.3 % of the diagonal off (a wrong crop). At full size the paper's own
+    edge further out is the better-supported line (0.93 against 0.56)."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "pet_dog_no_human_face.jpg")
+    labelled = sample_scene(photo, "plain", 600027)
+    assert labelled.spec.table == "wood"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.005
+
+
+def test_a_light_deckled_print_on_a_light_table_is_not_cut_at_its_door_frame(shared_data):
+    """Seed 600084: the dog's photo in a light deckled border on a light table. The
+    photo's pale top strip is as light as the border, so the top side took the door
+    frame's line inside the picture and the deckle step then pushed each side out by its
+    own amount: 3.1 % of the diagonal off the photo and 6.4 % off the paper. The photo's
+    own edge just outside the door frame is the better-supported line at full size, and
+    from there the border's paper is found all round."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "pet_dog_no_human_face.jpg")
+    labelled = sample_scene(photo, "deckled", 600084)
+    assert labelled.spec.table == "light" and min(labelled.spec.border_rgb) > 200
+    outcome = judge(labelled, burst=False)
+    assert outcome.verdict == "ok", outcome
+
+
+def test_a_white_border_on_a_light_table_in_even_light_is_not_outlined_half_and_half(
+    shared_data,
+):
+    """Seed 300083 re-rendered at exposure 1 without the lamp's slope: the region that
+    differs from the table took in the top border only, and its outline had its top side
+    on the paper's edge and the other three on the picture's (2.2 % of the diagonal off).
+    Those three sides have the paper's edge a border's width further out too."""
+    from dataclasses import replace
+
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "light_border", 300083)
+    spec = replace(labelled.spec, exposure=1.0, light_gradient=0.0, border_px=0)
+    scene = render_print_scene(labelled.scene.print_image, spec)
+    detection = detect_print_quad(scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, scene.corners) < 0.005
+
+
+@pytest.mark.parametrize(
+    ("name", "seed"), [("sadtalker_art_1.png", 400048), ("liveportrait_s1.jpg", 400003)]
+)
+def test_a_light_deckled_print_on_a_dark_table_is_outlined_at_its_paper(shared_data, name, seed):
+    """White deckled borders on a dark table, which stand out plainly.
+
+    400048 (art_1, a thin border) was refused "none": on the small copy the paper's edge
+    and the picture's lie a pixel or two apart and no side found either whole (0.50
+    supported); at full size the paper's edge is (0.72) and every side parts paper from
+    table. 400003 (s1, a white wall beside the subject): an outline with one side on the
+    wall's edge inside the picture (1.0 supported) outranked the paper's deckled edge
+    (0.72); with picture outside that side, the deckle step pushed the sides out onto the
+    table, 2.5 % of the diagonal off, and only a glare hint (the wall, read as a
+    reflection) kept it from a wrong crop. The outline found round it on the paper's edge
+    is the print.
+    """
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(load_image(shared_data / "photos" / name), "deckled", seed)
+    assert labelled.spec.table == "dark" and min(labelled.spec.border_rgb) > 200
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.006
