@@ -432,16 +432,16 @@ def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -
     """
     reach = _fine_reach_px(frame)
     radius = OUTERMOST_SEARCH * float(np.sqrt(geometry.quad_area(fit.corners)))
-    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
     wider = _refine(frame, fit.corners, (radius,), (True, True, True, True))
     if wider is None:
         return None
     wider = _refine(frame, wider.corners, (reach,))
-    if wider is None or wider.support < max(
+    if wider is None or geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
+        return None
+    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
+    if wider.support < max(
         settings.min_support, (0.0 if own is None else own.support) + OUTERMOST_GAIN
     ):
-        return None
-    if geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
         return None
     moved = _side_shifts(fit.corners, wider.corners) > reach
     paper = _paper_sides(frame, wider.corners, reach)
@@ -480,17 +480,21 @@ def _paper_round(
 def _side_shifts(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
     """Per side (top, right, bottom, left), how far ``outer``'s side lies outside
     ``inner``'s, at its middle (pixels, along ``inner``'s outward normal)."""
-    centre = inner.mean(axis=0)
     shifts = []
     for i in range(4):
-        p0, p1 = inner[i], inner[(i + 1) % 4]
-        d = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-9)
-        normal = np.array([-d[1], d[0]])
-        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
-            normal = -normal
+        middle = (inner[i] + inner[(i + 1) % 4]) / 2
         mid = (outer[i] + outer[(i + 1) % 4]) / 2
-        shifts.append(float(np.dot(mid - (p0 + p1) / 2, normal)))
+        shifts.append(float(np.dot(mid - middle, _outward_normal(inner, i))))
     return np.array(shifts)
+
+
+def _outward_normal(corners: np.ndarray, i: int) -> np.ndarray:
+    """The unit normal of side ``i`` (top, right, bottom, left) of ``corners``, pointing
+    away from the quad's centre."""
+    p0, p1 = corners[i], corners[(i + 1) % 4]
+    d = (p1 - p0) / np.linalg.norm(p1 - p0)
+    normal = np.array([-d[1], d[0]])
+    return -normal if np.dot(normal, (p0 + p1) / 2 - corners.mean(axis=0)) < 0 else normal
 
 
 def _region_outline(
@@ -1165,7 +1169,6 @@ def _refine_once(
     with each side's width in lightness alone too)."""
     if not geometry.is_convex(corners):
         return None
-    centre = corners.mean(axis=0)
     step = max(0.5, radius / 40.0)
     # Profiles reach 6 px beyond the search radius, so a step's two sides can be compared.
     reach = radius + 6.0
@@ -1178,9 +1181,7 @@ def _refine_once(
         if length < 8:
             return None
         direction = (p1 - p0) / length
-        normal = np.array([-direction[1], direction[0]])
-        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
-            normal = -normal  # point outwards
+        normal = _outward_normal(corners, i)
         t = np.linspace(0.08, 0.92, int(np.clip(length / 6, 24, 72)))
         sides.append((p0, p1, direction, normal, t))
     # All four sides' profiles in one image: one remap per tangent shift, one colour conversion.
@@ -1435,16 +1436,12 @@ def _side_strips(
     """Per side (top, right, bottom, left): integer (x, y) points along its middle 70 %,
     ``offsets`` pixels outwards (negative: inwards), those inside the image."""
     h, w = shape[:2]
-    centre = corners_small.mean(axis=0)
     strips = []
     for i in range(4):
         p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
         t = np.linspace(0.15, 0.85, 24)[:, None]
         mid = p0 + t * (p1 - p0)
-        d = (p1 - p0) / np.linalg.norm(p1 - p0)
-        normal = np.array([-d[1], d[0]])
-        if np.dot(normal, (p0 + p1) / 2 - centre) < 0:
-            normal = -normal
+        normal = _outward_normal(corners_small, i)
         pts = np.concatenate([mid + offset * normal for offset in offsets])
         inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
         strips.append(np.round(pts[inside]).astype(int).clip(0, [w - 1, h - 1]))
