@@ -36,6 +36,9 @@ OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follo
 # shared photos' lower lid lines (skin, waterline, eye bag, make-up) the median is at most
 # 20 from it, under art_9's painted rim 60
 RIM_COLOUR = 35.0
+# The shut lash line's profile exp(-(d / thick)^4) is at half its darkness 0.91 ``thick``
+# either side of its middle.
+SHUT_LINE_PER_THICK = 1.82
 OUTER_PULL = 2.5  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
@@ -137,8 +140,15 @@ class EyeFeature:
     white_below: np.ndarray | None = None
     brow: np.ndarray | None = None  # v of the brow's lower edge, on u_grid
     # The full width at half darkness of the photo's own lash line or liner (px,
-    # ``fit_lids_to_photo``; None where no clean line is found): the shut line is no thicker.
+    # ``fit_lids_to_photo``; None where no clean line is found).
     line_px: float | None = None
+    # The shut lash line's width at half darkness (px, ``matched_lines``), or None: the
+    # rule's (``SHUT_LINE_PER_THICK`` times 1.4 times 0.6 ``lash_px``).
+    shut_line_px: float | None = None
+
+    def rule_line_px(self) -> float:
+        """The shut lash line's width at half darkness by the rule of the eye's length."""
+        return SHUT_LINE_PER_THICK * 1.4 * max(0.8, 0.6 * self.lash_px)
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -247,11 +257,10 @@ class EyeFeature:
         cover = np.clip(edge - v + 0.5, 0.0, 1.0) * smoothstep((v - crease) / (0.7 * span))
         # The lash line: thicker as it closes, thinner to the corners; lashes point down.
         # Its half-darkness width is 1.82 ``thick`` (the profile falls to a half at 0.91
-        # ``thick`` either side of its middle): shut, as wide as the photo's own line where
-        # that is clearly finer than the rule (a fifth: the measure's scatter along a line).
+        # ``thick`` either side of its middle): shut, ``shut_line_px`` where that is set.
         thick = max(0.8, 0.6 * self.lash_px)
-        if self.line_px is not None and self.line_px < 0.8 * 1.82 * 1.4 * thick:
-            thick = self.line_px / (1.82 * 1.4)
+        if self.shut_line_px is not None:
+            thick = self.shut_line_px / (SHUT_LINE_PER_THICK * 1.4)
         thick *= (1.0 + 0.4 * closure) * taper
         line = np.exp(-(((v - (edge - 0.5 * thick)) / np.maximum(thick, 0.5)) ** 4))
         drop = 0.07 * self.length * closure * taper
@@ -390,6 +399,28 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     line_px = _lash_line_px(eye, cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32))
     eye = dataclasses.replace(eye, white_below=_white_below(eye, grey), line_px=line_px)
     return _below_lower_rim(eye, photo)
+
+
+def matched_lines(right: EyeFeature, left: EyeFeature) -> tuple[EyeFeature, EyeFeature]:
+    """Both eyes with one shut lash line: as fine as the face's own lines where those are
+    clearly finer than the rule.
+
+    Each eye's own line over the rule's width (the rule where it is not measured), the
+    mean of the two eyes: one cartoon's two drawn liners measure 0.68 and 1.0 of the rule
+    (liveportrait_s7, its lashes drawn into one), and one eye shut with a fine line and
+    the other with a heavy one looks wrong. Below 0.8 (a fifth finer than the rule: more
+    than the measure's scatter along one line), both shut lines take that share of their
+    rule; otherwise the rule stands.
+    """
+    own = [1.0 if e.line_px is None else e.line_px / e.rule_line_px() for e in (right, left)]
+    share = float(np.mean(own))
+    if share >= 0.8:
+        return right, left
+
+    def shut(eye: EyeFeature) -> EyeFeature:
+        return dataclasses.replace(eye, shut_line_px=share * eye.rule_line_px())
+
+    return shut(right), shut(left)
 
 
 def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
