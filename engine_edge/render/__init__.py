@@ -30,6 +30,7 @@ from engine_edge.render.features import (
     eye_features,
     fit_lids_to_photo,
     fit_mouth_to_photo,
+    matched_lines,
     mouth_feature,
 )
 from engine_edge.render.field import CoarseField
@@ -435,7 +436,7 @@ def _face_parts(photo: np.ndarray, fr) -> _FaceParts:  # type: ignore[no-untyped
     mouth = mouth_feature(fr)
     right, left = eye_features(fr)
     first = fr.first_vertex
-    eyes = (fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo))
+    eyes = matched_lines(fit_lids_to_photo(right, photo), fit_lids_to_photo(left, photo))
     inside = mouth_paint(photo, fr, mouth)
     if mouth.rest_gap_px >= 2.0 and not inside.has_teeth:
         mouth = dataclasses.replace(mouth, part_at_upper=True)

@@ -32,6 +32,13 @@ from engine_edge.running import running_median
 CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
 OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
+# a*b* distance from the skin under the eye that makes a coloured lower rim: under the other
+# shared photos' lower lid lines (skin, waterline, eye bag, make-up) the median is at most
+# 20 from it, under art_9's painted rim 60
+RIM_COLOUR = 35.0
+# The shut lash line's profile exp(-(d / thick)^4) is at half its darkness 0.91 ``thick``
+# either side of its middle.
+SHUT_LINE_PER_THICK = 1.82
 OUTER_PULL = 2.5  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
@@ -127,10 +134,21 @@ class EyeFeature:
     iris_uv: np.ndarray  # (2,)
     iris_radius: float
     lash_px: float  # thickness of the photo's lash line at the upper lid's edge
-    # How far below the lower lid line the photo's white of the eye goes on (px, on
-    # u_grid; ``fit_lids_to_photo``): the rising lower lid takes its skin from below it.
+    # How far below the lower lid line the photo's white of the eye or a painted lower rim
+    # goes on (px, on u_grid; ``fit_lids_to_photo``): the rising lower lid takes its skin
+    # from below it.
     white_below: np.ndarray | None = None
     brow: np.ndarray | None = None  # v of the brow's lower edge, on u_grid
+    # The full width at half darkness of the photo's own lash line or liner (px,
+    # ``fit_lids_to_photo``; None where no clean line is found).
+    line_px: float | None = None
+    # The shut lash line's width at half darkness (px, ``matched_lines``), or None: the
+    # rule's (``SHUT_LINE_PER_THICK`` times 1.4 times 0.6 ``lash_px``).
+    shut_line_px: float | None = None
+
+    def rule_line_px(self) -> float:
+        """The shut lash line's width at half darkness by the rule of the eye's length."""
+        return SHUT_LINE_PER_THICK * 1.4 * max(0.8, 0.6 * self.lash_px)
 
     def _lids(self, u: np.ndarray, closure: float, squint: float):  # type: ignore[no-untyped-def]
         up = np.interp(u, self.u_grid, self.upper, left=0.0, right=0.0)
@@ -238,7 +256,12 @@ class EyeFeature:
         span = np.maximum(lid_end - crease, 1.0)
         cover = np.clip(edge - v + 0.5, 0.0, 1.0) * smoothstep((v - crease) / (0.7 * span))
         # The lash line: thicker as it closes, thinner to the corners; lashes point down.
-        thick = max(0.8, 0.6 * self.lash_px) * (1.0 + 0.4 * closure) * taper
+        # Its half-darkness width is 1.82 ``thick`` (the profile falls to a half at 0.91
+        # ``thick`` either side of its middle): shut, ``shut_line_px`` where that is set.
+        thick = max(0.8, 0.6 * self.lash_px)
+        if self.shut_line_px is not None:
+            thick = self.shut_line_px / (SHUT_LINE_PER_THICK * 1.4)
+        thick *= (1.0 + 0.4 * closure) * taper
         line = np.exp(-(((v - (edge - 0.5 * thick)) / np.maximum(thick, 0.5)) ** 4))
         drop = 0.07 * self.length * closure * taper
         lashes = 0.3 * np.exp(-((np.maximum(v - edge, 0.0) / np.maximum(drop, 0.3)) ** 2))
@@ -373,7 +396,31 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         # would put a wave in the closed lid's lash line.
         profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
     eye = dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
-    return dataclasses.replace(eye, white_below=_white_below(eye, grey))
+    line_px = _lash_line_px(eye, cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32))
+    eye = dataclasses.replace(eye, white_below=_white_below(eye, grey), line_px=line_px)
+    return _below_lower_rim(eye, photo)
+
+
+def matched_lines(right: EyeFeature, left: EyeFeature) -> tuple[EyeFeature, EyeFeature]:
+    """Both eyes with one shut lash line: as fine as the face's own lines where those are
+    clearly finer than the rule.
+
+    Each eye's own line over the rule's width (the rule where it is not measured), the
+    mean of the two eyes: one cartoon's two drawn liners measure 0.68 and 1.0 of the rule
+    (liveportrait_s7, its lashes drawn into one), and one eye shut with a fine line and
+    the other with a heavy one looks wrong. Below 0.8 (a fifth finer than the rule: more
+    than the measure's scatter along one line), both shut lines take that share of their
+    rule; otherwise the rule stands.
+    """
+    own = [1.0 if e.line_px is None else e.line_px / e.rule_line_px() for e in (right, left)]
+    share = float(np.mean(own))
+    if share >= 0.8:
+        return right, left
+
+    def shut(eye: EyeFeature) -> EyeFeature:
+        return dataclasses.replace(eye, shut_line_px=share * eye.rule_line_px())
+
+    return shut(right), shut(left)
 
 
 def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
@@ -412,6 +459,88 @@ def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
         below[: found[0]] = below[found[0]]
     below = np.convolve(np.pad(below, 3, mode="edge"), np.ones(7) / 7, mode="valid")
     return below * (1.0 - smoothstep((eye.u_grid / length - 0.15) / 0.15))
+
+
+def stroke_widths(grey: np.ndarray, eye: EyeFeature, u: np.ndarray, v: np.ndarray) -> list[float]:
+    """Full widths at half darkness (px) of a dark stroke crossing the columns ``u`` near
+    ``v`` (both on the eye's frame, (n,)), in the columns where it is a clean stroke:
+    lighter on both sides within a twelfth of an eye, by 30 grey levels or more."""
+    step = 0.25
+    off = np.arange(-0.15 * eye.length, 0.15 * eye.length, step)
+    lum = eye.frame.sample(grey, np.repeat(u[:, None], off.size, axis=1), v[:, None] + off[None, :])
+    near = np.flatnonzero(np.abs(off) <= 0.06 * eye.length)
+    reach = max(2, int(eye.length / 12 / step))
+    widths = []
+    for row in lum:
+        i = int(near[np.argmin(row[near])])
+        dark = float(row[i])
+        above, below = row[max(0, i - reach) : i + 1], row[i : i + reach + 1]
+        if min(float(above.max()), float(below.max())) - dark < 30.0:
+            continue
+        top = np.flatnonzero(above >= (dark + float(above.max())) / 2)[-1]
+        bottom = np.flatnonzero(below >= (dark + float(below.max())) / 2)[0]
+        if top == 0 or bottom == below.size - 1:
+            continue  # the lighter level lies at the window's edge: no clean stroke
+        widths.append(float(above.size - 1 - top + bottom) * step)
+    return widths
+
+
+def _lash_line_px(eye: EyeFeature, grey: np.ndarray) -> float | None:
+    """The full width at half darkness of the photo's lash line (or painted liner), px.
+
+    Measured across the upper lid line beside the iris (over it the dark runs on), in
+    the columns where the line is a clean stroke with lighter skin above and white of
+    the eye below (``stroke_widths``); None where fewer than six are. The shut lid's
+    lash line is drawn from a rule of the eye's length; a painting's fine liner
+    (sadtalker_art_3) is much thinner than that rule, and a shut line fatter than the
+    open eye's own liner reads as a band, soft and heavy, not as a closed eye.
+    """
+    keep = (eye.u_grid > 0.1 * eye.length) & (eye.u_grid < 0.9 * eye.length)
+    keep &= np.abs(eye.u_grid - eye.iris_uv[0]) > 1.1 * eye.iris_radius
+    widths = stroke_widths(grey, eye, eye.u_grid[keep], eye.upper[keep])
+    return float(np.median(widths)) if len(widths) >= 6 else None
+
+
+def _below_lower_rim(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
+    """The eye with its rising lower lid taking its skin from below the photo's lower rim.
+
+    The face mesh can put a painted eye's lower lid line at the iris, above a coloured
+    lower rim (sadtalker_art_9: an orange waterline a sixth of an eye tall); the shut lid
+    took its skin from just under the line and left the open eye's rim under the lash
+    line. The rim is found by colour: a run, from the lid line down, of pixels whose
+    colour (a*, b*) lies far from the skin's under the eye; shading alone is no rim (an
+    eye bag, a shadow). Where it reaches below the share of the opening the lower lid
+    already skips, that part is skipped too, and the skin below is drawn from further
+    down, so that it is stretched no more than the lower lid's skin always is (about
+    twice): round 13 tried skipping the rim alone, and the skin came out in streaks.
+    """
+    length = eye.length
+    sigma = max(0.6, 0.01 * length)
+    lab = cv2.GaussianBlur(cv2.cvtColor(photo, cv2.COLOR_RGB2LAB).astype(np.float32), (0, 0), sigma)
+    ab = np.ascontiguousarray(lab[..., 1:])
+    u, v = np.meshgrid(np.linspace(0.1, 0.9, 12) * length, np.linspace(0.35, 0.55, 4) * length)
+    skin = np.median(eye.frame.sample(ab, u, v + np.interp(u, eye.u_grid, eye.lower)), axis=(0, 1))
+    steps = np.arange(0.0, 0.3 * length, 0.5)
+    uu = np.repeat(eye.u_grid[:, None], steps.size, axis=1)
+    colour = eye.frame.sample(ab, uu, eye.lower[:, None] + steps[None, :])
+    off = np.linalg.norm(colour - skin, axis=2) > RIM_COLOUR
+    # The rim goes down to its deepest coloured pixel that is still mostly rim above (the
+    # iris's dark red right under the line is greyer than the rim's middle).
+    share = np.cumsum(off, axis=1) / np.arange(1, steps.size + 1)
+    deepest = np.where(off & (share >= 0.5), np.arange(steps.size)[None, :], -1).max(axis=1)
+    rim = np.where(deepest >= 0, steps[np.maximum(deepest, 0)] + 2.0 * sigma, 0.0)
+    rim = np.convolve(np.pad(rim, 3, mode="edge"), np.ones(7) / 7, mode="valid")
+    skipped = 0.4 * (eye.lower - eye.upper)
+    if np.count_nonzero(rim > skipped) < eye.u_grid.size // 4:
+        return eye
+    white = np.zeros_like(rim) if eye.white_below is None else eye.white_below
+    below = np.maximum(np.where(rim > skipped, rim, 0.0), white)
+    # The skin from the lid line down to ``skin_down`` is squeezed up over what the lower
+    # lid skips, stretched about twice over; skipping more, it reaches further down, so
+    # that it is stretched no more than that.
+    low_edge = -(1.0 - CLOSE_AT) * (eye.lower - eye.upper)
+    skin_down = max(eye.skin_down, float(np.max(2.0 * below - low_edge)))
+    return dataclasses.replace(eye, white_below=below, skin_down=skin_down)
 
 
 def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:

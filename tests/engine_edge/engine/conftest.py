@@ -73,3 +73,20 @@ def rig_of(face):  # type: ignore[no-untyped-def]
         index = 0
 
     return _Face()
+
+
+@pytest.fixture(scope="session")
+def shared_eyes(shared_data, models) -> list:  # type: ignore[no-untyped-def, type-arg]
+    """(photo name, photo, the face mesh's eye) for each eye of every face large enough to
+    animate on the shared photos (analysed once for the tests that look at them all)."""
+    from engine_edge.analysis import analyse
+    from engine_edge.image_io import load_image
+    from engine_edge.render.features import eye_features
+
+    found = []
+    for path in sorted((shared_data / "photos").iterdir()):
+        image = load_image(path)
+        for face in analyse(image, models).faces:
+            if not face.too_small:
+                found += [(path.stem, image, eye) for eye in eye_features(rig_of(face))]
+    return found
