@@ -10,15 +10,26 @@ import pytest
 from skimage import data
 
 from engine_edge.image_io import load_image
-from engine_edge.scan.detect import Hint, detect_print_quad
+from engine_edge.scan.detect import Hint, PrintDetection, detect_print_quad
 from engine_edge.scan.scene_set import darken, sample_scene
-from engine_edge.scan.screen import ScreenSettings, screen_evidence
+from engine_edge.scan.screen import ScreenEvidence, ScreenSettings, screen_evidence
 from engine_edge.scan.synthetic import Scene, SceneSpec, render_print_scene, screen_image
 
 
 def _shared_scene(shared_data: Path, name: str, kind: str, seed: int) -> Scene:
     """Scene ``seed`` of ``kind`` made from the shared photo ``name``."""
     return sample_scene(load_image(shared_data / "photos" / name), kind, seed).scene
+
+
+def _detected(
+    shared_data: Path, name: str, kind: str, seed: int
+) -> tuple[PrintDetection, ScreenEvidence]:
+    """Scene ``seed`` of ``kind`` as the detector sees it: its detection, and the screen
+    evidence inside the outline it found."""
+    scene = _shared_scene(shared_data, name, kind, seed)
+    detection = detect_print_quad(scene.frame)
+    assert detection.corners is not None
+    return detection, screen_evidence(scene.frame, detection.corners)
 
 
 DARK_PRINTS = [
@@ -157,10 +168,7 @@ def test_a_faint_moire_off_the_screens_axes_is_still_a_screen(shared_data, name,
 # that spread along them, so it passed as a print. Its peak stands above its neighbours along
 # the axis too, as an edge's line does not, and lies 17° off the screen's own axes.
 def test_a_moire_along_the_frames_axes_is_a_screen(shared_data):
-    scene = _shared_scene(shared_data, "liveportrait_s3.jpg", "screen", 400080)
-    detection = detect_print_quad(scene.frame)
-    assert detection.corners is not None
-    evidence = screen_evidence(scene.frame, detection.corners)
+    detection, evidence = _detected(shared_data, "liveportrait_s3.jpg", "screen", 400080)
     settings = ScreenSettings()
     assert evidence.tiled_share >= settings.tiled_share
     assert evidence.tiled_off_axis_deg >= settings.tiled_off_axis_deg
@@ -221,10 +229,7 @@ def test_a_prints_colourless_texture_off_its_axes_is_not_a_screen(shared_data, n
 # axes, in 3 of its 4 tiles; a print's texture does not. (Seed 300017, which only this cue
 # refused, showed its moiré only while the synthetic 2 px screens were cyan.)
 def test_a_moire_repeated_in_the_tiles_of_a_noisy_screen_is_a_screen(shared_data):
-    scene = _shared_scene(shared_data, "sadtalker_full_body_1.png", "screen", 300423)
-    detection = detect_print_quad(scene.frame)
-    assert detection.corners is not None
-    evidence = screen_evidence(scene.frame, detection.corners)
+    detection, evidence = _detected(shared_data, "sadtalker_full_body_1.png", "screen", 300423)
     settings = ScreenSettings()
     assert evidence.tiled_share < settings.tiled_share  # the share-based cues miss it
     assert evidence.repeated_tiles >= settings.repeated_tiles
@@ -242,10 +247,7 @@ def test_a_moire_repeated_in_the_tiles_of_a_noisy_screen_is_a_screen(shared_data
 def test_a_prints_texture_peaking_alike_in_a_few_tiles_is_not_a_screen(
     shared_data, name, kind, seed
 ):
-    scene = _shared_scene(shared_data, name, kind, seed)
-    detection = detect_print_quad(scene.frame)
-    assert detection.corners is not None
-    evidence = screen_evidence(scene.frame, detection.corners)
+    detection, evidence = _detected(shared_data, name, kind, seed)
     assert evidence.repeated_tiles >= 3
     assert evidence.repeated_share < ScreenSettings().repeated_share
     assert Hint.SCREEN not in detection.hints
