@@ -429,9 +429,16 @@ def screen_image(
     if photo.ndim == 2:
         photo = np.repeat(photo[..., None], 3, axis=2)
     big = np.repeat(np.repeat(photo, pixel_px, axis=0), pixel_px, axis=1).astype(np.float32)
+    # Each sub-pixel stripe is a third of the pixel wide; a column of image pixels takes the
+    # share of each stripe it covers (a 2 px pixel: two thirds red and a third green, then a
+    # third green and two thirds blue). Stripes cut at whole columns left a 2 px pixel's red
+    # unlit, a cyan screen, and a 4 px pixel's blue two columns wide.
+    third = pixel_px / 3.0
+    cols = np.arange(pixel_px, dtype=np.float32)[:, None]  # column c spans [c, c + 1)
+    starts = np.arange(3, dtype=np.float32)[None, :] * third  # stripe k from k * third
+    cover = np.clip(np.minimum(cols + 1.0, starts + third) - np.maximum(cols, starts), 0.0, 1.0)
     stripes = np.zeros((pixel_px, pixel_px, 3), np.float32)
-    for c in range(3):
-        stripes[: pixel_px - 1, c * pixel_px // 3 : (c + 1) * pixel_px // 3, c] = 1.0
+    stripes[: pixel_px - 1] = cover[None, :, :]
     stripes = gap * stripes + (1.0 - gap) * stripes.mean(axis=(0, 1), keepdims=True)
     h, w = big.shape[:2]
     grid = np.tile(stripes, (h // pixel_px, w // pixel_px, 1))

@@ -4,9 +4,10 @@ scanner is judged against those corners and the picture between them."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine_edge.scan.detect import detect_print_quad
-from engine_edge.scan.synthetic import SceneSpec, render_print_scene
+from engine_edge.scan.synthetic import SceneSpec, render_print_scene, screen_image
 
 
 def _half_crossing(profile: np.ndarray, start: int, rising: bool) -> float:
@@ -57,3 +58,16 @@ def test_a_plain_print_is_outlined_without_a_shift(photos):
         assert found is not None
         shifts.append(found.mean(axis=0) - scene.corners.mean(axis=0))
     assert np.abs(np.mean(shifts, axis=0)).max() < 0.15, shifts
+
+
+@pytest.mark.parametrize("pixel_px", [2, 3, 4, 5])
+def test_a_synthetic_screen_lights_its_three_stripes_evenly(pixel_px):
+    # Each stripe is a third of a pixel wide, whatever the pixel's width: a grey picture
+    # comes out grey. Stripes cut at whole columns left a 2 px pixel's red stripe unlit
+    # (every 2 px screen was cyan) and a 4 px pixel's blue stripe two columns wide.
+    grey = np.full((30, 30, 3), 150, np.uint8)
+    shown = screen_image(grey, pixel_px=pixel_px, bezel_px=0, gain=1.0, gap=1.0)
+    means = shown.reshape(-1, 3).mean(axis=0)
+    assert means.min() > 0.97 * means.max()
+    lit_columns = (shown[0] > 0).reshape(-1, pixel_px, 3).any(axis=0)
+    assert lit_columns.any(axis=0).all()  # red, green and blue each lit within a pixel
