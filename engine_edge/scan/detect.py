@@ -213,8 +213,10 @@ def detect_print_quad(
             # Only the first four candidates get the wider search; before refusing, the
             # rest get it too (seed 600102: the fifth, a deckled print's picture inside
             # its border, held on the small copy narrowly but not at full size, 0.44;
-            # searched wider, 0.97 there and 1.0 at full size).
-            fits += _fits(frame, small, candidates[4:], scale, settings)
+            # searched wider, 0.97 there and 1.0 at full size). Only upright ones count:
+            # a steep one would turn "none" into "tilted" and skip the last resorts.
+            later = _fits(frame, small, candidates[4:], scale, settings)
+            fits += [f for f in later if _upright(f, size, settings)]
     upright = [f for f in fits if _upright(f, size, settings)]
     # A clearly outlined print turned steeply away is "tilted"; the last resort's outlines
     # are only dropped when steep (a side run through the picture, not a turned print).
