@@ -1005,7 +1005,8 @@ def _faint_region_fits(
     for fit in _fits(frame, small, [quad if on_mask is None else on_mask.corners], scale, settings):
         outline = np.zeros((h, w), np.uint8)
         cv2.fillConvexPoly(outline, np.round(fit.corners * scale).astype(np.int32), 1)
-        overlap = np.count_nonzero(outline & region) / max(np.count_nonzero(outline | region), 1)
+        union = max(int(np.count_nonzero(outline | region)), 1)
+        overlap = int(np.count_nonzero(outline & region)) / union
         if (
             fit.support >= settings.min_support
             and overlap >= REGION_AGREEMENT
