@@ -898,7 +898,8 @@ def _region_mask(smooth_lab: np.ndarray, floor: float = 2.0) -> np.ndarray:
     """Pixels whose local colour or texture differs from the table's (seen at the frame's rim).
 
     Texture matters on busy tables: a grey photo on grey gravel has the gravel's colour but
-    not its busyness.
+    not its busyness. ``floor`` is added to each feature's spread on the table: the default
+    keeps a table's own unevenness out; the last look at a faint print lowers it.
     """
     blurred = cv2.GaussianBlur(smooth_lab, (0, 0), 2.0).astype(np.float32)
     lightness = smooth_lab[..., 0].astype(np.float32)
@@ -971,9 +972,10 @@ def _faint_fits(
 def _faint_region_fits(
     frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
 ) -> list[_Fit]:
-    """After every other resort: the outlines of the regions that differ from the table
-    however faintly (``FAINT_REGION_FLOOR``), kept when supported at the frame's resolution,
-    with table all round, and covering the same place as their region (``REGION_AGREEMENT``).
+    """After every other resort: the outline of the largest region that differs from the
+    table however faintly (``FAINT_REGION_FLOOR``), kept when supported at the frame's
+    resolution, with table all round, and covering the same place as its region
+    (``REGION_AGREEMENT``).
 
     A print whose colour and smoothness are close to the table's mean (a plain grey-brown
     backdrop on gravel, seed 500009; a sepia dog on brown wavy wood, 500027) differs from
