@@ -418,3 +418,42 @@ def test_a_light_deckled_print_on_a_dark_table_is_outlined_at_its_paper(shared_d
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < 0.006
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "table"),
+    [("sadtalker_art_0.png", 500009, "gravel"), ("pet_dog_no_human_face.jpg", 500027, "wood")],
+)
+def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
+    shared_data, name, seed, table
+):
+    """Prints whose colour and smoothness are close to the table's were refused "none":
+    500009 (a portrait on a plain grey-brown backdrop, on gravel) and 500027 (a sepia dog on
+    brown wavy wood). The region mask's floor hid them, no candidate lay near them, yet at
+    full size their outlines are 0.85-0.9 supported. The region that differs from the table
+    however faintly is outlined and agrees with its region (intersection over union 0.97)."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(load_image(shared_data / "photos" / name), "plain", seed)
+    assert labelled.spec.table == table and labelled.edge_contrast < 15
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.002
+
+
+def test_a_deckled_print_found_only_by_a_later_candidate_is_not_refused_as_tilted(shared_data):
+    """Seed 600102: a portrait (s8) in a cream deckled border (8 px bites) on gravel. The
+    paper's outline is proposed but its bites hold 0.54 at full size; the picture's edge
+    inside the border was only the fifth candidate, which got no wider search, and the
+    one outline left was a steep one through the picture: "tilted", untrue. Searched wider,
+    the fifth holds (1.0 at full size), and the border's paper is found round it."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "deckled", 600102)
+    assert labelled.spec.table == "gravel" and labelled.spec.deckle_px > 8
+    outcome = judge(labelled, burst=False)
+    assert outcome.verdict == "ok", outcome
