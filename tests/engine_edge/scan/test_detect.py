@@ -373,6 +373,24 @@ def test_a_light_deckled_print_on_a_light_table_is_not_cut_at_its_door_frame(sha
     assert outcome.verdict == "ok", outcome
 
 
+def test_a_deckled_border_is_not_crossed_slantwise_by_a_weak_outer_outline(shared_data):
+    """Seed 1100066: a portrait (art_0) in a light deckled border on a dark table. The
+    picture's outline inside the border was found first; looking outwards for the paper, a
+    weakly supported outline (0.5) with its right side slanting across the border (on the
+    paper's edge at the top, a border's width inside it at the bottom) had table outside
+    that side's middle on the small copy and was taken: 3.4 % of the diagonal off, 0.65 of
+    the ideal's SSIM. At full size that side does not part paper from table."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_0.png")
+    labelled = sample_scene(photo, "deckled", 1100066)
+    assert labelled.spec.table == "dark" and min(labelled.spec.border_rgb) > 200
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.008
+
+
 def test_a_white_border_on_a_light_table_in_even_light_is_not_outlined_half_and_half(
     shared_data,
 ):
