@@ -369,11 +369,8 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     corner moves out too where the white of the eye goes on past it.
     """
     eye = _outer_corner_to_photo(eye, photo)
-    grey = cv2.GaussianBlur(
-        cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32),
-        (0, 0),
-        max(0.6, 0.01 * eye.length),
-    )
+    sharp = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.GaussianBlur(sharp, (0, 0), max(0.6, 0.01 * eye.length))
     hmax = float(np.max(eye.lower - eye.upper))
     if hmax < 3.0:
         return eye
@@ -396,8 +393,9 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         # would put a wave in the closed lid's lash line.
         profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
     eye = dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
-    line_px = _lash_line_px(eye, cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32))
-    eye = dataclasses.replace(eye, white_below=_white_below(eye, grey), line_px=line_px)
+    eye = dataclasses.replace(
+        eye, white_below=_white_below(eye, grey), line_px=_lash_line_px(eye, sharp)
+    )
     return _below_lower_rim(eye, photo)
 
 

@@ -544,9 +544,7 @@ def _region_outline(
     if not quads:
         return None
     quad = max(quads, key=geometry.quad_area)
-    diag_small = float(np.hypot(*lab.shape[:2]))
-    on_mask = _refine(cv2.merge([region * 255] * 3), quad, (0.04 * diag_small, 0.015 * diag_small))
-    start = (quad if on_mask is None else on_mask.corners) / scale
+    start = _on_mask(cv2.merge([region * 255] * 3), quad) / scale
     reach = _fine_reach_px(frame)
     # The mask's outline lies a few small pixels off (it is smoothed): search wider first.
     fit = _refine(frame, start, (max(3.0, 4.0 / scale), max(3.0, 2.5 / scale), reach))
@@ -832,12 +830,8 @@ def _candidates(lab: np.ndarray, settings: DetectSettings) -> list[np.ndarray]:
     edges = _edge_map(smooth)
     quads = _contour_quads(edges, settings, (w, h))
     mask = _region_mask(smooth)
-    # The mask's outline is clean (one edge, no texture): straighten its quads on it first.
     mask_rgb = cv2.merge([mask, mask, mask])
-    diag = float(np.hypot(w, h))
-    for quad in _contour_quads(mask, settings, (w, h)):
-        on_mask = _refine(mask_rgb, quad, (0.04 * diag, 0.015 * diag))
-        quads.append(quad if on_mask is None else on_mask.corners)
+    quads += [_on_mask(mask_rgb, quad) for quad in _contour_quads(mask, settings, (w, h))]
     quads += _line_quads(smooth[..., 0], settings, (w, h))
     if not quads:
         return []
@@ -997,8 +991,6 @@ def _faint_region_fits(
     """
     h, w = lab.shape[:2]
     mask = _region_mask(cv2.medianBlur(lab, 5), FAINT_REGION_FLOOR)
-    mask_rgb = cv2.merge([mask, mask, mask])
-    diag = float(np.hypot(w, h))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return []
@@ -1010,11 +1002,11 @@ def _faint_region_fits(
     quad = _hull_to_quad(hull)
     if quad is None:
         return []
-    on_mask = _refine(mask_rgb, quad, (0.04 * diag, 0.015 * diag))
+    start = _on_mask(cv2.merge([mask, mask, mask]), quad)
     region = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(region, hull, 1)
     kept = []
-    for fit in _fits(frame, small, [quad if on_mask is None else on_mask.corners], scale, settings):
+    for fit in _fits(frame, small, [start], scale, settings):
         outline = np.zeros((h, w), np.uint8)
         cv2.fillConvexPoly(outline, np.round(fit.corners * scale).astype(np.int32), 1)
         union = max(int(np.count_nonzero(outline | region)), 1)
@@ -1085,6 +1077,14 @@ def _sharp_edge_quads(
         return []
     quad = _hull_to_quad(hull)
     return [] if quad is None else [quad]
+
+
+def _on_mask(mask_rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """``quad`` (small-image coordinates) straightened on a region mask's outline, which is
+    clean (one edge, no texture); as it is where it does not hold there."""
+    diag = float(np.hypot(mask_rgb.shape[1], mask_rgb.shape[0]))
+    on_mask = _refine(mask_rgb, quad, (0.04 * diag, 0.015 * diag))
+    return quad if on_mask is None else on_mask.corners
 
 
 def _contour_quads(
