@@ -33,7 +33,10 @@ channels peak where lightness does (the sub-pixel stripes are red, green and blu
 In a dark, noisy view the sensor's noise holds most of the fine detail, so a moiré's share
 of it is small however sharp its peak. It is still one pattern: most tiles peak at the same
 frequency off the print's axes. A print's own texture peaks where its picture has detail,
-at a frequency of its own in each tile.
+at a frequency of its own in each tile. A small picture printed large is the exception: its
+own pixel lattice is in every tile, and where it is finer than the camera's pixels it
+aliases off the print's axes just as a screen's grid does. It is grey, though, while a
+screen's red, green and blue stripes beat in colour as strongly as in lightness.
 """
 
 from __future__ import annotations
@@ -73,12 +76,19 @@ class ScreenSettings:
     # A repeated moiré: most tiles (this share, and at least ``repeated_tiles``) peak at one
     # frequency (within ``repeated_bins`` of a tile's spectrum), off the print's axes as
     # above and at least ``faint_prominence``, their median peak at least
-    # ``tiled_prominence``. A small, noisy screen (sadtalker_full_body_1, seed 300423): 3 of
-    # 4 tiles, 3.03, a share of the detail of 0.02. Prints of tuning and seeds
-    # 200000-600000: at most a third of their tiles (3 of 9) agree so.
+    # ``tiled_prominence``, and coloured (their median colour prominence beside the peak at
+    # least ``repeated_colour_prominence``). A small, noisy screen (sadtalker_full_body_1,
+    # seed 300423): 3 of 4 tiles, 3.03, a share of the detail of 0.02, colour 3.6. Prints of
+    # tuning and seeds 200000-600000: at most a third of their tiles (3 of 9) agree so. A
+    # small picture printed large has its own pixel lattice in every tile, and one finer
+    # than the camera's pixels aliases off the print's axes as a screen's grid does (seed
+    # 1400055, a 256 px photo printed 3.5x: 4 of 4 tiles, 2.53); it is grey, colour 1.35,
+    # where a screen's red, green and blue stripes beat in colour as strongly as in
+    # lightness.
     repeated_share: float = 0.6
     repeated_tiles: int = 3
     repeated_bins: float = 4.0
+    repeated_colour_prominence: float = 2.0
     tile_px: int = 128
     max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
 
@@ -106,6 +116,7 @@ class ScreenEvidence:
     repeated_tiles: int = 0
     repeated_share: float = 0.0
     repeated_peak: float = 0.0
+    repeated_colour: float = 0.0  # their median colour prominence beside the peak
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
@@ -126,6 +137,7 @@ class ScreenEvidence:
                 self.repeated_tiles >= settings.repeated_tiles
                 and self.repeated_share >= settings.repeated_share
                 and self.repeated_peak >= settings.tiled_prominence
+                and self.repeated_colour >= settings.repeated_colour_prominence
             )
         )
 
@@ -158,7 +170,7 @@ def screen_evidence(
 
 def _tiled_peak(
     frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float, float, float, int, float, float]:
+) -> tuple[float, float, float, float, float, int, float, float, float]:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
@@ -204,17 +216,16 @@ def _tiled_peak(
             lowest = min(settings.tiled_prominence, settings.faint_prominence)
             if peak >= lowest:
                 off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
-            if peak >= lowest and share >= settings.tiled_share:
                 colour = max(float(_prominence(lab[..., c])[0][near].max()) for c in (1, 2))
             peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
     faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
     off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
     faint_deg, faint_colour = np.median(found[faint, 2:4], axis=0) if faint.any() else (45.0, 0.0)
-    repeated, repeated_peak = _repeated(found, settings)
+    repeated, repeated_peak, repeated_colour = _repeated(found, settings)
     return (
         float(np.median(found[:, 0])),
         float(np.median(found[:, 1])),
@@ -224,27 +235,29 @@ def _tiled_peak(
         repeated,
         repeated / len(found),
         repeated_peak,
+        repeated_colour,
     )
 
 
-def _repeated(found: np.ndarray, settings: ScreenSettings) -> tuple[int, float]:
-    """The most tiles whose peak lies at one frequency, and their median peak: of the tiles
-    (rows of ``found``: peak, share, angle off the print's axes, colour, frequency x and
-    y) whose peak reaches ``faint_prominence`` off the print's axes, those within
-    ``repeated_bins`` of one of them (a frequency and its mirror image are one)."""
+def _repeated(found: np.ndarray, settings: ScreenSettings) -> tuple[int, float, float]:
+    """The most tiles whose peak lies at one frequency, and their median peak and colour:
+    of the tiles (rows of ``found``: peak, share, angle off the print's axes, colour,
+    frequency x and y) whose peak reaches ``faint_prominence`` off the print's axes, those
+    within ``repeated_bins`` of one of them (a frequency and its mirror image are one)."""
     moire = found[
         (found[:, 0] >= settings.faint_prominence) & (found[:, 2] >= settings.tiled_off_axis_deg)
     ]
-    best, best_peak = 0, 0.0
+    best, best_peak, best_colour = 0, 0.0, 0.0
     for frequency in moire[:, 4:6]:
         apart = np.minimum(
             np.linalg.norm(moire[:, 4:6] - frequency, axis=1),
             np.linalg.norm(moire[:, 4:6] + frequency, axis=1),
         )
-        together = moire[apart <= settings.repeated_bins, 0]
+        together = moire[apart <= settings.repeated_bins]
         if len(together) > best:
-            best, best_peak = len(together), float(np.median(together))
-    return best, best_peak
+            best = len(together)
+            best_peak, best_colour = (float(v) for v in np.median(together[:, [0, 3]], axis=0))
+    return best, best_peak, best_colour
 
 
 def _off_axis_deg(

@@ -235,7 +235,24 @@ def test_a_moire_repeated_in_the_tiles_of_a_noisy_screen_is_a_screen(shared_data
     assert evidence.repeated_tiles >= settings.repeated_tiles
     assert evidence.repeated_share >= settings.repeated_share
     assert evidence.repeated_peak >= settings.tiled_prominence
+    assert evidence.repeated_colour >= settings.repeated_colour_prominence
     assert detection.hints == (Hint.SCREEN,)
+
+
+# A 256 px photo printed 3.5x larger carries its own pixel lattice in every tile, finer than
+# the camera's pixels here, so it aliases off the print's axes and repeats in all 4 tiles
+# (seed 1400055, a black-bordered print on a dark table: refused as a screen before). The
+# lattice is grey; a screen's sub-pixel stripes beat in colour as well.
+def test_a_small_pictures_own_pixel_lattice_repeated_in_every_tile_is_not_a_screen(
+    shared_data,
+):
+    detection, evidence = _detected(shared_data, "sadtalker_happy.png", "black_border", 1400055)
+    settings = ScreenSettings()
+    assert evidence.repeated_tiles >= settings.repeated_tiles
+    assert evidence.repeated_share >= settings.repeated_share
+    assert evidence.repeated_peak >= settings.tiled_prominence
+    assert evidence.repeated_colour < settings.repeated_colour_prominence
+    assert Hint.SCREEN not in detection.hints
 
 
 # The prints of the tuning set and seeds 200000-600000 whose tiles agree most on one
