@@ -39,6 +39,8 @@ RIM_COLOUR = 35.0
 # The shut lash line's profile exp(-(d / thick)^4) is at half its darkness 0.91 ``thick``
 # either side of its middle.
 SHUT_LINE_PER_THICK = 1.82
+# How dark (towards the lash colour) the slit under a nearly closed lid gets
+SLIT_SHADE = 0.85
 OUTER_PULL = 2.5  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
@@ -105,7 +107,8 @@ class LidLayer:
     pixel's place in the photo, where the lid's grain field is read (the grain
     stays put while the lid slides over it); ``cover`` where it hides the eye,
     ``lash`` where the lash line and the lashes pointing down darken it,
-    ``shading`` the bulge of the eyeball and the shadow above the lashes, ``held``
+    ``shading`` the bulge of the eyeball and the shadow above the lashes, ``slit`` the
+    shade over the eye still showing under the lid (lash coloured, like ``lash``), ``held``
     where a glasses rim lies over these pixels (0..1; the lid goes behind it).
     """
 
@@ -117,6 +120,7 @@ class LidLayer:
     shading: np.ndarray
     source_xy: np.ndarray  # (..., 2) where in the photo each pixel is sampled from
     flatten: float  # how far the photo's fold above the lid has smoothed out (0..1)
+    slit: np.ndarray  # the lid's shade over the slit it leaves above the lower lid (0..1)
     held: np.ndarray | None = None
 
 
@@ -183,7 +187,12 @@ class EyeFeature:
         u, v = self.frame.to_uv(q)
         up, lo, hgt, edge, low_edge, _top, bot = self._lids(u, closure, squint)
         us, vs = u.copy(), v.copy()
-        start = lo + closure * np.maximum(0.4 * hgt, self._white_below(u))
+        # The white that a painted eye shows below the mesh's lower lid line is covered by
+        # the lower lid in the first half of the blink: taken in step with the closure, its
+        # last sliver stayed under the closing line (liveportrait_s4, closure 0.8-0.9).
+        start = lo + np.maximum(
+            closure * 0.4 * hgt, smoothstep(closure / 0.5) * self._white_below(u)
+        )
         k = (v >= low_edge) & (v < bot)
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
             bot[k] - low_edge[k], 1e-6
@@ -201,7 +210,9 @@ class EyeFeature:
             lo_s = np.interp(us[seen], self.u_grid, self.lower, left=0.0, right=0.0)
             vs[seen] = np.clip(vs_seen, up_s + 0.5, np.maximum(lo_s - 0.5, up_s + 0.5))
         source = self.frame.to_xy(us, vs)
-        lid = self._lid_layer(u, v, up, hgt, edge, closure, source) if closure > 0.01 else None
+        lid = (
+            self._lid_layer(u, v, up, (edge, low_edge), closure, source) if closure > 0.01 else None
+        )
         return source, lid
 
     def _white_below(self, u: np.ndarray) -> np.ndarray:
@@ -237,8 +248,9 @@ class EyeFeature:
         height = (1.0 - np.clip(-above / (1.25 * self.skin_up), 0.0, 1.0)) ** 2
         return OUTER_PULL * closure * along * height * above
 
-    def _lid_layer(self, u, v, up, hgt, edge, closure: float, source) -> LidLayer:  # type: ignore[no-untyped-def]
+    def _lid_layer(self, u, v, up, edges, closure: float, source) -> LidLayer:  # type: ignore[no-untyped-def]
         """The upper lid, crease to a lash line that has travelled ``closure`` of the way down."""
+        edge, low_edge = edges
         # The lid band above the lashes is covered out to a little past the corners
         # (its fold, shadow and lash wing would read as an open eye), fading to nothing.
         reach = np.clip((u + 0.12 * self.length) / (1.24 * self.length), 0, 1)
@@ -266,6 +278,14 @@ class EyeFeature:
         drop = 0.07 * self.length * closure * taper
         lashes = 0.3 * np.exp(-((np.maximum(v - edge, 0.0) / np.maximum(drop, 0.3)) ** 2))
         lash = ramp * taper * np.maximum(line, lashes * (v >= edge))
+        # The slit a nearly closed lid leaves lies in its shadow, under its lashes: lit as
+        # the open eye's lower white is, it showed as a white sliver under the lash line
+        # (liveportrait_s4 and sadtalker_art_0, closure 0.8-0.9). It darkens as it narrows,
+        # to near the lash colour where the lid is about to meet the lower lid; shut, there
+        # is no slit and nothing changes.
+        gap = np.clip(low_edge - edge, 0.0, 1.0)  # a slit under a pixel tall shades less
+        slit = np.clip(low_edge - v + 0.5, 0.0, 1.0) * (v >= edge) * gap
+        shade = SLIT_SHADE * smoothstep((closure - 0.5) / 0.4) * smoothstep(taper / 0.5) * slit
         cover = cover * smoothstep(taper / 0.5)
         bulge = 1.0 + 0.05 * closure * np.sin(np.pi * s)
         shadow = 1.0 - 0.12 * closure * np.exp(-(((edge - v) / (0.08 * self.length + 0.5)) ** 2))
@@ -279,6 +299,7 @@ class EyeFeature:
             source,
             # The fold above the lid smooths out as the lid unfolds over the eye.
             float(smoothstep((closure - 0.2) / 0.6)),
+            shade,
         )
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:

@@ -68,6 +68,10 @@ class LidPaint:
         peak = float(lash.max()) if lash.size else 0.0
         if peak > 1e-3:
             lash = np.minimum(lash * (float(lid.lash.max()) / peak), 1.0)
+        # The slit's shade keeps its full strength up to the lower lid and softens only
+        # beyond it: softened inside too, the slit's lowest row stayed half lit, a grey line.
+        if lid.slit.any():
+            lash = np.maximum(lash, np.maximum(self._soften(lid.slit, 0.5), lid.slit))
         keep = None if lid.held is None else 1.0 - lid.held
         if lid.flatten > 0:
             sx = (lid.source_xy[..., 0] - ox).astype(np.float32)
