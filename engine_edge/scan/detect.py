@@ -1564,12 +1564,13 @@ def _picture_corners(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | Non
 PICTURE_DARK = 170
 # Round a reflection's blown-out core (``_washed_out``): the ring two to four pixels out
 # (HSV saturation at most half: light laid on the print washes colour out; over a light
-# picture, value 195 and texture 13 at most), and over a darker picture the fall-off: the
-# ring lifted at least 30 % of the way from the picture further out to white, its texture
-# at most 0.8 of that picture's and 16.
+# picture, value 195, texture 13 at most, and 8 grey levels above the picture further out),
+# and over a darker picture the fall-off: the ring lifted at least 30 % of the way from the
+# picture further out to white, its texture at most 0.8 of that picture's and 16.
 RING_SATURATION = 128
 RING_BRIGHT = 195
 RING_TEXTURE = 13.0
+RING_FALL = 8.0
 FALL_LIFT = 0.3
 FALL_SMOOTHING = 0.8
 FALL_TEXTURE = 16.0
@@ -1645,7 +1646,8 @@ def _washed_out(
     well above the picture further out (``far``), by at least the step from the core's own
     edge down to the ring, with that picture's texture flattened. White paper, a shirt or a
     lamp in the picture ends at an edge: most of its fall lies in the first pixel or two
-    and the picture beyond is no darker than the ring, or keeps its texture up to it.
+    and the picture beyond is no darker than the ring, or keeps its texture up to it; a
+    white dress clipped flat does not fall off at all, however bright its ring.
     """
     near = cv2.dilate(component, np.ones((5, 5), np.uint8))
     ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
@@ -1654,10 +1656,6 @@ def _washed_out(
     value = hsv[..., 2]
     ring_value = float(np.median(value[ring]))
     ring_texture = float(texture[ring].mean())
-    if ring_value >= RING_BRIGHT:
-        return ring_texture <= RING_TEXTURE
-    if ring_texture > FALL_TEXTURE:
-        return False
     away = cv2.distanceTransform(1 - component, cv2.DIST_L2, 3)
     radius = float(np.sqrt(np.count_nonzero(component) / np.pi))
     edge = (away > 0) & (away <= 1.5) & (inside > 0)
@@ -1666,6 +1664,11 @@ def _washed_out(
     if np.count_nonzero(edge) < 8 or np.count_nonzero(far) < 8:
         return False
     edge_value, far_value = float(np.median(value[edge])), float(np.median(value[far]))
+    if ring_value >= RING_BRIGHT:
+        # Still some fall-off: a white dress or wall clipped flat reads as bright beyond.
+        return ring_texture <= RING_TEXTURE and ring_value - far_value >= RING_FALL
+    if ring_texture > FALL_TEXTURE:
+        return False
     lifted = ring_value - far_value >= FALL_LIFT * (255.0 - far_value)
     gradual = ring_value - far_value >= edge_value - ring_value
     return lifted and gradual and ring_texture <= FALL_SMOOTHING * float(texture[far].mean())

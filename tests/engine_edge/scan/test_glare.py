@@ -94,3 +94,19 @@ def test_a_white_disc_on_a_vivid_colour_is_not_glare(photos, soften_px):
     scene = render_print_scene(_with_white_disc(photos["coffee"], soften_px), SceneSpec(seed=3))
     detection = detect_print_quad(scene.frame, ONE_VIEW)
     assert detection.hints == () and detection.glare_share == 0.0, detection
+
+
+def test_a_white_dress_clipped_flat_is_not_glare(shared_data):
+    """A portrait in a white summer dress, brightly lit, in a cream deckled border (seed
+    1300003, a fresh set of round 15): the dress clips to white in a patch over the picture
+    whose ring is bright and smooth, which round 14 took for a reflection ("tilt it"). But
+    nothing falls off round it: beyond the ring the dress is as bright (240 against 235).
+    Light laid on the print fades out; the picture's own white does not."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
+    labelled = sample_scene(photo, "deckled", 1300003)
+    assert not labelled.has_glare
+    detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
+    assert detection.hints == () and detection.glare_share == 0.0, detection
