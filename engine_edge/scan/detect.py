@@ -1562,6 +1562,18 @@ def _picture_corners(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | Non
 # Brightness (HSV value) below which a pixel next to a blown-out area is the picture's own
 # dark, not a reflection's halo.
 PICTURE_DARK = 170
+# Round a reflection's blown-out core (``_washed_out``): the ring two to four pixels out
+# (HSV saturation at most half: light laid on the print washes colour out; over a light
+# picture, value 195, texture 13 at most, and 8 grey levels above the picture further out),
+# and over a darker picture the fall-off: the ring lifted at least 30 % of the way from the
+# picture further out to white, its texture at most 0.8 of that picture's and 16.
+RING_SATURATION = 128
+RING_BRIGHT = 195
+RING_TEXTURE = 13.0
+RING_FALL = 8.0
+FALL_LIFT = 0.3
+FALL_SMOOTHING = 0.8
+FALL_TEXTURE = 16.0
 
 
 def _glare(
@@ -1603,12 +1615,7 @@ def _glare(
     boxes = []
     for i in range(1, count):
         component = (labels == i).astype(np.uint8)
-        near = cv2.dilate(component, np.ones((5, 5), np.uint8))
-        ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
-        # Round a reflection the picture is still washed out: bright and smooth.
-        if not ring.any() or float(np.median(value[ring])) < 195:
-            continue
-        if float(texture[ring].mean()) > 13.0:
+        if not _washed_out(component, mask, hsv, texture):
             continue
         x, y, bw, bh = stats[i, :4]
         if _picture_white_at_edge(component, middle) or _picture_white_at_rim(
@@ -1624,6 +1631,47 @@ def _glare(
         glare_px += int(np.count_nonzero(component))
         boxes.append((int(x), int(y), int(x + bw), int(y + bh)))
     return glare_px / area, boxes
+
+
+def _washed_out(
+    component: np.ndarray, inside: np.ndarray, hsv: np.ndarray, texture: np.ndarray
+) -> bool:
+    """Whether the picture round a blown-out ``component`` is washed out the way light laid
+    on the print washes it out: a reflection fades softly, so two to four pixels from its
+    blown-out core the picture is still lifted towards white, greyed and smoothed.
+
+    Over a light picture that ring is bright. Over a dark one it is not (a reflection over
+    a dark dress: 168; round 14 asked 195 and let every such reflection pass, down to 0.89
+    of the ideal scan), but the light still falls off gradually all round: the ring lies
+    well above the picture further out (``far``), by at least the step from the core's own
+    edge down to the ring, with that picture's texture flattened. White paper, a shirt or a
+    lamp in the picture ends at an edge: most of its fall lies in the first pixel or two
+    and the picture beyond is no darker than the ring, or keeps its texture up to it; a
+    white dress clipped flat does not fall off at all, however bright its ring.
+    """
+    near = cv2.dilate(component, np.ones((5, 5), np.uint8))
+    ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
+    if not ring.any() or float(np.median(hsv[..., 1][ring])) >= RING_SATURATION:
+        return False
+    value = hsv[..., 2]
+    ring_value = float(np.median(value[ring]))
+    ring_texture = float(texture[ring].mean())
+    away = cv2.distanceTransform(1 - component, cv2.DIST_L2, 3)
+    radius = float(np.sqrt(np.count_nonzero(component) / np.pi))
+    edge = (away > 0) & (away <= 1.5) & (inside > 0)
+    # Beyond the halo of a reflection the size of the core (a wider halo only lifts it).
+    far = (away > 0.6 * radius + 4) & (away <= 1.2 * radius + 6) & (inside > 0)
+    if np.count_nonzero(edge) < 8 or np.count_nonzero(far) < 8:
+        return False
+    edge_value, far_value = float(np.median(value[edge])), float(np.median(value[far]))
+    if ring_value >= RING_BRIGHT:
+        # Still some fall-off: a white dress or wall clipped flat reads as bright beyond.
+        return ring_texture <= RING_TEXTURE and ring_value - far_value >= RING_FALL
+    if ring_texture > FALL_TEXTURE:
+        return False
+    lifted = ring_value - far_value >= FALL_LIFT * (255.0 - far_value)
+    gradual = ring_value - far_value >= edge_value - ring_value
+    return lifted and gradual and ring_texture <= FALL_SMOOTHING * float(texture[far].mean())
 
 
 def _picture_white_at_edge(component: np.ndarray, middle: np.ndarray) -> bool:
