@@ -510,3 +510,19 @@ def test_prints_turned_steeply_away_are_tilted(photos, tilt_deg):
         SceneSpec(table="dark", tilt_x_deg=tilt_deg, focal_px=700, print_share=0.25, seed=4),
     )
     assert Hint.TILTED in detect_print_quad(scene.frame).hints
+
+
+def test_a_dark_backdrop_on_wavy_wood_is_outlined_from_its_region_hull(shared_data):
+    """Seed 1000045: a portrait on a dark brown backdrop (s8) on wavy wood, blur 2.2 px. No
+    candidate lay near it; its faint region's hull, straightened on the mask's wavy
+    outline, drifted onto a wave and held at full size nowhere, so it was refused "none"
+    (untrue: edge contrast 24). The hull's own quad, 0.5 % of the diagonal off, holds."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "plain", 1000045)
+    assert labelled.spec.table == "wood"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.002
