@@ -526,3 +526,27 @@ def test_a_dark_backdrop_on_wavy_wood_is_outlined_from_its_region_hull(shared_da
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
+
+
+def test_a_deckled_outline_is_not_laid_on_the_plain_paper_of_a_light_border(shared_data):
+    """Seed 1200030: a light deckled border on a light table under a lamp's fall-off (edge
+    contrast 6.6). The picture's outline was found, then moved out to the tips of the
+    region unlike the table, which left most of the border out: the outline lay on the
+    border's plain paper, 0.034 of the print's diagonal inside its edge, paper on both
+    sides of every side. Such an outline is not the paper's: the print is refused or
+    outlined at its paper or its picture."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import _photo_corners
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
+    labelled = sample_scene(photo, "deckled", 1200030)
+    assert labelled.spec.table == "light"
+    detection = detect_print_quad(labelled.scene.frame)
+    if detection.usable:
+        assert detection.corners is not None
+        error = min(
+            corner_error(detection.corners, outline)
+            for outline in (labelled.scene.corners, _photo_corners(labelled))
+        )
+        assert error < 0.015, error
