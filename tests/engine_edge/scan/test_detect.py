@@ -550,3 +550,19 @@ def test_a_deckled_outline_is_not_laid_on_the_plain_paper_of_a_light_border(shar
             for outline in (labelled.scene.corners, _photo_corners(labelled))
         )
         assert error < 0.015, error
+
+
+def test_a_deckled_outline_with_deep_bites_is_kept(shared_data):
+    """Seed 1300093: a white deckled border with 12 px bites on cloth. Its outline at the
+    region's tips is right (0.0035 of the diagonal off), though on two sides the strip just
+    inside the tips is mostly bites, so only two sides part paper from table there: one
+    side doing so is enough to tell the paper's edge from a line on the border's paper."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_happy.png")
+    labelled = sample_scene(photo, "deckled", 1300093)
+    assert labelled.spec.deckle_px > 10
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.012
