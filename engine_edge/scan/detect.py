@@ -1022,18 +1022,19 @@ def _faint_region_fits(
     # one can drift onto a wave (seed 1000045, a dark backdrop on wavy wood: 1.5 % of the
     # diagonal off, held at full size by neither search; the hull's quad, 0.5 % off: 0.88
     # on the small copy, 0.67 at full size, 0.0005 off), or onto a line of mortar beside a
-    # side (1000036, on brick: 2.5 % off, 0.92 of its region against 0.95 from the hull).
-    # The region vouches for the outline: the one agreeing with it best is kept.
-    kept = []
+    # side (1000036, on brick: 2.5 % off; that side has table on both sides of it). Of the
+    # outlines kept, the one with the most sides parting paper from table at full size wins,
+    # the straightened quad's on a tie (such prints' paper passes for table on some side).
+    reach = _fine_reach_px(frame)
+    kept: list[tuple[int, _Fit]] = []
     for start in (_on_mask(cv2.merge([mask, mask, mask]), quad), quad):
-        for fit in _fits(frame, small, [start], scale, settings):
-            agreement = _region_agreement(fit.corners * scale, region)
-            if (
-                fit.support >= settings.min_support
-                and agreement >= REGION_AGREEMENT
-                and _surrounded_by_table(lab, fit.corners * scale)
-            ):
-                kept.append((agreement, fit))
+        kept += [
+            (sum(_paper_sides(frame, fit.corners, reach)), fit)
+            for fit in _fits(frame, small, [start], scale, settings)
+            if fit.support >= settings.min_support
+            and _region_agreement(fit.corners * scale, region) >= REGION_AGREEMENT
+            and _surrounded_by_table(lab, fit.corners * scale)
+        ]
     return [max(kept, key=lambda k: k[0])[1]] if kept else []
 
 
