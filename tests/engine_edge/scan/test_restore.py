@@ -217,3 +217,28 @@ def test_an_even_dark_print_has_no_grain_to_smooth():
     even = np.full((200, 300, 3), 12, np.uint8)
     assert grain_sigma(even) < 0.1
     assert np.array_equal(denoise(even, 0.5), even)
+
+
+def test_a_white_band_beside_the_subject_is_not_cut_off_with_a_near_white_border(photos):
+    """Seed 1000003: an ivory border lifted by the exposure to the white of the picture's own
+    white band along one side. The border ran on into the band on that side, and the cut
+    came at the band's inner edge there (97 px in, against 23 px on the opposite side): a
+    slice of picture lost. The border's edge still shows as a step at about the other
+    side's depth, and the cut goes there."""
+    picture = photos["coffee"].copy()
+    picture[:, -90:] = 255  # a white wall beside the subject, to the picture's edge
+    bordered = add_border(picture, 24, (252, 249, 243))
+    cropped = crop_border(bordered)
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+def test_a_border_deeper_at_its_foot_keeps_its_depth(photos):
+    """A border far deeper on one side than its opposite (a Polaroid's foot) with no edge
+    nearer in on that side is border all the way: it is cut at the picture."""
+    picture = photos["coffee"]
+    h, w = picture.shape[:2]
+    bordered = add_border(picture, 20, (246, 244, 238))
+    foot = np.full((60, bordered.shape[1], 3), (246, 244, 238), np.uint8)
+    cropped = crop_border(np.concatenate([bordered, foot]))
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
