@@ -110,11 +110,11 @@ def _weights(
         small = cv2.resize(plane, grid, interpolation=cv2.INTER_AREA)
         smooth.append(cv2.GaussianBlur(small, (0, 0), sigma))
     stack = np.stack(smooth)
-    stack /= np.maximum(stack.max(axis=0, keepdims=True), 1e-12)
-    stack **= settings.power
-    stack /= stack.sum(axis=0, keepdims=True)
+    relative = stack / np.maximum(stack.max(axis=0, keepdims=True), 1e-12)
+    powered = np.power(relative, settings.power, dtype=np.float32)
+    weights = powered / powered.sum(axis=0, keepdims=True)
     out = []
-    for small in stack:
+    for small in weights:
         plane = cv2.resize(small, (full_w, rows), interpolation=cv2.INTER_LINEAR)
         out.append(np.ascontiguousarray(np.fft.ifftshift(plane)[:, :half]))
     return out
