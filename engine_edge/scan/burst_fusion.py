@@ -73,7 +73,7 @@ def _agreeing_grey(
     a patch (what fuse_burst left out of this view there: glare, a finger, a ghost)."""
     grey = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY).astype(np.float32)
     diff = cv2.subtract(grey, fused_grey)
-    patch = cv2.absdiff(cv2.GaussianBlur(diff, (0, 0), settings.patch_sigma_px), 0.0)
+    patch = np.abs(cv2.GaussianBlur(diff, (0, 0), settings.patch_sigma_px))
     keep = cv2.max(cv2.min(2.0 - patch * (1.0 / settings.reject_levels), 1.0), 0.0)
     return cv2.add(fused_grey, cv2.multiply(keep, diff))
 
