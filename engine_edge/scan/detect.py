@@ -592,7 +592,7 @@ def _deckled_outline(frame: np.ndarray, lab: np.ndarray, inner: _Fit, scale: flo
     pts = np.c_[xs, ys].astype(np.float64) + 0.5
     centre = corners.mean(axis=0)
     size = float(np.sqrt(geometry.quad_area(corners)))
-    lines = []
+    lines, depths = [], []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
         line = geometry.line_through(p0, p1 - p0)
@@ -608,6 +608,7 @@ def _deckled_outline(frame: np.ndarray, lab: np.ndarray, inner: _Fit, scale: flo
             return None
         line[2] -= shift
         lines.append(line)
+        depths.append(shift)
     outer = geometry.corners_from_lines(lines)
     if outer is None or not geometry.is_convex(outer):
         return None
@@ -615,7 +616,11 @@ def _deckled_outline(frame: np.ndarray, lab: np.ndarray, inner: _Fit, scale: flo
         return None
     if not _surrounded_by_table(lab, outer):
         return None
-    if not any(_paper_sides(frame, outer / scale, _fine_reach_px(frame))):
+    # The paper is looked for beyond the bites: half the narrowest band between the
+    # picture's outline and the tips in (a 16 px deckle put table in the strip just inside
+    # the tips on every side of seed 1400030's ivory border, which was then refused).
+    inset = 0.5 * min(depths) / scale
+    if not any(_paper_sides(frame, outer / scale, _fine_reach_px(frame), inset)):
         return None
     return replace(inner, corners=outer / scale)
 
@@ -1047,14 +1052,17 @@ def _region_agreement(corners_small: np.ndarray, region: np.ndarray) -> float:
     return int(np.count_nonzero(outline & region)) / union
 
 
-def _paper_sides(frame: np.ndarray, corners: np.ndarray, reach_px: float) -> list[bool]:
+def _paper_sides(
+    frame: np.ndarray, corners: np.ndarray, reach_px: float, inset_px: float = 0.0
+) -> list[bool]:
     """Per side, at the frame's resolution: does it part paper from table? Just outside it
-    must look like further out (table), and differ from just inside (paper)."""
+    must look like further out (table), and differ from just inside (paper), or from
+    ``inset_px`` further inside than that."""
     shape = frame.shape[:2]
     strips = [
         _side_strips(corners, offsets, shape)
         for offsets in (
-            (-0.5 * reach_px, -reach_px),
+            (-0.5 * reach_px - inset_px, -reach_px - inset_px),
             (0.5 * reach_px, reach_px),
             (2.5 * reach_px, 3.0 * reach_px),
         )

@@ -552,6 +552,25 @@ def test_a_deckled_outline_is_not_laid_on_the_plain_paper_of_a_light_border(shar
         assert error < 0.015, error
 
 
+def test_a_deckled_outline_is_looked_at_beyond_its_bites(shared_data):
+    """Seed 1400030: an ivory deckled border with 16 px bites on a dark table. Just inside
+    the tips the strip is mostly table in the bites on every side, so the outline at the
+    tips (right, within the deckle's depth) was dropped and the print refused as unclear.
+    The paper is looked for half the border's width in, beyond the bites."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import _deckle_share
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
+    labelled = sample_scene(photo, "deckled", 1400030)
+    assert labelled.spec.deckle_px > 15
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    truth = labelled.scene.corners
+    share = _deckle_share(labelled, float(np.linalg.norm(truth[2] - truth[0])))
+    assert corner_error(detection.corners, truth) < 0.012 + share
+
+
 def test_a_deckled_outline_with_deep_bites_is_kept(shared_data):
     """Seed 1300093: a white deckled border with 12 px bites on cloth. Its outline at the
     region's tips is right (0.0035 of the diagonal off), though on two sides the strip just
