@@ -213,13 +213,8 @@ def _shift_px(ref: np.ndarray, img: np.ndarray, window: np.ndarray) -> tuple[flo
     corr = np.fft.irfft2(np.conj(a) * b, s=ref.shape)
     y, x = np.unravel_index(int(np.argmax(corr)), corr.shape)
     h, w = corr.shape
-
-    def vertex(before: float, peak: float, after: float) -> float:
-        curve = before - 2.0 * peak + after
-        return 0.5 * (before - after) / curve if curve < 0 else 0.0
-
-    dx = x + vertex(corr[y, x - 1], corr[y, x], corr[y, (x + 1) % w])
-    dy = y + vertex(corr[y - 1, x], corr[y, x], corr[(y + 1) % h, x])
+    dx = x + geometry.peak_offset(corr[y, x - 1], corr[y, x], corr[y, (x + 1) % w])
+    dy = y + geometry.peak_offset(corr[y - 1, x], corr[y, x], corr[(y + 1) % h, x])
     # The correlation wraps round: a peak past the middle is a negative shift.
     return (float(dx - w if dx > w / 2 else dx), float(dy - h if dy > h / 2 else dy))
 

@@ -1650,11 +1650,14 @@ def _glare(
     boxes = []
     for i in range(1, count):
         component = (labels == i).astype(np.uint8)
-        if not _washed_out(component, mask, hsv, texture):
+        # How far each pixel lies outside the component: both the fall-off round a
+        # reflection and the picture's own edge round a white wall are read from it.
+        away = cv2.distanceTransform(1 - component, cv2.DIST_L2, 3)
+        if not _washed_out(component, away, mask, hsv, texture):
             continue
         x, y, bw, bh = stats[i, :4]
         if _picture_white_at_edge(component, middle) or _picture_white_at_rim(
-            component, mask, value
+            component, away, mask, value
         ):
             continue
         if _rim_strip(component, middle, stats[i]):
@@ -1669,7 +1672,11 @@ def _glare(
 
 
 def _washed_out(
-    component: np.ndarray, inside: np.ndarray, hsv: np.ndarray, texture: np.ndarray
+    component: np.ndarray,
+    away: np.ndarray,
+    inside: np.ndarray,
+    hsv: np.ndarray,
+    texture: np.ndarray,
 ) -> bool:
     """Whether the picture round a blown-out ``component`` is washed out the way light laid
     on the print washes it out: a reflection fades softly, so two to four pixels from its
@@ -1691,7 +1698,6 @@ def _washed_out(
     value = hsv[..., 2]
     ring_value = float(np.median(value[ring]))
     ring_texture = float(texture[ring].mean())
-    away = cv2.distanceTransform(1 - component, cv2.DIST_L2, 3)
     radius = float(np.sqrt(np.count_nonzero(component) / np.pi))
     edge = (away > 0) & (away <= 1.5) & (inside > 0)
     # Beyond the halo of a reflection the size of the core (a wider halo only lifts it).
@@ -1723,7 +1729,9 @@ def _picture_white_at_edge(component: np.ndarray, middle: np.ndarray) -> bool:
     return float(depth[inside > 0].max()) <= 1.1 * float(depth[inside == 0].max())
 
 
-def _picture_white_at_rim(component: np.ndarray, inside: np.ndarray, value: np.ndarray) -> bool:
+def _picture_white_at_rim(
+    component: np.ndarray, away: np.ndarray, inside: np.ndarray, value: np.ndarray
+) -> bool:
     """Whether a bright component is the picture's own white background reaching the
     print's rim (a white wall beside the subject, clipped by a bright exposure), however
     far it reaches into the middle: it runs along the rim (``inside``, the print's inner
@@ -1739,7 +1747,6 @@ def _picture_white_at_rim(component: np.ndarray, inside: np.ndarray, value: np.n
     on_rim = edge & (cv2.erode(inside, np.ones((3, 3), np.uint8)) == 0)
     if np.count_nonzero(on_rim) < 0.3 * max(1, int(np.count_nonzero(edge))):
         return False
-    away = cv2.distanceTransform(1 - component, cv2.DIST_L2, 3)
     # Two to three and a half pixels out, and off the rim: the table outside is no picture.
     ring = (away > 2.0) & (away <= 3.5) & (cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0)
     if np.count_nonzero(ring) < 10:

@@ -1,4 +1,5 @@
-"""Quadrilateral geometry for prints: corner order, areas, lines, the true aspect ratio.
+"""Quadrilateral geometry for prints: corner order, areas, lines, the true aspect ratio;
+and where a peak lies between three samples.
 
 Corners are always float64 arrays of shape (4, 2) in the order top-left,
 top-right, bottom-right, bottom-left, in pixel coordinates of the frame.
@@ -141,3 +142,10 @@ def plane_tilt_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px: f
         float(np.linalg.norm(normal) * np.linalg.norm(centre)), 1e-12
     )
     return float(np.degrees(np.arccos(min(cos, 1.0))))
+
+
+def peak_offset(before: float, peak: float, after: float) -> float:
+    """Where the parabola through three equally spaced samples peaks, as an offset from the
+    middle one in sample steps; 0 where they do not bend down (no peak to place)."""
+    curve = before - 2.0 * peak + after
+    return 0.5 * (before - after) / curve if curve < 0 else 0.0

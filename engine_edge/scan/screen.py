@@ -46,6 +46,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from engine_edge.scan import geometry
+
 
 @dataclass(frozen=True)
 class ScreenSettings:
@@ -279,8 +281,7 @@ def _off_axis_deg(
     for dy, dx in ((0, 1), (1, 0)):  # along x, then along y
         below = log_power(max(py - dy, 0), max(px - dx, 0))
         above = log_power(min(py + dy, n - 1), min(px + dx, n - 1))
-        curve = below - 2.0 * log_power(py, px) + above
-        offsets.append(0.5 * (below - above) / curve if curve < 0 else 0.0)
+        offsets.append(geometry.peak_offset(below, log_power(py, px), above))
     frequency = np.array([px - n // 2 + offsets[0], py - n // 2 + offsets[1]])
     x, y = at
     steps = np.array([[[x, y]], [[x + 1, y]], [[x, y + 1]]], np.float32)
