@@ -47,12 +47,9 @@ TEETH_OVER_SKIN = 1.1
 # painted in an open mouth's light, reached at ``AJAR_LIT`` (what real talking video
 # counts as open starts about there); never under ``GAP_SHADE`` (what the lips and the rest
 # of the inside bounce onto them).
-LIP_DEPTH = 0.2
+LIP_DEPTH = 0.22
 AJAR_LIT = 0.15
 GAP_SHADE = 0.5
-# How strongly the light the lips bounce onto shaded teeth takes the lips' colour (at full,
-# teeth between red painted lips turned pink, which reads as gums).
-LIP_BOUNCE = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,7 +149,7 @@ class MouthPaint:
         between warm lips (a grey photo stays grey: its lips are grey).
         """
         tint = self.edge_rgb / max(float(self.edge_rgb.mean()), 1.0)
-        return teeth * (let_in * (1.0 + (tint - 1.0) * LIP_BOUNCE * (1.0 - let_in)))
+        return teeth * (let_in * (1.0 + (tint - 1.0) * (1.0 - let_in)))
 
     def _own_teeth(self, x: np.ndarray, down: np.ndarray) -> np.ndarray:
         """The photo's own teeth at ``x`` along the mouth (0..1), ``down`` their height

@@ -357,7 +357,7 @@ def test_slightly_parted_lips_read_as_parted(shared_data, models, jaw) -> None:
     as the speech track lets them show, the product's own analysis of the frame reads the
     lips apart. With the teeth hidden up to jaw 0.15 the gap on this 40 px mouth was a black
     slit, which reads as lips pressed together: 0.008 of the mouth's width at jaw 0.16, as
-    shut as at rest (0.003); now 0.047 / 0.070 at jaw 0.16 / 0.2. (The judge's lip sync on
+    shut as at rest (0.003); now 0.042 / 0.068 at jaw 0.16 / 0.2. (The judge's lip sync on
     its recorded voice: r 0.67 -> 0.71.) At jaw 0.12, a gap of under 3 px, the teeth sit in
     the lips' shadow (``test_teeth_in_a_narrow_gap_sit_in_the_lips_shadow``) and it reads
     nearly shut (0.003; 0.051 with teeth lit as in an open mouth)."""
