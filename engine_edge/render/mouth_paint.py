@@ -40,6 +40,16 @@ _UNEVEN = (0.97, 1.0, 0.96, 1.03, 0.98, 1.0, 0.97, 1.02, 0.99, 0.95, 1.01, 0.98)
 # How much lighter than the face's 90th percentile the teeth are at least (enamel
 # against skin in the same light).
 TEETH_OVER_SKIN = 1.1
+# Light reaching the teeth through the gap between the lips. They sit behind the lips, about
+# a fifth of the mouth's width back from the lips' front (``LIP_DEPTH``), so a gap ``h``
+# (over the mouth's width) lets onto them about h / (h + LIP_DEPTH) of the light in front:
+# a barely parted mouth's teeth sit in the lips' shadow and brighten as it opens. They are
+# painted in an open mouth's light, reached at ``AJAR_LIT`` (what real talking video
+# counts as open starts about there); never under ``GAP_SHADE`` (what the lips and the rest
+# of the inside bounce onto them).
+LIP_DEPTH = 0.22
+AJAR_LIT = 0.15
+GAP_SHADE = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +141,16 @@ class MouthPaint:
         face's own light shapes it (``relief``)."""
         return self.teeth_rgb * (1.0 - self.relief * (1.0 - shade))[..., None]
 
+    def _in_the_gap(self, teeth: np.ndarray, let_in: float) -> np.ndarray:
+        """Painted ``teeth`` in the light ``let_in`` through the gap (``_light_through``).
+
+        What light they lose is partly made up by what the lips and the inside of the mouth
+        bounce onto them, in the lips' colour: teeth only dimmed read as a cold grey band
+        between warm lips (a grey photo stays grey: its lips are grey).
+        """
+        tint = self.edge_rgb / max(float(self.edge_rgb.mean()), 1.0)
+        return teeth * (let_in * (1.0 + (tint - 1.0) * (1.0 - let_in)))
+
     def _own_teeth(self, x: np.ndarray, down: np.ndarray) -> np.ndarray:
         """The photo's own teeth at ``x`` along the mouth (0..1), ``down`` their height
         (0 under the lip .. 1 at the parting)."""
@@ -169,6 +189,9 @@ class MouthPaint:
         # small face (a 3 px gap in a 45 px mouth is wide open; a black slit would read
         # as lips pressed together).
         shows = smoothstep((layer.opening - 1.0) / float(np.clip(0.05 * w, 2.0, 4.0)))
+        # Painted teeth are lit by what comes in through the opening as a whole (the
+        # corners' narrow ends have their own shade below).
+        let_in = _light_through(float(layer.opening.max(initial=0.0)) / w)
         x = np.clip(layer.across, 0.0, 1.0)
         side = np.abs(2.0 * x - 1.0)  # 0 in the middle, 1 at the corners
         a, h = layer.below, np.maximum(layer.opening, 1e-3)
@@ -233,7 +256,7 @@ class MouthPaint:
                 # texture: painted in one flat shade they read as a grey band.
                 teeth = self._own_teeth(x, 1.0 - down) * (shade * (0.95 - 0.3 * side**2))[..., None]
             else:
-                teeth = self._teeth(shade * (0.85 - 0.3 * side**2))
+                teeth = self._in_the_gap(self._teeth(shade * (0.85 - 0.3 * side**2)), let_in)
             colour += (teeth - colour) * cover[..., None]
             enamel = np.maximum(enamel, cover)
         # Upper teeth under the lip, following its arc; gaps between them.
@@ -251,7 +274,8 @@ class MouthPaint:
             # The biting edge is soft: it fades into the throat over about a pixel.
             soft = max(1.0, 0.012 * w)
             cover = np.clip((top_h - a) / soft + 0.5, 0.0, 1.0) * upper_amount
-            colour += (self._upper_teeth(a, top_h, side, along) - colour) * cover[..., None]
+            teeth = self._in_the_gap(self._upper_teeth(a, top_h, side, along), let_in)
+            colour += (teeth - colour) * cover[..., None]
             enamel = np.maximum(enamel, cover)
         if self.has_teeth:
             # The photo's own teeth go on behind its lower lip: as the lip drops, their
@@ -408,6 +432,18 @@ def _teeth_texture(
     relative = cv2.GaussianBlur(relative, (0, 0), 0.6)
     level = np.clip(1.0 + 0.6 * (relative - 1.0), 0.75, 1.06)
     return np.ascontiguousarray(level[..., None] * colour, dtype=np.float32)
+
+
+def _light_through(ajar: float) -> float:
+    """The light on the teeth behind a gap ``ajar`` open (its height over the mouth's
+    width), against a wide-open mouth's (``GAP_SHADE`` .. 1).
+
+    The upper lip shades the teeth from the light above and the gap is all that lets light
+    in: in a slit of two or three pixels, teeth lit as in a wide-open mouth were the
+    brightest band in the face.
+    """
+    seen = ajar / (ajar + LIP_DEPTH)
+    return float(np.clip(seen * (AJAR_LIT + LIP_DEPTH) / AJAR_LIT, GAP_SHADE, 1.0))
 
 
 def _lift(

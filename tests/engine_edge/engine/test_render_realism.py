@@ -351,14 +351,16 @@ def test_a_small_mouth_shows_its_teeth_as_soon_as_it_parts(shared_data, models) 
     assert down.max() >= 0.8 * float(renderer.parts[0].inside.teeth_rgb.mean()), down.astype(int)
 
 
-@pytest.mark.parametrize("jaw", [0.12, 0.16])
+@pytest.mark.parametrize("jaw", [0.16, 0.2])
 def test_slightly_parted_lips_read_as_parted(shared_data, models, jaw) -> None:
     """A "B" (most consonants, "ee") said softly parts the lips by a few pixels; with its teeth
     as the speech track lets them show, the product's own analysis of the frame reads the
     lips apart. With the teeth hidden up to jaw 0.15 the gap on this 40 px mouth was a black
-    slit, which reads as lips pressed together: 0.006 / 0.008 of the mouth's width, as shut
-    as at rest (0.003); now 0.051 / 0.089. (The judge's lip sync on its recorded voice: r
-    0.67 -> 0.71.)"""
+    slit, which reads as lips pressed together: 0.008 of the mouth's width at jaw 0.16, as
+    shut as at rest (0.003); now 0.042 / 0.068 at jaw 0.16 / 0.2. (The judge's lip sync on
+    its recorded voice: r 0.67 -> 0.71.) At jaw 0.12, a gap of under 3 px, the teeth sit in
+    the lips' shadow (``test_teeth_in_a_narrow_gap_sit_in_the_lips_shadow``) and it reads
+    nearly shut (0.003; 0.051 with teeth lit as in an open mouth)."""
     renderer = _photo_renderer(shared_data, "liveportrait_s5.jpg", models)
     _, width, _, lip_raise, teeth, *_ = POSES["B"]
     teeth_show = teeth * float(teeth_allowed(np.array([jaw]))[0])
@@ -371,6 +373,33 @@ def test_slightly_parted_lips_read_as_parted(shared_data, models, jaw) -> None:
     )
     opening = gap / np.linalg.norm(lm[78, :2] - lm[308, :2])
     assert opening >= 0.04, opening
+
+
+def test_teeth_in_a_narrow_gap_sit_in_the_lips_shadow(shared_data, models) -> None:
+    """Lips parted by three or four pixels (a "B" said softly, on a 40 px mouth) let little
+    light onto the teeth: the lightest point down the middle of the gap is no lighter than
+    three quarters of the face, as the product's own analysis outlines it; the teeth were
+    lit as in a wide-open mouth and were the brightest band in the face (184 against the
+    face's 75th percentile 162). Opened on the same shape, they are lit again (above the
+    face's 90th percentile)."""
+    renderer = _photo_renderer(shared_data, "liveportrait_s5.jpg", models)
+    mouth = renderer.parts[0].mouth
+    _, width, _, lip_raise, teeth, *_ = POSES["B"]
+    dv = np.arange(-0.03 * mouth.width, 0.3 * mouth.width, 0.5)
+    lightest = {}
+    for jaw in (0.16, 0.36):
+        teeth_show = teeth * float(teeth_allowed(np.array([jaw]))[0])
+        frame = _frame(
+            renderer,
+            jaw_open=jaw,
+            lip_width=width,
+            upper_lip_raise=lip_raise,
+            teeth_show=teeth_show,
+        )
+        lightest[jaw] = float(_down_the_mouth(renderer, frame, (0.4, 0.6), dv).max())
+        _, face = _inside_mouth(frame, models)
+    assert lightest[0.16] <= np.percentile(face, 75), lightest
+    assert lightest[0.36] >= np.percentile(face, 90), lightest
 
 
 @pytest.mark.parametrize(
