@@ -476,6 +476,23 @@ def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
 
 
+def test_a_small_print_is_not_refused_for_its_regions_halo(shared_data):
+    """Seed 1400033: a small print (art_3, 60 x 78 px on the small copy) on brick, found by
+    the faint region's look alone and right to 0.0002 of the diagonal. The region mask is
+    smoothed and spills about 3 px past the print all round, which on so small a print cut
+    the outline's agreement with its region to 0.865 (of 0.9 asked), and it was refused
+    "none". The halo is no disagreement: a band either side of the outline is not counted."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_3.png")
+    labelled = sample_scene(photo, "small", 1400033)
+    assert labelled.spec.table == "brick"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.002
+
+
 def test_a_deckled_print_found_only_by_a_later_candidate_is_not_refused_as_tilted(shared_data):
     """Seed 600102: a portrait (s8) in a cream deckled border (8 px bites) on gravel. The
     paper's outline is proposed but its bites hold 0.54 at full size; the picture's edge
