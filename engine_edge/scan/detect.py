@@ -282,11 +282,12 @@ def detect_print_quad(
         # Those move out to the paper's edge too.
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
         outer = _outer_outline(frame, best, lab, scale, settings, [inside], slack=0.35)
-        # Kept only with the border's paper inside every side.
+        # Kept only with the border's paper inside every side, one paper all round.
         if (
             outer is not None
             and _upright(outer, size, settings)
             and all(_paper_inside(lab, outer.corners * scale))
+            and _one_paper(lab, outer.corners * scale)
         ):
             best = outer
             fits.insert(0, outer)
@@ -433,6 +434,29 @@ def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
             for colour, spread in inner
         ]
     return [False] * 4
+
+
+def _one_paper(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+    """Whether the paper just inside every side is one paper: as far from the table just
+    there (``_table_model``, which follows a lamp's fall-off) on every side, within
+    ``ONE_PAPER``.
+
+    A picture's own plain white bands along two sides pass for a light border's paper
+    there (pillarbox bars beside liveportrait_s1, seed 1400003, an ivory deckled border on
+    a light table): those sides were taken as the paper's edge and only the other two
+    moved out to it, an outline 0.03 of the diagonal off both the paper and the picture.
+    The bars stood 26-29 lighter than the table, the border 6.
+    """
+    feats = lab.astype(np.float32)
+    table, _ = _table_model(feats)
+    papers = [
+        np.median(feats[pts[:, 1], pts[:, 0]] - table[pts[:, 1], pts[:, 0]], axis=0)
+        for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2])
+        if len(pts) >= 10
+    ]
+    return all(
+        float(np.linalg.norm(a - b)) <= ONE_PAPER for a, b in itertools.combinations(papers, 2)
+    )
 
 
 def _light_paper(lightness: float) -> bool:
@@ -1251,6 +1275,9 @@ FAINT_SHARE = 0.55
 # agree for the outline to be taken (``_faint_region_fits``).
 FAINT_REGION_FLOOR = 0.5
 REGION_AGREEMENT = 0.9
+# How far apart (Lab, 8-bit) one border's paper may stand from the table on two of its
+# sides (``_one_paper``).
+ONE_PAPER = 12.0
 # Half the width of the band round an outline that its agreement with a region leaves out:
 # the region mask's smoothing (``_region_mask``) spills about this far past an edge.
 REGION_BAND_PX = 3

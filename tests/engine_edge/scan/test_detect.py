@@ -569,6 +569,31 @@ def test_a_deckled_outline_is_not_laid_on_the_plain_paper_of_a_light_border(shar
         assert error < 0.015, error
 
 
+def test_white_bands_in_the_picture_are_not_taken_for_its_border(shared_data):
+    """Seed 1400003: liveportrait_s1, whose picture has white pillarbox bars along its left
+    and right, in an ivory deckled border on a light table (edge contrast 3.6). The
+    picture's outline was found; the bars just inside its left and right sides passed for
+    the border's paper there, so only the top and bottom were moved out to the paper's
+    edge: an outline on neither the paper nor the picture (0.03 of the diagonal off both,
+    a wrong crop). The bars are far lighter than the border against the table: not one
+    paper all round, and the picture's outline is kept."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import _photo_corners
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
+    labelled = sample_scene(photo, "deckled", 1400003)
+    assert labelled.spec.table == "light" and labelled.edge_contrast < 5
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert detection.corners is not None
+    error = min(
+        corner_error(detection.corners, outline)
+        for outline in (labelled.scene.corners, _photo_corners(labelled))
+    )
+    assert error < 0.006, error
+
+
 def test_a_deckled_outline_is_looked_at_beyond_its_bites(shared_data):
     """Seed 1400030: an ivory deckled border with 16 px bites on a dark table. Just inside
     the tips the strip is mostly table in the bites on every side, so the outline at the
