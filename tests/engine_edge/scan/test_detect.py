@@ -594,6 +594,29 @@ def test_white_bands_in_the_picture_are_not_taken_for_its_border(shared_data):
     assert error < 0.006, error
 
 
+def test_a_border_found_on_two_sides_only_is_not_a_crop(shared_data):
+    """Seed 3200019: a black border on a dark table (edge contrast 4.8). The picture was
+    outlined, with the border's paper all round it; looking further out, the top and right
+    sides moved to the paper's edge while the left and bottom stayed on the picture's, an
+    outline 0.06 of the diagonal off both (a wrong crop). The paper's edge all round held
+    too weakly to be taken, so the picture's outline is kept (refused as unclear, which is
+    true of so faint an edge, or scanned at the picture)."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import _photo_corners
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
+    labelled = sample_scene(photo, "black_border", 3200019)
+    assert labelled.spec.table == "dark" and labelled.edge_contrast < 12
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.corners is not None
+    error = min(
+        corner_error(detection.corners, outline)
+        for outline in (labelled.scene.corners, _photo_corners(labelled))
+    )
+    assert error < 0.012 or not detection.usable, (error, detection.hints)
+
+
 def test_a_deckled_outline_is_looked_at_beyond_its_bites(shared_data):
     """Seed 1400030: an ivory deckled border with 16 px bites on a dark table. Just inside
     the tips the strip is mostly table in the bites on every side, so the outline at the
