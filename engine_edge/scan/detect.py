@@ -218,28 +218,27 @@ def detect_print_quad(
             later = _fits(frame, small, candidates[4:], scale, settings)
             fits += [f for f in later if _upright(f, size, settings)]
     upright = [f for f in fits if _upright(f, size, settings)]
-    # A clearly outlined print turned steeply away is "tilted": a steep outline each of whose
-    # sides parts paper from table. One side run through the picture (its texture going on
-    # across it) is no turned print but a wrong outline: the last resorts still look. Seeds
-    # 1000001 (a black border on a dark table, the outline inside the photo, 73°), 200033
-    # and 200095 (a side across the picture, 67° and 74°) lie within 5° of flat.
-    steep = any(
-        not _upright(f, size, settings) and _sides_are_steps(lab, f.corners * scale) for f in fits
-    )
+    # A clearly outlined print turned steeply away is "tilted" (``_turned_away``); any other
+    # steep outline is a wrong one: the last resorts still look.
+    steep = any(_turned_away(lab, f, scale, size, settings) for f in fits)
     fits = upright
     # The last resort's sides were each checked to part paper from table at full size.
     sides_checked = not fits and not steep
     if sides_checked:
-        fits = _sharp_edge_fits(frame, small, lab, scale, settings)
-        fits = [f for f in fits if _upright(f, size, settings)]
+        # A steep outline that a last resort found is the print's own: a steep print whose
+        # dark corner of picture was the only outline before (a coffee photo at 55° on a
+        # dark table) is outlined whole by its faint region, 1.0 supported.
+        resorted = _sharp_edge_fits(frame, small, lab, scale, settings)
+        fits = [f for f in resorted if _upright(f, size, settings)]
         if not fits:
             if candidates is None:
                 candidates = _candidates(lab, settings)
-            fits = _faint_fits(frame, small, lab, candidates, scale, settings)
-            fits = [f for f in fits if _upright(f, size, settings)]
+            resorted += _faint_fits(frame, small, lab, candidates, scale, settings)
+            fits = [f for f in resorted if _upright(f, size, settings)]
         if not fits:
-            fits = _faint_region_fits(frame, small, lab, scale, settings)
-            fits = [f for f in fits if _upright(f, size, settings)]
+            resorted += _faint_region_fits(frame, small, lab, scale, settings)
+            fits = [f for f in resorted if _upright(f, size, settings)]
+        steep = not fits and any(_turned_away(lab, f, scale, size, settings) for f in resorted)
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
@@ -349,6 +348,28 @@ def _upright(fit: _Fit, size: tuple[int, int], settings: DetectSettings) -> bool
     hair on a dark table, its top side through the hair) reads 60-80°."""
     focal_px = settings.focal_ratio * size[0]
     return geometry.plane_tilt_deg(fit.corners, size, focal_px) <= settings.max_tilt_deg
+
+
+def _turned_away(
+    lab: np.ndarray, fit: _Fit, scale: float, size: tuple[int, int], settings: DetectSettings
+) -> bool:
+    """Whether ``fit`` shows a print turned steeply away: a steep outline each of whose sides
+    parts paper from table, with table (or a border's paper, round the picture inside a
+    turned print's border) all round it.
+
+    One side run through the picture (its texture going on across it) is no turned print
+    but a wrong outline: seeds 1000001 (a black border on a dark table, the outline inside
+    the photo, 73°), 200033 and 200095 (a side across the picture, 67° and 74°) lie within
+    5° of flat. So does 3200097, a blurred phone view whose steep outline (62°) was a pale
+    towel in the picture's corner: a smooth picture outside its side made no texture to
+    stop there, but it is no table.
+    """
+    corners = fit.corners * scale
+    return (
+        not _upright(fit, size, settings)
+        and _sides_are_steps(lab, corners)
+        and (_surrounded_by_table(lab, corners) or all(_paper_inside(lab, corners, outside=True)))
+    )
 
 
 def _print_short_px(corners: np.ndarray, settings: DetectSettings) -> float:

@@ -516,21 +516,23 @@ def test_a_deckled_print_found_only_by_a_later_candidate_is_not_refused_as_tilte
         ("dlib_2008_001322.jpg", "black_border", 1000001),
         ("sadtalker_art_3.png", "small", 200033),
         ("dlib_2007_007763.jpg", "glare", 200095),
+        ("dlib_2009_004587.jpg", "phone", 3200097),
     ],
 )
 def test_an_outline_run_through_the_picture_is_no_evidence_of_a_tilt(shared_data, name, kind, seed):
-    """Prints lying within 5° of flat whose only outline found was a steep one (67-74°)
+    """Prints lying within 7° of flat whose only outline found was a steep one (62-74°)
     with a side across the picture: inside the photo of a black border on a dark table
-    (1000001), through dark hair (200033), round a framed mirror (200095). They were
-    refused "tilted", untrue. Across such a side the picture's colour and texture go on;
-    a print turned away has paper against table on every side."""
+    (1000001), through dark hair (200033), round a framed mirror (200095), round a pale
+    towel in the corner of a blurred phone view (3200097). They were refused "tilted",
+    untrue. Across such a side the picture's colour and texture go on, or a smooth picture,
+    not table, lies outside it; a print turned away has paper against table on every side."""
     from engine_edge.image_io import load_image
     from engine_edge.scan.scene_set import sample_scene
 
     labelled = sample_scene(load_image(shared_data / "photos" / name), kind, seed)
     frame = labelled.scene.frame
     size = (frame.shape[1], frame.shape[0])
-    assert geometry.plane_tilt_deg(labelled.scene.corners, size, size[0]) < 5.0
+    assert geometry.plane_tilt_deg(labelled.scene.corners, size, size[0]) < 7.0
     detection = detect_print_quad(frame)
     assert Hint.TILTED not in detection.hints
 
