@@ -507,7 +507,8 @@ def _dark_paper(lightness: float) -> bool:
 
 def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> _Fit | None:
     """The outline through the outermost well-supported line near each side of ``fit``,
-    when at full size it is clearly better supported than ``fit``; else None.
+    when at full size it is clearly better supported than ``fit``, or when paper lay
+    beyond ``fit`` (``_beyond_the_picture``); else None.
 
     On the small copy a picture's own line just inside a side (a door frame under a pale
     ceiling strip at the top of the picture) can be the stronger edge and take the side,
@@ -524,14 +525,37 @@ def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -
     wider = _refine(frame, wider.corners, (reach,))
     if wider is None or geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
         return None
-    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
-    if wider.support < max(
-        settings.min_support, (0.0 if own is None else own.support) + OUTERMOST_GAIN
-    ):
-        return None
     moved = _side_shifts(fit.corners, wider.corners) > reach
+    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
+    better = (0.0 if own is None else own.support) + OUTERMOST_GAIN
+    if _beyond_the_picture(frame, fit.corners, wider.corners, moved, reach):
+        better = 0.0
+    if wider.support < max(settings.min_support, better):
+        return None
     paper = _paper_sides(frame, wider.corners, reach)
     return wider if all(p for p, m in zip(paper, moved, strict=True) if m) else None
+
+
+def _beyond_the_picture(
+    frame: np.ndarray, inner: np.ndarray, outer: np.ndarray, moved: np.ndarray, reach: float
+) -> bool:
+    """Whether every side of ``inner`` that ``outer`` moved out has paper, not table, just
+    outside it, where ``outer``'s side has table: just outside ``inner``'s side differs from
+    further out ``OUTSIDE_GAP`` times as much as just outside ``outer``'s does, and clearly.
+
+    Such a side lies on a line inside the picture, however sharp: the dog's photo has a
+    door frame under a pale ceiling strip along its top (seed 3300027, on gravel: the top
+    side on the frame, 0.85 supported at full size; the paper's edge 9.5 px further out,
+    0.81, not 0.1 better, so kept out: 0.03 of the diagonal off). Outside the frame's line
+    the strip stood 50 from the table further out; outside the paper's edge, 1.5.
+    """
+    own = _side_steps(frame, inner, reach)
+    new = _side_steps(frame, outer, reach)
+    return bool(moved.any()) and all(
+        a[0] is not None and b[0] is not None and a[1] >= max(MIN_OUTSIDE_GAP, OUTSIDE_GAP * b[1])
+        for a, b, m in zip(own, new, moved, strict=True)
+        if m
+    )
 
 
 def _paper_round(
@@ -1129,6 +1153,18 @@ def _paper_sides(
     """Per side, at the frame's resolution: does it part paper from table? Just outside it
     must look like further out (table), and differ from just inside (paper), or from
     ``inset_px`` further inside than that."""
+    return [
+        step is None or (step >= 4.0 and table < max(4.0, 0.5 * step))
+        for step, table in _side_steps(frame, corners, reach_px, inset_px)
+    ]
+
+
+def _side_steps(
+    frame: np.ndarray, corners: np.ndarray, reach_px: float, inset_px: float = 0.0
+) -> list[tuple[float | None, float]]:
+    """Per side, at the frame's resolution: (the colour step from just inside it to just
+    outside, how far just outside differs from further out); (None, 0) along the frame's
+    edge (where "cut off" speaks). See :func:`_paper_sides`."""
     shape = frame.shape[:2]
     strips = [
         _side_strips(corners, offsets, shape)
@@ -1138,10 +1174,10 @@ def _paper_sides(
             (2.5 * reach_px, 3.0 * reach_px),
         )
     ]
-    result = []
+    result: list[tuple[float | None, float]] = []
     for inner, near, far in zip(*strips, strict=True):
         if min(len(inner), len(near), len(far)) < 10:
-            result.append(True)  # along the frame's edge: "cut off" says so
+            result.append((None, 0.0))
             continue
         medians = [
             np.median(
@@ -1153,8 +1189,7 @@ def _paper_sides(
             for pts in (inner, near, far)
         ]
         step = float(np.linalg.norm(medians[0] - medians[1]))
-        table = float(np.linalg.norm(medians[1] - medians[2]))
-        result.append(step >= 4.0 and table < max(4.0, 0.5 * step))
+        result.append((step, float(np.linalg.norm(medians[1] - medians[2]))))
     return result
 
 
@@ -1302,6 +1337,11 @@ SHARPNESS_RADIUS_PX = 3.0
 # size to be taken instead (see ``_outermost_outline``).
 OUTERMOST_SEARCH = 0.1
 OUTERMOST_GAIN = 0.1
+# ... unless paper lies outside each side that moved (``_beyond_the_picture``): just outside
+# the old side differs from further out this many times as much as outside the new side,
+# and at least by the second figure (Lab).
+OUTSIDE_GAP = 3.0
+MIN_OUTSIDE_GAP = 12.0
 # The share of ``min_support`` a candidate needs on the small copy to be looked at in full
 # by the very last resort (``_faint_fits``), where the full size decides.
 FAINT_SHARE = 0.55

@@ -380,6 +380,23 @@ def test_a_print_on_wavy_wood_is_outlined_at_its_paper(shared_data, name, seed, 
     assert corner_error(detection.corners, labelled.scene.corners) < tolerance
 
 
+def test_a_sharp_line_in_the_picture_is_not_the_outline_with_paper_beyond_it(shared_data):
+    """Seed 3300027: the dog's photo on gravel, sharper than 600027. The door frame under
+    the pale ceiling strip held 0.85 at full size, the paper's edge 9.5 px further out 0.81:
+    not 0.1 better, so the top side stayed on the frame (a wrong crop, 0.03 of the diagonal
+    off). Just outside the frame's line the strip differs from the table further out by
+    50, outside the paper's edge by 1.5: paper lies beyond that line, and the side moves."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "pet_dog_no_human_face.jpg")
+    labelled = sample_scene(photo, "plain", 3300027)
+    assert labelled.spec.table == "gravel"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < 0.004
+
+
 def test_a_light_deckled_print_on_a_light_table_is_not_cut_at_its_door_frame(shared_data):
     """Seed 600084: the dog's photo in a light deckled border on a light table. The
     photo's pale top strip is as light as the border, so the top side took the door
