@@ -218,28 +218,27 @@ def detect_print_quad(
             later = _fits(frame, small, candidates[4:], scale, settings)
             fits += [f for f in later if _upright(f, size, settings)]
     upright = [f for f in fits if _upright(f, size, settings)]
-    # A clearly outlined print turned steeply away is "tilted": a steep outline each of whose
-    # sides parts paper from table. One side run through the picture (its texture going on
-    # across it) is no turned print but a wrong outline: the last resorts still look. Seeds
-    # 1000001 (a black border on a dark table, the outline inside the photo, 73°), 200033
-    # and 200095 (a side across the picture, 67° and 74°) lie within 5° of flat.
-    steep = any(
-        not _upright(f, size, settings) and _sides_are_steps(lab, f.corners * scale) for f in fits
-    )
+    # A clearly outlined print turned steeply away is "tilted" (``_turned_away``); any other
+    # steep outline is a wrong one: the last resorts still look.
+    steep = any(_turned_away(lab, f, scale, size, settings) for f in fits)
     fits = upright
     # The last resort's sides were each checked to part paper from table at full size.
     sides_checked = not fits and not steep
     if sides_checked:
-        fits = _sharp_edge_fits(frame, small, lab, scale, settings)
-        fits = [f for f in fits if _upright(f, size, settings)]
+        # A steep outline that a last resort found is the print's own: a steep print whose
+        # dark corner of picture was the only outline before (a coffee photo at 55° on a
+        # dark table) is outlined whole by its faint region, 1.0 supported.
+        resorted = _sharp_edge_fits(frame, small, lab, scale, settings)
+        fits = [f for f in resorted if _upright(f, size, settings)]
         if not fits:
             if candidates is None:
                 candidates = _candidates(lab, settings)
-            fits = _faint_fits(frame, small, lab, candidates, scale, settings)
-            fits = [f for f in fits if _upright(f, size, settings)]
+            resorted += _faint_fits(frame, small, lab, candidates, scale, settings)
+            fits = [f for f in resorted if _upright(f, size, settings)]
         if not fits:
-            fits = _faint_region_fits(frame, small, lab, scale, settings)
-            fits = [f for f in fits if _upright(f, size, settings)]
+            resorted += _faint_region_fits(frame, small, lab, scale, settings)
+            fits = [f for f in resorted if _upright(f, size, settings)]
+        steep = not fits and any(_turned_away(lab, f, scale, size, settings) for f in resorted)
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
@@ -261,10 +260,13 @@ def detect_print_quad(
         if wider is not None and _upright(wider, size, settings):
             best = wider
             fits.insert(0, wider)
+    within_border: _Fit | None = None
     if not sides_checked and not _surrounded_by_table(lab, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
         # faint outer edge was missed. Look for that edge a little further out, unless an
         # outline already found round it lies on the paper's edge.
+        if all(_paper_inside(lab, best.corners * scale, outside=True)):
+            within_border = best
         paper = _paper_round(frame, lab, best, fits, scale)
         for fit in [] if paper is not None else fits[:3]:
             outer = _outer_outline(frame, fit, lab, scale, settings)
@@ -282,14 +284,23 @@ def detect_print_quad(
         # Those move out to the paper's edge too.
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
         outer = _outer_outline(frame, best, lab, scale, settings, [inside], slack=0.35)
-        # Kept only with the border's paper inside every side.
+        # Kept only with the border's paper inside every side, one paper all round.
         if (
             outer is not None
             and _upright(outer, size, settings)
             and all(_paper_inside(lab, outer.corners * scale))
+            and _one_paper(lab, outer.corners * scale)
         ):
             best = outer
             fits.insert(0, outer)
+        elif within_border is not None:
+            # The paper's edge was found on some sides only, and the picture inside was
+            # outlined with one border's paper all round it: that outline is the one to
+            # keep (seed 3200019, a black border on a dark table, edge contrast 4.8: the
+            # top and right moved out to the paper's edge, the left and bottom stayed on
+            # the picture's, 0.06 of the diagonal off both; the paper's edge all round
+            # held only 0.33-0.40).
+            best = within_border
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)
@@ -337,6 +348,28 @@ def _upright(fit: _Fit, size: tuple[int, int], settings: DetectSettings) -> bool
     hair on a dark table, its top side through the hair) reads 60-80°."""
     focal_px = settings.focal_ratio * size[0]
     return geometry.plane_tilt_deg(fit.corners, size, focal_px) <= settings.max_tilt_deg
+
+
+def _turned_away(
+    lab: np.ndarray, fit: _Fit, scale: float, size: tuple[int, int], settings: DetectSettings
+) -> bool:
+    """Whether ``fit`` shows a print turned steeply away: a steep outline each of whose sides
+    parts paper from table, with table (or a border's paper, round the picture inside a
+    turned print's border) all round it.
+
+    One side run through the picture (its texture going on across it) is no turned print
+    but a wrong outline: seeds 1000001 (a black border on a dark table, the outline inside
+    the photo, 73°), 200033 and 200095 (a side across the picture, 67° and 74°) lie within
+    5° of flat. So does 3200097, a blurred phone view whose steep outline (62°) was a pale
+    towel in the picture's corner: a smooth picture outside its side made no texture to
+    stop there, but it is no table.
+    """
+    corners = fit.corners * scale
+    return (
+        not _upright(fit, size, settings)
+        and _sides_are_steps(lab, corners)
+        and (_surrounded_by_table(lab, corners) or all(_paper_inside(lab, corners, outside=True)))
+    )
 
 
 def _print_short_px(corners: np.ndarray, settings: DetectSettings) -> float:
@@ -411,13 +444,17 @@ def _picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     return picture if 1 <= sum(picture) <= 2 else []
 
 
-def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
-    """Per side, whether the border's paper lies just inside it. The border: two sides or
-    more with plain paper of one hue just inside, light (white or cream; a lamp's fall-off
-    changes its lightness, not its hue) or dark (a black border). All False without one."""
+def _paper_inside(
+    lab: np.ndarray, corners_small: np.ndarray, *, outside: bool = False
+) -> list[bool]:
+    """Per side, whether the border's paper lies just inside it (``outside``: just outside
+    it, round a picture). The border: two sides or more with plain paper of one hue there,
+    light (white or cream; a lamp's fall-off changes its lightness, not its hue) or dark (a
+    black border). All False without one."""
     feats = lab.astype(np.float32)
     inner = []
-    for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2]):
+    offsets = (1.5, 2.0, 2.5) if outside else (-1.5, -2.0, -2.5)
+    for pts in _side_strips(corners_small, offsets, lab.shape[:2]):
         values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
         inner.append((np.median(values, axis=0), _spread(values[:, 0])))
     for tone in (_light_paper, _dark_paper):
@@ -435,6 +472,29 @@ def _paper_inside(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
     return [False] * 4
 
 
+def _one_paper(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+    """Whether the paper just inside every side is one paper: as far from the table just
+    there (``_table_model``, which follows a lamp's fall-off) on every side, within
+    ``ONE_PAPER``.
+
+    A picture's own plain white bands along two sides pass for a light border's paper
+    there (pillarbox bars beside liveportrait_s1, seed 1400003, an ivory deckled border on
+    a light table): those sides were taken as the paper's edge and only the other two
+    moved out to it, an outline 0.03 of the diagonal off both the paper and the picture.
+    The bars stood 26-29 lighter than the table, the border 6.
+    """
+    feats = lab.astype(np.float32)
+    table, _ = _table_model(feats)
+    papers = [
+        np.median(feats[pts[:, 1], pts[:, 0]] - table[pts[:, 1], pts[:, 0]], axis=0)
+        for pts in _side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2])
+        if len(pts) >= 10
+    ]
+    return all(
+        float(np.linalg.norm(a - b)) <= ONE_PAPER for a, b in itertools.combinations(papers, 2)
+    )
+
+
 def _light_paper(lightness: float) -> bool:
     """A white or cream border's lightness (Lab L, 0-255), under the lamp's fall-off."""
     return lightness >= 160
@@ -447,7 +507,8 @@ def _dark_paper(lightness: float) -> bool:
 
 def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> _Fit | None:
     """The outline through the outermost well-supported line near each side of ``fit``,
-    when at full size it is clearly better supported than ``fit``; else None.
+    when at full size it is clearly better supported than ``fit``, or when paper lay
+    beyond ``fit`` (``_beyond_the_picture``); else None.
 
     On the small copy a picture's own line just inside a side (a door frame under a pale
     ceiling strip at the top of the picture) can be the stronger edge and take the side,
@@ -464,14 +525,37 @@ def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -
     wider = _refine(frame, wider.corners, (reach,))
     if wider is None or geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
         return None
-    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
-    if wider.support < max(
-        settings.min_support, (0.0 if own is None else own.support) + OUTERMOST_GAIN
-    ):
-        return None
     moved = _side_shifts(fit.corners, wider.corners) > reach
+    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
+    better = (0.0 if own is None else own.support) + OUTERMOST_GAIN
+    if _beyond_the_picture(frame, fit.corners, wider.corners, moved, reach):
+        better = 0.0
+    if wider.support < max(settings.min_support, better):
+        return None
     paper = _paper_sides(frame, wider.corners, reach)
     return wider if all(p for p, m in zip(paper, moved, strict=True) if m) else None
+
+
+def _beyond_the_picture(
+    frame: np.ndarray, inner: np.ndarray, outer: np.ndarray, moved: np.ndarray, reach: float
+) -> bool:
+    """Whether every side of ``inner`` that ``outer`` moved out has paper, not table, just
+    outside it, where ``outer``'s side has table: just outside ``inner``'s side differs from
+    further out ``OUTSIDE_GAP`` times as much as just outside ``outer``'s does, and clearly.
+
+    Such a side lies on a line inside the picture, however sharp: the dog's photo has a
+    door frame under a pale ceiling strip along its top (seed 3300027, on gravel: the top
+    side on the frame, 0.85 supported at full size; the paper's edge 9.5 px further out,
+    0.81, not 0.1 better, so kept out: 0.03 of the diagonal off). Outside the frame's line
+    the strip stood 50 from the table further out; outside the paper's edge, 1.5.
+    """
+    own = _side_steps(frame, inner, reach)
+    new = _side_steps(frame, outer, reach)
+    return bool(moved.any()) and all(
+        a[0] is not None and b[0] is not None and a[1] >= max(MIN_OUTSIDE_GAP, OUTSIDE_GAP * b[1])
+        for a, b, m in zip(own, new, moved, strict=True)
+        if m
+    )
 
 
 def _paper_round(
@@ -1045,11 +1129,22 @@ def _faint_region_fits(
 
 def _region_agreement(corners_small: np.ndarray, region: np.ndarray) -> float:
     """How much an outline (small-copy corners) and a region mask cover the same place:
-    intersection over union."""
+    intersection over union, leaving out a band ``REGION_BAND_PX`` wide either side of the
+    outline.
+
+    The mask is smoothed, so it spills a few pixels past the print's edge all round; as a
+    share of the area that halo grows as the print shrinks. Counted, it refused a small
+    print on brick whose outline was right to 0.0002 of the diagonal (seed 1400033: 0.865,
+    a 2.8 px halo on average round a 60 x 78 px print).
+    """
     outline = np.zeros_like(region)
     cv2.fillConvexPoly(outline, np.round(corners_small).astype(np.int32), 1)
-    union = max(int(np.count_nonzero(outline | region)), 1)
-    return int(np.count_nonzero(outline & region)) / union
+    kernel = cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * REGION_BAND_PX + 1, 2 * REGION_BAND_PX + 1)
+    )
+    counted = (cv2.dilate(outline, kernel) - cv2.erode(outline, kernel)) == 0
+    union = max(int(np.count_nonzero((outline | region) & counted)), 1)
+    return int(np.count_nonzero(outline & region & counted)) / union
 
 
 def _paper_sides(
@@ -1058,6 +1153,18 @@ def _paper_sides(
     """Per side, at the frame's resolution: does it part paper from table? Just outside it
     must look like further out (table), and differ from just inside (paper), or from
     ``inset_px`` further inside than that."""
+    return [
+        step is None or (step >= 4.0 and table < max(4.0, 0.5 * step))
+        for step, table in _side_steps(frame, corners, reach_px, inset_px)
+    ]
+
+
+def _side_steps(
+    frame: np.ndarray, corners: np.ndarray, reach_px: float, inset_px: float = 0.0
+) -> list[tuple[float | None, float]]:
+    """Per side, at the frame's resolution: (the colour step from just inside it to just
+    outside, how far just outside differs from further out); (None, 0) along the frame's
+    edge (where "cut off" speaks). See :func:`_paper_sides`."""
     shape = frame.shape[:2]
     strips = [
         _side_strips(corners, offsets, shape)
@@ -1067,10 +1174,10 @@ def _paper_sides(
             (2.5 * reach_px, 3.0 * reach_px),
         )
     ]
-    result = []
+    result: list[tuple[float | None, float]] = []
     for inner, near, far in zip(*strips, strict=True):
         if min(len(inner), len(near), len(far)) < 10:
-            result.append(True)  # along the frame's edge: "cut off" says so
+            result.append((None, 0.0))
             continue
         medians = [
             np.median(
@@ -1082,8 +1189,7 @@ def _paper_sides(
             for pts in (inner, near, far)
         ]
         step = float(np.linalg.norm(medians[0] - medians[1]))
-        table = float(np.linalg.norm(medians[1] - medians[2]))
-        result.append(step >= 4.0 and table < max(4.0, 0.5 * step))
+        result.append((step, float(np.linalg.norm(medians[1] - medians[2]))))
     return result
 
 
@@ -1231,6 +1337,11 @@ SHARPNESS_RADIUS_PX = 3.0
 # size to be taken instead (see ``_outermost_outline``).
 OUTERMOST_SEARCH = 0.1
 OUTERMOST_GAIN = 0.1
+# ... unless paper lies outside each side that moved (``_beyond_the_picture``): just outside
+# the old side differs from further out this many times as much as outside the new side,
+# and at least by the second figure (Lab).
+OUTSIDE_GAP = 3.0
+MIN_OUTSIDE_GAP = 12.0
 # The share of ``min_support`` a candidate needs on the small copy to be looked at in full
 # by the very last resort (``_faint_fits``), where the full size decides.
 FAINT_SHARE = 0.55
@@ -1239,6 +1350,13 @@ FAINT_SHARE = 0.55
 # agree for the outline to be taken (``_faint_region_fits``).
 FAINT_REGION_FLOOR = 0.5
 REGION_AGREEMENT = 0.9
+# How far apart (Lab, 8-bit) one border's paper may stand from the table on two of its
+# sides (``_one_paper``).
+ONE_PAPER = 12.0
+# Half the width of the band round an outline that its agreement with a region leaves out:
+# the region mask's smoothing (``_region_mask``) spills up to about 3 px past an edge; 2 px
+# of it are left out (1400033's right outline: 0.865 counted whole, 0.95 so).
+REGION_BAND_PX = 2
 
 
 def _fine_reach_px(frame: np.ndarray) -> float:
