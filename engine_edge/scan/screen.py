@@ -37,6 +37,16 @@ at a frequency of its own in each tile. A small picture printed large is the exc
 own pixel lattice is in every tile, and where it is finer than the camera's pixels it
 aliases off the print's axes just as a screen's grid does. It is grey, though, while a
 screen's red, green and blue stripes beat in colour as strongly as in lightness.
+
+A grid finer than the camera's pixels can leave no peak at all (its moiré drifts too fast
+across a tilted screen, and blur and JPEG wash it out), yet its red, green and blue stripes
+still beat against the camera's pixels: fringes of colour a few pixels wide that lightness
+does not share. A print's colour detail comes with lightness detail (a coloured edge is an
+edge in lightness too), so the colour left over where lightness is regressed out of it,
+locally, is small next to lightness's detail. The sensor's colour noise (a phone's blotches)
+leaves colour without lightness too, but in blotches with no direction, while a moiré's
+fringes run one way over many pixels: that leftover colour must also be coherent (its
+structure tensor's coherence).
 """
 
 from __future__ import annotations
@@ -91,6 +101,18 @@ class ScreenSettings:
     repeated_tiles: int = 3
     repeated_bins: float = 4.0
     repeated_colour_prominence: float = 2.0
+    # Colour beating without lightness, in the fine detail between the two blurs
+    # ``beat_band_px`` (Gaussian sigmas, frame pixels): the colour detail that lightness does
+    # not explain within ``beat_window_px`` (sigma), over lightness's detail (both RMS) ...
+    # (screens that only this refuses: 0.75-1.25; the 1056 prints of the tunable sets' first
+    # frames with the coherence below: at most 0.36, phones with colour noise up to 0.81)
+    beat_ratio: float = 0.6
+    # ... and the coherence of that leftover colour (0 = no direction, 1 = straight fringes;
+    # those screens 0.49-0.54, prints at the ratio above at most 0.20: blotches).
+    beat_coherence: float = 0.38
+    beat_band_px: tuple[float, float] = (1.5, 4.0)
+    beat_window_px: float = 8.0
+    beat_patch_px: int = 256  # the middle of the large patch: the moiré is everywhere
     tile_px: int = 128
     max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
 
@@ -119,6 +141,10 @@ class ScreenEvidence:
     repeated_share: float = 0.0
     repeated_peak: float = 0.0
     repeated_colour: float = 0.0  # their median colour prominence beside the peak
+    # Colour detail that lightness does not explain, over lightness's detail, and that
+    # colour's coherence (:func:`_colour_beat`)
+    colour_beat: float = 0.0
+    beat_coherence: float = 0.0
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
@@ -140,6 +166,10 @@ class ScreenEvidence:
                 and self.repeated_share >= settings.repeated_share
                 and self.repeated_peak >= settings.tiled_prominence
                 and self.repeated_colour >= settings.repeated_colour_prominence
+            )
+            or (
+                self.colour_beat >= settings.beat_ratio
+                and self.beat_coherence >= settings.beat_coherence
             )
         )
 
@@ -165,9 +195,60 @@ def screen_evidence(
     colour = cv2.dilate(colour, np.ones((3, 3), np.uint8))
     shared = np.minimum(lightness, colour)[peaks]
     tiled = _tiled_peak(frame, corners, settings)
-    if not shared.size:
-        return ScreenEvidence(0.0, 0.0, *tiled)
-    return ScreenEvidence(float(shared.max()), float(lightness[peaks].max()), *tiled)
+    m = min(n, settings.beat_patch_px)
+    o = (n - m) // 2
+    beat, coherence = _colour_beat(patch[o : o + m, o : o + m], settings)
+    grid = float(shared.max()) if shared.size else 0.0
+    strongest = float(lightness[peaks].max()) if shared.size else 0.0
+    return ScreenEvidence(grid, strongest, *tiled, colour_beat=beat, beat_coherence=coherence)
+
+
+def _colour_beat(patch: np.ndarray, settings: ScreenSettings) -> tuple[float, float]:
+    """How much of ``patch``'s (RGB, 0-1) fine colour detail lightness does not explain, as
+    a ratio to lightness's fine detail (RMS over the patch, per degree of freedom), and how
+    coherent that leftover colour is.
+
+    The detail is the band between two blurs; its lightness is the mean of the channels and
+    its colour the two opponent axes orthogonal to it (red-green, yellow-blue). Within a
+    window, each is regressed on lightness (a coloured edge is a scaled copy of its
+    lightness edge), and the rest is kept: the part of colour that beats on its own."""
+    fine, coarse = settings.beat_band_px
+    band = cv2.GaussianBlur(patch, (0, 0), fine) - cv2.GaussianBlur(patch, (0, 0), coarse)
+    red, green, blue = cv2.split(band)
+    lightness = (red + green + blue) / 3.0
+    opponents = ((red - green) / 2.0**0.5, (red + green - 2.0 * blue) / 6.0**0.5)
+    window = settings.beat_window_px
+    power = _window_mean(lightness * lightness, window) + 1e-9
+    size = lightness.shape[::-1]
+    leftover = [
+        colour - cv2.resize(_window_mean(colour * lightness, window) / power, size) * lightness
+        for colour in opponents
+    ]
+    colour_power = float(np.mean(leftover[0] ** 2 + leftover[1] ** 2)) / 2.0
+    ratio = (colour_power / (float(np.mean(lightness**2)) + 1e-12)) ** 0.5
+    return ratio, _coherence(leftover, window)
+
+
+def _coherence(channels: list[np.ndarray], window: float) -> float:
+    """The coherence of the structure tensor of ``channels`` (summed) averaged within
+    ``window`` (sigma), weighted by the gradients' strength: 1 for straight stripes, near 0
+    for blotches with no direction."""
+    jxx = jyy = jxy = np.zeros_like(channels[0])
+    for channel in channels:
+        gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
+        jxx, jyy, jxy = jxx + gx * gx, jyy + gy * gy, jxy + gx * gy
+    jxx, jyy, jxy = (_window_mean(j, window) for j in (jxx, jyy, jxy))
+    spread = np.sqrt((jxx - jyy) ** 2 + 4.0 * jxy**2)
+    return float(spread.sum() / ((jxx + jyy).sum() + 1e-12))
+
+
+def _window_mean(image: np.ndarray, window: float) -> np.ndarray:
+    """``image``'s Gaussian mean within ``window`` (sigma), at half its resolution: so wide
+    a window loses nothing there, and costs a sixth."""
+    height, width = image.shape
+    half = cv2.resize(image, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+    return np.asarray(cv2.GaussianBlur(half, (0, 0), window / 2.0))
 
 
 def _tiled_peak(

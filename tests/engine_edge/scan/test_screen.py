@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -48,7 +49,10 @@ def test_dark_prints_and_black_borders_are_not_screens(photos, name, border, rgb
         table=table, border_px=border, border_rgb=rgb, jpeg_quality=quality, noise_sigma=2, seed=3
     )
     scene = render_print_scene(picture, spec)
-    assert not screen_evidence(scene.frame, scene.corners).is_screen()
+    evidence = screen_evidence(scene.frame, scene.corners)
+    assert not evidence.is_screen()
+    # Little lightness detail lets noise weigh more in the colour's ratio; short of a screen's.
+    assert evidence.colour_beat < ScreenSettings().beat_ratio
 
 
 @pytest.mark.parametrize(
@@ -267,4 +271,47 @@ def test_a_prints_texture_peaking_alike_in_a_few_tiles_is_not_a_screen(
     detection, evidence = _detected(shared_data, name, kind, seed)
     assert evidence.repeated_tiles >= 3
     assert evidence.repeated_share < ScreenSettings().repeated_share
+    assert Hint.SCREEN not in detection.hints
+
+
+# Screens whose grid is finer than the camera's pixels, so no peak is left for the cues
+# above (sadtalker_art_9 at 2.6 screen pixels per camera pixel, blur σ 0.9, JPEG 75;
+# sadtalker_art_19 on a 4 px screen seen 380 px across, blur σ 0.9): their red, green and
+# blue stripes still beat with the camera's pixels, in colour fringes that lightness does
+# not share (1.2x lightness's fine detail), running one way (coherence 0.52-0.54).
+@pytest.mark.parametrize(
+    ("name", "seed"), [("sadtalker_art_9.png", 2100035), ("sadtalker_art_19.png", 2600107)]
+)
+def test_colour_beating_without_lightness_is_a_screen(shared_data, name, seed):
+    detection, evidence = _detected(shared_data, name, "screen", seed)
+    settings = ScreenSettings()
+    assert not replace(evidence, colour_beat=0.0).is_screen()  # no grid or moiré peak
+    assert evidence.colour_beat >= settings.beat_ratio
+    assert evidence.beat_coherence >= settings.beat_coherence
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# A phone's view of a print (sadtalker_art_19, seed 200088): its colour noise leaves more
+# colour without lightness than lightness's own fine detail holds, on a soft painting; but
+# in blotches with no direction, unlike a moiré's fringes.
+def test_a_phones_colour_noise_is_not_a_screen(shared_data):
+    detection, evidence = _detected(shared_data, "sadtalker_art_19.png", "phone", 200088)
+    settings = ScreenSettings()
+    assert evidence.colour_beat >= settings.beat_ratio
+    assert evidence.beat_coherence < settings.beat_coherence - 0.1
+    assert Hint.SCREEN not in detection.hints
+
+
+# The prints of the tunable sets whose colour detail is most coherent (a painting on a
+# plain print, a photo on a light border): their colour comes with lightness, as a
+# coloured edge does, so little of it is left once lightness is regressed out.
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [("sadtalker_art_9.png", "plain", 72), ("liveportrait_s7.jpg", "light_border", 1000101)],
+)
+def test_a_prints_coloured_edges_are_not_a_screen(shared_data, name, kind, seed):
+    detection, evidence = _detected(shared_data, name, kind, seed)
+    settings = ScreenSettings()
+    assert evidence.beat_coherence >= settings.beat_coherence
+    assert evidence.colour_beat < settings.beat_ratio / 1.5
     assert Hint.SCREEN not in detection.hints
