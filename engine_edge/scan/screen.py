@@ -64,7 +64,14 @@ class ScreenSettings:
     """Peak prominences are natural logs of peak / local spectral floor (2.2 = 9x)."""
 
     grid_prominence: float = 2.2  # a pixel grid or its moiré, in lightness and colour alike
-    lightness_prominence: float = 2.4  # or so strong in lightness alone (a print's reach 2.3)
+    # Or so strong in lightness alone (prints of the tunable sets reach 2.23) while its
+    # colour still peaks with it at ``lightness_colour_prominence`` (the ``grid_peak``): a
+    # screen's red, green and blue stripes beat in colour too (1.58-2.17 on the screens
+    # that only this refuses, first frames of 22 sets), a print's own lattice is grey (seed
+    # 1900036, a portrait whose own fine lattice aliases at 1.87 camera pixels, 39° off the
+    # print's axes: lightness 2.42, colour 1.25, refused as a screen before).
+    lightness_prominence: float = 2.4
+    lightness_colour_prominence: float = 1.4
     min_patch_px: int = 64  # a smaller print cannot tell
     # The median tile's moiré: a peak at least this prominent (screens 2.1-4.6 on the tuning
     # set, prints up to 2.05: an upscaled small photo's pixel ripple or JPEG blocks are a
@@ -149,7 +156,10 @@ class ScreenEvidence:
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         return (
             self.grid_peak >= settings.grid_prominence
-            or self.lightness_peak >= settings.lightness_prominence
+            or (
+                self.lightness_peak >= settings.lightness_prominence
+                and self.grid_peak >= settings.lightness_colour_prominence
+            )
             or (
                 self.tiled_peak >= settings.tiled_prominence
                 and self.tiled_share >= settings.tiled_share

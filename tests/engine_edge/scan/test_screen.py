@@ -259,6 +259,18 @@ def test_a_small_pictures_own_pixel_lattice_repeated_in_every_tile_is_not_a_scre
     assert Hint.SCREEN not in detection.hints
 
 
+# The same 256 px photo printed large on brick (seed 1900036, no border): its pixel lattice,
+# aliased at 1.87 camera pixels 39° off the print's axes, stands out in lightness alone over
+# the whole patch (2.42, over the prints' 2.23 elsewhere) but is grey (colour 1.25); the
+# screens that only lightness refuses peak in colour too (1.58 and over).
+def test_a_small_pictures_grey_lattice_strong_in_lightness_is_not_a_screen(shared_data):
+    detection, evidence = _detected(shared_data, "sadtalker_happy.png", "plain", 1900036)
+    settings = ScreenSettings()
+    assert evidence.lightness_peak >= settings.lightness_prominence
+    assert evidence.grid_peak < settings.lightness_colour_prominence
+    assert Hint.SCREEN not in detection.hints
+
+
 # The prints of the tuning set and seeds 200000-600000 whose tiles agree most on one
 # off-axis peak (3 of 9 tiles of a black-bordered print, 4 of 24 of a dark one): photos.
 @pytest.mark.parametrize(
