@@ -211,6 +211,11 @@ class BoardDriver:
 
     # --- the worker ------------------------------------------------------
     def _publish(self, event: BridgeEvent) -> None:
+        """Queue an event for the kiosk and tell the callback."""
+        self._queue_event(event)
+        self._notify(event)
+
+    def _queue_event(self, event: BridgeEvent) -> None:
         """Queue an event for the kiosk; a full queue (nobody reading) drops its oldest."""
         while True:
             try:
@@ -220,6 +225,9 @@ class BoardDriver:
                 with contextlib.suppress(queue.Empty):
                     self.events.get_nowait()
                     self.stats.events_refused += 1
+
+    def _notify(self, event: BridgeEvent) -> None:
+        """Call the kiosk's callback; its failure is logged and never stops the link."""
         if self._on_event is not None:
             try:
                 self._on_event(event)
@@ -228,9 +236,14 @@ class BoardDriver:
 
     def _set_state(self, state: LinkStateName, detail: str) -> None:
         if state != self._state:
-            self._state = state
             log.info("board link %s: %s", state, detail)
-            self._publish(LinkState(state, detail))
+            # Queued before the new state shows, so whoever sees the state finds its event
+            # (set first, a reader that saw "ready" could drain the queue while a slow log
+            # handler still held the event back).
+            event = LinkState(state, detail)
+            self._queue_event(event)
+            self._state = state
+            self._notify(event)
 
     def _run(self) -> None:
         backoff_s = self.settings.backoff_initial_s

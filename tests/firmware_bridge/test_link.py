@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import threading
@@ -58,6 +59,32 @@ def test_handshake_reports_the_board(sim: Simulator, driver) -> None:  # type: i
     assert driver.info.n_buttons == 3 and driver.info.n_banks == 4
     assert driver.info.boot_id == sim.logic.boot_id
     assert link_states(driver.events)[-1] == "ready"
+
+
+class _SlowLinkLog(logging.Handler):
+    """journald under load: each "board link" record takes a while to write."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("board link"):
+            time.sleep(0.2)
+
+
+def test_a_link_state_seen_has_its_event_queued(sim: Simulator, make_driver) -> None:  # type: ignore[no-untyped-def]
+    """Whoever sees the driver ready finds the "ready" event in the queue, however slowly
+    the log is written: the state was set before its event was queued, and a test that
+    waited for "ready" once drained the queue in between (a CI run under load)."""
+    handler = _SlowLinkLog()
+    bridge_log = logging.getLogger("keepsake.bridge")
+    level = bridge_log.level
+    bridge_log.addHandler(handler)
+    bridge_log.setLevel(logging.INFO)
+    try:
+        driver = make_driver(str(sim.link_path))
+        wait_for(lambda: driver.state == "ready", what="handshake")
+        assert link_states(driver.events)[-1] == "ready"
+    finally:
+        bridge_log.setLevel(level)
+        bridge_log.removeHandler(handler)
 
 
 def test_commands_are_acknowledged_and_applied_once_in_order(sim, driver) -> None:  # type: ignore[no-untyped-def]
