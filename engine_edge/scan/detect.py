@@ -526,22 +526,28 @@ def _outermost_outline(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -
     if wider is None or geometry.quad_area(wider.corners) <= geometry.quad_area(fit.corners):
         return None
     moved = _side_shifts(fit.corners, wider.corners) > reach
-    own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
-    better = (0.0 if own is None else own.support) + OUTERMOST_GAIN
-    if _beyond_the_picture(frame, fit.corners, wider.corners, moved, reach):
+    steps = _side_steps(frame, wider.corners, reach)
+    if _beyond_the_picture(frame, fit.corners, steps, moved, reach):
         better = 0.0
+    else:
+        own = _refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX)
+        better = (0.0 if own is None else own.support) + OUTERMOST_GAIN
     if wider.support < max(settings.min_support, better):
         return None
-    paper = _paper_sides(frame, wider.corners, reach)
-    return wider if all(p for p, m in zip(paper, moved, strict=True) if m) else None
+    return wider if all(_parts_paper(*s) for s, m in zip(steps, moved, strict=True) if m) else None
 
 
 def _beyond_the_picture(
-    frame: np.ndarray, inner: np.ndarray, outer: np.ndarray, moved: np.ndarray, reach: float
+    frame: np.ndarray,
+    inner: np.ndarray,
+    outer_steps: list[tuple[float | None, float]],
+    moved: np.ndarray,
+    reach: float,
 ) -> bool:
-    """Whether every side of ``inner`` that ``outer`` moved out has paper, not table, just
-    outside it, where ``outer``'s side has table: just outside ``inner``'s side differs from
-    further out ``OUTSIDE_GAP`` times as much as just outside ``outer``'s does, and clearly.
+    """Whether every side of ``inner`` that an outer outline (its ``_side_steps``,
+    ``outer_steps``) moved out has paper, not table, just outside it, where the outer side
+    has table: just outside ``inner``'s side differs from further out ``OUTSIDE_GAP`` times
+    as much as just outside the outer side does, and clearly.
 
     Such a side lies on a line inside the picture, however sharp: the dog's photo has a
     door frame under a pale ceiling strip along its top (seed 3300027, on gravel: the top
@@ -549,11 +555,12 @@ def _beyond_the_picture(
     0.81, not 0.1 better, so kept out: 0.03 of the diagonal off). Outside the frame's line
     the strip stood 50 from the table further out; outside the paper's edge, 1.5.
     """
+    if not moved.any():
+        return False
     own = _side_steps(frame, inner, reach)
-    new = _side_steps(frame, outer, reach)
-    return bool(moved.any()) and all(
+    return all(
         a[0] is not None and b[0] is not None and a[1] >= max(MIN_OUTSIDE_GAP, OUTSIDE_GAP * b[1])
-        for a, b, m in zip(own, new, moved, strict=True)
+        for a, b, m in zip(own, outer_steps, moved, strict=True)
         if m
     )
 
@@ -1153,10 +1160,13 @@ def _paper_sides(
     """Per side, at the frame's resolution: does it part paper from table? Just outside it
     must look like further out (table), and differ from just inside (paper), or from
     ``inset_px`` further inside than that."""
-    return [
-        step is None or (step >= 4.0 and table < max(4.0, 0.5 * step))
-        for step, table in _side_steps(frame, corners, reach_px, inset_px)
-    ]
+    return [_parts_paper(*step) for step in _side_steps(frame, corners, reach_px, inset_px)]
+
+
+def _parts_paper(step: float | None, table: float) -> bool:
+    """A side's ``_side_steps`` reading parts paper from table (or lies along the frame's
+    edge, ``step`` None)."""
+    return step is None or (step >= 4.0 and table < max(4.0, 0.5 * step))
 
 
 def _side_steps(

@@ -258,7 +258,7 @@ def _border_edges(
             nearer = _edge_line(full_sides[deep], colour, skip, max(within, skip + 1), scale)
             if nearer is not None and nearer.offset < edges[deep].offset - 2 * scale:
                 edges[deep] = nearer
-    if np.ptp(colours[:, 1:], axis=0).max() > 10 or np.ptp(colours[:, 0]) > 30:
+    if any(_colour_apart(a, b) for a, b in itertools.combinations(colours, 2)):
         return None  # sides of different colours: picture, not one border
     top, bottom, left, right = (edge.offset for edge in edges)
     full_h, full_w = image.shape[:2]
