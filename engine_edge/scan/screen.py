@@ -28,7 +28,11 @@ only when its peaks lie off the print's own axes.
 
 A fainter moiré (the median tile's peak short of that threshold) still counts when it
 carries as much of the detail, lies off the print's axes and is coloured: the colour
-channels peak where lightness does (the sub-pixel stripes are red, green and blue).
+channels peak where lightness does (the sub-pixel stripes are red, green and blue). The
+stripes lie side by side, so their red, green and blue beat out of step with each other: at
+the moiré's frequency the three channels' waves are shifted apart. A print's coloured
+texture (a knitted collar's yellow-green dots) brightens and darkens its colours together,
+so at its peak the three waves are in step.
 
 In a dark, noisy view the sensor's noise holds most of the fine detail, so a moiré's share
 of it is small however sharp its peak. It is still one pattern: most tiles peak at the same
@@ -92,6 +96,11 @@ class ScreenSettings:
     # reach 1.66 (colour 0.84) and, coloured, 1.58 (tuning, seeds 200000+ and 300000+).
     faint_prominence: float = 1.8
     faint_colour_prominence: float = 1.4
+    # ... and the red, green and blue waves at that peak out of step (:func:`_out_of_step`,
+    # median over those tiles): the screens that only this cue refused 0.74-0.79, prints whose
+    # tiles reach the cue's peak and share 0.00-0.13 (seed 3500069, sadtalker_art_19's knitted
+    # collar on a small print: 1.98 with colour 1.86, refused as a screen before, 0.12).
+    faint_out_of_step: float = 0.35
     # A repeated moiré: most tiles (this share, and at least ``repeated_tiles``) peak at one
     # frequency (within ``repeated_bins`` of a tile's spectrum), off the print's axes as
     # above and at least ``faint_prominence``, their median peak at least
@@ -141,6 +150,7 @@ class ScreenEvidence:
     # angle off the print's axes and the median colour prominence beside the peak
     faint_off_axis_deg: float = 0.0
     faint_colour: float = 0.0
+    faint_out_of_step: float = 0.0  # and how far its red, green and blue beat out of step
     # The most tiles whose moiré-like peak (off the print's axes, at least
     # ``faint_prominence``) lies at one frequency, their share of all tiles and their median
     # peak
@@ -170,6 +180,7 @@ class ScreenEvidence:
                 and self.tiled_share >= settings.tiled_share
                 and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
                 and self.faint_colour >= settings.faint_colour_prominence
+                and self.faint_out_of_step >= settings.faint_out_of_step
             )
             or (
                 self.repeated_tiles >= settings.repeated_tiles
@@ -263,14 +274,14 @@ def _window_mean(image: np.ndarray, window: float) -> np.ndarray:
 
 def _tiled_peak(
     frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float, float, float, int, float, float, float]:
+) -> tuple[float, float, float, float, float, float, int, float, float, float]:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
     where it crosses both thresholds (45° when none does); over the tiles where it
-    crosses ``faint_prominence`` and the share, the median angle and colour beside it; and
-    the most tiles whose peak lies at one frequency (:func:`_repeated`). Zeros when fewer
-    than 3 tiles fit."""
+    crosses ``faint_prominence`` and the share, the median angle, colour beside it and how
+    far out of step the colours beat there; and the most tiles whose peak lies at one
+    frequency (:func:`_repeated`). Zeros when fewer than 3 tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
     inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
@@ -305,19 +316,22 @@ def _tiled_peak(
             share = 2.0 * float(power[near].sum()) / float(power.sum())
             # The angle and colour are judged on the tiles whose own peak looks like a
             # moiré: in the others it is the picture's texture wherever it points.
-            off_axis = colour = np.nan
+            off_axis = colour = out_of_step = np.nan
             lowest = min(settings.tiled_prominence, settings.faint_prominence)
             if peak >= lowest:
                 off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
                 colour = max(float(_prominence(lab[..., c])[0][near].max()) for c in (1, 2))
-            peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2))
+                out_of_step = _out_of_step(patch, int(py), int(px))
+            peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2, out_of_step))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
     faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
     off_axis_deg = float(np.median(found[moire, 2])) if moire.any() else 45.0
-    faint_deg, faint_colour = np.median(found[faint, 2:4], axis=0) if faint.any() else (45.0, 0.0)
+    faint_deg, faint_colour, faint_step = (
+        np.median(found[faint][:, [2, 3, 6]], axis=0) if faint.any() else (45.0, 0.0, 0.0)
+    )
     repeated, repeated_peak, repeated_colour = _repeated(found, settings)
     return (
         float(np.median(found[:, 0])),
@@ -325,6 +339,7 @@ def _tiled_peak(
         off_axis_deg,
         float(faint_deg),
         float(faint_colour),
+        float(faint_step),
         repeated,
         repeated / len(found),
         repeated_peak,
@@ -335,8 +350,9 @@ def _tiled_peak(
 def _repeated(found: np.ndarray, settings: ScreenSettings) -> tuple[int, float, float]:
     """The most tiles whose peak lies at one frequency, and their median peak and colour:
     of the tiles (rows of ``found``: peak, share, angle off the print's axes, colour,
-    frequency x and y) whose peak reaches ``faint_prominence`` off the print's axes, those
-    within ``repeated_bins`` of one of them (a frequency and its mirror image are one)."""
+    frequency x and y, out of step) whose peak reaches ``faint_prominence`` off the print's
+    axes, those within ``repeated_bins`` of one of them (a frequency and its mirror image
+    are one)."""
     moire = found[
         (found[:, 0] >= settings.faint_prominence) & (found[:, 2] >= settings.tiled_off_axis_deg)
     ]
@@ -351,6 +367,23 @@ def _repeated(found: np.ndarray, settings: ScreenSettings) -> tuple[int, float, 
             best = len(together)
             best_peak, best_colour = (float(v) for v in np.median(together[:, [0, 3]], axis=0))
     return best, best_peak, best_colour
+
+
+def _out_of_step(patch: np.ndarray, py: int, px: int) -> float:
+    """How far the red, green and blue waves of ``patch`` (RGB, a square tile) at the
+    spectral bin (``py``, ``px``) (fftshift's layout) are out of step: 0 when the three
+    are one wave scaled (in step or inverted: a print's texture), towards 1 when they are
+    shifted apart (side-by-side sub-pixel stripes). The smaller singular value over the
+    larger of the three complex amplitudes as points in the plane."""
+    n = patch.shape[0]
+    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    amplitudes = [
+        np.fft.fftshift(np.fft.fft2((patch[..., c] - patch[..., c].mean()) * window))[py, px]
+        for c in range(3)
+    ]
+    points = np.array([[a.real, a.imag] for a in amplitudes])
+    larger, smaller = np.linalg.svd(points, compute_uv=False)
+    return float(smaller / larger) if larger > 0 else 0.0
 
 
 def _off_axis_deg(

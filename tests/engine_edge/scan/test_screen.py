@@ -13,7 +13,12 @@ from skimage import data
 from engine_edge.image_io import load_image
 from engine_edge.scan.detect import Hint, PrintDetection, detect_print_quad
 from engine_edge.scan.scene_set import darken, sample_scene
-from engine_edge.scan.screen import ScreenEvidence, ScreenSettings, screen_evidence
+from engine_edge.scan.screen import (
+    ScreenEvidence,
+    ScreenSettings,
+    _out_of_step,
+    screen_evidence,
+)
 from engine_edge.scan.synthetic import Scene, SceneSpec, render_print_scene, screen_image
 
 
@@ -205,7 +210,44 @@ def test_a_faint_coloured_moire_off_the_axes_is_a_screen(shared_data):
     assert evidence.tiled_share > settings.tiled_share
     assert evidence.faint_off_axis_deg > settings.tiled_off_axis_deg
     assert evidence.faint_colour > settings.faint_colour_prominence
+    assert evidence.faint_out_of_step > settings.faint_out_of_step  # side-by-side stripes
     assert Hint.SCREEN in detect_print_quad(scene.frame).hints
+
+
+# A small print of sadtalker_art_19 (seed 3500069, 287 px across, three tiles): the knitted
+# collar's yellow-green dots peak in two of its three tiles as a faint moiré would (1.98, 11
+# camera pixels, 30° off the print's axes, 16 % of the detail) and they are coloured (1.86). It
+# was refused as a screen. Its colours brighten and darken together at that peak.
+def test_a_prints_coloured_texture_beating_in_step_is_not_a_screen(shared_data):
+    scene = _shared_scene(shared_data, "sadtalker_art_19.png", "small", 3500069)
+    evidence = screen_evidence(scene.frame, scene.corners)
+    settings = ScreenSettings()
+    assert evidence.tiled_peak > settings.faint_prominence
+    assert evidence.tiled_share > settings.tiled_share
+    assert evidence.faint_off_axis_deg > settings.tiled_off_axis_deg
+    assert evidence.faint_colour > settings.faint_colour_prominence
+    assert evidence.faint_out_of_step < settings.faint_out_of_step / 2
+    assert not evidence.is_screen()
+    assert Hint.SCREEN not in detect_print_quad(scene.frame).hints
+
+
+def _stripes(shift_px: float) -> np.ndarray:
+    """A 128 px tile of red, green and blue waves 11 px long, 30° off the rows, each
+    ``shift_px`` further along than the one before, on mid grey."""
+    yy, xx = np.mgrid[:128, :128].astype(np.float32)
+    along = xx * np.cos(np.radians(30)) + yy * np.sin(np.radians(30))
+    waves = [np.cos(2 * np.pi * (along - k * shift_px) / 11.0) for k in range(3)]
+    return np.clip(128 + 40 * np.stack(waves, axis=2), 0, 255).astype(np.uint8)
+
+
+# What the cue measures, on waves made to order: one wave in all three colours is in step,
+# the same wave shifted a third of its length per colour (sub-pixel stripes) is not.
+def test_colours_beating_out_of_step_are_told_from_colours_in_step():
+    frequency = 128 / 11.0
+    px = round(64 + frequency * np.cos(np.radians(30)))
+    py = round(64 + frequency * np.sin(np.radians(30)))
+    assert _out_of_step(_stripes(0.0).astype(np.float32) / 255, py, px) < 0.05
+    assert _out_of_step(_stripes(11.0 / 3).astype(np.float32) / 255, py, px) > 0.8
 
 
 # Prints whose texture's peaks carry a screen's share of the detail off their axes, with the
