@@ -50,6 +50,11 @@ TEETH_OVER_SKIN = 1.1
 LIP_DEPTH = 0.22
 AJAR_LIT = 0.15
 GAP_SHADE = 0.5
+# How far, in hue, the light the lips bounce may turn teeth in their shadow from the skin's
+# own hue (CIELAB degrees). Orange-red lips on warm skin (s5, s7) turn them 12-13 degrees: a
+# darker, warmer tooth. Pink painted lips on a pale or yellow face turned them 19-39 degrees,
+# to the lips' pink (art_2, art_9): they read as gums, not teeth.
+BOUNCE_TURN_DEG = 15.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +77,9 @@ class MouthPaint:
     # (3,) the teeth's colour at the neck against the enamel's: a little more of the
     # photo's own cast (1, 1, 1 in a grey photo)
     neck_tint: np.ndarray
+    # (3,) the colour the lips bounce onto teeth in their shadow (``_in_the_gap``), against
+    # grey: the lips' own, turned no further from the skin's hue than ``BOUNCE_TURN_DEG``
+    bounce_tint: np.ndarray
 
     @property
     def has_teeth(self) -> bool:
@@ -145,11 +153,11 @@ class MouthPaint:
         """Painted ``teeth`` in the light ``let_in`` through the gap (``_light_through``).
 
         What light they lose is partly made up by what the lips and the inside of the mouth
-        bounce onto them, in the lips' colour: teeth only dimmed read as a cold grey band
-        between warm lips (a grey photo stays grey: its lips are grey).
+        bounce onto them, in the lips' colour (``bounce_tint``: no pinker than keeps them
+        tooth-coloured): teeth only dimmed read as a cold grey band between warm lips (a
+        grey photo stays grey: its lips are grey).
         """
-        tint = self.edge_rgb / max(float(self.edge_rgb.mean()), 1.0)
-        return teeth * (let_in * (1.0 + (tint - 1.0) * (1.0 - let_in)))
+        return teeth * (let_in * (1.0 + (self.bounce_tint - 1.0) * (1.0 - let_in)))
 
     def _own_teeth(self, x: np.ndarray, down: np.ndarray) -> np.ndarray:
         """The photo's own teeth at ``x`` along the mouth (0..1), ``down`` their height
@@ -398,6 +406,7 @@ def mouth_paint(photo: np.ndarray, face_rig, mouth: MouthFeature) -> MouthPaint:
         # them keep their full shading.
         1.0 if has_teeth else _relief(lum),
         (1.0 + 0.2 * (tint - 1.0)).astype(np.float32),
+        _bounce_tint(lip, skin, teeth),
     )
 
 
@@ -444,6 +453,50 @@ def _light_through(ajar: float) -> float:
     """
     seen = ajar / (ajar + LIP_DEPTH)
     return float(np.clip(seen * (AJAR_LIT + LIP_DEPTH) / AJAR_LIT, GAP_SHADE, 1.0))
+
+
+def _bounce_tint(lip: np.ndarray, skin: np.ndarray, teeth: np.ndarray) -> np.ndarray:
+    """The lips' colour over grey (``lip``: their median RGB), as much of it as the teeth in
+    their deepest shade (``GAP_SHADE``) take while their hue stays within
+    ``BOUNCE_TURN_DEG`` of the skin's.
+
+    Shaded teeth read as teeth while they stay about as warm as the skin around them; lips
+    painted a pinker red than the skin turned them pink. Only the bounce's colour is held
+    back, not its light, and a grey or sepia photo (one hue throughout) is never limited.
+    """
+    tint = lip / max(float(lip.mean()), 1.0)
+    skin_hue, lip_hue = _hue_deg(skin), _hue_deg(lip)
+    if skin_hue is None or lip_hue is None:
+        return tint.astype(np.float32)
+    towards_lips = np.sign(_turn_deg(lip_hue, skin_hue))
+
+    def turn(share: float) -> float:  # from the skin's hue towards the lips'
+        bounced = 1.0 + (tint - 1.0) * share
+        hue = _hue_deg(teeth * GAP_SHADE * (1.0 + (bounced - 1.0) * (1.0 - GAP_SHADE)))
+        return 0.0 if hue is None else towards_lips * _turn_deg(hue, skin_hue)
+
+    if turn(1.0) <= BOUNCE_TURN_DEG:
+        return tint.astype(np.float32)
+    share, step = 0.0, 0.5
+    for _ in range(12):  # the largest share that stays within the turn (to 1/4096)
+        if turn(share + step) <= BOUNCE_TURN_DEG:
+            share += step
+        step *= 0.5
+    return (1.0 + (tint - 1.0) * share).astype(np.float32)
+
+
+def _turn_deg(hue: float, start: float) -> float:
+    """The signed turn from hue ``start`` to ``hue``, degrees (-180..180)."""
+    return (hue - start + 180.0) % 360.0 - 180.0
+
+
+def _hue_deg(rgb: np.ndarray) -> float | None:
+    """CIELAB hue angle of one RGB colour (0..255), or None where it is all but grey."""
+    pixel = np.clip(np.asarray(rgb, np.float32), 0.0, 255.0).reshape(1, 1, 3) / 255.0
+    _, a, b = cv2.cvtColor(pixel, cv2.COLOR_RGB2Lab)[0, 0]
+    if np.hypot(a, b) < 2.0:
+        return None
+    return float(np.degrees(np.arctan2(b, a)))
 
 
 def _lift(
