@@ -29,6 +29,8 @@ import numpy as np
 import scipy.fft
 
 WEIGHT_GRID_PX = 256  # the weights are smooth: computed on a grid this size, then resized
+# A large burst's steadiness is read first on a centre crop this size (below).
+CENTRE_CROP_PX = 1024
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,13 @@ class AccumulationSettings:
     table lost 0.02 of the SSIM ratio). How shaken a burst is shows in its weights: the
     mean over frequencies of the largest view's weight is 0.34-0.40 for this camera's
     steady bursts of three, 0.40-0.55 for hand-held ones shaken 2-6 px. The accumulation
-    is taken in full above ``shaken_weight``, not at all below ``steady_weight``."""
+    is taken in full above ``shaken_weight``, not at all below ``steady_weight``.
+
+    Shake blurs the whole print alike, so on a large burst (a 12 MP capture's print is
+    about 2000 px a side) the weights of a centre crop tell a steady burst as well, at a
+    fifth of the transforms' cost: on steady 12 MP bursts the crop read 0.342-0.349 where
+    the whole read 0.337-0.344. A crop under ``steady_weight`` by ``centre_margin`` settles
+    it; otherwise the whole is weighed as before."""
 
     power: float = 5.0
     smoothing: float = 1.0 / 50.0
@@ -56,6 +64,7 @@ class AccumulationSettings:
     pad_px: int = 16  # mirrored margin: the spectrum's wrap-around must not bring in the far side
     steady_weight: float = 0.40
     shaken_weight: float = 0.45
+    centre_margin: float = 0.02
 
 
 def accumulate(
@@ -96,19 +105,16 @@ def _accumulate_grey(
     """Per frequency, the views' spectra weighted by their smoothed magnitude ** power, and
     how much of it to take (see AccumulationSettings); None for a steady burst."""
     h, w = greys[0].shape
-    pad = settings.pad_px
-    # Padded on to sizes the FFT is fast at: 2106 + 32 = 2 x 1069 (a prime) took 3x longer.
-    full_h, full_w = (scipy.fft.next_fast_len(side + 2 * pad, real=True) for side in (h, w))
-    spectra = [
-        scipy.fft.rfft2(
-            cv2.copyMakeBorder(g, pad, full_h - h - pad, pad, full_w - w - pad, cv2.BORDER_REFLECT),
-            workers=-1,
-        )
-        for g in greys
-    ]
-    grid = _grid_weights([np.abs(s) for s in spectra], settings)
-    shaken = float(grid.max(axis=0).mean())
-    share = (shaken - settings.steady_weight) / (settings.shaken_weight - settings.steady_weight)
+    crop = CENTRE_CROP_PX
+    if min(h, w) >= 3 * crop // 2:
+        y0, x0 = (h - crop) // 2, (w - crop) // 2
+        centre, _ = _weights([g[y0 : y0 + crop, x0 : x0 + crop] for g in greys], settings)
+        if _shaken(centre) < settings.steady_weight - settings.centre_margin:
+            return None, 0.0
+    grid, spectra = _weights(greys, settings)
+    share = (_shaken(grid) - settings.steady_weight) / (
+        settings.shaken_weight - settings.steady_weight
+    )
     if share <= 0.0:
         return None, 0.0
     rows, half = spectra[0].shape
@@ -117,8 +123,38 @@ def _accumulate_grey(
         * spectrum
         for w, spectrum in zip(grid, spectra, strict=True)
     )
-    out = scipy.fft.irfft2(total, s=(full_h, full_w), workers=-1)
+    pad = settings.pad_px
+    out = scipy.fft.irfft2(total, s=(h + _padding(h, pad), w + _padding(w, pad)), workers=-1)
     return np.asarray(out[pad : pad + h, pad : pad + w], np.float32), min(share, 1.0)
+
+
+def _padding(side: int, pad: int) -> int:
+    """How much a side grows: a mirrored margin of ``pad`` on each end, then on to a size
+    the FFT is fast at (2106 + 32 = 2 x 1069, a prime, took 3x longer)."""
+    return scipy.fft.next_fast_len(side + 2 * pad, real=True) - side
+
+
+def _weights(
+    greys: list[np.ndarray], settings: AccumulationSettings
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The views' weights on the small grid (:func:`_grid_weights`) and their padded
+    spectra."""
+    h, w = greys[0].shape
+    pad = settings.pad_px
+    grow_h, grow_w = _padding(h, pad), _padding(w, pad)
+    spectra = [
+        scipy.fft.rfft2(
+            cv2.copyMakeBorder(g, pad, grow_h - pad, pad, grow_w - pad, cv2.BORDER_REFLECT),
+            workers=-1,
+        )
+        for g in greys
+    ]
+    return _grid_weights([np.abs(s) for s in spectra], settings), spectra
+
+
+def _shaken(grid: np.ndarray) -> float:
+    """How shaken a burst is: the mean over frequencies of the largest view's weight."""
+    return float(grid.max(axis=0).mean())
 
 
 def _grid_weights(magnitudes: list[np.ndarray], settings: AccumulationSettings) -> np.ndarray:
