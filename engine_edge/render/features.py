@@ -30,6 +30,17 @@ from engine_edge.perform import FaceParams
 from engine_edge.running import running_median
 
 CLOSE_AT = 0.8  # the closed lid line sits this far down the opening; the lower lid rises the rest
+# Share of the opening's height under the lower lid line that the rising lower lid skips
+# (its margin and waterline): the shut line rests on the skin below them.
+LOWER_SKIP = 0.4
+# How far under the lower lid line (eye lengths) the skin moves up with the rising lower lid.
+# Shut, the skin from ``LOWER_SKIP`` of the opening under the line down to here fills the lid
+# from where the lids meet, so it is stretched (reach + rise) / (reach - skip) times. Reaching
+# 0.3 of an eye (round 16), that was 1.7 to 5 times on the shared photos (most on wide-open
+# eyes): the photo's grain and fine lines ran into vertical streaks under the shut line
+# (liveportrait_s8, sadtalker_art_1, sadtalker_full_body_1). Now 1.3 to 2.2 times. The eye
+# bag moves up a little with the lid, as in a real blink; the cheek below does not move.
+LOWER_REACH = 0.5
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
 OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
 # a*b* distance from the skin under the eye that makes a coloured lower rim: under the other
@@ -191,7 +202,7 @@ class EyeFeature:
         # the lower lid in the first half of the blink: taken in step with the closure, its
         # last sliver stayed under the closing line (liveportrait_s4, closure 0.8-0.9).
         start = lo + np.maximum(
-            closure * 0.4 * hgt, smoothstep(closure / 0.5) * self._white_below(u)
+            closure * LOWER_SKIP * hgt, smoothstep(closure / 0.5) * self._white_below(u)
         )
         k = (v >= low_edge) & (v < bot)
         vs[k] = start[k] + (v[k] - low_edge[k]) * (bot[k] - start[k]) / np.maximum(
@@ -346,7 +357,7 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iri
         up - lid_h,
         up - reach,
         skin_up,
-        0.3 * length,
+        LOWER_REACH * length,
         iris,
         radius,
         0.07 * length,
@@ -549,7 +560,7 @@ def _below_lower_rim(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     deepest = np.where(off & (share >= 0.5), np.arange(steps.size)[None, :], -1).max(axis=1)
     rim = np.where(deepest >= 0, steps[np.maximum(deepest, 0)] + 2.0 * sigma, 0.0)
     rim = np.convolve(np.pad(rim, 3, mode="edge"), np.ones(7) / 7, mode="valid")
-    skipped = 0.4 * (eye.lower - eye.upper)
+    skipped = LOWER_SKIP * (eye.lower - eye.upper)
     if np.count_nonzero(rim > skipped) < eye.u_grid.size // 4:
         return eye
     white = np.zeros_like(rim) if eye.white_below is None else eye.white_below
