@@ -1398,9 +1398,6 @@ def _support_cheap(quad: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> float:
 
 # --- refinement at full resolution ---------------------------------------------------------
 
-# A side's edge counts where the colour step across it is this many pixels of its steepest
-# slope wide (``_refine_once``): a thin line is the same colour on both sides.
-STEP_WIDTH_PX = 0.8
 # Lightness step (CIE L) across a side from which its width is read in lightness alone.
 MIN_LIGHT_STEP = 6.0
 # How far from a known outline its edges are looked for when only their widths are wanted:
@@ -1512,14 +1509,14 @@ def _refine_once(
     )
     all_grad = np.linalg.norm(np.diff(profiles, axis=1), axis=2) / step
     all_grad = np.where(searched, all_grad, 0.0)
-    k = _step_span(step)
     lines, supports, widths = [], [], []
     light_widths: list[float | None] = []
     start = 0
+    k = max(2, round(5.0 / step))
     for (p0, p1, _, normal, t), outer in zip(sides, outermost, strict=True):
         rows = np.arange(start, start + len(t))
         start += len(t)
-        side = _side_offsets(all_grad[rows], profiles[rows], offsets, step, t, outer)
+        side = _side_offsets(all_grad[rows], offsets, step, t, outer)
         if side is None:
             return None
         off0, off1, inliers, strength = side
@@ -1536,7 +1533,7 @@ def _refine_once(
         width_px = contrast / np.maximum(strength, 1e-6)
         # A print's edge is a step (different either side); a thin line in a table's texture
         # (mortar between bricks, wood grain) is the same on both sides: it does not count.
-        step_like = inliers & (width_px > STEP_WIDTH_PX)
+        step_like = inliers & (width_px > 0.8)
         supports.append(float(step_like.mean()))
         widths.append(float(np.median(width_px[step_like])) if step_like.any() else 99.0)
         if lightness:
@@ -1569,19 +1566,8 @@ def _light_width(
     return float(np.median(contrast[lit] / np.maximum(steepest[lit], 1e-6)))
 
 
-def _step_span(step: float) -> int:
-    """How many profile samples (``step`` pixels apart) either side of an edge its colour
-    step is read over: 5 px."""
-    return max(2, round(5.0 / step))
-
-
 def _side_offsets(
-    grad: np.ndarray,
-    profiles: np.ndarray,
-    offsets: np.ndarray,
-    step: float,
-    t: np.ndarray,
-    outermost: bool = False,
+    grad: np.ndarray, offsets: np.ndarray, step: float, t: np.ndarray, outermost: bool = False
 ) -> tuple[float, float, np.ndarray, np.ndarray] | None:
     """The side's edge as offsets (at t=0 and t=1) along the outward normal.
 
@@ -1590,11 +1576,6 @@ def _side_offsets(
     outline and its photo's edge inside a white border), the one nearest the candidate stays,
     so each candidate keeps its own outline and the choice between them is made later;
     ``outermost`` takes the outermost of them instead (the paper's edge, not a line inside).
-    Only peaks where the colour steps across (``profiles``, read as the support reads them:
-    ``STEP_WIDTH_PX``) are looked at: a thin line in the table
-    (mortar between dark bricks, seed 1600000) makes two long, straight peaks, one either
-    side of it, that more profiles agree on than on a print's faint dark side beside it,
-    and a side laid on it is then hardly supported, as only steps count.
     Returns (offset at t=0, offset at t=1, inlier mask per profile, edge strength per profile).
     """
     n, m = grad.shape
@@ -1602,12 +1583,6 @@ def _side_offsets(
     is_peak[:, 1:-1] = (grad[:, 1:-1] >= grad[:, :-2]) & (grad[:, 1:-1] > grad[:, 2:])
     threshold = max(0.8, 0.12 * float(np.median(grad.max(axis=1))))
     is_peak &= grad > threshold
-    peak_rows, peak_cols = np.nonzero(is_peak)
-    k = _step_span(step)
-    across = profiles[peak_rows, np.minimum(peak_cols + k, profiles.shape[1] - 1)]
-    across -= profiles[peak_rows, np.maximum(peak_cols + 1 - k, 0)]
-    flat = np.linalg.norm(across, axis=1) <= STEP_WIDTH_PX * grad[peak_rows, peak_cols]
-    is_peak[peak_rows[flat], peak_cols[flat]] = False
     masked = np.where(is_peak, grad, 0.0)
     top = np.argsort(-masked, axis=1)[:, :3]
     rows = np.repeat(np.arange(n), 3)

@@ -679,28 +679,3 @@ def test_a_deckled_outline_with_deep_bites_is_kept(shared_data):
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < 0.012
-
-
-@pytest.mark.parametrize(
-    ("name", "kind", "seed", "table"),
-    [
-        ("dlib_2007_007763.jpg", "plain", 1600000, "brick"),
-        ("sadtalker_art_3.png", "small", 200033, "brick"),
-    ],
-)
-def test_a_dark_side_on_brick_is_not_moved_onto_a_mortar_line(shared_data, name, kind, seed, table):
-    """A print whose picture is dark along a side, on dark brick: on the small copy that side
-    is a faint step, and a light mortar line beside it makes two long straight gradient
-    lines (one either side of it) that more profiles agree on. The side was laid on the
-    mortar line, whose support (only steps count) fell short, and no candidate held:
-    refused "none" (1600000, a large group photo, its left side 60 px out at full size;
-    200033, dark hair on a small print). Only peaks that step, as the support counts them,
-    now make the lines a side is chosen from."""
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.scene_set import sample_scene
-
-    labelled = sample_scene(load_image(shared_data / "photos" / name), kind, seed)
-    assert labelled.spec.table == table
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.usable, detection.hints
-    assert corner_error(detection.corners, labelled.scene.corners) < 0.004
