@@ -275,6 +275,8 @@ def detect_print_quad(
             if outer is not None and _upright(outer, size, settings):
                 paper = outer
                 break
+        if paper is None:
+            paper = _joined_outline(frame, lab, best, fits, scale, settings)
         if paper is not None:
             best = paper
             fits.insert(0, paper)
@@ -594,6 +596,65 @@ def _paper_round(
     return max(around, key=lambda f: f.support) if around else None
 
 
+def _joined_outline(
+    frame: np.ndarray,
+    lab: np.ndarray,
+    inner: _Fit,
+    fits: list[_Fit],
+    scale: float,
+    settings: DetectSettings,
+) -> _Fit | None:
+    """``inner`` with each side that has picture, not table, outside it replaced by the
+    nearest side of another of ``fits`` further out that has table outside it; kept when at
+    full size its sides part paper from table with table all round, and it is supported as
+    a deckled edge with deep bites may be (``DEEP_BITES_SLACK``: its sides were each found
+    on an accepted outline). None otherwise.
+
+    A picture's own straight lines can cut the paper into parts that each outline well:
+    white pillarbox bars beside the subject, inside a white deckled border (seed 3400003,
+    on brick: the paper's right part with the bar's edge for its left side, 0.91, and its
+    left part with the other bar's edge for its right side, 0.89). Each part has the
+    paper's edge, with table outside, on the sides the other lacks, and neither reaches
+    the other's side by the outermost search.
+    """
+    on_table = _sides_on_table(lab, inner.corners * scale)
+    if all(on_table):
+        return None
+    reach = _fine_reach_px(frame)
+    beyond = [
+        (_side_shifts(inner.corners, fit.corners), _sides_on_table(lab, fit.corners * scale), fit)
+        for fit in fits
+        if fit is not inner
+    ]
+    lines = []
+    for i, table_outside in enumerate(on_table):
+        side = inner.corners
+        if not table_outside:
+            outside = [
+                (shifts[i], fit.corners)
+                for shifts, table, fit in beyond
+                if shifts[i] > reach and table[i]
+            ]
+            if not outside:
+                return None
+            side = min(outside, key=lambda found: found[0])[1]
+        p0, p1 = side[i], side[(i + 1) % 4]
+        lines.append(geometry.line_through(p0, p1 - p0))
+    joined = geometry.corners_from_lines(lines)
+    if joined is None or not geometry.is_convex(joined):
+        return None
+    fit = _refine(frame, joined, (reach,))
+    if (
+        fit is None
+        or fit.support < settings.min_support - DEEP_BITES_SLACK
+        or not _upright(fit, (frame.shape[1], frame.shape[0]), settings)
+        or not _surrounded_by_table(lab, fit.corners * scale)
+        or not all(_paper_sides(frame, fit.corners, reach))
+    ):
+        return None
+    return fit
+
+
 def _side_shifts(inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
     """Per side (top, right, bottom, left), how far ``outer``'s side lies outside
     ``inner``'s, at its middle (pixels, along ``inner``'s outward normal)."""
@@ -851,7 +912,7 @@ def _accepted(
     reach = _fine_reach_px(frame)
     if (fit.support >= 0.85 and refined.support >= floor) or (
         deep_bites
-        and refined.support >= settings.min_support - 0.45
+        and refined.support >= settings.min_support - DEEP_BITES_SLACK
         and all(_paper_sides(frame, refined.corners, reach))
     ):
         return replace(refined, support=fit.support)
@@ -1360,6 +1421,9 @@ FAINT_SHARE = 0.55
 # agree for the outline to be taken (``_faint_region_fits``).
 FAINT_REGION_FLOOR = 0.5
 REGION_AGREEMENT = 0.9
+# How far short of ``min_support`` at full size an outline whose every side parts paper
+# from table may fall (a deckled edge's deep bites leave only their tips on its line).
+DEEP_BITES_SLACK = 0.45
 # How far apart (Lab, 8-bit) one border's paper may stand from the table on two of its
 # sides (``_one_paper``).
 ONE_PAPER = 12.0

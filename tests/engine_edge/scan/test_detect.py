@@ -498,6 +498,7 @@ def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
     [
         ("sadtalker_art_3.png", "small", 1400033, "brick", 0.002),
         ("pet_dog_no_human_face.jpg", "plain", 3300027, "gravel", 0.004),
+        ("liveportrait_s1.jpg", "deckled", 3400003, "brick", 0.01),
     ],
 )
 def test_a_print_is_outlined_at_its_paper_past_what_looked_like_its_edge(
@@ -513,7 +514,14 @@ def test_a_print_is_outlined_at_its_paper_past_what_looked_like_its_edge(
     pale ceiling strip held 0.85 at full size, the paper's edge 9.5 px further out 0.81: not
     0.1 better, so the top side stayed on the frame (a wrong crop, 0.03 of the diagonal
     off). Just outside the frame's line the strip differs from the table further out by 50,
-    outside the paper's edge by 1.5: paper lies beyond that line, and the side moves."""
+    outside the paper's edge by 1.5: paper lies beyond that line, and the side moves.
+
+    Seed 3400003: liveportrait_s1 (white pillarbox bars beside the subject) in a white
+    deckled border (12 px bites) on brick. The bars' edges cut the paper into parts that
+    each outline well: its right part (0.91) and its left part (0.89), each with a bar's
+    edge for one side, picture beyond it. Neither reached the other's side by the
+    outermost search (81 px away): refused "unclear" at an edge contrast of 73. Each
+    part's paper edges, with table outside, make the whole print's outline."""
     from engine_edge.image_io import load_image
     from engine_edge.scan.scene_set import sample_scene
 
