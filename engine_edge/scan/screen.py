@@ -107,9 +107,10 @@ class ScreenSettings:
     # whose red, green and blue beat this far out of step count however faint the median
     # tile is: side-by-side stripes are a screen's alone. The screen that only this refuses
     # (seed 1000098, 1 of 9 tiles at 1.8 with the share, the median tile 1.52): 0.79; screens
-    # refused by other cues 0.68-0.83; prints of tuning to 3100000+ with such tiles at most
-    # 0.33 (seed 58, a dark print, 1.4° off its axes), off their axes and coloured 0.12.
-    lone_out_of_step: float = 0.5
+    # that other cues refuse 0.64-0.83 (first frames, 129 screens of 11 tunable sets). The
+    # 1440 prints of 15 tunable sets: at most 0.33 (seed 1200070, a phone's lone tile, 35°
+    # off its axes, colour 1.43; seed 58, a dark print on its axes).
+    lone_out_of_step: float = 0.6
     # A repeated moiré: most tiles (this share, and at least ``repeated_tiles``) peak at one
     # frequency (within ``repeated_bins`` of a tile's spectrum), off the print's axes as
     # above and at least ``faint_prominence``, their median peak at least

@@ -385,10 +385,15 @@ def test_a_lone_moire_beating_out_of_step_is_a_screen(shared_data):
     assert detection.hints == (Hint.SCREEN,)
 
 
-# The print whose tiles at the faint cue's peak beat the most out of step of those measured
-# (a dark print of dlib_2008_001322, seed 58: 0.33, one tile): a print's texture brightens
-# and darkens its colours together, so it stays short of the lone cue.
-def test_a_prints_lone_peak_is_not_out_of_step_enough_for_a_screen(shared_data):
-    detection, evidence = _detected(shared_data, "dlib_2008_001322.jpg", "dark", 58)
-    assert evidence.faint_out_of_step < ScreenSettings().lone_out_of_step
+# The prints whose tiles at the faint cue's peak beat the most out of step of the 1440
+# measured (0.33, one tile each): a phone's view of sadtalker_art_2 off its axes and coloured
+# (seed 1200070), a dark print of dlib_2008_001322 on its axes (seed 58). A print's texture
+# brightens and darkens its colours together; what is left is the sensor's noise.
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [("sadtalker_art_2.png", "phone", 1200070), ("dlib_2008_001322.jpg", "dark", 58)],
+)
+def test_a_prints_lone_peak_is_not_out_of_step_enough_for_a_screen(shared_data, name, kind, seed):
+    detection, evidence = _detected(shared_data, name, kind, seed)
+    assert 0.2 < evidence.faint_out_of_step < ScreenSettings().lone_out_of_step - 0.2
     assert Hint.SCREEN not in detection.hints
