@@ -32,7 +32,9 @@ channels peak where lightness does (the sub-pixel stripes are red, green and blu
 stripes lie side by side, so their red, green and blue beat out of step with each other: at
 the moiré's frequency the three channels' waves are shifted apart. A print's coloured
 texture (a knitted collar's yellow-green dots) brightens and darkens its colours together,
-so at its peak the three waves are in step.
+so at its peak the three waves are in step. Waves that far out of step are a screen's alone,
+so they count even where the moiré stands out in a tile or two only (most of a tile's detail
+is the picture's, the sensor's noise and the JPEG's).
 
 In a dark, noisy view the sensor's noise holds most of the fine detail, so a moiré's share
 of it is small however sharp its peak. It is still one pattern: most tiles peak at the same
@@ -101,6 +103,14 @@ class ScreenSettings:
     # tiles reach the cue's peak and share 0.00-0.13 (seed 3500069, sadtalker_art_19's knitted
     # collar on a small print: 1.98 with colour 1.86, refused as a screen before, 0.12).
     faint_out_of_step: float = 0.35
+    # Tiles that reach the faint cue's peak and share, off the print's axes and coloured,
+    # whose red, green and blue beat this far out of step count however faint the median
+    # tile is: side-by-side stripes are a screen's alone. The screen that only this refuses
+    # (seed 1000098, 1 of 9 tiles at 1.8 with the share, the median tile 1.52): 0.79; screens
+    # that other cues refuse 0.64-0.83 (first frames, 129 screens of 11 tunable sets). The
+    # 1440 prints of 15 tunable sets: at most 0.33 (seed 1200070, a phone's lone tile, 35°
+    # off its axes, colour 1.43; seed 58, a dark print on its axes).
+    lone_out_of_step: float = 0.6
     # A repeated moiré: most tiles (this share, and at least ``repeated_tiles``) peak at one
     # frequency (within ``repeated_bins`` of a tile's spectrum), off the print's axes as
     # above and at least ``faint_prominence``, their median peak at least
@@ -181,6 +191,11 @@ class ScreenEvidence:
                 and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
                 and self.faint_colour >= settings.faint_colour_prominence
                 and self.faint_out_of_step >= settings.faint_out_of_step
+            )
+            or (
+                self.faint_off_axis_deg >= settings.tiled_off_axis_deg
+                and self.faint_colour >= settings.faint_colour_prominence
+                and self.faint_out_of_step >= settings.lone_out_of_step
             )
             or (
                 self.repeated_tiles >= settings.repeated_tiles

@@ -369,3 +369,31 @@ def test_a_prints_coloured_edges_are_not_a_screen(shared_data, name, kind, seed)
     assert evidence.beat_coherence >= settings.beat_coherence
     assert evidence.colour_beat < settings.beat_ratio / 1.5
     assert Hint.SCREEN not in detection.hints
+
+
+# A screen whose moiré holds too little of the detail in most tiles for the faint cue
+# (liveportrait_s1 on a 4 px screen, seed 1000098, JPEG 60: the median tile peaks at 1.52):
+# the one tile where it stands out, 36° off the screen's axes and coloured, beats in red,
+# green and blue out of step (0.79), as only side-by-side sub-pixel stripes do.
+def test_a_lone_moire_beating_out_of_step_is_a_screen(shared_data):
+    detection, evidence = _detected(shared_data, "liveportrait_s1.jpg", "screen", 1000098)
+    settings = ScreenSettings()
+    assert evidence.tiled_peak < settings.faint_prominence  # the faint cue misses it
+    assert evidence.faint_off_axis_deg >= settings.tiled_off_axis_deg
+    assert evidence.faint_colour >= settings.faint_colour_prominence
+    assert evidence.faint_out_of_step >= settings.lone_out_of_step
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# The prints whose tiles at the faint cue's peak beat the most out of step of the 1440
+# measured (0.33, one tile each): a phone's view of sadtalker_art_2 off its axes and coloured
+# (seed 1200070), a dark print of dlib_2008_001322 on its axes (seed 58). A print's texture
+# brightens and darkens its colours together; what is left is the sensor's noise.
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [("sadtalker_art_2.png", "phone", 1200070), ("dlib_2008_001322.jpg", "dark", 58)],
+)
+def test_a_prints_lone_peak_is_not_out_of_step_enough_for_a_screen(shared_data, name, kind, seed):
+    detection, evidence = _detected(shared_data, name, kind, seed)
+    assert 0.2 < evidence.faint_out_of_step < ScreenSettings().lone_out_of_step - 0.2
+    assert Hint.SCREEN not in detection.hints
