@@ -157,7 +157,7 @@ class MouthPaint:
         tooth-coloured): teeth only dimmed read as a cold grey band between warm lips (a
         grey photo stays grey: its lips are grey).
         """
-        return teeth * (let_in * (1.0 + (self.bounce_tint - 1.0) * (1.0 - let_in)))
+        return _lit_through_gap(teeth, self.bounce_tint, let_in)
 
     def _own_teeth(self, x: np.ndarray, down: np.ndarray) -> np.ndarray:
         """The photo's own teeth at ``x`` along the mouth (0..1), ``down`` their height
@@ -455,6 +455,12 @@ def _light_through(ajar: float) -> float:
     return float(np.clip(seen * (AJAR_LIT + LIP_DEPTH) / AJAR_LIT, GAP_SHADE, 1.0))
 
 
+def _lit_through_gap(teeth: np.ndarray, bounce_tint: np.ndarray, let_in: float) -> np.ndarray:
+    """``teeth`` in the light ``let_in`` through the gap, what they lose partly made up by
+    the light the lips bounce in ``bounce_tint`` (against grey)."""
+    return teeth * (let_in * (1.0 + (bounce_tint - 1.0) * (1.0 - let_in)))
+
+
 def _bounce_tint(lip: np.ndarray, skin: np.ndarray, teeth: np.ndarray) -> np.ndarray:
     """The lips' colour over grey (``lip``: their median RGB), as much of it as the teeth in
     their deepest shade (``GAP_SHADE``) take while their hue stays within
@@ -472,7 +478,7 @@ def _bounce_tint(lip: np.ndarray, skin: np.ndarray, teeth: np.ndarray) -> np.nda
 
     def turn(share: float) -> float:  # from the skin's hue towards the lips'
         bounced = 1.0 + (tint - 1.0) * share
-        hue = _hue_deg(teeth * GAP_SHADE * (1.0 + (bounced - 1.0) * (1.0 - GAP_SHADE)))
+        hue = _hue_deg(_lit_through_gap(teeth, bounced, GAP_SHADE))
         return 0.0 if hue is None else towards_lips * _turn_deg(hue, skin_hue)
 
     if turn(1.0) <= BOUNCE_TURN_DEG:

@@ -606,9 +606,9 @@ def _joined_outline(
 ) -> _Fit | None:
     """``inner`` with each side that has picture, not table, outside it replaced by the
     nearest side of another of ``fits`` further out that has table outside it; kept when at
-    full size its sides part paper from table with table all round, and it is supported as
-    a deckled edge with deep bites may be (``DEEP_BITES_SLACK``: its sides were each found
-    on an accepted outline). None otherwise.
+    full size it has table all round and is held by paper as a deckled edge with deep bites
+    may be (:func:`_held_by_paper`: its sides were each found on an accepted outline). None
+    otherwise.
 
     A picture's own straight lines can cut the paper into parts that each outline well:
     white pillarbox bars beside the subject, inside a white deckled border (seed 3400003,
@@ -646,10 +646,9 @@ def _joined_outline(
     fit = _refine(frame, joined, (reach,))
     if (
         fit is None
-        or fit.support < settings.min_support - DEEP_BITES_SLACK
+        or not _held_by_paper(frame, fit, settings, reach)
         or not _upright(fit, (frame.shape[1], frame.shape[0]), settings)
         or not _surrounded_by_table(lab, fit.corners * scale)
-        or not all(_paper_sides(frame, fit.corners, reach))
     ):
         return None
     return fit
@@ -911,12 +910,19 @@ def _accepted(
     floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
     reach = _fine_reach_px(frame)
     if (fit.support >= 0.85 and refined.support >= floor) or (
-        deep_bites
-        and refined.support >= settings.min_support - DEEP_BITES_SLACK
-        and all(_paper_sides(frame, refined.corners, reach))
+        deep_bites and _held_by_paper(frame, refined, settings, reach)
     ):
         return replace(refined, support=fit.support)
     return None
+
+
+def _held_by_paper(frame: np.ndarray, fit: _Fit, settings: DetectSettings, reach: float) -> bool:
+    """Whether an outline up to ``DEEP_BITES_SLACK`` short of ``min_support`` at full size
+    is still the print's edge: every side parts paper from table (a deckled edge's deep
+    bites leave only their tips on its line)."""
+    return fit.support >= settings.min_support - DEEP_BITES_SLACK and all(
+        _paper_sides(frame, fit.corners, reach)
+    )
 
 
 def _shaken(frame: np.ndarray, fit: _Fit, settings: DetectSettings) -> bool:
