@@ -58,6 +58,7 @@ structure tensor's coherence).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -389,14 +390,18 @@ def _out_of_step(patch: np.ndarray, py: int, px: int) -> float:
     spectral bin (``py``, ``px``) (fftshift's layout) are out of step: 0 when the three
     are one wave scaled (in step or inverted: a print's texture), towards 1 when they are
     shifted apart (side-by-side sub-pixel stripes). The smaller singular value over the
-    larger of the three complex amplitudes as points in the plane."""
+    larger of the three complex amplitudes as points in the plane.
+
+    One bin of the windowed spectrum is one separable sum: a row of the wave's phase
+    times the tile times a column, for the three channels at once (three whole FFTs of
+    the tile read the same value at many times the cost)."""
     n = patch.shape[0]
-    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
-    amplitudes = [
-        np.fft.fftshift(np.fft.fft2((patch[..., c] - patch[..., c].mean()) * window))[py, px]
-        for c in range(3)
-    ]
-    points = np.array([[a.real, a.imag] for a in amplitudes])
+    phase = -2j * np.pi * np.arange(n) / n
+    rows = np.exp(phase * (py - n // 2))
+    columns = np.exp(phase * (px - n // 2))
+    centred = (patch - patch.mean(axis=(0, 1))) * _hann_2d(n)[..., None]
+    amplitudes = np.einsum("y,yxc,x->c", rows, centred.astype(np.float64), columns)
+    points = np.stack([amplitudes.real, amplitudes.imag], axis=1)
     larger, smaller = np.linalg.svd(points, compute_uv=False)
     return float(smaller / larger) if larger > 0 else 0.0
 
@@ -437,12 +442,10 @@ def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     spectrum."""
     n = channel.shape[0]
     detail = channel - cv2.GaussianBlur(channel, (0, 0), 2.0)
-    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
-    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(detail * window))).astype(np.float32)
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(detail * _hann_2d(n)))).astype(np.float32)
     log_spec = np.log(spectrum + 1e-4)
     prominence = np.asarray(log_spec - cv2.blur(log_spec, (17, 17)))
-    c = n // 2
-    yy, xx = np.mgrid[:n, :n]
+    on_y_axis, on_x_axis, usable = _spectral_masks(n)
     # On the axes, where the frame-aligned edges (the patch's own, a square print's) make a
     # line above its 2-D neighbourhood, a peak must also stand above the line 5-8 bins away
     # along it: flat for an edge, while a drifting moiré is a few bins wide.
@@ -450,11 +453,34 @@ def _prominence(channel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     along[:4] = along[-4:] = 1.0 / 8.0
     along_y = np.asarray(log_spec - cv2.filter2D(log_spec, -1, along[:, None]))
     along_x = np.asarray(log_spec - cv2.filter2D(log_spec, -1, along[None, :]))
-    prominence = np.where(np.abs(xx - c) <= 2, np.minimum(prominence, along_y), prominence)
-    prominence = np.where(np.abs(yy - c) <= 2, np.minimum(prominence, along_x), prominence)
-    usable = np.hypot(yy - c, xx - c) > 0.08 * n  # coarse structure is the picture's own
-    for k in (-4, -3, -2, -1, 1, 2, 3, 4):  # a JPEG's 8-pixel block grid
-        f = c + k * n // 8
-        usable &= (np.abs(xx - f) > 1) & (np.abs(yy - f) > 1)
+    prominence = np.where(on_y_axis, np.minimum(prominence, along_y), prominence)
+    prominence = np.where(on_x_axis, np.minimum(prominence, along_x), prominence)
     local_max = log_spec == cv2.dilate(log_spec, np.ones((5, 5), np.uint8))
     return prominence, usable & local_max, spectrum.astype(np.float64) ** 2
+
+
+@lru_cache(maxsize=8)
+def _hann_2d(n: int) -> np.ndarray:
+    """The Hann window of an ``n`` × ``n`` patch (read-only: made once per size, since
+    every tile of a frame has the same one)."""
+    window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    window.setflags(write=False)
+    return window
+
+
+@lru_cache(maxsize=8)
+def _spectral_masks(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For an ``n`` × ``n`` spectrum (fftshift's layout), read-only: the bins within 2 of
+    the vertical axis and of the horizontal one, and the bins where a peak may be a
+    screen's: clear of the coarse structure, which is the picture's own, and of a JPEG's
+    8-pixel block grid."""
+    c = n // 2
+    yy, xx = np.mgrid[:n, :n]
+    usable = np.hypot(yy - c, xx - c) > 0.08 * n
+    for k in (-4, -3, -2, -1, 1, 2, 3, 4):
+        f = c + k * n // 8
+        usable &= (np.abs(xx - f) > 1) & (np.abs(yy - f) > 1)
+    masks = (np.abs(xx - c) <= 2, np.abs(yy - c) <= 2, usable)
+    for mask in masks:
+        mask.setflags(write=False)
+    return masks
