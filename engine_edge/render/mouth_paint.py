@@ -79,6 +79,7 @@ class MouthPaint:
     neck_tint: np.ndarray
     # (3,) the colour the lips bounce onto teeth in their shadow (``_in_the_gap``), against
     # grey: the lips' own, turned no further from the skin's hue than ``BOUNCE_TURN_DEG``
+    # (the rest in the teeth's own cast)
     bounce_tint: np.ndarray
 
     @property
@@ -464,21 +465,27 @@ def _lit_through_gap(teeth: np.ndarray, bounce_tint: np.ndarray, let_in: float) 
 def _bounce_tint(lip: np.ndarray, skin: np.ndarray, teeth: np.ndarray) -> np.ndarray:
     """The lips' colour over grey (``lip``: their median RGB), as much of it as the teeth in
     their deepest shade (``GAP_SHADE``) take while their hue stays within
-    ``BOUNCE_TURN_DEG`` of the skin's.
+    ``BOUNCE_TURN_DEG`` of the skin's; the rest of the bounce in the teeth's own colour.
 
     Shaded teeth read as teeth while they stay about as warm as the skin around them; lips
     painted a pinker red than the skin turned them pink. Only the bounce's colour is held
     back, not its light, and a grey or sepia photo (one hue throughout) is never limited.
+    What is held back is made up in the teeth's own cast (light passed between them and
+    the inside of the mouth), not in grey: in grey, teeth in the lips' shadow lost their
+    warmth and read as a cool grey band between warm lips (art_2, happy).
     """
     tint = lip / max(float(lip.mean()), 1.0)
     skin_hue, lip_hue = _hue_deg(skin), _hue_deg(lip)
     if skin_hue is None or lip_hue is None:
         return tint.astype(np.float32)
     towards_lips = np.sign(_turn_deg(lip_hue, skin_hue))
+    own = teeth / max(float(teeth.mean()), 1.0)
+
+    def bounced(share: float) -> np.ndarray:
+        return own + (tint - own) * share
 
     def turn(share: float) -> float:  # from the skin's hue towards the lips'
-        bounced = 1.0 + (tint - 1.0) * share
-        hue = _hue_deg(_lit_through_gap(teeth, bounced, GAP_SHADE))
+        hue = _hue_deg(_lit_through_gap(teeth, bounced(share), GAP_SHADE))
         return 0.0 if hue is None else towards_lips * _turn_deg(hue, skin_hue)
 
     if turn(1.0) <= BOUNCE_TURN_DEG:
@@ -488,7 +495,7 @@ def _bounce_tint(lip: np.ndarray, skin: np.ndarray, teeth: np.ndarray) -> np.nda
         if turn(share + step) <= BOUNCE_TURN_DEG:
             share += step
         step *= 0.5
-    return (1.0 + (tint - 1.0) * share).astype(np.float32)
+    return bounced(share).astype(np.float32)
 
 
 def _turn_deg(hue: float, start: float) -> float:
