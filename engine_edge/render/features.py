@@ -18,6 +18,7 @@ composed on top by the renderer.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -578,13 +579,16 @@ def _below_lower_rim(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
 
 
 def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
-    """The eye with its outer corner where the photo's white of the eye ends.
+    """The eye with its outer corner where the photo's white of the eye, or the black of
+    its shadowed corner, ends.
 
     On cartoon and painted eyes the face mesh can put the outer corner well inside the
     drawn eye; a shut lid then left a white wedge past it. The white of the eye is told
     from skin by colour (nearly grey against skin's warmth), so only where the photo's
     sclera is clearly less colourful than its skin and about as light: a black-and-white
-    photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner.
+    photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner. The black
+    is the opening's own (``_black_reach``), only where that is under a quarter as light
+    as the skin under the eye (a grey, faded or tiny eye has no such black).
     """
     length = eye.length
     sigma = max(0.6, 0.01 * length)
@@ -614,17 +618,42 @@ def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     u, v = np.meshgrid(np.linspace(0.1, 0.9, 12) * length, np.linspace(0.35, 0.55, 4) * length)
     v = v + np.interp(u, eye.u_grid, eye.lower)
     skin_l, skin_c = float(np.median(at(lum, u, v))), float(np.median(at(chroma, u, v)))
-    if white_l < skin_l - 25.0 or white_c > skin_c - 12.0:
-        return eye
-    # Out along the corner's line (and just above and below it), as far as it stays white.
-    u, v = np.meshgrid(-np.arange(0.0, 0.25 * length, 0.5), np.array([-0.03, 0.0, 0.03]) * length)
-    white = (at(chroma, u, v) <= white_c + 8.0) & (at(lum, u, v) >= 0.6 * white_l)
-    runs = np.where(white.all(axis=1), white.shape[1], np.argmin(white, axis=1))
-    reach = float(-u[0, max(int(runs.max()) - 1, 0)])
+    black = float(np.percentile(l_in, 10))
+    reach = 0.0
+    if black <= 0.25 * skin_l:
+        reach = _black_reach(lambda u, v: at(lum, u, v), black, length)
+    if white_l >= skin_l - 25.0 and white_c <= skin_c - 12.0:
+        # Out along the corner's line (and just above and below it), as far as it stays white.
+        u, v = np.meshgrid(
+            -np.arange(0.0, 0.25 * length, 0.5), np.array([-0.03, 0.0, 0.03]) * length
+        )
+        white = (at(chroma, u, v) <= white_c + 8.0) & (at(lum, u, v) >= 0.6 * white_l)
+        runs = np.where(white.all(axis=1), white.shape[1], np.argmin(white, axis=1))
+        reach = max(reach, float(-u[0, max(int(runs.max()) - 1, 0)]))
     if reach < 0.03 * length:
         return eye
     # A little into the drawn rim: the shut lid's line thins to nothing at its corner.
     return _with_outer_corner_out(eye, reach + 0.03 * length)
+
+
+def _black_reach(
+    lum_at: Callable[[np.ndarray, np.ndarray], np.ndarray], black: float, length: float
+) -> float:
+    """How far past the outer corner (px) the opening goes on as black as its darkest.
+
+    A painted eye's outer corner in deep shadow (sadtalker_art_9's left eye) stays as
+    black as the darkest tenth of the opening's outer third for a fifth of an eye past
+    the mesh's corner; shut, the lid stopped at the mesh's corner and that black was left
+    as a smudge on the end of the lash line. It counts where it is that black (within 10
+    levels of L) over a fifth of an eye's height, taller than a lash line or a liner's
+    wing, and only where it ends within a third of an eye: a shadow that goes on further
+    is the face's, not the eye's. ``lum_at(u, v)``: the photo's L at (u, v).
+    """
+    u, v = np.meshgrid(-np.arange(0.0, 0.35 * length, 0.5), np.linspace(-0.1, 0.1, 5) * length)
+    dark: np.ndarray = np.all(lum_at(u, v) <= black + 10.0, axis=0)
+    if dark.all() or not dark[0]:
+        return 0.0
+    return float(-u[0, int(np.argmin(dark)) - 1])
 
 
 def _with_outer_corner_out(eye: EyeFeature, reach: float) -> EyeFeature:
