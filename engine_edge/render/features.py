@@ -296,11 +296,12 @@ class EyeFeature:
         # to near the lash colour where the lid is about to meet the lower lid; shut, there
         # is no slit and nothing changes.
         gap = np.clip(low_edge - edge, 0.0, 1.0)  # a slit under a pixel tall shades less
-        # The slit is shaded wherever ``backward`` shows the eye (pixel centres above the
-        # lower lid's edge), in full: a share of the shade by the pixel's overlap with the
-        # edge left its lowest row half lit, a line in the open eye's colour (the blue of
-        # sadtalker_art_9's iris at closure 0.9).
-        slit = ((v >= edge) & (v < low_edge)) * gap
+        # The slit is shaded in full wherever ``backward`` shows the eye (pixel centres
+        # above the lower lid's edge): shaded by the pixel's overlap with the edge, its
+        # lowest row was half lit, a line in the open eye's colour (the blue of
+        # sadtalker_art_9's iris at closure 0.9). The edge is smoothed on the lower lid's
+        # side instead, in the pixel row under it, so it does not step from pixel to pixel.
+        slit = np.clip(low_edge - v + 1.0, 0.0, 1.0) * (v >= edge) * gap
         shade = SLIT_SHADE * smoothstep((closure - 0.5) / 0.4) * smoothstep(taper / 0.5) * slit
         cover = cover * smoothstep(taper / 0.5)
         bulge = 1.0 + 0.05 * closure * np.sin(np.pi * s)
