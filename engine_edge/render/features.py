@@ -121,7 +121,10 @@ class LidLayer:
     ``lash`` where the lash line and the lashes pointing down darken it,
     ``shading`` the bulge of the eyeball and the shadow above the lashes, ``slit`` the
     shade over the eye still showing under the lid (lash coloured, like ``lash``), ``held``
-    where a glasses rim lies over these pixels (0..1; the lid goes behind it).
+    where a glasses rim lies over these pixels (0..1; the lid goes behind it). ``under`` is
+    the share of a slit pixel that lies on the lower lid, below the edge the eye shows
+    down to, and ``down`` the eye frame's downward unit vector: that share of the pixel
+    takes its colour from the pixel under it.
     """
 
     u: np.ndarray
@@ -134,6 +137,8 @@ class LidLayer:
     flatten: float  # how far the photo's fold above the lid has smoothed out (0..1)
     slit: np.ndarray  # the lid's shade over the slit it leaves above the lower lid (0..1)
     held: np.ndarray | None = None
+    under: np.ndarray | None = None
+    down: tuple[float, float] = (0.0, 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,11 +302,13 @@ class EyeFeature:
         # is no slit and nothing changes.
         gap = np.clip(low_edge - edge, 0.0, 1.0)  # a slit under a pixel tall shades less
         # The slit is shaded in full wherever ``backward`` shows the eye (pixel centres
-        # above the lower lid's edge): shaded by the pixel's overlap with the edge, its
-        # lowest row was half lit, a line in the open eye's colour (the blue of
-        # sadtalker_art_9's iris at closure 0.9). The edge is smoothed on the lower lid's
-        # side instead, in the pixel row under it, so it does not step from pixel to pixel.
-        slit = np.clip(low_edge - v + 1.0, 0.0, 1.0) * (v >= edge) * gap
+        # above the lower lid's edge). Shaded by its overlap with the edge, the lowest row
+        # was half lit, a line in the open eye's colour (the blue of sadtalker_art_9's iris
+        # at closure 0.9); shaded in full, the edge stepped from pixel to pixel. The share
+        # of that row below the edge takes the lower lid's colour from the pixel under it.
+        eye_px = (v >= edge) & (v < low_edge)
+        slit = np.where(eye_px, 1.0, np.clip(low_edge - v + 0.5, 0.0, 1.0) * (v >= edge)) * gap
+        under = eye_px * np.clip(v - low_edge + 0.5, 0.0, 1.0)
         shade = SLIT_SHADE * smoothstep((closure - 0.5) / 0.4) * smoothstep(taper / 0.5) * slit
         cover = cover * smoothstep(taper / 0.5)
         bulge = 1.0 + 0.05 * closure * np.sin(np.pi * s)
@@ -317,6 +324,8 @@ class EyeFeature:
             # The fold above the lid smooths out as the lid unfolds over the eye.
             float(smoothstep((closure - 0.2) / 0.6)),
             shade,
+            under=under,
+            down=(float(self.frame.ev[0]), float(self.frame.ev[1])),
         )
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
