@@ -18,6 +18,7 @@ composed on top by the renderer.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,7 +121,10 @@ class LidLayer:
     ``lash`` where the lash line and the lashes pointing down darken it,
     ``shading`` the bulge of the eyeball and the shadow above the lashes, ``slit`` the
     shade over the eye still showing under the lid (lash coloured, like ``lash``), ``held``
-    where a glasses rim lies over these pixels (0..1; the lid goes behind it).
+    where a glasses rim lies over these pixels (0..1; the lid goes behind it). ``under`` is
+    the share of a slit pixel that lies on the lower lid, below the edge the eye shows
+    down to, and ``down`` the eye frame's downward unit vector: that share of the pixel
+    takes its colour from the pixel under it.
     """
 
     u: np.ndarray
@@ -133,6 +137,8 @@ class LidLayer:
     flatten: float  # how far the photo's fold above the lid has smoothed out (0..1)
     slit: np.ndarray  # the lid's shade over the slit it leaves above the lower lid (0..1)
     held: np.ndarray | None = None
+    under: np.ndarray | None = None
+    down: tuple[float, float] = (0.0, 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -295,7 +301,14 @@ class EyeFeature:
         # to near the lash colour where the lid is about to meet the lower lid; shut, there
         # is no slit and nothing changes.
         gap = np.clip(low_edge - edge, 0.0, 1.0)  # a slit under a pixel tall shades less
-        slit = np.clip(low_edge - v + 0.5, 0.0, 1.0) * (v >= edge) * gap
+        # The slit is shaded in full wherever ``backward`` shows the eye (pixel centres
+        # above the lower lid's edge). Shaded by its overlap with the edge, the lowest row
+        # was half lit, a line in the open eye's colour (the blue of sadtalker_art_9's iris
+        # at closure 0.9); shaded in full, the edge stepped from pixel to pixel. The share
+        # of that row below the edge takes the lower lid's colour from the pixel under it.
+        eye_px = (v >= edge) & (v < low_edge)
+        slit = np.where(eye_px, 1.0, np.clip(low_edge - v + 0.5, 0.0, 1.0) * (v >= edge)) * gap
+        under = eye_px * np.clip(v - low_edge + 0.5, 0.0, 1.0)
         shade = SLIT_SHADE * smoothstep((closure - 0.5) / 0.4) * smoothstep(taper / 0.5) * slit
         cover = cover * smoothstep(taper / 0.5)
         bulge = 1.0 + 0.05 * closure * np.sin(np.pi * s)
@@ -311,6 +324,8 @@ class EyeFeature:
             # The fold above the lid smooths out as the lid unfolds over the eye.
             float(smoothstep((closure - 0.2) / 0.6)),
             shade,
+            under=under,
+            down=(float(self.frame.ev[0]), float(self.frame.ev[1])),
         )
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
@@ -574,13 +589,16 @@ def _below_lower_rim(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
 
 
 def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
-    """The eye with its outer corner where the photo's white of the eye ends.
+    """The eye with its outer corner where the photo's white of the eye, or the black of
+    its shadowed corner, ends.
 
     On cartoon and painted eyes the face mesh can put the outer corner well inside the
     drawn eye; a shut lid then left a white wedge past it. The white of the eye is told
     from skin by colour (nearly grey against skin's warmth), so only where the photo's
     sclera is clearly less colourful than its skin and about as light: a black-and-white
-    photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner.
+    photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner. The black
+    is the opening's own (``_black_reach``), only where that is under a quarter as light
+    as the skin under the eye (a grey, faded or tiny eye has no such black).
     """
     length = eye.length
     sigma = max(0.6, 0.01 * length)
@@ -610,17 +628,42 @@ def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     u, v = np.meshgrid(np.linspace(0.1, 0.9, 12) * length, np.linspace(0.35, 0.55, 4) * length)
     v = v + np.interp(u, eye.u_grid, eye.lower)
     skin_l, skin_c = float(np.median(at(lum, u, v))), float(np.median(at(chroma, u, v)))
-    if white_l < skin_l - 25.0 or white_c > skin_c - 12.0:
-        return eye
-    # Out along the corner's line (and just above and below it), as far as it stays white.
-    u, v = np.meshgrid(-np.arange(0.0, 0.25 * length, 0.5), np.array([-0.03, 0.0, 0.03]) * length)
-    white = (at(chroma, u, v) <= white_c + 8.0) & (at(lum, u, v) >= 0.6 * white_l)
-    runs = np.where(white.all(axis=1), white.shape[1], np.argmin(white, axis=1))
-    reach = float(-u[0, max(int(runs.max()) - 1, 0)])
+    black = float(np.percentile(l_in, 10))
+    reach = 0.0
+    if black <= 0.25 * skin_l:
+        reach = _black_reach(lambda u, v: at(lum, u, v), black, length)
+    if white_l >= skin_l - 25.0 and white_c <= skin_c - 12.0:
+        # Out along the corner's line (and just above and below it), as far as it stays white.
+        u, v = np.meshgrid(
+            -np.arange(0.0, 0.25 * length, 0.5), np.array([-0.03, 0.0, 0.03]) * length
+        )
+        white = (at(chroma, u, v) <= white_c + 8.0) & (at(lum, u, v) >= 0.6 * white_l)
+        runs = np.where(white.all(axis=1), white.shape[1], np.argmin(white, axis=1))
+        reach = max(reach, float(-u[0, max(int(runs.max()) - 1, 0)]))
     if reach < 0.03 * length:
         return eye
     # A little into the drawn rim: the shut lid's line thins to nothing at its corner.
     return _with_outer_corner_out(eye, reach + 0.03 * length)
+
+
+def _black_reach(
+    lum_at: Callable[[np.ndarray, np.ndarray], np.ndarray], black: float, length: float
+) -> float:
+    """How far past the outer corner (px) the opening goes on as black as its darkest.
+
+    A painted eye's outer corner in deep shadow (sadtalker_art_9's left eye) stays as
+    black as the darkest tenth of the opening's outer third for a fifth of an eye past
+    the mesh's corner; shut, the lid stopped at the mesh's corner and that black was left
+    as a smudge on the end of the lash line. It counts where it is that black (within 10
+    levels of L) over a fifth of an eye's height, taller than a lash line or a liner's
+    wing, and only where it ends within a third of an eye: a shadow that goes on further
+    is the face's, not the eye's. ``lum_at(u, v)``: the photo's L at (u, v).
+    """
+    u, v = np.meshgrid(-np.arange(0.0, 0.35 * length, 0.5), np.linspace(-0.1, 0.1, 5) * length)
+    dark: np.ndarray = np.all(lum_at(u, v) <= black + 10.0, axis=0)
+    if dark.all() or not dark[0]:
+        return 0.0
+    return float(-u[0, int(np.argmin(dark)) - 1])
 
 
 def _with_outer_corner_out(eye: EyeFeature, reach: float) -> EyeFeature:

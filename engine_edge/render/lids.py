@@ -84,6 +84,14 @@ class LidPaint:
             cover, lash = cover * keep, lash * keep
         region += (tone - region) * cover[..., None]
         region += (self.lash_rgb - region) * lash[..., None]
+        if lid.under is not None and lid.under.any():
+            # The slit's bottom row: its share below the lower lid's edge is lower lid.
+            under = lid.under if keep is None else lid.under * keep
+            h, w = region.shape[:2]
+            yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+            dx, dy = lid.down
+            below = cv2.remap(region, xx + dx, yy + dy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+            region += (below - region) * under[..., None].astype(np.float32)
 
     def _soften(self, mask: np.ndarray, share: float = 1.0) -> np.ndarray:
         mask = mask.astype(np.float32)
