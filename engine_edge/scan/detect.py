@@ -905,8 +905,6 @@ def _fits(
             # Only then deep deckle bites: 300060's narrow outline, 6 % off, had every
             # side parting paper from gravel too.
             kept = _accepted(frame, fit, refined, scale, settings, deep_bites=True)
-        if kept is None:
-            kept = _bitten_on_the_copy(frame, small, fit, refined, scale, settings)
         if kept is not None:
             fits.append(kept)
     return fits
@@ -974,38 +972,6 @@ def _accepted(
     ):
         return replace(refined, support=fit.support)
     return None
-
-
-def _bitten_on_the_copy(
-    frame: np.ndarray,
-    small: np.ndarray,
-    fit: _Fit,
-    refined: _Fit | None,
-    scale: float,
-    settings: DetectSettings,
-) -> _Fit | None:
-    """``refined`` when a deckle's bites are deep enough to show on the small copy too, so
-    that its support there no longer vouches for the outline (:func:`_accepted` asks 0.8):
-    then the print's region does, as for :func:`_faint_region_fits`. Kept when the two fits
-    agree, every side parts paper from table at full size (``_held_by_paper``), table lies
-    all round, and the region that differs from the table covers the outline's place.
-
-    Seed 3800084: the dog's photo in a cream deckled border (15 px bites, 3 px on the small
-    copy at 1920 px) on wavy wood, edge contrast 61: 0.68 on the small copy, 0.39 at full
-    size, refused "none"; its region agrees 0.93 and every side parts paper from table.
-    """
-    if refined is None or not _same_quad(refined.corners, fit.corners / scale, 1.5 / scale):
-        return None
-    if not _held_by_paper(frame, refined, settings, _fine_reach_px(frame)):
-        return None
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
-    corners = refined.corners * scale
-    region = _print_region(lab, corners)
-    if region is None or not _surrounded_by_table(lab, corners):
-        return None
-    if _region_agreement(corners, region.astype(np.uint8)) < REGION_AGREEMENT:
-        return None
-    return replace(refined, support=fit.support)
 
 
 def _held_by_paper(frame: np.ndarray, fit: _Fit, settings: DetectSettings, reach: float) -> bool:

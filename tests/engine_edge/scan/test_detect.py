@@ -702,21 +702,3 @@ def test_a_deckled_outline_on_a_busy_table_ends_at_the_paper(shared_data):
     assert outside.max() < 3.0, outside
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
-
-
-def test_a_deckle_whose_bites_show_on_the_small_copy_is_outlined(shared_data):
-    """Seed 3800084: the dog's photo in a cream deckled border with 15 px bites on wavy
-    wood, at 1920 x 1080, edge contrast 61: a print anyone would call clear. On the small
-    copy (0.21 of the frame) the bites are 3 px deep, so its outline held only 0.68 there
-    (0.8 asked before deep bites are taken) and 0.39 at full size: refused "none". Every
-    side parts paper from table and the print's region covers the outline's place (0.93):
-    the region vouches for it."""
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.scene_set import sample_scene
-
-    photo = load_image(shared_data / "photos" / "pet_dog_no_human_face.jpg")
-    labelled = sample_scene(photo, "deckled", 3800084)
-    assert labelled.spec.deckle_px > 12 and labelled.edge_contrast > 50
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.usable, detection.hints
-    assert corner_error(detection.corners, labelled.scene.corners) < 0.01
