@@ -694,3 +694,26 @@ def test_a_deckled_outline_with_deep_bites_is_kept(shared_data):
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < 0.012
+
+
+def test_a_deckled_outline_on_a_busy_table_ends_at_the_paper(shared_data):
+    """Seed 3700102: a portrait (s8) in a white deckled border (5 px bites) on brick, at
+    1920 x 1080. The deckle's outline lies at the tips of the print's region on the small
+    copy, which is blurred: on brick it reached 7-11 px past the paper, a band of brick
+    round the flat view. The border crop then found no border all round and the scan kept
+    it, 0.29 of the ideal's SSIM (within the corner tolerance, so "under 0.95", not "wrong
+    corners"). Pulled in to where paper shows at full size, no side lies outside it."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.detect import _side_shifts
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "deckled", 3700102)
+    assert labelled.spec.table == "brick" and labelled.spec.deckle_px > 4
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    outside = _side_shifts(labelled.scene.corners, detection.corners)
+    assert outside.max() < 3.0, outside
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome

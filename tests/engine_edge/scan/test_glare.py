@@ -110,3 +110,22 @@ def test_a_white_dress_clipped_flat_is_not_glare(shared_data):
     assert not labelled.has_glare
     detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
     assert detection.hints == () and detection.glare_share == 0.0, detection
+
+
+def test_a_white_bar_beside_the_subject_is_not_glare(shared_data):
+    """Seed 3700003: liveportrait_s1, whose picture has white pillarbox bars, in a white
+    deckled border on wood, brightly exposed. The left bar clips to white and, lower down,
+    joins the clipped wall and blouse over the middle of the picture; its ring (the light
+    wall beside it, 240) is bright and smooth and the hair further out darker, which round
+    17 took for a reflection and asked the guest to tilt a print without one. A
+    reflection's light is still falling where its core clips (15-67 levels from the core's
+    edge to the ring on the scene sets' reflections); the bar steps down at its edge onto
+    a wall as bright as the ring (4)."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
+    labelled = sample_scene(photo, "deckled", 3700003)
+    assert not labelled.has_glare
+    detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
+    assert detection.hints == () and detection.glare_share == 0.0, detection
