@@ -196,15 +196,13 @@ class Label:
 # and B-frames (coarser still) made moving parts alternate soft and sharp. Dead zones of 8
 # and no B-frames, 4 CRF steps coarser so that the file stays the size it was, keep
 # 0.95-1.04 of the first frame's fine detail in moving parts (0.83-1.00 before) in
-# 0.8-1.5x the bytes (README "Detail and jitter"). Adaptive quantisation at 0.5 of x264's
+# 0.8-1.5x the bytes (README "Detail and jitter"). Adaptive quantisation at 0.6 of x264's
 # strength moves bits from flat backdrops, where grain sits under one grey level, to the
 # textured face: 0.007-0.028 more of the face's own fine detail kept (of 0.60-0.93) at
-# 0.93-1.15x the bytes, on the 20 shared photos' memorial renders, at 0.6; 0.5 takes the
-# face's coding error down again in the first frame and in the moving ones on the 19 photos
-# measured (s3, a soft painting, then keeps 0.955 of its first frame's detail, 0.938 at 0.6).
+# 0.93-1.15x the bytes, on the 20 shared photos' memorial renders.
 # Loops keep x264's defaults: at the coarser CRF their wrap pulsed more
 # (benchmarks/loop_seam.py).
-CLIP_X264_PARAMS = "bframes=0:deadzone-inter=8:deadzone-intra=8:aq-strength=0.5"
+CLIP_X264_PARAMS = "bframes=0:deadzone-inter=8:deadzone-intra=8:aq-strength=0.6"
 CLIP_CRF_OFFSET = 4
 # A seamless loop is encoded with its own last frames before it and its first after it,
 # both hidden (see encode_mp4); subme 7 / ref 3 let its P-frames drift less from the

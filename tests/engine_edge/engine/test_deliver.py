@@ -307,10 +307,9 @@ def test_a_grainy_moving_face_keeps_its_fine_detail_through_the_encoder() -> Non
     before = encode_mp4(frames, fps=30, size=(px, px), crf=20, x264_params="bframes=3")
     assert kept(before) < 0.93  # what this is about (0.912 measured)
     assert kept(now) >= 0.94, kept(now)  # 0.975 measured
-    # 1.25 measured (1.19 with adaptive quantisation at 0.6): this frame is mostly grainy
-    # face, so little backdrop gives bits back; 1080p portraits measured 0.93-1.15x the
-    # dead-zone setting alone, and 1.00-1.11x more at 0.5 (README)
-    assert len(now) < 1.3 * len(before)
+    # 1.19 measured: this frame is mostly grainy face, so little backdrop gives bits back;
+    # 1080p portraits measured 0.93-1.15x the dead-zone setting alone (README)
+    assert len(now) < 1.25 * len(before)
 
 
 def test_the_moving_face_gets_the_bits_a_plain_backdrop_does_not_need() -> None:
@@ -352,50 +351,6 @@ def test_the_moving_face_gets_the_bits_a_plain_backdrop_does_not_need() -> None:
     assert kept(before) < 0.918  # what this is about (0.911 measured)
     assert kept(now) > 0.918, kept(now)  # 0.925 measured
     assert len(now) < 1.25 * len(before)  # 1.16 measured
-
-
-def test_a_soft_paintings_moving_face_keeps_its_detail_through_the_encoder(shared_data) -> None:
-    """liveportrait_s3, a soft painted portrait whose little fine detail the judge found
-    0.94 kept while its face moves, breathes in a clip: coded as clips are, its moving part
-    keeps more of its own fine detail (the high-pass picture projected on the one before
-    encoding, so coding noise counts for nothing) and carries less coding error than with
-    adaptive quantisation at 0.6 (kept 0.869 -> 0.876, error 0.200 -> 0.194 of its
-    detail's energy), in no more than 1.05x the bytes (1.00 measured)."""
-    import cv2
-
-    from engine_edge.image_io import load_image
-
-    photo = load_image(shared_data / "photos" / "liveportrait_s3.jpg")[:728, :564]
-    frames = breathing_loop(photo, 30)
-    r, cy, cx = 112, 291, 282  # the swelling middle: the face
-
-    def high_pass(rgb: np.ndarray) -> np.ndarray:
-        grey = cv2.cvtColor(rgb[cy - r : cy + r, cx - r : cx + r], cv2.COLOR_RGB2GRAY)
-        grey = grey.astype(np.float32)
-        return grey - cv2.GaussianBlur(grey, (0, 0), 1.0)
-
-    def kept_and_error(mp4: bytes) -> tuple[float, float]:
-        pairs = [
-            (high_pass(d), high_pass(f))
-            for (_, d), f in zip(decode_frames(mp4), frames, strict=True)
-        ]
-        kept = [np.sum(d * f) / np.sum(f * f) for d, f in pairs]
-        error = [np.sum((d - f) ** 2) / np.sum(f * f) for d, f in pairs]
-        return float(np.median(kept)), float(np.median(error))
-
-    size = (photo.shape[1], photo.shape[0])
-    now = encode_mp4(frames, fps=30, size=size)
-    before = encode_mp4(
-        frames,
-        fps=30,
-        size=size,
-        crf=20 + CLIP_CRF_OFFSET,
-        x264_params="bframes=0:deadzone-inter=8:deadzone-intra=8:aq-strength=0.6",
-    )
-    (kept_now, error_now), (kept_before, error_before) = kept_and_error(now), kept_and_error(before)
-    assert kept_now > kept_before + 0.003, (kept_now, kept_before)
-    assert error_now < error_before - 0.003, (error_now, error_before)
-    assert len(now) < 1.05 * len(before)
 
 
 def _audio_packets(data: bytes) -> list:  # type: ignore[type-arg]
