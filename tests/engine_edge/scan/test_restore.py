@@ -297,3 +297,27 @@ def test_a_picture_as_dark_as_its_black_border_keeps_its_edges(shared_data, name
         ]
     )
     assert np.abs(quad - truth).max() < 2.0, np.round(quad - truth, 1)
+
+
+def test_a_black_borders_faint_cut_line_is_its_edge(shared_data):
+    """Seed 200091: the same dark painting in a black border, scanned as the kiosk scans it
+    (a burst of three, its own outline). Where the picture's sides meet the border, the
+    colour steps by 1.7 (Lab distance from the border's, 0.45 to 2.1) within three rows,
+    then keeps darkening inwards: a cut line, but under the 2.0 a step needed, so the crop
+    went to the picture's own larger change 15-18 px further in. The border's distance
+    from itself varies by hundredths along the side, and a vignette's slope fails the
+    sharpness test however tall it is, so a step of 1.2 is enough."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.restore import picture_quad
+    from engine_edge.scan.scene_set import burst_views, sample_scene
+    from engine_edge.scan.session import ScanSettings, scan_frames
+
+    picture = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(picture, "black_border", 200091)
+    flat = scan_frames(burst_views(labelled, 3), ScanSettings()).rectified
+    quad = picture_quad(flat)
+    assert quad is not None
+    border = labelled.spec.border_px * flat.shape[1] / labelled.scene.print_image.shape[1]
+    height, width = flat.shape[:2]
+    cut = [quad[0, 1], height - quad[2, 1], quad[0, 0], width - quad[1, 0]]
+    assert np.abs(np.array(cut) - border).max() < 2.5, np.round(cut, 1)
