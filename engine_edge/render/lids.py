@@ -88,9 +88,14 @@ class LidPaint:
             # The slit's bottom row: its share below the lower lid's edge is lower lid.
             under = lid.under if keep is None else lid.under * keep
             h, w = region.shape[:2]
-            yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-            dx, dy = lid.down
-            below = cv2.remap(region, xx + dx, yy + dy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+            step = np.array([[1.0, 0.0, lid.down[0]], [0.0, 1.0, lid.down[1]]], np.float32)
+            below = cv2.warpAffine(
+                region,
+                step,
+                (w, h),
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=_REFLECT,
+            )
             region += (below - region) * under[..., None].astype(np.float32)
 
     def _soften(self, mask: np.ndarray, share: float = 1.0) -> np.ndarray:

@@ -657,7 +657,7 @@ def _joined_outline(
     fit = _refine(frame, joined, (reach,))
     if (
         fit is None
-        or not _held_by_paper(frame, fit, settings, reach)
+        or not _held_by_paper(frame, fit, settings, reach, DEEP_BITES_SLACK)
         or not _upright(fit, (frame.shape[1], frame.shape[0]), settings)
         or not _surrounded_by_table(lab, fit.corners * scale)
     ):
@@ -979,17 +979,23 @@ def _accepted(
     floor = settings.min_support - (0.45 if fit.support >= 0.9 else 0.25)
     reach = _fine_reach_px(frame)
     if (fit.support >= 0.85 and refined.support >= floor) or (
-        deep_bites and _held_by_paper(frame, refined, settings, reach)
+        deep_bites and _held_by_paper(frame, refined, settings, reach, DEEP_BITES_SLACK)
     ):
         return replace(refined, support=fit.support)
     return None
 
 
-def _held_by_paper(frame: np.ndarray, fit: _Fit, settings: DetectSettings, reach: float) -> bool:
-    """Whether an outline up to ``DEEP_BITES_SLACK`` short of ``min_support`` at full size
-    is still the print's edge: every side parts paper from table (a deckled edge's deep
-    bites leave only their tips on its line)."""
-    return fit.support >= settings.min_support - DEEP_BITES_SLACK and all(
+def _held_by_paper(
+    frame: np.ndarray,
+    fit: _Fit,
+    settings: DetectSettings,
+    reach: float,
+    slack: float,
+) -> bool:
+    """Whether an outline up to ``slack`` short of ``min_support`` at full size is still
+    the print's edge: every side parts paper from table (a deckled edge's deep bites leave
+    only their tips on its line, ``DEEP_BITES_SLACK``)."""
+    return fit.support >= settings.min_support - slack and all(
         _paper_sides(frame, fit.corners, reach)
     )
 
@@ -1276,8 +1282,7 @@ def _faint_region_fits(
         again = _outermost_sides(frame, fit, _paper_sides(frame, fit.corners, reach), reach)
         if (
             again is not None
-            and again.support >= settings.min_support - BEYOND_PICTURE_SLACK
-            and all(_paper_sides(frame, again.corners, reach))
+            and _held_by_paper(frame, again, settings, reach, BEYOND_PICTURE_SLACK)
             and _region_agreement(again.corners * scale, region) >= REGION_AGREEMENT
             and _surrounded_by_table(lab, again.corners * scale)
         ):
@@ -1355,15 +1360,7 @@ def _side_steps(
         if min(len(inner), len(near), len(far)) < 10:
             result.append((None, 0.0))
             continue
-        medians = [
-            np.median(
-                cv2.cvtColor(frame[pts[:, 1], pts[:, 0]][None], cv2.COLOR_RGB2Lab)[0].astype(
-                    np.float32
-                ),
-                axis=0,
-            )
-            for pts in (inner, near, far)
-        ]
+        medians = [np.median(_lab_along(frame, pts), axis=0) for pts in (inner, near, far)]
         step = float(np.linalg.norm(medians[0] - medians[1]))
         result.append((step, float(np.linalg.norm(medians[1] - medians[2]))))
     return result

@@ -454,10 +454,11 @@ def _inner_crossing(
     # seen through a camera's blur, the larger change inside won and the crop cut 10-14
     # px into the picture (seed 1500091; 3400019 on its right, 7 px). Keeping a sliver of
     # border is the lesser loss.
+    largest = int(np.argmax(jump))
     peaks = [
         i
-        for i in range(int(np.argmax(jump)) + 1)
-        if jump[i] >= JUMP_SHARE * jump.max()
+        for i in range(largest + 1)
+        if jump[i] >= JUMP_SHARE * jump[largest]
         and (i == 0 or jump[i] >= jump[i - 1])
         and (i == len(jump) - 1 or jump[i] >= jump[i + 1])
     ]
