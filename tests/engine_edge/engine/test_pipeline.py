@@ -184,3 +184,52 @@ def test_a_staged_clip_reports_the_time_its_analysis_took(astronaut, models) -> 
     clip = animate_staged(stage_photo(astronaut, analysis, options), options, None)
     assert clip.timings_s["analyse"] == pytest.approx(analysis.timings_ms["total_ms"] / 1000.0)
     assert clip.timings_s["analyse"] > 0.0
+
+
+def test_a_small_paintings_moving_face_keeps_its_detail_through_the_encoder(
+    closed_mouth_photo, models, monkeypatch
+) -> None:
+    """sadtalker_sad (a 256 px painting, exported at 384 px) as a 6 s memorial: the face in
+    the encoded clip keeps at least 0.95 of the first frame's fine detail (the median over
+    frames of its high-pass energy, as benchmarks/judge_photos.py measures it). The rendered
+    frames keep 0.98; with the P-frames' dead zone of 8 the clip kept 0.945: its P-frames drop
+    the small residual coefficients the moving face's grain is made of, and the I-frame
+    keeps them."""
+    import cv2
+
+    from engine_edge import pipeline
+    from engine_edge.deliver import CLIP_CRF_OFFSET, encode_mp4
+
+    rendered: list[np.ndarray] = []
+
+    def keep_frames(frames, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.extend(np.array(f) for f in frames)
+        return encode_mp4(iter(rendered), **kwargs)
+
+    monkeypatch.setattr(pipeline, "encode_mp4", keep_frames)
+    options = AnimateOptions(seconds=6.0, self_check=False)
+    now = animate_photo(closed_mouth_photo, options, models).mp4
+    h, w = rendered[0].shape[:2]
+    before = encode_mp4(
+        rendered,
+        fps=options.fps,
+        size=(w, h),
+        crf=EngineSettings().crf + CLIP_CRF_OFFSET,
+        x264_params="bframes=0:deadzone-inter=8:deadzone-intra=8:aq-strength=0.6",
+    )
+
+    def kept(mp4: bytes) -> float:
+        frames = [rgb for _, rgb in decode_frames(mp4)]
+        face = max(analyse(frames[0], models).faces, key=lambda f: f.width_px)
+        limits = (w, h, w, h)
+        x0, y0, x1, y1 = (int(np.clip(v, 0, s)) for v, s in zip(face.box, limits, strict=True))
+
+        def energy(rgb: np.ndarray) -> float:
+            grey = cv2.cvtColor(rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+            return float(np.mean((grey - cv2.GaussianBlur(grey, (0, 0), 1.0)) ** 2))
+
+        return float(np.median([energy(f) for f in frames[1:]]) / energy(frames[0]))
+
+    assert kept(before) < 0.95  # what this is about (0.945 measured)
+    assert kept(now) >= 0.95, kept(now)  # 0.954 measured
+    assert len(now) < 1.08 * len(before)  # 1.05 measured (the metadata included)
