@@ -199,14 +199,10 @@ class Label:
 # 0.8-1.5x the bytes (README "Detail and jitter"). Adaptive quantisation at 0.6 of x264's
 # strength moves bits from flat backdrops, where grain sits under one grey level, to the
 # textured face: 0.007-0.028 more of the face's own fine detail kept (of 0.60-0.93) at
-# 0.93-1.15x the bytes, on the 20 shared photos' memorial renders. The P-frames' dead zone
-# of 7 (8 before) acts only where a block has a residual, i.e. where the picture moves: the
-# moving face keeps 0.2-1.0 % more of its own fine detail at 1.05-1.07x the bytes, and a soft
-# painting (liveportrait_s3) or a small one (sadtalker_sad) no longer reads 5 % softer than
-# its first frame (README "Detail and jitter", round 19).
+# 0.93-1.15x the bytes, on the 20 shared photos' memorial renders.
 # Loops keep x264's defaults: at the coarser CRF their wrap pulsed more
 # (benchmarks/loop_seam.py).
-CLIP_X264_PARAMS = "bframes=0:deadzone-inter=7:deadzone-intra=8:aq-strength=0.6"
+CLIP_X264_PARAMS = "bframes=0:deadzone-inter=8:deadzone-intra=8:aq-strength=0.6"
 CLIP_CRF_OFFSET = 4
 # A seamless loop is encoded with its own last frames before it and its first after it,
 # both hidden (see encode_mp4); subme 7 / ref 3 let its P-frames drift less from the
