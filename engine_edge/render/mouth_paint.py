@@ -55,6 +55,11 @@ GAP_SHADE = 0.5
 # darker, warmer tooth. Pink painted lips on a pale or yellow face turned them 19-39 degrees,
 # to the lips' pink (art_2, art_9): they read as gums, not teeth.
 BOUNCE_TURN_DEG = 15.0
+# The jaw opening (share of the widest, 0..1) from which the lower teeth rise into view,
+# a smile's too. A smile's rose from 0.15: on dlib_2008 the syllables (jaw 0.15-0.45, most
+# of a line) then showed teeth from lip to lip and read as a closed smile, to a person and
+# to dlib (its inner lower lip sat on the lower teeth's tips).
+LOWER_TEETH_FROM_JAW = 0.3
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,12 +245,15 @@ class MouthPaint:
         enamel = np.zeros_like(a)  # where teeth show, for their texture below
         # Lower teeth, once the jaw drops far: low, in the lower lip's shadow.
         # A narrow "ee" or "s" shows them too: the teeth nearly meet behind the lips.
-        # A photo that shows its upper teeth shows the lower ones as soon as the jaw
-        # drops a little: the teeth were nearly touching.
+        # A photo that shows its upper teeth shows the lower ones from the same drop
+        # whatever the sound (its teeth were nearly touching), and not sooner: they ride
+        # down with the lower lip, so a smaller drop opens onto the dark under the upper
+        # teeth (filled with lower teeth, a syllable read as a closed smile).
+        rise = smoothstep((fp.jaw_open - LOWER_TEETH_FROM_JAW) / 0.3)
         lower_amount = max(
-            smoothstep((fp.jaw_open - 0.3) / 0.3) * min(1.0, 2.0 * fp.teeth_show),
+            rise * min(1.0, 2.0 * fp.teeth_show),
             smoothstep((fp.teeth_show - 0.5) / 0.3) * float(shows.max()),
-            float(self.has_teeth) * smoothstep((fp.jaw_open - 0.15) / 0.3),
+            float(self.has_teeth) * rise,
         )
         if lower_amount > 0:
             # Only the front ones show, narrower than the upper teeth, their biting edges

@@ -262,16 +262,16 @@ def test_the_upper_teeth_fill_most_of_a_small_opening(shared_data, models, name)
 
 def test_a_smile_that_shows_teeth_shows_the_lower_ones_as_it_opens(shared_data, models) -> None:
     """A smile that shows its upper teeth keeps them with the upper jaw, and once the jaw
-    drops a little the lower teeth rise from the floor of the opening (without them the
-    throat only fades into the lip)."""
+    drops past ``LOWER_TEETH_FROM_JAW`` the lower teeth rise from the floor of the opening
+    (without them the throat only fades into the lip)."""
     from engine_edge.image_io import load_image
 
     image = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
     renderer, _ = _renderer(image, analyse(image, models))
     mouth = renderer.parts[0].mouth
     assert renderer.parts[0].inside.has_teeth
-    grey = cv2.cvtColor(_frame(renderer, jaw_open=0.4, teeth_show=0.5), cv2.COLOR_RGB2GRAY)
-    w, drop = mouth.width, mouth.max_drop_px * 0.4
+    grey = cv2.cvtColor(_frame(renderer, jaw_open=0.55, teeth_show=0.5), cv2.COLOR_RGB2GRAY)
+    w, drop = mouth.width, mouth.max_drop_px * 0.55
     u, dv = np.linspace(0.4 * w, 0.6 * w, 7), np.linspace(0.0, drop + 0.1 * w, 40)
     v = mouth.parting(u)[:, None] + dv[None, :]
     xy = mouth.frame.to_xy(np.repeat(u[:, None], dv.size, axis=1), v).astype(np.float32)
@@ -549,6 +549,27 @@ def test_no_two_painted_teeth_are_alike(shared_data, models, name) -> None:
     assert np.mean(differences) >= 0.015, np.round(differences, 3)
 
 
+@pytest.mark.parametrize("name", ["dlib_2008_001322.jpg", "liveportrait_s1.jpg"])
+def test_a_smile_opening_for_a_syllable_shows_the_dark_under_its_teeth(
+    shared_data, models, name
+) -> None:
+    """A smile that opens for a syllable (jaw 0.35, most of a spoken line sits at 0.15-0.45)
+    shows the dark of the mouth under its upper teeth down to the lower lip: the lower half
+    of the opening stays under 0.65 of the teeth's tone. Its lower teeth rose from jaw 0.15
+    and filled it (0.80 on dlib_2008, 0.88 on s1): the syllable read as a closed smile, and
+    dlib put the inner lower lip on the lower teeth's tips."""
+    renderer = _photo_renderer(shared_data, name, models)
+    mouth, inside = renderer.parts[0].mouth, renderer.parts[0].inside
+    assert inside.has_teeth
+    jaw = 0.35
+    frame = _frame(renderer, jaw_open=jaw, teeth_show=0.5)
+    dv = np.linspace(0.0, mouth.max_drop_px * jaw, 40)
+    down = _down_the_mouth(renderer, frame, (0.42, 0.58), dv)
+    lower_half = down[dv >= 0.5 * dv[-1]]
+    teeth = float(inside.teeth_rgb.mean())
+    assert lower_half.max() < 0.65 * teeth, np.round(down / teeth, 2)  # 0.59 and 0.48
+
+
 def test_a_smiles_lower_teeth_are_lit_like_its_own(shared_data, models) -> None:
     """A smile's lower teeth, rising as the jaw drops, take the light and texture of the
     photo's own teeth: down the middle of the mouth they reach 0.9 of the teeth's tone or
@@ -556,7 +577,7 @@ def test_a_smiles_lower_teeth_are_lit_like_its_own(shared_data, models) -> None:
     renderer = _photo_renderer(shared_data, "dlib_2008_001322.jpg", models)
     mouth, inside = renderer.parts[0].mouth, renderer.parts[0].inside
     assert inside.has_teeth
-    for jaw in (0.4, 0.6, 0.8):
+    for jaw in (0.55, 0.7, 0.85):
         frame = _frame(renderer, jaw_open=jaw, teeth_show=0.7)
         dv = np.arange(0.0, mouth.max_drop_px * jaw + 0.05 * mouth.width, 0.25)
         down = _down_the_mouth(renderer, frame, (0.42, 0.58), dv)
