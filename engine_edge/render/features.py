@@ -176,10 +176,25 @@ class EyeFeature:
         lo = np.interp(u, self.u_grid, self.lower, left=0.0, right=0.0)
         hgt = np.maximum(lo - up, 0.0)
         lo = up + hgt
-        edge = up + CLOSE_AT * closure * hgt
-        low_edge = lo - ((1.0 - CLOSE_AT) * closure + 0.18 * squint * (1 - closure)) * hgt
+        shut = np.interp(u, self.u_grid, self.shut_line(), left=0.0, right=0.0)
+        edge = up + closure * (shut - up)
+        low_edge = lo - closure * (lo - shut) - 0.18 * squint * (1 - closure) * hgt
         edge = np.minimum(edge, low_edge)
         return up, lo, hgt, edge, low_edge, up - self.skin_up, lo + self.skin_down
+
+    def shut_line(self) -> np.ndarray:
+        """Where the lids meet when shut (v on ``u_grid``): ``CLOSE_AT`` of the way down the
+        opening, bowed into one smooth arc from corner to corner.
+
+        A shut lid's margin bows down between the corners without a wave. ``CLOSE_AT`` of
+        the way down follows the lower lid's shape, and a lower lid fitted onto the photo's
+        dark margin sinks in its middle and comes in flat at the corners: on
+        sadtalker_art_18 the shut lash line ran flat out of the outer corner, dipped, and
+        rose 0.7 px over the line between its ends before turning down into the inner
+        corner, a wave with its ends turned up. So the line is its own smallest bow
+        (concave hull) through it: straight from each corner to where the arc curves.
+        """
+        return _bowed(self.u_grid, self.upper + CLOSE_AT * (self.lower - self.upper))
 
     def box_top(self) -> float:
         """The top of the region the eye's lids may change, v in the eye's frame."""
@@ -342,6 +357,21 @@ class EyeFeature:
             bot[c] - lo[c], 1e-6
         )
         return self.frame.to_xy(u, vn)
+
+
+def _bowed(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The shallowest bow through a line v(u) (v down, u ascending) that is nowhere above
+    it: its least concave majorant (upper hull), straight wherever the line bends back."""
+    hull: list[int] = []
+    for i in range(u.size):
+        while len(hull) >= 2:
+            o, a = hull[-2], hull[-1]
+            turn = (u[a] - u[o]) * (v[i] - v[o]) - (v[a] - v[o]) * (u[i] - u[o])
+            if turn < 0.0:
+                break
+            hull.pop()
+        hull.append(i)
+    return np.interp(u, u[hull], v[hull])
 
 
 def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iris) -> EyeFeature:  # type: ignore[no-untyped-def]
