@@ -114,10 +114,9 @@ def test_the_skin_drawn_up_from_below_the_rim_is_not_streaked(orange_rim) -> Non
     u, v = np.meshgrid(
         np.linspace(0.05, 0.95, 19) * eye.length, np.arange(0.0, 0.6, 0.01) * eye.length
     )
-    up, lo = (np.interp(u, eye.u_grid, p) for p in (eye.upper, eye.lower))
-    v = (
-        up + CLOSE_AT * (lo - up) + v
-    )  # from the shut line (row 0, where it meets the upper lid) down
+    lo = np.interp(u, eye.u_grid, eye.lower)
+    # from the shut line (row 0, where it meets the upper lid) down
+    v = np.interp(u, eye.u_grid, eye.shut_line()) + v
     source, _ = eye.backward(eye.frame.to_xy(u, v), 1.0, 0.0, (0.0, 0.0))
     _, sv = eye.frame.to_uv(source)
     slope = np.diff(sv[1:], axis=0) / np.diff(v[1:], axis=0)
