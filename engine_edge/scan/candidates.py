@@ -13,16 +13,16 @@ import numpy as np
 from engine_edge.scan import geometry
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import refine, same_quad
-from engine_edge.scan.paper_table import region_mask, rim_mask
+from engine_edge.scan.paper_table import TableView, rim_mask
 
 
-def candidate_quads(lab: np.ndarray, settings: DetectSettings) -> list[np.ndarray]:
+def candidate_quads(view: TableView, settings: DetectSettings) -> list[np.ndarray]:
     """Quadrilaterals worth refining, best-supported first (small-image coordinates)."""
-    h, w = lab.shape[:2]
-    smooth = cv2.medianBlur(lab, 5)
+    h, w = view.lab.shape[:2]
+    smooth = view.smooth
     edges = _edge_map(smooth)
     quads = contour_quads(edges, settings, (w, h))
-    mask = region_mask(smooth)
+    mask = view.regions
     mask_rgb = cv2.merge([mask, mask, mask])
     quads += [
         straightened_on_mask(mask_rgb, quad) for quad in contour_quads(mask, settings, (w, h))

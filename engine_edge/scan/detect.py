@@ -45,10 +45,10 @@ from engine_edge.scan.outline_outward import (
     region_outline,
 )
 from engine_edge.scan.paper_table import (
+    TableView,
     one_paper,
     paper_inside,
     picture_sides,
-    region_mask,
     sides_are_steps,
     surrounded_by_table,
 )
@@ -177,8 +177,8 @@ def detect_print_quad(
     size = (w, h)
     scale = min(1.0, settings.work_px / max(w, h))
     small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
-    if np.percentile(lab[..., 0], 99.8) < 45:  # a small print on a dark table is not "dark"
+    view = TableView(cv2.cvtColor(small, cv2.COLOR_RGB2Lab))
+    if np.percentile(view.lab[..., 0], 99.8) < 45:  # a small print on a dark table is not "dark"
         return PrintDetection(None, (Hint.TOO_DARK,), size)
     tracked = None
     candidates: list[np.ndarray] | None = None
@@ -188,7 +188,7 @@ def detect_print_quad(
     if tracked is not None and tracked.support >= settings.min_support + 0.1:
         fits = [tracked]
     else:
-        candidates = candidate_quads(lab, settings)
+        candidates = candidate_quads(view, settings)
         fits = fit_candidates(frame, small, candidates, scale, settings)
         if not any(is_upright(f, size, settings) for f in fits):
             # Only the first four candidates get the wider search; before refusing, the
@@ -201,7 +201,7 @@ def detect_print_quad(
     upright = [f for f in fits if is_upright(f, size, settings)]
     # A clearly outlined print turned steeply away is "tilted" (``_turned_away``); any other
     # steep outline is a wrong one: the last resorts still look.
-    steep = any(_turned_away(lab, f, scale, size, settings) for f in fits)
+    steep = any(_turned_away(view, f, scale, size, settings) for f in fits)
     fits = upright
     # The last resort's sides were each checked to part paper from table at full size.
     sides_checked = not fits and not steep
@@ -209,17 +209,17 @@ def detect_print_quad(
         # A steep outline that a last resort found is the print's own: a steep print whose
         # dark corner of picture was the only outline before (a coffee photo at 55° on a
         # dark table) is outlined whole by its faint region, 1.0 supported.
-        resorted = sharp_edge_fits(frame, small, lab, scale, settings)
+        resorted = sharp_edge_fits(frame, small, view, scale, settings)
         fits = [f for f in resorted if is_upright(f, size, settings)]
         if not fits:
             if candidates is None:
-                candidates = candidate_quads(lab, settings)
-            resorted += faint_fits(frame, small, lab, candidates, scale, settings)
+                candidates = candidate_quads(view, settings)
+            resorted += faint_fits(frame, small, view, candidates, scale, settings)
             fits = [f for f in resorted if is_upright(f, size, settings)]
         if not fits:
-            resorted += faint_region_fits(frame, small, lab, scale, settings)
+            resorted += faint_region_fits(frame, small, view, scale, settings)
             fits = [f for f in resorted if is_upright(f, size, settings)]
-        steep = not fits and any(_turned_away(lab, f, scale, size, settings) for f in resorted)
+        steep = not fits and any(_turned_away(view, f, scale, size, settings) for f in resorted)
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
@@ -237,42 +237,42 @@ def detect_print_quad(
             fits.insert(0, outermost)
         # A picture as light as the table along part of a side (a pale sky in one corner)
         # leaves the picture's own line nearby as the stronger, straighter edge.
-        wider = region_outline(frame, best, lab, scale, settings)
+        wider = region_outline(frame, best, view, scale, settings)
         if wider is not None and is_upright(wider, size, settings):
             best = wider
             fits.insert(0, wider)
     within_border: Fit | None = None
-    if not sides_checked and not surrounded_by_table(lab, best.corners * scale):
+    if not sides_checked and not surrounded_by_table(view, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
         # faint outer edge was missed. Look for that edge a little further out, unless an
         # outline already found round it lies on the paper's edge.
-        if all(paper_inside(lab, best.corners * scale, outside=True)):
+        if all(paper_inside(view, best.corners * scale, outside=True)):
             within_border = best
-        paper = paper_round(frame, lab, best, fits, scale)
+        paper = paper_round(frame, view, best, fits, scale)
         for fit in [] if paper is not None else fits[:3]:
-            outer = outer_outline(frame, fit, lab, scale, settings)
+            outer = outer_outline(frame, fit, view, scale, settings)
             if outer is None:
-                outer = deckled_outline(frame, lab, fit, scale)
+                outer = deckled_outline(frame, view, fit, scale)
             if outer is not None and is_upright(outer, size, settings):
                 paper = outer
                 break
         if paper is None:
-            paper = joined_outline(frame, lab, best, fits, scale, settings)
+            paper = joined_outline(frame, view, best, fits, scale, settings)
         if paper is not None:
             best = paper
             fits.insert(0, paper)
-    if not sides_checked and (inside := picture_sides(lab, best.corners * scale)):
+    if not sides_checked and (inside := picture_sides(view, best.corners * scale)):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
         # Those move out to the paper's edge too.
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
-        outer = outer_outline(frame, best, lab, scale, settings, [inside], slack=0.35)
+        outer = outer_outline(frame, best, view, scale, settings, [inside], slack=0.35)
         # Kept only with the border's paper inside every side, one paper all round.
         if (
             outer is not None
             and is_upright(outer, size, settings)
-            and all(paper_inside(lab, outer.corners * scale))
-            and one_paper(lab, outer.corners * scale)
+            and all(paper_inside(view, outer.corners * scale))
+            and one_paper(view, outer.corners * scale)
         ):
             best = outer
             fits.insert(0, outer)
@@ -288,10 +288,10 @@ def detect_print_quad(
     if (
         (len(fits) > 1 or tracked is None)
         and Hint.TWO_PRINTS not in hints
-        and _another_print(lab, best.corners * scale, settings)
+        and _another_print(view, best.corners * scale, settings)
     ):
         hints.insert(0, Hint.TWO_PRINTS)
-    if not surrounded_by_table(lab, best.corners * scale):
+    if not surrounded_by_table(view, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare, boxes = find_glare(small, best.corners * scale)
     if (
@@ -325,7 +325,7 @@ def detect_print_quad(
 
 
 def _turned_away(
-    lab: np.ndarray, fit: Fit, scale: float, size: tuple[int, int], settings: DetectSettings
+    view: TableView, fit: Fit, scale: float, size: tuple[int, int], settings: DetectSettings
 ) -> bool:
     """Whether ``fit`` shows a print turned steeply away: a steep outline each of whose sides
     parts paper from table, with table (or a border's paper, round the picture inside a
@@ -341,8 +341,8 @@ def _turned_away(
     corners = fit.corners * scale
     return (
         not is_upright(fit, size, settings)
-        and sides_are_steps(lab, corners)
-        and (surrounded_by_table(lab, corners) or all(paper_inside(lab, corners, outside=True)))
+        and sides_are_steps(view, corners)
+        and (surrounded_by_table(view, corners) or all(paper_inside(view, corners, outside=True)))
     )
 
 
@@ -436,14 +436,14 @@ def _overlaps(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(inside_a or inside_b)
 
 
-def _another_print(lab: np.ndarray, corners_small: np.ndarray, settings: DetectSettings) -> bool:
+def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectSettings) -> bool:
     """True when, besides the chosen print, something print-sized differs from the table.
 
     Catches a second print whose edges were too faint to outline (its colours close to the
     table's): better to ask for one photo at a time than to scan one and ignore the other.
     """
-    h, w = lab.shape[:2]
-    mask = region_mask(cv2.medianBlur(lab, 5))
+    h, w = view.lab.shape[:2]
+    mask = view.regions.copy()
     cv2.fillConvexPoly(mask, np.round(corners_small).astype(np.int32), 0)
     mask = cv2.erode(mask, np.ones((5, 5), np.uint8))  # drop the chosen print's rim
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)

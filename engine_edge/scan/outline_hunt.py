@@ -14,6 +14,7 @@ from engine_edge.scan.candidates import hull_to_quad, sharp_edge_quads, straight
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import Fit, fine_reach_px, refine, same_quad
 from engine_edge.scan.paper_table import (
+    TableView,
     paper_sides,
     region_agreement,
     region_mask,
@@ -178,7 +179,7 @@ def held_by_paper(
 
 
 def sharp_edge_fits(
-    frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
+    frame: np.ndarray, small: np.ndarray, view: TableView, scale: float, settings: DetectSettings
 ) -> list[Fit]:
     """The last resort when no candidate held: the hull of the sharp places, refined, kept
     only when each side parts paper from table at the frame's resolution. The hull's
@@ -186,7 +187,7 @@ def sharp_edge_fits(
     table are alike: such an outline is no outline (the guest hears "none", as before,
     rather than getting a wrong crop)."""
     reach = fine_reach_px(frame)
-    candidates = sharp_edge_quads(lab[..., 0], settings, (small.shape[1], small.shape[0]))
+    candidates = sharp_edge_quads(view.lab[..., 0], settings, (small.shape[1], small.shape[0]))
     kept = []
     for fit in fit_candidates(frame, small, candidates, scale, settings):
         paper = paper_sides(frame, fit.corners, reach)
@@ -206,7 +207,7 @@ def sharp_edge_fits(
 def faint_fits(
     frame: np.ndarray,
     small: np.ndarray,
-    lab: np.ndarray,
+    view: TableView,
     candidates: list[np.ndarray],
     scale: float,
     settings: DetectSettings,
@@ -224,13 +225,13 @@ def faint_fits(
         fit
         for fit in fit_candidates(frame, small, candidates[:4], scale, settings, FAINT_SHARE)
         if fit.support >= settings.min_support
-        and surrounded_by_table(lab, fit.corners * scale)
+        and surrounded_by_table(view, fit.corners * scale)
         and all(paper_sides(frame, fit.corners, reach))
     ]
 
 
 def faint_region_fits(
-    frame: np.ndarray, small: np.ndarray, lab: np.ndarray, scale: float, settings: DetectSettings
+    frame: np.ndarray, small: np.ndarray, view: TableView, scale: float, settings: DetectSettings
 ) -> list[Fit]:
     """After every other resort: the outline of the largest region that differs from the
     table however faintly (``FAINT_REGION_FLOOR``), kept when supported at the frame's
@@ -245,8 +246,8 @@ def faint_region_fits(
     resorts fails on a side; the region found independently of the edges vouches for it
     instead: a line of stones or grain is not the rim of a region unlike the table.
     """
-    h, w = lab.shape[:2]
-    mask = region_mask(cv2.medianBlur(lab, 5), FAINT_REGION_FLOOR)
+    h, w = view.lab.shape[:2]
+    mask = region_mask(view.smooth, FAINT_REGION_FLOOR)
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return []
@@ -277,7 +278,7 @@ def faint_region_fits(
             for fit in fit_candidates(frame, small, [start], scale, settings)
             if fit.support >= settings.min_support
             and region_agreement(fit.corners * scale, region) >= REGION_AGREEMENT
-            and surrounded_by_table(lab, fit.corners * scale)
+            and surrounded_by_table(view, fit.corners * scale)
         ]
     # A side with no paper inside it may lie on the picture's own line, the paper's faint
     # edge a little further out: a painting's dark hem on brown wavy wood (seed 3500045,
@@ -292,7 +293,7 @@ def faint_region_fits(
             again is not None
             and held_by_paper(frame, again, settings, reach, BEYOND_PICTURE_SLACK)
             and region_agreement(again.corners * scale, region) >= REGION_AGREEMENT
-            and surrounded_by_table(lab, again.corners * scale)
+            and surrounded_by_table(view, again.corners * scale)
         ):
             kept.append((4, again))
     return [max(kept, key=lambda k: k[0])[1]] if kept else []

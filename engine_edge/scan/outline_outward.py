@@ -29,6 +29,7 @@ from engine_edge.scan.outline_hunt import (
     is_upright,
 )
 from engine_edge.scan.paper_table import (
+    TableView,
     lab_along,
     paper_sides,
     parts_paper,
@@ -61,7 +62,7 @@ MIN_OUTSIDE_GAP = 12.0
 def outer_outline(
     frame: np.ndarray,
     inner: Fit,
-    lab: np.ndarray,
+    view: TableView,
     scale: float,
     settings: DetectSettings,
     side_sets: list[list[bool]] | None = None,
@@ -77,7 +78,7 @@ def outer_outline(
     area = geometry.quad_area(inner.corners)
     size = np.sqrt(area)
     if side_sets is None:
-        side_sets = [[True] * 4, [not ok for ok in sides_on_table(lab, inner.corners * scale)]]
+        side_sets = [[True] * 4, [not ok for ok in sides_on_table(view, inner.corners * scale)]]
     found: list[Fit] = []
     reach = fine_reach_px(frame)
     for sides in side_sets:
@@ -101,8 +102,8 @@ def outer_outline(
                 paper_sides(frame, fit.corners, reach)
             ):
                 continue
-            if surrounded_by_table(lab, fit.corners * scale) and sides_are_steps(
-                lab, fit.corners * scale
+            if surrounded_by_table(view, fit.corners * scale) and sides_are_steps(
+                view, fit.corners * scale
             ):
                 found.append(fit)
                 break
@@ -179,7 +180,7 @@ def _beyond_the_picture(
 
 
 def paper_round(
-    frame: np.ndarray, lab: np.ndarray, inner: Fit, fits: list[Fit], scale: float
+    frame: np.ndarray, view: TableView, inner: Fit, fits: list[Fit], scale: float
 ) -> Fit | None:
     """The best-supported of ``fits`` that lies round ``inner`` (sides in common allowed)
     with table all round it and every side parting paper from table at full size; None
@@ -201,7 +202,7 @@ def paper_round(
             >= -reach
             for x, y in inner.corners
         )
-        and surrounded_by_table(lab, fit.corners * scale)
+        and surrounded_by_table(view, fit.corners * scale)
         and all(paper_sides(frame, fit.corners, reach))
     ]
     return max(around, key=lambda f: f.support) if around else None
@@ -209,7 +210,7 @@ def paper_round(
 
 def joined_outline(
     frame: np.ndarray,
-    lab: np.ndarray,
+    view: TableView,
     inner: Fit,
     fits: list[Fit],
     scale: float,
@@ -228,12 +229,12 @@ def joined_outline(
     paper's edge, with table outside, on the sides the other lacks, and neither reaches
     the other's side by the outermost search.
     """
-    on_table = sides_on_table(lab, inner.corners * scale)
+    on_table = sides_on_table(view, inner.corners * scale)
     if all(on_table):
         return None
     reach = fine_reach_px(frame)
     beyond = [
-        (side_shifts(inner.corners, fit.corners), sides_on_table(lab, fit.corners * scale), fit)
+        (side_shifts(inner.corners, fit.corners), sides_on_table(view, fit.corners * scale), fit)
         for fit in fits
         if fit is not inner
     ]
@@ -259,14 +260,14 @@ def joined_outline(
         fit is None
         or not held_by_paper(frame, fit, settings, reach, DEEP_BITES_SLACK)
         or not is_upright(fit, (frame.shape[1], frame.shape[0]), settings)
-        or not surrounded_by_table(lab, fit.corners * scale)
+        or not surrounded_by_table(view, fit.corners * scale)
     ):
         return None
     return fit
 
 
 def region_outline(
-    frame: np.ndarray, inner: Fit, lab: np.ndarray, scale: float, settings: DetectSettings
+    frame: np.ndarray, inner: Fit, view: TableView, scale: float, settings: DetectSettings
 ) -> Fit | None:
     """The outline of the print's region when it reaches past a side of ``inner``.
 
@@ -278,7 +279,7 @@ def region_outline(
     larger, well supported and parts paper from table on every side. None otherwise.
     """
     corners = inner.corners * scale
-    found = print_region(lab, corners)
+    found = print_region(view, corners)
     if found is None:
         return None
     region = found.astype(np.uint8)
@@ -287,7 +288,7 @@ def region_outline(
     near = cv2.dilate(inside, np.ones((5, 5), np.uint8))
     if np.count_nonzero(found & (near == 0)) < 0.008 * geometry.quad_area(corners):
         return None
-    quads = contour_quads(region * 255, settings, (lab.shape[1], lab.shape[0]))
+    quads = contour_quads(region * 255, settings, (view.lab.shape[1], view.lab.shape[0]))
     if not quads:
         return None
     quad = max(quads, key=geometry.quad_area)
@@ -299,7 +300,7 @@ def region_outline(
         return None
     if geometry.quad_area(fit.corners) < 1.01 * geometry.quad_area(inner.corners):
         return None
-    if not surrounded_by_table(lab, fit.corners * scale):
+    if not surrounded_by_table(view, fit.corners * scale):
         return None
     if not all(paper_sides(frame, fit.corners, reach)):
         return None
@@ -308,13 +309,13 @@ def region_outline(
     # the paper's edge lies further out on those too, they go there as well.
     stayed = [bool(s <= reach) for s in side_shifts(inner.corners, fit.corners)]
     if any(stayed) and not all(stayed):
-        outer = outer_outline(frame, fit, lab, scale, settings, [stayed])
+        outer = outer_outline(frame, fit, view, scale, settings, [stayed])
         if outer is not None and is_upright(outer, (frame.shape[1], frame.shape[0]), settings):
             return outer
     return fit
 
 
-def deckled_outline(frame: np.ndarray, lab: np.ndarray, inner: Fit, scale: float) -> Fit | None:
+def deckled_outline(frame: np.ndarray, view: TableView, inner: Fit, scale: float) -> Fit | None:
     """The outline of a deckled (wavy-cut) print round ``inner``: each side moved out to
     the tips of the print's region, as a ruler laid against the edge would touch them.
 
@@ -327,7 +328,7 @@ def deckled_outline(frame: np.ndarray, lab: np.ndarray, inner: Fit, scale: float
     seed 1300093) put table in the strip just inside the tips on two sides of a right one.
     """
     corners = inner.corners * scale
-    region = print_region(lab, corners)
+    region = print_region(view, corners)
     if region is None:
         return None
     ys, xs = np.nonzero(region)
@@ -356,7 +357,7 @@ def deckled_outline(frame: np.ndarray, lab: np.ndarray, inner: Fit, scale: float
         return None
     if geometry.quad_area(outer) < 1.02 * geometry.quad_area(corners):
         return None
-    if not surrounded_by_table(lab, outer):
+    if not surrounded_by_table(view, outer):
         return None
     # The paper is looked for beyond the bites: half the narrowest band between the
     # picture's outline and the tips in (a 16 px deckle put table in the strip just inside

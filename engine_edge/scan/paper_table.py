@@ -5,6 +5,8 @@ table just outside (on the small copy, or at the frame's resolution)."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -20,26 +22,76 @@ ONE_PAPER = 12.0
 REGION_BAND_PX = 2
 
 
-def picture_sides(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
+@dataclass(frozen=True)
+class TableView:
+    """The frame's downscaled copy in Lab (8-bit), ``lab``, with the table seen in it.
+
+    Every check of an outline on the small copy compares it with the table: the table's
+    model (``table_model``: a plane through the frame's rim per channel) and the region
+    that differs from it are the same for every outline of a frame, and one detection asks
+    for them dozens of times, so each is made once, when first asked for. The arrays are
+    read-only: they are shared by every check.
+    """
+
+    lab: np.ndarray
+
+    @cached_property
+    def features(self) -> np.ndarray:
+        """``lab`` as float32, what the checks compare."""
+        return _read_only(self.lab.astype(np.float32))
+
+    @cached_property
+    def _table_fit(self) -> tuple[np.ndarray, np.ndarray]:
+        return table_model(self.features)
+
+    @cached_property
+    def table(self) -> np.ndarray:
+        """The table's expected features everywhere (h, w, 3)."""
+        return _read_only(self._table_fit[0])
+
+    @cached_property
+    def table_spread(self) -> float:
+        """How far (Lab) a strip may lie from the table model and still be table: the rim's
+        90th percentile residual and 6 more."""
+        return float(np.percentile(np.linalg.norm(self._table_fit[1], axis=1), 90) + 6.0)
+
+    @cached_property
+    def smooth(self) -> np.ndarray:
+        """``lab`` median-filtered (5 px): the copy candidates and regions are found on."""
+        return _read_only(cv2.medianBlur(self.lab, 5))
+
+    @cached_property
+    def regions(self) -> np.ndarray:
+        """Where the small copy differs from the table (``region_mask`` of ``smooth``)."""
+        return _read_only(region_mask(self.smooth))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """``array``, marked read-only: a shared array no check may change for the next."""
+    array.flags.writeable = False
+    return array
+
+
+def picture_sides(view: TableView, corners_small: np.ndarray) -> list[bool]:
     """Per side, whether it lies on the picture's edge inside a border (light or dark) that
     the other sides show (one or two sides without the border's paper just inside); []
     when the sides agree."""
-    paper = paper_inside(lab, corners_small)
+    paper = paper_inside(view, corners_small)
     picture = [not p for p in paper]
     return picture if 1 <= sum(picture) <= 2 else []
 
 
 def paper_inside(
-    lab: np.ndarray, corners_small: np.ndarray, *, outside: bool = False
+    view: TableView, corners_small: np.ndarray, *, outside: bool = False
 ) -> list[bool]:
     """Per side, whether the border's paper lies just inside it (``outside``: just outside
     it, round a picture). The border: two sides or more with plain paper of one hue there,
     light (white or cream; a lamp's fall-off changes its lightness, not its hue) or dark (a
     black border). All False without one."""
-    feats = lab.astype(np.float32)
+    feats = view.features
     inner = []
     offsets = (1.5, 2.0, 2.5) if outside else (-1.5, -2.0, -2.5)
-    for pts in side_strips(corners_small, offsets, lab.shape[:2]):
+    for pts in side_strips(corners_small, offsets, view.lab.shape[:2]):
         values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
         inner.append((np.median(values, axis=0), _spread(values[:, 0])))
     for tone in (_light_paper, _dark_paper):
@@ -57,7 +109,7 @@ def paper_inside(
     return [False] * 4
 
 
-def one_paper(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+def one_paper(view: TableView, corners_small: np.ndarray) -> bool:
     """Whether the paper just inside every side is one paper: as far from the table just
     there (``table_model``, which follows a lamp's fall-off) on every side, within
     ``ONE_PAPER``.
@@ -68,11 +120,11 @@ def one_paper(lab: np.ndarray, corners_small: np.ndarray) -> bool:
     moved out to it, an outline 0.03 of the diagonal off both the paper and the picture.
     The bars stood 26-29 lighter than the table, the border 6.
     """
-    feats = lab.astype(np.float32)
-    table, _ = table_model(feats)
+    feats = view.features
+    table = view.table
     papers = [
         np.median(feats[pts[:, 1], pts[:, 0]] - table[pts[:, 1], pts[:, 0]], axis=0)
-        for pts in side_strips(corners_small, (-1.5, -2.0, -2.5), lab.shape[:2])
+        for pts in side_strips(corners_small, (-1.5, -2.0, -2.5), view.lab.shape[:2])
         if len(pts) >= 10
     ]
     return all(
@@ -101,11 +153,11 @@ def lab_along(frame: np.ndarray, points: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(pixels, cv2.COLOR_RGB2Lab)[0].astype(np.float32)
 
 
-def print_region(lab: np.ndarray, corners_small: np.ndarray) -> np.ndarray | None:
+def print_region(view: TableView, corners_small: np.ndarray) -> np.ndarray | None:
     """The connected region that differs from the table at the outline's centre (a boolean
     mask of the small copy), None when the centre looks like table."""
-    h, w = lab.shape[:2]
-    _, labels = cv2.connectedComponents(region_mask(cv2.medianBlur(lab, 5)))
+    h, w = view.lab.shape[:2]
+    _, labels = cv2.connectedComponents(view.regions)
     cx, cy = np.clip(np.round(corners_small.mean(axis=0)).astype(int), 0, [w - 1, h - 1])
     label = labels[cy, cx]
     return None if label == 0 else labels == label
@@ -225,36 +277,36 @@ def side_steps(
     return result
 
 
-def surrounded_by_table(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+def surrounded_by_table(view: TableView, corners_small: np.ndarray) -> bool:
     """True when a strip just outside every side looks like the table at the frame's rim.
 
     An outline found inside the print (a dark photo on a dark table, a door frame in the
     picture) has picture, not table, just outside some side: that must not become a crop.
     """
-    return all(sides_on_table(lab, corners_small))
+    return all(sides_on_table(view, corners_small))
 
 
-def sides_on_table(lab: np.ndarray, corners_small: np.ndarray) -> list[bool]:
+def sides_on_table(view: TableView, corners_small: np.ndarray) -> list[bool]:
     """Per side (top, right, bottom, left): does the strip just outside it look like table?"""
-    feats = lab.astype(np.float32)
-    table, residual = table_model(feats)
-    table_spread = np.percentile(np.linalg.norm(residual, axis=1), 90) + 6.0
+    feats, table = view.features, view.table
     result = []
-    for pts in side_strips(corners_small, (3.0, 5.0, 7.0), lab.shape[:2]):
+    for pts in side_strips(corners_small, (3.0, 5.0, 7.0), view.lab.shape[:2]):
         y, x = pts[:, 1], pts[:, 0]
         strip = feats[y, x] - table[y, x]
         # A side along the frame's edge has no strip outside: "cut off" covers it.
-        result.append(len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= table_spread)
+        result.append(
+            len(strip) < 10 or np.median(np.linalg.norm(strip, axis=1)) <= view.table_spread
+        )
     return result
 
 
-def sides_are_steps(lab: np.ndarray, corners_small: np.ndarray) -> bool:
+def sides_are_steps(view: TableView, corners_small: np.ndarray) -> bool:
     """True when every side parts paper from table: just inside it the colour differs from
     just outside, and a textured table's texture stops there. A line in the table's
     texture a little outside the print (gravel, wood grain) has table on both sides; a
     deckled edge's bites leave most of the inner strip paper."""
-    feats = lab.astype(np.float32)
-    shape = lab.shape[:2]
+    feats = view.features
+    shape = view.lab.shape[:2]
     outside = side_strips(corners_small, (3.0, 5.0, 7.0), shape)
     inside = side_strips(corners_small, (-1.5, -2.0, -2.5), shape)
     for i, (out_pts, in_pts) in enumerate(zip(outside, inside, strict=True)):
