@@ -30,6 +30,7 @@ from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import SHARPNESS_RADIUS_PX, Fit, fine_reach_px, refine, refine_once
 from engine_edge.scan.glare import find_glare, picture_corners
 from engine_edge.scan.outline_hunt import (
+    deckled_fits,
     faint_fits,
     faint_region_fits,
     fit_candidates,
@@ -220,6 +221,13 @@ def detect_print_quad(
             resorted += faint_region_fits(frame, small, view, scale, settings)
             fits = [f for f in resorted if is_upright(f, size, settings)]
         steep = not fits and any(_turned_away(view, f, scale, size, settings) for f in resorted)
+        if not fits:
+            # Only an upright one is taken; a steep one says nothing: its border was not
+            # seen whole, and "tilted" is no truer of it than "none".
+            assert candidates is not None  # made for the faint fits above
+            deckled = deckled_fits(frame, small, view, candidates, scale, settings)
+            fits = [f for f in deckled if is_upright(f, size, settings)]
+            steep = steep and not fits
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)

@@ -15,6 +15,7 @@ from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import Fit, fine_reach_px, refine, same_quad
 from engine_edge.scan.paper_table import (
     TableView,
+    paper_inside,
     paper_sides,
     region_agreement,
     region_mask,
@@ -36,6 +37,10 @@ REGION_AGREEMENT = 0.9
 # How far short of ``min_support`` at full size an outline whose every side parts paper
 # from table may fall (a deckled edge's deep bites leave only their tips on its line).
 DEEP_BITES_SLACK = 0.45
+# The share of ``min_support`` a candidate needs on the small copy to be looked at in full
+# as a deeply deckled print's outline (``deckled_fits``): bites of 14 px into a 24 px
+# border left a third of each side on the tips' line there (seed 3900057: 0.33).
+DECKLE_SHARE = 0.4
 
 
 def is_upright(fit: Fit, size: tuple[int, int], settings: DetectSettings) -> bool:
@@ -228,6 +233,50 @@ def faint_fits(
         and surrounded_by_table(view, fit.corners * scale)
         and all(paper_sides(frame, fit.corners, reach))
     ]
+
+
+def deckled_fits(
+    frame: np.ndarray,
+    small: np.ndarray,
+    view: TableView,
+    candidates: list[np.ndarray],
+    scale: float,
+    settings: DetectSettings,
+) -> list[Fit]:
+    """After every other resort: the first few candidates, however weakly supported on the
+    small copy (``DECKLE_SHARE``), kept when at the frame's resolution they are held by
+    paper as deep bites allow (:func:`held_by_paper`, ``DEEP_BITES_SLACK``), with table all
+    round and a plain border's paper (:func:`paper_inside`) just inside every side.
+
+    A deckle that bites half-way into a plain border leaves a third to two thirds of each
+    side on its tips' line on the small copy and under half at full size: cream borders on
+    a dark table or wood (seeds 3800084, 3900057 and 3600084, bites of 14-15 px into
+    24-27 px borders; their outlines 0.005-0.008 of the diagonal off, 0.39-0.54 supported
+    at full size) were refused. The border's paper vouches for the outline: a print
+    without one whose weak outline lay on the picture's own lines, a thin white strip
+    inside the paper's edge (seed 3800060, 0.021 off; every side parting picture from
+    table, 0.92 agreeing with its region), has picture inside its sides and stays refused.
+    """
+    reach = fine_reach_px(frame)
+    sh, sw = small.shape[:2]
+    diag = float(np.hypot(sw, sh))
+    enough = DECKLE_SHARE * settings.min_support
+    kept = []
+    for quad in candidates[:4]:
+        fit = refine(small, quad, _coarse_radii(quad, diag, wide=False))
+        if fit is None or fit.support < enough:
+            fit = refine(small, quad, _coarse_radii(quad, diag, wide=True))
+        if fit is None or fit.support < enough:
+            continue
+        full = fit if scale >= 1.0 else _at_full_size(frame, fit, scale, settings)
+        if (
+            full is not None
+            and held_by_paper(frame, full, settings, reach, DEEP_BITES_SLACK)
+            and surrounded_by_table(view, full.corners * scale)
+            and all(paper_inside(view, full.corners * scale))
+        ):
+            kept.append(full)
+    return kept
 
 
 def faint_region_fits(

@@ -717,3 +717,44 @@ def test_a_deckled_outline_on_a_busy_table_ends_at_the_paper(shared_data):
     assert outside.max() < 3.0, outside
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.parametrize(
+    ("name", "seed"), [("dlib_2007_007763.jpg", 3900057), ("pet_dog_no_human_face.jpg", 3800084)]
+)
+def test_a_border_bitten_half_through_by_its_deckle_is_outlined(shared_data, name, seed):
+    """Seeds 3900057 (a family photo on a dark table) and 3800084 (the dog on wood): cream
+    borders of 24-27 px bitten 14-15 px deep. A third to two thirds of each side lay on
+    the tips' line on the small copy and under half at full size, so no resort took the
+    outline, right to 0.006 of the diagonal, and the print was refused ("none"). Every
+    side parts paper from table and the border's plain paper lies inside every side: the
+    outline is taken."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import _deckle_share
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(load_image(shared_data / "photos" / name), "deckled", seed)
+    assert labelled.spec.deckle_px > 14 and labelled.edge_contrast > 40
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    truth = labelled.scene.corners
+    share = _deckle_share(labelled, float(np.linalg.norm(truth[2] - truth[0])))
+    assert corner_error(detection.corners, truth) < 0.012 + share
+
+
+def test_a_weak_outline_on_the_picture_of_a_borderless_print_stays_refused(shared_data):
+    """Seed 3800060: a small light print on a light table (edge contrast 12). Its only
+    outline lies on the picture's own lines, a thin white strip inside the paper's edge
+    (0.021 of the diagonal off, 0.33 supported at full size), and every side parts picture
+    from table there: without a border's paper inside its sides, a weak outline is not
+    taken as a deckle's (round 18 took it: a wrong crop, 0.64 of the ideal)."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
+    labelled = sample_scene(photo, "small", 3800060)
+    assert labelled.spec.border_px == 0
+    detection = detect_print_quad(labelled.scene.frame)
+    if detection.usable:
+        assert detection.corners is not None
+        assert corner_error(detection.corners, labelled.scene.corners) < 0.012
