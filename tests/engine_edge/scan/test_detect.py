@@ -704,7 +704,7 @@ def test_a_deckled_outline_on_a_busy_table_ends_at_the_paper(shared_data):
     it, 0.29 of the ideal's SSIM (within the corner tolerance, so "under 0.95", not "wrong
     corners"). Pulled in to where paper shows at full size, no side lies outside it."""
     from engine_edge.image_io import load_image
-    from engine_edge.scan.detect import _side_shifts
+    from engine_edge.scan.edge_fit import side_shifts
     from engine_edge.scan.evaluate import judge
     from engine_edge.scan.scene_set import sample_scene
 
@@ -713,7 +713,7 @@ def test_a_deckled_outline_on_a_busy_table_ends_at_the_paper(shared_data):
     assert labelled.spec.table == "brick" and labelled.spec.deckle_px > 4
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
-    outside = _side_shifts(labelled.scene.corners, detection.corners)
+    outside = side_shifts(labelled.scene.corners, detection.corners)
     assert outside.max() < 3.0, outside
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
