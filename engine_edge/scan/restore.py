@@ -238,12 +238,19 @@ def _border_edges(
             again = _border_run(rows, max_share, skips, like=common)
             if again is not None:
                 runs[i], colours[i] = again, np.median(again[0], axis=0)
-    edges = []
-    for (colour, run, skip), full_rows in zip(runs, full_sides, strict=True):
-        edge = _edge_line(full_rows, colour, skip, run, scale)
-        if edge is None:
-            return None
-        edges.append(edge)
+    depths = [
+        _inner_crossing(full_rows, colour, skip, run, scale)
+        for (colour, run, skip), full_rows in zip(runs, full_sides, strict=True)
+    ]
+    known = [depth for depth in depths if depth is not None]
+    if len(known) < len(depths):
+        return None
+    edges = [
+        _edge_line(full_rows, colour, skip, run, scale, whole, _corners(side, known, scale))
+        for side, ((colour, run, skip), full_rows, whole) in enumerate(
+            zip(runs, full_sides, known, strict=True)
+        )
+    ]
     # Opposite sides of one border: where one lies far deeper in than the other, the deep
     # one may have run on into the picture's own plain band of the border's colour (white
     # pillarbox bars beside the subject, an ivory border lifted to their white by the
@@ -255,9 +262,11 @@ def _border_edges(
         if edges[deep].offset > OPPOSITE_SIDES_RATIO * max(edges[shallow].offset, 1.0):
             colour, _, skip = runs[deep]
             within = int(np.ceil(OPPOSITE_SIDES_RATIO * edges[shallow].offset / scale))
-            nearer = _edge_line(full_sides[deep], colour, skip, max(within, skip + 1), scale)
-            if nearer is not None and nearer.offset < edges[deep].offset - 2 * scale:
-                edges[deep] = nearer
+            rows, ends = full_sides[deep], _corners(deep, known, scale)
+            within = max(within, skip + 1)
+            near = _inner_crossing(rows, colour, skip, within, scale)
+            if near is not None and near < edges[deep].offset - 2 * scale:
+                edges[deep] = _edge_line(rows, colour, skip, within, scale, near, ends)
     if any(_colour_apart(a, b) for a, b in itertools.combinations(colours, 2)):
         return None  # sides of different colours: picture, not one border
     top, bottom, left, right = (edge.offset for edge in edges)
@@ -287,23 +296,40 @@ class _Edge:
     slope: float
 
 
+def _corners(side: int, depths: list[float], scale: float) -> tuple[float, float]:
+    """How far from its start and its end a side (top, bottom, left, right) runs through
+    the neighbouring sides' border (full-resolution pixels, with the cut line's blur)."""
+    start, end = (depths[2], depths[3]) if side < 2 else (depths[0], depths[1])
+    blur = 2.0 * scale + 2.0
+    return start + blur, end + blur
+
+
 def _edge_line(
-    full_rows: np.ndarray, colour: np.ndarray, skip: int, run: int, scale: float
-) -> _Edge | None:
-    """The picture's edge along one side: the crossing measured on the whole side, and a
-    line through the crossings of eight stretches of it.
+    full_rows: np.ndarray,
+    colour: np.ndarray,
+    skip: int,
+    run: int,
+    scale: float,
+    whole: float,
+    ends: tuple[float, float],
+) -> _Edge:
+    """The picture's edge along one side: ``whole``, the crossing measured on the whole
+    side, or a line through the crossings of eight stretches of it between its ``ends``
+    (:func:`_corners`).
 
     A print whose outline was found a pixel or two off (a deckled edge has no one true
     line) is rectified slightly askew: its picture's edge then runs at a slant to the
     image's, and a straight cut leaves a wedge of border on at one end and cuts into the
     picture at the other. Stretches where the picture matches the border give no
-    crossing; a line needs four that agree within 1.5 px, else the side counts as straight.
+    crossing. The stretches leave the corners out: there a side runs through its
+    neighbour's border, where the picture starts deeper in (seed 3700046, black border:
+    its top's first stretch crossed at 57.2 px, the others at 51.1-51.5, and the line
+    they made left 0.9 px of border at one end and cut 1.3 px in at the other).
     """
-    whole = _inner_crossing(full_rows, colour, skip, run, scale)
-    if whole is None:
-        return None
     length = full_rows.shape[1]
-    bounds = np.linspace(0, length, 9).round().astype(int)
+    bounds = np.linspace(ends[0], length - ends[1], 9).round().astype(int)
+    if bounds[1] <= bounds[0]:
+        return _Edge(whole, 0.0)
     per_px = len(colour) / length  # the small copy's positions per full-resolution pixel
     ts, crossings = [], []
     for a, b in itertools.pairwise(bounds):
@@ -313,18 +339,47 @@ def _edge_line(
         if found is not None:
             ts.append(0.5 * (a + b))
             crossings.append(found)
-    if len(ts) >= 4:
-        t, c = np.array(ts), np.array(crossings)
-        keep = np.ones(len(t), bool)
-        for _ in range(2):
-            slope, offset = np.polyfit(t[keep], c[keep], 1)
-            keep = np.abs(c - (offset + slope * t)) < 1.5
-            if keep.sum() < 4:
-                break
-        else:
-            if abs(slope) < 0.02:
-                return _Edge(float(offset), float(slope))
-    return _Edge(whole, 0.0)
+    line = _agreed_line(np.array(ts), np.array(crossings), (bounds[0], bounds[-1]))
+    return _Edge(whole, 0.0) if line is None else line
+
+
+def _agreed_line(t: np.ndarray, crossings: np.ndarray, span: tuple[int, int]) -> _Edge | None:
+    """A line through the ``crossings`` at ``t`` (stretches of the ``span`` of a side) that
+    ``LINE_AGREEING`` or more agree with (within 1.5 px), a stretch near each end among
+    them; None when there is none.
+
+    The line is the one through two crossings that most others lie close to, fitted again
+    to those: a least-squares line through all of them first, pruned by its own residuals,
+    settled between a deckle's true slant and a stray pair (seed 3800030: two stretches
+    3.5 px out at the right side's top pulled a 5.7 px slant through seven of eight).
+    A line must be met near both ends: a slant that none of the end stretches bears out is
+    a guess carried past them. A deckle's slant is met by all eight stretches, or seven; a
+    picture as dark as its black border at its edge gives crossings a few pixels apart,
+    which a slanted line through five of them fits as well as a straight one (seed
+    3800055: a line 5 px deeper at one end of the right side than at the other, through
+    five of eight, left a wedge of border on; 3800019, 3.3 px through five).
+    """
+    if len(t) < LINE_AGREEING:
+        return None
+    best = np.zeros(len(t), bool)
+    for i, j in itertools.combinations(range(len(t)), 2):
+        slope = (crossings[j] - crossings[i]) / (t[j] - t[i])
+        near = np.abs(crossings - (crossings[i] + slope * (t - t[i]))) < LINE_CLOSE_PX
+        if near.sum() > best.sum():
+            best = near
+    slope, offset = np.polyfit(t[best], crossings[best], 1)
+    agree = np.abs(crossings - (offset + slope * t)) < 1.5
+    quarter = 0.25 * (span[1] - span[0])
+    ends_met = t[agree].min() < span[0] + quarter and t[agree].max() > span[1] - quarter
+    if agree.sum() < LINE_AGREEING or not ends_met or abs(slope) >= 0.02:
+        return None
+    return _Edge(float(offset), float(slope))
+
+
+# How close to the line through two crossings the others must lie to count for it (px).
+LINE_CLOSE_PX = 1.0
+# How many of a side's eight stretches must agree with its line (:func:`_agreed_line`).
+LINE_AGREEING = 6
 
 
 def _inner_quad(shape: tuple[int, ...], edges: list[_Edge]) -> np.ndarray:
