@@ -75,6 +75,23 @@ def rig_of(face):  # type: ignore[no-untyped-def]
     return _Face()
 
 
+def staged_renderer(path, models):  # type: ignore[no-untyped-def]
+    """The renderer for the photo at ``path`` as the pipeline stages it (original framing,
+    its largest face animated): what the tests of one photo's lids render."""
+    from engine_edge.analysis import analyse
+    from engine_edge.deliver import plan_framing
+    from engine_edge.image_io import load_image
+    from engine_edge.pipeline import reframe
+    from engine_edge.render import Renderer
+    from engine_edge.rig import build_rig
+
+    image = load_image(path)
+    analysis = analyse(image, models)
+    faces = [f.box for f in analysis.faces if not f.too_small]
+    photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
+    return Renderer(photo, build_rig(local, "largest"), local.person_mask)
+
+
 @pytest.fixture(scope="session")
 def shared_eyes(shared_data, models) -> list:  # type: ignore[no-untyped-def, type-arg]
     """(photo name, photo, the face mesh's eye) for each eye of every face large enough to

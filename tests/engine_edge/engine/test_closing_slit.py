@@ -14,14 +14,10 @@ import cv2
 import numpy as np
 import pytest
 
-from engine_edge.analysis import analyse
-from engine_edge.deliver import plan_framing
-from engine_edge.image_io import load_image
 from engine_edge.perform import CameraParams, FaceParams, FrameParams
-from engine_edge.pipeline import reframe
-from engine_edge.render import Renderer
 from engine_edge.render.features import EyeFeature
-from engine_edge.rig import build_rig
+
+from .conftest import staged_renderer
 
 CLOSING = (0.8, 0.84, 0.88)
 
@@ -29,11 +25,7 @@ CLOSING = (0.8, 0.84, 0.88)
 def _closing(path, models):  # type: ignore[no-untyped-def]
     """Frames of the face at ``CLOSING`` closures, as the pipeline stages it, and its eyes
     as the renderer fits them to the photo."""
-    image = load_image(path)
-    analysis = analyse(image, models)
-    faces = [f.box for f in analysis.faces if not f.too_small]
-    photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
-    renderer = Renderer(photo, build_rig(local, "largest"), local.person_mask)
+    renderer = staged_renderer(path, models)
     frames = [
         renderer.render(FrameParams((FaceParams(lid_left=c, lid_right=c),), CameraParams()))
         for c in CLOSING

@@ -12,14 +12,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from engine_edge.analysis import analyse
-from engine_edge.deliver import plan_framing
-from engine_edge.image_io import load_image
 from engine_edge.perform import CameraParams, FaceParams, FrameParams
-from engine_edge.pipeline import reframe
-from engine_edge.render import Renderer
 from engine_edge.render.features import CLOSE_AT, EyeFeature
-from engine_edge.rig import build_rig
+
+from .conftest import staged_renderer
 
 INSIDE = 0.05  # where the ends are measured: this share of the eye inside each corner
 # the line's darkness there over its middle's: 0.56-0.87 on round 18, 0.88-1.09 now
@@ -40,11 +36,7 @@ def _darkness(lum: np.ndarray, eye: EyeFeature, at: float) -> float:
 
 
 def test_the_shut_lash_line_is_as_dark_at_its_ends(shared_data, models) -> None:  # type: ignore[no-untyped-def]
-    image = load_image(shared_data / "photos" / "sadtalker_art_3.png")
-    analysis = analyse(image, models)
-    faces = [f.box for f in analysis.faces if not f.too_small]
-    photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
-    renderer = Renderer(photo, build_rig(local, "largest"), local.person_mask)
+    renderer = staged_renderer(shared_data / "photos" / "sadtalker_art_3.png", models)
     shut = renderer.render(FrameParams((FaceParams(lid_left=1.0, lid_right=1.0),), CameraParams()))
     lum = cv2.cvtColor(shut, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
     for eye in renderer.parts[0].eyes:

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine_edge.analysis import analyse
-from engine_edge.deliver import plan_framing
-from engine_edge.image_io import load_image
-from engine_edge.pipeline import reframe
-from engine_edge.render import Renderer
-from engine_edge.rig import build_rig
+from .conftest import staged_renderer
 
 SAMPLES = 200  # points along the eye where the shut line is read
 OVER_PX = 0.05  # how far over the corners' line the shut line may lie (rounding)
@@ -26,11 +21,7 @@ WAVE_PX = 1e-3
 
 
 def test_the_shut_line_is_one_bow_on_a_small_painted_face(shared_data, models) -> None:  # type: ignore[no-untyped-def]
-    image = load_image(shared_data / "photos" / "sadtalker_art_18.png")
-    analysis = analyse(image, models)
-    faces = [f.box for f in analysis.faces if not f.too_small]
-    photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
-    renderer = Renderer(photo, build_rig(local, "largest"), local.person_mask)
+    renderer = staged_renderer(shared_data / "photos" / "sadtalker_art_18.png", models)
     for eye in renderer.parts[0].eyes:
         u = np.linspace(0.0, eye.length, SAMPLES)
         line = eye._lids(u, 1.0, 0.0)[3]

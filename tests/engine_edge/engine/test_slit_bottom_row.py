@@ -13,14 +13,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from engine_edge.analysis import analyse
-from engine_edge.deliver import plan_framing
-from engine_edge.image_io import load_image
 from engine_edge.perform import CameraParams, FaceParams, FrameParams
-from engine_edge.pipeline import reframe
-from engine_edge.render import Renderer
 from engine_edge.render.features import EyeFeature
-from engine_edge.rig import build_rig
+
+from .conftest import staged_renderer
 
 CLOSING = (0.86, 0.9)
 
@@ -48,11 +44,7 @@ def _lowest_row_excursion(frame: np.ndarray, eye: EyeFeature, closure: float) ->
 
 
 def test_no_line_of_the_eye_under_the_slit(shared_data, models) -> None:  # type: ignore[no-untyped-def]
-    image = load_image(shared_data / "photos" / "sadtalker_art_9.png")
-    analysis = analyse(image, models)
-    faces = [f.box for f in analysis.faces if not f.too_small]
-    photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
-    renderer = Renderer(photo, build_rig(local, "largest"), local.person_mask)
+    renderer = staged_renderer(shared_data / "photos" / "sadtalker_art_9.png", models)
     excursions = []
     for closure in CLOSING:
         frame = renderer.render(

@@ -667,7 +667,7 @@ def test_a_deckled_outline_is_looked_at_beyond_its_bites(shared_data):
     tips (right, within the deckle's depth) was dropped and the print refused as unclear.
     The paper is looked for half the border's width in, beyond the bites."""
     from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import _deckle_share
+    from engine_edge.scan.evaluate import outline_tolerance
     from engine_edge.scan.scene_set import sample_scene
 
     photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
@@ -675,9 +675,7 @@ def test_a_deckled_outline_is_looked_at_beyond_its_bites(shared_data):
     assert labelled.spec.deckle_px > 15
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
-    truth = labelled.scene.corners
-    share = _deckle_share(labelled, float(np.linalg.norm(truth[2] - truth[0])))
-    assert corner_error(detection.corners, truth) < 0.012 + share
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
 def test_a_deckled_outline_with_deep_bites_is_kept(shared_data):
@@ -730,16 +728,14 @@ def test_a_border_bitten_half_through_by_its_deckle_is_outlined(shared_data, nam
     side parts paper from table and the border's plain paper lies inside every side: the
     outline is taken."""
     from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import _deckle_share
+    from engine_edge.scan.evaluate import outline_tolerance
     from engine_edge.scan.scene_set import sample_scene
 
     labelled = sample_scene(load_image(shared_data / "photos" / name), "deckled", seed)
     assert labelled.spec.deckle_px > 14 and labelled.edge_contrast > 40
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
-    truth = labelled.scene.corners
-    share = _deckle_share(labelled, float(np.linalg.norm(truth[2] - truth[0])))
-    assert corner_error(detection.corners, truth) < 0.012 + share
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
 def test_a_weak_outline_on_the_picture_of_a_borderless_print_stays_refused(shared_data):

@@ -260,6 +260,23 @@ def test_a_band_of_table_along_one_side_is_not_taken_for_the_border(photos, tabl
     assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
 
 
+def _picture_corners(labelled, shape: tuple[int, int]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Where the picture inside ``labelled``'s border lies on a flat view of the print
+    ``shape`` (height, width) in size: its corners TL, TR, BR, BL."""
+    printed = labelled.scene.print_image.shape
+    height, width = shape
+    border_x = labelled.spec.border_px * width / printed[1]
+    border_y = labelled.spec.border_px * height / printed[0]
+    return np.array(
+        [
+            [border_x, border_y],
+            [width - border_x, border_y],
+            [width - border_x, height - border_y],
+            [border_x, height - border_y],
+        ]
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "seed"), [("sadtalker_art_9.png", 1500091), ("dlib_2007_007763.jpg", 3400019)]
 )
@@ -285,17 +302,7 @@ def test_a_picture_as_dark_as_its_black_border_keeps_its_edges(shared_data, name
     seen = cv2.warpPerspective(labelled.scene.frame, matrix, (w, h), flags=cv2.INTER_CUBIC)
     quad = picture_quad(seen)
     assert quad is not None
-    printed = labelled.scene.print_image.shape
-    border_x = labelled.spec.border_px * w / printed[1]
-    border_y = labelled.spec.border_px * h / printed[0]
-    truth = np.array(
-        [
-            [border_x, border_y],
-            [w - border_x, border_y],
-            [w - border_x, h - border_y],
-            [border_x, h - border_y],
-        ]
-    )
+    truth = _picture_corners(labelled, (h, w))
     assert np.abs(quad - truth).max() < 2.0, np.round(quad - truth, 1)
 
 
@@ -344,16 +351,5 @@ def test_a_black_borders_edges_are_not_slanted_by_a_few_stretches(shared_data, n
     flat = scan_frames(burst_views(labelled, 3), ScanSettings()).rectified
     quad = picture_quad(flat)
     assert quad is not None
-    printed = labelled.scene.print_image.shape
-    height, width = flat.shape[:2]
-    border_x = labelled.spec.border_px * width / printed[1]
-    border_y = labelled.spec.border_px * height / printed[0]
-    truth = np.array(
-        [
-            [border_x, border_y],
-            [width - border_x, border_y],
-            [width - border_x, height - border_y],
-            [border_x, height - border_y],
-        ]
-    )
+    truth = _picture_corners(labelled, flat.shape[:2])
     assert np.abs(quad - truth).max() < 1.5, np.round(quad - truth, 1)
