@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from skimage.color import deltaE_ciede2000, rgb2lab
 
-from engine_edge.scan.restore import crop_border, is_toned, restore_photo, restore_with_steps
+from engine_edge.scan.restore import (
+    crop_border,
+    is_toned,
+    picture_quad,
+    restore_photo,
+    restore_with_steps,
+)
 from engine_edge.scan.synthetic import add_border, fade
 
 
@@ -290,7 +296,6 @@ def test_a_picture_as_dark_as_its_black_border_keeps_its_edges(shared_data, name
     import cv2
 
     from engine_edge.image_io import load_image
-    from engine_edge.scan.restore import picture_quad
     from engine_edge.scan.scene_set import sample_scene
 
     labelled = sample_scene(load_image(shared_data / "photos" / name), "black_border", seed)
@@ -315,7 +320,6 @@ def test_a_black_borders_faint_cut_line_is_its_edge(shared_data):
     from itself varies by hundredths along the side, and a vignette's slope fails the
     sharpness test however tall it is, so a step of 1.2 is enough."""
     from engine_edge.image_io import load_image
-    from engine_edge.scan.restore import picture_quad
     from engine_edge.scan.scene_set import burst_views, sample_scene
     from engine_edge.scan.session import ScanSettings, scan_frames
 
@@ -343,7 +347,6 @@ def test_a_black_borders_edges_are_not_slanted_by_a_few_stretches(shared_data, n
     one corner. A line now needs six of eight stretches, met near both ends, and the
     stretches leave the corners out: every corner is cut within 1.5 px of the border."""
     from engine_edge.image_io import load_image
-    from engine_edge.scan.restore import picture_quad
     from engine_edge.scan.scene_set import burst_views, sample_scene
     from engine_edge.scan.session import ScanSettings, scan_frames
 
@@ -353,3 +356,20 @@ def test_a_black_borders_edges_are_not_slanted_by_a_few_stretches(shared_data, n
     assert quad is not None
     truth = _picture_corners(labelled, flat.shape[:2])
     assert np.abs(quad - truth).max() < 1.5, np.round(quad - truth, 1)
+
+
+def test_a_small_paintings_dark_margin_is_not_cut_as_a_black_border(shared_data):
+    """Seed 4000105: sadtalker_art_1 as a small print with no border, on cloth. Its dark
+    painted margin reads as a border of lightness 28-46 on every side; with a black
+    border's low cut-line step (1.2) a cut line was found 30 px into its top and the scan
+    kept 0.62 of the ideal's SSIM (round 18). A margin that light needs a border's full
+    step: no border is found, nothing is cut."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import burst_views, sample_scene
+    from engine_edge.scan.session import ScanSettings, scan_frames
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_1.png")
+    labelled = sample_scene(photo, "small", 4000105)
+    assert labelled.spec.border_px == 0
+    flat = scan_frames(burst_views(labelled, 3), ScanSettings()).rectified
+    assert picture_quad(flat) is None
