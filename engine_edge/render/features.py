@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import cv2
 import numpy as np
@@ -177,12 +177,13 @@ class EyeFeature:
         lo = np.interp(u, self.u_grid, self.lower, left=0.0, right=0.0)
         hgt = np.maximum(lo - up, 0.0)
         lo = up + hgt
-        shut = np.interp(u, self.u_grid, self.shut_line(), left=0.0, right=0.0)
+        shut = np.interp(u, self.u_grid, self.shut_line, left=0.0, right=0.0)
         edge = up + closure * (shut - up)
         low_edge = lo - closure * (lo - shut) - 0.18 * squint * (1 - closure) * hgt
         edge = np.minimum(edge, low_edge)
         return up, lo, hgt, edge, low_edge, up - self.skin_up, lo + self.skin_down
 
+    @cached_property
     def shut_line(self) -> np.ndarray:
         """Where the lids meet when shut (v on ``u_grid``): ``CLOSE_AT`` of the way down the
         opening, bowed into one smooth arc from corner to corner.
@@ -194,6 +195,7 @@ class EyeFeature:
         rose 0.7 px over the line between its ends before turning down into the inner
         corner, a wave with its ends turned up. So the line is its own smallest bow
         (concave hull) through it: straight from each corner to where the arc curves.
+        Made once per eye: every frame's lids read it.
         """
         return _bowed(self.u_grid, self.upper + CLOSE_AT * (self.lower - self.upper))
 

@@ -43,6 +43,18 @@ DEEP_BITES_SLACK = 0.45
 DECKLE_SHARE = 0.4
 
 
+def _small_fit(
+    small: np.ndarray, quad: np.ndarray, diag: float, enough: float, *, widen: bool
+) -> tuple[Fit | None, bool]:
+    """``quad`` refined on the small copy, and whether the wide search made it: the narrow
+    search first and, where that falls short of ``enough`` support and ``widen`` allows, the
+    wide one (a rough candidate: a print whose colours resemble the table)."""
+    fit = refine(small, quad, _coarse_radii(quad, diag, wide=False))
+    if (fit is None or fit.support < enough) and widen:
+        return refine(small, quad, _coarse_radii(quad, diag, wide=True)), True
+    return fit, False
+
+
 def is_upright(fit: Fit, size: tuple[int, int], settings: DetectSettings) -> bool:
     """Whether a print could lie along ``fit`` without being turned away from the camera
     further than ``max_tilt_deg``. Prints on the table or in a hand face the camera within
@@ -70,11 +82,8 @@ def fit_candidates(
     # is still to be tried (one of the first four, whose narrow search held on the small copy).
     coarse: list[tuple[Fit, np.ndarray | None]] = []
     for rank, quad in enumerate(candidates):
-        fit = refine(small, quad, _coarse_radii(quad, diag, wide=False))
-        wider: np.ndarray | None = quad if rank < 4 else None
-        if (fit is None or fit.support < enough) and wider is not None:
-            # A rough candidate (a print whose colours resemble the table): search wider.
-            fit, wider = refine(small, quad, _coarse_radii(quad, diag, wide=True)), None
+        fit, widened = _small_fit(small, quad, diag, enough, widen=rank < 4)
+        wider: np.ndarray | None = quad if rank < 4 and not widened else None
         if fit is None or fit.support < enough:
             continue
         if not any(same_quad(fit.corners, f.corners, 0.02 * diag) for f, _ in coarse):
@@ -263,9 +272,7 @@ def deckled_fits(
     enough = DECKLE_SHARE * settings.min_support
     kept = []
     for quad in candidates[:4]:
-        fit = refine(small, quad, _coarse_radii(quad, diag, wide=False))
-        if fit is None or fit.support < enough:
-            fit = refine(small, quad, _coarse_radii(quad, diag, wide=True))
+        fit, _ = _small_fit(small, quad, diag, enough, widen=True)
         if fit is None or fit.support < enough:
             continue
         full = fit if scale >= 1.0 else _at_full_size(frame, fit, scale, settings)

@@ -261,9 +261,10 @@ def _border_edges(
     for deep, shallow in ((0, 1), (1, 0), (2, 3), (3, 2)):
         if edges[deep].offset > OPPOSITE_SIDES_RATIO * max(edges[shallow].offset, 1.0):
             colour, _, skip = runs[deep]
-            within = int(np.ceil(OPPOSITE_SIDES_RATIO * edges[shallow].offset / scale))
+            within = max(
+                int(np.ceil(OPPOSITE_SIDES_RATIO * edges[shallow].offset / scale)), skip + 1
+            )
             rows, ends = full_sides[deep], _corners(deep, known, scale)
-            within = max(within, skip + 1)
             near = _inner_crossing(rows, colour, skip, within, scale)
             if near is not None and near < edges[deep].offset - 2 * scale:
                 edges[deep] = _edge_line(rows, colour, skip, within, scale, near, ends)

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from engine_edge.perform import CameraParams, FaceParams, FrameParams
-from engine_edge.render.features import CLOSE_AT, EyeFeature
+from engine_edge.render.features import EyeFeature
 
 from .conftest import staged_renderer
 
@@ -28,8 +28,7 @@ def _darkness(lum: np.ndarray, eye: EyeFeature, at: float) -> float:
     the darkest sample from an eighth of an eye over it to a sixteenth under it."""
     length = eye.length
     u = np.full(41, at * length)
-    up, lo = (np.interp(u, eye.u_grid, p) for p in (eye.upper, eye.lower))
-    line_v = up + CLOSE_AT * (lo - up)
+    line_v = np.interp(u, eye.u_grid, eye.shut_line)
     across = eye.frame.sample(lum, u[None], (line_v + np.linspace(-0.12, 0.06, 41) * length)[None])
     lid = eye.frame.sample(lum, u[None], (line_v + np.linspace(-0.3, -0.2, 41) * length)[None])
     return float(np.median(lid) - across.min())

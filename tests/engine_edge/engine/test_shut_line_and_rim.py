@@ -116,7 +116,7 @@ def test_the_skin_drawn_up_from_below_the_rim_is_not_streaked(orange_rim) -> Non
     )
     lo = np.interp(u, eye.u_grid, eye.lower)
     # from the shut line (row 0, where it meets the upper lid) down
-    v = np.interp(u, eye.u_grid, eye.shut_line()) + v
+    v = np.interp(u, eye.u_grid, eye.shut_line) + v
     source, _ = eye.backward(eye.frame.to_xy(u, v), 1.0, 0.0, (0.0, 0.0))
     _, sv = eye.frame.to_uv(source)
     slope = np.diff(sv[1:], axis=0) / np.diff(v[1:], axis=0)
