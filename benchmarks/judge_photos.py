@@ -9,6 +9,9 @@ per clip; clips and JSON stay in ``--out`` for close-ups.
 ``--floor`` also judges the photo itself slid rigidly by under a pixel (no Keepsake warp, the
 same encoder): the jitter dlib's landmarks show on that photo for any motion at all, to read
 the clip's jitter against (a still clip measures < 0.001, which says nothing about motion).
+With ``--speech`` it adds the spread (standard deviation) of dlib's mouth opening over its
+width on that slid photo, whose mouth never moves, next to the clip's: the judge's own noise
+against the speaking mouth's signal, which bounds the lip sync it can read on a small face.
 
     .venv/bin/python benchmarks/judge_photos.py [--photos s1,art_0] [--seeds 0,1] [--speech]
         [--floor]
@@ -125,7 +128,8 @@ def main() -> int:
     lines = _speech_lines(30.0) if args.speech else {"": None}
     print(
         "photo                         clip    iod  blinks ear_min/med  id.max  jitter  "
-        "detail  teeth contr  lip_r0 lag" + ("  floor" if args.floor else "")
+        "detail  teeth contr  lip_r0 lag"
+        + ("  floor" + (" mar_sd floor/clip" if args.speech else "") if args.floor else "")
     )
     for photo_path in photos:
         image = load_image(photo_path)
@@ -167,6 +171,11 @@ def main() -> int:
                 row = _row(photo_path.stem, kind or f"s{seed}", j, mouth, kept)
                 if args.floor:
                     row += f"  {_num(floor, 'jitter', 'centroid_jitter_norm_iod'):.4f}"
+                    if line is not None:
+                        row += (
+                            f" {_num(floor, 'mouth', 'mar', 'std'):.3f}"
+                            f"/{_num(j, 'mouth', 'mar', 'std'):.3f}"
+                        )
                 print(row, flush=True)
     return 0
 
@@ -186,7 +195,7 @@ def _row(name: str, clip: str, j: dict, mouth: dict, kept: float) -> str:
         f"{name[:29]:29s} {clip:6s} {_num(j, 'face', 'iod_px_median'):5.0f}  "
         f"{blinks.get('count', '-')!s:>6} {_num(blinks, 'ear_min_over_median'):11.2f}  "
         f"{_num(j, 'identity', 'max'):6.2f}  {_num(j, 'jitter', 'centroid_jitter_norm_iod'):.4f}  "
-        f"{kept:6.2f}  {_num(mouth, 'teeth'):5.2f} {_num(mouth, 'contrast'):5.2f}  "
+        f"{kept:6.3f}  {_num(mouth, 'teeth'):5.2f} {_num(mouth, 'contrast'):5.2f}  "
         f"{_num(lip, 'corr_lag0'):6.2f} {lip.get('best_lag', '-')!s:>3}"
     )
 
