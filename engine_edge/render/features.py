@@ -26,7 +26,7 @@ from math import comb
 import cv2
 import numpy as np
 import scipy.optimize
-from numpy.polynomial import polynomial as P
+from numpy.polynomial import polynomial as poly
 
 from engine_edge.analysis import topology as topo
 from engine_edge.easing import smoothstep
@@ -526,9 +526,10 @@ def _arc_basis(s: np.ndarray) -> np.ndarray:
     n = ARC_BEND_DEGREE
     columns = []
     for j in range(n + 1):
-        bend = comb(n, j) * P.polymul(P.polypow([0.0, 1.0], j), P.polypow([1.0, -1.0], n - j))
-        twice = P.polyint(bend, 2)
-        columns.append(P.polyval(1.0, twice) * s - P.polyval(s, twice))
+        rising, falling = poly.polypow([0.0, 1.0], j), poly.polypow([1.0, -1.0], n - j)
+        bend = comb(n, j) * poly.polymul(rising, falling)
+        twice = poly.polyint(bend, 2)
+        columns.append(poly.polyval(1.0, twice) * s - poly.polyval(s, twice))
     return np.stack(columns, axis=1)
 
 
