@@ -21,9 +21,12 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from math import comb
 
 import cv2
 import numpy as np
+import scipy.optimize
+from numpy.polynomial import polynomial as poly
 
 from engine_edge.analysis import topology as topo
 from engine_edge.easing import smoothstep
@@ -42,6 +45,9 @@ LOWER_SKIP = 0.4
 # (liveportrait_s8, sadtalker_art_1, sadtalker_full_body_1). Now 1.3 to 2.2 times. The eye
 # bag moves up a little with the lid, as in a real blink; the cheek below does not move.
 LOWER_REACH = 0.5
+# The degree of the Bernstein polynomials whose non-negative mix is a lid arc's curvature
+# (``_lid_arc``): the arc is a polynomial of this degree + 2.
+ARC_BEND_DEGREE = 3
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
 OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
 LID_PAST_CORNER = 0.12  # how far past each corner (eye lengths) the closing lid and lash line reach
@@ -485,14 +491,46 @@ def fit_lids_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
         shift = np.where((contrast > 25.0) & on_white, sign * reach * steps[darkest], 0.0)
         shift = np.convolve(np.pad(shift, 3, mode="edge"), np.ones(7) / 7, mode="valid")
         profile += shift * taper
-        # A lid margin is a smooth arc: a wrinkle or eye bag that pulled a few samples
-        # would put a wave in the closed lid's lash line.
-        profile[:] = np.polyval(np.polyfit(eye.u_grid, profile, 4), eye.u_grid)
+        profile[:] = _lid_arc(eye.u_grid, profile, sign)
     eye = dataclasses.replace(eye, upper=upper, lower=np.maximum(lower, upper))
     eye = dataclasses.replace(
         eye, white_below=_white_below(eye, grey), line_px=_lash_line_px(eye, sharp)
     )
     return _below_lower_rim(eye, photo)
+
+
+def _lid_arc(u: np.ndarray, v: np.ndarray, bulge: float) -> np.ndarray:
+    """A lid line v(u) smoothed into one arc through its own two corners.
+
+    A lid margin is a smooth arc: a wrinkle or eye bag that pulled a few samples would
+    put a wave in it. Up to round 19 a free quartic smoothed it; it moved the corners off
+    the landmarks (up to 1.6 px on sadtalker_art_2) and, on a lower lid fitted onto the
+    photo's dark margin (deep in the middle, steep at the corners), overshot: on
+    sadtalker_art_18 the lower lid came in flat at the outer corner, sank 1.4 px under
+    its own bow in the middle and hooked up over the mesh's line before the inner corner.
+    Now the line is the least-squares fit, through both corners, whose curvature is a
+    non-negative mix of Bernstein polynomials (``_arc_basis``): it bends one way only
+    (``bulge``: -1 up for the upper lid, +1 down for the lower) and is as smooth as a
+    polynomial of degree ``ARC_BEND_DEGREE`` + 2.
+    """
+    s = (u - u[0]) / max(float(u[-1] - u[0]), 1e-6)
+    chord = v[0] + (v[-1] - v[0]) * s
+    basis = bulge * _arc_basis(s)
+    weights = scipy.optimize.nnls(basis, v - chord)[0]
+    return chord + basis @ weights
+
+
+def _arc_basis(s: np.ndarray) -> np.ndarray:
+    """Columns: arcs on s in [0, 1], zero at both ends, bulging up (positive) with the
+    curvature of one Bernstein polynomial of degree ``ARC_BEND_DEGREE`` each."""
+    n = ARC_BEND_DEGREE
+    columns = []
+    for j in range(n + 1):
+        rising, falling = poly.polypow([0.0, 1.0], j), poly.polypow([1.0, -1.0], n - j)
+        bend = comb(n, j) * poly.polymul(rising, falling)
+        twice = poly.polyint(bend, 2)
+        columns.append(poly.polyval(1.0, twice) * s - poly.polyval(s, twice))
+    return np.stack(columns, axis=1)
 
 
 def matched_lines(right: EyeFeature, left: EyeFeature) -> tuple[EyeFeature, EyeFeature]:
@@ -545,7 +583,15 @@ def _white_below(eye: EyeFeature, grey: np.ndarray) -> np.ndarray:
     # A sliver of white right over a drawn lower rim (liveportrait_s7) is already skipped
     # by the lash line; the lashes drawn under that rim stay with the lower lid.
     tall = steps[darkest] >= 1.5 * eye.lash_px
-    below = np.where(on_white & line & tall, steps[darkest] + eye.lash_px, 0.0)
+    white = on_white & line & tall
+    # White of the eye runs along the lid: a lone column is a speck or a wrinkle caught by
+    # a hair's difference in light (sadtalker_art_1's left eye: its lower lid 0.2 px lower
+    # made one column pass by 0.7 of a grey level, and the lid took its skin from a wrinkle
+    # 0.16 of an eye down, out to the corner: a fold in the lower lid as it rose).
+    paired = np.zeros_like(white)
+    paired[1:] |= white[:-1]
+    paired[:-1] |= white[1:]
+    below = np.where(white & paired, steps[darkest] + eye.lash_px, 0.0)
     # Right at the corner the lid lines sit on the drawn corner itself, not on white:
     # the white measured nearest to it goes on out to it.
     found = np.flatnonzero(below[: below.size // 4] > 0)
