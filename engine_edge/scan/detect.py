@@ -54,6 +54,7 @@ from engine_edge.scan.paper_table import (
     surrounded_by_table,
 )
 from engine_edge.scan.screen import screen_evidence
+from engine_edge.scan.weak_side import weak_side_outline
 
 
 class Hint(StrEnum):
@@ -249,6 +250,11 @@ def detect_print_quad(
         if wider is not None and is_upright(wider, size, settings):
             best = wider
             fits.insert(0, wider)
+        # One side on a line through the picture, the other three on the print's edge.
+        moved = weak_side_outline(frame, best, settings)
+        if moved is not None:
+            best = moved
+            fits.insert(0, moved)
     within_border: Fit | None = None
     if not sides_checked and not surrounded_by_table(view, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose

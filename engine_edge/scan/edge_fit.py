@@ -29,6 +29,8 @@ class Fit:
     # Per side, its width in lightness alone (None where it steps too little in lightness
     # to read one); only read when asked for (``refine_once(lightness=True)``).
     light_widths: tuple[float | None, ...] = ()
+    # Per side, the share of it that lies on a step (``support`` is the least of them).
+    side_supports: tuple[float, ...] = ()
 
     @property
     def edge_width_px(self) -> float:
@@ -183,7 +185,7 @@ def refine_once(
     new = geometry.corners_from_lines(lines)
     if new is None or not geometry.is_convex(new):
         return None
-    return Fit(new, float(min(supports)), tuple(widths), tuple(light_widths))
+    return Fit(new, float(min(supports)), tuple(widths), tuple(light_widths), tuple(supports))
 
 
 def _light_width(

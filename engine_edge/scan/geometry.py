@@ -125,6 +125,37 @@ def plane_tilt_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px: f
     A quadrilateral that no gently tilted rectangle projects to (an outline with one side
     run through the picture) comes out steeply turned.
     """
+    plane = _plane_sides(corners, frame_size, focal_px)
+    if plane is None:
+        return 90.0
+    top, left, centre = plane
+    normal = np.cross(top, left)
+    cos = abs(float(normal @ centre)) / max(
+        float(np.linalg.norm(normal) * np.linalg.norm(centre)), 1e-12
+    )
+    return float(np.degrees(np.arccos(min(cos, 1.0))))
+
+
+def corner_error_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px: float) -> float:
+    """How far from square, in degrees, the corners of the parallelogram in space that projects
+    to ``corners`` are (90 where none does).
+
+    A print's corners are square; an outline with one side on a line through the picture
+    comes out as a parallelogram leaning a few degrees (seen through the camera's own lens).
+    """
+    plane = _plane_sides(corners, frame_size, focal_px)
+    if plane is None:
+        return 90.0
+    top, left, _ = plane
+    cos = abs(float(top @ left)) / max(float(np.linalg.norm(top) * np.linalg.norm(left)), 1e-12)
+    return float(np.degrees(np.arcsin(min(cos, 1.0))))
+
+
+def _plane_sides(
+    corners: np.ndarray, frame_size: tuple[int, int], focal_px: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The top and left sides and the centre, in camera space (top-left's depth 1), of the
+    parallelogram that projects to ``corners``; None where none lies in front of the camera."""
     w, h = frame_size
     rays = np.c_[corners - [w / 2.0, h / 2.0], np.full(4, focal_px)]
     tl, tr, br, bl = rays
@@ -132,16 +163,10 @@ def plane_tilt_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px: f
     try:
         d_tr, d_bl, d_br = np.linalg.solve(np.c_[tr, bl, -br], tl)
     except np.linalg.LinAlgError:
-        return 90.0
+        return None
     if min(d_tr, d_bl, d_br) <= 0:
-        return 90.0
-    top, left = d_tr * tr - tl, d_bl * bl - tl
-    normal = np.cross(top, left)
-    centre = (tl + d_br * br) / 2.0
-    cos = abs(float(normal @ centre)) / max(
-        float(np.linalg.norm(normal) * np.linalg.norm(centre)), 1e-12
-    )
-    return float(np.degrees(np.arccos(min(cos, 1.0))))
+        return None
+    return d_tr * tr - tl, d_bl * bl - tl, (tl + d_br * br) / 2.0
 
 
 def peak_offset(before: float, peak: float, after: float) -> float:

@@ -1,0 +1,98 @@
+"""One side of an outline that runs through the picture (a fold of drapery, the edge of a
+dark band) while the other three lie on the print's edge: the corners it cut off are lost
+from the guest's scan. A print's corners are square, so the three firm sides fix the weak
+side's direction through the camera's lens; only its place along them is looked for, and a
+line the edge bears out better is kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine_edge.scan import geometry
+from engine_edge.scan.detect_settings import DetectSettings
+from engine_edge.scan.edge_fit import Fit, fine_reach_px, refine, refine_once
+from engine_edge.scan.outline_hunt import is_upright
+
+# A side with less than this share of it on a step is looked for again, when each of the
+# other three has at least the second share (seed 4200045: a painting's bottom side on a fold
+# of its white dress, 0.53 on a step, the other sides 1.0; on the print's edge 0.90).
+WEAK_SIDE = 0.75
+FIRM_SIDES = 0.9
+# How far along its neighbours (share of their length, either way) the weak side is looked
+# for, and at most how many places along them are tried (each a full-size fit).
+SIDE_REACH = 0.3
+MAX_TRIES = 16
+# The line found must put this much more of the side on a step at full size, and leave the
+# print within this many degrees of square through the lens (4200045: 6.5 on the fold, 0.2
+# on the print's edge).
+SIDE_GAIN = 0.15
+SQUARE_DEG = 2.0
+
+
+def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> Fit | None:
+    """``fit`` with its one weak side moved onto the print's edge, or None where no side is
+    weak alone or no better line is borne out."""
+    reach = fine_reach_px(frame)
+    current = refine_once(frame, fit.corners, reach)
+    if current is None:
+        return None
+    supports = np.array(current.side_supports)
+    weak = int(np.argmin(supports))
+    if supports[weak] >= WEAK_SIDE or np.delete(supports, weak).min() < FIRM_SIDES:
+        return None
+    size = (frame.shape[1], frame.shape[0])
+    focal_px = settings.focal_ratio * size[0]
+    radius = 2.0 * reach
+    tried = []
+    for quad in _square_places(current.corners, weak, size, focal_px, radius):
+        placed = refine_once(frame, quad, radius)
+        if placed is not None:
+            tried.append(placed)
+    if not tried:
+        return None
+    best = max(tried, key=lambda f: f.side_supports[weak])
+    found = refine(frame, best.corners, (radius, reach))
+    if (
+        found is None
+        or found.side_supports[weak] < supports[weak] + SIDE_GAIN
+        or found.support < current.support
+        or geometry.corner_error_deg(found.corners, size, focal_px) > SQUARE_DEG
+        or not is_upright(found, size, settings)
+    ):
+        return None
+    return found
+
+
+def _square_places(
+    corners: np.ndarray, side: int, size: tuple[int, int], focal_px: float, spacing: float
+) -> list[np.ndarray]:
+    """Outlines with side ``side`` moved along its neighbours' lines, each at the direction
+    that makes the print square through the lens (its vanishing point orthogonal to the
+    neighbours'), about ``spacing`` pixels apart."""
+    centre = np.array([size[0] / 2.0, size[1] / 2.0])
+    h = np.c_[corners - centre, np.ones(4)]
+
+    def line(i: int) -> np.ndarray:
+        return np.cross(h[i % 4], h[(i + 1) % 4])
+
+    before, after, opposite = line(side - 1), line(side + 1), line(side + 2)
+    neighbours_vp = np.cross(before, after)
+    # Directions at right angles in space: v1 . diag(1, 1, f^2) . v2 = 0.
+    own_vp = np.cross(opposite, neighbours_vp * [1.0, 1.0, focal_px**2])
+    end, far = corners[(side + 1) % 4], corners[(side + 2) % 4]
+    along = (end - far) / np.linalg.norm(end - far)
+    reach = SIDE_REACH * float(np.linalg.norm(end - far))
+    shifts = np.linspace(-reach, reach, int(np.clip(2 * reach / spacing, 2, MAX_TRIES)))
+    places = []
+    for shift in shifts:
+        moved_end = end + shift * along
+        weak_line = np.cross(own_vp, np.r_[moved_end - centre, 1.0])
+        meet = np.cross(weak_line, before)
+        if abs(meet[2]) < 1e-9:
+            continue
+        quad = corners.copy()
+        quad[side] = meet[:2] / meet[2] + centre
+        quad[(side + 1) % 4] = moved_end
+        if geometry.is_convex(quad):
+            places.append(quad)
+    return places

@@ -1,0 +1,68 @@
+"""A print's side fitted onto a line through its picture (a fold of drapery, a dark band's
+edge) while the other three lie on the print's edge: the weak side goes back to the edge
+(seed 4200045, a painting's bottom side on a fold of the white dress, 90 px of the picture
+cut off at one corner)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from engine_edge.scan.detect import DEFAULT_SETTINGS, detect_print_quad
+from engine_edge.scan.edge_fit import fine_reach_px, refine_once
+from engine_edge.scan.synthetic import SceneSpec, render_print_scene
+from engine_edge.scan.weak_side import weak_side_outline
+
+SPEC = SceneSpec(table="wood", roll_deg=12, tilt_x_deg=10, tilt_y_deg=-6, seed=21)
+
+
+def _folded(picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``picture`` darkened below a slanted line across its lower part over half its width
+    (a fold's shadow, fading out), and that line's two ends at the picture's sides (x, y)."""
+    h, w = picture.shape[:2]
+    ends = np.array([[0.0, 0.8 * h], [w - 1.0, 0.94 * h]])
+    ys, xs = np.mgrid[0:h, 0:w]
+    below = (ys > ends[0, 1] + (ends[1, 1] - ends[0, 1]) * xs / (w - 1.0)) & (xs < 0.55 * w)
+    folded = picture.copy()
+    folded[below] = (folded[below] * 0.45).astype(np.uint8)
+    return folded, ends
+
+
+def _fold_outline(scene_corners: np.ndarray, size: tuple[int, int], ends: np.ndarray) -> np.ndarray:
+    """The outline with its bottom side on the fold: the print's top two corners and the
+    fold's ends, through the print's own homography."""
+    w, h = size
+    square = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    to_frame = cv2.getPerspectiveTransform(square, scene_corners.astype(np.float32))
+    fold = cv2.perspectiveTransform(ends[None].astype(np.float32), to_frame)[0]
+    return np.array([scene_corners[0], scene_corners[1], fold[1], fold[0]], np.float64)
+
+
+def _worst_corner(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.linalg.norm(found - truth, axis=1).max())
+
+
+def test_a_side_on_a_fold_through_the_picture_moves_to_the_prints_edge(photos):
+    picture, ends = _folded(photos["astronaut"])
+    scene = render_print_scene(picture, SPEC)
+    size = (picture.shape[1], picture.shape[0])
+    on_fold = refine_once(scene.frame, _fold_outline(scene.corners, size, ends), 6.0)
+    assert on_fold is not None
+    assert on_fold.side_supports[2] < 0.75
+    # The fold holds the outline on its own: its side is on an edge, the cut corners far off.
+    assert _worst_corner(on_fold.corners, scene.corners) > 40
+    moved = weak_side_outline(scene.frame, on_fold, DEFAULT_SETTINGS)
+    assert moved is not None
+    assert _worst_corner(moved.corners, scene.corners) < 3.0
+    assert min(moved.side_supports) > 0.9
+
+
+def test_an_outline_on_the_prints_edge_is_left_alone(photos):
+    picture, _ = _folded(photos["astronaut"])
+    scene = render_print_scene(picture, SPEC)
+    found = detect_print_quad(scene.frame)
+    assert found.corners is not None
+    assert _worst_corner(found.corners, scene.corners) < 3.0
+    fit = refine_once(scene.frame, found.corners, fine_reach_px(scene.frame))
+    assert fit is not None
+    assert weak_side_outline(scene.frame, fit, DEFAULT_SETTINGS) is None
