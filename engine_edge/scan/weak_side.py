@@ -15,7 +15,7 @@ from engine_edge.scan.outline_hunt import is_upright
 
 # A side with less than this share of it on a step is looked for again, when each of the
 # other three has at least the second share (seed 4200045: a painting's bottom side on a fold
-# of its white dress, 0.53 on a step, the other sides 1.0; on the print's edge 0.90).
+# of its white dress, 0.73 on a step, the other sides 1.0; on the print's edge 0.90).
 WEAK_SIDE = 0.75
 FIRM_SIDES = 0.9
 # How far along its neighbours (share of their length, either way) the weak side is looked
@@ -32,19 +32,16 @@ SQUARE_DEG = 2.0
 def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> Fit | None:
     """``fit`` with its one weak side moved onto the print's edge, or None where no side is
     weak alone or no better line is borne out."""
-    reach = fine_reach_px(frame)
-    current = refine_once(frame, fit.corners, reach)
-    if current is None:
-        return None
-    supports = np.array(current.side_supports)
+    supports = np.array(fit.side_supports)
     weak = int(np.argmin(supports))
     if supports[weak] >= WEAK_SIDE or np.delete(supports, weak).min() < FIRM_SIDES:
         return None
     size = (frame.shape[1], frame.shape[0])
     focal_px = settings.focal_ratio * size[0]
+    reach = fine_reach_px(frame)
     radius = 2.0 * reach
     tried = []
-    for quad in _square_places(current.corners, weak, size, focal_px, radius):
+    for quad in _square_places(fit.corners, weak, size, focal_px, radius):
         placed = refine_once(frame, quad, radius)
         if placed is not None:
             tried.append(placed)
@@ -55,7 +52,7 @@ def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
     if (
         found is None
         or found.side_supports[weak] < supports[weak] + SIDE_GAIN
-        or found.support < current.support
+        or np.delete(found.side_supports, weak).min() < FIRM_SIDES
         or geometry.corner_error_deg(found.corners, size, focal_px) > SQUARE_DEG
         or not is_upright(found, size, settings)
     ):
