@@ -144,7 +144,8 @@ class ScreenSettings:
     # gaps over a dark portrait's face: 2 of 5 tiles, peaks 3.6, shares 0.56-0.57). The 5
     # screens that only this refuses (first frames of 27 tunable sets): 2-4 tiles, shares
     # 0.33-0.64, median peaks 3.0-3.6. A print's texture peaking alike in a few tiles (a
-    # gingham shirt, seed 200038: 0.16-0.19 of two tiles' detail at 2.55-2.58) holds less.
+    # gingham shirt, seed 200038: 0.16-0.19 of two tiles' detail at 2.55-2.58) holds less;
+    # one tile alone is not enough (a print's lone tile reaches 0.25 at 3.02, seed 3800000).
     dominant_tiles: int = 2
     dominant_share: float = 0.3
     dominant_prominence: float = 2.8
