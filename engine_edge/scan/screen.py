@@ -44,6 +44,12 @@ own pixel lattice is in every tile, and where it is finer than the camera's pixe
 aliases off the print's axes just as a screen's grid does. It is grey, though, while a
 screen's red, green and blue stripes beat in colour as strongly as in lightness.
 
+A moiré need not show in most tiles: where the picture is dark or busy, the sensor's noise,
+the JPEG and the picture's own detail drown it. Where the picture is smooth and lit (a cheek,
+a sky) it holds a large share of a tile's fine detail, at the same frequency in each such
+tile. A print's texture that peaks alike in a few tiles (a checked shirt) is one pattern
+among the picture's other detail there, so it holds a smaller share.
+
 A grid finer than the camera's pixels can leave no peak at all (its moiré drifts too fast
 across a tilted screen, and blur and JPEG wash it out), yet its red, green and blue stripes
 still beat against the camera's pixels: fringes of colour a few pixels wide that lightness
@@ -128,6 +134,21 @@ class ScreenSettings:
     repeated_tiles: int = 3
     repeated_bins: float = 4.0
     repeated_colour_prominence: float = 2.0
+    # A dominant moiré: at least ``dominant_tiles`` tiles whose peak (off the print's axes,
+    # at least ``faint_prominence``) lies at one frequency, as above, and holds this share of
+    # each one's fine detail, their median peak at least ``dominant_prominence``. A screen's
+    # grid beats against the camera's pixels over all its lit glass, so where the picture is
+    # smooth (a cheek, a sky) its moiré holds much of the detail, at the same frequency in
+    # every such tile; where the picture is dark or busy, the noise, the JPEG and the
+    # picture's own detail drown it, so most tiles may miss it (seed 2300035, the grey row
+    # gaps over a dark portrait's face: 2 of 5 tiles, peaks 3.6, shares 0.56-0.57). The 5
+    # screens that only this refuses (first frames of 27 tunable sets): 2-4 tiles, shares
+    # 0.33-0.64, median peaks 3.0-3.6. A print's texture peaking alike in a few tiles (a
+    # gingham shirt, seed 200038: 0.16-0.19 of two tiles' detail at 2.55-2.58) holds less;
+    # one tile alone is not enough (a print's lone tile reaches 0.25 at 3.02, seed 3800000).
+    dominant_tiles: int = 2
+    dominant_share: float = 0.3
+    dominant_prominence: float = 2.8
     # Colour beating without lightness, in the fine detail between the two blurs
     # ``beat_band_px`` (Gaussian sigmas, frame pixels): the colour detail that lightness does
     # not explain within ``beat_window_px`` (sigma), over lightness's detail (both RMS) ...
@@ -169,6 +190,9 @@ class ScreenEvidence:
     repeated_share: float = 0.0
     repeated_peak: float = 0.0
     repeated_colour: float = 0.0  # their median colour prominence beside the peak
+    # The same, of the tiles whose peak also holds ``dominant_share`` of their detail
+    dominant_tiles: int = 0
+    dominant_peak: float = 0.0
     # Colour detail that lightness does not explain, over lightness's detail, and that
     # colour's coherence (:func:`_colour_beat`)
     colour_beat: float = 0.0
@@ -203,6 +227,10 @@ class ScreenEvidence:
                 and self.repeated_share >= settings.repeated_share
                 and self.repeated_peak >= settings.tiled_prominence
                 and self.repeated_colour >= settings.repeated_colour_prominence
+            )
+            or (
+                self.dominant_tiles >= settings.dominant_tiles
+                and self.dominant_peak >= settings.dominant_prominence
             )
             or (
                 self.colour_beat >= settings.beat_ratio
@@ -290,14 +318,15 @@ def _window_mean(image: np.ndarray, window: float) -> np.ndarray:
 
 def _tiled_peak(
     frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float, float, float, float, int, float, float, float]:
+) -> tuple[float, float, float, float, float, float, int, float, float, float, int, float]:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
     where it crosses both thresholds (45° when none does); over the tiles where it
     crosses ``faint_prominence`` and the share, the median angle, colour beside it and how
     far out of step the colours beat there; and the most tiles whose peak lies at one
-    frequency (:func:`_repeated`). Zeros when fewer than 3 tiles fit."""
+    frequency (:func:`_repeated`), of all and of those where it holds ``dominant_share`` of
+    the detail. Zeros when fewer than 3 tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
     inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
@@ -340,7 +369,7 @@ def _tiled_peak(
                 out_of_step = _out_of_step(patch, int(py), int(px))
             peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2, out_of_step))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0, 0.0
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
     faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
@@ -349,6 +378,7 @@ def _tiled_peak(
         np.median(found[faint][:, [2, 3, 6]], axis=0) if faint.any() else (45.0, 0.0, 0.0)
     )
     repeated, repeated_peak, repeated_colour = _repeated(found, settings)
+    dominant, dominant_peak, _ = _repeated(found[found[:, 1] >= settings.dominant_share], settings)
     return (
         float(np.median(found[:, 0])),
         float(np.median(found[:, 1])),
@@ -360,6 +390,8 @@ def _tiled_peak(
         repeated / len(found),
         repeated_peak,
         repeated_colour,
+        dominant,
+        dominant_peak,
     )
 
 

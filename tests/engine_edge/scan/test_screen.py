@@ -397,3 +397,37 @@ def test_a_prints_lone_peak_is_not_out_of_step_enough_for_a_screen(shared_data, 
     detection, evidence = _detected(shared_data, name, kind, seed)
     assert 0.2 < evidence.faint_out_of_step < ScreenSettings().lone_out_of_step - 0.2
     assert Hint.SCREEN not in detection.hints
+
+
+# Screens whose moiré shows in a few tiles only, where the picture is smooth and lit, but
+# holds much of their fine detail there, at one frequency off the screen's axes (the grey row
+# gaps, so its colours beat in step): sadtalker_art_9 as a dark portrait on a 2 px screen
+# (its face in 2 of 5 tiles, peaks 3.58, shares 0.57), liveportrait_s3 (4 of 17 tiles). The
+# median tile, the share of tiles that agree and the colours' step all miss it.
+@pytest.mark.parametrize(
+    ("name", "seed"), [("sadtalker_art_9.png", 2300035), ("liveportrait_s3.jpg", 2300080)]
+)
+def test_a_moire_dominating_a_few_tiles_is_a_screen(shared_data, name, seed):
+    detection, evidence = _detected(shared_data, name, "screen", seed)
+    settings = ScreenSettings()
+    assert evidence.tiled_share < settings.tiled_share
+    assert evidence.repeated_share < settings.repeated_share
+    assert evidence.faint_out_of_step < settings.faint_out_of_step
+    assert evidence.dominant_tiles >= settings.dominant_tiles
+    assert evidence.dominant_peak >= settings.dominant_prominence
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# The prints of the tunable sets whose texture peaks alike in two tiles with the most of
+# their detail (a gingham shirt in a light-bordered print, 0.16-0.19 of it at 2.55-2.58;
+# glare over a print, 0.18 at 2.25): short of the share a screen's moiré holds.
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [("dlib_2007_007763.jpg", "light_border", 200038), ("dlib_2009_004587.jpg", "glare", 1500059)],
+)
+def test_a_prints_texture_holding_some_detail_in_two_tiles_is_not_a_screen(
+    shared_data, name, kind, seed
+):
+    detection, evidence = _detected(shared_data, name, kind, seed)
+    assert evidence.dominant_tiles < ScreenSettings().dominant_tiles
+    assert Hint.SCREEN not in detection.hints
