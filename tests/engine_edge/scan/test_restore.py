@@ -373,3 +373,20 @@ def test_a_small_paintings_dark_margin_is_not_cut_as_a_black_border(shared_data)
     assert labelled.spec.border_px == 0
     flat = scan_frames(burst_views(labelled, 3), ScanSettings()).rectified
     assert picture_quad(flat) is None
+
+
+@pytest.mark.parametrize("bar_px", [40, 60])
+def test_a_border_run_on_into_white_bars_on_both_sides_is_as_deep_as_the_others(photos, bar_px):
+    """Seed 3700003: a deckled ivory border lifted to white by the exposure, round a
+    picture with white bars beside its subject on both sides. On the left and right the
+    border ran on into the bars, where its cut line was a step too faint to be one (0.8
+    in lightness), so nothing was cut and the border stayed all round (0.58 of the ideal's
+    SSIM). Where the top and bottom agree on the border's depth, the left and right are cut
+    at it."""
+    picture = photos["coffee"].copy()
+    picture[:, :bar_px] = 255
+    picture[:, -bar_px:] = 255
+    bordered = add_border(picture, 24, (253, 252, 251))
+    cropped = crop_border(bordered)
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
