@@ -242,7 +242,7 @@ def _border_edges(
         _inner_crossing(full_rows, colour, skip, run, scale)
         for (colour, run, skip), full_rows in zip(runs, full_sides, strict=True)
     ]
-    evened = _evened_sides(depths)
+    evened = _evened_sides(depths, [run * scale for _, run, _ in runs])
     for side, depth in evened.items():
         depths[side] = depth
     known = [depth for depth in depths if depth is not None]
@@ -287,20 +287,24 @@ def _border_edges(
 OPPOSITE_SIDES_RATIO = 2.0
 
 
-def _evened_sides(depths: list[float | None]) -> dict[int, float]:
+def _evened_sides(depths: list[float | None], plain: list[float]) -> dict[int, float]:
     """Depths for two opposite sides of a border whose cut line does not show, where the
     other two sides agree: both sides' border ran on into the picture's own plain bands of
-    the border's colour, and the border is as deep there as on the other two sides.
+    the border's colour (``plain``: how deep each side's border colour runs, full-resolution
+    rows), and the border is as deep there as on the other two sides.
 
     An ivory border lifted to white by the exposure, round a picture with white bars
     beside its subject on both sides (seed 3700003, a deckled print): on the left and right
     the border ran on 71-73 px into the bars, where the top and bottom were cut at 13 px,
     and its cut line there was a step of 0.8 in lightness, under any cut line's least.
     With one side's cut missing nothing was cut, and the deckled border was kept all round
-    (0.58 of the ideal's SSIM). A pair of sides is evened only when both lie deeper than
-    ``OPPOSITE_SIDES_RATIO`` times the other pair's depth or show no cut line, and the
-    other pair agrees with each other to within that ratio (a Polaroid's foot is one side
-    alone, and keeps its depth: :func:`_border_edges`).
+    (0.58 of the ideal's SSIM). A pair of sides is evened only when the border's colour
+    runs on past ``OPPOSITE_SIDES_RATIO`` times the other pair's depth on both, and both
+    cut there or show no cut line, and the other pair agrees with each other to within
+    that ratio (a Polaroid's foot is one side alone, and keeps its depth:
+    :func:`_border_edges`). A dark print's vignette shows no cut line either, but its
+    plain margin is no deeper than the other sides' (seed 4000031's flat scan: left and
+    right cut at 10 and 18 px, top and bottom plain to 16 and 37 px with no cut line).
     """
     evened: dict[int, float] = {}
     for pair, other in (((0, 1), (2, 3)), ((2, 3), (0, 1))):
@@ -311,7 +315,9 @@ def _evened_sides(depths: list[float | None]) -> dict[int, float]:
         if far > OPPOSITE_SIDES_RATIO * max(near, 1.0):
             continue
         deep = [
-            (depth := depths[side]) is None or depth > OPPOSITE_SIDES_RATIO * far for side in pair
+            plain[side] > OPPOSITE_SIDES_RATIO * far
+            and ((depth := depths[side]) is None or depth > OPPOSITE_SIDES_RATIO * far)
+            for side in pair
         ]
         if all(deep):
             evened.update({side: 0.5 * (near + far) for side in pair})
