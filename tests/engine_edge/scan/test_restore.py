@@ -373,3 +373,40 @@ def test_a_small_paintings_dark_margin_is_not_cut_as_a_black_border(shared_data)
     assert labelled.spec.border_px == 0
     flat = scan_frames(burst_views(labelled, 3), ScanSettings()).rectified
     assert picture_quad(flat) is None
+
+
+@pytest.mark.parametrize("bar_px", [40, 60])
+def test_a_border_run_on_into_white_bars_on_both_sides_is_as_deep_as_the_others(photos, bar_px):
+    """Seed 3700003: a deckled ivory border lifted to white by the exposure, round a
+    picture with white bars beside its subject on both sides. On the left and right the
+    border ran on into the bars, where its cut line was a step too faint to be one (0.8
+    in lightness), so nothing was cut and the border stayed all round (0.58 of the ideal's
+    SSIM). Where the top and bottom agree on the border's depth, the left and right are cut
+    at it."""
+    picture = photos["coffee"].copy()
+    picture[:, :bar_px] = 255
+    picture[:, -bar_px:] = 255
+    bordered = add_border(picture, 24, (253, 252, 251))
+    cropped = crop_border(bordered)
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+def test_a_print_dimmed_by_the_light_is_lifted_to_its_light_borders_paper(photos):
+    """Seed 3700021: an ivory-bordered print seen at exposure 0.89 under a lamp's slope came
+    out 8 lightness units darker than the print (0.949 of the ideal's SSIM). Light photo
+    paper is never as dark as its border read: the picture is lifted until its border is
+    as bright as the least bright light paper (a cream, 228), and comes out within 8 % of
+    the same print in full light (20 % darker before)."""
+    bordered = add_border(photos["astronaut"], 24, (245, 242, 236))
+    dimmed = (bordered.astype(np.float32) * 0.8).astype(np.uint8)
+    lit, dim = restore_photo(bordered), restore_photo(dimmed)
+    assert lit.shape == dim.shape
+    assert abs(float(dim.mean()) / float(lit.mean()) - 1.0) < 0.08
+
+
+def test_a_grey_border_is_not_taken_for_dimmed_paper(photos):
+    """A mid-grey or dark border is no light paper: the print keeps its brightness."""
+    grey = add_border(photos["astronaut"], 24, (120, 120, 120))
+    cropped = crop_border(grey)
+    assert np.array_equal(restore_photo(grey), restore_with_steps(cropped).image)
