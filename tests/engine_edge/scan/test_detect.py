@@ -738,6 +738,27 @@ def test_a_border_bitten_half_through_by_its_deckle_is_outlined(shared_data, nam
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
+def test_a_thin_light_border_unseen_on_the_small_copy_is_outlined(shared_data):
+    """Seed 3400102: a portrait (s8) in a 13 px cream deckled border on brick at 1920 x 1080.
+    On the 400 px copy the border is under 3 px, a light line between picture and brick
+    with nearly the same lightness either side, which no side counts as a step: both
+    candidates held 0.00-0.04 there, and the last resorts asked the small copy for 0.28-0.39.
+    At full size its first candidate is 0.74 supported, every side parts paper from brick
+    and the outline is 0.003 of the diagonal off: it was refused ("none")."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "deckled", 3400102)
+    width, height = labelled.spec.frame_size
+    assert labelled.spec.table == "brick"
+    assert labelled.spec.border_px * 400 / max(width, height) < 3
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
 def test_a_weak_outline_on_the_picture_of_a_borderless_print_stays_refused(shared_data):
     """Seed 3800060: a small light print on a light table (edge contrast 12). Its only
     outline lies on the picture's own lines, a thin white strip inside the paper's edge
