@@ -1,8 +1,13 @@
 """One side of an outline that runs through the picture (a fold of drapery, the edge of a
 dark band) while the other three lie on the print's edge: the corners it cut off are lost
 from the guest's scan. A print's corners are square, so the three firm sides fix the weak
-side's direction through the camera's lens; only its place along them is looked for, and a
-line the edge bears out better is kept."""
+side's direction through the camera's lens; only its place along them, further out, is
+looked for, and a line the edge bears out better is kept.
+
+Only outwards: a weak side can also be a deckled paper edge whose bites leave little of it
+on a line, round a picture whose own edge is firm. Moved in onto the picture, the outline
+is then widened again by the border's own steps, a pixel or two apart from where it was:
+seed 4300057's scan fell from 0.986 to 0.938 of the ideal (its crop 0.35 % wider)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import numpy as np
 
 from engine_edge.scan import geometry
 from engine_edge.scan.detect_settings import DetectSettings
-from engine_edge.scan.edge_fit import Fit, fine_reach_px, refine, refine_once
+from engine_edge.scan.edge_fit import Fit, fine_reach_px, refine, refine_once, side_shifts
 from engine_edge.scan.outline_hunt import is_upright
 
 # A side with less than this share of it on a step is looked for again, when each of the
@@ -18,8 +23,8 @@ from engine_edge.scan.outline_hunt import is_upright
 # of its white dress, 0.73 on a step, the other sides 1.0; on the print's edge 0.90).
 WEAK_SIDE = 0.75
 FIRM_SIDES = 0.9
-# How far along its neighbours (share of their length, either way) the weak side is looked
-# for, and at most how many places along them are tried (each a full-size fit).
+# How far out along its neighbours (share of their length) the weak side is looked for, and
+# at most how many places along them are tried (each a full-size fit).
 SIDE_REACH = 0.3
 MAX_TRIES = 16
 # The line found must put this much more of the side on a step at full size, and leave the
@@ -51,6 +56,7 @@ def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
     found = refine(frame, best.corners, (radius, reach))
     if (
         found is None
+        or side_shifts(fit.corners, found.corners)[weak] <= 0.0
         or found.side_supports[weak] < supports[weak] + SIDE_GAIN
         or np.delete(found.side_supports, weak).min() < FIRM_SIDES
         or geometry.corner_error_deg(found.corners, size, focal_px) > SQUARE_DEG
@@ -63,7 +69,7 @@ def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
 def _square_places(
     corners: np.ndarray, side: int, size: tuple[int, int], focal_px: float, spacing: float
 ) -> list[np.ndarray]:
-    """Outlines with side ``side`` moved along its neighbours' lines, each at the direction
+    """Outlines with side ``side`` moved out along its neighbours' lines, each at the direction
     that makes the print square through the lens (its vanishing point orthogonal to the
     neighbours'), about ``spacing`` pixels apart."""
     centre = np.array([size[0] / 2.0, size[1] / 2.0])
@@ -79,7 +85,7 @@ def _square_places(
     end, far = corners[(side + 1) % 4], corners[(side + 2) % 4]
     along = (end - far) / np.linalg.norm(end - far)
     reach = SIDE_REACH * float(np.linalg.norm(end - far))
-    shifts = np.linspace(-reach, reach, int(np.clip(2 * reach / spacing, 2, MAX_TRIES)))
+    shifts = np.linspace(0.0, reach, int(np.clip(reach / spacing, 2, MAX_TRIES)))
     places = []
     for shift in shifts:
         moved_end = end + shift * along
