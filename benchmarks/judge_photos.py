@@ -14,7 +14,7 @@ width on that slid photo, whose mouth never moves, next to the clip's: the judge
 against the speaking mouth's signal, which bounds the lip sync it can read on a small face.
 
     .venv/bin/python benchmarks/judge_photos.py [--photos s1,art_0] [--seeds 0,1] [--speech]
-        [--floor]
+        [--floor] [--photos-dir DIR]
 """
 
 from __future__ import annotations
@@ -38,9 +38,19 @@ from engine_edge.image_io import load_image  # noqa: E402
 from engine_edge.pipeline import AnimateOptions, animate_photo  # noqa: E402
 
 SHARED = REPO.parent / "shared"
+PHOTOS = SHARED / "data" / "photos"
 JUDGE_PY = Path.home() / ".cache" / "keepsake-judge" / "venv" / "bin" / "python"
 TYPED = "I loved every summer we spent by the sea, and I still hear you laughing."
 VOICE = "librivox_0880"
+
+
+def photo_paths(folder: Path, names: str) -> list[Path]:
+    """The photos in ``folder``, sorted; only those whose name holds one of the
+    comma-separated ``names`` parts when it is given. A folder other than the shared
+    photos (scaled or grey variants) judges a change on faces it was not tuned on."""
+    photos = sorted(p for p in folder.iterdir() if p.is_file())
+    wanted = [w for w in names.split(",") if w]
+    return [p for p in photos if not wanted or any(w in p.name for w in wanted)]
 
 
 def run_judge(script: str, *args: str) -> dict:
@@ -109,6 +119,9 @@ def _speech_lines(fps: float):  # type: ignore[no-untyped-def]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", default="", help="comma-separated name parts (default all)")
+    parser.add_argument(
+        "--photos-dir", type=Path, default=PHOTOS, help="judge the photos in this folder instead"
+    )
     parser.add_argument("--seeds", default="0", help="comma-separated seeds")
     parser.add_argument("--speech", action="store_true", help="speaking clips instead")
     parser.add_argument("--seconds", type=float, default=6.0, help="memorial clip length")
@@ -120,10 +133,7 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    photos = sorted((SHARED / "data" / "photos").iterdir())
-    if args.photos:
-        wanted = args.photos.split(",")
-        photos = [p for p in photos if any(w in p.name for w in wanted)]
+    photos = photo_paths(args.photos_dir, args.photos)
     models = load_models()
     lines = _speech_lines(30.0) if args.speech else {"": None}
     print(

@@ -13,7 +13,7 @@ the same side of the 0.52 line on 17 of 19; on the two small faces it read highe
 0.66 against 0.55, dlib_2009 0.70 against 0.51). A probe finds what to look at; a change is
 confirmed with ``judge_photos.py`` before it is reported.
 
-    .venv/bin/python benchmarks/shut_probe.py [--photos art_1,art_9] [--out DIR]
+    .venv/bin/python benchmarks/shut_probe.py [--photos art_1,art_9] [--out DIR] [--photos-dir DIR]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.closeups import face_frames  # noqa: E402
-from benchmarks.judge_photos import SHARED, run_judge, sway  # noqa: E402
+from benchmarks.judge_photos import PHOTOS, photo_paths, run_judge, sway  # noqa: E402
 from engine_edge.analysis import load_models  # noqa: E402
 from engine_edge.deliver import encode_mp4  # noqa: E402
 from engine_edge.image_io import load_image  # noqa: E402
@@ -65,12 +65,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", default="", help="comma-separated name parts (default all)")
     parser.add_argument("--out", default="/tmp/shut_probe", help="probe clips go here")
+    parser.add_argument(
+        "--photos-dir", type=Path, default=PHOTOS, help="probe the photos in this folder instead"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    photos = sorted((SHARED / "data" / "photos").iterdir())
-    if args.photos:
-        photos = [p for p in photos if any(w in p.name for w in args.photos.split(","))]
+    photos = photo_paths(args.photos_dir, args.photos)
     models = load_models()
     print("photo                           iod  ear_open  ear_min/med")
     for path in photos:
