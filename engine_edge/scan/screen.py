@@ -63,7 +63,7 @@ structure tensor's coherence).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import cv2
@@ -265,7 +265,9 @@ def screen_evidence(
     beat, coherence = _colour_beat(patch[o : o + m, o : o + m], settings)
     grid = float(shared.max()) if shared.size else 0.0
     strongest = float(lightness[peaks].max()) if shared.size else 0.0
-    return ScreenEvidence(grid, strongest, *tiled, colour_beat=beat, beat_coherence=coherence)
+    return ScreenEvidence(
+        grid, strongest, **asdict(tiled), colour_beat=beat, beat_coherence=coherence
+    )
 
 
 def _colour_beat(patch: np.ndarray, settings: ScreenSettings) -> tuple[float, float]:
@@ -316,9 +318,26 @@ def _window_mean(image: np.ndarray, window: float) -> np.ndarray:
     return np.asarray(cv2.GaussianBlur(half, (0, 0), window / 2.0))
 
 
-def _tiled_peak(
-    frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float, float, float, float, int, float, float, float, int, float]:
+@dataclass(frozen=True)
+class TiledEvidence:
+    """What the small tiles show (:func:`_tiled_peak`), by the names of the
+    :class:`ScreenEvidence` fields it fills, so no value can land in another's place."""
+
+    tiled_peak: float = 0.0
+    tiled_share: float = 0.0
+    tiled_off_axis_deg: float = 0.0
+    faint_off_axis_deg: float = 0.0
+    faint_colour: float = 0.0
+    faint_out_of_step: float = 0.0
+    repeated_tiles: int = 0
+    repeated_share: float = 0.0
+    repeated_peak: float = 0.0
+    repeated_colour: float = 0.0
+    dominant_tiles: int = 0
+    dominant_peak: float = 0.0
+
+
+def _tiled_peak(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings) -> TiledEvidence:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
@@ -369,7 +388,7 @@ def _tiled_peak(
                 out_of_step = _out_of_step(patch, int(py), int(px))
             peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2, out_of_step))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0, 0.0
+        return TiledEvidence()
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
     faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
@@ -379,19 +398,19 @@ def _tiled_peak(
     )
     repeated, repeated_peak, repeated_colour = _repeated(found, settings)
     dominant, dominant_peak, _ = _repeated(found[found[:, 1] >= settings.dominant_share], settings)
-    return (
-        float(np.median(found[:, 0])),
-        float(np.median(found[:, 1])),
-        off_axis_deg,
-        float(faint_deg),
-        float(faint_colour),
-        float(faint_step),
-        repeated,
-        repeated / len(found),
-        repeated_peak,
-        repeated_colour,
-        dominant,
-        dominant_peak,
+    return TiledEvidence(
+        tiled_peak=float(np.median(found[:, 0])),
+        tiled_share=float(np.median(found[:, 1])),
+        tiled_off_axis_deg=off_axis_deg,
+        faint_off_axis_deg=float(faint_deg),
+        faint_colour=float(faint_colour),
+        faint_out_of_step=float(faint_step),
+        repeated_tiles=repeated,
+        repeated_share=repeated / len(found),
+        repeated_peak=repeated_peak,
+        repeated_colour=repeated_colour,
+        dominant_tiles=dominant,
+        dominant_peak=dominant_peak,
     )
 
 
