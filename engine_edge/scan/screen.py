@@ -142,7 +142,7 @@ class ScreenSettings:
     # most tiles may miss it (seed 2300035, the grey row gaps over a dark portrait's face: 2
     # of 5 tiles, peaks 3.6, shares 0.56-0.57). The tiles need not agree on the frequency: on
     # a tilted screen the moiré's frequency drifts from tile to tile (seed 2600089: 0.35 and
-    # 0.38 of two tiles' detail at 3.9 and 4.3, 38° off the axes, 9 bins apart). The screens
+    # 0.38 of two tiles' detail at 3.9 and 4.3, 38° off the axes, 4.1 bins apart). The screens
     # that only this refuses (first frames of 27 tunable sets): 2-4 tiles, shares 0.33-0.64,
     # peaks 3.0-4.3. A print's texture peaking in a few tiles (a gingham shirt, seed 200038:
     # 0.16-0.19 of two tiles' detail at 2.55-2.58) holds less: no print's tile holds 0.26

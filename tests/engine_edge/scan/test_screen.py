@@ -431,7 +431,7 @@ def test_a_moire_dominating_a_few_tiles_is_a_screen(shared_data, name, seed):
 
 # A tilted screen whose moiré dominates two tiles at frequencies that drift apart across the
 # glass (sadtalker_art_2 on a 4 px screen, seed 2600089: 0.35-0.38 of the two tiles' detail
-# at 3.9-4.3, 38° off the axes), so no frequency is shared by two such tiles; and a screen
+# at 3.9-4.3, 38° off the axes, 4.1 bins apart: past the repeated cue's 4); and a screen
 # whose moiré dominates the one lit, smooth tile of four (liveportrait_s8 on a 2 px screen,
 # seed 2400008: 0.59 of its detail at 3.3). No other cue refuses either.
 @pytest.mark.parametrize(
