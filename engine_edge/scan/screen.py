@@ -63,7 +63,7 @@ structure tensor's coherence).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import cv2
@@ -134,21 +134,27 @@ class ScreenSettings:
     repeated_tiles: int = 3
     repeated_bins: float = 4.0
     repeated_colour_prominence: float = 2.0
-    # A dominant moiré: at least ``dominant_tiles`` tiles whose peak (off the print's axes,
-    # at least ``faint_prominence``) lies at one frequency, as above, and holds this share of
-    # each one's fine detail, their median peak at least ``dominant_prominence``. A screen's
-    # grid beats against the camera's pixels over all its lit glass, so where the picture is
-    # smooth (a cheek, a sky) its moiré holds much of the detail, at the same frequency in
-    # every such tile; where the picture is dark or busy, the noise, the JPEG and the
-    # picture's own detail drown it, so most tiles may miss it (seed 2300035, the grey row
-    # gaps over a dark portrait's face: 2 of 5 tiles, peaks 3.6, shares 0.56-0.57). The 5
-    # screens that only this refuses (first frames of 27 tunable sets): 2-4 tiles, shares
-    # 0.33-0.64, median peaks 3.0-3.6. A print's texture peaking alike in a few tiles (a
-    # gingham shirt, seed 200038: 0.16-0.19 of two tiles' detail at 2.55-2.58) holds less;
-    # one tile alone is not enough (a print's lone tile reaches 0.25 at 3.02, seed 3800000).
+    # A dominant moiré: at least ``dominant_tiles`` tiles whose peak, off the print's axes
+    # and at least ``dominant_prominence``, holds this share of the tile's fine detail. A
+    # screen's grid beats against the camera's pixels over all its lit glass, so where the
+    # picture is smooth (a cheek, a sky) its moiré holds much of the detail; where the
+    # picture is dark or busy, the noise, the JPEG and the picture's own detail drown it, so
+    # most tiles may miss it (seed 2300035, the grey row gaps over a dark portrait's face: 2
+    # of 5 tiles, peaks 3.6, shares 0.56-0.57). The tiles need not agree on the frequency: on
+    # a tilted screen the moiré's frequency drifts from tile to tile (seed 2600089: 0.35 and
+    # 0.38 of two tiles' detail at 3.9 and 4.3, 38° off the axes, 4.1 bins apart). The screens
+    # that only this refuses (first frames of 27 tunable sets): 2-4 tiles, shares 0.33-0.64,
+    # peaks 3.0-4.3. A print's texture peaking in a few tiles (a gingham shirt, seed 200038:
+    # 0.16-0.19 of two tiles' detail at 2.55-2.58) holds less: no print's tile holds 0.26
+    # (first frames of 9 tunable sets).
     dominant_tiles: int = 2
     dominant_share: float = 0.3
     dominant_prominence: float = 2.8
+    # One such tile is enough where its peak holds this share of its detail: a moiré over a
+    # smooth lit patch of a screen whose other tiles are dark or busy (seed 2400008: 0.59 at
+    # 3.3, 9.7° off the axes, the one tile of 4 over the lit face). A print's lone tile holds
+    # at most 0.26 (a phone's view, seed 3000016; 0.25 at 3.02, seed 3800000).
+    lone_share: float = 0.5
     # Colour beating without lightness, in the fine detail between the two blurs
     # ``beat_band_px`` (Gaussian sigmas, frame pixels): the colour detail that lightness does
     # not explain within ``beat_window_px`` (sigma), over lightness's detail (both RMS) ...
@@ -156,8 +162,9 @@ class ScreenSettings:
     # frames with the coherence below: at most 0.36, phones with colour noise up to 0.81)
     beat_ratio: float = 0.6
     # ... and the coherence of that leftover colour (0 = no direction, 1 = straight fringes;
-    # those screens 0.49-0.54, prints at the ratio above at most 0.20: blotches).
-    beat_coherence: float = 0.38
+    # those screens 0.37-0.54, seed 3300107 at 0.37 with a ratio of 1.04; prints at the
+    # ratio above at most 0.20: blotches).
+    beat_coherence: float = 0.33
     beat_band_px: tuple[float, float] = (1.5, 4.0)
     beat_window_px: float = 8.0
     beat_patch_px: int = 256  # the middle of the large patch: the moiré is everywhere
@@ -190,9 +197,11 @@ class ScreenEvidence:
     repeated_share: float = 0.0
     repeated_peak: float = 0.0
     repeated_colour: float = 0.0  # their median colour prominence beside the peak
-    # The same, of the tiles whose peak also holds ``dominant_share`` of their detail
+    # The tiles whose peak, off the print's axes and at least ``dominant_prominence``,
+    # holds ``dominant_share`` of their detail (at any frequency), and the largest share of
+    # its detail such a peak holds in any tile
     dominant_tiles: int = 0
-    dominant_peak: float = 0.0
+    lone_share: float = 0.0
     # Colour detail that lightness does not explain, over lightness's detail, and that
     # colour's coherence (:func:`_colour_beat`)
     colour_beat: float = 0.0
@@ -228,10 +237,8 @@ class ScreenEvidence:
                 and self.repeated_peak >= settings.tiled_prominence
                 and self.repeated_colour >= settings.repeated_colour_prominence
             )
-            or (
-                self.dominant_tiles >= settings.dominant_tiles
-                and self.dominant_peak >= settings.dominant_prominence
-            )
+            or self.dominant_tiles >= settings.dominant_tiles
+            or self.lone_share >= settings.lone_share
             or (
                 self.colour_beat >= settings.beat_ratio
                 and self.beat_coherence >= settings.beat_coherence
@@ -265,7 +272,9 @@ def screen_evidence(
     beat, coherence = _colour_beat(patch[o : o + m, o : o + m], settings)
     grid = float(shared.max()) if shared.size else 0.0
     strongest = float(lightness[peaks].max()) if shared.size else 0.0
-    return ScreenEvidence(grid, strongest, *tiled, colour_beat=beat, beat_coherence=coherence)
+    return ScreenEvidence(
+        grid, strongest, **asdict(tiled), colour_beat=beat, beat_coherence=coherence
+    )
 
 
 def _colour_beat(patch: np.ndarray, settings: ScreenSettings) -> tuple[float, float]:
@@ -316,17 +325,35 @@ def _window_mean(image: np.ndarray, window: float) -> np.ndarray:
     return np.asarray(cv2.GaussianBlur(half, (0, 0), window / 2.0))
 
 
-def _tiled_peak(
-    frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
-) -> tuple[float, float, float, float, float, float, int, float, float, float, int, float]:
+@dataclass(frozen=True)
+class TiledEvidence:
+    """What the small tiles show (:func:`_tiled_peak`), by the names of the
+    :class:`ScreenEvidence` fields it fills, so no value can land in another's place."""
+
+    tiled_peak: float = 0.0
+    tiled_share: float = 0.0
+    tiled_off_axis_deg: float = 0.0
+    faint_off_axis_deg: float = 0.0
+    faint_colour: float = 0.0
+    faint_out_of_step: float = 0.0
+    repeated_tiles: int = 0
+    repeated_share: float = 0.0
+    repeated_peak: float = 0.0
+    repeated_colour: float = 0.0
+    dominant_tiles: int = 0
+    lone_share: float = 0.0
+
+
+def _tiled_peak(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings) -> TiledEvidence:
     """The median, over frame-aligned tiles well inside ``corners``, of each tile's
     strongest lightness peak and of the share of the tile's fine detail in it (with its
     mirror image); the median angle of that peak off the print's own axes over the tiles
     where it crosses both thresholds (45° when none does); over the tiles where it
     crosses ``faint_prominence`` and the share, the median angle, colour beside it and how
-    far out of step the colours beat there; and the most tiles whose peak lies at one
-    frequency (:func:`_repeated`), of all and of those where it holds ``dominant_share`` of
-    the detail. Zeros when fewer than 3 tiles fit."""
+    far out of step the colours beat there; the most tiles whose peak lies at one
+    frequency (:func:`_repeated`); and, of the tiles whose peak is strong and off the
+    print's axes, how many hold ``dominant_share`` of their detail in it and the largest
+    share one holds. Zeros when fewer than 3 tiles fit."""
     t = settings.tile_px
     centre = corners.mean(axis=0)
     inner = np.round(centre + 0.7 * (corners - centre)).astype(np.int32)
@@ -369,7 +396,7 @@ def _tiled_peak(
                 out_of_step = _out_of_step(patch, int(py), int(px))
             peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2, out_of_step))
     if len(peaks) < 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0, 0.0
+        return TiledEvidence()
     found = np.array(peaks)
     moire = (found[:, 0] >= settings.tiled_prominence) & (found[:, 1] >= settings.tiled_share)
     faint = (found[:, 0] >= settings.faint_prominence) & (found[:, 1] >= settings.tiled_share)
@@ -378,20 +405,23 @@ def _tiled_peak(
         np.median(found[faint][:, [2, 3, 6]], axis=0) if faint.any() else (45.0, 0.0, 0.0)
     )
     repeated, repeated_peak, repeated_colour = _repeated(found, settings)
-    dominant, dominant_peak, _ = _repeated(found[found[:, 1] >= settings.dominant_share], settings)
-    return (
-        float(np.median(found[:, 0])),
-        float(np.median(found[:, 1])),
-        off_axis_deg,
-        float(faint_deg),
-        float(faint_colour),
-        float(faint_step),
-        repeated,
-        repeated / len(found),
-        repeated_peak,
-        repeated_colour,
-        dominant,
-        dominant_peak,
+    # NaN angles (tiles whose peak is short of a moiré's) compare False: never strong.
+    strong = found[
+        (found[:, 0] >= settings.dominant_prominence) & (found[:, 2] >= settings.tiled_off_axis_deg)
+    ]
+    return TiledEvidence(
+        tiled_peak=float(np.median(found[:, 0])),
+        tiled_share=float(np.median(found[:, 1])),
+        tiled_off_axis_deg=off_axis_deg,
+        faint_off_axis_deg=float(faint_deg),
+        faint_colour=float(faint_colour),
+        faint_out_of_step=float(faint_step),
+        repeated_tiles=repeated,
+        repeated_share=repeated / len(found),
+        repeated_peak=repeated_peak,
+        repeated_colour=repeated_colour,
+        dominant_tiles=int(np.count_nonzero(strong[:, 1] >= settings.dominant_share)),
+        lone_share=float(strong[:, 1].max()) if len(strong) else 0.0,
     )
 
 

@@ -348,6 +348,18 @@ def test_colour_beating_without_lightness_is_a_screen(shared_data, name, seed):
 # A phone's view of a print (sadtalker_art_19, seed 200088): its colour noise leaves more
 # colour without lightness than lightness's own fine detail holds, on a soft painting; but
 # in blotches with no direction, unlike a moiré's fringes.
+# A screen whose colour fringes are strong (1.04x lightness's fine detail) but bent by the
+# picture (sadtalker_art_19 on a 2 px screen, seed 3300107: coherence 0.37); prints with that
+# much colour left over are blotches (at most 0.20).
+def test_strong_colour_beating_a_little_less_coherent_is_a_screen(shared_data):
+    detection, evidence = _detected(shared_data, "sadtalker_art_19.png", "screen", 3300107)
+    settings = ScreenSettings()
+    assert not replace(evidence, colour_beat=0.0).is_screen()
+    assert evidence.colour_beat >= settings.beat_ratio
+    assert settings.beat_coherence <= evidence.beat_coherence < 0.38
+    assert detection.hints == (Hint.SCREEN,)
+
+
 def test_a_phones_colour_noise_is_not_a_screen(shared_data):
     detection, evidence = _detected(shared_data, "sadtalker_art_19.png", "phone", 200088)
     settings = ScreenSettings()
@@ -414,8 +426,45 @@ def test_a_moire_dominating_a_few_tiles_is_a_screen(shared_data, name, seed):
     assert evidence.repeated_share < settings.repeated_share
     assert evidence.faint_out_of_step < settings.faint_out_of_step
     assert evidence.dominant_tiles >= settings.dominant_tiles
-    assert evidence.dominant_peak >= settings.dominant_prominence
     assert detection.hints == (Hint.SCREEN,)
+
+
+# A tilted screen whose moiré dominates two tiles at frequencies that drift apart across the
+# glass (sadtalker_art_2 on a 4 px screen, seed 2600089: 0.35-0.38 of the two tiles' detail
+# at 3.9-4.3, 38° off the axes, 4.1 bins apart: past the repeated cue's 4); and a screen
+# whose moiré dominates the one lit, smooth tile of four (liveportrait_s8 on a 2 px screen,
+# seed 2400008: 0.59 of its detail at 3.3). No other cue refuses either.
+@pytest.mark.parametrize(
+    ("name", "seed", "tiles"),
+    [("sadtalker_art_2.png", 2600089, 2), ("liveportrait_s8.jpg", 2400008, 1)],
+)
+def test_a_moire_dominating_tiles_at_drifting_frequencies_is_a_screen(
+    shared_data, name, seed, tiles
+):
+    detection, evidence = _detected(shared_data, name, "screen", seed)
+    settings = ScreenSettings()
+    assert not replace(evidence, dominant_tiles=0, lone_share=0.0).is_screen()
+    assert evidence.dominant_tiles == tiles
+    if tiles < settings.dominant_tiles:
+        assert evidence.lone_share >= settings.lone_share
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# The prints of the tunable sets whose lone tile's off-axis peak holds the most of its
+# detail: a phone's view of sadtalker_art_9 (seed 3000016, 0.26) and a plain print of
+# dlib_2007_007763 (seed 3800000, 0.25 at 3.02); half what one screen tile's moiré holds.
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [("sadtalker_art_9.png", "phone", 3000016), ("dlib_2007_007763.jpg", "plain", 3800000)],
+)
+def test_a_prints_lone_texture_does_not_dominate_a_tile_as_a_moire_does(
+    shared_data, name, kind, seed
+):
+    detection, evidence = _detected(shared_data, name, kind, seed)
+    settings = ScreenSettings()
+    assert evidence.dominant_tiles < settings.dominant_tiles
+    assert evidence.lone_share < settings.lone_share / 1.5
+    assert Hint.SCREEN not in detection.hints
 
 
 # The prints of the tunable sets whose texture peaks alike in two tiles with the most of
