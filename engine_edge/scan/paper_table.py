@@ -91,20 +91,26 @@ def paper_inside(
     feats = view.features
     inner = []
     offsets = (1.5, 2.0, 2.5) if outside else (-1.5, -2.0, -2.5)
-    for pts in side_strips(corners_small, offsets, view.lab.shape[:2]):
-        values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
-        inner.append((np.median(values, axis=0), _spread(values[:, 0])))
+    for i, pts in enumerate(side_strips(corners_small, offsets, view.lab.shape[:2])):
+        if len(pts) < 10:
+            inner.append((np.zeros(3, np.float32), 0.0, 0.0))
+            continue
+        light = feats[pts[:, 1], pts[:, 0]]
+        texture = _texture(light[:, 0], pts, corners_small[i], corners_small[(i + 1) % 4])
+        inner.append((np.median(light, axis=0), _spread(light[:, 0]), texture))
     for tone in (_light_paper, _dark_paper):
-        plain = [colour[1:] for colour, spread in inner if spread <= 5.0 and tone(colour[0])]
+        plain = [colour[1:] for colour, spread, _ in inner if spread <= 5.0 and tone(colour[0])]
         if len(plain) < 2:
             continue
         hue = np.median(plain, axis=0)
         if np.linalg.norm(plain - hue, axis=1).max() > 4.0:
             continue
         # A deckle's bites show the table through the border: paper need not be plain there.
+        # Its spread is taken about the side's trend: a lamp's fall-off along a side of a
+        # deckled border (seed 4400057: 212 -> 181 down the left side) is light, not bites.
         return [
-            bool(tone(colour[0]) and spread <= 8.0 and np.linalg.norm(colour[1:] - hue) <= 4.0)
-            for colour, spread in inner
+            bool(tone(colour[0]) and texture <= 8.0 and np.linalg.norm(colour[1:] - hue) <= 4.0)
+            for colour, _, texture in inner
         ]
     return [False] * 4
 
