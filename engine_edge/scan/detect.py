@@ -25,6 +25,7 @@ import numpy as np
 
 from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
+from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import SHARPNESS_RADIUS_PX, Fit, fine_reach_px, refine, refine_once
@@ -298,6 +299,9 @@ def detect_print_quad(
             # the picture's, 0.06 of the diagonal off both; the paper's edge all round
             # held only 0.33-0.40).
             best = within_border
+    if (inward := picture_outline(frame, view, best, scale, settings)) is not None:
+        best = inward
+        fits.insert(0, inward)
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)

@@ -96,7 +96,7 @@ def paper_inside(
             inner.append((np.zeros(3, np.float32), 0.0, 0.0))
             continue
         light = feats[pts[:, 1], pts[:, 0]]
-        texture = _texture(light[:, 0], pts, corners_small[i], corners_small[(i + 1) % 4])
+        texture = texture_along(light[:, 0], pts, corners_small[i], corners_small[(i + 1) % 4])
         inner.append((np.median(light, axis=0), _spread(light[:, 0]), texture))
     for tone in (_light_paper, _dark_paper):
         plain = [colour[1:] for colour, spread, _ in inner if spread <= 5.0 and tone(colour[0])]
@@ -323,14 +323,14 @@ def sides_are_steps(view: TableView, corners_small: np.ndarray) -> bool:
         if np.linalg.norm(np.median(out_feats, axis=0) - np.median(in_feats, axis=0)) < 4.0:
             return False
         p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
-        out_texture = _texture(out_feats[:, 0], out_pts, p0, p1)
-        in_texture = _texture(in_feats[:, 0], in_pts, p0, p1)
+        out_texture = texture_along(out_feats[:, 0], out_pts, p0, p1)
+        in_texture = texture_along(in_feats[:, 0], in_pts, p0, p1)
         if out_texture >= 8.0 and in_texture >= 0.5 * out_texture:
             return False
     return True
 
 
-def _texture(light: np.ndarray, pts: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> float:
+def texture_along(light: np.ndarray, pts: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> float:
     """The spread of ``light`` (sampled at ``pts`` along the side from ``p0`` to ``p1``)
     about a straight trend along the side: a lamp's fall-off shades paper and table from
     one end of a side to the other, which is light, not texture (a white border on a light
