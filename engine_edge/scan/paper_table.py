@@ -96,7 +96,9 @@ def paper_inside(
             inner.append((np.zeros(3, np.float32), 0.0, 0.0))
             continue
         light = feats[pts[:, 1], pts[:, 0]]
-        texture = texture_along(light[:, 0], pts, corners_small[i], corners_small[(i + 1) % 4])
+        texture = _spread_about_trend(
+            light[:, 0], pts, corners_small[i], corners_small[(i + 1) % 4]
+        )
         inner.append((np.median(light, axis=0), _spread(light[:, 0]), texture))
     for tone in (_light_paper, _dark_paper):
         plain = [colour[1:] for colour, spread, _ in inner if spread <= 5.0 and tone(colour[0])]
@@ -340,6 +342,24 @@ def texture_along(light: np.ndarray, pts: np.ndarray, p0: np.ndarray, p1: np.nda
     design = np.c_[np.ones(len(along)), along]
     coefficients, *_ = np.linalg.lstsq(design, light.astype(np.float64), rcond=None)
     return _spread(light - design @ coefficients)
+
+
+def _spread_about_trend(
+    light: np.ndarray, pts: np.ndarray, p0: np.ndarray, p1: np.ndarray
+) -> float:
+    """The spread of ``light`` about its trend along the side from ``p0`` to ``p1``, the
+    trend's slope the median of the slopes between every two samples (Theil-Sen): a
+    deckle's bites, a third of a side's samples, must not tilt the trend as they tilt a
+    least-squares line (a deckled border unshaded read plainer about its median than about
+    that line)."""
+    direction = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-6)
+    along = (pts - p0) @ direction
+    values = light.astype(np.float64)
+    first, second = np.triu_indices(len(along), 1)
+    run = along[second] - along[first]
+    apart = np.abs(run) > 1e-6
+    slope = float(np.median((values[second] - values[first])[apart] / run[apart]))
+    return _spread(values - slope * along)
 
 
 def _spread(values: np.ndarray) -> float:
