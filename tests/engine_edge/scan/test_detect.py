@@ -775,3 +775,21 @@ def test_a_weak_outline_on_the_picture_of_a_borderless_print_stays_refused(share
     if detection.usable:
         assert detection.corners is not None
         assert corner_error(detection.corners, labelled.scene.corners) < 0.012
+
+
+def test_a_deckled_border_shaded_along_a_side_is_paper_all_round(shared_data):
+    """Seed 4400057: a cream deckled border on cloth under a slanting lamp (40 % darker at
+    one side). Along the left side the paper darkens from 212 to 181 in lightness; about
+    its median that read as unplain as bites, the side counted as the picture's edge and
+    the photo inside the border was refused as unclear. About the side's own trend the
+    paper is plain, and the outline at the deckle's tips is kept."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
+    labelled = sample_scene(photo, "deckled", 4400057)
+    assert labelled.spec.light_gradient > 0.3
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
