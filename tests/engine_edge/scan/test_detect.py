@@ -775,3 +775,51 @@ def test_a_weak_outline_on_the_picture_of_a_borderless_print_stays_refused(share
     if detection.usable:
         assert detection.corners is not None
         assert corner_error(detection.corners, labelled.scene.corners) < 0.012
+
+
+def test_a_deckled_border_shaded_along_a_side_is_paper_all_round(shared_data):
+    """Seed 4400057: a cream deckled border on cloth under a slanting lamp (40 % darker at
+    one side). Along the left side the paper darkens from 212 to 181 in lightness; about
+    its median that read as unplain as bites, the side counted as the picture's edge and
+    the photo inside the border was refused as unclear. About the side's own trend the
+    paper is plain, and the outline at the deckle's tips is kept."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
+    labelled = sample_scene(photo, "deckled", 4400057)
+    assert labelled.spec.light_gradient > 0.3
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_faint_paper_edge_round_a_sharp_picture_is_not_called_blurry(shared_data):
+    """Seed 4400100: a black border on a dark cloth (edge contrast 6). The paper's faint
+    edge reads 7.1-7.7 px wide, as wide as a shake makes an edge, and the still print was
+    refused with "hold still"; the picture's edge inside the border is 3.1-3.6 px."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s5.jpg")
+    labelled = sample_scene(photo, "black_border", 4400100)
+    assert labelled.blur_px < 2.0  # far from what "blurry" is true of (4 px)
+    detection = detect_print_quad(labelled.scene.frame)
+    assert Hint.BLURRY not in detection.hints
+    assert detection.usable
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_shaken_bordered_print_is_still_called_blurry(photos):
+    """A shake smears the picture's edge inside the border as much as the paper's."""
+    spec = SceneSpec(
+        table="light",
+        border_px=40,
+        motion_blur_px=18.0,
+        frame_size=(1920, 1080),
+        seed=5,
+    )
+    detection = detect_print_quad(render_print_scene(photos["coffee"], spec).frame)
+    assert Hint.BLURRY in detection.hints
