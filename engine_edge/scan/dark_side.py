@@ -19,7 +19,7 @@ from engine_edge.scan.outline_hunt import (
     held_by_paper,
     is_upright,
 )
-from engine_edge.scan.paper_table import TableView, surrounded_by_table
+from engine_edge.scan.paper_table import TableView, sides_on_table, surrounded_by_table
 from engine_edge.scan.weak_side import squared_out
 
 # How far from square through the lens, in degrees, an outline taken here may be: the true
@@ -74,6 +74,12 @@ def _squared(
     """``fit`` with its weakest side put square with the others, or as it was where that
     holds less, when it passes :func:`_one_dark_side`; else None."""
     weak = int(np.argmin(fit.side_supports))
+    others = [side for side in range(4) if side != weak]
+    on_table = sides_on_table(view, fit.corners * scale)
+    if min(
+        np.delete(fit.side_supports, weak)
+    ) < settings.min_support - BEYOND_PICTURE_SLACK or not all(on_table[side] for side in others):
+        return None
     moved = squared_out(frame, fit.corners, weak, settings)
     tries = [fit] if moved is None else sorted((fit, moved), key=lambda f: -f.side_supports[weak])
     for one in tries:
