@@ -229,9 +229,8 @@ def detect_print_quad(
             assert candidates is not None  # made for the faint fits above
             deckled = deckled_fits(frame, small, view, candidates, scale, settings)
             fits = [f for f in deckled if is_upright(f, size, settings)]
-            steep = steep and not fits
-        if not fits:
-            fits = dark_side_fits(frame, small, view, candidates, scale, settings)
+            if not fits:
+                fits = dark_side_fits(frame, small, view, candidates, scale, settings)
             steep = steep and not fits
     all_quads = tuple(f.corners for f in fits)
     if not fits:
