@@ -7,6 +7,8 @@ only that side falls short and every side parts paper from table."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from engine_edge.scan import geometry
@@ -49,17 +51,26 @@ def dark_side_fits(
     13-57) were refused ``none``: their true outlines hold 0.56-0.74 on that side, 0.71-1.0
     on the others; the fits found ran 0.07-0.10 of the diagonal off through the picture.
     """
+    size = (frame.shape[1], frame.shape[0])
     diag = float(np.hypot(small.shape[1], small.shape[0]))
     enough = DARK_SIDE_SHARE * settings.min_support
     kept: list[Fit] = []
     for quad in candidates[:DARK_SIDE_CANDIDATES]:
         for wide in (False, True):
             fit = refine(small, quad, coarse_radii(quad, diag, wide=wide))
-            if fit is None or fit.support < enough:
+            # Cheap checks on the small copy first: an empty table's candidates mostly end here.
+            if (
+                fit is None
+                or fit.support < enough
+                or not _others_hold(view, fit, 1.0, settings)
+                or not is_upright(replace(fit, corners=fit.corners / scale), size, settings)
+            ):
                 continue
             full = fit if scale >= 1.0 else at_full_size(frame, fit, scale, settings)
-            if full is None or any(
-                same_quad(full.corners, k.corners, 0.01 * diag / scale) for k in kept
+            if (
+                full is None
+                or not _others_hold(view, full, scale, settings)
+                or any(same_quad(full.corners, k.corners, 0.01 * diag / scale) for k in kept)
             ):
                 continue
             found = _squared(frame, view, full, scale, settings)
@@ -74,18 +85,25 @@ def _squared(
     """``fit`` with its weakest side put square with the others, or as it was where that
     holds less, when it passes :func:`_one_dark_side`; else None."""
     weak = int(np.argmin(fit.side_supports))
-    others = [side for side in range(4) if side != weak]
-    on_table = sides_on_table(view, fit.corners * scale)
-    if min(
-        np.delete(fit.side_supports, weak)
-    ) < settings.min_support - BEYOND_PICTURE_SLACK or not all(on_table[side] for side in others):
-        return None
     moved = squared_out(frame, fit.corners, weak, settings)
     tries = [fit] if moved is None else sorted((fit, moved), key=lambda f: -f.side_supports[weak])
     for one in tries:
         if _one_dark_side(frame, view, one, scale, settings):
             return one
     return None
+
+
+def _others_hold(view: TableView, fit: Fit, scale: float, settings: DetectSettings) -> bool:
+    """Whether every side but the weakest of ``fit`` (at ``scale`` of the small copy) holds
+    within ``BEYOND_PICTURE_SLACK`` of ``min_support`` with table just outside it: only
+    then is the weakest side worth putting square with them."""
+    weak = int(np.argmin(fit.side_supports))
+    on_table = sides_on_table(view, fit.corners * scale)
+    return all(
+        fit.side_supports[side] >= settings.min_support - BEYOND_PICTURE_SLACK and on_table[side]
+        for side in range(4)
+        if side != weak
+    )
 
 
 def _one_dark_side(
