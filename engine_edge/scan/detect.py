@@ -27,6 +27,7 @@ from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads
+from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import SHARPNESS_RADIUS_PX, Fit, fine_reach_px, refine, refine_once
 from engine_edge.scan.glare import find_glare, picture_corners
@@ -229,6 +230,8 @@ def detect_print_quad(
             assert candidates is not None  # made for the faint fits above
             deckled = deckled_fits(frame, small, view, candidates, scale, settings)
             fits = [f for f in deckled if is_upright(f, size, settings)]
+            if not fits:
+                fits = dark_side_fits(frame, small, view, candidates, scale, settings)
             steep = steep and not fits
     all_quads = tuple(f.corners for f in fits)
     if not fits:

@@ -50,9 +50,9 @@ def _small_fit(
     """``quad`` refined on the small copy, and whether the wide search made it: the narrow
     search first and, where that falls short of ``enough`` support and ``widen`` allows, the
     wide one (a rough candidate: a print whose colours resemble the table)."""
-    fit = refine(small, quad, _coarse_radii(quad, diag, wide=False))
+    fit = refine(small, quad, coarse_radii(quad, diag, wide=False))
     if (fit is None or fit.support < enough) and widen:
-        return refine(small, quad, _coarse_radii(quad, diag, wide=True)), True
+        return refine(small, quad, coarse_radii(quad, diag, wide=True)), True
     return fit, False
 
 
@@ -95,15 +95,15 @@ def fit_candidates(
             if fit.support >= settings.min_support:
                 fits.append(fit)
             continue
-        refined = _at_full_size(frame, fit, scale, settings)
+        refined = at_full_size(frame, fit, scale, settings)
         kept = _accepted(frame, fit, refined, scale, settings, deep_bites=False)
         if kept is None and wider is not None:
             # The narrow search can lock onto a line in a busy table beside a small print
             # (gravel 19 px off its top, seed 300060) that falls short at full size; the
             # wider one from the same candidate may have found the print's side.
-            again = refine(small, wider, _coarse_radii(wider, diag, wide=True))
+            again = refine(small, wider, coarse_radii(wider, diag, wide=True))
             if again is not None and again.support >= enough:
-                other = _at_full_size(frame, again, scale, settings)
+                other = at_full_size(frame, again, scale, settings)
                 kept = _accepted(frame, again, other, scale, settings, deep_bites=False)
         if kept is None:
             # Only then deep deckle bites: 300060's narrow outline, 6 % off, had every
@@ -114,7 +114,7 @@ def fit_candidates(
     return fits
 
 
-def _coarse_radii(quad: np.ndarray, diag: float, *, wide: bool) -> tuple[float, ...]:
+def coarse_radii(quad: np.ndarray, diag: float, *, wide: bool) -> tuple[float, ...]:
     """Search radii for refining a candidate on the small copy (``diag``: its diagonal):
     narrow, or wide for a rough candidate. A small print's sides are searched no further
     than a sixth of its size."""
@@ -124,9 +124,7 @@ def _coarse_radii(quad: np.ndarray, diag: float, *, wide: bool) -> tuple[float, 
     return (0.03 * diag * near, 0.012 * diag)
 
 
-def _at_full_size(
-    frame: np.ndarray, fit: Fit, scale: float, settings: DetectSettings
-) -> Fit | None:
+def at_full_size(frame: np.ndarray, fit: Fit, scale: float, settings: DetectSettings) -> Fit | None:
     """``fit`` (found on the copy at ``scale``) refined at the frame's resolution, or on a
     copy smoothed against noise when that is better supported."""
     # From a copy at half the size or more, one pass at full size is enough.
@@ -280,7 +278,7 @@ def deckled_fits(
         fit, _ = _small_fit(small, quad, diag, enough, widen=True)
         if fit is None or fit.support < enough:
             continue
-        full = fit if scale >= 1.0 else _at_full_size(frame, fit, scale, settings)
+        full = fit if scale >= 1.0 else at_full_size(frame, fit, scale, settings)
         if (
             full is not None
             and held_by_paper(frame, full, settings, reach, DEEP_BITES_SLACK)

@@ -43,17 +43,7 @@ def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
         return None
     size = (frame.shape[1], frame.shape[0])
     focal_px = settings.focal_ratio * size[0]
-    reach = fine_reach_px(frame)
-    radius = 2.0 * reach
-    tried = []
-    for quad in _square_places(fit.corners, weak, size, focal_px, radius):
-        placed = refine_once(frame, quad, radius)
-        if placed is not None:
-            tried.append(placed)
-    if not tried:
-        return None
-    best = max(tried, key=lambda f: f.side_supports[weak])
-    found = refine(frame, best.corners, (radius, reach))
+    found = squared_out(frame, fit.corners, weak, settings)
     if (
         found is None
         or side_shifts(fit.corners, found.corners)[weak] <= 0.0
@@ -64,6 +54,26 @@ def weak_side_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
     ):
         return None
     return found
+
+
+def squared_out(
+    frame: np.ndarray, corners: np.ndarray, side: int, settings: DetectSettings
+) -> Fit | None:
+    """``corners`` with side ``side`` put, square through the lens with the other three, on
+    the line at or beyond it that the edge bears out best (refined at full size), or None
+    where no place along its neighbours could be fitted."""
+    size = (frame.shape[1], frame.shape[0])
+    reach = fine_reach_px(frame)
+    radius = 2.0 * reach
+    tried = []
+    for quad in _square_places(corners, side, size, settings.focal_ratio * size[0], radius):
+        placed = refine_once(frame, quad, radius)
+        if placed is not None:
+            tried.append(placed)
+    if not tried:
+        return None
+    best = max(tried, key=lambda f: f.side_supports[side])
+    return refine(frame, best.corners, (radius, reach))
 
 
 def _square_places(
