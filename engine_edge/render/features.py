@@ -55,6 +55,13 @@ LID_PAST_CORNER = 0.12  # how far past each corner (eye lengths) the closing lid
 # shared photos' lower lid lines (skin, waterline, eye bag, make-up) the median is at most
 # 20 from it, under art_9's painted rim 60
 RIM_COLOUR = 35.0
+# A drawn eye's outline past its white, on a print with no colour (``_outline_middle``): a
+# stroke at most this share of the white's lightness (liveportrait_s7 in grey, sepia and
+# grey at 0.6x: 0.27 to 0.35; the darkest past any other white run on the shared photos in
+# colour, grey, sepia and grey at 0.6x: the lines past sadtalker_art_0's corner, 0.47, 0.56) ...
+OUTLINE_DARK = 0.4
+OUTLINE_GAP = 0.05  # ... within this many eye lengths past where the white ends ...
+OUTLINE_BEYOND = 0.15  # ... with skin as light as the white again within this many
 # The shut lash line's profile exp(-(d / thick)^4) is at half its darkness 0.91 ``thick``
 # either side of its middle.
 SHUT_LINE_PER_THICK = 1.82
@@ -689,11 +696,12 @@ def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
 
     On cartoon and painted eyes the face mesh can put the outer corner well inside the
     drawn eye; a shut lid then left a white wedge past it. The white of the eye is told
-    from skin by colour (nearly grey against skin's warmth), so only where the photo's
-    sclera is clearly less colourful than its skin and about as light: a black-and-white
-    photo, or a face whose skin is as grey as its eyes, keeps the mesh's corner. The black
-    is the opening's own (``_black_reach``), only where that is under a quarter as light
-    as the skin under the eye (a grey, faded or tiny eye has no such black).
+    from skin by colour (nearly grey against skin's warmth) where the photo's sclera is
+    clearly less colourful than its skin and about as light. A black-and-white or sepia
+    print has no such colour: there the white counts only where it ends at the drawn
+    eye's dark outline (``_outline_middle``). The black is the opening's own
+    (``_black_reach``), only where that is under a quarter as light as the skin under
+    the eye (a grey, faded or tiny eye has no such black).
     """
     length = eye.length
     sigma = max(0.6, 0.01 * length)
@@ -727,18 +735,60 @@ def _outer_corner_to_photo(eye: EyeFeature, photo: np.ndarray) -> EyeFeature:
     reach = 0.0
     if black <= 0.25 * skin_l:
         reach = _black_reach(lambda u, v: at(lum, u, v), black, length)
-    if white_l >= skin_l - 25.0 and white_c <= skin_c - 12.0:
+    if white_l >= skin_l - 25.0:
         # Out along the corner's line (and just above and below it), as far as it stays white.
         u, v = np.meshgrid(
             -np.arange(0.0, 0.25 * length, 0.5), np.array([-0.03, 0.0, 0.03]) * length
         )
-        white = (at(chroma, u, v) <= white_c + 8.0) & (at(lum, u, v) >= 0.6 * white_l)
+        by_colour = white_c <= skin_c - 12.0
+        white = at(lum, u, v) >= 0.6 * white_l
+        if by_colour:
+            white &= at(chroma, u, v) <= white_c + 8.0
         runs = np.where(white.all(axis=1), white.shape[1], np.argmin(white, axis=1))
-        reach = max(reach, float(-u[0, max(int(runs.max()) - 1, 0)]))
+        ends = [float(-u[0, max(int(run) - 1, 0)]) for run in runs]
+        if not by_colour:
+
+            def along(at_v: float) -> Callable[[np.ndarray], np.ndarray]:
+                return lambda u: at(lum, u[None], np.full((1, u.size), at_v))[0]
+
+            # Each line's own run: the one beside a thin outline runs on past it.
+            ends = [
+                _outline_middle(along(float(at_v)), white_l, end, length)
+                for at_v, end in zip(v[:, 0], ends, strict=True)
+            ]
+        reach = max(reach, *ends)
     if reach < 0.03 * length:
         return eye
     # A little into the drawn rim: the shut lid's line thins to nothing at its corner.
     return _with_outer_corner_out(eye, reach + 0.03 * length)
+
+
+def _outline_middle(
+    lum_at: Callable[[np.ndarray], np.ndarray], white_l: float, end: float, length: float
+) -> float:
+    """Where (px past the mesh's outer corner) the drawn eye's dark outline that stops a
+    light run out along the corner's line lies; 0 where the run stops at no outline.
+
+    An outline is a stroke under ``OUTLINE_DARK`` of the white's lightness within
+    ``OUTLINE_GAP`` eye lengths past the run's ``end``, with skin as light as the white
+    again within ``OUTLINE_BEYOND`` (a line, not a shadow that goes on). In grey the white
+    of the eye and the skin past a real eye's corner are the same light, so a run that
+    ends nowhere, or fades into shade, is skin: the mesh's corner stands. A cartoon's
+    drawn corner (liveportrait_s7 in grey) is a black stroke a twentieth of an eye past
+    where its white ends, skin as light as that white beyond it. The stroke's darkest
+    point, not the run's end, is the corner: where a dim white falls under the run's
+    threshold moves with the print's contrast. ``lum_at(u)``: the photo's L at u along
+    the run's row (u < 0 past the corner).
+    """
+    if end < 0.03 * length:
+        return 0.0
+    step = 0.5
+    past = end + np.arange(0.0, OUTLINE_BEYOND * length, step)
+    lum = lum_at(-past)
+    darkest = int(np.argmin(lum[: int(OUTLINE_GAP * length / step) + 1]))
+    if lum[darkest] > OUTLINE_DARK * white_l or not np.any(lum[darkest:] >= 0.6 * white_l):
+        return 0.0
+    return float(past[darkest])
 
 
 def _black_reach(
