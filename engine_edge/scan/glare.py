@@ -4,6 +4,8 @@ round them."""
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -207,7 +209,7 @@ def _halo_at_its_scale(
         return False
     lifts = []
     all_round = 0.0
-    for index, (low, high) in enumerate(zip(HALO_BANDS[:-1], HALO_BANDS[1:])):
+    for index, (low, high) in enumerate(itertools.pairwise(HALO_BANDS)):
         band = (away > max(1.0, low * radius)) & (away <= max(2.0, high * radius)) & (inside > 0)
         if np.count_nonzero(band) < 8:
             return False
