@@ -157,7 +157,9 @@ def _washed_out(
     edge down to the ring, with that picture's texture flattened. White paper, a shirt or a
     lamp in the picture ends at an edge: most of its fall lies in the first pixel or two
     and the picture beyond is no darker than the ring, or keeps its texture up to it; a
-    white dress clipped flat does not fall off at all, however bright its ring.
+    white dress clipped flat does not fall off at all, however bright its ring. The
+    fall-off is read first at the reflection's own scale (:func:`_halo_at_its_scale`):
+    the fixed ring misreads a large reflection over a face and a small one's steep edge.
     """
     near = cv2.dilate(component, np.ones((5, 5), np.uint8))
     ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
