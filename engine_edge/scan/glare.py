@@ -4,6 +4,8 @@ round them."""
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -27,6 +29,23 @@ RING_FALL = 8.0
 FALL_LIFT = 0.3
 FALL_SMOOTHING = 0.8
 FALL_TEXTURE = 16.0
+# A reflection's halo measured at its own scale (``_halo_at_its_scale``): bands out from the
+# blown-out core, in core radii (a core under 5 px on the detector's copy is too small to
+# read a fall-off across); how far each band is lifted from the picture further out towards
+# white: at least half next to the core, 0.3 a quarter radius out, and falling by at least
+# 0.06 from band to band, with half of that second band lifted by 0.3 or more (all round).
+HALO_MIN_RADIUS_PX = 5.0
+HALO_BANDS = (0.0, 0.25, 0.5, 0.75)
+HALO_NEAR_LIFT = 0.5
+HALO_MID_LIFT = 0.3
+HALO_FALL = 0.06
+HALO_ALL_ROUND = 0.5
+# And the fall from three quarters of the way to white down to a quarter takes at least 0.28
+# of the core's radius: a reflection's light fades over a distance that grows with its size
+# (0.30-0.52 of the radius on the scene sets' reflections); a white thing in the picture,
+# however soft its edge, drops over its edge's blur (a white disc blurred 4 px on a dark
+# coat, ``test_glare``: 0.25).
+HALO_WIDTH = 0.28
 
 
 def picture_corners(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
@@ -138,7 +157,9 @@ def _washed_out(
     edge down to the ring, with that picture's texture flattened. White paper, a shirt or a
     lamp in the picture ends at an edge: most of its fall lies in the first pixel or two
     and the picture beyond is no darker than the ring, or keeps its texture up to it; a
-    white dress clipped flat does not fall off at all, however bright its ring.
+    white dress clipped flat does not fall off at all, however bright its ring. The
+    fall-off is read first at the reflection's own scale (:func:`_halo_at_its_scale`):
+    the fixed ring misreads a large reflection over a face and a small one's steep edge.
     """
     near = cv2.dilate(component, np.ones((5, 5), np.uint8))
     ring = (cv2.dilate(component, np.ones((9, 9), np.uint8)) > 0) & (near == 0)
@@ -154,6 +175,8 @@ def _washed_out(
     if np.count_nonzero(edge) < 8 or np.count_nonzero(far) < 8:
         return False
     edge_value, far_value = float(np.median(value[edge])), float(np.median(value[far]))
+    if _halo_at_its_scale(away, inside, value, radius, far_value):
+        return True
     if ring_value >= RING_BRIGHT:
         # Still some fall-off: a white dress or wall clipped flat reads as bright beyond.
         # And falling already from the core's edge to the ring: a white bar beside the
@@ -168,6 +191,70 @@ def _washed_out(
     lifted = ring_value - far_value >= FALL_LIFT * (255.0 - far_value)
     gradual = ring_value - far_value >= edge_value - ring_value
     return lifted and gradual and ring_texture <= FALL_SMOOTHING * float(texture[far].mean())
+
+
+def _halo_at_its_scale(
+    away: np.ndarray, inside: np.ndarray, value: np.ndarray, radius: float, far_value: float
+) -> bool:
+    """Whether the picture round a blown-out core of ``radius`` pixels is lifted towards
+    white the way a reflection lifts it, read at the reflection's own scale: a reflection's
+    light falls off over a distance that grows with its size, so a quarter and half a radius
+    out the picture is still washed out all round, less and less. The two-to-four-pixel ring
+    of :func:`_washed_out` sits inside that halo round a large reflection and reads the
+    picture's own features there (4000023, a reflection over a face: texture 16.4, over the
+    limit; 4000059 and 4200068, over a shirt and a light face: the core's edge falls faster
+    than the ring), while the lift a band further out does not depend on them. White paper,
+    a shirt or a disc in the picture ends at an edge: next to it the lift drops at once (or
+    does not fall at all where the white runs on, 3700003's clipped pillarbox bar)."""
+    span = 255.0 - far_value
+    if radius < HALO_MIN_RADIUS_PX or span <= 0.0:
+        return False
+    lifts = []
+    all_round = 0.0
+    for index, (low, high) in enumerate(itertools.pairwise(HALO_BANDS)):
+        band = (away > max(1.0, low * radius)) & (away <= max(2.0, high * radius)) & (inside > 0)
+        if np.count_nonzero(band) < 8:
+            return False
+        lift = (value[band].astype(np.float32) - far_value) / span
+        lifts.append(float(np.median(lift)))
+        if index == 1:
+            all_round = float(np.mean(lift >= HALO_MID_LIFT))
+    near, mid, outer = lifts
+    return (
+        near >= HALO_NEAR_LIFT
+        and mid >= HALO_MID_LIFT
+        and near - mid >= HALO_FALL
+        and mid - outer >= HALO_FALL
+        and all_round >= HALO_ALL_ROUND
+        and _fall_width_px(away, inside, value, radius, far_value) >= HALO_WIDTH * radius
+    )
+
+
+def _fall_width_px(
+    away: np.ndarray, inside: np.ndarray, value: np.ndarray, radius: float, far_value: float
+) -> float:
+    """How many pixels the picture round a blown-out core takes to fall from 0.75 of the
+    way between ``far_value`` and white to 0.25 of it: the median of each one-pixel ring
+    out to one and a half radii, the crossings placed between the rings' middles."""
+    span = 255.0 - far_value
+    crossings: dict[float, float] = {}
+    previous: tuple[float, float] | None = None
+    for outer in range(1, int(np.ceil(1.5 * radius)) + 1):
+        ring = (away > outer - 1) & (away <= outer) & (inside > 0)
+        if np.count_nonzero(ring) < 4:
+            break
+        here = (outer - 0.5, (float(np.median(value[ring])) - far_value) / span)
+        for level in (0.75, 0.25):
+            if level not in crossings and here[1] < level:
+                if previous is None or previous[1] <= here[1]:
+                    crossings[level] = here[0]
+                else:
+                    share = (previous[1] - level) / (previous[1] - here[1])
+                    crossings[level] = previous[0] + share * (here[0] - previous[0])
+        previous = here
+    if len(crossings) < 2:
+        return 0.0
+    return crossings[0.25] - crossings[0.75]
 
 
 def _picture_white_at_edge(component: np.ndarray, middle: np.ndarray) -> bool:
