@@ -54,7 +54,7 @@ from engine_edge.scan.paper_table import (
     surrounded_by_table,
 )
 from engine_edge.scan.screen import screen_evidence
-from engine_edge.scan.weak_side import weak_side_outline
+from engine_edge.scan.weak_side import square_outline, weak_side_outline
 
 
 class Hint(StrEnum):
@@ -255,6 +255,11 @@ def detect_print_quad(
         if moved is not None:
             best = moved
             fits.insert(0, moved)
+        # One side on a picture's line that meets the print's edge at a corner: off square.
+        squared = square_outline(frame, best, settings)
+        if squared is not None:
+            best = squared
+            fits.insert(0, squared)
     within_border: Fit | None = None
     if not sides_checked and not surrounded_by_table(view, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
