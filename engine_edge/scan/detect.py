@@ -358,7 +358,8 @@ def _rank(fits: list[Fit], reach_px: float) -> None:
     fits.sort(
         key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
     )
-    twins = [i for i in range(1, len(fits)) if same_quad(fits[i].corners, fits[0].corners, reach_px)]
+    first = fits[0].corners
+    twins = [i for i in range(1, len(fits)) if same_quad(fits[i].corners, first, reach_px)]
     twin = max(twins, key=lambda i: fits[i].support, default=None)
     if twin is not None and fits[twin].support > fits[0].support:
         fits.insert(0, fits.pop(twin))
