@@ -282,7 +282,10 @@ def detect_print_quad(
         if paper is not None:
             best = paper
             fits.insert(0, paper)
-    if not sides_checked and (inside := picture_sides(view, best.corners * scale)):
+    # A last resort's outline with the border's paper inside some sides only runs from the
+    # paper's edge to the picture's: moved out to the paper's edge, or refused.
+    mixed = False
+    if inside := picture_sides(view, best.corners * scale):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
         # Those move out to the paper's edge too.
@@ -305,6 +308,8 @@ def detect_print_quad(
             # the picture's, 0.06 of the diagonal off both; the paper's edge all round
             # held only 0.33-0.40).
             best = within_border
+        else:
+            mixed = sides_checked
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)
@@ -312,7 +317,7 @@ def detect_print_quad(
         and _another_print(view, best.corners * scale, settings)
     ):
         hints.insert(0, Hint.TWO_PRINTS)
-    if not surrounded_by_table(view, best.corners * scale):
+    if mixed or not surrounded_by_table(view, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare, boxes = find_glare(small, best.corners * scale)
     if (
