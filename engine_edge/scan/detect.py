@@ -282,13 +282,14 @@ def detect_print_quad(
         if paper is not None:
             best = paper
             fits.insert(0, paper)
-    # A last resort's outline with the border's paper inside some sides only runs from the
-    # paper's edge to the picture's: moved out to the paper's edge, or refused.
-    mixed = False
     if inside := picture_sides(view, best.corners * scale):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
-        # Those move out to the paper's edge too.
+        # Those move out to the paper's edge too, a last resort's as well (seed 2900019: a
+        # black border on a dark table, the faint region's outline from the paper's corner
+        # to the picture's other three, 0.027 of the diagonal off). One that cannot move is
+        # not refused: a borderless picture's own plain bands pass for a border's paper too
+        # (seed 4100016, dark bars either side of it, outlined right).
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
         outer = outer_outline(frame, best, view, scale, settings, [inside], slack=0.35)
         # Kept only with the border's paper inside every side, one paper all round.
@@ -308,8 +309,6 @@ def detect_print_quad(
             # the picture's, 0.06 of the diagonal off both; the paper's edge all round
             # held only 0.33-0.40).
             best = within_border
-        else:
-            mixed = sides_checked
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)
@@ -317,7 +316,7 @@ def detect_print_quad(
         and _another_print(view, best.corners * scale, settings)
     ):
         hints.insert(0, Hint.TWO_PRINTS)
-    if mixed or not surrounded_by_table(view, best.corners * scale):
+    if not surrounded_by_table(view, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare, boxes = find_glare(small, best.corners * scale)
     if (
