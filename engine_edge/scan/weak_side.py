@@ -35,7 +35,7 @@ SQUARE_DEG = 2.0
 # An outline further than this off square through the lens has one side off the print's edge
 # (the prints' own outlines on six scene sets: at most 0.8°, deckled and small ones, a small
 # print's once 1.4°); a side re-placed square is kept if it leaves the outline within the
-# second figure (seed 3700004, a dark painting on a dark table: 1.07° with its left side
+# second figure (seed 3700004, a darkened portrait on a dark table: 1.07°, its left side
 # 4 px out at one corner, 0.54° re-placed on the print's edge) and its least side support
 # within the share of the first outline's; the re-placed side is looked for this far (a
 # share of its neighbours' length) in and out.
