@@ -22,7 +22,7 @@ from engine_edge.scan.outline_hunt import (
     is_upright,
 )
 from engine_edge.scan.paper_table import TableView, sides_on_table, surrounded_by_table
-from engine_edge.scan.weak_side import squared_out
+from engine_edge.scan.weak_side import squared_side
 
 # How far from square through the lens, in degrees, an outline taken here may be: the true
 # outlines of the round-20 misses read 0.0-0.5, the ones run through the picture 2.3-3.7
@@ -43,7 +43,7 @@ def dark_side_fits(
 ) -> list[Fit]:
     """After every other resort: the first candidates, fitted narrowly and widely on the
     small copy and at full size, with their weakest side put square with the others
-    (:func:`squared_out`); kept where only that side is short of ``min_support``, by at most
+    (:func:`squared_side`); kept where only that side is short of ``min_support``, by at most
     ``BEYOND_PICTURE_SLACK``, every side parts paper from table, table lies all round and
     the outline is square through the lens (``DARK_SIDE_SQUARE_DEG``).
 
@@ -85,7 +85,7 @@ def _squared(
     """``fit`` with its weakest side put square with the others, or as it was where that
     holds less, when it passes :func:`_one_dark_side`; else None."""
     weak = int(np.argmin(fit.side_supports))
-    moved = squared_out(frame, fit.corners, weak, settings)
+    moved = squared_side(frame, fit.corners, weak, settings)
     tries = [fit] if moved is None else sorted((fit, moved), key=lambda f: -f.side_supports[weak])
     for one in tries:
         if _one_dark_side(frame, view, one, scale, settings):

@@ -29,7 +29,14 @@ from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads
 from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
-from engine_edge.scan.edge_fit import SHARPNESS_RADIUS_PX, Fit, fine_reach_px, refine, refine_once
+from engine_edge.scan.edge_fit import (
+    SHARPNESS_RADIUS_PX,
+    Fit,
+    fine_reach_px,
+    refine,
+    refine_once,
+    same_quad,
+)
 from engine_edge.scan.glare import find_glare, picture_corners
 from engine_edge.scan.outline_hunt import (
     deckled_fits,
@@ -56,7 +63,7 @@ from engine_edge.scan.paper_table import (
     surrounded_by_table,
 )
 from engine_edge.scan.screen import screen_evidence
-from engine_edge.scan.weak_side import weak_side_outline
+from engine_edge.scan.weak_side import square_outline, weak_side_outline
 
 
 class Hint(StrEnum):
@@ -236,12 +243,7 @@ def detect_print_quad(
     all_quads = tuple(f.corners for f in fits)
     if not fits:
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
-    # The best-supported outline wins; among nearly as well supported ones, the largest
-    # (a print's outer edge rather than its photo inside a border).
-    top_support = max(f.support for f in fits)
-    fits.sort(
-        key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
-    )
+    _rank(fits, fine_reach_px(frame))
     best = fits[0]
     if not sides_checked and fits[0] is not tracked:
         outermost = outermost_outline(frame, best, settings)
@@ -259,6 +261,11 @@ def detect_print_quad(
         if moved is not None:
             best = moved
             fits.insert(0, moved)
+        # One side on a picture's line that meets the print's edge at a corner: off square.
+        squared = square_outline(frame, best, settings)
+        if squared is not None:
+            best = squared
+            fits.insert(0, squared)
     within_border: Fit | None = None
     if not sides_checked and not surrounded_by_table(view, best.corners * scale):
         # Picture, not table, just outside: perhaps the photo inside a light border whose
@@ -279,10 +286,14 @@ def detect_print_quad(
         if paper is not None:
             best = paper
             fits.insert(0, paper)
-    if not sides_checked and (inside := picture_sides(view, best.corners * scale)):
+    if inside := picture_sides(view, best.corners * scale):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
-        # Those move out to the paper's edge too.
+        # Those move out to the paper's edge too, a last resort's as well (seed 2900019: a
+        # black border on a dark table, the faint region's outline from the paper's corner
+        # to the picture's other three, 0.027 of the diagonal off). One that cannot move is
+        # not refused: a borderless picture's own plain bands pass for a border's paper too
+        # (seed 4100016, dark bars either side of it, outlined right).
         # Deep bites (a fifth of the border) leave 40 % of a deckled side on its tips' line.
         outer = outer_outline(frame, best, view, scale, settings, [inside], slack=0.35)
         # Kept only with the border's paper inside every side, one paper all round.
@@ -343,6 +354,26 @@ def detect_print_quad(
         ),
         closer=_closer(best.corners, settings),
     )
+
+
+def _rank(fits: list[Fit], reach_px: float) -> None:
+    """Put the outline to take first in ``fits``: the best-supported one; among nearly as
+    well supported ones, the largest (a print's outer edge rather than its photo inside a
+    border), unless a better-supported one is the same outline within ``reach_px`` (the
+    finest search's reach): then that one.
+
+    Two fits of one edge a few pixels apart at a corner are no border and its picture
+    (seed 4000031, a dark painting on a dark table: the larger 4.5 px out at one corner,
+    0.008 of the diagonal off, 0.48 supported; the other 0.004 off, 0.50)."""
+    top_support = max(f.support for f in fits)
+    fits.sort(
+        key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
+    )
+    first = fits[0].corners
+    twins = [i for i in range(1, len(fits)) if same_quad(fits[i].corners, first, reach_px)]
+    twin = max(twins, key=lambda i: fits[i].support, default=None)
+    if twin is not None and fits[twin].support > fits[0].support:
+        fits.insert(0, fits.pop(twin))
 
 
 def _turned_away(

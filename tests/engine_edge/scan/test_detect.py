@@ -866,3 +866,36 @@ def test_a_dark_side_outline_through_the_picture_stays_refused(shared_data):
     detection = detect_print_quad(labelled.scene.frame)
     if detection.corners is not None:
         assert corner_error(detection.corners, labelled.scene.corners) < 0.012
+
+
+def test_of_two_fits_of_one_edge_the_better_supported_is_taken(shared_data):
+    """Seed 4000031: a dark painting (art_19) on a dark table, outlined only by the last
+    resort for deckled prints, which found it twice: 4.5 px apart at one corner, the larger
+    0.48 supported and 0.008 of the diagonal off (a bare print's tolerance is 0.005), the
+    other 0.50 and 0.004 off. The larger won as if it were the paper round a picture."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_19.png")
+    labelled = sample_scene(photo, "dark", 4000031)
+    assert labelled.spec.border_px == 0
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
+
+
+def test_a_last_resorts_outline_half_on_the_picture_moves_out_to_the_paper(shared_data):
+    """Seed 2900019: a family photo (dlib_2007) in a black border on a dark table, outlined
+    only by the faint region's last resort, from the paper's corner at one end of its top
+    and right sides to the picture's corners at the other three: 0.027 of the diagonal off
+    both. The border's paper just inside two of its sides and not the other two says so;
+    the outline moves out to the paper's edge there, as a first outline does."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
+    labelled = sample_scene(photo, "black_border", 2900019)
+    assert labelled.spec.table == "dark"
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
