@@ -27,7 +27,12 @@ from engine_edge.image_io import load_image
 from engine_edge.scan.detect import Hint, detect_print_quad
 from engine_edge.scan.scene_set import sample_scene
 from engine_edge.scan.screen import screen_evidence
-from engine_edge.scan.synthetic import halftone_print, pinstripe_print, render_print_scene
+from engine_edge.scan.synthetic import (
+    frame_px_per_print_px,
+    halftone_print,
+    pinstripe_print,
+    render_print_scene,
+)
 
 PHOTOS = (
     "liveportrait_s3.jpg",
@@ -71,22 +76,13 @@ VARIANTS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
 }
 
 
-def camera_px_per_picture_px(
-    picture: np.ndarray, spec_frame: tuple[int, int], share: float
-) -> float:
-    """How many frame pixels one picture pixel spans at the print's centre (the scene's
-    pinhole camera scales the print to ``share`` of the frame's area)."""
-    ph, pw = picture.shape[:2]
-    fw, fh = spec_frame
-    return float(np.sqrt(share * fw * fh / (pw * ph)))
-
-
 def one(photo: np.ndarray, variant: str, seed: int) -> dict[str, object]:
     """Scene ``seed`` of ``photo`` printed as ``variant``: refused as a screen or not, the
     hints, and the cues on the true corners."""
     labelled = sample_scene(photo, "plain", seed)
     spec = labelled.spec
-    scale = camera_px_per_picture_px(labelled.truth, spec.frame_size, spec.print_share)
+    height, width = labelled.truth.shape[:2]
+    scale = frame_px_per_print_px((width, height), spec)
     printed = VARIANTS[variant](labelled.truth, scale)
     scene = render_print_scene(printed, spec)
     detection = detect_print_quad(scene.frame)

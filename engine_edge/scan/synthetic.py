@@ -462,6 +462,15 @@ def render_two_prints(
     return Scene(np.clip(frame + 0.5, 0, 255).astype(np.uint8), first.corners, first.print_image)
 
 
+def frame_px_per_print_px(print_size: tuple[int, int], spec: SceneSpec) -> float:
+    """How many frame pixels one pixel of a print of ``print_size`` (width, height) spans
+    at the print's centre, seen as ``spec`` says (:func:`project_print` scales the print
+    to ``spec.print_share`` of the frame): what sets a halftone's period in camera pixels."""
+    fw, fh = spec.frame_size
+    pw, ph = print_size
+    return float(np.sqrt(spec.print_share * fw * fh / (pw * ph)))
+
+
 HALFTONE_SUPERSAMPLE = 4  # the dots are drawn this much finer, then averaged down
 # Process-colour screen angles (degrees): cyan, magenta, yellow, black. Their dots, each
 # lattice turned from the others, make the rosette of a magazine's colour photo.
@@ -514,13 +523,17 @@ def halftone_print(
 def _dot_threshold(size: tuple[int, int], period_px: float, angle_deg: float) -> np.ndarray:
     """A round-dot screen's threshold (0-1) at each pixel of ``size`` (width, height): ink
     where the tone's coverage exceeds it, so dots grow from the lattice's points, of
-    ``period_px`` at ``angle_deg``, and merge into a checkerboard at half coverage."""
+    ``period_px`` at ``angle_deg``, and merge into a checkerboard at half coverage. The
+    thresholds are equalised (each replaced by its share of the screen below it), as a
+    printer calibrates its screen, so a tone covers as much paper as it is dark."""
     w, h = size
     yy, xx = np.mgrid[:h, :w].astype(np.float32)
     a = np.radians(angle_deg)
     u = (xx * np.cos(a) + yy * np.sin(a)) * (2.0 * np.pi / period_px)
     v = (-xx * np.sin(a) + yy * np.cos(a)) * (2.0 * np.pi / period_px)
-    return np.asarray(0.5 - (np.cos(u) + np.cos(v)) / 4.0)
+    spot = -(np.cos(u) + np.cos(v))
+    sample = np.sort(spot[::7, ::7].ravel())
+    return np.asarray(np.searchsorted(sample, spot) / len(sample), np.float32)
 
 
 def pinstripe_print(photo: np.ndarray, period_px: float, angle_deg: float = 0.0) -> np.ndarray:
