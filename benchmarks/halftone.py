@@ -19,6 +19,7 @@ import argparse
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -76,26 +77,40 @@ VARIANTS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
 }
 
 
-def one(photo: np.ndarray, variant: str, seed: int) -> dict[str, object]:
-    """Scene ``seed`` of ``photo`` printed as ``variant``: refused as a screen or not, the
-    hints, and the cues on the true corners."""
+@dataclass(frozen=True)
+class Verdict:
+    """One halftone or pinstriped print as the scanner saw it."""
+
+    photo: str
+    variant: str
+    seed: int
+    table: str
+    refused_as_screen: bool
+    hints: list[str]
+    cues_on_truth: list[str]  # the screen cues that fire inside the true corners
+    evidence: dict[str, float]
+
+
+def one(photo: np.ndarray, name: str, variant: str, seed: int) -> Verdict:
+    """Scene ``seed`` of ``photo`` (called ``name``) printed as ``variant``: refused as a
+    screen or not, the hints, and the cues on the true corners."""
     labelled = sample_scene(photo, "plain", seed)
     spec = labelled.spec
     height, width = labelled.truth.shape[:2]
-    scale = frame_px_per_print_px((width, height), spec)
-    printed = VARIANTS[variant](labelled.truth, scale)
+    printed = VARIANTS[variant](labelled.truth, frame_px_per_print_px((width, height), spec))
     scene = render_print_scene(printed, spec)
     detection = detect_print_quad(scene.frame)
     evidence = screen_evidence(scene.frame, scene.corners)
-    return {
-        "variant": variant,
-        "seed": seed,
-        "table": spec.table,
-        "refused_as_screen": Hint.SCREEN in detection.hints,
-        "hints": [h.value for h in detection.hints],
-        "cues_on_truth": list(evidence.cues()),
-        "evidence": {k: round(float(v), 3) for k, v in vars(evidence).items()},
-    }
+    return Verdict(
+        photo=name,
+        variant=variant,
+        seed=seed,
+        table=spec.table,
+        refused_as_screen=Hint.SCREEN in detection.hints,
+        hints=[h.value for h in detection.hints],
+        cues_on_truth=list(evidence.cues()),
+        evidence={k: round(float(v), 3) for k, v in asdict(evidence).items()},
+    )
 
 
 def main() -> None:
@@ -117,19 +132,19 @@ def main() -> None:
         for variant in variants:
             for s in range(args.seeds):
                 seed = args.seed_base + 100 * p + s
-                row = {"photo": name, **one(photo, variant, seed)}
-                lines.append(json.dumps(row))
+                verdict = one(photo, name, variant, seed)
+                lines.append(json.dumps(asdict(verdict)))
                 total[variant] += 1
-                refused[variant] += bool(row["refused_as_screen"])
-                cues.update(row["cues_on_truth"])  # type: ignore[arg-type]
+                refused[variant] += verdict.refused_as_screen
+                cues.update(verdict.cues_on_truth)
                 print(
                     name,
                     variant,
                     seed,
-                    row["table"],
-                    "SCREEN" if row["refused_as_screen"] else "ok",
-                    row["hints"],
-                    row["cues_on_truth"],
+                    verdict.table,
+                    "SCREEN" if verdict.refused_as_screen else "ok",
+                    verdict.hints,
+                    verdict.cues_on_truth,
                     flush=True,
                 )
     if args.out:

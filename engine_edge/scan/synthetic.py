@@ -502,16 +502,16 @@ def halftone_print(
     s = HALFTONE_SUPERSAMPLE
     fine = cv2.resize(photo, (w * s, h * s), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     fine /= 255.0
+    inks: list[np.ndarray]
+    angles: tuple[float, ...] = ROSETTE_DEG
+    filters: tuple[tuple[float, float, float], ...] = INK_FILTERS
     if colour:
         black = 1.0 - fine.max(axis=2)
         cmy = (1.0 - fine - black[..., None]) / np.maximum(1.0 - black[..., None], 1e-3)
         inks = [cmy[..., 0], cmy[..., 1], cmy[..., 2], black]
-        angles = ROSETTE_DEG
-        filters = INK_FILTERS
     else:
         inks = [1.0 - fine.mean(axis=2)]
-        angles = (angle_deg,)
-        filters = (INK_FILTERS[3],)
+        angles, filters = (angle_deg,), (INK_FILTERS[3],)
     light = np.ones((h * s, w * s, 3), np.float32) * (np.array(paper_rgb, np.float32) / 255.0)
     for ink, angle, through in zip(inks, angles, filters, strict=True):
         dots = ink > _dot_threshold((w * s, h * s), period_px * s, angle)
