@@ -126,6 +126,7 @@ def main() -> None:
     refused: Counter[str] = Counter()
     cues: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    not_found: Counter[str] = Counter()  # no print found at all: a refusal of another kind
     lines = []
     for p, name in enumerate(PHOTOS[: args.photos]):
         photo = load_image(folder / name)
@@ -136,6 +137,7 @@ def main() -> None:
                 lines.append(json.dumps(asdict(verdict)))
                 total[variant] += 1
                 refused[variant] += verdict.refused_as_screen
+                not_found[variant] += Hint.NONE.value in verdict.hints
                 cues.update(verdict.cues_on_truth)
                 print(
                     name,
@@ -150,7 +152,10 @@ def main() -> None:
     if args.out:
         args.out.write_text("\n".join(lines) + "\n")
     for variant in variants:
-        print(f"{variant:18s} refused as screen {refused[variant]}/{total[variant]}")
+        print(
+            f"{variant:18s} refused as screen {refused[variant]}/{total[variant]}, "
+            f"no print found {not_found[variant]}"
+        )
     print(
         f"all: refused as screen {sum(refused.values())}/{sum(total.values())}; "
         f"cues on the true corners: {dict(cues)}"
