@@ -498,10 +498,12 @@ def test_the_evidence_names_the_cues_that_call_it_a_screen():
 
 
 # A newspaper clipping's black halftone at 45°, its dots 2.5 camera pixels apart, and a
-# magazine's CMYK rosette at 3: every cue that reads a regular grid reads the dot lattice
-# (grid, lightness, tiled, dominant: benchmarks/halftone.py, 44 of 48 such prints
-# refused). Not told apart yet: the synthetic camera's screens show their moiré in step
-# and as steady as a halftone's lattice (README, round 21).
+# magazine's CMYK rosette at 3: the cues that read a regular grid read the dot lattice
+# (benchmarks/halftone.py, seeds 200000+: 46 of 48 halftone prints refused as screens, the
+# grid and lightness cues firing on 52 and 59 of 64 prints). Not told apart yet: of 291
+# first-frame screens of the tunable sets, a quarter beat in step in every tile as a
+# halftone's inks do, most show a square lattice as its dots do, and 11-40 a moiré as
+# steady in the print's plane.
 @pytest.mark.xfail(strict=True, reason="a halftone print's dot lattice reads as a screen's grid")
 @pytest.mark.parametrize(("period_px", "colour"), [(2.5, False), (3.0, True)])
 def test_a_halftone_print_is_not_a_screen(shared_data, period_px, colour):
