@@ -499,7 +499,7 @@ def test_the_evidence_names_the_cues_that_call_it_a_screen():
 
 # A newspaper clipping's black halftone at 45°, its dots 2.5 camera pixels apart, and a
 # magazine's CMYK rosette at 3: the cues that read a regular grid read the dot lattice
-# (benchmarks/halftone.py, seeds 200000+: 46 of 48 halftone prints refused as screens, the
+# (benchmarks/halftone.py, seeds 200000+: 43 of 48 halftone prints refused as screens, the
 # grid and lightness cues firing on 52 and 59 of 64 prints). Not told apart yet: of 291
 # first-frame screens of the tunable sets, a quarter beat in step in every tile as a
 # halftone's inks do, most show a square lattice as its dots do, and 11-40 a moiré as
