@@ -208,42 +208,36 @@ class ScreenEvidence:
     beat_coherence: float = 0.0
 
     def is_screen(self, settings: ScreenSettings = ScreenSettings()) -> bool:
-        return (
-            self.grid_peak >= settings.grid_prominence
-            or (
-                self.lightness_peak >= settings.lightness_prominence
-                and self.grid_peak >= settings.lightness_colour_prominence
-            )
-            or (
-                self.tiled_peak >= settings.tiled_prominence
-                and self.tiled_share >= settings.tiled_share
-                and self.tiled_off_axis_deg >= settings.tiled_off_axis_deg
-            )
-            or (
-                self.tiled_peak >= settings.faint_prominence
-                and self.tiled_share >= settings.tiled_share
-                and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
-                and self.faint_colour >= settings.faint_colour_prominence
-                and self.faint_out_of_step >= settings.faint_out_of_step
-            )
-            or (
-                self.faint_off_axis_deg >= settings.tiled_off_axis_deg
-                and self.faint_colour >= settings.faint_colour_prominence
-                and self.faint_out_of_step >= settings.lone_out_of_step
-            )
-            or (
-                self.repeated_tiles >= settings.repeated_tiles
-                and self.repeated_share >= settings.repeated_share
-                and self.repeated_peak >= settings.tiled_prominence
-                and self.repeated_colour >= settings.repeated_colour_prominence
-            )
-            or self.dominant_tiles >= settings.dominant_tiles
-            or self.lone_share >= settings.lone_share
-            or (
-                self.colour_beat >= settings.beat_ratio
-                and self.beat_coherence >= settings.beat_coherence
-            )
-        )
+        return bool(self.cues(settings))
+
+    def cues(self, settings: ScreenSettings = ScreenSettings()) -> tuple[str, ...]:
+        """The names of the cues that call this a screen (none for a print): what a
+        benchmark reports, so a refusal can be traced to the cue that made it."""
+        fired = {
+            "grid": self.grid_peak >= settings.grid_prominence,
+            "lightness": self.lightness_peak >= settings.lightness_prominence
+            and self.grid_peak >= settings.lightness_colour_prominence,
+            "tiled": self.tiled_peak >= settings.tiled_prominence
+            and self.tiled_share >= settings.tiled_share
+            and self.tiled_off_axis_deg >= settings.tiled_off_axis_deg,
+            "faint": self.tiled_peak >= settings.faint_prominence
+            and self.tiled_share >= settings.tiled_share
+            and self.faint_off_axis_deg >= settings.tiled_off_axis_deg
+            and self.faint_colour >= settings.faint_colour_prominence
+            and self.faint_out_of_step >= settings.faint_out_of_step,
+            "out_of_step": self.faint_off_axis_deg >= settings.tiled_off_axis_deg
+            and self.faint_colour >= settings.faint_colour_prominence
+            and self.faint_out_of_step >= settings.lone_out_of_step,
+            "repeated": self.repeated_tiles >= settings.repeated_tiles
+            and self.repeated_share >= settings.repeated_share
+            and self.repeated_peak >= settings.tiled_prominence
+            and self.repeated_colour >= settings.repeated_colour_prominence,
+            "dominant": self.dominant_tiles >= settings.dominant_tiles,
+            "lone": self.lone_share >= settings.lone_share,
+            "colour_beat": self.colour_beat >= settings.beat_ratio
+            and self.beat_coherence >= settings.beat_coherence,
+        }
+        return tuple(name for name, fires in fired.items() if fires)
 
 
 def screen_evidence(

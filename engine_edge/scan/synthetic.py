@@ -460,3 +460,90 @@ def render_two_prints(
     coverage = _coverage(second.corners, spec.frame_size)[..., None]
     frame = first.frame * (1 - coverage) + second.frame * coverage
     return Scene(np.clip(frame + 0.5, 0, 255).astype(np.uint8), first.corners, first.print_image)
+
+
+def frame_px_per_print_px(print_size: tuple[int, int], spec: SceneSpec) -> float:
+    """How many frame pixels one pixel of a print of ``print_size`` (width, height) spans
+    at the print's centre, seen as ``spec`` says (:func:`project_print` scales the print
+    to ``spec.print_share`` of the frame): what sets a halftone's period in camera pixels."""
+    fw, fh = spec.frame_size
+    pw, ph = print_size
+    return float(np.sqrt(spec.print_share * fw * fh / (pw * ph)))
+
+
+HALFTONE_SUPERSAMPLE = 4  # the dots are drawn this much finer, then averaged down
+# Process-colour screen angles (degrees): cyan, magenta, yellow, black. Their dots, each
+# lattice turned from the others, make the rosette of a magazine's colour photo.
+ROSETTE_DEG = (15.0, 75.0, 0.0, 45.0)
+# Process inks on paper, as the share of red, green and blue light each lets through.
+INK_FILTERS = ((0.1, 0.85, 1.0), (1.0, 0.15, 0.6), (1.0, 0.95, 0.1), (0.12, 0.12, 0.13))
+
+
+def halftone_print(
+    photo: np.ndarray,
+    period_px: float,
+    *,
+    colour: bool = False,
+    angle_deg: float = 45.0,
+    paper_rgb: tuple[int, int, int] = (242, 239, 228),
+) -> np.ndarray:
+    """``photo`` printed as a newspaper or magazine prints it: a dot lattice of
+    ``period_px`` (pixels of ``photo``) per ink, each dot as large as its tone is dark.
+
+    Black alone at ``angle_deg`` (a newspaper's clipping), or with ``colour`` cyan,
+    magenta, yellow and black at :data:`ROSETTE_DEG` (a magazine's rosette). The dots are
+    hard-edged ink on paper, drawn finer than the pixels and averaged down as a camera's
+    or a scanner's pixels do; a lattice near the pixels' own spacing is what a clipping
+    held under the kiosk's camera shows it.
+    """
+    if photo.ndim == 2:
+        photo = np.repeat(photo[..., None], 3, axis=2)
+    h, w = photo.shape[:2]
+    s = HALFTONE_SUPERSAMPLE
+    fine = cv2.resize(photo, (w * s, h * s), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    fine /= 255.0
+    inks: list[np.ndarray]
+    angles: tuple[float, ...] = ROSETTE_DEG
+    filters: tuple[tuple[float, float, float], ...] = INK_FILTERS
+    if colour:
+        black = 1.0 - fine.max(axis=2)
+        cmy = (1.0 - fine - black[..., None]) / np.maximum(1.0 - black[..., None], 1e-3)
+        inks = [cmy[..., 0], cmy[..., 1], cmy[..., 2], black]
+    else:
+        inks = [1.0 - fine.mean(axis=2)]
+        angles, filters = (angle_deg,), (INK_FILTERS[3],)
+    light = np.ones((h * s, w * s, 3), np.float32) * (np.array(paper_rgb, np.float32) / 255.0)
+    for ink, angle, through in zip(inks, angles, filters, strict=True):
+        dots = ink > _dot_threshold((w * s, h * s), period_px * s, angle)
+        light[dots] *= np.array(through, np.float32)
+    down = cv2.resize(light, (w, h), interpolation=cv2.INTER_AREA)
+    return np.clip(down * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def _dot_threshold(size: tuple[int, int], period_px: float, angle_deg: float) -> np.ndarray:
+    """A round-dot screen's threshold (0-1) at each pixel of ``size`` (width, height): ink
+    where the tone's coverage exceeds it, so dots grow from the lattice's points, of
+    ``period_px`` at ``angle_deg``, and merge into a checkerboard at half coverage. The
+    thresholds are equalised (each replaced by its share of the screen below it), as a
+    printer calibrates its screen, so a tone covers as much paper as it is dark."""
+    w, h = size
+    yy, xx = np.mgrid[:h, :w].astype(np.float32)
+    a = np.radians(angle_deg)
+    u = (xx * np.cos(a) + yy * np.sin(a)) * (2.0 * np.pi / period_px)
+    v = (-xx * np.sin(a) + yy * np.cos(a)) * (2.0 * np.pi / period_px)
+    spot = -(np.cos(u) + np.cos(v))
+    sample = np.sort(spot[::7, ::7].ravel())
+    return np.asarray(np.searchsorted(sample, spot) / len(sample), np.float32)
+
+
+def pinstripe_print(photo: np.ndarray, period_px: float, angle_deg: float = 0.0) -> np.ndarray:
+    """``photo`` with fine light pinstripes of ``period_px`` at ``angle_deg`` over its
+    lower half: a striped suit or shirt, a print's own periodic texture over much of it."""
+    h, w = photo.shape[:2]
+    yy, xx = np.mgrid[:h, :w].astype(np.float32)
+    a = np.radians(angle_deg)
+    along = (xx * np.cos(a) + yy * np.sin(a)) % period_px
+    stripe = (along < max(1.0, period_px / 4.0)) & (yy >= h // 2)
+    out = photo.astype(np.float32)
+    out[stripe] = out[stripe] * 0.35 + 0.65 * 230.0
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from engine_edge.scan.detect import detect_print_quad
-from engine_edge.scan.synthetic import SceneSpec, render_print_scene, screen_image
+from engine_edge.scan.synthetic import (
+    INK_FILTERS,
+    ROSETTE_DEG,
+    SceneSpec,
+    halftone_print,
+    pinstripe_print,
+    render_print_scene,
+    screen_image,
+)
 
 
 def _half_crossing(profile: np.ndarray, start: int, rising: bool) -> float:
@@ -71,3 +79,53 @@ def test_a_synthetic_screen_lights_its_three_stripes_evenly(pixel_px):
     assert means.min() > 0.97 * means.max()
     lit_columns = (shown[0] > 0).reshape(-1, pixel_px, 3).any(axis=0)
     assert lit_columns.any(axis=0).all()  # red, green and blue each lit within a pixel
+
+
+def _lattice_peak(grey: np.ndarray) -> tuple[float, float]:
+    """The strongest non-zero frequency of ``grey`` (a square image): its period in pixels
+    and its angle (0-180°, turned to the wave's crest direction's normal)."""
+    n = grey.shape[0]
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft2(grey - grey.mean())))
+    spectrum[n // 2 - 3 : n // 2 + 4, n // 2 - 3 : n // 2 + 4] = 0  # the picture's own slope
+    py, px = np.unravel_index(np.argmax(spectrum), spectrum.shape)
+    fy, fx = py - n // 2, px - n // 2
+    return n / float(np.hypot(fx, fy)), float(np.degrees(np.arctan2(fy, fx)) % 180.0)
+
+
+@pytest.mark.parametrize("tone", [64, 128, 192])
+def test_a_halftone_prints_each_tone_as_dots_on_its_lattice(tone):
+    # Black ink at 45°, 8 px apart: the dots cover as much paper as the tone is dark, and
+    # the print's strongest frequency is the lattice's, at 45° (or its other axis, 135°).
+    flat = np.full((256, 256, 3), tone, np.uint8)
+    printed = halftone_print(flat, 8.0, angle_deg=45.0, paper_rgb=(240, 240, 240))
+    coverage = 1.0 - tone / 255.0
+    ink = np.array(INK_FILTERS[3])
+    expected = 240.0 * (1.0 - coverage * (1.0 - ink))
+    assert np.abs(printed.reshape(-1, 3).mean(axis=0) - expected).max() < 0.05 * 240
+    period, angle = _lattice_peak(printed[..., 1].astype(np.float64))
+    assert abs(period - 8.0) < 0.4
+    assert min(abs(angle - 45.0), abs(angle - 135.0)) < 3.0
+
+
+def test_a_colour_halftone_prints_each_ink_on_its_own_turned_lattice():
+    # A cyan picture: only cyan ink, whose dots absorb red (the rosette's 15° screen); the
+    # green and blue light pass, so the red channel carries the lattice.
+    cyan = np.zeros((256, 256, 3), np.uint8)
+    cyan[..., 1:] = 255
+    cyan[..., 0] = 128
+    printed = halftone_print(cyan, 8.0, colour=True).astype(np.float64)
+    red, green, blue = (printed[..., c] for c in range(3))
+    assert red.mean() < 0.8 * green.mean() and red.std() > 3.0 * blue.std()
+    period, angle = _lattice_peak(red)
+    assert abs(period - 8.0) < 0.4
+    assert min(abs(angle - ROSETTE_DEG[0]), abs(angle - ROSETTE_DEG[0] - 90.0)) < 3.0
+
+
+def test_pinstripes_cover_only_the_lower_half():
+    picture = np.full((120, 100, 3), 60, np.uint8)
+    striped = pinstripe_print(picture, 6.0)
+    assert np.array_equal(striped[:60], picture[:60])
+    lower = striped[60:, :, 0].astype(np.float64)
+    assert lower.max() > 150 and lower.min() == 60
+    period, angle = _lattice_peak(lower[:, :60])
+    assert abs(period - 6.0) < 0.5 and min(angle, 180.0 - angle) < 3.0
