@@ -91,17 +91,20 @@ def paper_inside(
     feats = view.features
     inner = []
     offsets = (1.5, 2.0, 2.5) if outside else (-1.5, -2.0, -2.5)
-    for i, pts in enumerate(side_strips(corners_small, offsets, view.lab.shape[:2])):
+    strips = side_strips(corners_small, offsets, view.lab.shape[:2])
+    for pts in strips:
+        values = feats[pts[:, 1], pts[:, 0]] if len(pts) >= 10 else np.zeros((1, 3), np.float32)
+        inner.append((np.median(values, axis=0), _spread(values[:, 0])))
+
+    def texture(i: int) -> float:
+        pts = strips[i]
         if len(pts) < 10:
-            inner.append((np.zeros(3, np.float32), 0.0, 0.0))
-            continue
-        light = feats[pts[:, 1], pts[:, 0]]
-        texture = _spread_about_trend(
-            light[:, 0], pts, corners_small[i], corners_small[(i + 1) % 4]
-        )
-        inner.append((np.median(light, axis=0), _spread(light[:, 0]), texture))
+            return 0.0
+        p0, p1 = corners_small[i], corners_small[(i + 1) % 4]
+        return _spread_about_trend(feats[pts[:, 1], pts[:, 0], 0], pts, p0, p1)
+
     for tone in (_light_paper, _dark_paper):
-        plain = [colour[1:] for colour, spread, _ in inner if spread <= 5.0 and tone(colour[0])]
+        plain = [colour[1:] for colour, spread in inner if spread <= 5.0 and tone(colour[0])]
         if len(plain) < 2:
             continue
         hue = np.median(plain, axis=0)
@@ -111,8 +114,8 @@ def paper_inside(
         # Its spread is taken about the side's trend: a lamp's fall-off along a side of a
         # deckled border (seed 4400057: 212 -> 181 down the left side) is light, not bites.
         return [
-            bool(tone(colour[0]) and texture <= 8.0 and np.linalg.norm(colour[1:] - hue) <= 4.0)
-            for colour, _, texture in inner
+            bool(tone(colour[0]) and np.linalg.norm(colour[1:] - hue) <= 4.0 and texture(i) <= 8.0)
+            for i, (colour, _) in enumerate(inner)
         ]
     return [False] * 4
 
@@ -337,8 +340,7 @@ def texture_along(light: np.ndarray, pts: np.ndarray, p0: np.ndarray, p1: np.nda
     about a straight trend along the side: a lamp's fall-off shades paper and table from
     one end of a side to the other, which is light, not texture (a white border on a light
     table under a slanting lamp read as textured as gravel, and its edge was refused)."""
-    direction = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-6)
-    along = (pts - p0) @ direction
+    along = _along(pts, p0, p1)
     design = np.c_[np.ones(len(along)), along]
     coefficients, *_ = np.linalg.lstsq(design, light.astype(np.float64), rcond=None)
     return _spread(light - design @ coefficients)
@@ -352,14 +354,19 @@ def _spread_about_trend(
     deckle's bites, a third of a side's samples, must not tilt the trend as they tilt a
     least-squares line (a deckled border unshaded read plainer about its median than about
     that line)."""
-    direction = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-6)
-    along = (pts - p0) @ direction
+    along = _along(pts, p0, p1)
     values = light.astype(np.float64)
     first, second = np.triu_indices(len(along), 1)
     run = along[second] - along[first]
     apart = np.abs(run) > 1e-6
     slope = float(np.median((values[second] - values[first])[apart] / run[apart]))
     return _spread(values - slope * along)
+
+
+def _along(pts: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """How far along the side from ``p0`` to ``p1`` each of ``pts`` lies (pixels)."""
+    direction = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-6)
+    return np.asarray((pts - p0) @ direction)
 
 
 def _spread(values: np.ndarray) -> float:
