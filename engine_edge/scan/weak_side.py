@@ -79,7 +79,8 @@ def squared_side(
     the line along its neighbours that the edge bears out best (each place fitted once at
     full size, the best refined), or None where no place could be fitted. The places run
     out to ``SIDE_REACH`` of the neighbours' length, or (``both_ways``) ``SQUARE_REACH`` in
-    and out."""
+    and out, where only places still within ``SQUARE_KEPT_DEG`` of square once fitted
+    count."""
     size = (frame.shape[1], frame.shape[0])
     reach = fine_reach_px(frame)
     radius = 2.0 * reach
@@ -91,10 +92,16 @@ def squared_side(
     else:
         span = SIDE_REACH * length
         shifts = np.linspace(0.0, span, int(np.clip(span / radius, 2, MAX_TRIES)))
+    focal_px = settings.focal_ratio * size[0]
     tried = []
-    for quad in _square_places(corners, side, size, settings.focal_ratio * size[0], shifts):
+    for quad in _square_places(corners, side, size, focal_px, shifts):
         placed = refine_once(frame, quad, radius)
-        if placed is not None:
+        # Both ways, the side is re-placed for squareness's sake: a place whose fit slid back
+        # onto a line off square (seed 4600045: a fold of a dress, 5.3 degrees) is no answer.
+        if placed is not None and (
+            not both_ways
+            or geometry.corner_error_deg(placed.corners, size, focal_px) <= SQUARE_KEPT_DEG
+        ):
             tried.append(placed)
     if not tried:
         return None

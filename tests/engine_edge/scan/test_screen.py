@@ -438,19 +438,32 @@ def test_a_moire_dominating_a_few_tiles_is_a_screen(shared_data, name, seed):
 
 # A tilted screen whose moiré dominates two tiles at frequencies that drift apart across the
 # glass (sadtalker_art_2 on a 4 px screen, seed 2600089: 0.35-0.38 of the two tiles' detail
-# at 3.9-4.3, 38° off the axes, 4.1 bins apart: past the repeated cue's 4); and a screen
-# whose moiré dominates the one lit, smooth tile of four (liveportrait_s8 on a 2 px screen,
-# seed 2400008: 0.59 of its detail at 3.3). No other cue refuses either.
+# at 3.9-4.3, 38° off the axes, 4.1 bins apart: past the repeated cue's 4), as round 20's
+# detector outlined it (its top-left corner 18 px inside the glass; outlined true, the
+# lightness cue refuses it); and a screen whose moiré dominates the one lit, smooth tile of
+# four (liveportrait_s8 on a 2 px screen, seed 2400008: 0.59 of its detail at 3.3), as the
+# detector outlines it. No other cue refuses either outline.
+ART_2_AS_ROUND_20_OUTLINED = ((207.0, 154.5), (702.0, 25.0), (839.6, 519.0), (348.5, 678.6))
+
+
 @pytest.mark.parametrize(
-    ("name", "seed", "tiles"),
-    [("sadtalker_art_2.png", 2600089, 2), ("liveportrait_s8.jpg", 2400008, 1)],
+    ("name", "seed", "tiles", "outline"),
+    [
+        ("sadtalker_art_2.png", 2600089, 2, ART_2_AS_ROUND_20_OUTLINED),
+        ("liveportrait_s8.jpg", 2400008, 1, None),
+    ],
 )
 def test_a_moire_dominating_tiles_at_drifting_frequencies_is_a_screen(
-    shared_data, name, seed, tiles
+    shared_data, name, seed, tiles, outline
 ):
-    detection, evidence = _detected(shared_data, name, "screen", seed)
+    scene = _shared_scene(shared_data, name, "screen", seed)
+    detection = detect_print_quad(scene.frame)
+    corners = detection.corners if outline is None else np.array(outline, np.float32)
+    assert corners is not None
+    evidence = screen_evidence(scene.frame, corners)
     settings = ScreenSettings()
-    assert not replace(evidence, dominant_tiles=0, lone_share=0.0).is_screen()
+    alone = "lone" if tiles < settings.dominant_tiles else "dominant"
+    assert evidence.cues() == (alone,)
     assert evidence.dominant_tiles == tiles
     if tiles < settings.dominant_tiles:
         assert evidence.lone_share >= settings.lone_share

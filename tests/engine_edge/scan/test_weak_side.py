@@ -106,3 +106,18 @@ def test_a_square_outline_is_left_alone(photos):
     fit = refine_once(scene.frame, found.corners, fine_reach_px(scene.frame))
     assert fit is not None
     assert square_outline(scene.frame, fit, DEFAULT_SETTINGS) is None
+
+
+def test_a_last_resorts_outline_on_a_fold_goes_square_to_the_edge(shared_data):
+    # Seed 4600045: a portrait (s8) on wood, found only by a last resort, its bottom side on
+    # a fold of the white dress (0.76 on a step, over the weak-side search's 0.75; the
+    # print's edge 0.71), 5.3° off square, 0.479 of the ideal. The square search now looks
+    # at last resorts' outlines too, and picks among places that stay square once fitted.
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "plain", 4600045)
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
