@@ -516,6 +516,9 @@ def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectS
 
     Catches a second print whose edges were too faint to outline (its colours close to the
     table's): better to ask for one photo at a time than to scan one and ignore the other.
+    A region all round the chosen one is its own paper, not another print: the picture
+    inside a dark deckled border outlined, the border's ring read as a region (seed
+    4800093, a black border bitten 15 px deep on brick, refused "one photo at a time").
     """
     h, w = view.lab.shape[:2]
     mask = view.regions.copy()
@@ -524,7 +527,13 @@ def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectS
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     area = geometry.quad_area(corners_small)
     floor = max(0.4 * area, 0.5 * settings.min_share * w * h)
-    return any(cv2.contourArea(cv2.convexHull(c)) > floor for c in contours)
+    centre = tuple(float(v) for v in corners_small.mean(axis=0))
+    bordered = all(paper_inside(view, corners_small, outside=True))
+    return any(
+        cv2.contourArea(hull := cv2.convexHull(c)) > floor
+        and not (bordered and cv2.pointPolygonTest(hull, centre, False) >= 0)
+        for c in contours
+    )
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:

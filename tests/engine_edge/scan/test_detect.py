@@ -131,6 +131,40 @@ def test_two_prints_are_refused(photos, table):
     assert not detection.usable
 
 
+# A print whose black border is bitten deep by its deckle, on brick (the spec of seed
+# 4800093), on three photos and four seeds: the picture inside its border is outlined, and
+# the border's ring round it read as a second print ("one photo at a time") on 11 of the 12.
+# Now 10 are scanned, each outlined right; the two left are outlined on the picture along
+# three sides and on the paper along the fourth, and stay refused rather than cropped wrong.
+def test_a_deckled_black_borders_ring_is_not_a_second_print(photos):
+    scanned = 0
+    for name in ("astronaut", "coffee", "chelsea"):
+        for seed in range(4):
+            spec = SceneSpec(
+                table="brick", print_share=0.31, roll_deg=-12.9, tilt_x_deg=6.8,
+                tilt_y_deg=-6.1, offset=(0.006, -0.074), border_px=57,
+                border_rgb=(36, 34, 34), deckle_px=14.9, light_gradient=0.26,
+                exposure=1.03, noise_sigma=1.8, blur_sigma_px=0.15, seed=seed,
+            )  # fmt: skip
+            scene = render_print_scene(photos[name], spec)
+            detection = detect_print_quad(scene.frame)
+            if not detection.usable:
+                assert detection.hints == (Hint.TWO_PRINTS,), (name, seed)
+                continue
+            scanned += 1
+            ph, pw = scene.print_image.shape[:2]
+            paper = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+            b = spec.border_px
+            inner = np.array([[b, b], [pw - b, b], [pw - b, ph - b], [b, ph - b]], np.float32)
+            to_frame = cv2.getPerspectiveTransform(paper, scene.corners.astype(np.float32))
+            picture = cv2.perspectiveTransform(inner[None], to_frame)[0]
+            error = min(
+                corner_error(detection.corners, outline) for outline in (scene.corners, picture)
+            )
+            assert error < 0.012 + spec.deckle_px / float(np.hypot(pw, ph)), (name, seed)
+    assert scanned >= 10
+
+
 def test_print_partly_outside_the_view_is_cut_off(photos):
     scene = render_print_scene(
         photos["astronaut"], SceneSpec(table="dark", print_share=0.4, offset=(0.42, 0.0), seed=2)
