@@ -498,6 +498,25 @@ def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
 
 
+def test_of_a_faint_regions_outlines_the_one_whose_sides_step_most_is_taken(shared_data):
+    """Seed 4400106, a phone view of a portrait on gravel: the faint region gave two outlines
+    with every side parting paper from table, the one straightened on the region's mask with
+    its left side 8 px out on the stones (0.0087 of the diagonal off, a colour step of 6 across
+    that side) and the hull's on the print's edge (0.0015 off, 18). The straightened one was
+    taken on the tie: a sliver of gravel along the guest's scan."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
+    labelled = sample_scene(photo, "phone", 4400106)
+    assert labelled.spec.table == "gravel" and labelled.spec.border_px == 0
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    error = corner_error(detection.corners, labelled.scene.corners)
+    assert error < 0.5 * outline_tolerance(labelled)
+
+
 @pytest.mark.parametrize(
     ("name", "kind", "seed", "table", "tolerance"),
     [
