@@ -498,6 +498,27 @@ def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
 
 
+def test_a_side_on_the_jpegs_colour_blocks_alone_is_refused_not_cropped(shared_data):
+    """Seed 4100091: a black border (28, 33, 30) on a dark table of the same grey, JPEG
+    quality 60. The compression put the paper's faint, slanting top edge onto a level
+    boundary of its 16 px colour blocks; that line, 0.96 on a step, held the top side above
+    the picture's edge on the other three: a crop with a wedge of border along its top, 0.03
+    of the diagonal off both the paper and the picture. In lightness that side holds a third
+    of a step: the guest is asked for a plainer table instead."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import hint_is_true
+    from engine_edge.scan.scene_set import sample_scene
+    from engine_edge.scan.session import ScanSettings
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(photo, "black_border", 4100091)
+    assert labelled.spec.jpeg_quality == 60 and labelled.edge_contrast < 12
+    detection = detect_print_quad(labelled.scene.frame)
+    assert not detection.usable
+    assert detection.hints[0] is Hint.UNCLEAR
+    assert hint_is_true(detection.hints[0], labelled, ScanSettings())
+
+
 def test_of_a_faint_regions_outlines_the_one_whose_sides_step_most_is_taken(shared_data):
     """Seed 4400106, a phone view of a portrait on gravel: the faint region gave two outlines
     with every side parting paper from table, the one straightened on the region's mask with
