@@ -498,6 +498,22 @@ def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
 
 
+def test_only_a_level_or_upright_side_on_a_colour_block_boundary_is_on_the_blocks():
+    from engine_edge.scan.edge_fit import on_colour_blocks
+
+    def quad(top_left_y: float, top_right_y: float, left_x: float = 100.0) -> np.ndarray:
+        return np.array(
+            [[left_x, top_left_y], [700.0, top_right_y], [700.0, 600.0], [left_x, 600.0]]
+        )
+
+    # Pixel centres at whole numbers: the boundary between rows 143 and 144 is at 143.5.
+    assert on_colour_blocks(quad(143.7, 143.5), 0)
+    assert not on_colour_blocks(quad(137.0, 151.7), 0)  # the paper's slanting edge
+    assert not on_colour_blocks(quad(140.0, 140.0), 0)  # level, between boundaries
+    assert on_colour_blocks(quad(140.0, 140.0, left_x=95.5), 3)  # upright: x = 96 - 0.5
+    assert not on_colour_blocks(quad(140.0, 140.0, left_x=95.5), 1)  # x = 700
+
+
 def test_a_side_on_the_jpegs_colour_blocks_alone_is_refused_not_cropped(shared_data):
     """Seed 4100091: a black border (28, 33, 30) on a dark table of the same grey, JPEG
     quality 60. The compression put the paper's faint, slanting top edge onto a level
