@@ -33,6 +33,7 @@ from engine_edge.scan.edge_fit import (
     SHARPNESS_RADIUS_PX,
     Fit,
     fine_reach_px,
+    on_colour_blocks,
     refine,
     refine_once,
     same_quad,
@@ -319,6 +320,9 @@ def detect_print_quad(
     if (inward := picture_outline(frame, view, best, scale, settings)) is not None:
         best = inward
         fits.insert(0, inward)
+    if not _off_colour_blocks(frame, best, settings):
+        # The edge is too faint to tell from the JPEG's blocks: no crop rather than a wrong one.
+        return PrintDetection(None, (Hint.UNCLEAR,), size, candidates=all_quads)
     hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or tracked is None)
@@ -377,6 +381,20 @@ def _rank(fits: list[Fit], reach_px: float) -> None:
     twin = max(twins, key=lambda i: fits[i].support, default=None)
     if twin is not None and fits[twin].support > fits[0].support:
         fits.insert(0, fits.pop(twin))
+
+
+def _off_colour_blocks(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> bool:
+    """Whether each side of ``fit`` that runs along a boundary of the JPEG's colour blocks
+    (:func:`on_colour_blocks`) is an edge in lightness too, ``min_support`` of it on a step:
+    a faint colour edge is moved onto those boundaries by the compression, a print's real
+    edge there steps in lightness as well (seed 4100091, a black border on a table of the
+    same grey: its top side on a block boundary, 0.96 on a step in colour, 0.32 in
+    lightness, the paper's slanting edge 8 px from it at one end)."""
+    blocks = [side for side in range(4) if on_colour_blocks(fit.corners, side)]
+    if not blocks:
+        return True
+    light = refine_once(frame, fit.corners, fine_reach_px(frame), colour=False)
+    return light is not None and min(light.side_supports[i] for i in blocks) >= settings.min_support
 
 
 def _turned_away(

@@ -532,6 +532,62 @@ def test_a_print_as_plain_as_its_table_is_outlined_from_its_faint_region(
     assert corner_error(detection.corners, labelled.scene.corners) < 0.002
 
 
+def test_only_a_level_or_upright_side_on_a_colour_block_boundary_is_on_the_blocks():
+    from engine_edge.scan.edge_fit import on_colour_blocks
+
+    def quad(top_left_y: float, top_right_y: float, left_x: float = 100.0) -> np.ndarray:
+        return np.array(
+            [[left_x, top_left_y], [700.0, top_right_y], [700.0, 600.0], [left_x, 600.0]]
+        )
+
+    # Pixel centres at whole numbers: the boundary between rows 143 and 144 is at 143.5.
+    assert on_colour_blocks(quad(143.7, 143.5), 0)
+    assert not on_colour_blocks(quad(137.0, 151.7), 0)  # the paper's slanting edge
+    assert not on_colour_blocks(quad(140.0, 140.0), 0)  # level, between boundaries
+    assert on_colour_blocks(quad(140.0, 140.0, left_x=95.5), 3)  # upright: x = 96 - 0.5
+    assert not on_colour_blocks(quad(140.0, 140.0, left_x=95.5), 1)  # x = 700
+
+
+def test_a_side_on_the_jpegs_colour_blocks_alone_is_refused_not_cropped(shared_data):
+    """Seed 4100091: a black border (28, 33, 30) on a dark table of the same grey, JPEG
+    quality 60. The compression put the paper's faint, slanting top edge onto a level
+    boundary of its 16 px colour blocks; that line, 0.96 on a step, held the top side above
+    the picture's edge on the other three: a crop with a wedge of border along its top, 0.03
+    of the diagonal off both the paper and the picture. In lightness that side holds a third
+    of a step: the guest is asked for a plainer table instead."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import hint_is_true
+    from engine_edge.scan.scene_set import sample_scene
+    from engine_edge.scan.session import ScanSettings
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(photo, "black_border", 4100091)
+    assert labelled.spec.jpeg_quality == 60 and labelled.edge_contrast < 12
+    detection = detect_print_quad(labelled.scene.frame)
+    assert not detection.usable
+    assert detection.hints[0] is Hint.UNCLEAR
+    assert hint_is_true(detection.hints[0], labelled, ScanSettings())
+
+
+def test_of_a_faint_regions_outlines_the_one_whose_sides_step_most_is_taken(shared_data):
+    """Seed 4400106, a phone view of a portrait on gravel: the faint region gave two outlines
+    with every side parting paper from table, the one straightened on the region's mask with
+    its left side 8 px out on the stones (0.0087 of the diagonal off, a colour step of 6 across
+    that side) and the hull's on the print's edge (0.0015 off, 18). The straightened one was
+    taken on the tie: a sliver of gravel along the guest's scan."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
+    labelled = sample_scene(photo, "phone", 4400106)
+    assert labelled.spec.table == "gravel" and labelled.spec.border_px == 0
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    error = corner_error(detection.corners, labelled.scene.corners)
+    assert error < 0.5 * outline_tolerance(labelled)
+
+
 @pytest.mark.parametrize(
     ("name", "kind", "seed", "table", "tolerance"),
     [
