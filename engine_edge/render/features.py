@@ -55,9 +55,9 @@ CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the clo
 # brow standing over it as a dark band, and the band's edge against the lit lid reads as an
 # open eye's upper lid: the independent landmark model put its upper eye points there on
 # sadtalker_art_5 (a dark, made-up socket), in colour, grey and sepia alike. At 0.95, still
-# clear of the brow, its shut/open eye ratio on stills of 29 shared photos in colour and grey
-# went 0.51 -> 0.47 on average (art_5 0.84 -> 0.76, art_1 0.82 -> 0.68, in grey 0.86 -> 0.78
-# and 0.82 -> 0.62), no photo more than 0.03 higher.
+# clear of the brow, its shut/open eye ratio on shut stills of the 19 shared faces in colour
+# and in grey went 0.53 -> 0.50 on average (art_5 0.84 -> 0.76, art_1 0.82 -> 0.68; in grey
+# 0.86 -> 0.77 and 0.82 -> 0.62); one higher by more than 0.03: full_body_1, 0.53 -> 0.60.
 LID_UNDER_BROW = 0.95
 OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
 LID_PAST_CORNER = 0.12  # how far past each corner (eye lengths) the closing lid and lash line reach
