@@ -49,6 +49,16 @@ LOWER_REACH = 0.5
 # (``_lid_arc``): the arc is a polynomial of this degree + 2.
 ARC_BEND_DEGREE = 3
 CREASE_FLATTENS = 1.6  # share of the lid's height above the crease that the closed lid covers
+# Share of the way from the lid line up to the brow's lower edge that the closed lid covers
+# (where the crease rule reaches no higher). A closed lid is stretched up under the brow;
+# covering three quarters of the way (up to round 21), it left the socket's shade under the
+# brow standing over it as a dark band, and the band's edge against the lit lid reads as an
+# open eye's upper lid: the independent landmark model put its upper eye points there on
+# sadtalker_art_5 (a dark, made-up socket), in colour, grey and sepia alike. At 0.95, still
+# clear of the brow, its shut/open eye ratio on shut stills of the 19 shared faces in colour
+# and in grey went 0.53 -> 0.50 on average (art_5 0.84 -> 0.76, art_1 0.82 -> 0.68; in grey
+# 0.86 -> 0.77 and 0.82 -> 0.62); one higher by more than 0.03: full_body_1, 0.53 -> 0.60.
+LID_UNDER_BROW = 0.95
 OUTER_REACH = 0.35  # how far past the outer corner (eye lengths) the skin follows the lid down
 LID_PAST_CORNER = 0.12  # how far past each corner (eye lengths) the closing lid and lash line reach
 # a*b* distance from the skin under the eye that makes a coloured lower rim: under the other
@@ -419,7 +429,7 @@ def _eye(lm: np.ndarray, outer: int, inner: int, upper, lower, crease, brow, iri
     _, crease_v = _profile(frame, lm[list(crease)], length)
     lid_h = np.clip(up - crease_v, 0.12 * length, min(0.4 * length, 0.6 * max(gap, 1.0)))
     # The closed lid covers the crease too (it flattens as the lid unfolds), never the brow.
-    reach = np.minimum((1.0 + CREASE_FLATTENS) * lid_h, np.maximum(0.75 * gap, lid_h))
+    reach = np.minimum((1.0 + CREASE_FLATTENS) * lid_h, np.maximum(LID_UNDER_BROW * gap, lid_h))
     iu, iv = frame.to_uv(lm[iris[0]])
     rim = lm[list(iris[1:])]
     radius = float(np.mean(np.linalg.norm(rim - lm[iris[0]], axis=1)))

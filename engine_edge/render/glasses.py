@@ -46,6 +46,11 @@ RIM_SHARE = 0.22
 RIM_CONTRAST_MIN = 20.0
 RING_FOUND = 0.85  # share of a lens rim's ellipse along which it is found
 RING_HELD = 0.85  # share of its pixels within 0.06 eye lengths of that ellipse
+# Share of the way from the brow's lower edge down to the lid line that is never searched.
+# The closed lid reaches 0.95 of the way up (``features.LID_UNDER_BROW``); searched from
+# there, the lower edge of sadtalker_full_body_1's brow, enlarged 1.5 times, passed for a
+# rim. A quarter keeps the search where it was when the lid reached three quarters.
+BROW_CLEAR = 0.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,9 +81,12 @@ def find_rims(photo: np.ndarray, eye: EyeFeature) -> Rims | None:
     if length < 12.0:
         return None
     u0 = -REACH * length
-    # From where the closing lid starts (never the brow, whose lower edge would pass for
-    # a rim) to the skin below the eye that the lower lid pulls up.
-    v0 = float(eye.lid_top.min()) - 2.0
+    # From where the closing lid starts, but never the brow, whose lower edge would pass for
+    # a rim, to the skin below the eye that the lower lid pulls up.
+    start = eye.lid_top
+    if eye.brow is not None:
+        start = np.maximum(start, eye.brow + BROW_CLEAR * (eye.upper - eye.brow))
+    v0 = float(start.min()) - 2.0
     v1 = float(eye.lower.max() + eye.skin_down) + 0.1 * length
     cols, rows = int(np.ceil((1 + 2 * REACH) * length)), int(np.ceil(v1 - v0))
     uu, vv = np.meshgrid(u0 + np.arange(cols), v0 + np.arange(rows))
