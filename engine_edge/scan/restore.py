@@ -31,7 +31,7 @@ class RestoreStrengths:
     levels: float = 1.0  # per-channel black/white points (faded dyes)
     white_balance: float = 0.6  # grey-world / white-patch cast removal
     contrast: float = 0.4  # CLAHE on lightness, only when the photo is flat
-    denoise: float = 0.5  # non-local means sized to the measured grain (0 = off)
+    denoise: float = 0.5  # non-local means sized to the measured noise (0 = off)
     spots: float = 0.7  # dust and scratch specks
     border_crop: bool = True  # cut the print's own plain border (white, cream, black) off
 
@@ -754,10 +754,10 @@ def grain_sigma(image: np.ndarray) -> float:
 
 # A fused burst's noise (sigma, grey levels) that is left alone: a small print, compared
 # pixel for pixel, lost 1-2 % of the ideal's SSIM to a denoise that took its fine detail
-# with noise of 0.4-0.85 (a burst of three from the kiosk's camera); from there, non-local
-# means' h rises by this much per grey level at full strength (a phone's burst of 1.5-1.6
-# left took h 2.2-3.2 best).
-FUSED_NOISE_KEPT = 0.85
+# with noise of 0.4-0.85 left (a burst of three from the kiosk's camera); from there,
+# non-local means' h rises by this much per grey level at full strength (phone bursts that
+# kept 1.05 took h 1-1.2 best or lost under 0.01 to it, those that kept 1.5-1.6 h 2.2-3.2).
+FUSED_NOISE_KEPT = 0.8
 FUSED_NOISE_H_PER_LEVEL = 8.6
 
 
