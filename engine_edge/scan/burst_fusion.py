@@ -18,6 +18,10 @@ resolution anyway. The fusion's rejection of glare and ghosts is kept: where a v
 disagrees with the fused image over a patch (a reflection, a finger), not just along an
 edge that its shake moved, that view's lightness is taken from the fused image, and the
 accumulation, whose weights sum to one, gives back the fused value there.
+
+What the burst's noise becomes on the way is said too (:class:`Accumulated`): the mean of
+k views keeps 1/sqrt(k) of one view's noise, and a view that the accumulation weighs more
+at a frequency brings more of its own noise there.
 """
 
 from __future__ import annotations
@@ -67,24 +71,35 @@ class AccumulationSettings:
     centre_margin: float = 0.02
 
 
+@dataclass(frozen=True)
+class Accumulated:
+    """The burst's print and how much of one view's noise is left in its lightness
+    (``noise_share``: 1/sqrt(k) for the mean of k views, more where the accumulation took
+    a frequency mostly from one view)."""
+
+    image: np.ndarray
+    noise_share: float
+
+
 def accumulate(
     flats: list[np.ndarray],
     fused: np.ndarray,
     settings: AccumulationSettings = AccumulationSettings(),
-) -> np.ndarray:
+) -> Accumulated:
     """``fused`` (the burst's :func:`capture.fuse_burst`) with the lightness of the aligned
     ``flats`` (RGB uint8) accumulated per frequency instead of averaged."""
+    mean_share = 1.0 / np.sqrt(max(1, len(flats)))
     if len(flats) < 2:
-        return fused
+        return Accumulated(fused, mean_share)
     fused_grey = cv2.cvtColor(fused, cv2.COLOR_RGB2GRAY).astype(np.float32)
     greys = [_agreeing_grey(flat, fused_grey, settings) for flat in flats]
-    accumulated, share = _accumulate_grey(greys, settings)
+    accumulated, share, noise_share = _accumulate_grey(greys, settings)
     if accumulated is None:
-        return fused
+        return Accumulated(fused, mean_share)
     detail = cv2.multiply(cv2.subtract(accumulated, fused_grey), share)
     out = fused.astype(np.float32)
     out += detail[..., None] + 0.5
-    return np.clip(out, 0, 255, out=out).astype(np.uint8)
+    return Accumulated(np.clip(out, 0, 255, out=out).astype(np.uint8), noise_share)
 
 
 def _agreeing_grey(
@@ -101,22 +116,24 @@ def _agreeing_grey(
 
 def _accumulate_grey(
     greys: list[np.ndarray], settings: AccumulationSettings
-) -> tuple[np.ndarray | None, float]:
-    """Per frequency, the views' spectra weighted by their smoothed magnitude ** power, and
-    how much of it to take (see AccumulationSettings); None for a steady burst."""
+) -> tuple[np.ndarray | None, float, float]:
+    """Per frequency, the views' spectra weighted by their smoothed magnitude ** power, how
+    much of it to take (see AccumulationSettings) and the share of one view's noise the
+    result keeps (:func:`_noise_share`); None for a steady burst."""
     h, w = greys[0].shape
     crop = CENTRE_CROP_PX
     if min(h, w) >= 3 * crop // 2:
         y0, x0 = (h - crop) // 2, (w - crop) // 2
         centre, _ = _weights([g[y0 : y0 + crop, x0 : x0 + crop] for g in greys], settings)
         if _shaken(centre) < settings.steady_weight - settings.centre_margin:
-            return None, 0.0
+            return None, 0.0, 0.0
     grid, spectra = _weights(greys, settings)
     share = (_shaken(grid) - settings.steady_weight) / (
         settings.shaken_weight - settings.steady_weight
     )
     if share <= 0.0:
-        return None, 0.0
+        return None, 0.0, 0.0
+    share = min(share, 1.0)
     rows, half = spectra[0].shape
     total = sum(
         np.fft.ifftshift(cv2.resize(w, (half, rows), interpolation=cv2.INTER_LINEAR), axes=0)
@@ -125,7 +142,17 @@ def _accumulate_grey(
     )
     pad = settings.pad_px
     out = scipy.fft.irfft2(total, s=(h + _padding(h, pad), w + _padding(w, pad)), workers=-1)
-    return np.asarray(out[pad : pad + h, pad : pad + w], np.float32), min(share, 1.0)
+    accumulated = np.asarray(out[pad : pad + h, pad : pad + w], np.float32)
+    return accumulated, share, _noise_share(grid, share)
+
+
+def _noise_share(grid: np.ndarray, share: float) -> float:
+    """How much of one view's noise (independent from view to view, even over frequencies)
+    the fused lightness keeps: per frequency each view's noise enters with its weight in
+    the mean (1/k, for the ``1 - share`` left of it) plus ``share`` times its accumulation
+    weight, and the noise powers add up."""
+    coefficients = (1.0 - share) / len(grid) + share * grid
+    return float(np.sqrt(np.mean(np.sum(coefficients**2, axis=0))))
 
 
 def _padding(side: int, pad: int) -> int:

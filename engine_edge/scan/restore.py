@@ -31,7 +31,7 @@ class RestoreStrengths:
     levels: float = 1.0  # per-channel black/white points (faded dyes)
     white_balance: float = 0.6  # grey-world / white-patch cast removal
     contrast: float = 0.4  # CLAHE on lightness, only when the photo is flat
-    denoise: float = 0.5  # non-local means sized to the measured grain (0 = off)
+    denoise: float = 0.5  # non-local means sized to the measured noise (0 = off)
     spots: float = 0.7  # dust and scratch specks
     border_crop: bool = True  # cut the print's own plain border (white, cream, black) off
 
@@ -53,11 +53,11 @@ def restore_photo(
 
 
 def restore_with_steps(
-    image: np.ndarray, strengths: RestoreStrengths = RestoreStrengths(), grain: float | None = None
+    image: np.ndarray, strengths: RestoreStrengths = RestoreStrengths(), noise: float | None = None
 ) -> Restoration:
     """Run every step in order, keeping each intermediate image.
 
-    ``grain`` is the camera's grain when a burst measured it (capture.burst_grain); without
+    ``noise`` is the camera's noise left in a fused burst (capture.Capture.noise); without
     it denoise reads the grain off the picture, where a sharp photo's texture counts too.
     """
     steps: list[tuple[str, np.ndarray]] = []
@@ -74,7 +74,7 @@ def restore_with_steps(
     log.debug("restore: toned=%s fading evidence %.2f", toned, faded)
     pipeline: list[tuple[str, float, Callable[[np.ndarray, float, bool], np.ndarray]]] = [
         ("spots", strengths.spots, remove_spots),
-        ("denoise", strengths.denoise, partial(denoise, grain=grain)),
+        ("denoise", strengths.denoise, partial(denoise, noise=noise)),
         ("paper_white", 1.0 if paper is not None else 0.0, partial(lift_to_paper, paper=paper)),
         ("levels", strengths.levels * faded, stretch_levels),
         ("white_balance", 0.0 if toned else strengths.white_balance, balance_white),
@@ -752,26 +752,38 @@ def grain_sigma(image: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(residual[flat])))
 
 
+# A fused burst's noise (sigma, grey levels) that is left alone: a small print, compared
+# pixel for pixel, lost 1-2 % of the ideal's SSIM to a denoise that took its fine detail
+# with noise of 0.4-0.85 left (a burst of three from the kiosk's camera); from there,
+# non-local means' h rises by this much per grey level at full strength (phone bursts that
+# kept 1.05 took h 1-1.2 best or lost under 0.01 to it, those that kept 1.5-1.6 h 2.2-3.2).
+FUSED_NOISE_KEPT = 0.8
+FUSED_NOISE_H_PER_LEVEL = 8.6
+# The most h at full strength: phone bursts that kept noise of 1.6-2.5 scanned best at h 2.5
+# (default strength) and lost up to 0.015 of the ideal's SSIM at the 3.5-7 the slope gave.
+FUSED_NOISE_MOST_H = 5.0
+
+
 def denoise(
-    image: np.ndarray, strength: float, toned: bool = False, grain: float | None = None
+    image: np.ndarray, strength: float, toned: bool = False, noise: float | None = None
 ) -> np.ndarray:
-    """Non-local means sized to the measured grain (lightness and colour blotches alike);
+    """Non-local means sized to the measured noise (lightness and colour blotches alike);
     nothing when there is none.
 
-    At the default strength (0.5) the filter's h is 3 x (grain - 0.8): a sharp photo's own
-    fine texture measures up to about 1 (scikit-image's coffee 1.2, chelsea 0.95), a phone's
+    From one view (``noise`` None) the grain is read off the picture: at the default
+    strength (0.5) the filter's h is 3 x (grain - 0.8), since a sharp photo's own fine
+    texture measures up to about 1 (scikit-image's coffee 1.2, chelsea 0.95), a phone's
     capture 1.2-2.8. On the scene set's tuning seeds this lifted phone captures from a
     median 0.88 to about 0.93 of the ideal scan's SSIM.
 
-    ``grain`` measured across a burst is the camera's noise alone (no texture to allow
-    for): h is then 2 x grain - 0.5 at the default strength, what suited phone bursts of
-    grain 0.9-2.2 best (fused, they reach 0.93-0.98 of the ideal; 0.83-0.95 in one frame
-    with the picture's grain), and a clean print (burst grain under 0.75) is left alone.
+    A burst says what noise its fused print kept (``noise``, capture.Capture.noise): the
+    camera's alone, at every frequency, after the views were averaged or accumulated, so
+    the filter is sized to what is there to remove (:data:`FUSED_NOISE_KEPT`).
     """
-    if grain is None:
+    if noise is None:
         h = 6.0 * strength * (grain_sigma(image) - 0.8)
     else:
-        h = strength * (4.0 * grain - 1.0)
+        h = strength * min(FUSED_NOISE_MOST_H, FUSED_NOISE_H_PER_LEVEL * (noise - FUSED_NOISE_KEPT))
     if h < 1.0:
         return image
     return cv2.fastNlMeansDenoisingColored(image, None, h, 1.5 * h, 5, 15)

@@ -294,7 +294,7 @@ def _finish(
     rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":
-        restoration = restore_with_steps(rectified, settings.strengths(), captured.grain)
+        restoration = restore_with_steps(rectified, settings.strengths(), captured.noise)
         steps = restoration.steps
         photo = restoration.image
     log.info(

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+import pytest
 from skimage.metrics import structural_similarity
 
 from engine_edge.scan.burst_fusion import CENTRE_CROP_PX, accumulate
@@ -55,7 +56,7 @@ def test_a_burst_shaken_in_different_directions_fuses_sharper_than_its_mean(phot
     photo = cv2.resize(photos["astronaut"], (384, 384), interpolation=cv2.INTER_AREA)
     views = _burst(photo, (0.0, 60.0, 120.0), noise=2.0, length_px=9)
     fused = fuse_burst(views)
-    before, after = _ssim(fused, photo), _ssim(accumulate(views, fused), photo)
+    before, after = _ssim(fused, photo), _ssim(accumulate(views, fused).image, photo)
     assert after > before + 0.03, (before, after)  # measured 0.854 -> 0.905
 
 
@@ -66,7 +67,7 @@ def test_a_large_shaken_burst_is_told_from_its_centre_and_still_accumulated(phot
     views = _burst(photo, (0.0, 60.0, 120.0), noise=2.0, length_px=9)
     assert min(photo.shape[:2]) >= 3 * CENTRE_CROP_PX // 2  # the crop is read
     fused = fuse_burst(views)
-    before, after = _ssim(fused, photo), _ssim(accumulate(views, fused), photo)
+    before, after = _ssim(fused, photo), _ssim(accumulate(views, fused).image, photo)
     assert after > before + 0.03, (before, after)  # measured 0.844 -> 0.896
 
 
@@ -115,7 +116,7 @@ def test_strong_edges_come_out_sharper_without_a_halo(photos):
     photo = cv2.resize(photos["camera"], (384, 384), interpolation=cv2.INTER_AREA)
     views = _burst(photo, (0.0, 60.0, 120.0), noise=2.0, length_px=9)
     fused = fuse_burst(views)
-    sharp = accumulate(views, fused)
+    sharp = accumulate(views, fused).image
     assert _ssim(sharp, photo) > _ssim(fused, photo) + 0.02
     grey = photo[..., 0].astype(np.int16)
     window = np.ones((9, 9), np.uint8)
@@ -131,7 +132,7 @@ def test_a_steady_burst_keeps_the_noise_its_mean_took_out(photos):
     photo = cv2.resize(photos["coffee"], (320, 240), interpolation=cv2.INTER_AREA)
     views = _burst(photo, (0.0, 0.0, 0.0), noise=5.0, length_px=1)
     fused = fuse_burst(views)
-    sharp = accumulate(views, fused)
+    sharp = accumulate(views, fused).image
     truth = photo.astype(np.float32)
     fused_error = float(np.std(fused.astype(np.float32) - truth))
     sharp_error = float(np.std(sharp.astype(np.float32) - truth))
@@ -145,7 +146,7 @@ def test_a_steady_burst_keeps_its_fused_edges(photos):
     photo = cv2.resize(photos["chelsea"], (400, 300), interpolation=cv2.INTER_AREA)
     views = _burst(photo, (0.0, 0.0, 0.0), noise=3.0, length_px=1)
     fused = fuse_burst(views)
-    assert np.array_equal(accumulate(views, fused), fused)
+    assert np.array_equal(accumulate(views, fused).image, fused)
 
 
 def test_glare_the_fusion_left_out_stays_out(photos):
@@ -158,7 +159,19 @@ def test_glare_the_fusion_left_out_stays_out(photos):
     glare = views[1].astype(np.float32) + (255.0 - views[1]) * 0.8 * spot[..., None]
     views[1] = np.clip(glare, 0, 255).astype(np.uint8)
     fused = fuse_burst(views)
-    sharp = accumulate(views, fused)
+    sharp = accumulate(views, fused).image
     core = spot > 0.3
     gap = np.abs(sharp.astype(np.float32) - fused)[core].mean()
     assert gap < 3.0, gap
+
+
+def test_the_accumulation_says_how_much_of_a_views_noise_it_kept(photos):
+    """A steady burst of three is their mean: 1/sqrt(3) of one view's noise. A shaken one
+    takes some frequencies mostly from one view, and keeps more of its noise (the denoise
+    is sized to what is left)."""
+    photo = cv2.resize(photos["astronaut"], (384, 384), interpolation=cv2.INTER_AREA)
+    steady = _burst(photo, (0.0, 0.0, 0.0), noise=3.0, length_px=1)
+    assert accumulate(steady, fuse_burst(steady)).noise_share == pytest.approx(1 / np.sqrt(3))
+    shaken = _burst(photo, (0.0, 60.0, 120.0), noise=2.0, length_px=9)
+    kept = accumulate(shaken, fuse_burst(shaken)).noise_share
+    assert 1 / np.sqrt(3) + 0.03 < kept < 1.0, kept
