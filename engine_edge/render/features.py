@@ -74,7 +74,7 @@ SLIT_SHADE = 0.85
 # eye points up on that light lid, above the line. At 0.35 its shut/open eye ratio on stills
 # of the shared photos, their grey copies and 0.6x copies (57 faces, six sub-pixel sways
 # each) went 0.531 -> 0.510 on average, and 33 -> 37 of 57 read shut at 0.52 or under
-# (0.25: 0.520 and 34; 0.5: 0.500 and 37, the line's shadow plainly heavier at x4).
+# (0.25: 0.520 and 34; 0.5: 0.500 and 37, but the line itself reads heavier at x3).
 MARGIN_SHADE = 0.35
 OUTER_PULL = 2.5  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
