@@ -58,12 +58,13 @@ from engine_edge.scan.paper_table import (
     TableView,
     one_paper,
     paper_inside,
+    paper_sides,
     picture_sides,
     sides_are_steps,
     surrounded_by_table,
 )
 from engine_edge.scan.screen import screen_evidence
-from engine_edge.scan.weak_side import square_outline, weak_side_outline
+from engine_edge.scan.weak_side import OFF_SQUARE_DEG, square_outline, weak_side_outline
 
 
 class Hint(StrEnum):
@@ -555,7 +556,14 @@ def _region_round(
     part from the bricks, outlined only round a small painted frame in its corner (0.71
     supported, two of its sides on the print's own). The rest of the print then read as a
     second one and the guest was asked to take it away. An outline that encloses ``fit``
-    whole, table all round, is that print; a second print beside it encloses nothing."""
+    whole, table all round, is that print; a second print beside it encloses nothing.
+
+    It replaces an outline that held, so it must be a print's as surely: upright, square
+    through the lens (``OFF_SQUARE_DEG``) and parting paper from table on every side (a
+    portrait on wavy wood, seed 4200061, had a region over its lower half only, outlined
+    22° off square, a corner out on the wood: 0.19 of the diagonal off)."""
+    size = (frame.shape[1], frame.shape[0])
+    reach = fine_reach_px(frame)
     inside = [
         region
         for region in faint_region_fits(frame, small, view, scale, settings)
@@ -565,6 +573,10 @@ def _region_round(
             for x, y in fit.corners
         )
         and geometry.quad_area(region.corners) > geometry.quad_area(fit.corners)
+        and is_upright(region, size, settings)
+        and geometry.corner_error_deg(region.corners, size, settings.focal_ratio * size[0])
+        <= OFF_SQUARE_DEG
+        and all(paper_sides(frame, region.corners, reach))
     ]
     return inside[0] if inside else None
 
