@@ -59,12 +59,13 @@ from engine_edge.scan.paper_table import (
     TableView,
     one_paper,
     paper_inside,
+    paper_sides,
     picture_sides,
     sides_are_steps,
     surrounded_by_table,
 )
 from engine_edge.scan.screen import screen_evidence
-from engine_edge.scan.weak_side import square_outline, weak_side_outline
+from engine_edge.scan.weak_side import OFF_SQUARE_DEG, square_outline, weak_side_outline
 
 
 class Hint(StrEnum):
@@ -103,6 +104,9 @@ HINT_TEXT: dict[Hint, str] = {
 
 # The detector's tuning when a caller names none.
 DEFAULT_SETTINGS = DetectSettings()
+# How far outside an enclosing outline (frame pixels) a corner of the outline inside it may
+# lie: the two share the print's edge along their common sides.
+ENCLOSING_SLACK_PX = 3.0
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,18 @@ def detect_print_quad(
         return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
     _rank(fits, fine_reach_px(frame))
     best = fits[0]
+    if (
+        not sides_checked
+        and best is not tracked
+        and _another_print(view, best.corners * scale, settings)
+    ):
+        # Something print-sized besides the outline differs from the table: a second print,
+        # or the rest of this one round a part of its picture that was outlined.
+        enclosing = _region_round(frame, small, view, best, scale, settings)
+        if enclosing is not None:
+            best = enclosing
+            fits.insert(0, enclosing)
+            sides_checked = True
     if not sides_checked and fits[0] is not tracked:
         outermost = outermost_outline(frame, best, settings)
         if outermost is not None:
@@ -552,6 +568,47 @@ def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectS
         and not (bordered and cv2.pointPolygonTest(hull, centre, False) >= 0)
         for c in contours
     )
+
+
+def _region_round(
+    frame: np.ndarray,
+    small: np.ndarray,
+    view: TableView,
+    fit: Fit,
+    scale: float,
+    settings: DetectSettings,
+) -> Fit | None:
+    """The outline of the region unlike the table that ``fit`` lies inside, as the faint
+    region's last resort finds and checks it (:func:`faint_region_fits`), or None.
+
+    A part of the picture can be outlined more sharply than the print round it: seed
+    4400061, a painting on brick whose dark edges (a black dress, a dark corner) barely
+    part from the bricks, outlined only round a small painted frame in its corner (0.71
+    supported, two of its sides on the print's own). The rest of the print then read as a
+    second one and the guest was asked to take it away. An outline that encloses ``fit``
+    whole, table all round, is that print; a second print beside it encloses nothing.
+
+    It replaces an outline that held, so it must be a print's as surely: upright, square
+    through the lens (``OFF_SQUARE_DEG``) and parting paper from table on every side (a
+    portrait on wavy wood, seed 4200061, had a region over its lower half only, outlined
+    22° off square, a corner out on the wood: 0.19 of the diagonal off)."""
+    size = (frame.shape[1], frame.shape[0])
+    reach = fine_reach_px(frame)
+    inside = [
+        region
+        for region in faint_region_fits(frame, small, view, scale, settings)
+        if all(
+            cv2.pointPolygonTest(region.corners.astype(np.float32), (float(x), float(y)), True)
+            >= -ENCLOSING_SLACK_PX
+            for x, y in fit.corners
+        )
+        and geometry.quad_area(region.corners) > geometry.quad_area(fit.corners)
+        and is_upright(region, size, settings)
+        and geometry.corner_error_deg(region.corners, size, settings.focal_ratio * size[0])
+        <= OFF_SQUARE_DEG
+        and all(paper_sides(frame, region.corners, reach))
+    ]
+    return inside[0] if inside else None
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:

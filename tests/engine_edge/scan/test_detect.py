@@ -990,3 +990,61 @@ def test_a_last_resorts_outline_half_on_the_picture_moves_out_to_the_paper(share
     assert labelled.spec.table == "dark"
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+def test_a_small_print_with_a_dark_side_is_outlined_not_refused(shared_data):
+    """Seed 4400087: a small borderless portrait (art_18, 130 px) on a dark table, a dark
+    jacket along its bottom. The dark-side resort judged each fit upright on the small copy,
+    where the weak side, a few pixels off at one end of a 52 px print, read 48° turned away
+    (9.5° at full size): the print was refused "none" instead of "too small", the hint
+    that is true of it."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
+    labelled = sample_scene(photo, "small", 4400087)
+    assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.hints == (Hint.TOO_SMALL,)
+    assert detection.corners is not None
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_an_outline_round_part_of_the_picture_gives_way_to_the_print_round_it(shared_data):
+    """Seed 4400061: a painting (s3) on brick whose dark edges barely part from the bricks,
+    outlined only round a small painted frame in its top-left corner. The rest of the print
+    then read as a second print ("two prints", "too small"). The region unlike the brick
+    encloses that outline; its own outline, table all round, is the print's."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s3.jpg")
+    labelled = sample_scene(photo, "phone", 4400061)
+    assert labelled.spec.table == "brick"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "kind"),
+    [("liveportrait_s8.jpg", 3900102, "deckled"), ("dlib_2008_001322.jpg", 4000039, "deckled")],
+)
+def test_a_deckled_border_thin_or_bitten_on_a_side_is_outlined(shared_data, name, seed, kind):
+    """Seed 3900102: a 14 px cream border bitten 7.6 px deep on a dark table at 1920 x 1080,
+    2.9 px on the small copy, where the strip read for the border's paper inside the left
+    side lay mostly on the picture. Seed 4000039: an 18 px black border bitten 6 px deep on
+    brick, whose bottom side the full-size search moved 19 px in onto the picture's edge.
+    Both outlines were right to 0.002 of the diagonal on the small copy; both were refused
+    ("none")."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(load_image(shared_data / "photos" / name), kind, seed)
+    assert labelled.spec.deckle_px > 5
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
