@@ -66,8 +66,9 @@ are ink on paper, though: in its light tones small dark dots on white, in its da
 small light holes in solid ink. So its fine detail is skewed dark in the light tones and
 light in the dark tones. A display's grid multiplies the picture: its lit sub-pixels and
 dark gaps keep one shape at every brightness, so its fine detail, scaled by the local
-contrast, is skewed alike in dark and light tones. Fine detail skewed light in the dark
-tones and dark in the light tones is a halftone's, and vetoes every cue.
+contrast, is skewed alike in dark and light tones (where its emitted light clips, lighter in
+the light ones). Fine detail skewed light in the dark tones and dark in the light tones is
+a halftone's, and vetoes every cue.
 """
 
 from __future__ import annotations
@@ -190,7 +191,10 @@ class ScreenSettings:
     halftone_light_skew: float = -0.15
     skew_band_px: float = 1.5  # the fine detail: the patch less its blur (sigma, frame px)
     skew_window_px: float = 6.0  # the local contrast that scales it (sigma, frame px)
-    tone_window_px: float = 4.0  # the local tone that sorts it into fifths (sigma, frame px)
+    # The local tone that sorts it into fifths (sigma, frame px). A lattice much coarser
+    # (12 px and more) is sorted by its own dots and cells, not by the picture's tones: its
+    # skews come out reversed and the veto does not fire.
+    tone_window_px: float = 4.0
     tone_share: float = 0.2  # the darkest and the lightest fifth
 
 
