@@ -522,7 +522,8 @@ def _ramp(height: int = 360, width: int = 480) -> np.ndarray:
 
 # The dots' period in camera pixels: a clipping's 65-150 lpi under the kiosk's camera, and a
 # coarse screen. (At 2.5 px, near the camera's Nyquist, blur leaves the dots' skew weaker:
-# benchmarks/halftone.py finds 2 of 24 such prints short of the veto.)
+# this ramp reads 0.28 and -0.17, short of the veto; benchmarks/halftone.py, seeds 200000+,
+# 2 of 8 clippings at 2.5 px still refused as screens.)
 @pytest.mark.parametrize("period_camera_px", [3.0, 3.5, 8.0])
 def test_a_halftones_dots_are_skewed_light_in_its_shadows_and_dark_in_its_highlights(
     period_camera_px,
