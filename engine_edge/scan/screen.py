@@ -68,7 +68,10 @@ light in the dark tones. A display's grid multiplies the picture: its lit sub-pi
 dark gaps keep one shape at every brightness, so its fine detail, scaled by the local
 contrast, is skewed alike in dark and light tones (where its emitted light clips, lighter in
 the light ones). Fine detail skewed light in the dark tones and dark in the light tones is
-a halftone's, and vetoes every cue.
+a halftone's, and vetoes every cue but the colour beating without lightness: where a
+display's grid is faint in lightness, the picture's own specks (a catchlight in a dark
+coffee, a dark rim on a white cup) can skew its detail so too, but its red, green and blue
+stripes still fringe in colour, which a halftone's inks, darkening together, do not.
 """
 
 from __future__ import annotations
@@ -239,7 +242,8 @@ class ScreenEvidence:
 
     def is_halftone(self, settings: ScreenSettings = ScreenSettings()) -> bool:
         """Dots on paper: fine detail skewed light in the dark tones and dark in the light
-        ones, which a display's grid, the same shape at every brightness, is not."""
+        ones, which a display's grid, the same shape at every brightness, is not (the
+        picture's own specks can skew it so where the grid is faint: :meth:`cues`)."""
         return (
             self.dark_skew >= settings.halftone_dark_skew
             and self.light_skew <= settings.halftone_light_skew
@@ -250,10 +254,9 @@ class ScreenEvidence:
 
     def cues(self, settings: ScreenSettings = ScreenSettings()) -> tuple[str, ...]:
         """The names of the cues that call this a screen (none for a print): what a
-        benchmark reports, so a refusal can be traced to the cue that made it. None for a
-        halftone (:meth:`is_halftone`): its dot lattice fires them as a pixel grid does."""
-        if self.is_halftone(settings):
-            return ()
+        benchmark reports, so a refusal can be traced to the cue that made it. For a
+        halftone (:meth:`is_halftone`), whose dot lattice fires the others as a pixel grid
+        does, only the colour beating without lightness: sub-pixel stripes, never ink."""
         fired = {
             "grid": self.grid_peak >= settings.grid_prominence,
             "lightness": self.lightness_peak >= settings.lightness_prominence
@@ -278,7 +281,8 @@ class ScreenEvidence:
             "colour_beat": self.colour_beat >= settings.beat_ratio
             and self.beat_coherence >= settings.beat_coherence,
         }
-        return tuple(name for name, fires in fired.items() if fires)
+        kept = ("colour_beat",) if self.is_halftone(settings) else tuple(fired)
+        return tuple(name for name in kept if fired[name])
 
 
 def screen_evidence(

@@ -550,3 +550,14 @@ def test_a_screens_grid_is_skewed_alike_at_every_tone(pixel_px, gap):
     assert evidence.dark_skew - evidence.light_skew < 0.2
     assert not evidence.is_halftone()
     assert evidence.is_screen()
+
+
+# Where a display's grid is faint in lightness, the picture's own specks (a catchlight in
+# the dark coffee, the cup's dark rim on white) skew its detail as a halftone's dots do; its
+# red, green and blue stripes still fringe in colour that lightness does not share, which
+# no ink lattice does, so that cue outlives the halftone's veto.
+def test_a_screen_whose_picture_reads_as_a_halftone_is_refused_by_its_colour_fringes(photos):
+    scene = render_print_scene(screen_image(photos["coffee"]), SceneSpec(table="wood", seed=1))
+    evidence = screen_evidence(scene.frame, scene.corners)
+    assert evidence.is_halftone()
+    assert evidence.cues() == ("colour_beat",)
