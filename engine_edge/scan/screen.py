@@ -76,7 +76,7 @@ stripes still fringe in colour, which a halftone's inks, darkening together, do 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 import cv2
@@ -236,7 +236,8 @@ class ScreenEvidence:
     colour_beat: float = 0.0
     beat_coherence: float = 0.0
     # The skew of the fine detail in the darkest and in the lightest fifth of the patch's
-    # tones (:func:`_tone_skew`): a halftone's light holes in ink and dark dots on paper
+    # tones (:func:`_tone_skew`): a halftone's light holes in ink and dark dots on paper;
+    # read only where another cue fires (0 elsewhere)
     dark_skew: float = 0.0
     light_skew: float = 0.0
 
@@ -311,16 +312,15 @@ def screen_evidence(
     beat, coherence = _colour_beat(patch[o : o + m, o : o + m], settings)
     grid = float(shared.max()) if shared.size else 0.0
     strongest = float(lightness[peaks].max()) if shared.size else 0.0
-    dark_skew, light_skew = _tone_skew(patch, settings)
-    return ScreenEvidence(
-        grid,
-        strongest,
-        **asdict(tiled),
-        colour_beat=beat,
-        beat_coherence=coherence,
-        dark_skew=dark_skew,
-        light_skew=light_skew,
+    evidence = ScreenEvidence(
+        grid, strongest, **asdict(tiled), colour_beat=beat, beat_coherence=coherence
     )
+    if not evidence.cues(settings):
+        # Nothing to veto: the dots' skew is read only where a cue fires (every preview
+        # frame with a print in it comes here).
+        return evidence
+    dark_skew, light_skew = _tone_skew(patch, settings)
+    return replace(evidence, dark_skew=dark_skew, light_skew=light_skew)
 
 
 def _tone_skew(patch: np.ndarray, settings: ScreenSettings) -> tuple[float, float]:
