@@ -88,7 +88,7 @@ class Verdict:
     refused_as_screen: bool
     hints: list[str]
     cues_on_truth: list[str]  # the screen cues that fire inside the true corners
-    halftone_on_truth: bool  # its dots read as a halftone's there (the veto on the cues)
+    halftone_on_truth: bool  # a cue fired there and its dots vetoed it as a halftone's
     evidence: dict[str, float]
 
 
@@ -158,7 +158,7 @@ def main() -> None:
     for variant in variants:
         print(
             f"{variant:18s} refused as screen {refused[variant]}/{total[variant]}, "
-            f"no print found {not_found[variant]}, read as a halftone {halftone[variant]}"
+            f"no print found {not_found[variant]}, vetoed as a halftone {halftone[variant]}"
         )
     print(
         f"all: refused as screen {sum(refused.values())}/{sum(total.values())}; "
