@@ -88,6 +88,7 @@ class Verdict:
     refused_as_screen: bool
     hints: list[str]
     cues_on_truth: list[str]  # the screen cues that fire inside the true corners
+    halftone_on_truth: bool  # a cue fired there and its dots vetoed it as a halftone's
     evidence: dict[str, float]
 
 
@@ -109,6 +110,7 @@ def one(photo: np.ndarray, name: str, variant: str, seed: int) -> Verdict:
         refused_as_screen=Hint.SCREEN in detection.hints,
         hints=[h.value for h in detection.hints],
         cues_on_truth=list(evidence.cues()),
+        halftone_on_truth=evidence.is_halftone(),
         evidence={k: round(float(v), 3) for k, v in asdict(evidence).items()},
     )
 
@@ -127,6 +129,7 @@ def main() -> None:
     cues: Counter[str] = Counter()
     total: Counter[str] = Counter()
     not_found: Counter[str] = Counter()  # no print found at all: a refusal of another kind
+    halftone: Counter[str] = Counter()
     lines = []
     for p, name in enumerate(PHOTOS[: args.photos]):
         photo = load_image(folder / name)
@@ -138,6 +141,7 @@ def main() -> None:
                 total[variant] += 1
                 refused[variant] += verdict.refused_as_screen
                 not_found[variant] += Hint.NONE.value in verdict.hints
+                halftone[variant] += verdict.halftone_on_truth
                 cues.update(verdict.cues_on_truth)
                 print(
                     name,
@@ -154,7 +158,7 @@ def main() -> None:
     for variant in variants:
         print(
             f"{variant:18s} refused as screen {refused[variant]}/{total[variant]}, "
-            f"no print found {not_found[variant]}"
+            f"no print found {not_found[variant]}, vetoed as a halftone {halftone[variant]}"
         )
     print(
         f"all: refused as screen {sum(refused.values())}/{sum(total.values())}; "
