@@ -24,6 +24,7 @@ from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
 from engine_edge.scan.burst_fusion import AccumulationSettings, accumulate
 from engine_edge.scan.falloff import even_light, falloff_gain
+from engine_edge.scan.restore import flattest
 
 log = logging.getLogger(__name__)
 
@@ -274,10 +275,7 @@ def burst_noise(flats: list[np.ndarray], fused: np.ndarray) -> float:
         crop = image[y0 : y0 + side_h, x0 : x0 + side_w].astype(np.float32)
         return cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)  # in float: no rounding noise added
 
-    grey = middle(fused)
-    detail = cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 2.0), cv2.CV_32F)
-    activity = cv2.GaussianBlur(np.abs(detail), (0, 0), 4.0)
-    flat = activity <= np.percentile(activity, FLAT_SHARE)  # <=: an even print is all flat
+    flat = flattest(middle(fused), FLAT_SHARE)
     views = [middle(image) for image in flats]
     spreads = [
         float(np.abs(cv2.subtract(b, a)[flat]).mean())

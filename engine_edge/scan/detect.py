@@ -561,13 +561,12 @@ def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectS
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     area = geometry.quad_area(corners_small)
     floor = max(0.4 * area, 0.5 * settings.min_share * w * h)
+    large = [hull for c in contours if cv2.contourArea(hull := cv2.convexHull(c)) > floor]
     centre = tuple(float(v) for v in corners_small.mean(axis=0))
-    bordered = all(paper_inside(view, corners_small, outside=True))
-    return any(
-        cv2.contourArea(hull := cv2.convexHull(c)) > floor
-        and not (bordered and cv2.pointPolygonTest(hull, centre, False) >= 0)
-        for c in contours
-    )
+    if any(cv2.pointPolygonTest(hull, centre, False) < 0 for hull in large):
+        return True  # beside the chosen print
+    # Only regions round it, if any: they are its own border when its paper lies outside.
+    return bool(large) and not all(paper_inside(view, corners_small, outside=True))
 
 
 def _region_round(

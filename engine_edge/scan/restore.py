@@ -731,9 +731,13 @@ def lift_contrast(image: np.ndarray, strength: float, toned: bool = False) -> np
     return cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
 
 
-def grain_view(image: np.ndarray) -> np.ndarray:
-    """The view of a print that :func:`grain_sigma` measures: at most 1024 px wide."""
-    return _small(image, 1024)
+def flattest(grey: np.ndarray, percent: float = 30.0) -> np.ndarray:
+    """Where ``grey`` (float32) is flattest: the ``percent`` of it with the least detail at
+    a few pixels' scale (a blurred Laplacian), where only noise is left to measure. ``<=``:
+    a flat, dark picture is all "flattest"."""
+    detail = cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 2.0), cv2.CV_32F)
+    activity = cv2.GaussianBlur(np.abs(detail), (0, 0), 4.0)
+    return np.asarray(activity <= np.percentile(activity, percent))
 
 
 def grain_sigma(image: np.ndarray) -> float:
@@ -742,14 +746,11 @@ def grain_sigma(image: np.ndarray) -> float:
 
     Unlike :func:`noise_sigma` it also sees noise that JPEG and a phone's own processing
     have smoothed into blotches a few pixels wide (the pixel-to-pixel part is gone by
-    then); a sharp, clean print measures well under 1.
+    then); a sharp, clean print measures well under 1. Read on a copy at most 1024 px wide.
     """
-    grey = cv2.cvtColor(grain_view(image), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.cvtColor(_small(image, 1024), cv2.COLOR_RGB2GRAY).astype(np.float32)
     residual = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
-    detail = cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 2.0), cv2.CV_32F)
-    activity = cv2.GaussianBlur(np.abs(detail), (0, 0), 4.0)
-    flat = activity <= np.percentile(activity, 30)  # <=: a flat, dark picture is all "flattest"
-    return float(1.4826 * np.median(np.abs(residual[flat])))
+    return float(1.4826 * np.median(np.abs(residual[flattest(grey)])))
 
 
 # A fused burst's noise (sigma, grey levels) that is left alone: a small print, compared
