@@ -287,15 +287,15 @@ def deckled_fits(
         if fit is None or fit.support < enough:
             continue
         full = fit if scale >= 1.0 else at_full_size(frame, fit, scale, settings)
-        if scale < 1.0 and (
-            full is None or not _deckled_outline(frame, view, full, scale, settings)
-        ):
+        held = full is not None and _deckled_outline(frame, view, full, scale, settings)
+        if not held and scale < 1.0:
             # At full size the search may reach past the bites onto the picture's stronger
             # edge inside the border; within the small copy's own pixel it stays on the
             # paper's (seed 4000039, a black border of 18 px bitten 6 px deep on brick: its
             # bottom side 19 px in, on the picture, 0.009 of the diagonal off; 0.0015 so).
             full = refine(frame, fit.corners / scale, (NEAR_SMALL_PX / scale, reach))
-        if full is not None and _deckled_outline(frame, view, full, scale, settings):
+            held = full is not None and _deckled_outline(frame, view, full, scale, settings)
+        if held and full is not None:
             kept.append(full)
     return kept
 
