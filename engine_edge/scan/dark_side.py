@@ -80,10 +80,22 @@ def _squared(
     frame: np.ndarray, view: TableView, fit: Fit, scale: float, settings: DetectSettings
 ) -> Fit | None:
     """``fit`` with its weakest side put square with the others, or as it was where that
-    holds less, when it passes :func:`_one_dark_side`; else None."""
+    holds less, when it passes :func:`_one_dark_side`; else None.
+
+    A side moved inwards is tried only after the fit as found: dark picture along the edge
+    pulls a fit in, never out, so the print's edge lies outside a line through it. Seed
+    5000033 (a small borderless painting on a dark table, dark hair along its top): the fit
+    lay on the print's edge, square (0.06 degrees), its top held 0.62; put square, the top
+    slid onto the hair's line inside, 7 px off at one end, and held 0.67, so that was taken
+    (SSIM 0.65 of the ideal scan's)."""
     weak = int(np.argmin(fit.side_supports))
     moved = squared_side(frame, fit.corners, weak, settings)
-    tries = [fit] if moved is None else sorted((fit, moved), key=lambda f: -f.side_supports[weak])
+    if moved is None:
+        tries = [fit]
+    elif geometry.quad_area(moved.corners) < geometry.quad_area(fit.corners):
+        tries = [fit, moved]
+    else:
+        tries = sorted((fit, moved), key=lambda f: -f.side_supports[weak])
     for one in tries:
         if _one_dark_side(frame, view, one, scale, settings):
             return one

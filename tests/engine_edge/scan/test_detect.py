@@ -1011,6 +1011,41 @@ def test_a_small_print_with_a_dark_side_is_outlined_not_refused(shared_data):
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
+def test_a_picture_kept_inside_a_deckled_border_found_round_it_is_not_unclear(shared_data):
+    """Seed 5000030: a painting (art_18) in a deckled white border on a dark table. The
+    paper's outline was found (held all round, table all round it), but the bites along one
+    side left no plain paper just inside it, so the picture inside was kept: outlined 0.1 px
+    off, and refused "unclear" because the border, not table, lay just outside it."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_18.png")
+    labelled = sample_scene(photo, "deckled", 5000030)
+    assert labelled.spec.table == "dark" and labelled.spec.deckle_px > 10
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
+
+
+def test_a_dark_side_is_not_squared_inwards_off_the_prints_edge(shared_data):
+    """Seed 5000033: a small borderless painting (art_3) on a dark table, dark hair along its
+    top. The dark-side resort fitted the print's edge all round (0.06 degrees from square),
+    then put the top square with the others: it slid inwards onto the hair's line, 7 px off
+    at one end, and was taken because it held 0.67 to the edge's 0.62 (SSIM 0.65 of the
+    ideal scan's). Dark picture pulls a fit inwards, never out: the edge stays."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(
+        load_image(shared_data / "photos" / "sadtalker_art_3.png"), "small", 5000033
+    )
+    assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.corners is not None, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
 def test_an_outline_round_part_of_the_picture_gives_way_to_the_print_round_it(shared_data):
     """Seed 4400061: a painting (s3) on brick whose dark edges barely part from the bricks,
     outlined only round a small painted frame in its top-left corner. The rest of the print
