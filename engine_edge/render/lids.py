@@ -7,9 +7,10 @@ dark as the open lid's fold reads as an open eye), shaded like skin over a round
 eyeball; its grain is new noise as strong and as soft as the photo's own (a copy
 of the photo's texture near an eye carries lashes and creases that repeat into
 streaks); its lash line is the darkest colour of the photo's lash line; and its
-edges are blurred like the photo's own edges, so it never looks pasted on.
-Black-and-white stays grey, sepia stays sepia. The skin above it is the photo's, with
-the fold of the open lid smoothed out as the lid closes.
+edges are blurred like the photo's own edges, so it never looks pasted on. Its hue is
+the hue of the photo's skin at each place (eye shadow stays on the lid), its lightness the
+painted tone's. Black-and-white stays grey, sepia stays sepia. The skin above it is the
+photo's, with the fold of the open lid smoothed out as the lid closes.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class LidPaint:
     lash_rgb: np.ndarray  # (3,)
     blur_px: float  # the photo's own blur around the eye (Gaussian sigma)
     fold: np.ndarray  # (h, w, 3) float32 on the grain crop: what fills the fold's dark lines in
+    skin: np.ndarray  # (h, w, 3) float32 on the grain crop: the photo's skin, smoothed, eye filled
     rims: Rims | None = None  # glasses across the eye: the lid slides behind them
 
     def paint(self, region: np.ndarray, lid: LidLayer) -> None:
@@ -53,10 +55,17 @@ class LidPaint:
             mid = np.interp(u, self.u_grid, self.mid_rgb[:, c])
             bottom = np.interp(u, self.u_grid, self.bottom_rgb[:, c])
             tone[..., c] = np.where(upper, top + (mid - top) * t, mid + (bottom - mid) * t)
-        tone *= lid.shading[..., None].astype(np.float32)
         ox, oy = self.origin
         gx = (lid.grain_xy[..., 0] - ox).astype(np.float32)
         gy = (lid.grain_xy[..., 1] - oy).astype(np.float32)
+        # The lid's lightness is painted; its hue is the skin's at each place. One hue per
+        # column, mixed towards the cheek's, the lid was a greyish pink dome over peach
+        # skin and orange eye shadow (sadtalker_art_3, art_19), its outline plain to see.
+        # The mean of the channels stays the painted tone's: that is the lightness an
+        # independent landmark model reads, so the lid reads as shut as before.
+        skin = cv2.remap(self.skin, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+        tone = tone.mean(axis=-1, keepdims=True) + skin - skin.mean(axis=-1, keepdims=True)
+        tone *= lid.shading[..., None].astype(np.float32)
         tone += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
         # Edges as soft as the photo's own: a crisp lid outline or lash line on a
         # soft or scanned print reads as pasted on (and as an open eye's outline).
@@ -145,6 +154,7 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     ref = np.where((cheek.mean(axis=1) > ref.mean(axis=1))[:, None], cheek, ref)
     mid = _lift(top, ref, 0.93 * ref.mean(axis=1))
     bottom = _lift(bottom, mid, 0.9 * mid.mean(axis=1))
+    fold = _fold(crop, eye, (ix0, iy0), blur_px)
     u = np.repeat(eye.u_grid[4:-4], 3)
     v = np.interp(u, eye.u_grid, up) + np.tile([-0.5, 0.0, 0.5], u.size // 3) * eye.lash_px
     line = along(v, u, crop)
@@ -158,9 +168,44 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
-        _fold(crop, eye, (ix0, iy0), blur_px),
+        fold,
+        _skin(crop + fold, eye, (ix0, iy0)),
         rims,
     )
+
+
+def _skin(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.ndarray:
+    """The photo's skin round the eye on the crop, smoothed: where the lid takes its hue from.
+
+    The open eye (its white, iris and lash line, and a margin as wide as the line's
+    thickness and a tenth of an eye: a painted eye's liner runs on past the mesh's line)
+    is no skin: it is filled in from the skin round it. Thin dark lines (the fold's,
+    lashes) are filled in with the skin beside them, so no line's colour runs into the lid.
+    """
+    length = eye.length
+    h, w = crop.shape[:2]
+    xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
+    u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
+    up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
+    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    pad = eye.lash_px + 0.1 * length
+    opening = (v >= up - pad) & (v <= lo + pad) & (u >= -pad) & (u <= length + pad)
+    filled = cv2.inpaint(
+        np.clip(crop, 0, 255).astype(np.uint8),
+        opening.astype(np.uint8),
+        max(3.0, 0.1 * length),
+        cv2.INPAINT_TELEA,
+    )
+    skin = _close_lines(filled.astype(np.float32), length)
+    return cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.06 * length))
+
+
+def _close_lines(image: np.ndarray, length: float) -> np.ndarray:
+    """``image`` with its dark lines narrower than a quarter of the eye filled in with the
+    skin beside them (a morphological closing)."""
+    k = max(3, int(0.25 * length) | 1)
+    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    return cv2.morphologyEx(image, cv2.MORPH_CLOSE, shape)
 
 
 def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: float) -> np.ndarray:
@@ -186,9 +231,7 @@ def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: f
     # the outer corner) from being filled in: they count as light here.
     opening = (v >= up - eye.lash_px - blur_px) & (v <= lo) & (u >= 0.0) & (u <= length)
     lifted = np.where(opening[..., None], crop.max(axis=(0, 1)), crop).astype(np.float32)
-    k = max(3, int(0.25 * length) | 1)
-    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    fill = np.maximum(cv2.morphologyEx(lifted, cv2.MORPH_CLOSE, shape) - crop, 0.0)
+    fill = np.maximum(_close_lines(lifted, length) - crop, 0.0)
     top = np.interp(u, eye.u_grid, np.minimum(eye.lid_top, eye.crease))
     soft = 0.05 * length + 0.5
     # Clear of the lash line, which ends at the outer corner: past it the fold comes
