@@ -26,6 +26,13 @@ from engine_edge.render.glasses import Rims, find_rims
 from engine_edge.running import running_median
 
 _REFLECT = cv2.BORDER_REFLECT101
+# Skin the closed lid takes its hue from: lighter than this share of the median lightness
+# round the eye (a lash line, liner or brow is darker; its hue is no skin's)
+SKIN_LIGHT_SHARE = 0.6
+HUE_REACH = 0.15  # Gaussian sigma, eye lengths, of the skin's hue round each place
+# Where there is less skin than this share of a full Gaussian round a place (deep in a
+# wide-open eye), its hue leans towards the hue of all the skin round the eye
+HUE_PRIOR = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +48,7 @@ class LidPaint:
     lash_rgb: np.ndarray  # (3,)
     blur_px: float  # the photo's own blur around the eye (Gaussian sigma)
     fold: np.ndarray  # (h, w, 3) float32 on the grain crop: what fills the fold's dark lines in
-    skin: np.ndarray  # (h, w, 3) float32 on the grain crop: the photo's skin, smoothed, eye filled
+    hue: np.ndarray  # (h, w, 3) float32 on the grain crop: the skin's channels less their mean
     rims: Rims | None = None  # glasses across the eye: the lid slides behind them
 
     def paint(self, region: np.ndarray, lid: LidLayer) -> None:
@@ -63,8 +70,8 @@ class LidPaint:
         # skin and orange eye shadow (sadtalker_art_3, art_19), its outline plain to see.
         # The mean of the channels stays the painted tone's: that is the lightness an
         # independent landmark model reads, so the lid reads as shut as before.
-        skin = cv2.remap(self.skin, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
-        tone = tone.mean(axis=-1, keepdims=True) + skin - skin.mean(axis=-1, keepdims=True)
+        hue = cv2.remap(self.hue, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+        tone = tone.mean(axis=-1, keepdims=True) + hue
         tone *= lid.shading[..., None].astype(np.float32)
         tone += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
         # Edges as soft as the photo's own: a crisp lid outline or lash line on a
@@ -154,7 +161,6 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
     ref = np.where((cheek.mean(axis=1) > ref.mean(axis=1))[:, None], cheek, ref)
     mid = _lift(top, ref, 0.93 * ref.mean(axis=1))
     bottom = _lift(bottom, mid, 0.9 * mid.mean(axis=1))
-    fold = _fold(crop, eye, (ix0, iy0), blur_px)
     u = np.repeat(eye.u_grid[4:-4], 3)
     v = np.interp(u, eye.u_grid, up) + np.tile([-0.5, 0.0, 0.5], u.size // 3) * eye.lash_px
     line = along(v, u, crop)
@@ -168,19 +174,20 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         bottom.astype(np.float32),
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
-        fold,
-        _skin(crop + fold, eye, (ix0, iy0)),
+        _fold(crop, eye, (ix0, iy0), blur_px),
+        _skin_hue(crop, eye, (ix0, iy0)),
         rims,
     )
 
 
-def _skin(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.ndarray:
-    """The photo's skin round the eye on the crop, smoothed: where the lid takes its hue from.
+def _skin_hue(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.ndarray:
+    """The hue of the photo's skin round each place of the crop: its channels less their mean.
 
-    The open eye (its white, iris and lash line, and a margin as wide as the line's
-    thickness and a tenth of an eye: a painted eye's liner runs on past the mesh's line)
-    is no skin: it is filled in from the skin round it. Thin dark lines (the fold's,
-    lashes) are filled in with the skin beside them, so no line's colour runs into the lid.
+    Read from skin alone, averaged over ``HUE_REACH`` of an eye: the open eye (its white,
+    iris and lash line, and a margin a tenth of an eye wide, where a painted eye's liner
+    runs on) and anything darker than skin (lashes, liner, brow) lend it no colour. Filled
+    in from the skin's edge, the open eye of liveportrait_s1 took the cool hue of its thick
+    dark liner, and its shut lid turned lavender.
     """
     length = eye.length
     h, w = crop.shape[:2]
@@ -190,22 +197,18 @@ def _skin(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.ndar
     lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
     pad = eye.lash_px + 0.1 * length
     opening = (v >= up - pad) & (v <= lo + pad) & (u >= -pad) & (u <= length + pad)
-    filled = cv2.inpaint(
-        np.clip(crop, 0, 255).astype(np.uint8),
-        opening.astype(np.uint8),
-        max(3.0, 0.1 * length),
-        cv2.INPAINT_TELEA,
+    lum = crop.mean(axis=2)
+    skin = ~opening & (lum >= SKIN_LIGHT_SHARE * float(np.median(lum[~opening | opening.all()])))
+    if not skin.any():
+        return np.zeros_like(crop, dtype=np.float32)
+    chroma = crop - lum[..., None]
+    weight = skin.astype(np.float32)
+    sigma = max(1.0, HUE_REACH * length)
+    total = cv2.GaussianBlur(chroma * weight[..., None], (0, 0), sigma)
+    total += HUE_PRIOR * chroma[skin].mean(axis=0)
+    return (total / (cv2.GaussianBlur(weight, (0, 0), sigma) + HUE_PRIOR)[..., None]).astype(
+        np.float32
     )
-    skin = _close_lines(filled.astype(np.float32), length)
-    return cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.06 * length))
-
-
-def _close_lines(image: np.ndarray, length: float) -> np.ndarray:
-    """``image`` with its dark lines narrower than a quarter of the eye filled in with the
-    skin beside them (a morphological closing)."""
-    k = max(3, int(0.25 * length) | 1)
-    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    return cv2.morphologyEx(image, cv2.MORPH_CLOSE, shape)
 
 
 def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: float) -> np.ndarray:
@@ -231,7 +234,9 @@ def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: f
     # the outer corner) from being filled in: they count as light here.
     opening = (v >= up - eye.lash_px - blur_px) & (v <= lo) & (u >= 0.0) & (u <= length)
     lifted = np.where(opening[..., None], crop.max(axis=(0, 1)), crop).astype(np.float32)
-    fill = np.maximum(_close_lines(lifted, length) - crop, 0.0)
+    k = max(3, int(0.25 * length) | 1)
+    shape = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    fill = np.maximum(cv2.morphologyEx(lifted, cv2.MORPH_CLOSE, shape) - crop, 0.0)
     top = np.interp(u, eye.u_grid, np.minimum(eye.lid_top, eye.crease))
     soft = 0.05 * length + 0.5
     # Clear of the lash line, which ends at the outer corner: past it the fold comes
