@@ -7,9 +7,10 @@ dark as the open lid's fold reads as an open eye), shaded like skin over a round
 eyeball; its grain is new noise as strong and as soft as the photo's own (a copy
 of the photo's texture near an eye carries lashes and creases that repeat into
 streaks); its lash line is the darkest colour of the photo's lash line; and its
-edges are blurred like the photo's own edges, so it never looks pasted on.
-Black-and-white stays grey, sepia stays sepia. The skin above it is the photo's, with
-the fold of the open lid smoothed out as the lid closes.
+edges are blurred like the photo's own edges, so it never looks pasted on. Its hue is
+the hue of the photo's skin at each place (eye shadow stays on the lid), its lightness the
+painted tone's. Black-and-white stays grey, sepia stays sepia. The skin above it is the
+photo's, with the fold of the open lid smoothed out as the lid closes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from engine_edge.render.glasses import Rims, find_rims
 from engine_edge.running import running_median
 
 _REFLECT = cv2.BORDER_REFLECT101
+# Skin the closed lid takes its hue from: lighter than this share of the median lightness
+# round the eye (a lash line, liner or brow is darker; its hue is no skin's)
+SKIN_LIGHT_SHARE = 0.6
+HUE_REACH = 0.15  # Gaussian sigma, eye lengths, of the skin's hue round each place
+# Where there is less skin than this share of a full Gaussian round a place (deep in a
+# wide-open eye), its hue leans towards the hue of all the skin round the eye
+HUE_PRIOR = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +48,7 @@ class LidPaint:
     lash_rgb: np.ndarray  # (3,)
     blur_px: float  # the photo's own blur around the eye (Gaussian sigma)
     fold: np.ndarray  # (h, w, 3) float32 on the grain crop: what fills the fold's dark lines in
+    hue: np.ndarray  # (h, w, 3) float32 on the grain crop: the skin's channels less their mean
     rims: Rims | None = None  # glasses across the eye: the lid slides behind them
 
     def paint(self, region: np.ndarray, lid: LidLayer) -> None:
@@ -53,10 +62,17 @@ class LidPaint:
             mid = np.interp(u, self.u_grid, self.mid_rgb[:, c])
             bottom = np.interp(u, self.u_grid, self.bottom_rgb[:, c])
             tone[..., c] = np.where(upper, top + (mid - top) * t, mid + (bottom - mid) * t)
-        tone *= lid.shading[..., None].astype(np.float32)
         ox, oy = self.origin
         gx = (lid.grain_xy[..., 0] - ox).astype(np.float32)
         gy = (lid.grain_xy[..., 1] - oy).astype(np.float32)
+        # The lid's lightness is painted; its hue is the skin's at each place. One hue per
+        # column, mixed towards the cheek's, the lid was a greyish pink dome over peach
+        # skin and orange eye shadow (sadtalker_art_3, art_19), its outline plain to see.
+        # The mean of the channels stays the painted tone's: that is the lightness an
+        # independent landmark model reads, so the lid reads as shut as before.
+        hue = cv2.remap(self.hue, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
+        tone = tone.mean(axis=-1, keepdims=True) + hue
+        tone *= lid.shading[..., None].astype(np.float32)
         tone += cv2.remap(self.grain, gx, gy, cv2.INTER_LINEAR, borderMode=_REFLECT)
         # Edges as soft as the photo's own: a crisp lid outline or lash line on a
         # soft or scanned print reads as pasted on (and as an open eye's outline).
@@ -159,7 +175,39 @@ def lid_paint(photo: np.ndarray, eye: EyeFeature) -> LidPaint:
         (0.9 * darkest.mean(axis=0)).astype(np.float32),
         blur_px,
         _fold(crop, eye, (ix0, iy0), blur_px),
+        _skin_hue(crop, eye, (ix0, iy0)),
         rims,
+    )
+
+
+def _skin_hue(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.ndarray:
+    """The hue of the photo's skin round each place of the crop: its channels less their mean.
+
+    Read from skin alone, averaged over ``HUE_REACH`` of an eye: the open eye (its white,
+    iris and lash line, and a margin a tenth of an eye wide, where a painted eye's liner
+    runs on) and anything darker than skin (lashes, liner, brow) lend it no colour. Filled
+    in from the skin's edge, the open eye of liveportrait_s1 took the cool hue of its thick
+    dark liner, and its shut lid turned lavender.
+    """
+    length = eye.length
+    h, w = crop.shape[:2]
+    xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
+    u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
+    up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
+    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    pad = eye.lash_px + 0.1 * length
+    opening = (v >= up - pad) & (v <= lo + pad) & (u >= -pad) & (u <= length + pad)
+    lum = crop.mean(axis=2)
+    skin = ~opening & (lum >= SKIN_LIGHT_SHARE * float(np.median(lum[~opening | opening.all()])))
+    if not skin.any():
+        return np.zeros_like(crop, dtype=np.float32)
+    chroma = crop - lum[..., None]
+    weight = skin.astype(np.float32)
+    sigma = max(1.0, HUE_REACH * length)
+    total = cv2.GaussianBlur(chroma * weight[..., None], (0, 0), sigma)
+    total += HUE_PRIOR * chroma[skin].mean(axis=0)
+    return (total / (cv2.GaussianBlur(weight, (0, 0), sigma) + HUE_PRIOR)[..., None]).astype(
+        np.float32
     )
 
 
