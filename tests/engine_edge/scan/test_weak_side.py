@@ -121,3 +121,18 @@ def test_a_last_resorts_outline_on_a_fold_goes_square_to_the_edge(shared_data):
     labelled = sample_scene(photo, "plain", 4600045)
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+def test_a_weak_side_moves_to_the_edge_when_a_neighbour_is_faint_too(shared_data):
+    # Seed 4800091: a black border on a dark table at an edge contrast of 4.8, outlined on the
+    # picture; its right side on the inner edge of a dark band inside the picture (16 px in
+    # at the top, 0.51 on a step), its top only 0.68 along the picture's dark background, so
+    # the three-firm-sides rule never looked. Square on the picture's edge the side holds 1.0.
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(photo, "black_border", 4800091)
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
