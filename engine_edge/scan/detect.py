@@ -109,9 +109,6 @@ HINT_TEXT: dict[Hint, str] = {
 
 # The detector's tuning when a caller names none.
 DEFAULT_SETTINGS = DetectSettings()
-# Corners within this of square through the lens were turned square by the detector (a
-# faint side's); prints' own outlines read 0.11° (median).
-HELD_SQUARE_DEG = 0.02
 # How far outside an enclosing outline (frame pixels) a corner of the outline inside it may
 # lie: the two share the print's edge along their common sides.
 ENCLOSING_SLACK_PX = 3.0
@@ -346,7 +343,7 @@ def detect_print_quad(
         fits.insert(0, inward)
     # A border's paper inside the outline is cut off with it, along the picture's own edge
     # found in the rectified print: turning the paper's faint side only tilts that edge in
-    # the crop (seed 4700019, a black border: 0.984 of the ideal, 0.963 turned).
+    # the crop (seed 4700019, a black border: 0.984 of the ideal, 0.975 turned).
     if not any(paper_inside(view, best.corners * scale)) and (
         turned := faint_side_squared(frame, best, settings)
     ):
@@ -626,20 +623,9 @@ def _region_round(
     return inside[0] if inside else None
 
 
-def refine_quad(
-    frame: np.ndarray, corners: np.ndarray, settings: DetectSettings = DEFAULT_SETTINGS
-) -> np.ndarray | None:
-    """Corners found on a preview (or a burst's first frame), scaled to ``frame``, made
-    exact at the frame's resolution. Corners the detector turned square stay square: left
-    to its own direction in each frame of a burst, a faint side takes each frame's noise and
-    the frames' outlines disagree where the fused picture needs them alike (seed 3700072:
-    0.954 of the ideal with the first frame's side turned alone, 0.967 with every frame's)."""
+def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
+    """Corners found on a preview, scaled to ``frame``, made exact at the frame's resolution."""
     h, w = frame.shape[:2]
     diag = float(np.hypot(w, h))
     fit = refine(frame, corners, (0.01 * diag, fine_reach_px(frame)))
-    if fit is None:
-        return None
-    focal_px = settings.focal_ratio * w
-    if geometry.corner_error_deg(corners, (w, h), focal_px) > HELD_SQUARE_DEG:
-        return fit.corners
-    return (faint_side_squared(frame, fit, settings) or fit).corners
+    return None if fit is None else fit.corners
