@@ -51,9 +51,9 @@ OFF_SQUARE_DEG = 1.0
 # A side with less than this share of it on a step fixes its place but not its direction; an
 # outline further off square through the lens than this has it turned square. The prints' own
 # outlines read 0.11° off square (median; 0.36° at the 90th percentile, at most 0.62°) on 768
-# prints of eight scene sets; the three outlines over it with such a side on four sets were
-# off by their faint side (0.41-0.80°), turned square they came 0.0011-0.0038 of the
-# diagonal nearer the print's corners.
+# prints of eight scene sets. On four sets (first frames) three outlines were over it with
+# such a side, all off by it (0.41-0.80°) and 0.0011-0.0038 of the diagonal nearer the
+# print's corners turned; two had a border inside, which the detector leaves unturned.
 FAINT_SIDE = 0.55
 FAINT_OFF_SQUARE_DEG = 0.3
 SQUARE_KEPT_DEG = 0.8
