@@ -54,7 +54,7 @@ OFF_SQUARE_DEG = 1.0
 # prints of eight scene sets. On four sets (first frames) three outlines were over it with
 # such a side, all off by it (0.41-0.80°) and 0.0011-0.0038 of the diagonal nearer the
 # print's corners turned; two read as a border's paper inside (4700019's black border, a
-# plain print's pale band, 3700072), which the detector leaves unturned.
+# plain print, 3700072, read so too), which the detector leaves unturned.
 FAINT_SIDE = 0.55
 FAINT_OFF_SQUARE_DEG = 0.3
 SQUARE_KEPT_DEG = 0.8
