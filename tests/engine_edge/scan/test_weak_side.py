@@ -11,7 +11,7 @@ import numpy as np
 from engine_edge.scan.detect import DEFAULT_SETTINGS, detect_print_quad
 from engine_edge.scan.edge_fit import fine_reach_px, refine_once
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
-from engine_edge.scan.weak_side import square_outline, weak_side_outline
+from engine_edge.scan.weak_side import faint_side_squared, square_outline, weak_side_outline
 
 SPEC = SceneSpec(table="wood", roll_deg=12, tilt_x_deg=10, tilt_y_deg=-6, seed=21)
 
@@ -121,3 +121,41 @@ def test_a_last_resorts_outline_on_a_fold_goes_square_to_the_edge(shared_data):
     labelled = sample_scene(photo, "plain", 4600045)
     outcome = judge(labelled)
     assert outcome.verdict == "ok", outcome
+
+
+def test_a_weak_side_moves_to_the_edge_when_a_neighbour_is_faint_too(shared_data):
+    # Seed 4800091: a black border on a dark table at an edge contrast of 4.8, outlined on the
+    # picture; its right side on the inner edge of a dark band inside the picture (16 px in
+    # at the top, 0.51 on a step), its top only 0.68 along the picture's dark background, so
+    # the three-firm-sides rule never looked. Square on the picture's edge the side holds 1.0.
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(photo, "black_border", 4800091)
+    outcome = judge(labelled)
+    assert outcome.verdict == "ok", outcome
+
+
+def test_a_faint_side_off_square_is_turned_square_about_its_middle(shared_data):
+    # Seed 4900097: a phone view of a print whose dark bottom lies on dark brick, 0.43 of
+    # that side on a step; it was fitted 7 px in at one corner and 3 px out at the other
+    # (0.0065 of the diagonal, a bare print's tolerance 0.005), the outline 0.68° off square.
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge, outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2009_004587.jpg")
+    labelled = sample_scene(photo, "phone", 4900097)
+    outcome = judge(labelled)
+    assert outcome.corner_error is not None, outcome
+    assert outcome.corner_error <= outline_tolerance(labelled), outcome
+
+
+def test_an_outline_with_firm_sides_is_not_turned(photos):
+    scene = render_print_scene(photos["astronaut"], SPEC)
+    fit = refine_once(scene.frame, scene.corners, fine_reach_px(scene.frame))
+    assert fit is not None
+    assert min(fit.side_supports) > 0.55
+    assert faint_side_squared(scene.frame, fit, DEFAULT_SETTINGS) is None
