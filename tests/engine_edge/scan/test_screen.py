@@ -540,7 +540,7 @@ def _ramp(height: int = 360, width: int = 480) -> np.ndarray:
 # The dots' period in camera pixels: a clipping's 65-150 lpi under the kiosk's camera, and
 # coarse screens, up to a poster's 16 px dots (whose tones a 4 px window read from the dots
 # and cells themselves: skews reversed, -0.27 and 0.24 at 12 px). (At 2.5 px, near the
-# camera's Nyquist, blur leaves the dots' skew weaker: this ramp reads 0.31 and -0.15, on
+# camera's Nyquist, blur leaves the dots' skew weaker: this ramp reads 0.31 and -0.17, on
 # the veto's line.)
 @pytest.mark.parametrize("period_camera_px", [3.0, 3.5, 8.0, 12.0, 16.0])
 def test_a_halftones_dots_are_skewed_light_in_its_shadows_and_dark_in_its_highlights(
