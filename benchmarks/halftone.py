@@ -8,9 +8,12 @@ Each scene is a ``plain`` scene of the scene set (its table, pose, light, noise,
 JPEG drawn from the seed) whose picture is printed as a halftone or given pinstripes
 (``engine_edge.scan.synthetic``). The lattice's period is set in camera pixels (at the
 print's centre): a clipping's 65-150 lpi screen under the kiosk's camera lands near its
-Nyquist, 2-4 pixels. The frame goes through ``detect_print_quad`` as the kiosk's preview
-sees it; a SCREEN hint is a refusal. The screen evidence is also read on the true corners,
-and its cues named. Every scene here is a print: the target is no refusal.
+Nyquist, 2-4 pixels; a poster's or a close-up's coarse dots 12-16. The frame goes through
+``detect_print_quad`` as the kiosk's preview sees it; a SCREEN hint is a refusal. The screen
+evidence is also read on the true corners, and its cues named. Each scene is listed with its
+blur, its JPEG and the tones of the middle of its picture (a halftone's dots are plainest
+in real highlights and shadows), so a refusal can be traced to its conditions. Every scene
+here is a print: the target is no refusal.
 """
 
 from __future__ import annotations
@@ -72,6 +75,9 @@ VARIANTS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "rosette_3px": _rosette(3.0),
     "mono45_8px": _mono(8.0, 45.0),
     "rosette_8px": _rosette(8.0),
+    "mono45_12px": _mono(12.0, 45.0),
+    "rosette_12px": _rosette(12.0),
+    "mono45_16px": _mono(16.0, 45.0),
     "pinstripe_4px": _pinstripe(4.0, 0.0),
     "pinstripe_6px_30": _pinstripe(6.0, 30.0),
 }
@@ -85,11 +91,23 @@ class Verdict:
     variant: str
     seed: int
     table: str
+    blur_sigma_px: float
+    jpeg_quality: int
+    tones: tuple[int, int]  # the picture's 5th and 95th percentile grey in its middle
     refused_as_screen: bool
     hints: list[str]
     cues_on_truth: list[str]  # the screen cues that fire inside the true corners
     halftone_on_truth: bool  # a cue fired there and its dots vetoed it as a halftone's
     evidence: dict[str, float]
+
+
+def _middle_tones(picture: np.ndarray) -> tuple[int, int]:
+    """The 5th and 95th percentile grey (0-255) of the middle quarter of ``picture``, the
+    part the screen evidence reads: whether it has real shadows and highlights."""
+    height, width = picture.shape[:2]
+    middle = picture[height // 4 : 3 * height // 4, width // 4 : 3 * width // 4].mean(axis=2)
+    low, high = np.percentile(middle, [5, 95])
+    return int(low), int(high)
 
 
 def one(photo: np.ndarray, name: str, variant: str, seed: int) -> Verdict:
@@ -107,6 +125,9 @@ def one(photo: np.ndarray, name: str, variant: str, seed: int) -> Verdict:
         variant=variant,
         seed=seed,
         table=spec.table,
+        blur_sigma_px=round(spec.blur_sigma_px, 2),
+        jpeg_quality=spec.jpeg_quality,
+        tones=_middle_tones(labelled.truth),
         refused_as_screen=Hint.SCREEN in detection.hints,
         hints=[h.value for h in detection.hints],
         cues_on_truth=list(evidence.cues()),
@@ -148,6 +169,8 @@ def main() -> None:
                     variant,
                     seed,
                     verdict.table,
+                    f"blur {verdict.blur_sigma_px} jpeg {verdict.jpeg_quality}",
+                    f"tones {verdict.tones}",
                     "SCREEN" if verdict.refused_as_screen else "ok",
                     verdict.hints,
                     verdict.cues_on_truth,

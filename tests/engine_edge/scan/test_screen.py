@@ -514,8 +514,12 @@ def test_the_evidence_names_the_cues_that_call_it_a_screen():
 # magazine's CMYK rosette at 3: the cues that read a regular grid read the dot lattice
 # (benchmarks/halftone.py, seeds 200000+: 54 of 64 halftone and pinstriped prints refused as
 # screens before), but the dots are dark on paper in the light tones and the holes light in
-# ink in the dark tones, which no display's grid is (ScreenEvidence.is_halftone).
-@pytest.mark.parametrize(("period_px", "colour"), [(2.5, False), (3.0, True)])
+# ink in the dark tones, which no display's grid is (ScreenEvidence.is_halftone). So are a
+# poster's coarse dots, 12 and 16 camera pixels apart, once the tones are read over whole
+# cells of the lattice (refused as screens with a 4 px tone window).
+@pytest.mark.parametrize(
+    ("period_px", "colour"), [(2.5, False), (3.0, True), (12.0, False), (16.0, False)]
+)
 def test_a_halftone_print_is_not_a_screen(shared_data, period_px, colour):
     labelled = sample_scene(
         load_image(shared_data / "photos" / "liveportrait_s3.jpg"), "plain", 200000
@@ -533,11 +537,12 @@ def _ramp(height: int = 360, width: int = 480) -> np.ndarray:
     return np.repeat(np.repeat(tones[None, :, None], height, 0), 3, 2).astype(np.uint8)
 
 
-# The dots' period in camera pixels: a clipping's 65-150 lpi under the kiosk's camera, and a
-# coarse screen. (At 2.5 px, near the camera's Nyquist, blur leaves the dots' skew weaker:
-# this ramp reads 0.28 and -0.17, short of the veto; benchmarks/halftone.py, seeds 200000+,
-# 2 of 8 clippings at 2.5 px still refused as screens.)
-@pytest.mark.parametrize("period_camera_px", [3.0, 3.5, 8.0])
+# The dots' period in camera pixels: a clipping's 65-150 lpi under the kiosk's camera, and
+# coarse screens, up to a poster's 16 px dots (whose tones a 4 px window read from the dots
+# and cells themselves: skews reversed, -0.27 and 0.24 at 12 px). (At 2.5 px, near the
+# camera's Nyquist, blur leaves the dots' skew weaker: this ramp reads 0.31 and -0.17, on
+# the veto's line.)
+@pytest.mark.parametrize("period_camera_px", [3.0, 3.5, 8.0, 12.0, 16.0])
 def test_a_halftones_dots_are_skewed_light_in_its_shadows_and_dark_in_its_highlights(
     period_camera_px,
 ):
