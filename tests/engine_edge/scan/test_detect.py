@@ -1048,3 +1048,43 @@ def test_a_deckled_border_thin_or_bitten_on_a_side_is_outlined(shared_data, name
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_print_whose_candidates_slid_onto_its_picture_is_outlined_at_the_sharp_hull(
+    shared_data,
+):
+    """Seed 4900045: a painting (s8) on wavy wood, its dark background as brown as the
+    wood. No candidate lay near it (the waves' lines); the hull of the sharp places lay on
+    its cut edge within 4 px, but the search from the hull reached 15 small-copy pixels and
+    moved the bottom side onto a fold of the dress, 37 px in at one end (0.66 supported at
+    full size): refused "none". Searched within 2 px of the hull, every side holds 0.93-1.0
+    on the paper's edge."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "plain", 4900045)
+    assert labelled.spec.table == "wood"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_borderless_print_with_dark_picture_along_two_sides_is_outlined(shared_data):
+    """Seed 4900000: a family photo (dlib_2007) on a dark table, a dark doorway along its
+    right side and a dark chair and frame along its left, under noise 2.9 and JPEG 60. On the
+    true corners those two sides hold 0.67 and 0.65 at full size (0.96 and 0.75 on the small
+    copy), the others 0.93 and 0.89, every side parting paper from table, 0.16 degrees from
+    square: the dark-side resort took one short side only, and the print was refused
+    "none"."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
+    labelled = sample_scene(photo, "plain", 4900000)
+    assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
