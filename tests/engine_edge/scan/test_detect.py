@@ -131,6 +131,22 @@ def test_two_prints_are_refused(photos, table):
     assert not detection.usable
 
 
+@pytest.mark.parametrize(
+    ("table", "share", "offset"),
+    [("dark", 0.14, 0.2), ("wood", 0.14, 0.2), ("brick", 0.14, 0.2), ("light", 0.2, 0.2)],
+)
+def test_two_prints_laid_down_touching_are_two_prints(photos, table, share, offset):
+    """Two prints side by side, one over the other's edge, make one region unlike the table
+    whose hull no outline holds: the guest heard "place one printed photo" with two on the
+    table. Cut between the notches where their outlines meet, each part is outlined as a
+    print: one photo at a time."""
+    spec = SceneSpec(table=table, print_share=share, offset=(-offset, 0.0), seed=1)
+    scene = render_two_prints(photos["coffee"], photos["chelsea"], spec)
+    detection = detect_print_quad(scene.frame)
+    assert detection.hints == (Hint.TWO_PRINTS,)
+    assert not detection.usable
+
+
 # A print whose black border is bitten deep by its deckle, on brick (the spec of seed
 # 4800093), on three photos and four seeds: the picture inside its border is outlined, and
 # the border's ring round it read as a second print ("one photo at a time") on 11 of the 12.
