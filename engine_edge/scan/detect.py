@@ -346,7 +346,10 @@ def detect_print_quad(
     if (
         (len(fits) > 1 or tracked is None)
         and Hint.TWO_PRINTS not in hints
-        and _another_print(view, best.corners * scale, settings)
+        and (
+            _another_print(view, best.corners * scale, settings)
+            or _touching_prints(frame, small, view, scale, settings)
+        )
     ):
         hints.insert(0, Hint.TWO_PRINTS)
     if not surrounded_by_table(view, best.corners * scale):
@@ -575,15 +578,16 @@ def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectS
 def _touching_prints(
     frame: np.ndarray, small: np.ndarray, view: TableView, scale: float, settings: DetectSettings
 ) -> bool:
-    """Whether two prints lie touching or overlapping where no outline was found: the region
-    unlike the table parts into two (:func:`touching_quads`), and each part is outlined as a
-    print is, upright and supported at the frame's resolution.
+    """Whether two prints lie touching or overlapping: the region unlike the table parts into
+    two (:func:`touching_quads`), and each part is outlined as a print is, upright and
+    supported at the frame's resolution.
 
     Two prints side by side, one over the other's edge (coffee and chelsea, 0.14-0.25 of the
     frame each, on dark, light, brick and wood), made one region whose hull no outline held:
-    the guest heard "place a photo" with two on the table. Both parts must hold as prints: a
-    single print's region pinched by a dark band of its picture parts too, but the cut
-    through its picture is no edge.
+    the guest heard "place a photo" with two on the table; on brick, one outline held across
+    both, a crop of half of each. Both parts must hold as prints: a single print's region
+    pinched by a dark band of its picture parts too, but the cut through its picture is no
+    edge.
     """
     size = (frame.shape[1], frame.shape[0])
     quads = touching_quads(view, settings)

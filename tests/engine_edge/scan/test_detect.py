@@ -133,12 +133,19 @@ def test_two_prints_are_refused(photos, table):
 
 @pytest.mark.parametrize(
     ("table", "share", "offset"),
-    [("dark", 0.14, 0.2), ("wood", 0.14, 0.2), ("brick", 0.14, 0.2), ("light", 0.2, 0.2)],
+    [
+        ("dark", 0.14, 0.2),
+        ("wood", 0.14, 0.2),
+        ("brick", 0.14, 0.2),
+        ("brick", 0.14, 0.17),
+        ("light", 0.2, 0.2),
+    ],
 )
 def test_two_prints_laid_down_touching_are_two_prints(photos, table, share, offset):
     """Two prints side by side, one over the other's edge, make one region unlike the table
     whose hull no outline holds: the guest heard "place one printed photo" with two on the
-    table. Cut between the notches where their outlines meet, each part is outlined as a
+    table (on brick, 0.17 of the frame apart, an outline held across both: a crop of half of
+    each). Cut between the notches where their outlines meet, each part is outlined as a
     print: one photo at a time."""
     spec = SceneSpec(table=table, print_share=share, offset=(-offset, 0.0), seed=1)
     scene = render_two_prints(photos["coffee"], photos["chelsea"], spec)
