@@ -88,6 +88,55 @@ def sharp_edge_quads(
     return [] if quad is None else [quad]
 
 
+# How deep (pixels of the small copy) a notch in the region unlike the table must be to be
+# where two prints' outlines meet, and how many of the deepest notches are paired up.
+TOUCHING_NOTCH_PX = 3.0
+TOUCHING_NOTCHES = 4
+# How wide (pixels of the small copy) the cut between two notches is drawn.
+TOUCHING_CUT_PX = 3
+
+
+def touching_quads(view: TableView, settings: DetectSettings) -> list[np.ndarray]:
+    """Two quadrilaterals (small-image coordinates) for two prints laid down touching or
+    overlapping, or none.
+
+    Two prints that touch make one region unlike the table, shaped like neither: their
+    hull is a single wide quad whose sides step where one print's edge meets the other's,
+    so no outline holds and the guest heard "none". Where two prints' outlines meet, the
+    region has a notch on either side; cut between two notches, it parts into two regions,
+    each as large as a print worth refusing (``min_share``), each outlined by its hull.
+    """
+    h, w = view.lab.shape[:2]
+    mask = view.regions
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    least = settings.min_share * w * h
+    if not contours:
+        return []
+    region = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(region) < 2 * least:
+        return []
+    defects = cv2.convexityDefects(region, cv2.convexHull(region, returnPoints=False))
+    if defects is None:
+        return []
+    defects = defects.reshape(-1, 4)
+    notches = [
+        region[far, 0]
+        for _, _, far, depth in defects[np.argsort(-defects[:, 3])[:TOUCHING_NOTCHES]]
+        if depth / 256.0 >= TOUCHING_NOTCH_PX  # OpenCV gives depths in 1/256 px
+    ]
+    for one, other in itertools.combinations(notches, 2):
+        cut = mask.copy()
+        cv2.line(
+            cut, (int(one[0]), int(one[1])), (int(other[0]), int(other[1])), 0, TOUCHING_CUT_PX
+        )
+        parts, _ = cv2.findContours(cut, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        parts = sorted(parts, key=cv2.contourArea, reverse=True)[:2]
+        if len(parts) == 2 and cv2.contourArea(parts[1]) >= least:
+            quads = [hull_to_quad(cv2.convexHull(part)) for part in parts]
+            return [quad for quad in quads if quad is not None]
+    return []
+
+
 def straightened_on_mask(mask_rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """``quad`` (small-image coordinates) straightened on a region mask's outline, which is
     clean (one edge, no texture); as it is where it does not hold there."""

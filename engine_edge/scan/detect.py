@@ -26,7 +26,7 @@ import numpy as np
 from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
-from engine_edge.scan.candidates import candidate_quads
+from engine_edge.scan.candidates import candidate_quads, touching_quads
 from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import (
@@ -252,7 +252,10 @@ def detect_print_quad(
             steep = steep and not fits
     all_quads = tuple(f.corners for f in fits)
     if not fits:
-        return PrintDetection(None, (Hint.TILTED if steep else Hint.NONE,), size)
+        if steep:
+            return PrintDetection(None, (Hint.TILTED,), size)
+        touching = _touching_prints(frame, small, view, scale, settings)
+        return PrintDetection(None, (Hint.TWO_PRINTS if touching else Hint.NONE,), size)
     _rank(fits, fine_reach_px(frame))
     best = fits[0]
     if (
@@ -357,7 +360,10 @@ def detect_print_quad(
     if (
         (len(fits) > 1 or tracked is None)
         and Hint.TWO_PRINTS not in hints
-        and _another_print(view, best.corners * scale, settings)
+        and (
+            _another_print(view, best.corners * scale, settings)
+            or _touching_prints(frame, small, view, scale, settings)
+        )
     ):
         hints.insert(0, Hint.TWO_PRINTS)
     # A picture kept inside its border's paper has that border, not table, just outside; the
@@ -591,6 +597,31 @@ def _another_print(view: TableView, corners_small: np.ndarray, settings: DetectS
         return True  # beside the chosen print
     # Only regions round it, if any: they are its own border when its paper lies outside.
     return bool(large) and not all(paper_inside(view, corners_small, outside=True))
+
+
+def _touching_prints(
+    frame: np.ndarray, small: np.ndarray, view: TableView, scale: float, settings: DetectSettings
+) -> bool:
+    """Whether two prints lie touching or overlapping: the region unlike the table parts into
+    two (:func:`touching_quads`), and each part is outlined as a print is, upright and
+    supported at the frame's resolution.
+
+    Two prints side by side, one over the other's edge (coffee and chelsea, 0.14-0.25 of the
+    frame each, on dark, light, brick and wood), made one region whose hull no outline held:
+    the guest heard "place a photo" with two on the table; on brick, one outline held across
+    both, a crop of half of each. Both parts must hold as prints: a single print's region
+    pinched by a dark band of its picture parts too, but the cut through its picture is no
+    edge.
+    """
+    size = (frame.shape[1], frame.shape[0])
+    quads = touching_quads(view, settings)
+    return len(quads) == 2 and all(
+        any(
+            is_upright(fit, size, settings)
+            for fit in fit_candidates(frame, small, [quad], scale, settings)
+        )
+        for quad in quads
+    )
 
 
 def _region_round(

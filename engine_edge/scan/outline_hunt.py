@@ -24,6 +24,9 @@ from engine_edge.scan.paper_table import (
     surrounded_by_table,
 )
 
+# The share of ``min_support`` a candidate's fit on the small copy needs to be refined at full
+# size (``fit_candidates``).
+SMALL_COPY_SHARE = 0.8
 # How far short of ``min_support`` an outline fitted outermost may fall when paper lies beyond
 # the picture's sides (``outermost_outline``, ``faint_region_fits``), every side parting paper
 # from table.
@@ -50,6 +53,11 @@ FINER_COPY = 2.0
 # How far (pixels of the small copy) a deckled print's side is looked for at full size when
 # the wider search there left its outline (``deckled_fits``).
 NEAR_SMALL_PX = 1.0
+# How far (pixels of the small copy) each side of the sharp places' hull is looked for when
+# the candidates' own searches from it held nothing (``sharp_edge_fits``): the hull lies on
+# the print's cut edge to a pixel or two, where a wider search can slide a side onto a
+# sharper line of the picture.
+HULL_NEAR_PX = 2.0
 
 
 def _small_fit(
@@ -79,7 +87,7 @@ def fit_candidates(
     candidates: list[np.ndarray],
     scale: float,
     settings: DetectSettings,
-    enough_share: float = 0.8,
+    enough_share: float = SMALL_COPY_SHARE,
 ) -> list[Fit]:
     """Refine ``candidates`` (small-image quads) on the small image, keep the distinct
     ones supported there by ``enough_share`` of ``min_support``, then refine those at the
@@ -207,10 +215,46 @@ def sharp_edge_fits(
     strongest lines may be the picture's own, a few pixels inside a side where paper and
     table are alike: such an outline is no outline (the guest hears "none", as before,
     rather than getting a wrong crop)."""
-    reach = fine_reach_px(frame)
     candidates = sharp_edge_quads(view.lab[..., 0], settings, (small.shape[1], small.shape[0]))
+    fits = fit_candidates(frame, small, candidates, scale, settings)
+    kept = _parting_paper(frame, fits, settings)
+    if not kept:
+        # The hull is on the print's edge already; the searches from it reach 15 small-copy
+        # pixels and may settle on the picture's own line (seed 4900045, a painting on wavy
+        # wood: the bottom side on a fold of the dress, 37 px in at one end, 0.66 supported
+        # at full size; within 2 px of the hull, 0.93 on the paper's edge).
+        near = _near_fits(frame, small, candidates, scale, settings)
+        kept = _parting_paper(frame, near, settings)
+    return kept
+
+
+def _near_fits(
+    frame: np.ndarray,
+    small: np.ndarray,
+    candidates: list[np.ndarray],
+    scale: float,
+    settings: DetectSettings,
+) -> list[Fit]:
+    """``candidates`` refined on the small copy within ``HULL_NEAR_PX`` of where they are,
+    then at full size, kept as :func:`fit_candidates` keeps its fits (no deep bites)."""
+    fits = []
+    for quad in candidates:
+        fit = refine(small, quad, (HULL_NEAR_PX,))
+        if fit is None or fit.support < SMALL_COPY_SHARE * settings.min_support:
+            continue
+        refined = fit if scale >= 1.0 else at_full_size(frame, fit, scale, settings)
+        kept = _accepted(frame, fit, refined, scale, settings, deep_bites=False)
+        if kept is not None:
+            fits.append(kept)
+    return fits
+
+
+def _parting_paper(frame: np.ndarray, fits: list[Fit], settings: DetectSettings) -> list[Fit]:
+    """Those of ``fits`` each of whose sides parts paper from table at full size, a side
+    that does not fitted again outermost first (:func:`sharp_edge_fits`)."""
+    reach = fine_reach_px(frame)
     kept = []
-    for fit in fit_candidates(frame, small, candidates, scale, settings):
+    for fit in fits:
         paper = paper_sides(frame, fit.corners, reach)
         if not all(paper):
             # A picture's own line just inside a side (a grey strip along its top) is

@@ -131,6 +131,29 @@ def test_two_prints_are_refused(photos, table):
     assert not detection.usable
 
 
+@pytest.mark.parametrize(
+    ("table", "share", "offset"),
+    [
+        ("dark", 0.14, 0.2),
+        ("wood", 0.14, 0.2),
+        ("brick", 0.14, 0.2),
+        ("brick", 0.14, 0.17),
+        ("light", 0.2, 0.2),
+    ],
+)
+def test_two_prints_laid_down_touching_are_two_prints(photos, table, share, offset):
+    """Two prints side by side, one over the other's edge, make one region unlike the table
+    whose hull no outline holds: the guest heard "place one printed photo" with two on the
+    table (on brick, 0.17 of the frame apart, an outline held across both: a crop of half of
+    each). Cut between the notches where their outlines meet, each part is outlined as a
+    print: one photo at a time."""
+    spec = SceneSpec(table=table, print_share=share, offset=(-offset, 0.0), seed=1)
+    scene = render_two_prints(photos["coffee"], photos["chelsea"], spec)
+    detection = detect_print_quad(scene.frame)
+    assert detection.hints == (Hint.TWO_PRINTS,)
+    assert not detection.usable
+
+
 # A print whose black border is bitten deep by its deckle, on brick (the spec of seed
 # 4800093), on three photos and four seeds: the picture inside its border is outlined, and
 # the border's ring round it read as a second print ("one photo at a time") on 11 of the 12.
@@ -1080,6 +1103,46 @@ def test_a_deckled_border_thin_or_bitten_on_a_side_is_outlined(shared_data, name
 
     labelled = sample_scene(load_image(shared_data / "photos" / name), kind, seed)
     assert labelled.spec.deckle_px > 5
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_print_whose_candidates_slid_onto_its_picture_is_outlined_at_the_sharp_hull(
+    shared_data,
+):
+    """Seed 4900045: a painting (s8) on wavy wood, its dark background as brown as the
+    wood. No candidate lay near it (the waves' lines); the hull of the sharp places lay on
+    its cut edge within 4 px, but the search from the hull reached 15 small-copy pixels and
+    moved the bottom side onto a fold of the dress, 37 px in at one end (0.66 supported at
+    full size): refused "none". Searched within 2 px of the hull, every side holds 0.93-1.0
+    on the paper's edge."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    labelled = sample_scene(photo, "plain", 4900045)
+    assert labelled.spec.table == "wood"
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_borderless_print_with_dark_picture_along_two_sides_is_outlined(shared_data):
+    """Seed 4900000: a family photo (dlib_2007) on a dark table, a dark doorway along its
+    right side and a dark chair and frame along its left, under noise 2.9 and JPEG 60. On the
+    true corners those two sides hold 0.67 and 0.65 at full size (0.96 and 0.75 on the small
+    copy), the others 0.93 and 0.89, every side parting paper from table, 0.16 degrees from
+    square: the dark-side resort took one short side only, and the print was refused
+    "none"."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import outline_tolerance
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
+    labelled = sample_scene(photo, "plain", 4900000)
+    assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
