@@ -4,12 +4,7 @@ A lamp to one side lights a print unevenly: one side comes out darker. The pictu
 cannot say how bright it should be, but the table round the print can: it is lit by the
 same lamp, and a plane fitted to its brightness in a ring just outside the print (robust
 to the table's own grain, tiles or weave) is the light fall-off. Its inverse, mapped into
-the flat print, lifts the print to the light of the best-lit part of the view: the
-camera's exposure is set for the whole view, so a print lying where the lamp's light has
-fallen off comes out dimmer all over, not only on its darker side (a small print in the
-middle of a view lit 30-40 % less at its far edge: 0.925 and 0.938 of the ideal scan's
-SSIM lifted to its own brighter side, 0.964 and 0.957 to the view's). The lift stops
-short of clipping the print's highlights.
+the flat print, lifts the darker side to match the brighter one.
 """
 
 from __future__ import annotations
@@ -19,18 +14,13 @@ import numpy as np
 
 MIN_VARIATION = 1.05  # brightest / darkest light over the print below which nothing is done
 MAX_GAIN = 1.8  # never lift a part of the print by more (a dark table corner, a shadow)
-# The print's brightest pixels (this percentile of its brightest channel) are lifted to at
-# most this level: a print under a well-lit view's exposure must not be lifted into white.
-HIGHLIGHT_PERCENTILE = 99.5
-HIGHLIGHT_MOST = 250.0
 
 
 def falloff_gain(
     frame: np.ndarray, corners: np.ndarray, out_size: tuple[int, int]
 ) -> np.ndarray | None:
-    """Gain (float32, ``out_size`` = (width, height) of the flat print) that lifts it to the
-    light of the view's best-lit part, or None when the light is even or the table cannot
-    tell."""
+    """Gain (float32, ``out_size`` = (width, height) of the flat print) that evens the light,
+    or None when the light is even or the table cannot tell."""
     h, w = frame.shape[:2]
     scale = min(1.0, 400 / max(h, w))
     small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
@@ -56,29 +46,15 @@ def falloff_gain(
     pts = cv2.perspectiveTransform(np.c_[u.ravel(), v.ravel()][None].astype(np.float32), to_frame)
     px, py = pts[0, :, 0], pts[0, :, 1]
     light = (coef[0] * px + coef[1] * py + coef[2]).reshape(grid, grid)
-    # The plane is linear: brightest at one of the view's corners.
-    sh, sw = grey.shape
-    best = max(coef[0] * x + coef[1] * y + coef[2] for x in (0, sw) for y in (0, sh))
-    if light.min() <= 1.0 or best / light.min() < MIN_VARIATION:
+    if light.min() <= 1.0 or light.max() / light.min() < MIN_VARIATION:
         return None
-    gain = np.clip(best / light, 1.0, MAX_GAIN).astype(np.float32)
+    gain = np.clip(light.max() / light, 1.0, MAX_GAIN).astype(np.float32)
     return np.asarray(cv2.resize(gain, (out_w, out_h), interpolation=cv2.INTER_LINEAR))
 
 
 def even_light(flat: np.ndarray, gain: np.ndarray) -> np.ndarray:
-    """``flat`` (RGB uint8) with ``gain`` applied per pixel, scaled down (never under 1)
-    where it would lift the print's highlights past :data:`HIGHLIGHT_MOST`. Pixels already
-    that bright (a reflection the burst kept, clipped paper) do not count: any lift would
-    push them past it."""
-    lifted = flat.astype(np.float32) * gain[..., None]
-    unclipped = flat.max(axis=2) < HIGHLIGHT_MOST
-    if not unclipped.any():
-        return flat
-    brightest = float(np.percentile(lifted.max(axis=2)[unclipped], HIGHLIGHT_PERCENTILE))
-    if brightest > HIGHLIGHT_MOST:
-        gain = np.maximum(gain * (HIGHLIGHT_MOST / brightest), 1.0)
-        lifted = flat.astype(np.float32) * gain[..., None]
-    return np.clip(lifted + 0.5, 0, 255).astype(np.uint8)
+    """``flat`` (RGB uint8) with ``gain`` applied per pixel."""
+    return np.clip(flat.astype(np.float32) * gain[..., None] + 0.5, 0, 255).astype(np.uint8)
 
 
 def _ring(shape: tuple[int, ...], quad: np.ndarray, inner: float, outer: float) -> np.ndarray:
