@@ -142,6 +142,25 @@ def scene_set_report(
             print(f"  seed {o.seed} {o.kind}: {o.verdict} hints={','.join(o.hints)} ssim={ratio}")
 
 
+def add_kinds_argument(parser: argparse.ArgumentParser) -> None:
+    """``--kinds``: which kinds of scene of a set to judge, checked against the set's own."""
+
+    def kinds(text: str) -> tuple[str, ...]:
+        chosen = tuple(text.split(","))
+        if unknown := set(chosen) - set(KINDS):
+            raise argparse.ArgumentTypeError(
+                f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS)}"
+            )
+        return chosen
+
+    parser.add_argument(
+        "--kinds",
+        type=kinds,
+        default=KINDS,
+        help=f"comma-separated kinds to judge (default all: {','.join(KINDS)})",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenes", type=int, default=108, help="scenes per set (9 kinds)")
@@ -152,12 +171,7 @@ def main() -> None:
     parser.add_argument(
         "--no-held-out", action="store_true", help="skip the held-out seeds (while tuning)"
     )
-    parser.add_argument(
-        "--kinds",
-        type=lambda text: tuple(text.split(",")),
-        default=KINDS,
-        help=f"comma-separated kinds to judge (default all: {','.join(KINDS)})",
-    )
+    add_kinds_argument(parser)
     parser.add_argument("--jobs", type=int, default=2, help="processes judging the scene set")
     parser.add_argument(
         "--single", action="store_true", help="scan each scene's first frame alone, not a burst"
@@ -169,8 +183,6 @@ def main() -> None:
         help="also judge the seeds from here on (200000: neither tuning nor held-out)",
     )
     args = parser.parse_args()
-    if unknown := set(args.kinds) - set(KINDS):
-        parser.error(f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS)}")
     logging.disable(logging.WARNING)
     photos, source = load_photos()
     if not args.only_set:

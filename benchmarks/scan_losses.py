@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.scan import load_photos
+from benchmarks.scan import add_kinds_argument, load_photos
 from engine_edge.scan.capture import capture_burst
 from engine_edge.scan.evaluate import judge, ssim_ratio
 from engine_edge.scan.restore import restore_with_steps
@@ -102,18 +102,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed-base", type=int, required=True, help="a tunable set's first seed")
     parser.add_argument("--scenes", type=int, default=108, help="scenes in the set (9 kinds)")
-    parser.add_argument(
-        "--kinds",
-        type=lambda text: tuple(text.split(",")),
-        default=KINDS,
-        help=f"comma-separated kinds (default all: {','.join(KINDS)})",
-    )
+    add_kinds_argument(parser)
     parser.add_argument("--below", type=float, default=0.95, help="only ratios under this")
     parser.add_argument("--jobs", type=int, default=1, help="processes")
     parser.add_argument("--out", type=Path, default=None, help="also write one JSON line a print")
     args = parser.parse_args()
-    if unknown := set(args.kinds) - set(KINDS):
-        parser.error(f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS)}")
     logging.disable(logging.WARNING)
     photos, _ = load_photos()
     indices = [i for i in range(args.scenes) if KINDS[i % len(KINDS)] in args.kinds]

@@ -190,11 +190,7 @@ def _skin_hue(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.
     dark liner, and its shut lid turned lavender.
     """
     length = eye.length
-    h, w = crop.shape[:2]
-    xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
-    u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
-    up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
-    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    u, v, up, lo = _eye_coords(crop, eye, origin)
     pad = eye.lash_px + 0.1 * length
     opening = (v >= up - pad) & (v <= lo + pad) & (u >= -pad) & (u <= length + pad)
     lum = crop.mean(axis=2)
@@ -211,6 +207,19 @@ def _skin_hue(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]) -> np.
     )
 
 
+def _eye_coords(
+    crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each pixel of the crop (its top-left at ``origin`` in the photo) along the eye and
+    across it (``u``, ``v``), and the open eye's upper and lower lid lines at its ``u``."""
+    h, w = crop.shape[:2]
+    xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
+    u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
+    up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
+    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    return u, v, up, lo
+
+
 def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: float) -> np.ndarray:
     """What fills in the thin dark lines of the lid's fold, on the crop: added as the lid closes.
 
@@ -225,11 +234,7 @@ def _fold(crop: np.ndarray, eye: EyeFeature, origin: tuple[int, int], blur_px: f
     the outer corner and the brow stay.
     """
     length = eye.length
-    h, w = crop.shape[:2]
-    xy = np.dstack(np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)))
-    u, v = eye.frame.to_uv(xy + np.asarray(origin, np.float64))
-    up = np.interp(u, eye.u_grid, eye.upper, left=0.0, right=0.0)
-    lo = np.interp(u, eye.u_grid, eye.lower, left=0.0, right=0.0)
+    u, v, up, lo = _eye_coords(crop, eye, origin)
     # The dark of the open eye and its lash line would keep a fold close beside it (at
     # the outer corner) from being filled in: they count as light here.
     opening = (v >= up - eye.lash_px - blur_px) & (v <= lo) & (u >= 0.0) & (u <= length)

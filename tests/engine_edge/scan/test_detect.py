@@ -27,6 +27,8 @@ from engine_edge.scan.synthetic import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine_edge.scan.scene_set import LabelledScene
 
 CLEAN = [
@@ -61,6 +63,23 @@ def corner_error(found: np.ndarray, truth: np.ndarray) -> float:
     """Worst corner error as a share of the print's diagonal."""
     diag = float(np.linalg.norm(truth[2] - truth[0]))
     return float(np.linalg.norm(found - truth, axis=1).max()) / diag
+
+
+def shared_scene(shared_data: Path, name: str, kind: str, seed: int) -> LabelledScene:
+    """Scene ``seed`` of the scene sets made from the shared photo ``name``."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    return sample_scene(load_image(shared_data / "photos" / name), kind, seed)
+
+
+def assert_outlined(labelled: LabelledScene) -> None:
+    """The print of ``labelled`` is found, usable, within the yardstick's tolerance."""
+    from engine_edge.scan.evaluate import outline_tolerance
+
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
 def paper_or_picture_error(found: np.ndarray, labelled: LabelledScene) -> float:
@@ -1056,17 +1075,9 @@ def test_a_dark_side_is_not_squared_inwards_off_the_prints_edge(shared_data):
     then put the top square with the others: it slid inwards onto the hair's line, 7 px off
     at one end, and was taken because it held 0.67 to the edge's 0.62 (SSIM 0.65 of the
     ideal scan's). Dark picture pulls a fit inwards, never out: the edge stays."""
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import outline_tolerance
-    from engine_edge.scan.scene_set import sample_scene
-
-    labelled = sample_scene(
-        load_image(shared_data / "photos" / "sadtalker_art_3.png"), "small", 5000033
-    )
+    labelled = shared_scene(shared_data, "sadtalker_art_3.png", "small", 5000033)
     assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.corners is not None, detection.hints
-    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+    assert_outlined(labelled)
 
 
 def test_an_outline_round_part_of_the_picture_gives_way_to_the_print_round_it(shared_data):
@@ -1117,16 +1128,9 @@ def test_a_print_whose_candidates_slid_onto_its_picture_is_outlined_at_the_sharp
     moved the bottom side onto a fold of the dress, 37 px in at one end (0.66 supported at
     full size): refused "none". Searched within 2 px of the hull, every side holds 0.93-1.0
     on the paper's edge."""
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import outline_tolerance
-    from engine_edge.scan.scene_set import sample_scene
-
-    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
-    labelled = sample_scene(photo, "plain", 4900045)
+    labelled = shared_scene(shared_data, "liveportrait_s8.jpg", "plain", 4900045)
     assert labelled.spec.table == "wood"
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.usable, detection.hints
-    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+    assert_outlined(labelled)
 
 
 def test_a_borderless_print_with_dark_picture_along_two_sides_is_outlined(shared_data):
@@ -1136,13 +1140,6 @@ def test_a_borderless_print_with_dark_picture_along_two_sides_is_outlined(shared
     copy), the others 0.93 and 0.89, every side parting paper from table, 0.16 degrees from
     square: the dark-side resort took one short side only, and the print was refused
     "none"."""
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import outline_tolerance
-    from engine_edge.scan.scene_set import sample_scene
-
-    photo = load_image(shared_data / "photos" / "dlib_2007_007763.jpg")
-    labelled = sample_scene(photo, "plain", 4900000)
+    labelled = shared_scene(shared_data, "dlib_2007_007763.jpg", "plain", 4900000)
     assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.usable, detection.hints
-    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+    assert_outlined(labelled)

@@ -5,6 +5,8 @@ cut off at one corner)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
 
@@ -12,6 +14,12 @@ from engine_edge.scan.detect import DEFAULT_SETTINGS, detect_print_quad
 from engine_edge.scan.edge_fit import fine_reach_px, refine_once
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
 from engine_edge.scan.weak_side import faint_side_squared, square_outline, weak_side_outline
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engine_edge.scan.evaluate import Outcome
+    from engine_edge.scan.scene_set import LabelledScene
 
 SPEC = SceneSpec(table="wood", roll_deg=12, tilt_x_deg=10, tilt_y_deg=-6, seed=21)
 
@@ -36,6 +44,16 @@ def _fold_outline(scene_corners: np.ndarray, size: tuple[int, int], ends: np.nda
     to_frame = cv2.getPerspectiveTransform(square, scene_corners.astype(np.float32))
     fold = cv2.perspectiveTransform(ends[None].astype(np.float32), to_frame)[0]
     return np.array([scene_corners[0], scene_corners[1], fold[1], fold[0]], np.float64)
+
+
+def _judged(shared_data: Path, name: str, kind: str, seed: int) -> tuple[LabelledScene, Outcome]:
+    """Scene ``seed`` of the shared photo ``name``, and how its scan went."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    labelled = sample_scene(load_image(shared_data / "photos" / name), kind, seed)
+    return labelled, judge(labelled)
 
 
 def _worst_corner(found: np.ndarray, truth: np.ndarray) -> float:
@@ -128,13 +146,7 @@ def test_a_weak_side_moves_to_the_edge_when_a_neighbour_is_faint_too(shared_data
     # picture; its right side on the inner edge of a dark band inside the picture (16 px in
     # at the top, 0.51 on a step), its top only 0.68 along the picture's dark background, so
     # the three-firm-sides rule never looked. Square on the picture's edge the side holds 1.0.
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import judge
-    from engine_edge.scan.scene_set import sample_scene
-
-    photo = load_image(shared_data / "photos" / "sadtalker_art_9.png")
-    labelled = sample_scene(photo, "black_border", 4800091)
-    outcome = judge(labelled)
+    _, outcome = _judged(shared_data, "sadtalker_art_9.png", "black_border", 4800091)
     assert outcome.verdict == "ok", outcome
 
 
@@ -142,13 +154,9 @@ def test_a_faint_side_off_square_is_turned_square_about_its_middle(shared_data):
     # Seed 4900097: a phone view of a print whose dark bottom lies on dark brick, 0.43 of
     # that side on a step; it was fitted 7 px in at one corner and 3 px out at the other
     # (0.0065 of the diagonal, a bare print's tolerance 0.005), the outline 0.68° off square.
-    from engine_edge.image_io import load_image
-    from engine_edge.scan.evaluate import judge, outline_tolerance
-    from engine_edge.scan.scene_set import sample_scene
+    from engine_edge.scan.evaluate import outline_tolerance
 
-    photo = load_image(shared_data / "photos" / "dlib_2009_004587.jpg")
-    labelled = sample_scene(photo, "phone", 4900097)
-    outcome = judge(labelled)
+    labelled, outcome = _judged(shared_data, "dlib_2009_004587.jpg", "phone", 4900097)
     assert outcome.corner_error is not None, outcome
     assert outcome.corner_error <= outline_tolerance(labelled), outcome
 
