@@ -348,8 +348,8 @@ def detect_print_quad(
     # A border's paper inside the outline is cut off with it, along the picture's own edge
     # found in the rectified print: turning the paper's faint side only tilts that edge in
     # the crop (seed 4700019, a black border: 0.984 of the ideal, 0.975 turned).
-    if not any(paper_inside(view, best.corners * scale)) and (
-        turned := faint_side_squared(frame, best, settings)
+    if (turned := faint_side_squared(frame, best, settings)) is not None and not any(
+        paper_inside(view, best.corners * scale)
     ):
         best = turned
         fits.insert(0, turned)

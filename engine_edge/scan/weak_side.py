@@ -220,8 +220,6 @@ def faint_side_squared(frame: np.ndarray, fit: Fit, settings: DetectSettings) ->
     0.43 on a step): the side 7 px in at one corner, 3 px out at the other, the outline
     0.68° off square; turned square, 2.8 px at worst."""
     supports = np.array(fit.side_supports)
-    if not len(supports):
-        return None
     faint = int(np.argmin(supports))
     size = (frame.shape[1], frame.shape[0])
     focal_px = settings.focal_ratio * size[0]
