@@ -35,6 +35,7 @@ from engine_edge.scan.paper_table import (
     parts_paper,
     print_region,
     side_steps,
+    side_strips,
     sides_are_steps,
     sides_on_table,
     surrounded_by_table,
@@ -57,6 +58,11 @@ OUTERMOST_GAIN = 0.1
 # and at least by the second figure (Lab).
 OUTSIDE_GAP = 3.0
 MIN_OUTSIDE_GAP = 12.0
+# ... and what lies between the two sides is not the table beyond the new one (Lab): the
+# paper beyond the picture on seeds 600027, 600084, 600092, 3300027 and 3400027 stood
+# 15-136 from the table outside the paper's edge; brick between a print and a mortar joint
+# beside it (5200051), 1.0.
+PAPER_BETWEEN = 6.0
 
 
 def outer_outline(
@@ -133,7 +139,7 @@ def outermost_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
     moved = side_shifts(fit.corners, wider.corners) > reach
     steps = side_steps(frame, wider.corners, reach)
     checked = moved
-    if _beyond_the_picture(frame, fit.corners, steps, moved, reach):
+    if _beyond_the_picture(frame, fit.corners, wider.corners, steps, moved, reach):
         need = settings.min_support
         if wider.support < need:
             # The picture that matched the table outside the old sides may match it along
@@ -154,29 +160,52 @@ def outermost_outline(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> 
 def _beyond_the_picture(
     frame: np.ndarray,
     inner: np.ndarray,
+    outer: np.ndarray,
     outer_steps: list[tuple[float | None, float]],
     moved: np.ndarray,
     reach: float,
 ) -> bool:
-    """Whether every side of ``inner`` that an outer outline (its ``side_steps``,
+    """Whether every side of ``inner`` that the outline ``outer`` (its ``side_steps``,
     ``outer_steps``) moved out has paper, not table, just outside it, where the outer side
     has table: just outside ``inner``'s side differs from further out ``OUTSIDE_GAP`` times
-    as much as just outside the outer side does, and clearly.
+    as much as just outside the outer side does, and clearly, and it is unlike what lies
+    just outside the outer side by ``PAPER_BETWEEN`` at least.
 
     Such a side lies on a line inside the picture, however sharp: the dog's photo has a
     door frame under a pale ceiling strip along its top (seed 3300027, on gravel: the top
     side on the frame, 0.85 supported at full size; the paper's edge 9.5 px further out,
     0.81, not 0.1 better, so kept out: 0.03 of the diagonal off). Outside the frame's line
     the strip stood 50 from the table further out; outside the paper's edge, 1.5.
+
+    A line on the table parallel to the print's edge and just off it reads the same way
+    from inside: a brick's pale mortar joint 17 px out from a small print's right side
+    (seed 5200051) stood 44 from the brick beyond it, yet what lay between was brick, as
+    beyond the joint (1.0 apart): the side moved out onto the joint, 18 px off.
     """
     if not moved.any():
         return False
     own = side_steps(frame, inner, reach)
+    outside = zip(
+        _just_outside(frame, inner, reach), _just_outside(frame, outer, reach), strict=True
+    )
+    between = [float(np.linalg.norm(a - b)) for a, b in outside]
     return all(
-        a[0] is not None and b[0] is not None and a[1] >= max(MIN_OUTSIDE_GAP, OUTSIDE_GAP * b[1])
-        for a, b, m in zip(own, outer_steps, moved, strict=True)
+        a[0] is not None
+        and b[0] is not None
+        and a[1] >= max(MIN_OUTSIDE_GAP, OUTSIDE_GAP * b[1])
+        and apart >= PAPER_BETWEEN
+        for a, b, apart, m in zip(own, outer_steps, between, moved, strict=True)
         if m
     )
+
+
+def _just_outside(frame: np.ndarray, corners: np.ndarray, reach: float) -> list[np.ndarray]:
+    """Per side (top, right, bottom, left): the median Lab colour just outside it, where
+    :func:`side_steps` reads it."""
+    return [
+        np.median(lab_along(frame, points), axis=0) if len(points) else np.zeros(3, np.float32)
+        for points in side_strips(corners, (0.5 * reach, reach), frame.shape[:2])
+    ]
 
 
 def paper_round(

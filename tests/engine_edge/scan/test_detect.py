@@ -1143,3 +1143,14 @@ def test_a_borderless_print_with_dark_picture_along_two_sides_is_outlined(shared
     labelled = shared_scene(shared_data, "dlib_2007_007763.jpg", "plain", 4900000)
     assert labelled.spec.table == "dark" and labelled.spec.border_px == 0
     assert_outlined(labelled)
+
+
+def test_a_line_on_the_table_just_off_a_side_does_not_take_the_side(shared_data):
+    """Seed 5200051: a small borderless portrait (art_2) on brick, a pale mortar joint
+    running 17 px out from its right side and parallel to it. Just outside the side the
+    brick stood 44 from the joint, so the joint read as the table's edge with paper
+    between, and the side moved out onto it: 18 px off, 0.61 of the ideal's SSIM. What
+    lay between was brick, as beyond the joint: the side stays on the print's edge."""
+    labelled = shared_scene(shared_data, "sadtalker_art_2.png", "small", 5200051)
+    assert labelled.spec.table == "brick" and labelled.spec.border_px == 0
+    assert_outlined(labelled)

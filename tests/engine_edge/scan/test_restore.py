@@ -358,6 +358,22 @@ def test_a_black_borders_edges_are_not_slanted_by_a_few_stretches(shared_data, n
     assert np.abs(quad - truth).max() < 1.5, np.round(quad - truth, 1)
 
 
+def test_a_narrow_deckled_border_is_found_where_the_bites_and_the_picture_hide_it(shared_data):
+    """Seed 5200102: liveportrait_s8 (a dark-backed painting) in a 12 px ivory border with
+    7 px deckle bites, on gravel, scanned as the kiosk scans it. 1 % in from the top lay
+    the painting's dark background and the bottom had no border that deep; 0.5 % in, the
+    bites showed gravel along the left and right. Neither depth held all four sides, so
+    nothing was cut and the border stayed on the photo (0.46 of the ideal's SSIM). Each
+    side is now read at the depth where it shows the others' border colour."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.evaluate import judge
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s8.jpg")
+    outcome = judge(sample_scene(photo, "deckled", 5200102))
+    assert outcome.verdict == "ok", outcome
+
+
 def test_a_small_paintings_dark_margin_is_not_cut_as_a_black_border(shared_data):
     """Seed 4000105: sadtalker_art_1 as a small print with no border, on cloth. Its dark
     painted margin reads as a border of lightness 28-46 on every side; with a black
