@@ -503,6 +503,42 @@ def test_a_prints_texture_holding_some_detail_in_two_tiles_is_not_a_screen(
     assert Hint.SCREEN not in detection.hints
 
 
+# Dim screens whose moiré stands out only where the picture is lit (a grid multiplies the
+# picture): liveportrait_s4's dark painting on a 3 px screen (seed 4500062, blur σ 0.02, JPEG
+# 60; its tiles' median peak 1.36, its face a 96 px window wide), liveportrait_s3 under a
+# sheen of 0.34 (seed 4900080) and sadtalker_art_5 under 0.29 (seed 5100053). Each passed as
+# a print before; in a lit window one fine peak off the print's axes holds 0.27-0.76 of the
+# detail.
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [
+        ("liveportrait_s4.jpg", 4500062),
+        ("liveportrait_s3.jpg", 4900080),
+        ("sadtalker_art_5.png", 5100053),
+    ],
+)
+def test_a_moire_in_the_lit_picture_is_a_screen(shared_data, name, seed):
+    detection, evidence = _detected(shared_data, name, "screen", seed)
+    assert not replace(evidence, lit_share=0.0).is_screen()
+    assert evidence.lit_share >= ScreenSettings().lit_share
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# A print's own detail peaks in its lit windows too, but coarse: dlib_2007_007763 in a light
+# border (seed 3000038), whose lit window holds 0.25 of its detail in one peak off its axes
+# from 0.15 cycles a pixel, none from the 0.22 a moiré is read at (prints of 8 tunable sets:
+# at most 0.012 there).
+def test_a_prints_coarse_detail_in_its_lit_windows_is_not_a_moire(shared_data):
+    detection, evidence = _detected(shared_data, "dlib_2007_007763.jpg", "light_border", 3000038)
+    settings = ScreenSettings()
+    assert detection.corners is not None
+    scene = _shared_scene(shared_data, "dlib_2007_007763.jpg", "light_border", 3000038)
+    coarse = replace(settings, lit_min_cycles_per_px=0.15)
+    assert screen_evidence(scene.frame, detection.corners, coarse).lit_share >= settings.lit_share
+    assert evidence.lit_share < settings.lit_share / 10
+    assert Hint.SCREEN not in detection.hints
+
+
 def test_the_evidence_names_the_cues_that_call_it_a_screen():
     assert ScreenEvidence(0.0).cues() == ()
     assert not ScreenEvidence(0.0).is_screen()
