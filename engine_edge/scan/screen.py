@@ -188,12 +188,14 @@ class ScreenSettings:
     # whose peak, at least ``lit_prominence``, off the print's axes (``tiled_off_axis_deg``)
     # and at least ``lit_min_cycles_per_px`` fine, holds ``lit_share`` of its detail. A
     # grid multiplies the picture: over a dim panel the moiré shows only where the picture
-    # is lit, a face a window wide, while the tiles above, a median of mostly dark ones,
-    # miss it (seed 4500062: the one lit window 3.06, 0.38 of its detail, 14° off; 14 of 53
-    # first-frame screens that passed every other cue, 22 tunable sets, reach 0.26-0.91).
-    # A print's own detail peaks in its lit windows too, but coarse: an eye, a fold, a
-    # lock of hair at 6-11 cycles a window (prints of five tunable sets: up to 0.45 there);
-    # above that, none holds 0.15 at the prominence.
+    # is lit, while the tiles above, a median of mostly dark ones, miss it (seed 4500062, a
+    # dark painting: its tiles' median peak 1.36; one lit window 2.9, 0.27 of its detail, 9°
+    # off). Of 53 first-frame screens that passed every other cue (tunable sets 1500000+ to
+    # 5100000+), 17 reach 0.21-0.76 (one, 4800017, is vetoed as a halftone). A print's own
+    # detail peaks in its lit windows too, but coarse: from 0.15 cycles a pixel a striped
+    # shirt's window holds 0.25 (seed 3000038); from 0.22, the 670 prints of 8 tunable sets'
+    # first frames hold at most 0.012. Fine halftones reach 0.23-0.49: their dots' skew
+    # vetoes them (:meth:`ScreenEvidence.is_halftone`).
     lit_window_px: int = 96
     lit_windows: int = 8
     lit_inner: float = 0.85
