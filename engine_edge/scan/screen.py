@@ -183,6 +183,25 @@ class ScreenSettings:
     beat_patch_px: int = 256  # the middle of the large patch: the moiré is everywhere
     tile_px: int = 128
     max_tiles: int = 48  # enough for a steady median; caps the cost on a 12 MP frame
+    # A moiré in the lit picture: of the ``lit_windows`` brightest windows of ``lit_window_px``
+    # (frame pixels, apart, within ``lit_inner`` of the outline towards its middle), one
+    # whose peak, at least ``lit_prominence``, off the print's axes (``tiled_off_axis_deg``)
+    # and at least ``lit_min_cycles_per_px`` fine, holds ``lit_share`` of its detail. A
+    # grid multiplies the picture: over a dim panel the moiré shows only where the picture
+    # is lit, while the tiles above, a median of mostly dark ones, miss it (seed 4500062, a
+    # dark painting: its tiles' median peak 1.36; one lit window 2.9, 0.27 of its detail, 9°
+    # off). Of 53 first-frame screens that passed every other cue (tunable sets 1500000+ to
+    # 5100000+), 17 reach 0.21-0.76 (one, 4800017, is vetoed as a halftone). A print's own
+    # detail peaks in its lit windows too, but coarse: from 0.15 cycles a pixel a striped
+    # shirt's window holds 0.25 (seed 3000038); from 0.22, the 670 prints of 8 tunable sets'
+    # first frames hold at most 0.012. Fine halftones reach 0.23-0.49: their dots' skew
+    # vetoes them (:meth:`ScreenEvidence.is_halftone`).
+    lit_window_px: int = 96
+    lit_windows: int = 8
+    lit_inner: float = 0.85
+    lit_prominence: float = 2.8
+    lit_share: float = 0.2
+    lit_min_cycles_per_px: float = 0.22
     # A halftone's dots: the skew of the patch's fine detail (:func:`_tone_skew`) in its
     # darkest fifth at least ``halftone_dark_skew`` (light holes in ink) and in its lightest
     # fifth at most ``halftone_light_skew`` (dark dots on paper). Halftones of seeds 200000+
@@ -237,6 +256,9 @@ class ScreenEvidence:
     # its detail such a peak holds in any tile
     dominant_tiles: int = 0
     lone_share: float = 0.0
+    # The largest share of a bright window's fine detail in one fine peak off the print's
+    # axes (:func:`_lit_share`)
+    lit_share: float = 0.0
     # Colour detail that lightness does not explain, over lightness's detail, and that
     # colour's coherence (:func:`_colour_beat`)
     colour_beat: float = 0.0
@@ -285,6 +307,7 @@ class ScreenEvidence:
             and self.repeated_colour >= settings.repeated_colour_prominence,
             "dominant": self.dominant_tiles >= settings.dominant_tiles,
             "lone": self.lone_share >= settings.lone_share,
+            "lit": self.lit_share >= settings.lit_share,
             "colour_beat": self.colour_beat >= settings.beat_ratio
             and self.beat_coherence >= settings.beat_coherence,
         }
@@ -319,7 +342,12 @@ def screen_evidence(
     grid = float(shared.max()) if shared.size else 0.0
     strongest = float(lightness[peaks].max()) if shared.size else 0.0
     evidence = ScreenEvidence(
-        grid, strongest, **asdict(tiled), colour_beat=beat, beat_coherence=coherence
+        grid,
+        strongest,
+        **asdict(tiled),
+        lit_share=_lit_share(frame, corners, settings),
+        colour_beat=beat,
+        beat_coherence=coherence,
     )
     if not evidence.cues(settings):
         # Nothing to veto: the dots' skew is read only where a cue fires (every preview
@@ -436,10 +464,7 @@ def _tiled_peak(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
     mask = np.zeros(frame.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, inner, 1)
     integral = cv2.integral(mask)
-    sides = np.linalg.norm(np.roll(corners, -1, axis=0) - corners, axis=1)
-    width, height = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
-    flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
-    to_print = cv2.getPerspectiveTransform(corners.astype(np.float32), flat)
+    to_print = _to_print(corners)
     peaks = []
     for y in range(max(y0, 0), y1 - t + 1, step):
         for x in range(max(x0, 0), x1 - t + 1, step):
@@ -453,18 +478,16 @@ def _tiled_peak(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
             prominence, local, power = _prominence(lab[..., 0])
             if not local.any():
                 continue
-            py, px = np.unravel_index(np.argmax(np.where(local, prominence, -np.inf)), local.shape)
-            near = (slice(max(py - 1, 0), py + 2), slice(max(px - 1, 0), px + 2))
-            peak = float(prominence[py, px])
-            share = 2.0 * float(power[near].sum()) / float(power.sum())
+            py, px, peak, share = _strongest_peak(prominence, local, power)
+            near = _near(py, px)
             # The angle and colour are judged on the tiles whose own peak looks like a
             # moiré: in the others it is the picture's texture wherever it points.
             off_axis = colour = out_of_step = np.nan
             lowest = min(settings.tiled_prominence, settings.faint_prominence)
             if peak >= lowest:
-                off_axis = _off_axis_deg(power, int(py), int(px), to_print, (x + t / 2, y + t / 2))
+                off_axis = _off_axis_deg(power, py, px, to_print, (x + t / 2, y + t / 2))
                 colour = max(float(_prominence(lab[..., c])[0][near].max()) for c in (1, 2))
-                out_of_step = _out_of_step(patch, int(py), int(px))
+                out_of_step = _out_of_step(patch, py, px)
             peaks.append((peak, share, off_axis, colour, px - t // 2, py - t // 2, out_of_step))
     if len(peaks) < 3:
         return TiledEvidence()
@@ -494,6 +517,103 @@ def _tiled_peak(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
         dominant_tiles=int(np.count_nonzero(strong[:, 1] >= settings.dominant_share)),
         lone_share=float(strong[:, 1].max()) if len(strong) else 0.0,
     )
+
+
+def _to_print(corners: np.ndarray) -> np.ndarray:
+    """The homography from the frame to the flat print inside ``corners`` (its sides' mean
+    lengths), which carries a frequency into the print's plane (:func:`_off_axis_deg`)."""
+    sides = np.linalg.norm(np.roll(corners, -1, axis=0) - corners, axis=1)
+    width, height = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    flat = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(corners.astype(np.float32), flat))
+
+
+def _strongest_peak(
+    prominence: np.ndarray, allowed: np.ndarray, power: np.ndarray
+) -> tuple[int, int, float, float]:
+    """The most prominent bin of ``allowed`` (its row and column), its prominence and the
+    share of the detail's ``power`` within a bin of it, with its mirror image (a real
+    pattern's power is split between the two)."""
+    py, px = np.unravel_index(np.argmax(np.where(allowed, prominence, -np.inf)), allowed.shape)
+    share = 2.0 * float(power[_near(int(py), int(px))].sum()) / float(power.sum())
+    return int(py), int(px), float(prominence[py, px]), share
+
+
+def _near(py: int, px: int) -> tuple[slice, slice]:
+    """The 3 x 3 bins round (``py``, ``px``): a peak's own, as a window's leakage spreads it."""
+    return slice(max(py - 1, 0), py + 2), slice(max(px - 1, 0), px + 2)
+
+
+def _lit_share(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings) -> float:
+    """The largest share of a bright window's fine detail that one peak holds, of the
+    windows (:func:`_bright_windows`) whose strongest peak at least
+    ``lit_min_cycles_per_px`` fine reaches ``lit_prominence`` off the print's axes; 0 where
+    none does.
+
+    A display's grid multiplies the picture, so its moiré is as strong as the picture is
+    bright: over a dim panel it stands out in the lit windows alone."""
+    n = settings.lit_window_px
+    fine = _fine_mask(n, settings.lit_min_cycles_per_px)
+    to_print = _to_print(corners)
+    best = 0.0
+    for x, y in _bright_windows(frame, corners, settings):
+        patch = frame[y : y + n, x : x + n].astype(np.float32) / 255.0
+        prominence, local, power = _prominence(cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)[..., 0])
+        if not (local & fine).any():
+            continue
+        py, px, peak, share = _strongest_peak(prominence, local & fine, power)
+        if (
+            peak >= settings.lit_prominence
+            and share > best
+            and _off_axis_deg(power, py, px, to_print, (x + n / 2, y + n / 2))
+            >= settings.tiled_off_axis_deg
+        ):
+            best = share
+    return best
+
+
+def _bright_windows(
+    frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings
+) -> list[tuple[int, int]]:
+    """The top-left corners (frame pixels) of up to ``lit_windows`` square windows of
+    ``lit_window_px`` inside the outline shrunk to ``lit_inner`` of itself, the brightest
+    first, none overlapping another: on a grid of a quarter window, each window's mean
+    brightness from the frame averaged over that grid's cells (cheap on a 12 MP frame)."""
+    n = settings.lit_window_px
+    cell = n // 4
+    centre = corners.mean(axis=0)
+    inner = centre + settings.lit_inner * (corners - centre)
+    height, width = frame.shape[:2]
+    x0, y0 = np.maximum(np.floor(inner.min(axis=0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(inner.max(axis=0)).astype(int), (width, height))
+    columns, rows = (x1 - x0) // cell - 3, (y1 - y0) // cell - 3
+    if columns < 1 or rows < 1:
+        return []
+    box = frame[y0 : y0 + (rows + 3) * cell, x0 : x0 + (columns + 3) * cell]
+    cells = cv2.resize(box, (columns + 3, rows + 3), interpolation=cv2.INTER_AREA)
+    brightness = cv2.blur(cells.astype(np.float32).mean(axis=2), (4, 4), anchor=(0, 0))
+    tops = np.mgrid[:rows, :columns].astype(np.float64) * cell
+    ys, xs = tops[0] + y0, tops[1] + x0
+    inside = np.ones((rows, columns), bool)
+    for dx, dy in ((0, 0), (n, 0), (0, n), (n, n)):
+        inside &= _in_convex(inner, xs + dx, ys + dy)
+    score = np.where(inside, brightness[:rows, :columns], -1.0)
+    windows: list[tuple[int, int]] = []
+    while len(windows) < settings.lit_windows and score.max() >= 0.0:
+        row, column = np.unravel_index(np.argmax(score), score.shape)
+        windows.append((int(xs[row, column]), int(ys[row, column])))
+        score[max(row - 3, 0) : row + 4, max(column - 3, 0) : column + 4] = -1.0
+    return windows
+
+
+def _in_convex(polygon: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Whether each point (``xs``, ``ys``) lies inside the convex ``polygon`` (either
+    winding): on the same side of every edge."""
+    sides = []
+    for start, end in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        sides.append((end[0] - start[0]) * (ys - start[1]) - (end[1] - start[1]) * (xs - start[0]))
+    stacked = np.stack(sides)
+    return np.asarray((stacked >= 0).all(axis=0) | (stacked <= 0).all(axis=0))
 
 
 def _repeated(found: np.ndarray, settings: ScreenSettings) -> tuple[int, float, float]:
@@ -599,6 +719,17 @@ def _hann_2d(n: int) -> np.ndarray:
     window = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
     window.setflags(write=False)
     return window
+
+
+@lru_cache(maxsize=8)
+def _fine_mask(n: int, min_cycles_per_px: float) -> np.ndarray:
+    """For an ``n`` x ``n`` spectrum (fftshift's layout), read-only: the bins at least
+    ``min_cycles_per_px`` from its centre."""
+    c = n // 2
+    yy, xx = np.mgrid[:n, :n]
+    mask = np.hypot(yy - c, xx - c) >= min_cycles_per_px * n
+    mask.setflags(write=False)
+    return mask
 
 
 @lru_cache(maxsize=8)

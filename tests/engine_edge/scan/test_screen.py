@@ -357,11 +357,12 @@ def test_colour_beating_without_lightness_is_a_screen(shared_data, name, seed):
 # in blotches with no direction, unlike a moiré's fringes.
 # A screen whose colour fringes are strong (1.04x lightness's fine detail) but bent by the
 # picture (sadtalker_art_19 on a 2 px screen, seed 3300107: coherence 0.37); prints with that
-# much colour left over are blotches (at most 0.20).
+# much colour left over are blotches (at most 0.20). Its moiré stands out in a lit window
+# too (the lit cue), but no peak cue over the tiles or the patch sees it.
 def test_strong_colour_beating_a_little_less_coherent_is_a_screen(shared_data):
     detection, evidence = _detected(shared_data, "sadtalker_art_19.png", "screen", 3300107)
     settings = ScreenSettings()
-    assert not replace(evidence, colour_beat=0.0).is_screen()
+    assert not replace(evidence, colour_beat=0.0, lit_share=0.0).is_screen()
     assert evidence.colour_beat >= settings.beat_ratio
     assert settings.beat_coherence <= evidence.beat_coherence < 0.38
     assert detection.hints == (Hint.SCREEN,)
@@ -442,7 +443,8 @@ def test_a_moire_dominating_a_few_tiles_is_a_screen(shared_data, name, seed):
 # detector outlined it (its top-left corner 18 px inside the glass; outlined true, the
 # lightness cue refuses it); and a screen whose moiré dominates the one lit, smooth tile of
 # four (liveportrait_s8 on a 2 px screen, seed 2400008: 0.59 of its detail at 3.3), as the
-# detector outlines it. No other cue refuses either outline.
+# detector outlines it. No other cue over the tiles or the patch refuses either outline (the
+# lit windows' moiré refuses both too).
 ART_2_AS_ROUND_20_OUTLINED = ((207.0, 154.5), (702.0, 25.0), (839.6, 519.0), (348.5, 678.6))
 
 
@@ -463,7 +465,7 @@ def test_a_moire_dominating_tiles_at_drifting_frequencies_is_a_screen(
     evidence = screen_evidence(scene.frame, corners)
     settings = ScreenSettings()
     alone = "lone" if tiles < settings.dominant_tiles else "dominant"
-    assert evidence.cues() == (alone,)
+    assert replace(evidence, lit_share=0.0).cues() == (alone,)
     assert evidence.dominant_tiles == tiles
     if tiles < settings.dominant_tiles:
         assert evidence.lone_share >= settings.lone_share
@@ -499,6 +501,42 @@ def test_a_prints_texture_holding_some_detail_in_two_tiles_is_not_a_screen(
 ):
     detection, evidence = _detected(shared_data, name, kind, seed)
     assert evidence.dominant_tiles < ScreenSettings().dominant_tiles
+    assert Hint.SCREEN not in detection.hints
+
+
+# Dim screens whose moiré stands out only where the picture is lit (a grid multiplies the
+# picture): liveportrait_s4's dark painting on a 3 px screen (seed 4500062, blur σ 0.02, JPEG
+# 60; its tiles' median peak 1.36, its face a 96 px window wide), liveportrait_s3 under a
+# sheen of 0.34 (seed 4900080) and sadtalker_art_5 under 0.29 (seed 5100053). Each passed as
+# a print before; in a lit window one fine peak off the print's axes holds 0.27-0.76 of the
+# detail.
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [
+        ("liveportrait_s4.jpg", 4500062),
+        ("liveportrait_s3.jpg", 4900080),
+        ("sadtalker_art_5.png", 5100053),
+    ],
+)
+def test_a_moire_in_the_lit_picture_is_a_screen(shared_data, name, seed):
+    detection, evidence = _detected(shared_data, name, "screen", seed)
+    assert not replace(evidence, lit_share=0.0).is_screen()
+    assert evidence.lit_share >= ScreenSettings().lit_share
+    assert detection.hints == (Hint.SCREEN,)
+
+
+# A print's own detail peaks in its lit windows too, but coarse: dlib_2007_007763 in a light
+# border (seed 3000038), whose lit window holds 0.25 of its detail in one peak off its axes
+# from 0.15 cycles a pixel, none from the 0.22 a moiré is read at (prints of 8 tunable sets:
+# at most 0.012 there).
+def test_a_prints_coarse_detail_in_its_lit_windows_is_not_a_moire(shared_data):
+    detection, evidence = _detected(shared_data, "dlib_2007_007763.jpg", "light_border", 3000038)
+    settings = ScreenSettings()
+    assert detection.corners is not None
+    scene = _shared_scene(shared_data, "dlib_2007_007763.jpg", "light_border", 3000038)
+    coarse = replace(settings, lit_min_cycles_per_px=0.15)
+    assert screen_evidence(scene.frame, detection.corners, coarse).lit_share >= settings.lit_share
+    assert evidence.lit_share < settings.lit_share / 10
     assert Hint.SCREEN not in detection.hints
 
 
