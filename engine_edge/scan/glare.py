@@ -19,13 +19,16 @@ FLAT_VIEW_PX = 512
 PICTURE_DARK = 170
 # Round a reflection's blown-out core (``_washed_out``): the ring two to four pixels out
 # (HSV saturation at most half: light laid on the print washes colour out; over a light
-# picture, value 195, texture 13 at most, and 8 grey levels above the picture further out),
-# and over a darker picture the fall-off: the ring lifted at least 30 % of the way from the
-# picture further out to white, its texture at most 0.8 of that picture's and 16.
+# picture, value 195, texture 13 at most, and 8 grey levels above the picture further out,
+# the light still falling beyond the ring by at least 0.4 of its fall from the core's edge
+# to the ring), and over a darker picture the fall-off: the ring lifted at least 30 % of the
+# way from the picture further out to white, its texture at most 0.8 of that picture's
+# and 16.
 RING_SATURATION = 128
 RING_BRIGHT = 195
 RING_TEXTURE = 13.0
 RING_FALL = 8.0
+RING_FALL_ON = 0.4
 FALL_LIFT = 0.3
 FALL_SMOOTHING = 0.8
 FALL_TEXTURE = 16.0
@@ -180,10 +183,17 @@ def _washed_out(
     if ring_value >= RING_BRIGHT:
         # Still some fall-off: a white dress or wall clipped flat reads as bright beyond.
         # And falling already from the core's edge to the ring: a white bar beside the
-        # subject steps down at its edge onto a light wall as bright as the ring.
+        # subject steps down at its edge onto a light wall as bright as the ring. And still
+        # falling beyond the ring: light laid on the print fades over its halo, while a
+        # picture's white drops over its edge's blur and then lies on the picture's own
+        # tone (5000081, a blouse's clipped shoulder on a pale wall: 8.5 levels beyond the
+        # ring after 28.5 from the edge to it, 0.30; the 61 reflections with a ring this
+        # bright on eight tunable sets, 3700000+ and 4200000+ to 5100000+: 0.54 and up, a
+        # median of 2.8).
+        ring_fall = ring_value - far_value
         return (
             ring_texture <= RING_TEXTURE
-            and ring_value - far_value >= RING_FALL
+            and ring_fall >= max(RING_FALL, RING_FALL_ON * (edge_value - ring_value))
             and edge_value - ring_value >= RING_FALL
         )
     if ring_texture > FALL_TEXTURE:

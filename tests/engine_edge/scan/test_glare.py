@@ -57,6 +57,9 @@ def test_a_reflection_over_a_low_key_print_asks_for_a_tilt(photos, where):
         ("sadtalker_art_18.png", 4200068),  # over a light face: ring texture 18.5, 0.950
         ("sadtalker_art_1.png", 3700086),  # over an eye, a 6 px core: passed at 0.972
         ("dlib_2009_004587.jpg", 4000059),  # over a light shirt, a 7 px core: 0.969
+        # Round 24: over a face, no halo read at its scale (the face's features under it);
+        # its light still falls beyond the bright ring (45 levels after 26 up to it).
+        ("liveportrait_s1.jpg", 5000041),
     ],
 )
 def test_the_scene_sets_reflections_are_refused(shared_data, name, seed):
@@ -133,6 +136,24 @@ def test_a_white_bar_beside_the_subject_is_not_glare(shared_data):
 
     photo = load_image(shared_data / "photos" / "liveportrait_s1.jpg")
     labelled = sample_scene(photo, "deckled", 3700003)
+    assert not labelled.has_glare
+    detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
+    assert detection.hints == () and detection.glare_share == 0.0, detection
+
+
+def test_a_blouses_clipped_shoulder_on_a_pale_wall_is_not_glare(shared_data):
+    """Seed 5000081: liveportrait_s5 on a table, brightly exposed. The white blouse's
+    shoulder clips to white in a patch 6.6 px across on the detector's copy, too small to
+    read a halo at its own scale; its ring is bright and smooth and 8.5 levels above the
+    pale wall further out, which round 23 took for a reflection ("tilt the print", true of
+    nothing here). But the blouse's light stops falling at its edge's blur: 28.5 levels
+    from the core's edge to the ring, then 8.5 beyond it (0.30 of that). Light laid on the
+    print keeps falling over its halo (0.54 and up on the tunable sets' reflections)."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "liveportrait_s5.jpg")
+    labelled = sample_scene(photo, "plain", 5000081)
     assert not labelled.has_glare
     detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
     assert detection.hints == () and detection.glare_share == 0.0, detection
