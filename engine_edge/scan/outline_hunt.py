@@ -43,10 +43,14 @@ REGION_AGREEMENT = 0.9
 # How far short of ``min_support`` at full size an outline whose every side parts paper
 # from table may fall (a deckled edge's deep bites leave only their tips on its line).
 DEEP_BITES_SLACK = 0.45
-# The share of ``min_support`` a candidate needs on the small copy to be looked at in full
-# as a deeply deckled print's outline (``deckled_fits``): bites of 14 px into a 24 px
-# border left a third of each side on the tips' line there (seed 3900057: 0.33).
+# The share of ``min_support`` under which a candidate's narrow fit on the small copy is
+# searched again wider as a deeply deckled print's outline (``deckled_fits``): bites of 14 px
+# into a 24 px border left a third of each side on the tips' line there (seed 3900057: 0.33).
 DECKLE_SHARE = 0.4
+# How far (pixels of the small copy) the full-size outline of a candidate held less than that
+# on the small copy may lie from its small-copy fit: where the small copy barely saw a line,
+# the full size must find the same one, not a stronger one nearby.
+DECKLE_DRIFT_SMALL_PX = 1.5
 # How many times finer than the small copy a border's paper is looked for again when a side
 # shows none there (``border_all_round``): a 3 px border is 6 px on that copy.
 FINER_COPY = 2.0
@@ -308,9 +312,10 @@ def deckled_fits(
     settings: DetectSettings,
 ) -> list[Fit]:
     """After every other resort: the first few candidates, however weakly supported on the
-    small copy (``DECKLE_SHARE``), kept when at the frame's resolution they are held by
-    paper as deep bites allow (:func:`held_by_paper`, ``DEEP_BITES_SLACK``), with table all
-    round and a plain border's paper just inside every side (:func:`border_all_round`).
+    small copy (searched wider there under ``DECKLE_SHARE``), kept when at the frame's
+    resolution they are held by paper as deep bites allow (:func:`held_by_paper`,
+    ``DEEP_BITES_SLACK``), with table all round and a plain border's paper just inside every
+    side (:func:`border_all_round`).
 
     A deckle that bites half-way into a plain border leaves a third to two thirds of each
     side on its tips' line on the small copy and under half at full size: cream borders on
@@ -320,6 +325,13 @@ def deckled_fits(
     without one whose weak outline lay on the picture's own lines, a thin white strip
     inside the paper's edge (seed 3800060, 0.021 off; every side parting picture from
     table, 0.92 agreeing with its region), has picture inside its sides and stays refused.
+
+    The small copy asks for no support here, as for :func:`faint_fits`: a deckle a few of
+    its pixels deep scatters the edge beyond a side's one-pixel line, and a busy table's
+    stones lie as near (seed 5100057, a cream border bitten 12 px on gravel: its first
+    candidate held 0.08-0.12 on the small copy, 0.61 at full size, 3 px off, every check
+    passed; it was refused "none"). Such a weak one is kept only within
+    ``DECKLE_DRIFT_SMALL_PX`` of where the small copy put it (1.7 px at full size there).
     """
     reach = fine_reach_px(frame)
     sh, sw = small.shape[:2]
@@ -328,20 +340,39 @@ def deckled_fits(
     kept = []
     for quad in candidates[:4]:
         fit, _ = _small_fit(small, quad, diag, enough, widen=True)
-        if fit is None or fit.support < enough:
+        if fit is None:
             continue
+        drift_px = np.inf if fit.support >= enough else DECKLE_DRIFT_SMALL_PX / scale
         full = fit if scale >= 1.0 else at_full_size(frame, fit, scale, settings)
-        held = full is not None and _deckled_outline(frame, view, full, scale, settings)
+        held = _deckled_near(frame, view, full, fit.corners / scale, drift_px, scale, settings)
         if not held and scale < 1.0:
             # At full size the search may reach past the bites onto the picture's stronger
             # edge inside the border; within the small copy's own pixel it stays on the
             # paper's (seed 4000039, a black border of 18 px bitten 6 px deep on brick: its
             # bottom side 19 px in, on the picture, 0.009 of the diagonal off; 0.0015 so).
             full = refine(frame, fit.corners / scale, (NEAR_SMALL_PX / scale, reach))
-            held = full is not None and _deckled_outline(frame, view, full, scale, settings)
+            held = _deckled_near(frame, view, full, fit.corners / scale, drift_px, scale, settings)
         if held and full is not None:
             kept.append(full)
     return kept
+
+
+def _deckled_near(
+    frame: np.ndarray,
+    view: TableView,
+    fit: Fit | None,
+    near: np.ndarray,
+    drift_px: float,
+    scale: float,
+    settings: DetectSettings,
+) -> bool:
+    """Whether ``fit`` is a deckled print's outline (:func:`_deckled_outline`) within
+    ``drift_px`` of ``near`` (both in frame pixels) at every corner."""
+    return (
+        fit is not None
+        and same_quad(fit.corners, near, drift_px)
+        and _deckled_outline(frame, view, fit, scale, settings)
+    )
 
 
 def _deckled_outline(

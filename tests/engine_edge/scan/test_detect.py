@@ -897,6 +897,22 @@ def test_a_thin_light_border_unseen_on_the_small_copy_is_outlined(shared_data):
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
+def test_a_deckle_too_ragged_for_the_small_copy_is_looked_at_in_full(shared_data):
+    """Seed 5100057: a family photo in a 24 px cream border bitten 12 px deep, on gravel.
+    On the 400 px copy the bites scatter the edge over about five pixels, beyond a side's
+    one-pixel line, with the stones' own edges as near: the first candidate held 0.08-0.12
+    there and the deckled last resort asked for 0.28, so it was refused ("none"). At full
+    size it holds 0.61, every side parts paper from gravel and the border's paper lies
+    inside every side."""
+    from engine_edge.scan.evaluate import outline_tolerance
+
+    labelled = shared_scene(shared_data, "dlib_2007_007763.jpg", "deckled", 5100057)
+    assert labelled.spec.table == "gravel" and labelled.spec.deckle_px > 12
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
 def test_a_weak_outline_on_the_picture_of_a_borderless_print_stays_refused(shared_data):
     """Seed 3800060: a small light print on a light table (edge contrast 12). Its only
     outline lies on the picture's own lines, a thin white strip inside the paper's edge
