@@ -61,7 +61,9 @@ def _on_true_corners(labelled: LabelledScene, settings: ScanSettings) -> float:
     """The SSIM ratio of the burst rectified on the scene's true corners."""
     frames = burst_views(labelled, settings.burst_frames)
     captured = capture_burst(frames, labelled.scene.corners.astype(np.float64), settings.capture())
-    photo = restore_with_steps(captured.image, settings.strengths(), captured.noise).image
+    photo = restore_with_steps(
+        captured.image, settings.strengths(), captured.noise, captured.lift
+    ).image
     return ssim_ratio(photo, labelled, settings, captured.image.shape[:2])
 
 

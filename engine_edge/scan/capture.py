@@ -23,7 +23,7 @@ import numpy as np
 from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
 from engine_edge.scan.burst_fusion import AccumulationSettings, accumulate
-from engine_edge.scan.falloff import even_light, falloff_gain
+from engine_edge.scan.falloff import even_light, falloff_gain, view_lift
 from engine_edge.scan.restore import flattest
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,9 @@ class Capture:
     # The camera's noise left in the fused print (sigma, grey levels, every frequency): one
     # frame's (:func:`burst_noise`) times the share the fusion kept; None from one frame.
     noise: float | None
+    # How much the lamp's best light in the view exceeds the print's (falloff.view_lift): the
+    # restoration lifts the picture by it once its border is cut off (1: nothing to lift).
+    lift: float = 1.0
 
 
 def capture_print(
@@ -161,8 +164,11 @@ def capture_burst(
             accumulated = accumulate(flats, flat, settings.accumulation)
             flat, kept = accumulated.image, accumulated.noise_share
         noise = burst_noise(flats, flat) * kept
-    gain = falloff_gain(frames[0], quads[0], size) if settings.even_light else None
-    return Capture(flat if gain is None else even_light(flat, gain), noise)
+    if not settings.even_light:
+        return Capture(flat, noise)
+    gain = falloff_gain(frames[0], quads[0], size)
+    lift = view_lift(frames[0], quads[0])
+    return Capture(flat if gain is None else even_light(flat, gain), noise, lift)
 
 
 def burst_offsets(flats: list[np.ndarray]) -> list[FrameOffset | None]:

@@ -294,7 +294,9 @@ def _finish(
     rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":
-        restoration = restore_with_steps(rectified, settings.strengths(), captured.noise)
+        restoration = restore_with_steps(
+            rectified, settings.strengths(), captured.noise, captured.lift
+        )
         steps = restoration.steps
         photo = restoration.image
     log.info(
