@@ -23,7 +23,7 @@ import numpy as np
 from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
 from engine_edge.scan.burst_fusion import AccumulationSettings, accumulate
-from engine_edge.scan.falloff import even_light, falloff_gain, view_lift
+from engine_edge.scan.falloff import even_light, falloff_gain, table_light, view_lift
 from engine_edge.scan.restore import flattest
 
 log = logging.getLogger(__name__)
@@ -166,9 +166,11 @@ def capture_burst(
         noise = burst_noise(flats, flat) * kept
     if not settings.even_light:
         return Capture(flat, noise)
-    gain = falloff_gain(frames[0], quads[0], size)
-    lift = view_lift(frames[0], quads[0])
-    return Capture(flat if gain is None else even_light(flat, gain), noise, lift)
+    light = table_light(frames[0], quads[0])
+    if light is None:
+        return Capture(flat, noise)
+    gain = falloff_gain(light, size)
+    return Capture(flat if gain is None else even_light(flat, gain), noise, view_lift(light))
 
 
 def burst_offsets(flats: list[np.ndarray]) -> list[FrameOffset | None]:

@@ -12,6 +12,8 @@ cut off.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -29,64 +31,23 @@ MAX_VIEW_LIFT = 1.3  # never lift a whole print by more on the table's word
 VIEW_LIFT_SHARE = 0.5
 
 
-def falloff_gain(
-    frame: np.ndarray, corners: np.ndarray, out_size: tuple[int, int]
-) -> np.ndarray | None:
-    """Gain (float32, ``out_size`` = (width, height) of the flat print) that evens the light,
-    or None when the light is even or the table cannot tell."""
-    plane = _table_light(frame, corners)
-    if plane is None:
-        return None
-    coef, quad = plane
-    # The plane at a grid over the flat print, mapped into the small frame.
-    out_w, out_h = out_size
-    grid = 17
-    u, v = np.meshgrid(np.linspace(0, out_w, grid), np.linspace(0, out_h, grid))
-    dst = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], np.float32)
-    to_frame = cv2.getPerspectiveTransform(dst, quad)
-    pts = cv2.perspectiveTransform(np.c_[u.ravel(), v.ravel()][None].astype(np.float32), to_frame)
-    px, py = pts[0, :, 0], pts[0, :, 1]
-    light = (coef[0] * px + coef[1] * py + coef[2]).reshape(grid, grid)
-    if light.min() <= 1.0 or light.max() / light.min() < MIN_VARIATION:
-        return None
-    gain = np.clip(light.max() / light, 1.0, MAX_GAIN).astype(np.float32)
-    return np.asarray(cv2.resize(gain, (out_w, out_h), interpolation=cv2.INTER_LINEAR))
+@dataclass(frozen=True)
+class TableLight:
+    """The lamp's light on the table round a print: the plane (a, b, c: light = a x + b y +
+    c) fitted on a small copy of the frame, the print's corners on that copy, and the
+    frame's corners there (the whole view)."""
+
+    plane: np.ndarray
+    quad: np.ndarray
+    view: np.ndarray
 
 
-def view_lift(frame: np.ndarray, corners: np.ndarray) -> float:
-    """How much brighter the lamp lights the best-lit part of the view than the print's
-    best-lit side (1 when the table cannot tell, at most :data:`MAX_VIEW_LIFT`).
-
-    :func:`falloff_gain` lifts a print to its own brighter side only, so a print lying
-    where the lamp falls off (a small print in the middle of the view, 15-20 % dimmer)
-    keeps that loss. The same plane, read at the frame's corners (a plane's brightest
-    point over a rectangle is one of them), says how much light the print missed; a share
-    of it is given back (:data:`VIEW_LIFT_SHARE`)."""
-    plane = _table_light(frame, corners)
-    if plane is None:
-        return 1.0
-    coef, quad = plane
+def table_light(frame: np.ndarray, corners: np.ndarray) -> TableLight | None:
+    """The table's light fitted in a ring round the print (``corners``, frame pixels) on a
+    small copy; None when the ring is too small or sees fewer than three of the print's
+    sides. Measured once per capture: :func:`falloff_gain` and :func:`view_lift` read it."""
     h, w = frame.shape[:2]
-    scale = _scale(frame)
-    view = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) * scale
-    best_view = float((view @ coef[:2] + coef[2]).max())
-    best_print = float((quad.astype(np.float64) @ coef[:2] + coef[2]).max())
-    if best_print <= 1.0:
-        return 1.0
-    return float(np.clip((best_view / best_print) ** VIEW_LIFT_SHARE, 1.0, MAX_VIEW_LIFT))
-
-
-def _scale(frame: np.ndarray) -> float:
-    """The scale of the small copy the light is measured on."""
-    return min(1.0, 400 / max(frame.shape[:2]))
-
-
-def _table_light(frame: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The plane (a, b, c: light = a x + b y + c on the small copy) fitted to the table's
-    brightness in a ring round the print, and the print's corners on that copy; None when
-    the ring is too small or sees fewer than three of the print's sides."""
-    h, w = frame.shape[:2]
-    scale = _scale(frame)
+    scale = min(1.0, 400 / max(h, w))
     small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
     quad = (corners * scale).astype(np.float32)
@@ -98,7 +59,46 @@ def _table_light(frame: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np
     if _sides_seen(xs, ys, quad) < 3:
         return None  # a plane through one or two sides would be a guess
     coef = _robust_plane(xs.astype(np.float64), ys.astype(np.float64), grey[ys, xs])
-    return None if coef is None else (coef, quad)
+    if coef is None:
+        return None
+    view = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) * scale
+    return TableLight(coef, quad, view)
+
+
+def falloff_gain(light: TableLight, out_size: tuple[int, int]) -> np.ndarray | None:
+    """Gain (float32, ``out_size`` = (width, height) of the flat print) that evens the light,
+    or None when the light is even."""
+    coef, quad = light.plane, light.quad
+    # The plane at a grid over the flat print, mapped into the small frame.
+    out_w, out_h = out_size
+    grid = 17
+    u, v = np.meshgrid(np.linspace(0, out_w, grid), np.linspace(0, out_h, grid))
+    dst = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], np.float32)
+    to_frame = cv2.getPerspectiveTransform(dst, quad)
+    pts = cv2.perspectiveTransform(np.c_[u.ravel(), v.ravel()][None].astype(np.float32), to_frame)
+    px, py = pts[0, :, 0], pts[0, :, 1]
+    lit = (coef[0] * px + coef[1] * py + coef[2]).reshape(grid, grid)
+    if lit.min() <= 1.0 or lit.max() / lit.min() < MIN_VARIATION:
+        return None
+    gain = np.clip(lit.max() / lit, 1.0, MAX_GAIN).astype(np.float32)
+    return np.asarray(cv2.resize(gain, (out_w, out_h), interpolation=cv2.INTER_LINEAR))
+
+
+def view_lift(light: TableLight) -> float:
+    """How much brighter the lamp lights the best-lit part of the view than the print's
+    best-lit side (at most :data:`MAX_VIEW_LIFT`).
+
+    :func:`falloff_gain` lifts a print to its own brighter side only, so a print lying
+    where the lamp falls off (a small print in the middle of the view, 15-20 % dimmer)
+    keeps that loss. The same plane, read at the frame's corners (a plane's brightest
+    point over a rectangle is one of them), says how much light the print missed; a share
+    of it is given back (:data:`VIEW_LIFT_SHARE`)."""
+    coef = light.plane
+    best_view = float((light.view @ coef[:2] + coef[2]).max())
+    best_print = float((light.quad.astype(np.float64) @ coef[:2] + coef[2]).max())
+    if best_print <= 1.0:
+        return 1.0
+    return float(np.clip((best_view / best_print) ** VIEW_LIFT_SHARE, 1.0, MAX_VIEW_LIFT))
 
 
 def even_light(flat: np.ndarray, gain: np.ndarray) -> np.ndarray:
