@@ -533,9 +533,11 @@ def _strongest_peak(
 ) -> tuple[int, int, float, float]:
     """The most prominent bin of ``allowed`` (its row and column), its prominence and the
     share of the detail's ``power`` within a bin of it, with its mirror image (a real
-    pattern's power is split between the two)."""
+    pattern's power is split between the two). A patch of one flat colour (a digital
+    print's black, with no camera noise on it) has no detail: its share is 0."""
     py, px = np.unravel_index(np.argmax(np.where(allowed, prominence, -np.inf)), allowed.shape)
-    share = 2.0 * float(power[_near(int(py), int(px))].sum()) / float(power.sum())
+    total = float(power.sum())
+    share = 2.0 * float(power[_near(int(py), int(px))].sum()) / total if total > 0.0 else 0.0
     return int(py), int(px), float(prominence[py, px]), share
 
 
@@ -559,9 +561,10 @@ def _lit_share(frame: np.ndarray, corners: np.ndarray, settings: ScreenSettings)
     for x, y in _bright_windows(frame, corners, settings):
         patch = frame[y : y + n, x : x + n].astype(np.float32) / 255.0
         prominence, local, power = _prominence(cv2.cvtColor(patch, cv2.COLOR_RGB2Lab)[..., 0])
-        if not (local & fine).any():
+        allowed = local & fine
+        if not allowed.any():
             continue
-        py, px, peak, share = _strongest_peak(prominence, local & fine, power)
+        py, px, peak, share = _strongest_peak(prominence, allowed, power)
         if (
             peak >= settings.lit_prominence
             and share > best

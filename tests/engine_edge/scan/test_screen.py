@@ -617,3 +617,16 @@ def test_a_screen_whose_picture_reads_as_a_halftone_is_refused_by_its_colour_fri
     evidence = screen_evidence(scene.frame, scene.corners)
     assert evidence.is_halftone()
     assert evidence.cues() == ("colour_beat",)
+
+
+@pytest.mark.parametrize("level", [0, 17, 128])
+def test_a_print_of_one_flat_colour_is_measured_not_a_crash(level):
+    """A digital print's flat black (or any one colour, with no camera noise on it) has no
+    detail at all: a tile or lit window of it divided the peak's power by a total of zero
+    and the scan stopped with ZeroDivisionError. It holds no screen's grid."""
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    frame[100:356, 150:406] = level
+    corners = np.array([[150, 100], [406, 100], [406, 356], [150, 356]], np.float64)
+    evidence = screen_evidence(frame, corners)
+    assert not evidence.is_screen()
+    assert evidence.lit_share == 0.0
