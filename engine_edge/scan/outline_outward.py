@@ -30,12 +30,13 @@ from engine_edge.scan.outline_hunt import (
 )
 from engine_edge.scan.paper_table import (
     TableView,
+    just_outside,
     lab_along,
     paper_sides,
     parts_paper,
     print_region,
+    side_colours,
     side_steps,
-    side_strips,
     sides_are_steps,
     sides_on_table,
     surrounded_by_table,
@@ -186,9 +187,11 @@ def _beyond_the_picture(
         return False
     own = side_steps(frame, inner, reach)
     outside = zip(
-        _just_outside(frame, inner, reach), _just_outside(frame, outer, reach), strict=True
+        side_colours(frame, inner, just_outside(reach)),
+        side_colours(frame, outer, just_outside(reach)),
+        strict=True,
     )
-    between = [float(np.linalg.norm(a - b)) for a, b in outside]
+    between = [0.0 if a is None or b is None else float(np.linalg.norm(a - b)) for a, b in outside]
     return all(
         a[0] is not None
         and b[0] is not None
@@ -197,15 +200,6 @@ def _beyond_the_picture(
         for a, b, apart, m in zip(own, outer_steps, between, moved, strict=True)
         if m
     )
-
-
-def _just_outside(frame: np.ndarray, corners: np.ndarray, reach: float) -> list[np.ndarray]:
-    """Per side (top, right, bottom, left): the median Lab colour just outside it, where
-    :func:`side_steps` reads it."""
-    return [
-        np.median(lab_along(frame, points), axis=0) if len(points) else np.zeros(3, np.float32)
-        for points in side_strips(corners, (0.5 * reach, reach), frame.shape[:2])
-    ]
 
 
 def paper_round(

@@ -268,24 +268,39 @@ def side_steps(
     """Per side, at the frame's resolution: (the colour step from just inside it to just
     outside, how far just outside differs from further out); (None, 0) along the frame's
     edge (where "cut off" speaks). See :func:`paper_sides`."""
-    shape = frame.shape[:2]
-    strips = [
-        side_strips(corners, offsets, shape)
+    inner, near, far = (
+        side_colours(frame, corners, offsets)
         for offsets in (
             (-0.5 * reach_px - inset_px, -reach_px - inset_px),
-            (0.5 * reach_px, reach_px),
+            just_outside(reach_px),
             (2.5 * reach_px, 3.0 * reach_px),
         )
-    ]
+    )
     result: list[tuple[float | None, float]] = []
-    for inner, near, far in zip(*strips, strict=True):
-        if min(len(inner), len(near), len(far)) < 10:
+    for inside, outside, further in zip(inner, near, far, strict=True):
+        if inside is None or outside is None or further is None:
             result.append((None, 0.0))
             continue
-        medians = [np.median(lab_along(frame, pts), axis=0) for pts in (inner, near, far)]
-        step = float(np.linalg.norm(medians[0] - medians[1]))
-        result.append((step, float(np.linalg.norm(medians[1] - medians[2]))))
+        step = float(np.linalg.norm(inside - outside))
+        result.append((step, float(np.linalg.norm(outside - further))))
     return result
+
+
+def just_outside(reach_px: float) -> tuple[float, float]:
+    """Where :func:`side_steps` reads the colour just outside a side (pixels outwards)."""
+    return 0.5 * reach_px, reach_px
+
+
+def side_colours(
+    frame: np.ndarray, corners: np.ndarray, offsets: tuple[float, ...]
+) -> list[np.ndarray | None]:
+    """Per side (top, right, bottom, left): the median Lab colour of the strip ``offsets``
+    pixels outwards (negative: inwards); None where under ten of its points lie in the
+    frame (a side along the frame's edge)."""
+    return [
+        np.median(lab_along(frame, points), axis=0) if len(points) >= 10 else None
+        for points in side_strips(corners, offsets, frame.shape[:2])
+    ]
 
 
 def surrounded_by_table(view: TableView, corners_small: np.ndarray) -> bool:
