@@ -118,8 +118,9 @@ class Capture:
     # The camera's noise left in the fused print (sigma, grey levels, every frequency): one
     # frame's (:func:`burst_noise`) times the share the fusion kept; None from one frame.
     noise: float | None
-    # How much the lamp's best light in the view exceeds the print's (falloff.view_lift): the
-    # restoration lifts the picture by it once its border is cut off (1: nothing to lift).
+    # The gain for the lamp's light the print missed where it lies (falloff.view_lift: a share
+    # of how much the view's best light exceeds the print's): the restoration lifts the
+    # picture by it once its border is cut off (1: nothing to lift).
     lift: float = 1.0
 
 

@@ -67,7 +67,8 @@ def table_light(frame: np.ndarray, corners: np.ndarray) -> TableLight | None:
 
 def falloff_gain(light: TableLight, out_size: tuple[int, int]) -> np.ndarray | None:
     """Gain (float32, ``out_size`` = (width, height) of the flat print) that evens the light,
-    or None when the light is even."""
+    or None when the light is even or the plane falls to black over the print (the table
+    cannot tell)."""
     coef, quad = light.plane, light.quad
     # The plane at a grid over the flat print, mapped into the small frame.
     out_w, out_h = out_size
@@ -85,8 +86,9 @@ def falloff_gain(light: TableLight, out_size: tuple[int, int]) -> np.ndarray | N
 
 
 def view_lift(light: TableLight) -> float:
-    """How much brighter the lamp lights the best-lit part of the view than the print's
-    best-lit side (at most :data:`MAX_VIEW_LIFT`).
+    """The gain a print is lifted by: how much brighter the lamp lights the best-lit part of
+    the view than the print's best-lit side, to the power :data:`VIEW_LIFT_SHARE`, at most
+    :data:`MAX_VIEW_LIFT` (1 where the print lies in the best light).
 
     :func:`falloff_gain` lifts a print to its own brighter side only, so a print lying
     where the lamp falls off (a small print in the middle of the view, 15-20 % dimmer)

@@ -79,6 +79,7 @@ def restore_with_steps(
         current = _brighten(current, lift)
         paper = None if paper is None else paper * lift
         noise = None if noise is None else noise * lift  # the camera's noise is lifted too
+    steps.append(("lamp_lift", current))
     toned = is_toned(current)
     faded = fading_evidence(current)
     log.debug("restore: toned=%s fading evidence %.2f", toned, faded)
