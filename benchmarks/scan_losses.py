@@ -33,9 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.scan import add_kinds_argument, load_photos
 from engine_edge.scan.capture import capture_burst
 from engine_edge.scan.evaluate import judge, ssim_ratio
-from engine_edge.scan.restore import restore_with_steps
 from engine_edge.scan.scene_set import KINDS, LabelledScene, burst_views, scene_for
-from engine_edge.scan.session import ScanSettings
+from engine_edge.scan.session import ScanSettings, restore_capture
 
 
 @dataclass(frozen=True)
@@ -61,9 +60,7 @@ def _on_true_corners(labelled: LabelledScene, settings: ScanSettings) -> float:
     """The SSIM ratio of the burst rectified on the scene's true corners."""
     frames = burst_views(labelled, settings.burst_frames)
     captured = capture_burst(frames, labelled.scene.corners.astype(np.float64), settings.capture())
-    photo = restore_with_steps(
-        captured.image, settings.strengths(), captured.noise, captured.lift
-    ).image
+    photo = restore_capture(captured, settings).image
     return ssim_ratio(photo, labelled, settings, captured.image.shape[:2])
 
 

@@ -25,7 +25,7 @@ from engine_edge.scan.autocapture import (
     CaptureState,
 )
 from engine_edge.scan.camera import ResilientCamera
-from engine_edge.scan.capture import CaptureSettings, capture_burst
+from engine_edge.scan.capture import Capture, CaptureSettings, capture_burst
 from engine_edge.scan.detect import (
     HINT_TEXT,
     DetectSettings,
@@ -35,7 +35,7 @@ from engine_edge.scan.detect import (
     refine_quad,
 )
 from engine_edge.scan.lighting import LightControl, frames_under_lights
-from engine_edge.scan.restore import RestoreStrengths, restore_with_steps
+from engine_edge.scan.restore import Restoration, RestoreStrengths, restore_with_steps
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +282,13 @@ def _burst(
     return frames
 
 
+def restore_capture(captured: Capture, settings: ScanSettings) -> Restoration:
+    """Restore a captured print as a scan does: with the burst's leftover noise and the
+    lamp's lift (benchmarks that rectify on other corners restore through here too, so
+    that they measure what the guest gets)."""
+    return restore_with_steps(captured.image, settings.strengths(), captured.noise, captured.lift)
+
+
 def _finish(
     frames: list[np.ndarray],
     quads: list[np.ndarray],
@@ -294,9 +301,7 @@ def _finish(
     rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":
-        restoration = restore_with_steps(
-            rectified, settings.strengths(), captured.noise, captured.lift
-        )
+        restoration = restore_capture(captured, settings)
         steps = restoration.steps
         photo = restoration.image
     log.info(
