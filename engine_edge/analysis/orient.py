@@ -16,8 +16,11 @@ the dog's photo a quarter turn gives false faces of 0.58 and 0.66. So:
 - a photo whose upright search finds an animatable face rolled at most 45
   degrees at GOOD_UPRIGHT_SCORE or more is never searched again: an upright
   photo costs nothing extra;
-- otherwise every face found in any view votes for the turn that stands it
-  upright (its view's turn plus the quarter nearest its roll), views combined;
+- a plausible upright face (MIN_TURNED_SCORE or more) is doubted only by the
+  photo upside down, the one view that reads faces falsely that sure;
+- otherwise all three turns are searched, and every face found in any view
+  votes for the turn that stands it upright (its view's turn plus the quarter
+  nearest its roll), views combined;
 - a turn is taken when its votes reach MIN_TURNED_SCORE and beat those for
   leaving the photo as it lies by TURN_MARGIN.
 """
@@ -127,7 +130,15 @@ def evidence_by_turn(views: dict[Turn, FaceSearch]) -> dict[int, float]:
 
 
 def views_to_search(upright: FaceSearch) -> list[Turn]:
-    """The three turns to search, those the upright view's rolled faces point to first."""
+    """The turns to search beyond the photo as it lies, in order.
+
+    A plausible upright face (MIN_TURNED_SCORE or more) is doubted only by the view that
+    turns it upside down: the detector reads an upside-down face as an upright one at up
+    to 0.84, while a quarter turn's false faces stayed under 0.67. Otherwise all three,
+    those the upright view's rolled faces point to first.
+    """
+    if upright_evidence(upright.faces) >= MIN_TURNED_SCORE:
+        return [Turn(180)]
     order = [90, 270, 180]
     for face in sorted(upright.faces, key=lambda f: f.score):
         turn = implied_turn(face, Turn())
@@ -138,13 +149,16 @@ def views_to_search(upright: FaceSearch) -> list[Turn]:
 
 
 def chosen_turn(views: dict[Turn, FaceSearch]) -> Turn:
-    """The turn whose faces are the surest evidence, if sure enough and surer than upright."""
+    """Among the views searched, the turn whose faces are the surest evidence, if sure
+    enough and surer than leaving the photo as it lies."""
     evidence = evidence_by_turn(views)
-    as_is = evidence.pop(0, 0.0)
-    if not evidence:
+    as_is = evidence.get(0, 0.0)
+    turns = [view for view in views if view.clockwise_deg and view.clockwise_deg in evidence]
+    if not turns:
         return Turn()
-    deg, score = max(evidence.items(), key=lambda item: item[1])
-    return Turn(deg) if score >= max(MIN_TURNED_SCORE, as_is + TURN_MARGIN) else Turn()
+    best = max(turns, key=lambda view: evidence[view.clockwise_deg])
+    sure = evidence[best.clockwise_deg] >= max(MIN_TURNED_SCORE, as_is + TURN_MARGIN)
+    return best if sure else Turn()
 
 
 def analyse_upright(
@@ -169,8 +183,6 @@ def analyse_upright(
             if upright_evidence(views[view].faces) >= GOOD_UPRIGHT_SCORE:
                 break
         turn = chosen_turn(views)
-        if turn not in views:  # only other views' tilted faces point to it
-            views[turn] = find_faces(turn.apply(image), models, {})
         if not any(not f.too_small for f in views[turn].faces):
             turn = Turn()  # the turn that stands its faces upright finds none there
         timings["orient_ms"] = (time.perf_counter() - start) * 1000.0
