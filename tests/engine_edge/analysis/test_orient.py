@@ -76,6 +76,23 @@ def test_a_group_found_upright_is_never_turned_and_a_turned_group_is_set_upright
     assert len(on_its_side.analysis.animatable_faces) == len(SPOTS) - 1  # one is under 30 px
 
 
+def test_a_group_with_one_head_leaning_far_over_is_not_turned(astronaut, ov_fp32):
+    """Eight upright faces and one rolled 60 degrees (a head on a shoulder): the upright
+    faces are sure, so the photo stays as it is, and nothing else is searched."""
+    group = group_photo(astronaut)
+    head = cv2.resize(astronaut[40:240, 130:320], None, fx=0.6, fy=0.6)
+    side = int(max(head.shape[:2]) * 1.5)
+    patch = np.full((side, side, 3), 120, np.uint8)
+    y, x = (side - head.shape[0]) // 2, (side - head.shape[1]) // 2
+    patch[y : y + head.shape[0], x : x + head.shape[1]] = head
+    centre = (side / 2, side / 2)
+    patch = cv2.warpAffine(patch, cv2.getRotationMatrix2D(centre, 60, 1.0), (side, side))
+    group[330 : 330 + side, 1290 : 1290 + side] = patch
+    upright = analyse_upright(group, ov_fp32)
+    assert upright.turn == Turn() and "orient_ms" not in upright.analysis.timings_ms
+    assert len(upright.analysis.faces) >= len(SPOTS)
+
+
 @pytest.mark.parametrize("slant_deg", [60, 105, 165, 255])
 def test_a_print_laid_at_a_slant_takes_the_nearest_quarter_turn(astronaut, ov_fp32, slant_deg):
     """Laid at a slant (counter-clockwise) it takes the quarter turn nearest the slant, which
