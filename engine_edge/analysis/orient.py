@@ -190,7 +190,7 @@ def analyse_upright(
     upright_image = turn.apply(image)
     analysis = with_mask(upright_image, found.faces, models, timings)
     if turn.clockwise_deg:
-        log.info("the photo lay on its side: %s so its faces stand upright", turn.describe())
+        log.info("the photo did not lie upright: %s so its faces stand upright", turn.describe())
     if require_face and not analysis.animatable_faces:
         raise NoFaceFound(no_face_message(analysis, searched(views[Turn()]), turned=True))
     return Upright(upright_image, analysis, turn)
