@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
@@ -37,7 +38,7 @@ def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:
     return result
 
 
-def _check_image(image: np.ndarray) -> np.ndarray:
+def check_image(image: np.ndarray) -> np.ndarray:
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3:
         raise ImageUnreadable("analysis needs an RGB image (height x width x 3).")
     if image.shape[0] < 8 or image.shape[1] < 8:
@@ -85,16 +86,18 @@ def face_from_detection(image: np.ndarray, det: Detection, models: Models) -> Fa
     )
 
 
-def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False) -> Analysis:
-    """Find every face (largest first) and the person mask in one RGB uint8 photo.
+@dataclass(frozen=True)
+class FaceSearch:
+    """The faces one image's detection passes found (largest first), and what was searched."""
 
-    A photo with no face returns an Analysis with ``faces == ()``, unless
-    ``require_face`` is set: then :class:`NoFaceFound` says what was searched
-    and whether faces were found but were too small to animate.
-    """
-    image = _check_image(image_rgb)
+    faces: tuple[Face, ...]
+    passes: tuple[str, ...]
+
+
+def find_faces(image: np.ndarray, models: Models, timings: dict[str, float]) -> FaceSearch:
+    """Every face in a checked image, without the person mask: ever wider detection passes
+    until the faces found look like a portrait. Stage times are added to ``timings``."""
     h, w = image.shape[:2]
-    timings: dict[str, float] = {}
     faces: list[Face] = []
     accepted: list[np.ndarray] = []  # detection boxes of the faces kept so far
     passes: list[str] = []
@@ -114,23 +117,50 @@ def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False
         if not looks_like_a_group([f.width_px for f in faces], w, h):
             break
     faces.sort(key=lambda f: -f.width_px)
+    return FaceSearch(tuple(faces), tuple(passes))
+
+
+def with_mask(
+    image: np.ndarray, faces: tuple[Face, ...], models: Models, timings: dict[str, float]
+) -> Analysis:
+    """The Analysis of a checked image whose faces are found: its person mask added."""
+    h, w = image.shape[:2]
     mask = _timed(timings, "mask_ms", lambda: person_mask(image, models))
     timings["total_ms"] = sum(timings.values())
-    analysis = Analysis(
+    return Analysis(
         (w, h),
-        tuple(faces),
+        faces,
         mask,
         models.backend,
         models.precision,
         {k: round(v, 2) for k, v in timings.items()},
     )
+
+
+def analyse(image_rgb: np.ndarray, models: Models, *, require_face: bool = False) -> Analysis:
+    """Find every face (largest first) and the person mask in one RGB uint8 photo.
+
+    A photo with no face returns an Analysis with ``faces == ()``, unless
+    ``require_face`` is set: then :class:`NoFaceFound` says what was searched
+    and whether faces were found but were too small to animate. The photo is
+    analysed as it lies: ``engine_edge.analysis.orient.analyse_upright`` also
+    turns a photo lying on its side.
+    """
+    image = check_image(image_rgb)
+    timings: dict[str, float] = {}
+    search = find_faces(image, models, timings)
+    analysis = with_mask(image, search.faces, models, timings)
     if require_face and not analysis.animatable_faces:
-        raise NoFaceFound(no_face_message(analysis, passes))
+        raise NoFaceFound(no_face_message(analysis, list(search.passes)))
     return analysis
 
 
-def no_face_message(analysis: Analysis, passes: list[str]) -> str:
-    """Say what was searched, and what to do, for a photo without a usable face."""
+def no_face_message(analysis: Analysis, passes: list[str], *, turned: bool = False) -> str:
+    """Say what was searched, and what to do, for a photo without a usable face.
+
+    ``turned``: the searches were repeated with the photo turned on each side, so the
+    advice to lay it upright would be no help.
+    """
     tried = "; ".join(passes)
     if analysis.faces:
         sizes = ", ".join(f"{f.width_px:.0f}px" for f in analysis.faces)
@@ -139,8 +169,8 @@ def no_face_message(analysis: Analysis, passes: list[str]) -> str:
             f"{MIN_FACE_PX:.0f}px, too small to animate. Scan the photo larger or crop "
             f"closer to the face. Searched: {tried}."
         )
+    how = "" if turned else ", upright or tilted less than 45 degrees"
     return (
-        "No face found in the photo. Use a photo where a face is clearly visible, upright "
-        f"or tilted less than 45 degrees, at least {MIN_FACE_PX:.0f}px across. Searched: "
-        f"{tried}."
+        f"No face found in the photo. Use a photo where a face is clearly visible{how}, "
+        f"at least {MIN_FACE_PX:.0f}px across. Searched: {tried}."
     )

@@ -11,10 +11,15 @@ def _r(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
 
 
-def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
-    """Plain JSON types only; coordinates in image pixels, z relative (pixels, smaller = nearer)."""
+def analysis_to_json(analysis: Analysis, *, turned_clockwise_deg: int = 0) -> dict[str, Any]:
+    """Plain JSON types only; coordinates in image pixels, z relative (pixels, smaller = nearer).
+
+    ``turned_clockwise_deg``: how far the photo was turned to stand its faces upright
+    (engine_edge.analysis.orient); "image" and every coordinate are of the turned photo.
+    """
     return {
         "image": {"width": analysis.image_size[0], "height": analysis.image_size[1]},
+        "turned_clockwise_deg": turned_clockwise_deg,
         "backend": analysis.backend,
         "precision": analysis.precision,
         "timings_ms": analysis.timings_ms,

@@ -92,13 +92,17 @@ def _frozen_eyes(report: CheckReport, duration_s: float) -> Finding | None:
 
 
 def _photo_match(photo: np.ndarray, frame: np.ndarray, landmarks: np.ndarray, models) -> Finding:  # type: ignore[no-untyped-def]
-    """The clip starts exactly as the photo: its first frame's face is the photo's face."""
-    from engine_edge.analysis import analyse
+    """The clip starts exactly as the photo: its first frame's face is the photo's face.
 
-    faces = analyse(photo, models).animatable_faces
+    The photo is read as `keepsake animate` read it: turned upright if it lay on its side.
+    """
+    from engine_edge.analysis import analyse_upright
+
+    upright = analyse_upright(photo, models)
+    faces = upright.analysis.animatable_faces
     if not faces:
         return Finding("photo", False, 0.0, PHOTO_MATCH, "no face found in the photo")
-    a = _aligned_face(photo, faces[0].landmarks)
+    a = _aligned_face(upright.image, faces[0].landmarks)
     b = _aligned_face(frame, landmarks)
     value = float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
     return Finding(

@@ -46,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine_edge.analysis import analyse, load_models
+    from engine_edge.analysis import analyse_upright, load_models
     from engine_edge.analysis.overlay import draw_overlay
     from engine_edge.analysis.report import analysis_to_json
     from engine_edge.analysis.settings import analysis_settings
@@ -63,15 +63,19 @@ def run(args: argparse.Namespace) -> int:
         precision=args.precision or settings.precision,
         device=args.device or settings.device,
     )
-    result = analyse(image, models, require_face=not args.json)
+    # A photo lying on its side is analysed (and drawn, and reported) turned upright.
+    upright = analyse_upright(image, models, require_face=not args.json)
+    result, turn = upright.analysis, upright.turn
     if args.overlay is not None:
-        save_image(args.overlay, draw_overlay(image, result))
+        save_image(args.overlay, draw_overlay(upright.image, result))
     if args.json:
-        json.dump(analysis_to_json(result), sys.stdout, separators=(",", ":"))
+        report = analysis_to_json(result, turned_clockwise_deg=turn.clockwise_deg)
+        json.dump(report, sys.stdout, separators=(",", ":"))
         sys.stdout.write("\n")
     else:
+        turned = f" ({turn.describe()})" if turn.clockwise_deg else ""
         print(
-            f"{printable(args.photo)}: {result.image_size[0]}x{result.image_size[1]}, "
+            f"{printable(args.photo)}: {result.image_size[0]}x{result.image_size[1]}{turned}, "
             f"{len(result.faces)} face(s), {result.backend}/{result.precision}, "
             f"{result.timings_ms.get('total_ms', 0):.1f} ms"
         )

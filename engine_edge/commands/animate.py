@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     import dataclasses
     import time
 
-    from engine_edge.analysis import analyse, load_models
+    from engine_edge.analysis import analyse_upright, load_models
     from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import load_config, section
     from engine_edge.credentials import configured_credentials
@@ -164,10 +164,13 @@ def run(args: argparse.Namespace) -> int:
     )
     # A bar only for a person at a terminal: in a pipe or the journal it is hundreds of lines.
     progress = _bar if not args.quiet and sys.stderr.isatty() else None
-    staged = stage_photo(image, analyse(image, models), options)
+    # A photo lying on its side is animated turned upright (the clip is delivered upright).
+    upright = analyse_upright(image, models)
+    staged = stage_photo(upright.image, upright.analysis, options)
+    turned = f", {upright.turn.describe()}" if upright.turn.clockwise_deg else ""
     # From here on the clip needs neither the full-size photo nor the models that found the
     # faces: let them go before it renders and encodes (the job's peak memory).
-    del image
+    del image, upright
     models = models.keeping(*SELF_CHECK_MODELS)
     clip = animate_staged(staged, options, models, progress=progress)
     if progress is not None:
@@ -179,7 +182,8 @@ def run(args: argparse.Namespace) -> int:
         f"{printable(str(out))}: {clip.width}x{clip.height}, "
         f"{clip.duration_s:.1f} s at {clip.fps:g} fps, {clip.preset}, seed {clip.seed}"
         f"{', loop' if clip.loop else ''}"
-        f"{', with audio' if clip.has_audio else ''}; {len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
+        f"{', with audio' if clip.has_audio else ''}{turned}; "
+        f"{len(clip.mp4) / 1e6:.1f} MB in {took:.1f} s"
     )
     return 0
 

@@ -55,11 +55,18 @@ class EngineRunner:
         return self._models
 
     def _analyse(self, photo: np.ndarray) -> Any:
+        """The photo's engine_edge.analysis.Upright: its analysis, turned upright if it lay on
+        its side. Kept for the photo and for its upright image, so the upright photo the check
+        screen hands back for the render is neither analysed nor turned again."""
         from engine_edge import analysis
 
-        key = hashlib.blake2b(photo.tobytes(), digest_size=16).hexdigest() + str(photo.shape)
+        key = _photo_key(photo)
         if key not in self._analyses:
-            self._analyses = {key: analysis.analyse(photo, self._load())}
+            upright = analysis.analyse_upright(photo, self._load())
+            self._analyses = {key: upright}
+            if upright.turn.clockwise_deg:
+                as_is = dataclasses.replace(upright, turn=analysis.Turn())
+                self._analyses[_photo_key(upright.image)] = as_is
         return self._analyses[key]
 
     def describe(self, progress: Any, cancel: Any) -> dict[str, str]:
@@ -77,8 +84,13 @@ class EngineRunner:
         return run_checks(self._config)
 
     def find_faces(self, photo: np.ndarray, progress: Any, cancel: Any) -> dict[str, Any]:
-        """Boxes of the faces that can be animated (image pixels), plus which backend found them."""
-        result = self._analyse(photo)
+        """Boxes of the faces that can be animated (image pixels), plus which backend found them.
+
+        A print laid on its side comes back turned upright: "turned_clockwise_deg" says how
+        far, "photo" is the upright photo (only then) and the boxes are in its pixels.
+        """
+        upright = self._analyse(photo)
+        result = upright.analysis
         faces = result.animatable_faces
         if not faces:
             raise NoFaceFound(
@@ -86,10 +98,14 @@ class EngineRunner:
                 "Try again with the print flat and well lit."
             )
         progress(1.0)
-        return {
+        found: dict[str, Any] = {
             "boxes": [tuple(float(v) for v in face.box) for face in faces],
             "backend": f"{result.backend} {result.precision}",
+            "turned_clockwise_deg": upright.turn.clockwise_deg,
         }
+        if upright.turn.clockwise_deg:
+            found["photo"] = upright.image
+        return found
 
     def _spoken_line(
         self, say_text: str, audio: np.ndarray | None, sample_rate: int, fps: int, preset: str
@@ -128,7 +144,7 @@ class EngineRunner:
         """
         from engine_edge.pipeline import AnimateOptions, animate_photo
 
-        analysis = self._chosen(photo, faces)
+        image, analysis = self._chosen(photo, faces)
         speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
         progress(0.02)
         options = AnimateOptions(
@@ -144,18 +160,19 @@ class EngineRunner:
         # With the models the engine self-checks the clip: a guest only ever sees one that
         # passed, or the gentler one it renders when the first fails.
         clip = animate_photo(
-            photo, options, self._load(), progress=progress, cancel=cancel, analysis=analysis
+            image, options, self._load(), progress=progress, cancel=cancel, analysis=analysis
         )
         return {"mp4": clip.mp4, "poster": first_frame(clip.mp4, 720)}
 
-    def _chosen(self, photo: np.ndarray, faces: tuple[int, ...] | None) -> Any:
-        """The analysis with only the faces the guest chose to animate."""
-        analysis = self._analyse(photo)
+    def _chosen(self, photo: np.ndarray, faces: tuple[int, ...] | None) -> tuple[np.ndarray, Any]:
+        """The photo upright, and its analysis with only the faces the guest chose to animate."""
+        upright = self._analyse(photo)
+        analysis = upright.analysis
         if faces is None:
-            return analysis
+            return upright.image, analysis
         animatable = analysis.animatable_faces
         keep = tuple(animatable[i] for i in faces if i < len(animatable))
-        return dataclasses.replace(analysis, faces=keep)
+        return upright.image, dataclasses.replace(analysis, faces=keep)
 
     def caption_clip(
         self,
@@ -177,7 +194,7 @@ class EngineRunner:
         options = AnimateOptions(
             preset=preset, fps=facts.fps, caption=text, label=self._label, engine=self._engine
         )
-        caption = clip_caption(photo, self._chosen(photo, faces), options)
+        caption = clip_caption(*self._chosen(photo, faces), options)
         captioned, poster = burn_caption(
             mp4,
             caption,
@@ -217,8 +234,8 @@ class EngineRunner:
         """The rig over a screen-sized copy of ``photo`` for drawing it live on the kiosk."""
         from kiosk.live.source import build_live_portrait, screen_sized
 
-        sized = screen_sized(photo)
-        return build_live_portrait(sized, self._analyse(sized))
+        upright = self._analyse(screen_sized(photo))
+        return build_live_portrait(upright.image, upright.analysis)
 
     def tribute_loop(
         self,
@@ -233,9 +250,10 @@ class EngineRunner:
         """A fresh seamless loop of a kept portrait for the tribute wall (MP4 bytes)."""
         from kiosk.live.source import render_loop
 
+        upright = self._analyse(photo)
         return render_loop(
-            photo,
-            self._analyse(photo),
+            upright.image,
+            upright.analysis,
             preset=preset,
             seed=seed,
             seconds=seconds,
@@ -244,6 +262,11 @@ class EngineRunner:
             progress=progress,
             cancel=cancel,
         )
+
+
+def _photo_key(photo: np.ndarray) -> str:
+    """The cache key of a photo: its pixels and shape."""
+    return hashlib.blake2b(photo.tobytes(), digest_size=16).hexdigest() + str(photo.shape)
 
 
 def first_frame(mp4: bytes, max_side_px: int) -> np.ndarray:

@@ -43,16 +43,19 @@ class CheckScreen(KioskScreen):
         )
         self.page.add_widget(self.row(self.retake, self.go))
         self._job: int | None = None
+        self._turned_deg = 0
 
     def debug_state(self) -> dict[str, Any]:
         return {
             "faces": len(self.ctx.session.face_boxes),
             "still": sorted(self.ctx.session.still_faces),
+            "turned_deg": self._turned_deg,
         }
 
     def enter(self) -> None:
         session = self.ctx.session
         session.face_boxes, session.still_faces = [], set()
+        self._turned_deg = 0
         self.photo.boxes, self.photo.dimmed = [], []
         self.photo.set_image(session.photo)
         self.message.text = self.t("check.looking")
@@ -67,6 +70,12 @@ class CheckScreen(KioskScreen):
 
     def _found(self, result: dict[str, Any]) -> None:
         self._job = None
+        if "photo" in result:
+            # The print lay on its side: from here on the guest's photo is the upright one
+            # (shown, rendered and kept), and the boxes are in its pixels.
+            self.ctx.session.photo = result["photo"]
+            self.photo.set_image(result["photo"])
+            self._turned_deg = int(result["turned_clockwise_deg"])
         boxes = [tuple(b) for b in result["boxes"]]
         self.ctx.session.face_boxes = boxes
         self.photo.boxes = [list(b) for b in boxes]

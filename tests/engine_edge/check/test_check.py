@@ -122,6 +122,15 @@ def test_a_loop_that_jumps_fails_the_seam(good_clip, models) -> None:
     assert seam.value > 2 * DEFAULT_LIMITS.wrap_motion
 
 
+def test_the_photo_match_reads_a_print_laid_upside_down_as_animate_did(
+    good_clip, astronaut, models
+) -> None:
+    """`keepsake check --photo` of the print as it lay: animate turned it upright, so does the
+    check (as it lay, a false upright "face" in the upside-down portrait was compared)."""
+    report = check_clip(good_clip.mp4, models, photo=np.rot90(astronaut, 2))
+    assert "photo" not in _failed(report), report.summary()
+
+
 def test_a_clip_of_another_photo_fails_the_photo_match(good_clip, models, shared_data) -> None:
     from engine_edge.image_io import load_image
 

@@ -18,16 +18,18 @@ from engine_edge.deliver import probe_mp4
 from engine_edge.pipeline import SELF_CHECK_MODELS
 
 
+@pytest.mark.parametrize("quarter_turns", [0, 1], ids=["upright", "on its side"])
 def test_animate_lets_go_of_the_photo_and_the_analysis_models_before_it_encodes(
-    tmp_path: Path, astronaut: np.ndarray, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, astronaut: np.ndarray, monkeypatch: pytest.MonkeyPatch, quarter_turns: int
 ) -> None:
     """A real `keepsake animate`: while it encodes, only the self-check's model is alive,
-    and neither the full-size photo nor its full-size person mask is held any more."""
+    and neither the full-size photo (nor its upright copy, when it lay on its side) nor its
+    full-size person mask is held any more."""
     held: dict[str, weakref.ref] = {}
     real = (
         image_io.load_image,
         analysis.load_models,
-        analysis.analyse,
+        analysis.analyse_upright,
         pipeline.encode_mp4,
     )
 
@@ -41,9 +43,10 @@ def test_animate_lets_go_of_the_photo_and_the_analysis_models_before_it_encodes(
         held.update({name: weakref.ref(s) for name, s in models.sessions.items()})
         return models
 
-    def analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def analyse_upright(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = real[2](*args, **kwargs)
-        held["person mask"] = weakref.ref(found.person_mask)
+        held["upright photo"] = weakref.ref(found.image)
+        held["person mask"] = weakref.ref(found.analysis.person_mask)
         return found
 
     alive_while_encoding: list[set[str]] = []
@@ -55,14 +58,15 @@ def test_animate_lets_go_of_the_photo_and_the_analysis_models_before_it_encodes(
 
     monkeypatch.setattr(image_io, "load_image", load_image)
     monkeypatch.setattr(analysis, "load_models", load_models)
-    monkeypatch.setattr(analysis, "analyse", analyse)
+    monkeypatch.setattr(analysis, "analyse_upright", analyse_upright)
     monkeypatch.setattr(pipeline, "encode_mp4", encode_mp4)
     photo, clip = tmp_path / "photo.png", tmp_path / "clip.mp4"
-    image_io.save_image(photo, astronaut)
+    image_io.save_image(photo, np.rot90(astronaut, quarter_turns))
 
     assert main(["animate", str(photo), "-o", str(clip), "--seconds", "1", "--quiet"]) == 0
 
-    assert len(held) == 6  # the photo, its mask, detectors, landmarks, person mask model
+    # the photo (and as analysed, upright), its mask, detectors, landmarks, person mask model
+    assert len(held) == 7
     assert alive_while_encoding == [set(SELF_CHECK_MODELS)]
     assert probe_mp4(clip).frame_count == 30
 

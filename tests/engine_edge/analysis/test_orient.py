@@ -1,0 +1,180 @@
+"""A photo lying on its side (a print laid on the kiosk's table in any turn, a file scanned
+sideways) is analysed turned upright; an upright photo takes exactly the path it always did."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine_edge.analysis import Turn, analyse, analyse_upright
+from engine_edge.analysis.orient import MAX_UPRIGHT_ROLL_DEG
+from engine_edge.cli import main
+from engine_edge.errors import NoFaceFound
+from tests.engine_edge.analysis.test_group import SPOTS, group_photo
+
+
+def turned(image: np.ndarray, counter_clockwise_quarters: int) -> np.ndarray:
+    """The photo as a guest might lay it: turned counter-clockwise by quarters."""
+    return np.ascontiguousarray(np.rot90(image, counter_clockwise_quarters))
+
+
+def assert_same_analysis(a, b) -> None:  # type: ignore[no-untyped-def]
+    assert a.image_size == b.image_size and len(a.faces) == len(b.faces)
+    for fa, fb in zip(a.faces, b.faces, strict=True):
+        np.testing.assert_array_equal(fa.landmarks, fb.landmarks)
+        assert fa.box == fb.box and fa.score == fb.score and fa.pose == fb.pose
+    np.testing.assert_array_equal(a.person_mask, b.person_mask)
+
+
+@pytest.mark.parametrize("quarters", [1, 2, 3])
+def test_each_quarter_turn_of_a_portrait_is_turned_back_upright(astronaut, ov_fp32, quarters):
+    upright = analyse_upright(turned(astronaut, quarters), ov_fp32, require_face=True)
+    # Turned counter-clockwise by q quarters, it is set upright by q quarters clockwise.
+    assert upright.turn == Turn(90 * quarters)
+    np.testing.assert_array_equal(upright.image, astronaut)
+    assert_same_analysis(upright.analysis, analyse(astronaut, ov_fp32))
+    assert "orient_ms" in upright.analysis.timings_ms
+
+
+def test_an_upright_portrait_takes_the_same_path_at_no_extra_cost(astronaut, ov_fp32):
+    """Identical analysis, the photo itself handed on, and not one more model run."""
+    runs: list[str] = []
+    real_run = ov_fp32.run
+
+    class Counting:
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(ov_fp32, name)
+
+        def run(self, model, *inputs):  # type: ignore[no-untyped-def]
+            runs.append(model)
+            return real_run(model, *inputs)
+
+    plain = analyse(astronaut, Counting())  # type: ignore[arg-type]
+    runs_plain = list(runs)
+    runs.clear()
+    upright = analyse_upright(astronaut, Counting())  # type: ignore[arg-type]
+    assert runs == runs_plain
+    assert upright.turn == Turn() and upright.image is astronaut
+    assert_same_analysis(upright.analysis, plain)
+    assert set(upright.analysis.timings_ms) == set(plain.timings_ms)  # no "orient_ms"
+
+
+def test_a_group_found_upright_is_never_turned_and_a_turned_group_is_set_upright(
+    astronaut, ov_fp32
+):
+    group = group_photo(astronaut)
+    as_is = analyse_upright(group, ov_fp32)
+    assert as_is.turn == Turn() and len(as_is.analysis.faces) == len(SPOTS)
+    assert "orient_ms" not in as_is.analysis.timings_ms
+    on_its_side = analyse_upright(turned(group, 3), ov_fp32)
+    assert on_its_side.turn == Turn(270)
+    np.testing.assert_array_equal(on_its_side.image, group)
+    assert len(on_its_side.analysis.animatable_faces) == len(SPOTS) - 1  # one is under 30 px
+
+
+def test_a_group_with_one_head_leaning_far_over_is_not_turned(astronaut, ov_fp32):
+    """Eight upright faces and one rolled 60 degrees (a head on a shoulder): the upright
+    faces are sure, so the photo stays as it is, and nothing else is searched."""
+    group = group_photo(astronaut)
+    head = cv2.resize(astronaut[40:240, 130:320], None, fx=0.6, fy=0.6)
+    side = int(max(head.shape[:2]) * 1.5)
+    patch = np.full((side, side, 3), 120, np.uint8)
+    y, x = (side - head.shape[0]) // 2, (side - head.shape[1]) // 2
+    patch[y : y + head.shape[0], x : x + head.shape[1]] = head
+    centre = (side / 2, side / 2)
+    patch = cv2.warpAffine(patch, cv2.getRotationMatrix2D(centre, 60, 1.0), (side, side))
+    group[330 : 330 + side, 1290 : 1290 + side] = patch
+    upright = analyse_upright(group, ov_fp32)
+    assert upright.turn == Turn() and "orient_ms" not in upright.analysis.timings_ms
+    assert len(upright.analysis.faces) >= len(SPOTS)
+
+
+@pytest.mark.parametrize("slant_deg", [60, 105, 165, 255])
+def test_a_print_laid_at_a_slant_takes_the_nearest_quarter_turn(astronaut, ov_fp32, slant_deg):
+    """Laid at a slant (counter-clockwise) it takes the quarter turn nearest the slant, which
+    leaves a tilt under 45 degrees that the analysis reads as it always did. At these four
+    slants the detector's scores are low in every view (0.58-0.87): the views' votes for the
+    same turn are combined (the surest single face left 105, 165 and 255 where they were)."""
+    canvas = np.full((900, 900, 3), 200, np.uint8)
+    canvas[194:706, 194:706] = astronaut
+    slanted = cv2.warpAffine(
+        canvas,
+        cv2.getRotationMatrix2D((450, 450), slant_deg, 1.0),
+        (900, 900),
+        flags=cv2.INTER_CUBIC,
+        borderValue=(200, 200, 200),
+    )
+    upright = analyse_upright(slanted, ov_fp32, require_face=True)
+    nearest = round(slant_deg / 90) * 90 % 360
+    assert upright.turn == Turn(nearest)
+    face = upright.analysis.faces[0]
+    assert abs(face.pose.roll_deg) <= MAX_UPRIGHT_ROLL_DEG
+    assert face.pose.roll_deg == pytest.approx(slant_deg - nearest, abs=12)
+
+
+def test_no_face_in_any_turn_says_every_turn_was_searched(ov_fp32):
+    blank = np.full((300, 400, 3), 170, np.uint8)
+    with pytest.raises(NoFaceFound) as caught:
+        analyse_upright(blank, ov_fp32, require_face=True)
+    message = str(caught.value)
+    assert message.startswith("No face found in the photo.")
+    assert "Searched: whole image (400x300)" in message
+    assert "turned 90, 180 and 270 degrees" in message
+    assert "upright or tilted" not in message  # laying it upright would not help
+    assert analyse_upright(blank, ov_fp32).turn == Turn()
+
+
+def test_turn_apply_and_words():
+    image = np.arange(6, dtype=np.uint8).reshape(2, 3, 1).repeat(3, axis=2)
+    assert Turn().apply(image) is image and Turn().describe() == ""
+    assert Turn(90).apply(image).shape == (3, 2, 3)
+    assert Turn(90).apply(image)[0, 0, 0] == image[1, 0, 0]  # bottom-left goes to the top-left
+    for deg in (90, 180, 270):
+        back = Turn((360 - deg) % 360).apply(Turn(deg).apply(image))
+        np.testing.assert_array_equal(back, image)
+    assert Turn(90).describe() == "turned 90 degrees clockwise"
+    assert "upside down" in Turn(180).describe()
+    with pytest.raises(ValueError, match="0, 90, 180 or 270"):
+        Turn(45)
+
+
+@pytest.mark.parametrize(
+    "name", ["liveportrait_s5.jpg", "sadtalker_art_3.png", "dlib_2007_007763.jpg"]
+)
+def test_real_photos_in_every_turn(shared_data, ov_fp32, name):
+    """s5 upside down shows a false upright face (score 0.84); art_3 is the least sure upright
+    face of the 20 (0.84); dlib_2007 is a family of seven at a table."""
+    from engine_edge.image_io import load_image
+
+    photo = load_image(shared_data / "photos" / name)
+    for quarters in range(4):
+        upright = analyse_upright(turned(photo, quarters), ov_fp32)
+        assert upright.turn == Turn(90 * quarters), quarters
+        np.testing.assert_array_equal(upright.image, photo)
+
+
+def test_the_dog_is_never_turned_to_make_a_face_of_it(shared_data, ov_fp32):
+    """Turned a quarter, the dog's photo shows false 'faces' (0.58, 0.66): not enough."""
+    from engine_edge.image_io import load_image
+
+    dog = load_image(shared_data / "photos" / "pet_dog_no_human_face.jpg")
+    for quarters in range(4):
+        assert analyse_upright(turned(dog, quarters), ov_fp32).turn == Turn(), quarters
+
+
+def test_cli_analyse_reports_the_turn(tmp_path, astronaut, capsys):
+    photo = tmp_path / "sideways.png"
+    Image.fromarray(turned(astronaut[:, 40:480], 1)).save(photo)  # 440 wide, on its side
+    overlay = tmp_path / "overlay.png"
+    assert main(["analyse", str(photo), "--json", "--overlay", str(overlay)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["turned_clockwise_deg"] == 90
+    assert report["image"] == {"width": 440, "height": 512}
+    assert abs(report["faces"][0]["pose"]["roll_deg"]) < 15
+    assert Image.open(overlay).size == (440, 512)  # drawn on the upright photo
+    assert main(["analyse", str(photo)]) == 0
+    assert "440x512 (turned 90 degrees clockwise), 1 face(s)" in capsys.readouterr().out
