@@ -61,6 +61,7 @@ EN: dict[str, str] = {
     "check.title": "Is this the photo?",
     "check.faces": "Tap a face to leave it still. All faces will move by default.",
     "check.one_face": "We found one face.",
+    "check.turned": "We turned your photo upright.",
     "check.looking": "Looking for faces…",
     "check.no_face": (
         "We could not find a face in this photo. Try again with the print flat and well lit."

@@ -7,6 +7,10 @@ from typing import Any
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets import PhotoView
 
+# The photo while the worker looks for faces (about a second): dimmed, so a print laid on its
+# side does not look like the final photo before it is turned upright.
+LOOKING_OPACITY = 0.4
+
 
 class FacePicker(PhotoView):
     """The photo with face boxes; a tap inside a box toggles that face still/animated."""
@@ -50,6 +54,7 @@ class CheckScreen(KioskScreen):
             "faces": len(self.ctx.session.face_boxes),
             "still": sorted(self.ctx.session.still_faces),
             "turned_deg": self._turned_deg,
+            "photo_dimmed": self.photo.opacity < 1,
         }
 
     def enter(self) -> None:
@@ -58,6 +63,7 @@ class CheckScreen(KioskScreen):
         self._turned_deg = 0
         self.photo.boxes, self.photo.dimmed = [], []
         self.photo.set_image(session.photo)
+        self.photo.opacity = LOOKING_OPACITY
         self.message.text = self.t("check.looking")
         self.go.disabled = True
         self._job = self.ctx.submit(
@@ -70,6 +76,7 @@ class CheckScreen(KioskScreen):
 
     def _found(self, result: dict[str, Any]) -> None:
         self._job = None
+        self.photo.opacity = 1
         if "photo" in result:
             # The print lay on its side: from here on the guest's photo is the upright one
             # (shown, rendered and kept), and the boxes are in its pixels.
@@ -79,11 +86,18 @@ class CheckScreen(KioskScreen):
         boxes = [tuple(b) for b in result["boxes"]]
         self.ctx.session.face_boxes = boxes
         self.photo.boxes = [list(b) for b in boxes]
-        self.message.text = self.t("check.faces" if len(boxes) > 1 else "check.one_face")
+        self.message.text = self._found_message(len(boxes))
         self.go.disabled = False
+
+    def _found_message(self, faces: int) -> str:
+        """The face count, led by a word that the photo was turned when it was: the guest laid
+        the print on its side and now sees it upright, and should know the kiosk did that."""
+        count = self.t("check.faces" if faces > 1 else "check.one_face")
+        return f"{self.t('check.turned')} {count}" if self._turned_deg else count
 
     def _failed(self, failed: Any) -> None:
         self._job = None
+        self.photo.opacity = 1  # the guest judges this photo to take it again
         if failed.expected:
             self.message.text = failed.message or self.t("check.no_face")
         else:

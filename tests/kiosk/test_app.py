@@ -72,7 +72,9 @@ def test_guest_flow_end_to_end(start_kiosk, tmp_path: Path, astronaut, shots_dir
 
     scan_to_check(k, shots_dir)
     k.screenshot(shots_dir / "04-check.png")
-    assert k.state()["debug"]["faces"] == 1
+    state = k.state()
+    assert state["debug"]["faces"] == 1 and not state["debug"]["photo_dimmed"]
+    assert "We found one face." in state["texts"]  # upright as it lay: nothing said of a turn
 
     k.tap("check.continue")
     k.wait_for("mood")

@@ -1,9 +1,11 @@
 """A print laid on the table on its side: the kiosk turns it upright once, shows it upright on
-the Check screen, renders the clip upright and keeps the upright photo."""
+the Check screen with a line saying so, renders the clip upright and keeps the upright photo."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import threading
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from engine_edge import analysis
 from engine_edge.analysis import Turn, analyse, load_models
 from engine_edge.config import load_config
 from kiosk.adapters.engine import EngineRunner, first_frame
+from kiosk.strings import Strings
 from tests.kiosk.conftest import kiosk_config
 from tests.kiosk.driver import KioskDriver, Xvfb
 
@@ -69,6 +72,40 @@ def test_the_worker_turns_a_sideways_print_once(
 
 @pytest.mark.ui
 @pytest.mark.slow
+def test_the_guest_is_told_in_their_language_that_the_print_was_turned(  # type: ignore[no-untyped-def]
+    xvfb: Xvfb, tmp_path: Path, astronaut: np.ndarray, shots_dir: Path
+) -> None:
+    """While the worker looks for faces the print as it lay is dimmed, not shown as the final
+    photo; then the upright photo comes with one line, in the kiosk's language, saying so."""
+    from engine_edge.scan.synthetic import write_hand_away_video
+
+    video = tmp_path / "laid.mp4"
+    write_hand_away_video(np.rot90(astronaut, -1), video, fps=15)  # on its other side
+    k = KioskDriver(tmp_path, kiosk_config(tmp_path, video, language="de"), xvfb.display)
+    text = Strings("de")
+    try:
+        k.wait_for("attract")
+        k.tap("attract.begin")
+        k.tap("consent.agree")
+        worker = k.state()["worker_pid"]
+        os.kill(worker, signal.SIGSTOP)  # the faces job waits in the stopped worker's queue
+        try:
+            looking = k.wait_for("check", 60)
+            assert looking["debug"]["faces"] == 0 and looking["debug"]["photo_dimmed"]
+            assert text("check.looking") in looking["texts"]
+            k.screenshot(shots_dir / "check-looking-de.png")
+        finally:
+            os.kill(worker, signal.SIGCONT)
+        state = k.wait_until(lambda s: s["debug"].get("faces", 0) > 0, 60)
+        assert state["debug"]["turned_deg"] == 270 and not state["debug"]["photo_dimmed"]
+        assert f"{text('check.turned')} {text('check.one_face')}" in state["texts"]
+        k.screenshot(shots_dir / "check-turned-upright-de.png")
+    finally:
+        k.stop()
+
+
+@pytest.mark.ui
+@pytest.mark.slow
 def test_the_guest_sees_and_keeps_the_print_upright(  # type: ignore[no-untyped-def]
     xvfb: Xvfb, tmp_path: Path, astronaut: np.ndarray, shots_dir: Path
 ) -> None:
@@ -87,7 +124,8 @@ def test_the_guest_sees_and_keeps_the_print_upright(  # type: ignore[no-untyped-
         k.tap("consent.agree")
         k.wait_for("check", 60)
         state = k.wait_until(lambda s: s["debug"].get("faces", 0) > 0, 60)
-        assert state["debug"]["turned_deg"] == 90
+        assert state["debug"]["turned_deg"] == 90 and not state["debug"]["photo_dimmed"]
+        assert "We turned your photo upright. We found one face." in state["texts"]
         shot = rgb_of_png(k.screenshot(shots_dir / "check-turned-upright.png"))
         # What the guest sees: the face upright on the Check screen.
         (face,) = [f for f in analyse(shot, load_models()).faces if not f.too_small]
