@@ -86,20 +86,6 @@ SLIT_SHADE = 0.85
 # each) went 0.531 -> 0.510 on average, and 33 -> 37 of 57 read shut at 0.52 or under
 # (0.25: 0.520 and 34; 0.5: 0.500 and 37, but the line itself reads heavier at x3).
 MARGIN_SHADE = 0.35
-# How much darker the lower lid's skin is right under the shut lash line, shut: the upper
-# lashes hang over it and the lids' rounded margins turn away from the light, so a shut eye is
-# lit lid above, dark line, shaded lower lid below. Its reach (a Gaussian's sigma under the
-# meeting line) is ``LOWER_SHADE_REACH`` widths of the shut line (before the line tapers to the
-# corners), so a fine painted liner casts a narrow shade. Without it the lower lid's skin ran
-# lit up to the line, and an independent landmark model (dlib) read the dark line with light
-# skin on both sides as a narrow open eye: on stills of the shared photos, their grey copies
-# and 0.6x copies (57 faces, six sub-pixel sways each) its shut/open eye ratio went 0.493 ->
-# 0.479 on average and 41 -> 42 of 57 read shut at 0.52 or under (sadtalker_art_5 in grey
-# 0.72 -> 0.42, art_1 0.73 -> 0.65, art_9 0.65 -> 0.63; the most any rose: 0.05, art_19 and
-# art_2 in grey). Lighting the lower lid instead (towards the cheek, or its skin taken from
-# further down, ``LOWER_SKIP`` 0.7) read more open: 33 of 57.
-LOWER_SHADE = 0.2
-LOWER_SHADE_REACH = 2.5
 OUTER_PULL = 2.5  # how much closer to the corner's line that skin's lashes end, when shut
 # The face mesh's first ring above each upper lid line (its "eye upper 1"): about the crease.
 RIGHT_LID_CREASE = (247, 30, 29, 27, 28, 56, 190)
@@ -166,8 +152,7 @@ class LidLayer:
     pixel's place in the photo, where the lid's grain field is read (the grain
     stays put while the lid slides over it); ``cover`` where it hides the eye,
     ``lash`` where the lash line and the lashes pointing down darken it,
-    ``shading`` the bulge of the eyeball and the shadow above the lashes, ``lower_shade`` how
-    much the lashes darken the lower lid under the line (0..1), ``slit`` the
+    ``shading`` the bulge of the eyeball and the shadow above the lashes, ``slit`` the
     shade over the eye still showing under the lid (lash coloured, like ``lash``), ``held``
     where a glasses rim lies over these pixels (0..1; the lid goes behind it). ``under`` is
     the share of a slit pixel that lies on the lower lid, below the edge the eye shows
@@ -187,7 +172,6 @@ class LidLayer:
     held: np.ndarray | None = None
     under: np.ndarray | None = None
     down: tuple[float, float] = (0.0, 1.0)
-    lower_shade: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -372,9 +356,7 @@ class EyeFeature:
         thick = max(0.8, 0.6 * self.lash_px)
         if self.shut_line_px is not None:
             thick = self.shut_line_px / (SHUT_LINE_PER_THICK * 1.4)
-        thick *= 1.0 + 0.4 * closure
-        lower_shade = self._lower_shade(v - low_edge, LOWER_SHADE_REACH * thick, closure, taper)
-        thick *= taper
+        thick *= (1.0 + 0.4 * closure) * taper
         line = np.exp(-(((v - (edge - 0.5 * thick)) / np.maximum(thick, 0.5)) ** 4))
         drop = 0.07 * self.length * closure * taper
         lashes = 0.3 * np.exp(-((np.maximum(v - edge, 0.0) / np.maximum(drop, 0.3)) ** 2))
@@ -411,19 +393,7 @@ class EyeFeature:
             shade,
             under=under,
             down=(float(self.frame.ev[0]), float(self.frame.ev[1])),
-            lower_shade=lower_shade,
         )
-
-    @staticmethod
-    def _lower_shade(
-        below: np.ndarray, reach: float, closure: float, taper: np.ndarray
-    ) -> np.ndarray:
-        """The lashes' shade on the lower lid (0..1) at ``below`` px under its edge: deepest
-        at the edge, fading over ``reach``, growing as the lid closes and thinning to the
-        corners with the lid."""
-        depth = np.exp(-((np.maximum(below, 0.0) / max(reach, 0.5)) ** 2))
-        on_lid = np.clip(below + 1.0, 0.0, 1.0)
-        return LOWER_SHADE * closure * smoothstep(taper / 0.5) * on_lid * depth
 
     def forward(self, points: np.ndarray, closure: float, squint: float) -> np.ndarray:
         """Move mesh vertices: lid skin stretches down, the opening narrows (a monotone map)."""

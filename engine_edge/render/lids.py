@@ -96,9 +96,6 @@ class LidPaint:
             if keep is not None:
                 fill *= keep[..., None].astype(np.float32)
             region += lid.flatten * fill
-        if lid.lower_shade is not None:
-            shade = lid.lower_shade if keep is None else lid.lower_shade * keep
-            region *= (1.0 - shade)[..., None].astype(np.float32)
         if keep is not None:
             cover, lash = cover * keep, lash * keep
         region += (tone - region) * cover[..., None]
