@@ -48,21 +48,28 @@ def _tile(frame: np.ndarray, centre: np.ndarray, half: tuple[float, float]) -> n
 SHAPES = {"B": (0.36, 0.2, 0.1, 0.6), "C": (0.6, 0.3, 0.15, 0.7), "D": (0.9, 0.2, 0.2, 0.6)}
 
 
-def face_frames(image: np.ndarray, models) -> tuple[Callable[..., np.ndarray], np.ndarray] | None:  # type: ignore[no-untyped-def]
-    """A renderer of the photo's largest face as the pipeline frames it (``FaceParams``
-    keywords in, frame out) and that face's landmarks (x, y); None without a face."""
+def largest_face_renderer(image: np.ndarray, models) -> Renderer | None:  # type: ignore[no-untyped-def]
+    """The renderer of the photo's largest face as the pipeline frames it; None without one."""
     analysis = analyse(image, models)
     faces = [f.box for f in analysis.faces if not f.too_small]
     photo, local = reframe(image, analysis, plan_framing(analysis.image_size, faces, "original"))
     rig = build_rig(local, "largest")
     if not rig.faces:
         return None
-    renderer = Renderer(photo, rig, local.person_mask)
+    return Renderer(photo, rig, local.person_mask)
+
+
+def face_frames(image: np.ndarray, models) -> tuple[Callable[..., np.ndarray], np.ndarray] | None:  # type: ignore[no-untyped-def]
+    """A renderer of the photo's largest face as the pipeline frames it (``FaceParams``
+    keywords in, frame out) and that face's landmarks (x, y); None without a face."""
+    renderer = largest_face_renderer(image, models)
+    if renderer is None:
+        return None
 
     def frame(**face: float) -> np.ndarray:
         return renderer.render(FrameParams((FaceParams(**face),), CameraParams()))
 
-    return frame, rig.faces[0].landmarks[:, :2]
+    return frame, renderer.rig.faces[0].landmarks[:, :2]
 
 
 def strip(image: np.ndarray, models, mouth_only: bool = False) -> np.ndarray | None:  # type: ignore[no-untyped-def]
