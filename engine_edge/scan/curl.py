@@ -37,9 +37,13 @@ SEARCH_MIN_PX = 6.0
 PROFILE_STEP_PX = 0.5
 PEAKS_PER_PROFILE = 3
 CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
-# A bowed side's curve must hold this share of its profiles: a curve through a
-# picture's own lines or a textured table is not the paper's edge.
-MIN_INLIER_SHARE = 0.8
+# A bowed side's curve must hold this share of its profiles (a curve through a picture's
+# own lines or a textured table is not the paper's edge), and this many times the share
+# the best straight line holds: a bow of 2 px leaves a line a third of a side within its
+# tolerance, while a flat print's low-contrast side (a rounded print's, seed 250005: a
+# 2.5 px "bow" on 0.69 of it) holds a line about as well as a curve.
+MIN_INLIER_SHARE = 0.6
+CURVE_GAIN = 1.3
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -86,6 +90,7 @@ class _SideCurve:
     b: float
     c: float
     inliers: float  # share of the side's profiles on the curve
+    line_inliers: float  # share on the best straight line
 
     @property
     def sag(self) -> float:
@@ -99,9 +104,8 @@ def curved_outline(frame: np.ndarray, corners: np.ndarray, focal_px: float) -> C
     sides: the outline is then taken as it is.
 
     A bend bows both sides across it, each as the lens sees it (the one nearer the view's
-    middle less); a side that bows alone, its opposite straight where a bend would bow it
-    too, is a picture's or a table's line near a flat print's edge (a rounded corner's
-    low-contrast side bowed 2.5 px, seed 250005), not a curl."""
+    middle less): a side bowing where no bend of the print would bow it (its opposite
+    straight where a bend would bow it too) is not taken for a curl."""
     curves = _side_curves(frame, corners)
     if curves is None or not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
@@ -125,8 +129,10 @@ def curved_outline(frame: np.ndarray, corners: np.ndarray, focal_px: float) -> C
 def _bows(curve: _SideCurve, corners: np.ndarray, side: int) -> bool:
     """Whether side ``side``'s curve stands off its chord by more than a flat print's can."""
     length = float(np.linalg.norm(corners[(side + 1) % 4] - corners[side]))
-    return curve.inliers >= MIN_INLIER_SHARE and abs(curve.sag) > max(
-        BOW_MIN_PX, BOW_MIN_SHARE * length
+    return (
+        curve.inliers >= MIN_INLIER_SHARE
+        and curve.inliers >= CURVE_GAIN * curve.line_inliers
+        and abs(curve.sag) > max(BOW_MIN_PX, BOW_MIN_SHARE * length)
     )
 
 
@@ -202,7 +208,8 @@ def _edge_peaks(
 def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _SideCurve | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
     first, middle and last thirds); of nearly as good ones the nearest the outline on
-    average, so the outline's own edge is kept (a border's inner edge bows alike)."""
+    average, so the outline's own edge is kept (a border's inner edge bows alike). How
+    many profiles the best straight line holds is kept with it."""
     k = len(t)
     basis = np.stack([np.ones_like(t), t, t * (1 - t)], axis=1)
     rows, cols = np.nonzero(np.isfinite(positions))
@@ -213,12 +220,36 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
             return None
         picks.append(third[np.argsort(-strengths[rows[third], cols[third]])[:8]])
     i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
-    triples = np.stack([basis[rows[i]], basis[rows[j]], basis[rows[m]]], axis=1)
-    values = np.stack([positions[rows[n], cols[n]] for n in (i, j, m)], axis=1)
-    solvable = np.abs(np.linalg.det(triples)) > 1e-9
+    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis)
+    if curve is None:
+        return None
+    # The best straight line through a peak of the first and of the last third.
+    first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
+    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2])
+    coeffs, votes = curve
+    line_votes = 0 if line is None else line[1]
+    a, b, c = (float(v) for v in coeffs)
+    return _SideCurve(a, b, c, votes / k, line_votes / k)
+
+
+def _best_curve(
+    t: np.ndarray,
+    positions: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    picks: tuple[np.ndarray, ...],
+    basis: np.ndarray,
+) -> tuple[np.ndarray, int] | None:
+    """Of the curves (``basis``: their terms at each ``t``) through each tuple of peaks
+    ``picks`` (indices into ``rows``, ``cols``), the one most profiles agree with, refitted
+    on them (of nearly as good ones the nearest the outline on average), and its votes."""
+    n = basis.shape[1]
+    systems = np.stack([basis[rows[p]] for p in picks], axis=1)
+    values = np.stack([positions[rows[p], cols[p]] for p in picks], axis=1)
+    solvable = np.abs(np.linalg.det(systems)) > 1e-9
     if not solvable.any():
         return None
-    coeffs = np.linalg.solve(triples[solvable], values[solvable][..., None])[..., 0]
+    coeffs = np.linalg.solve(systems[solvable], values[solvable][..., None])[..., 0]
     # Per hypothesis and profile: whether any of its peaks lies on the curve (one vote each).
     residual = np.abs(positions[None] - (coeffs @ basis.T)[..., None])
     agree = np.nan_to_num(residual, nan=np.inf) < CURVE_TOLERANCE_PX
@@ -227,9 +258,11 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
     best = int(good[np.argmin(np.abs(coeffs[good] @ basis.mean(axis=0)))])
     nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
     on_curve = agree[best].any(axis=1)
-    y = positions[np.arange(k), nearest][on_curve]
-    (a, b, c), *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
-    return _SideCurve(float(a), float(b), float(c), float(votes[best]) / k)
+    y = positions[np.arange(len(t)), nearest][on_curve]
+    fitted, *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
+    if n == 2:
+        fitted = np.r_[fitted, 0.0]
+    return fitted, int(votes[best])
 
 
 # Where each side's middle lies on the flat print, as fractions of its width and height.

@@ -353,7 +353,7 @@ def _bend(spec: SceneSpec, print_size: tuple[int, int]) -> _Bend:
     half_bent = 0.5 * scale * (ph if swap else pw)
     half_angle, radius = 0.0, 0.0
     if spec.curl != 0.0:
-        half_angle = _arc_half_angle(abs(spec.curl) * 2.0)
+        half_angle = arc_half_angle(abs(spec.curl) * 2.0)
         radius = half_bent / half_angle
     return _Bend(
         pose=rot_y @ rot_x @ rot_z,
@@ -465,7 +465,7 @@ def _on_cylinder(
     return bend.radius * angle, best_t, shade
 
 
-def _arc_half_angle(sag_per_half: float) -> float:
+def arc_half_angle(sag_per_half: float) -> float:
     """The half angle of a circular arc whose sagitta is ``sag_per_half`` of its half
     length: solves (1 - cos a) / a = sag_per_half by bisection (monotonic on (0, pi/2])."""
     lo, hi = 1e-9, np.pi / 2
