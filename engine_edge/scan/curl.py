@@ -118,6 +118,8 @@ def curved_outline(frame: np.ndarray, corners: np.ndarray, focal_px: float) -> C
         if refitted is None:
             return None
         curves = refitted
+    if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
+        return None  # refitted on the corners they give, the curves lie straight
     size = (frame.shape[1], frame.shape[0])
     curl = _solve_lift(corners, size, focal_px, tuple(c.sag for c in curves))
     if curl is None:
@@ -209,7 +211,11 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
     first, middle and last thirds); of nearly as good ones the nearest the outline on
     average, so the outline's own edge is kept (a border's inner edge bows alike). How
-    many profiles the best straight line holds is kept with it."""
+    many profiles the best straight line holds is kept with it.
+
+    (A tall print's side beside a picture's strong lines, test_guest_hints: a "curve" 6 px
+    inside on 0.74 of the side won over its own straight edge, found by the strongest peaks'
+    lines on 0.52 only.)"""
     k = len(t)
     basis = np.stack([np.ones_like(t), t, t * (1 - t)], axis=1)
     rows, cols = np.nonzero(np.isfinite(positions))
@@ -223,11 +229,15 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
     curve = _best_curve(t, positions, rows, cols, (i, j, m), basis)
     if curve is None:
         return None
-    # The best straight line through a peak of the first and of the last third.
+    # The best straight line through a peak of the first and of the last third, and the
+    # outline's own side.
     first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
     line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2])
     coeffs, votes = curve
-    line_votes = 0 if line is None else line[1]
+    # The outline's own side is a straight line too (the one a RANSAC over the strongest
+    # peaks can miss when the picture's lines inside outshine the paper's edge).
+    own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
+    line_votes = max(own, 0 if line is None else line[1])
     a, b, c = (float(v) for v in coeffs)
     return _SideCurve(a, b, c, votes / k, line_votes / k)
 
