@@ -119,6 +119,9 @@ def rectify(
     )
 
 
+CURLED_ROWS = 256  # output rows mapped through the cylinder at a time (bounded memory)
+
+
 def _rectify_curled(
     frame: np.ndarray,
     corners: np.ndarray,
@@ -128,19 +131,20 @@ def _rectify_curled(
 ) -> np.ndarray:
     """:func:`rectify` of a curled print: each output pixel's point on the paper
     (``pixels_to_flat``: its centre, aligned, in 0..width, 0..height), found in the frame
-    through the cylinder (curl.curl_map)."""
+    through the cylinder (curl.curl_map), a band of :data:`CURLED_ROWS` at a time (a 12 MP
+    print's whole map would take most of a gigabyte)."""
     w, h = size
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
-    pixels = np.c_[xx.ravel(), yy.ravel()]
-    flat = cv2.perspectiveTransform(pixels[None], pixels_to_flat)[0] / np.array([w, h])
-    seen = curl_map(corners, (frame.shape[1], frame.shape[0]), curl, flat).astype(np.float32)
-    return cv2.remap(
-        frame,
-        seen[:, 0].reshape(h, w),
-        seen[:, 1].reshape(h, w),
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    frame_size = (frame.shape[1], frame.shape[0])
+    map_x = np.empty((h, w), np.float32)
+    map_y = np.empty((h, w), np.float32)
+    for top in range(0, h, CURLED_ROWS):
+        yy, xx = np.mgrid[top : min(h, top + CURLED_ROWS), 0:w].astype(np.float64)
+        pixels = np.c_[xx.ravel(), yy.ravel()]
+        flat = cv2.perspectiveTransform(pixels[None], pixels_to_flat)[0] / np.array([w, h])
+        seen = curl_map(corners, frame_size, curl, flat)
+        map_x[top : top + len(yy)] = seen[:, 0].reshape(yy.shape)
+        map_y[top : top + len(yy)] = seen[:, 1].reshape(yy.shape)
+    return cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 @dataclass(frozen=True)
