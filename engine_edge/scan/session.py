@@ -18,7 +18,6 @@ import numpy as np
 
 from engine_edge.errors import ConfigInvalid, DeviceUnavailable, KeepsakeError
 from engine_edge.logs import printable
-from engine_edge.scan import geometry
 from engine_edge.scan.autocapture import (
     AutoCapture,
     AutoCaptureSettings,
@@ -299,9 +298,7 @@ def _curl_measured(
 ) -> tuple[list[np.ndarray], PrintDetection, Curl | None]:
     """The outlines, detection and bend of a curled print (curl.curved_outline on the
     first frame; every frame's outline moved with it); a flat print's as they are."""
-    size = (frames[0].shape[1], frames[0].shape[0])
-    focal = geometry.focal_px(quads[0], size, settings.focal_ratio)
-    curved = curved_outline(frames[0], quads[0], focal)
+    curved = curved_outline(frames[0], quads[0], settings.focal_ratio)
     if curved is None:
         return quads, detection, None
     log.info("curled print: sides bow by %s px", [round(s, 1) for s in curved.sags_px])

@@ -55,7 +55,7 @@ def test_a_flat_print_keeps_the_detectors_outline(photos):
         scene = render_print_scene(photos[name], spec)
         found = detect_print_quad(scene.frame).corners
         assert found is not None
-        assert curved_outline(scene.frame, found, 1.1 * 1280) is None
+        assert curved_outline(scene.frame, found, 1.1) is None
 
 
 @pytest.mark.slow
