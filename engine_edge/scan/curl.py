@@ -39,9 +39,10 @@ PEAKS_PER_PROFILE = 3
 CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
 # A bowed side's curve must hold this share of its profiles (a curve through a picture's
 # own lines or a textured table is not the paper's edge), and this many times the share
-# the best straight line holds: a bow of 2 px leaves a line a third of a side within its
-# tolerance, while a flat print's low-contrast side (a rounded print's, seed 250005: a
-# 2.5 px "bow" on 0.69 of it) holds a line about as well as a curve.
+# the best straight line holds (the outline's own side among them): a bow of 3 px leaves
+# the best line about half the side within its tolerance, while a flat print's
+# low-contrast side (a rounded print's, seed 250005: a 2.5 px "bow" on 0.69 of it, a line
+# on 0.75) holds a line about as well as a curve.
 MIN_INLIER_SHARE = 0.6
 CURVE_GAIN = 1.3
 REFITS = 3  # curves refitted from the corners their chords give, this many times
