@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/scan.py [--scenes 108] [--only-set] [--tuning]
         [--kinds deckled,phone] [--no-held-out] [--single] [--seed-base 200000]
+        [--old-prints]
 
 Each scene is scanned as the kiosk scans it: a burst of ``[scan] burst_frames`` views of the
 same print (its own sensor noise and JPEG per frame, a hand-held view its own small shake)
@@ -10,6 +11,8 @@ The hard set (engine_edge.scan.scene_set: bordered, deckled, dark, glare over th
 small, phone noise and shake, screens) is judged by engine_edge.scan.evaluate; the
 held-out seeds are never used for tuning. ``--seed-base N`` judges one more set of seeds
 from N on (200000: scenes in neither set, to look at a failure without tuning on held-out).
+``--old-prints`` judges the extra set of real old prints instead (scene_set.OLD_PRINT_KINDS:
+rounded corners, curl, both; seeds from ``--seed-base`` or scene_set.OLD_PRINT_SEED_BASE).
 
 Baseline in the same process: a plain Canny + largest-contour detector (the classic
 document-scanner recipe) on the same frames. It is much faster and much less robust
@@ -36,7 +39,7 @@ from skimage import data
 
 from engine_edge.scan.detect import detect_print_quad
 from engine_edge.scan.evaluate import VERDICTS, Outcome, judge
-from engine_edge.scan.scene_set import KINDS, scene_for
+from engine_edge.scan.scene_set import KINDS, OLD_PRINT_KINDS, OLD_PRINT_SEED_BASE, scene_for
 from engine_edge.scan.session import ScanSettings, scan_frames, scan_still
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
 
@@ -78,10 +81,10 @@ def load_photos() -> tuple[list[np.ndarray], str]:
     return [np.atleast_3d(getattr(data, n)()) for n in names], "5 scikit-image photos"
 
 
-def _judge_one(job: tuple[list[np.ndarray], int, int, bool]) -> Outcome:
-    photos, index, seed_base, burst = job
+def _judge_one(job: tuple[list[np.ndarray], int, int, bool, tuple[str, ...]]) -> Outcome:
+    photos, index, seed_base, burst, set_kinds = job
     logging.disable(logging.WARNING)
-    return judge(scene_for(photos, index, seed_base), burst=burst)
+    return judge(scene_for(photos, index, seed_base, set_kinds), burst=burst)
 
 
 def scene_set_report(
@@ -92,15 +95,18 @@ def scene_set_report(
     jobs: int = 2,
     kinds: tuple[str, ...] = KINDS,
     burst: bool = True,
+    set_kinds: tuple[str, ...] = KINDS,
 ) -> None:
     """The labelled hard set: per kind, how many prints were scanned within 95 % of the
     ideal flat scan's SSIM, refused with a true hint, refused falsely (as a screen or
-    otherwise), accepted with wrong corners or a poor picture; how many screens refused."""
+    otherwise), accepted with wrong corners or a poor picture; how many screens refused.
+    ``set_kinds`` are the set's kinds in turn (KINDS, or OLD_PRINT_KINDS for the extra set)."""
     # The same scenes as the whole set, only those of ``kinds`` judged (to iterate on one kind).
-    indices = [i for i in range(count) if KINDS[i % len(KINDS)] in kinds]
+    indices = [i for i in range(count) if set_kinds[i % len(set_kinds)] in kinds]
     started = time.perf_counter()
+    jobs_in = [(photos, i, seed_base, burst, set_kinds) for i in indices]
     with ProcessPoolExecutor(jobs) as pool:  # accuracy, not speed: use the cores
-        outcomes = list(pool.map(_judge_one, [(photos, i, seed_base, burst) for i in indices]))
+        outcomes = list(pool.map(_judge_one, jobs_in))
     elapsed_s = time.perf_counter() - started
     mode = f"bursts of {ScanSettings().burst_frames}" if burst else "single frames"
     print(
@@ -142,22 +148,26 @@ def scene_set_report(
             print(f"  seed {o.seed} {o.kind}: {o.verdict} hints={','.join(o.hints)} ssim={ratio}")
 
 
-def add_kinds_argument(parser: argparse.ArgumentParser) -> None:
-    """``--kinds``: which kinds of scene of a set to judge, checked against the set's own."""
+def add_kinds_argument(
+    parser: argparse.ArgumentParser, default: tuple[str, ...] | None = KINDS
+) -> None:
+    """``--kinds``: which kinds of scene of a set to judge, checked against the sets' own
+    (``default`` None: the set's own kinds, decided once the set is known)."""
 
     def kinds(text: str) -> tuple[str, ...]:
         chosen = tuple(text.split(","))
-        if unknown := set(chosen) - set(KINDS):
+        if unknown := set(chosen) - set(KINDS + OLD_PRINT_KINDS):
             raise argparse.ArgumentTypeError(
-                f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS)}"
+                f"unknown kinds {sorted(unknown)}; choose from {','.join(KINDS + OLD_PRINT_KINDS)}"
             )
         return chosen
 
     parser.add_argument(
         "--kinds",
         type=kinds,
-        default=KINDS,
-        help=f"comma-separated kinds to judge (default all: {','.join(KINDS)})",
+        default=default,
+        help=f"comma-separated kinds to judge (default all: {','.join(KINDS)};"
+        f" with --old-prints {','.join(OLD_PRINT_KINDS)})",
     )
 
 
@@ -171,7 +181,7 @@ def main() -> None:
     parser.add_argument(
         "--no-held-out", action="store_true", help="skip the held-out seeds (while tuning)"
     )
-    add_kinds_argument(parser)
+    add_kinds_argument(parser, default=None)
     parser.add_argument("--jobs", type=int, default=2, help="processes judging the scene set")
     parser.add_argument(
         "--single", action="store_true", help="scan each scene's first frame alone, not a burst"
@@ -182,9 +192,23 @@ def main() -> None:
         default=None,
         help="also judge the seeds from here on (200000: neither tuning nor held-out)",
     )
+    parser.add_argument(
+        "--old-prints",
+        action="store_true",
+        help=f"judge the extra set of old prints ({','.join(OLD_PRINT_KINDS)}) alone",
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     photos, source = load_photos()
+    if args.old_prints:
+        base = OLD_PRINT_SEED_BASE if args.seed_base is None else args.seed_base
+        title = f"old prints, seeds from {base} ({source})"
+        chosen = args.kinds or OLD_PRINT_KINDS
+        scene_set_report(
+            photos, args.scenes, base, title, args.jobs, chosen, not args.single, OLD_PRINT_KINDS
+        )
+        return
+    args.kinds = args.kinds or KINDS
     if not args.only_set:
         speed()
     if args.tuning:

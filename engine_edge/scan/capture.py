@@ -23,6 +23,7 @@ import numpy as np
 from engine_edge.errors import ImageUnreadable
 from engine_edge.scan import geometry
 from engine_edge.scan.burst_fusion import AccumulationSettings, accumulate
+from engine_edge.scan.curl import Curl, curl_map
 from engine_edge.scan.falloff import even_light, falloff_gain, table_light, view_lift
 from engine_edge.scan.restore import flattest
 
@@ -43,15 +44,19 @@ class CaptureSettings:
 
 
 def output_size(
-    corners: np.ndarray, frame_size: tuple[int, int], settings: CaptureSettings
+    corners: np.ndarray,
+    frame_size: tuple[int, int],
+    settings: CaptureSettings,
+    stretch: tuple[float, float] = (1.0, 1.0),
 ) -> tuple[int, int]:
-    """(width, height) of the flat print: the true aspect ratio at the resolution the camera saw."""
-    aspect = geometry.snap_aspect(
-        geometry.true_aspect(corners, frame_size, settings.focal_ratio), settings.aspect_snap
-    )
+    """(width, height) of the flat print: the true aspect ratio at the resolution the camera
+    saw; ``stretch``: how much longer a curled print's paper is than its corners' chords,
+    across its width and height (curl.Curl.stretch)."""
+    aspect = geometry.true_aspect(corners, frame_size, settings.focal_ratio)
+    aspect = geometry.snap_aspect(aspect * stretch[0] / stretch[1], settings.aspect_snap)
     sides = geometry.side_lengths(corners)
-    width = max(sides[0], sides[2])
-    height = max(sides[1], sides[3])
+    width = max(sides[0], sides[2]) * stretch[0]
+    height = max(sides[1], sides[3]) * stretch[1]
     # Keep the longer measured side and derive the other from the aspect ratio.
     if width / aspect >= height:
         height = width / aspect
@@ -95,19 +100,51 @@ def rectify(
     corners: np.ndarray,
     size: tuple[int, int],
     offset: FrameOffset = FrameOffset(),
+    curl: Curl | None = None,
 ) -> np.ndarray:
     """Warp the quadrilateral ``corners`` of ``frame`` to an upright image of ``size``,
     aligned by ``offset`` (a burst frame's residual against the first: one interpolation,
-    not two)."""
+    not two); a print bent by ``curl`` flattened through its cylinder."""
     w, h = size
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     # Corners are outline positions; pixel centres sit half a pixel inside them.
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
     centres = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]], np.float64)
     aligned = np.linalg.inv(offset.matrix(size)) @ centres @ matrix
+    if curl is not None:
+        to_flat = np.linalg.inv(aligned @ np.linalg.inv(matrix))
+        return _rectify_curled(frame, corners, size, curl, to_flat)
     return cv2.warpPerspective(
         frame, aligned, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
+
+
+CURLED_ROWS = 256  # output rows mapped through the cylinder at a time (bounded memory)
+
+
+def _rectify_curled(
+    frame: np.ndarray,
+    corners: np.ndarray,
+    size: tuple[int, int],
+    curl: Curl,
+    pixels_to_flat: np.ndarray,
+) -> np.ndarray:
+    """:func:`rectify` of a curled print: each output pixel's point on the paper
+    (``pixels_to_flat``: its centre, aligned, in 0..width, 0..height), found in the frame
+    through the cylinder (curl.curl_map), a band of :data:`CURLED_ROWS` at a time (a 12 MP
+    print's whole map would take most of a gigabyte)."""
+    w, h = size
+    frame_size = (frame.shape[1], frame.shape[0])
+    map_x = np.empty((h, w), np.float32)
+    map_y = np.empty((h, w), np.float32)
+    for top in range(0, h, CURLED_ROWS):
+        yy, xx = np.mgrid[top : min(h, top + CURLED_ROWS), 0:w].astype(np.float64)
+        pixels = np.c_[xx.ravel(), yy.ravel()]
+        flat = cv2.perspectiveTransform(pixels[None], pixels_to_flat)[0] / np.array([w, h])
+        seen = curl_map(corners, frame_size, curl, flat)
+        map_x[top : top + len(yy)] = seen[:, 0].reshape(yy.shape)
+        map_y[top : top + len(yy)] = seen[:, 1].reshape(yy.shape)
+    return cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 @dataclass(frozen=True)
@@ -137,22 +174,26 @@ def capture_burst(
     frames: list[np.ndarray],
     quad: np.ndarray | list[np.ndarray],
     settings: CaptureSettings = CaptureSettings(),
+    curl: Curl | None = None,
 ) -> Capture:
     """Rectify a burst (one or more RGB frames) and fuse it into one print without glare
     and with the noise of the frames averaged down.
 
-    ``quad`` is either one set of corners for every frame (fixed camera) or one per frame.
+    ``quad`` is either one set of corners for every frame (fixed camera) or one per frame;
+    ``curl`` a curled print's bend (curl.CurvedOutline), flattened.
     """
     if not frames:
         raise ImageUnreadable("No camera frames arrived; check the camera and try again.")
     quads = list(quad) if isinstance(quad, list) else [quad] * len(frames)
     h, w = frames[0].shape[:2]
-    size = output_size(quads[0], (w, h), settings)
-    flats = [rectify(f, q, size) for f, q in zip(frames, quads, strict=True)]
+    size = output_size(quads[0], (w, h), settings, (1.0, 1.0) if curl is None else curl.stretch)
+    flats = [rectify(f, q, size, curl=curl) for f, q in zip(frames, quads, strict=True)]
     if len(flats) > 1:
         offsets = burst_offsets(flats)
         flats = [
-            flat if offset is None or offset.moves_px(size) < 0.05 else rectify(f, q, size, offset)
+            flat
+            if offset is None or offset.moves_px(size) < 0.05
+            else rectify(f, q, size, offset, curl)
             for flat, offset, f, q in zip(flats, offsets, frames, quads, strict=True)
         ]
         flats = [flat for flat, offset in zip(flats, offsets, strict=True) if offset is not None]

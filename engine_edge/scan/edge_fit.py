@@ -153,7 +153,7 @@ def refine_once(
             cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE,
         ).astype(np.float32)
-    profiles = _lab_features(profiles / (3.0 * 255.0), colour)
+    profiles = lab_features(profiles / (3.0 * 255.0), colour)
     profiles = np.asarray(
         cv2.GaussianBlur(profiles, (0, 0), sigmaX=max(0.7, 1.0 / step), sigmaY=0.01)
     )
@@ -279,7 +279,7 @@ def _side_offsets(
     return float(b0), float(b0 + b1), per_profile, profile_strength
 
 
-def _lab_features(rgb01: np.ndarray, colour: bool = True) -> np.ndarray:
+def lab_features(rgb01: np.ndarray, colour: bool = True) -> np.ndarray:
     """CIE Lab with the colour axes weighted up a little: colour edges count like light ones
     (without ``colour``, lightness alone).
 

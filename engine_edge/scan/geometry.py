@@ -88,23 +88,47 @@ def true_aspect(
     rectangle's right angles. When it is unobservable (a pair of sides stays parallel
     in the image) the lens is assumed to have ``focal_ratio`` x frame width.
     """
+    n2, n3 = _side_normals(corners, frame_size)
+    f2 = _focal_squared(n2, n3, frame_size, focal_ratio)
+    num = n2[0] ** 2 + n2[1] ** 2 + n2[2] ** 2 * f2
+    den = n3[0] ** 2 + n3[1] ** 2 + n3[2] ** 2 * f2
+    return float(np.sqrt(num / den))
+
+
+def focal_px(corners: np.ndarray, frame_size: tuple[int, int], focal_ratio: float = 1.0) -> float:
+    """The lens's focal length (pixels) that makes the rectangle projecting to ``corners``
+    square (:func:`true_aspect`'s), or ``focal_ratio`` x frame width where unobservable."""
+    return float(
+        np.sqrt(_focal_squared(*_side_normals(corners, frame_size), frame_size, focal_ratio))
+    )
+
+
+def _side_normals(
+    corners: np.ndarray, frame_size: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Zhang & He's n2 and n3: the rectangle's two side directions, up to the focal length."""
     w, h = frame_size
     centre = np.array([w / 2.0, h / 2.0])
     tl, tr, br, bl = (np.r_[c - centre, 1.0] for c in corners)
     m1, m2, m3, m4 = tl, tr, bl, br
     k2 = np.dot(np.cross(m1, m4), m3) / np.dot(np.cross(m2, m4), m3)
     k3 = np.dot(np.cross(m1, m4), m2) / np.dot(np.cross(m3, m4), m2)
-    n2 = k2 * m2 - m1
-    n3 = k3 * m3 - m1
+    return k2 * m2 - m1, k3 * m3 - m1
+
+
+def _focal_squared(
+    n2: np.ndarray, n3: np.ndarray, frame_size: tuple[int, int], focal_ratio: float
+) -> float:
+    """The squared focal length that makes the sides ``n2`` and ``n3`` square, or
+    ``focal_ratio`` x frame width's where the view cannot tell (or tells nonsense)."""
+    w, h = frame_size
     u2, u3 = n2 / np.linalg.norm(n2), n3 / np.linalg.norm(n3)
     denom = u2[2] * u3[2]
     f2 = -(u2[0] * u3[0] + u2[1] * u3[1]) / denom if abs(denom) > 1e-9 else -1.0
     diag = float(np.hypot(w, h))
     if not (0.25 * diag) ** 2 < f2 < (6.0 * diag) ** 2:
         f2 = (focal_ratio * w) ** 2
-    num = n2[0] ** 2 + n2[1] ** 2 + n2[2] ** 2 * f2
-    den = n3[0] ** 2 + n3[1] ** 2 + n3[2] ** 2 * f2
-    return float(np.sqrt(num / den))
+    return float(f2)
 
 
 def snap_aspect(aspect: float, tolerance: float) -> float:
@@ -125,7 +149,7 @@ def plane_tilt_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px: f
     A quadrilateral that no gently tilted rectangle projects to (an outline with one side
     run through the picture) comes out steeply turned.
     """
-    plane = _plane_sides(corners, frame_size, focal_px)
+    plane = plane_sides(corners, frame_size, focal_px)
     if plane is None:
         return 90.0
     top, left, centre = plane
@@ -143,7 +167,7 @@ def corner_error_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px:
     A print's corners are square; an outline with one side on a line through the picture
     comes out as a parallelogram leaning a few degrees (seen through the camera's own lens).
     """
-    plane = _plane_sides(corners, frame_size, focal_px)
+    plane = plane_sides(corners, frame_size, focal_px)
     if plane is None:
         return 90.0
     top, left, _ = plane
@@ -151,7 +175,7 @@ def corner_error_deg(corners: np.ndarray, frame_size: tuple[int, int], focal_px:
     return float(np.degrees(np.arcsin(min(cos, 1.0))))
 
 
-def _plane_sides(
+def plane_sides(
     corners: np.ndarray, frame_size: tuple[int, int], focal_px: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The top and left sides and the centre, in camera space (top-left's depth 1), of the

@@ -25,6 +25,7 @@ from engine_edge.scan.synthetic import (
     project_print,
     render_print_scene,
     screen_image,
+    side_bow,
     table_texture,
 )
 
@@ -40,6 +41,15 @@ KINDS = (
     "screen",
 )
 FRAME_SIZES = ((1280, 960), (1600, 1200), (1920, 1080), (1024, 768))
+# An extra set, kept apart from KINDS (whose sets' figures must not move): real old prints,
+# with rounded corners, curled out of an album, or both; with or without a white border.
+OLD_PRINT_KINDS = ("rounded", "rounded_border", "curled", "curled_border", "rounded_curled")
+OLD_PRINT_SEED_BASE = 250_000  # the old-print set's own tuning seeds (no other set uses them)
+# 1940s-70s snapshots' corner radius, a share of the short side.
+CORNER_RADIUS_RANGE = (0.03, 0.08)
+# A curl's sagitta, a share of the bent side: seen from the kiosk's camera, its sides bow by
+# about 1-4 % of their length (synthetic.side_bow).
+CURL_RANGE = (0.025, 0.1)
 
 
 @dataclass(frozen=True)
@@ -55,13 +65,20 @@ class LabelledScene:
     print_short_px: float  # the print's shorter side in frame pixels
     edge_contrast: float  # Lab distance between the print's rim and the table
     blur_px: float  # rough width of the blur the camera added, in frame pixels
+    side_bow: float = 0.0  # a curled print's most bowed side off its chord, share of its length
 
 
 def sample_scene(photo: np.ndarray, kind: str, seed: int) -> LabelledScene:
-    """One random scene of ``kind`` made from ``photo`` (RGB uint8), the same for a seed."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; choose from {KINDS}")
+    """One random scene of ``kind`` made from ``photo`` (RGB uint8), the same for a seed.
+
+    An old print (OLD_PRINT_KINDS) is drawn as the plain or light-bordered print it is
+    underneath, then rounded or curled with draws of its own."""
+    if kind not in KINDS + OLD_PRINT_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; choose from {KINDS + OLD_PRINT_KINDS}")
     rng = np.random.default_rng(seed)
+    old = kind if kind in OLD_PRINT_KINDS else None
+    if old is not None:
+        kind = _old_print_base(old, seed)
     picture = _prepare(photo, kind, rng)
     spec = _base_spec(kind, rng, seed)
     border_px = 0
@@ -89,11 +106,14 @@ def sample_scene(photo: np.ndarray, kind: str, seed: int) -> LabelledScene:
         spec = replace(spec, sheen=float(rng.uniform(0.0, 0.45)))
     if kind == "small":
         spec = _small_spec(spec, picture, rng)
+    if old is not None:
+        spec = _old_print_spec(spec, old, seed)
     spec = _inside_frame(spec, printed.shape[:2], border_px)
     scene = render_print_scene(printed, spec)
     sides = np.linalg.norm(np.roll(scene.corners, -1, axis=0) - scene.corners, axis=1)
+    paper_size = (printed.shape[1] + 2 * border_px, printed.shape[0] + 2 * border_px)
     return LabelledScene(
-        kind=kind,
+        kind=old or kind,
         scene=scene,
         spec=spec,
         truth=picture,
@@ -102,14 +122,43 @@ def sample_scene(photo: np.ndarray, kind: str, seed: int) -> LabelledScene:
         print_short_px=float(min(sides)),
         edge_contrast=_edge_contrast(add_border(printed, border_px, spec.border_rgb), spec),
         blur_px=float(2.5 * spec.blur_sigma_px + spec.motion_blur_px),
+        side_bow=side_bow(spec, paper_size) if spec.curl else 0.0,
     )
 
 
-def scene_for(photos: list[np.ndarray], index: int, seed_base: int = 0) -> LabelledScene:
-    """Scene ``index`` of a set: kinds in turn, photos in turn, seed ``seed_base + index``."""
-    kind = KINDS[index % len(KINDS)]
-    photo = photos[(index // len(KINDS) + index) % len(photos)]
+def scene_for(
+    photos: list[np.ndarray], index: int, seed_base: int = 0, kinds: tuple[str, ...] = KINDS
+) -> LabelledScene:
+    """Scene ``index`` of a set: ``kinds`` in turn, photos in turn, seed ``seed_base + index``."""
+    kind = kinds[index % len(kinds)]
+    photo = photos[(index // len(kinds) + index) % len(photos)]
     return sample_scene(photo, kind, seed_base + index)
+
+
+def _old_print_base(kind: str, seed: int) -> str:
+    """The print an old-print kind is underneath: borderless, white-bordered, or (rounded
+    and curled) either, as the seed has it."""
+    if kind.endswith("_border"):
+        return "light_border"
+    if kind == "rounded_curled" and np.random.default_rng((seed, 1)).random() < 0.5:
+        return "light_border"
+    return "plain"
+
+
+def _old_print_spec(spec: SceneSpec, kind: str, seed: int) -> SceneSpec:
+    """``spec`` with an old print's rounded corners and curl, from draws of the seed's own
+    (the underlying print's draws are those of its plain or bordered kind)."""
+    rng = np.random.default_rng((seed, 2))
+    if kind.startswith("rounded"):
+        spec = replace(spec, corner_radius=float(rng.uniform(*CORNER_RADIUS_RANGE)))
+    if "curled" in kind:
+        spec = replace(
+            spec,
+            curl=float(rng.choice([-1.0, 1.0]) * rng.uniform(*CURL_RANGE)),
+            curl_across_width=bool(rng.random() < 0.5),
+            curl_light_deg=float(rng.uniform(-40.0, 40.0)),
+        )
+    return spec
 
 
 def burst_views(labelled: LabelledScene, count: int) -> list[np.ndarray]:

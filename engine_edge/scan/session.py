@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -26,6 +26,7 @@ from engine_edge.scan.autocapture import (
 )
 from engine_edge.scan.camera import ResilientCamera
 from engine_edge.scan.capture import Capture, CaptureSettings, capture_burst
+from engine_edge.scan.curl import Curl, curved_outline
 from engine_edge.scan.detect import (
     HINT_TEXT,
     DetectSettings,
@@ -289,6 +290,22 @@ def restore_capture(captured: Capture, settings: ScanSettings) -> Restoration:
     return restore_with_steps(captured.image, settings.strengths(), captured.noise, captured.lift)
 
 
+def _curl_measured(
+    frames: list[np.ndarray],
+    quads: list[np.ndarray],
+    detection: PrintDetection,
+    settings: ScanSettings,
+) -> tuple[list[np.ndarray], PrintDetection, Curl | None]:
+    """The outlines, detection and bend of a curled print (curl.curved_outline on the
+    first frame; every frame's outline moved with it); a flat print's as they are."""
+    curved = curved_outline(frames[0], quads[0], settings.focal_ratio)
+    if curved is None:
+        return quads, detection, None
+    log.info("curled print: sides bow by %s px", [round(s, 1) for s in curved.sags_px])
+    moved = curved.corners - quads[0]
+    return [q + moved for q in quads], replace(detection, corners=curved.corners), curved.curl
+
+
 def _finish(
     frames: list[np.ndarray],
     quads: list[np.ndarray],
@@ -297,7 +314,8 @@ def _finish(
     debug: list[tuple[str, np.ndarray]] | None,
 ) -> ScanResult:
     t0 = time.perf_counter()
-    captured = capture_burst(frames, quads, settings.capture())
+    quads, detection, curl = _curl_measured(frames, quads, detection, settings)
+    captured = capture_burst(frames, quads, settings.capture(), curl)
     rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
     if settings.restore != "off":

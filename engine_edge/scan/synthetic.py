@@ -53,6 +53,15 @@ class SceneSpec:
     # Which frame of a burst this is: the same print, table, light and glare, with the
     # sensor's noise (and so the JPEG's artefacts) drawn afresh; 0 = the first frame.
     burst_index: int = 0
+    # An old snapshot's rounded corners: the radius as a share of the print's short side
+    # (1940s-70s prints: 0.03-0.08); 0 = square corners.
+    corner_radius: float = 0.0
+    # A curled print bent about one axis into a circular arc: the arc's sagitta (how far its
+    # middle stands off the line through its ends) as a share of the bent side's length;
+    # above 0 the middle lifts off the table (a dome), below 0 the two edges lift (a cup).
+    curl: float = 0.0
+    curl_across_width: bool = True  # the width bends (top and bottom sides seen as arcs)
+    curl_light_deg: float = 30.0  # the lamp's tilt across the bend: the bend's shading
 
 
 @dataclass(frozen=True)
@@ -163,7 +172,10 @@ def render_print_scene(photo: np.ndarray, spec: SceneSpec = SceneSpec()) -> Scen
         flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_REPLICATE,
     ).astype(np.float32)
-    if spec.deckle_px > 0:
+    if spec.curl != 0.0 or spec.corner_radius > 0:
+        flat, coverage, corners = _old_print(print_image, spec)
+        print_image = table_corners(print_image, spec.corner_radius, table)
+    elif spec.deckle_px > 0:
         coverage = _deckled_coverage(homography @ shift, (pw, ph), spec.deckle_px, rng, (fw, fh))
     else:
         coverage = _coverage(corners, (fw, fh))
@@ -247,6 +259,235 @@ def _deckled_coverage(
     mask = inside.astype(np.float32)
     fw, fh = size
     return cv2.warpPerspective(mask, homography, (fw, fh), flags=cv2.INTER_LINEAR)
+
+
+def table_corners(print_image: np.ndarray, corner_radius: float, table: np.ndarray) -> np.ndarray:
+    """The ideal scan of a print with rounded corners: the rectangle its sides' lines
+    span (what the scanner is to cut out), the picture inside the rounding and, in the four
+    cut-off corners, the table's average colour (a flat stand-in for the texture a perfect
+    scan would show there). Unchanged for square corners."""
+    if corner_radius <= 0:
+        return print_image
+    ph, pw = print_image.shape[:2]
+    yy, xx = np.mgrid[0:ph, 0:pw].astype(np.float64) + 0.5
+    sdf = _rounded_rect_sdf(xx, yy, (pw, ph), corner_radius * min(pw, ph))
+    paper = np.clip(0.5 - sdf, 0.0, 1.0)[..., None]
+    colour = table.reshape(-1, 3).mean(axis=0)
+    out = print_image.astype(np.float32) * paper + colour * (1.0 - paper)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _old_print(
+    print_image: np.ndarray, spec: SceneSpec
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An old print as the camera sees it: rounded corners, a curl, or both.
+
+    Each frame pixel's ray is followed to the print's surface (the flat plane of
+    :func:`project_print`, or the cylinder it is bent onto), giving the print-plane point
+    it sees; the picture is sampled there, shaded by the bend, and the paper's coverage
+    is read from that point's signed distance to the (rounded) rectangle, in frame pixels.
+    Returns the print's colours (float32; only where covered is meaningful), its coverage and its
+    corners: where the paper's corners lie in the frame, or for rounded corners where its
+    sides' lines meet (the corners of the rectangle it was cut from).
+    """
+    ph, pw = print_image.shape[:2]
+    u, v, shade, corners = _surface_points(spec, (pw, ph))
+    sdf = _rounded_rect_sdf(u, v, (pw, ph), spec.corner_radius * min(pw, ph))
+    # Print pixels per frame pixel, from the map's own slope: the edge's anti-aliasing.
+    du_y, du_x = np.gradient(u)
+    dv_y, dv_x = np.gradient(v)
+    per_frame_px = np.sqrt(np.abs(du_x * dv_y - du_y * dv_x))
+    typical = float(np.nanmedian(per_frame_px))
+    per_frame_px = np.where(np.isfinite(per_frame_px), per_frame_px, typical)
+    coverage = np.clip(0.5 - sdf / np.maximum(per_frame_px, 1e-6), 0.0, 1.0)
+    coverage = np.where(np.isfinite(coverage), coverage, 0.0).astype(np.float32)
+    map_x = np.where(np.isfinite(u), u - 0.5, -1.0).astype(np.float32)
+    map_y = np.where(np.isfinite(v), v - 0.5, -1.0).astype(np.float32)
+    seen = cv2.remap(
+        print_image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    ).astype(np.float32)
+    return seen * shade[..., None], coverage, corners
+
+
+@dataclass(frozen=True)
+class _Bend:
+    """A print posed as :func:`project_print` poses it, perhaps bent onto a cylinder.
+
+    Lengths are in the print's own frame (print pixels times ``scale``), worked as if the
+    width bends: for a bent height (``swap``) the print's x and y trade places. -z points
+    up off the table. A dome rests on its two edges, a cup on its middle."""
+
+    pose: np.ndarray  # print frame -> camera frame (3 x 3)
+    centre: np.ndarray  # the print's centre in the camera frame
+    focal: float
+    frame_size: tuple[int, int]
+    scale: float  # print-frame units per print pixel
+    swap: bool
+    half_bent: float  # half the bent side's length (its arc length)
+    radius: float  # the cylinder's radius; 0 = flat
+    half_angle: float  # the arc's half angle, radians
+    dome: float  # +1 middle up, -1 edges up
+
+    @property
+    def order(self) -> list[int]:
+        """Axis order between the print's frame and the as-if-width-bends frame."""
+        return [1, 0, 2] if self.swap else [0, 1, 2]
+
+    @property
+    def z_centre(self) -> float:
+        """The cylinder axis' height: edges on the table (dome) or the middle (cup)."""
+        return self.dome * self.radius * (np.cos(self.half_angle) if self.dome > 0 else 1.0)
+
+
+def _bend(spec: SceneSpec, print_size: tuple[int, int]) -> _Bend:
+    """The print's pose and bend for ``spec``."""
+    fw, fh = spec.frame_size
+    pw, ph = print_size
+    rz, rx, ry = np.radians([spec.roll_deg, spec.tilt_x_deg, spec.tilt_y_deg])
+    rot_z = np.array([[np.cos(rz), -np.sin(rz), 0], [np.sin(rz), np.cos(rz), 0], [0, 0, 1]])
+    rot_x = np.array([[1, 0, 0], [0, np.cos(rx), -np.sin(rx)], [0, np.sin(rx), np.cos(rx)]])
+    rot_y = np.array([[np.cos(ry), 0, np.sin(ry)], [0, 1, 0], [-np.sin(ry), 0, np.cos(ry)]])
+    focal = spec.focal_px or 1.1 * fw
+    scale = float(np.sqrt(spec.print_share * fw * fh / (pw * ph)))
+    swap = not spec.curl_across_width
+    half_bent = 0.5 * scale * (ph if swap else pw)
+    half_angle, radius = 0.0, 0.0
+    if spec.curl != 0.0:
+        half_angle = arc_half_angle(abs(spec.curl) * 2.0)
+        radius = half_bent / half_angle
+    return _Bend(
+        pose=rot_y @ rot_x @ rot_z,
+        centre=np.array([spec.offset[0] * fw, spec.offset[1] * fh, focal]),
+        focal=focal,
+        frame_size=(fw, fh),
+        scale=scale,
+        swap=swap,
+        half_bent=half_bent,
+        radius=radius,
+        half_angle=half_angle,
+        dome=1.0 if spec.curl >= 0 else -1.0,
+    )
+
+
+def print_to_frame(spec: SceneSpec, print_size: tuple[int, int], uv: np.ndarray) -> np.ndarray:
+    """Where print-plane points ``uv`` (N x 2, print pixels from its top-left corner) of a
+    print of ``print_size`` (width, height) lie in the frame, bent and posed as ``spec``
+    says: for a curled print its sides' true curves and its corners."""
+    bend = _bend(spec, print_size)
+    pw, ph = print_size
+    local = (np.asarray(uv, np.float64) - np.array([pw, ph]) / 2.0) * bend.scale
+    local = np.c_[local, np.zeros(len(local))][:, bend.order]
+    if bend.radius > 0:
+        angle = local[:, 0] / bend.radius
+        local[:, 0] = bend.radius * np.sin(angle)
+        local[:, 2] = bend.z_centre - bend.dome * bend.radius * np.cos(angle)
+    world = local[:, bend.order] @ bend.pose.T + bend.centre
+    fw, fh = bend.frame_size
+    return np.c_[
+        bend.focal * world[:, 0] / world[:, 2] + fw / 2.0,
+        bend.focal * world[:, 1] / world[:, 2] + fh / 2.0,
+    ]
+
+
+def side_bow(spec: SceneSpec, print_size: tuple[int, int]) -> float:
+    """How far the print's most bowed side, seen in the frame, stands off the straight line
+    through its ends: a share of that side's length (0 for a flat print)."""
+    pw, ph = print_size
+    t = np.linspace(0.0, 1.0, 33)[:, None]
+    paper = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float64)
+    worst = 0.0
+    for start, end in zip(paper, np.roll(paper, -1, axis=0), strict=True):
+        pts = print_to_frame(spec, print_size, start + t * (end - start))
+        chord = pts[-1] - pts[0]
+        length = float(np.linalg.norm(chord))
+        normal = np.array([-chord[1], chord[0]]) / length
+        worst = max(worst, float(np.abs((pts - pts[0]) @ normal).max()) / length)
+    return worst
+
+
+def _surface_points(
+    spec: SceneSpec, print_size: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each frame pixel, the print-plane point (u, v in print pixels, pixel centres at
+    +0.5) its ray meets, NaN where it meets none; the lamp's shading there (1 = flat);
+    and the paper's four corners in the frame (TL, TR, BR, BL).
+
+    A ray from the camera (at the origin) is solved against the print's plane, or the
+    circle it is bent onto, in the print's own frame."""
+    bend = _bend(spec, print_size)
+    fw, fh = spec.frame_size
+    pw, ph = print_size
+    yy, xx = np.mgrid[0:fh, 0:fw].astype(np.float64)
+    rays = np.stack(
+        [(xx - fw / 2.0) / bend.focal, (yy - fh / 2.0) / bend.focal, np.ones_like(xx)], -1
+    )
+    origin = (bend.pose.T @ -bend.centre)[bend.order]
+    direction = (rays @ bend.pose)[..., bend.order]  # each ray in the print's frame
+    if bend.radius > 0:
+        along, t, shade = _on_cylinder(origin, direction, bend, spec.curl_light_deg)
+    else:
+        t = -origin[2] / direction[..., 2]
+        along = origin[0] + t * direction[..., 0]
+        shade = np.ones((fh, fw))
+    across = origin[1] + t * direction[..., 1]
+    bent_px, straight_px = along / bend.scale, across / bend.scale
+    u, v = (straight_px, bent_px) if bend.swap else (bent_px, straight_px)
+    paper = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float64)
+    return u + pw / 2.0, v + ph / 2.0, shade, print_to_frame(spec, print_size, paper)
+
+
+CURL_AMBIENT = 0.3  # the share of the room's light that reaches the bent paper from all sides
+
+
+def _on_cylinder(
+    origin: np.ndarray, direction: np.ndarray, bend: _Bend, light_deg: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rays against the curled print's cylinder (in the as-if-width-bends frame): the arc
+    length from the middle (x on the flat print), the rays' parameter t (NaN: a miss) and
+    the lamp's shading, lit ``light_deg`` off the vertical across the bend."""
+    ox, oz = origin[0], origin[2] - bend.z_centre
+    ex, ez = direction[..., 0], direction[..., 2]
+    a = ex**2 + ez**2
+    b = 2.0 * (ox * ex + oz * ez)
+    disc = b**2 - 4 * a * (ox**2 + oz**2 - bend.radius**2)
+    root = np.sqrt(np.maximum(disc, 0.0))
+    best_t = np.full(a.shape, np.nan)
+    for t in ((-b + root) / (2 * a), (-b - root) / (2 * a)):
+        # The paper is the half of the circle facing the camera's side; take the nearer hit.
+        facing = -bend.dome * (oz + t * ez) > 0
+        take = facing & (t > 0) & ~(np.isfinite(best_t) & (best_t < t))
+        best_t = np.where(take, t, best_t)
+    best_t = np.where(disc >= 0, best_t, np.nan)
+    angle = np.arctan2(ox + best_t * ex, -bend.dome * (oz + best_t * ez))
+    light = np.radians(light_deg)
+    facing_lamp = np.cos(angle - bend.dome * light) / np.cos(light)
+    shade = np.where(np.isfinite(angle), CURL_AMBIENT + (1 - CURL_AMBIENT) * facing_lamp, 1.0)
+    return bend.radius * angle, best_t, shade
+
+
+def arc_half_angle(sag_per_half: float) -> float:
+    """The half angle of a circular arc whose sagitta is ``sag_per_half`` of its half
+    length: solves (1 - cos a) / a = sag_per_half by bisection (monotonic on (0, pi/2])."""
+    lo, hi = 1e-9, np.pi / 2
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if (1 - np.cos(mid)) / mid < sag_per_half:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _rounded_rect_sdf(
+    u: np.ndarray, v: np.ndarray, size: tuple[int, int], radius_px: float
+) -> np.ndarray:
+    """Signed distance (print pixels, negative inside) to a ``size`` (width, height)
+    rectangle at the origin whose corners are rounded by ``radius_px``."""
+    pw, ph = size
+    qx = np.abs(u - pw / 2.0) - (pw / 2.0 - radius_px)
+    qy = np.abs(v - ph / 2.0) - (ph / 2.0 - radius_px)
+    outside = np.hypot(np.maximum(qx, 0.0), np.maximum(qy, 0.0))
+    return outside + np.minimum(np.maximum(qx, qy), 0.0) - radius_px
 
 
 def _light(frame: np.ndarray, gradient: float, rng: np.random.Generator) -> np.ndarray:

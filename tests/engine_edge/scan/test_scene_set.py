@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from engine_edge.scan.evaluate import judge
-from engine_edge.scan.scene_set import KINDS, sample_scene, scene_for
+from engine_edge.scan.scene_set import KINDS, OLD_PRINT_KINDS, sample_scene, scene_for
 
 
 def test_every_kind_renders_from_any_photo_with_a_consistent_label(photos):
@@ -48,3 +48,24 @@ def test_deckled_prints_scan_within_the_target(photos, seed):
     name = ("astronaut", "coffee", "chelsea", "rocket")[seed % 4]
     outcome = judge(sample_scene(photos[name], "deckled", seed), burst=False)  # the crop alone
     assert outcome.verdict == "ok", outcome
+
+
+def test_old_prints_render_rounded_and_curled_with_a_consistent_label(photos):
+    """The extra set's kinds (kept out of KINDS, whose sets must not move): rounded
+    corners, a curl whose sides bow by about 1-4 % as seen, or both; each labelled with
+    the corners where its sides meet."""
+    for seed, kind in enumerate(OLD_PRINT_KINDS * 2):
+        labelled = sample_scene(photos["coffee"], kind, 900 + seed)
+        assert labelled.kind == kind and not labelled.is_screen
+        spec = labelled.spec
+        assert (spec.corner_radius > 0) == kind.startswith("rounded")
+        assert (spec.curl != 0) == ("curled" in kind)
+        if kind != "rounded_curled":  # that one bordered or not, as its seed has it
+            assert (spec.border_px > 0) == kind.endswith("_border")
+        if "curled" in kind:
+            assert 0.004 < labelled.side_bow < 0.06
+        h, w = labelled.scene.frame.shape[:2]
+        corners = labelled.scene.corners
+        assert (corners >= 0).all() and (corners[:, 0] < w).all() and (corners[:, 1] < h).all()
+    with pytest.raises(ValueError):
+        sample_scene(photos["coffee"], "warped", 0)

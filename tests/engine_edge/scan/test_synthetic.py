@@ -13,8 +13,10 @@ from engine_edge.scan.synthetic import (
     SceneSpec,
     halftone_print,
     pinstripe_print,
+    print_to_frame,
     render_print_scene,
     screen_image,
+    side_bow,
 )
 
 
@@ -129,3 +131,61 @@ def test_pinstripes_cover_only_the_lower_half():
     assert lower.max() > 150 and lower.min() == 60
     period, angle = _lattice_peak(lower[:, :60])
     assert abs(period - 6.0) < 0.5 and min(angle, 180.0 - angle) < 3.0
+
+
+def test_a_rounded_print_shows_the_table_at_its_corners_only():
+    """Rounded corners (an old snapshot's): the table shows where the corner is cut off,
+    the labelled corners stay where the sides' lines meet, and the sides are as straight
+    and as placed as a square print's."""
+    card = np.full((200, 300, 3), 255, np.uint8)
+    square = SceneSpec(
+        frame_size=(640, 480), table="dark", roll_deg=0.0, tilt_x_deg=0.0, tilt_y_deg=0.0
+    )
+    rounded = SceneSpec(**{**square.__dict__, "corner_radius": 0.08})
+    flat, cut = render_print_scene(card, square), render_print_scene(card, rounded)
+    assert np.allclose(flat.corners, cut.corners)
+    (x0, y0), (x1, y1) = cut.corners[0], cut.corners[2]
+    inset = 2  # pixels in from a labelled corner, inside the square card
+    corners = [(x0 + inset, y0 + inset), (x1 - inset, y0 + inset), (x1 - inset, y1 - inset)]
+    for x, y in corners:
+        assert flat.frame[round(y), round(x)].mean() > 200  # paper
+        assert cut.frame[round(y), round(x)].mean() < 100  # table
+    middle_of_top = (round(y0) + 2, round((x0 + x1) / 2))
+    assert cut.frame[middle_of_top].mean() > 200
+    # The ideal scan's corners show the table's colour, its middle the picture.
+    assert cut.print_image[0, 0].mean() < 100 and cut.print_image[100, 150].mean() == 255
+
+
+@pytest.mark.parametrize("curl", [0.08, -0.08])
+def test_a_curled_print_is_drawn_where_its_bent_sides_lie(curl):
+    """A curled card: its top and bottom are arcs, and the paper's edge is where
+    print_to_frame puts each side's middle (the renderer's rays and the forward model
+    agree), bowed off the straight line between the labelled corners (the far side less)."""
+    card = np.full((200, 300, 3), 255, np.uint8)
+    spec = SceneSpec(
+        frame_size=(640, 480),
+        table="dark",
+        roll_deg=0.0,
+        tilt_x_deg=12.0,
+        tilt_y_deg=0.0,
+        curl=curl,
+        curl_light_deg=0.0,
+    )
+    scene = render_print_scene(card, spec)
+    grey = scene.frame.mean(axis=2)
+    bows = []
+    for v, rising in ((0.0, True), (200.0, False)):
+        ((x, y),) = print_to_frame(spec, (300, 200), np.array([[150.0, v]]))
+        column = grey[:, round(x)]
+        start = round(y) - 6
+        found = _half_crossing(column[start : start + 13], start, rising)
+        assert abs(found - y) < 0.3, (v, found, y)
+        chord_y = (
+            (scene.corners[0, 1] + scene.corners[1, 1]) / 2
+            if v == 0
+            else (scene.corners[2, 1] + scene.corners[3, 1]) / 2
+        )
+        bows.append(abs(y - chord_y))
+    assert max(bows) > 2.0  # off the straight line through the corners
+    assert side_bow(spec, (300, 200)) > 0.01
+    assert side_bow(SceneSpec(**{**spec.__dict__, "curl": 0.0}), (300, 200)) < 1e-9

@@ -1,0 +1,370 @@
+"""A curled print: its sides measured as gentle curves, and the warp that straightens them.
+
+A print out of an album bows about one axis: the two sides across the bend are seen as
+arcs (by 1-4 % of their length from the kiosk's camera), while the detector fits every
+side with a straight line, so its corners miss the paper's and a homography leaves the
+middle warped. Here each side of the found outline is searched again, at the frame's
+resolution and a little wider, for its edge as a quadratic curve; where a side bows by
+more than :data:`BOW_MIN_SHARE` of its length the outline is curved: the corners move to
+where the curves' chords meet (the curves meet there), and the print is taken for a
+cylinder: the corners' plane (posed through the lens, ``geometry.plane_sides``) bent about
+the axis along the straight sides, by as much as makes the bowed sides bow as seen
+(:func:`_solve_lift`). The print is rectified through that cylinder (:func:`curl_map`), arc
+length kept: a lifted middle is also seen moved along the bend (towards the camera's
+side of a tilt), which no warp of the sides' curves alone can tell. An outline none of
+whose sides bows is left exactly as it was: a flat print takes today's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engine_edge.scan import geometry
+from engine_edge.scan.edge_fit import lab_features, outward_normal
+
+# A side bows when its curve stands off its chord by more than this share of its length
+# and BOW_MIN_PX: a flat print's sides fit to a tenth of a pixel; a curl seen from the
+# kiosk's camera bows its sides by 1-4 %.
+BOW_MIN_SHARE = 0.005
+BOW_MIN_PX = 2.0
+# How far across a side its edge is searched for: a bow's depth plus the straight line's
+# misplacement (the detector's line lies between the arc's ends and its middle).
+SEARCH_SHARE = 0.06
+SEARCH_MIN_PX = 6.0
+PROFILE_STEP_PX = 0.5
+PEAKS_PER_PROFILE = 3
+CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
+# A bowed side's curve must hold this share of its profiles (a curve through a picture's
+# own lines or a textured table is not the paper's edge), and this many times the share
+# the best straight line holds (the outline's own side among them): a bow of 3 px leaves
+# the best line about half the side within its tolerance, while a flat print's
+# low-contrast side (a rounded print's, seed 250005: a 2.5 px "bow" on 0.69 of it, a line
+# on 0.75) holds a line about as well as a curve.
+MIN_INLIER_SHARE = 0.6
+CURVE_GAIN = 1.3
+REFITS = 3  # curves refitted from the corners their chords give, this many times
+
+
+@dataclass(frozen=True)
+class Curl:
+    """How a print is bent: across its width (top and bottom seen as arcs) or its height,
+    its middle lifted off the corners' plane towards the camera by ``lift_share`` of half
+    the bent side's chord (below 0: sunk away, a cup seen from above), seen through a lens
+    of ``focal_px``."""
+
+    across_width: bool
+    lift_share: float
+    focal_px: float
+
+    @property
+    def half_angle(self) -> float:
+        """The arc's half angle (radians): sagitta / half chord = tan(half angle / 2)."""
+        return 2.0 * float(np.arctan(abs(self.lift_share)))
+
+    @property
+    def stretch(self) -> tuple[float, float]:
+        """How much longer the paper is than its corners' chords, across (width, height)."""
+        angle = self.half_angle
+        ratio = angle / np.sin(angle) if angle > 1e-9 else 1.0
+        return (ratio, 1.0) if self.across_width else (1.0, ratio)
+
+
+@dataclass(frozen=True)
+class CurvedOutline:
+    """The paper's corners (TL, TR, BR, BL: where its sides' curves meet), its bend, and
+    per side (top, right, bottom, left) how far its middle was seen off the chord, in frame
+    pixels along the outward normal (0: straight)."""
+
+    corners: np.ndarray
+    curl: Curl
+    sags_px: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _SideCurve:
+    """One side's edge as offsets along its outward normal: a + b t + c t (1 - t)."""
+
+    a: float
+    b: float
+    c: float
+    inliers: float  # share of the side's profiles on the curve
+    line_inliers: float  # share on the best straight line
+
+    @property
+    def sag(self) -> float:
+        """How far the curve's middle stands off its chord."""
+        return self.c / 4.0
+
+
+def curved_outline(
+    frame: np.ndarray, corners: np.ndarray, focal_ratio: float
+) -> CurvedOutline | None:
+    """The curled print's outline round ``corners`` (a straight-sided outline found in
+    ``frame``), or None when no bend explains its sides: the outline is then taken as it
+    is. The lens is read off the curved outline's corners as ``true_aspect`` reads it
+    (``focal_ratio`` x frame width where the view cannot tell): the straight outline's
+    corners, off by the bows, told it wrong (seed 250022: no bend fitted, 10 px off).
+
+    A bend bows both sides across it, each as the lens sees it (the one nearer the view's
+    middle less): a side bowing where no bend of the print would bow it (its opposite
+    straight where a bend would bow it too) is not taken for a curl."""
+    curves = _side_curves(frame, corners)
+    if curves is None or not any(_bows(c, corners, i) for i, c in enumerate(curves)):
+        return None
+    for _ in range(REFITS):
+        moved = _chord_corners(corners, curves)
+        if moved is None:
+            return None
+        corners = moved
+        refitted = _side_curves(frame, corners)
+        if refitted is None:
+            return None
+        curves = refitted
+    if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
+        return None  # refitted on the corners they give, the curves lie straight
+    size = (frame.shape[1], frame.shape[0])
+    focal_px = geometry.focal_px(corners, size, focal_ratio)
+    curl = _solve_lift(corners, size, focal_px, tuple(c.sag for c in curves))
+    if curl is None:
+        return None
+    sags = tuple(c.sag if _bows(c, corners, i) else 0.0 for i, c in enumerate(curves))
+    return CurvedOutline(corners, curl, sags)  # type: ignore[arg-type]
+
+
+def _bows(curve: _SideCurve, corners: np.ndarray, side: int) -> bool:
+    """Whether side ``side``'s curve stands off its chord by more than a flat print's can."""
+    length = float(np.linalg.norm(corners[(side + 1) % 4] - corners[side]))
+    return (
+        curve.inliers >= MIN_INLIER_SHARE
+        and curve.inliers >= CURVE_GAIN * curve.line_inliers
+        and abs(curve.sag) > max(BOW_MIN_PX, BOW_MIN_SHARE * length)
+    )
+
+
+def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray | None:
+    """The corners where the sides' chords meet: each curve passes through its chord's ends,
+    so two neighbouring curves meet where their chords do."""
+    lines = []
+    for i, curve in enumerate(curves):
+        p0, p1 = corners[i], corners[(i + 1) % 4]
+        normal = outward_normal(corners, i)
+        start, end = p0 + curve.a * normal, p1 + (curve.a + curve.b) * normal
+        lines.append(geometry.line_through(start, end - start))
+    new = geometry.corners_from_lines(lines)
+    return new if new is not None and geometry.is_convex(new) else None
+
+
+def _side_curves(frame: np.ndarray, corners: np.ndarray) -> list[_SideCurve] | None:
+    """Each side's edge as a quadratic curve (None where a side holds none)."""
+    curves = []
+    for i in range(4):
+        p0, p1 = corners[i], corners[(i + 1) % 4]
+        length = float(np.linalg.norm(p1 - p0))
+        if length < 16:
+            return None
+        reach = max(SEARCH_MIN_PX, SEARCH_SHARE * length)
+        t = np.linspace(0.03, 0.97, int(np.clip(length / 4, 32, 160)))
+        positions, strengths = _edge_peaks(frame, p0, p1, outward_normal(corners, i), t, reach)
+        curve = _fit_curve(t, positions, strengths)
+        if curve is None:
+            return None
+        curves.append(curve)
+    return curves
+
+
+def _edge_peaks(
+    frame: np.ndarray,
+    p0: np.ndarray,
+    p1: np.ndarray,
+    normal: np.ndarray,
+    t: np.ndarray,
+    reach: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Across the side at each ``t``, the :data:`PEAKS_PER_PROFILE` strongest colour steps
+    within ``reach``: their offsets along ``normal`` (sub-pixel; NaN where fewer) and
+    strengths (K x PEAKS_PER_PROFILE each)."""
+    offsets = np.arange(-reach, reach + PROFILE_STEP_PX, PROFILE_STEP_PX)
+    base = p0[None, :] + t[:, None] * (p1 - p0)[None, :]
+    tangent = (p1 - p0) / np.linalg.norm(p1 - p0)
+    grid = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+    profiles = np.zeros((len(t), len(offsets), 3), np.float32)
+    for shift in (-1.0, 0.0, 1.0):  # three parallel profiles a pixel apart: less noise
+        moved = (grid + shift * tangent).astype(np.float32)
+        profiles += cv2.remap(
+            frame, moved[..., 0], moved[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        ).astype(np.float32)
+    features = lab_features(profiles / (3.0 * 255.0))
+    features = np.asarray(cv2.GaussianBlur(features, (0, 0), sigmaX=2.0, sigmaY=0.01))
+    grad = np.linalg.norm(np.diff(features, axis=1), axis=2)
+    is_peak = np.zeros_like(grad, bool)
+    is_peak[:, 1:-1] = (grad[:, 1:-1] >= grad[:, :-2]) & (grad[:, 1:-1] > grad[:, 2:])
+    masked = np.where(is_peak, grad, 0.0)
+    top = np.argsort(-masked, axis=1)[:, :PEAKS_PER_PROFILE]
+    rows = np.arange(len(t))[:, None]
+    strength = masked[rows, top]
+    c = np.clip(top, 1, grad.shape[1] - 2)
+    g0, g1, g2 = grad[rows, c - 1], grad[rows, c], grad[rows, c + 1]
+    denom = g0 - 2 * g1 + g2
+    sub = np.where(np.abs(denom) > 1e-6, 0.5 * (g0 - g2) / np.where(denom == 0, 1.0, denom), 0.0)
+    position = offsets[0] + (c + 0.5 + np.clip(sub, -0.5, 0.5)) * PROFILE_STEP_PX
+    return np.where(strength > 0, position, np.nan), strength
+
+
+def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _SideCurve | None:
+    """The quadratic through most profiles' peaks (RANSAC over triples from the side's
+    first, middle and last thirds); of nearly as good ones the nearest the outline on
+    average, so the outline's own edge is kept (a border's inner edge bows alike). How
+    many profiles the best straight line holds is kept with it.
+
+    (A tall print's side beside a picture's strong lines, test_guest_hints: a "curve" 6 px
+    inside on 0.74 of the side won over its own straight edge, found by the strongest peaks'
+    lines on 0.52 only.)"""
+    k = len(t)
+    basis = np.stack([np.ones_like(t), t, t * (1 - t)], axis=1)
+    rows, cols = np.nonzero(np.isfinite(positions))
+    picks = []
+    for lo, hi in ((0.0, 0.34), (0.34, 0.67), (0.67, 1.1)):
+        third = np.flatnonzero((t[rows] >= lo) & (t[rows] < hi))
+        if len(third) == 0:
+            return None
+        picks.append(third[np.argsort(-strengths[rows[third], cols[third]])[:8]])
+    i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
+    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis)
+    if curve is None:
+        return None
+    # The best straight line through a peak of the first and of the last third, and the
+    # outline's own side.
+    first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
+    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2])
+    coeffs, votes = curve
+    # The outline's own side is a straight line too (the one a RANSAC over the strongest
+    # peaks can miss when the picture's lines inside outshine the paper's edge).
+    own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
+    line_votes = max(own, 0 if line is None else line[1])
+    a, b, c = (float(v) for v in coeffs)
+    return _SideCurve(a, b, c, votes / k, line_votes / k)
+
+
+def _best_curve(
+    t: np.ndarray,
+    positions: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    picks: tuple[np.ndarray, ...],
+    basis: np.ndarray,
+) -> tuple[np.ndarray, int] | None:
+    """Of the curves (``basis``: their terms at each ``t``) through each tuple of peaks
+    ``picks`` (indices into ``rows``, ``cols``), the one most profiles agree with, refitted
+    on them (of nearly as good ones the nearest the outline on average), and its votes."""
+    n = basis.shape[1]
+    systems = np.stack([basis[rows[p]] for p in picks], axis=1)
+    values = np.stack([positions[rows[p], cols[p]] for p in picks], axis=1)
+    solvable = np.abs(np.linalg.det(systems)) > 1e-9
+    if not solvable.any():
+        return None
+    coeffs = np.linalg.solve(systems[solvable], values[solvable][..., None])[..., 0]
+    # Per hypothesis and profile: whether any of its peaks lies on the curve (one vote each).
+    residual = np.abs(positions[None] - (coeffs @ basis.T)[..., None])
+    agree = np.nan_to_num(residual, nan=np.inf) < CURVE_TOLERANCE_PX
+    votes = agree.any(axis=2).sum(axis=1)
+    good = np.flatnonzero(votes >= 0.9 * votes.max())
+    best = int(good[np.argmin(np.abs(coeffs[good] @ basis.mean(axis=0)))])
+    nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
+    on_curve = agree[best].any(axis=1)
+    y = positions[np.arange(len(t)), nearest][on_curve]
+    fitted, *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
+    if n == 2:
+        fitted = np.r_[fitted, 0.0]
+    return fitted, int(votes[best])
+
+
+# Where each side's middle lies on the flat print, as fractions of its width and height.
+SIDE_MIDDLES = np.array([[0.5, 0.0], [1.0, 0.5], [0.5, 1.0], [0.0, 0.5]])
+LIFT_PROBE = 0.01  # the lift (share of the half chord) the bows' response is read at
+MAX_LIFT_SHARE = 0.5  # a bend beyond this is not a curl (a fold, a print standing up)
+# How far each side's seen sag may miss the bend's: this share of it, or as much as a
+# side may bow and still count as straight (BOW_MIN_PX). The lens, where the view cannot
+# tell it, is only assumed: seed 250022's near side bowed 1.7 px, 0.0 under the assumed
+# lens and 1.4 under the true one (1.5 px of tolerance refused the bend that was there).
+SAG_TOLERANCE = 0.35
+
+
+def _solve_lift(
+    corners: np.ndarray, frame_size: tuple[int, int], focal_px: float, sags: tuple[float, ...]
+) -> Curl | None:
+    """The bend that bows the sides by ``sags`` (per side, pixels along its outward normal)
+    as seen, or None where none does: about the axis along the less bowed pair of sides, by
+    the lift that best matches the other pair's sags (least squares; the bows respond to
+    the lift almost linearly, so two secant steps settle it); every side's sag then within
+    :data:`SAG_TOLERANCE` of the bend's."""
+    across_width = abs(sags[0]) + abs(sags[2]) >= abs(sags[1]) + abs(sags[3])
+    bowed = [0, 2] if across_width else [1, 3]
+    measured = np.array(sags)
+
+    def seen(lift: float) -> np.ndarray:
+        """Each side's sag for a bend of ``lift``."""
+        points = curl_map(corners, frame_size, Curl(across_width, lift, focal_px), SIDE_MIDDLES)
+        flat = curl_map(corners, frame_size, Curl(across_width, 0.0, focal_px), SIDE_MIDDLES)
+        return np.array([(points[i] - flat[i]) @ outward_normal(corners, i) for i in range(4)])
+
+    lift = 0.0
+    for _ in range(2):
+        here = seen(lift)[bowed]
+        slope = (seen(lift + LIFT_PROBE)[bowed] - here) / LIFT_PROBE
+        if not np.isfinite(slope).all() or float(slope @ slope) < 1e-9:
+            return None
+        lift += float(slope @ (measured[bowed] - here) / (slope @ slope))
+    misfit = np.abs(seen(lift) - measured)
+    if (
+        not abs(lift) < MAX_LIFT_SHARE
+        or (misfit > np.maximum(BOW_MIN_PX, SAG_TOLERANCE * np.abs(measured))).any()
+    ):
+        return None
+    return Curl(across_width, lift, focal_px)
+
+
+def curl_map(
+    corners: np.ndarray, frame_size: tuple[int, int], curl: Curl, fractions: np.ndarray
+) -> np.ndarray:
+    """Where in the frame each point of the flat print lies: ``fractions`` (N x 2) of its
+    width and height, along the paper (arc length along the bend).
+
+    The corners' plane is posed through the lens (geometry.plane_sides); a point at arc
+    angle a of the bend lies at chord fraction 1/2 + sin(a) / (2 sin(half angle)) and
+    stands off the plane by r (cos a - cos(half angle)) along its normal, towards the camera
+    for a positive lift."""
+    w, h = frame_size
+    plane = geometry.plane_sides(corners, frame_size, curl.focal_px)
+    if plane is None:
+        raise ValueError("no plane projects to these corners")
+    top, left, centre = plane
+    origin = centre - (top + left) / 2.0
+    normal = np.cross(top, left)
+    normal /= np.linalg.norm(normal)
+    if normal @ centre > 0:
+        normal = -normal  # towards the camera
+    bent = 0 if curl.across_width else 1
+    along = fractions[:, bent]
+    chord = 0.5 * float(np.linalg.norm(top if curl.across_width else left))
+    lift = np.zeros(len(fractions))
+    if curl.lift_share != 0.0:
+        half = curl.half_angle
+        angle = (2.0 * along - 1.0) * half
+        radius = chord / np.sin(half)
+        along = 0.5 + np.sin(angle) / (2.0 * np.sin(half))
+        lift = np.sign(curl.lift_share) * radius * (np.cos(angle) - np.cos(half))
+    chord_fractions = fractions.copy()
+    chord_fractions[:, bent] = along
+    space = (
+        origin
+        + chord_fractions[:, :1] * top
+        + chord_fractions[:, 1:] * left
+        + lift[:, None] * normal
+    )
+    return np.c_[
+        curl.focal_px * space[:, 0] / space[:, 2] + w / 2.0,
+        curl.focal_px * space[:, 1] / space[:, 2] + h / 2.0,
+    ]
