@@ -249,10 +249,15 @@ def analyse_upright(
     if turn.clockwise_deg:
         log.info("the photo did not lie upright: %s so its faces stand upright", turn.describe())
     if require_face and not analysis.animatable_faces:
-        raise NoFaceFound(no_face_message(analysis, searched(views[Turn()]), turned=True))
+        passes = searched(views[Turn()], list(views))
+        raise NoFaceFound(no_face_message(analysis, passes, turned=len(views) > 1))
     return Upright(upright_image, analysis, turn)
 
 
-def searched(upright_search: FaceSearch) -> list[str]:
-    """What the no-face message lists: the upright passes, and that every turn was tried."""
-    return [*upright_search.passes, "each again with the photo turned 90, 180 and 270 degrees"]
+def searched(upright_search: FaceSearch, views: list[Turn]) -> list[str]:
+    """What the no-face message lists: the upright passes, and the turns searched again."""
+    degrees = [str(deg) for deg in sorted(view.clockwise_deg for view in views) if deg]
+    if not degrees:
+        return list(upright_search.passes)
+    turns = " and ".join(filter(None, (", ".join(degrees[:-1]), degrees[-1])))
+    return [*upright_search.passes, f"each again with the photo turned {turns} degrees"]

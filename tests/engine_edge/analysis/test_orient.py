@@ -237,3 +237,16 @@ def test_cli_analyse_reports_the_turn(tmp_path, astronaut, capsys):
     assert Image.open(overlay).size == (440, 512)  # drawn on the upright photo
     assert main(["analyse", str(photo)]) == 0
     assert "440x512 (turned 90 degrees clockwise), 1 face(s)" in capsys.readouterr().out
+
+
+def test_the_searched_list_names_the_turns_searched(ov_fp32):
+    from engine_edge.analysis.orient import searched
+    from engine_edge.analysis.pipeline import find_faces
+
+    upright = find_faces(np.full((300, 400, 3), 170, np.uint8), ov_fp32, {})
+    assert searched(upright, [Turn()]) == list(upright.passes)
+    assert (
+        searched(upright, [Turn(), Turn(180)])[-1] == "each again with the photo turned 180 degrees"
+    )
+    last = searched(upright, [Turn(), Turn(270), Turn(90), Turn(180)])[-1]
+    assert last == "each again with the photo turned 90, 180 and 270 degrees"
