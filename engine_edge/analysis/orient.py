@@ -14,10 +14,11 @@ at a lower score (0.50-0.84) than the same face upright (0.84-0.97); the
 detector's score falls as a face tilts (0.86 upright, 0.50 at 30 degrees); on
 the dog's photo a quarter turn gives false faces of 0.58 and 0.66. So:
 - a photo whose upright search finds an animatable face rolled at most 45
-  degrees at GOOD_UPRIGHT_SCORE or more is never searched again: an upright
-  photo costs nothing extra;
+  degrees at GOOD_UPRIGHT_SCORE or more is never searched again: it costs
+  nothing extra (19 of the 21 photos with faces);
 - a plausible upright face (MIN_TURNED_SCORE or more) is doubted only by the
-  photo upside down, the one view that reads faces falsely that sure;
+  photo upside down, the one view that reads faces falsely that sure: one more
+  face search (art_19 at 0.89 and art_3 at 0.84: 5 and 39 ms more);
 - otherwise all three turns are searched, and every face found in any view
   votes for the turn that stands it upright (its view's turn plus the quarter
   nearest its roll); votes of views that read the face's up alike combine;
