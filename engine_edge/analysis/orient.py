@@ -24,13 +24,15 @@ the dog's photo a quarter turn gives false faces of 0.58 and 0.66. So:
   nearest its roll); votes of views that read the face's up alike combine;
 - a turn is taken when its votes reach MIN_TURNED_SCORE and beat those for
   leaving the photo as it lies by TURN_MARGIN; and when the photo as it lies
-  shows an animatable face, only if two views agree on the turn or it reaches
-  GOOD_UPRIGHT_SCORE (a head merely tilted 20 degrees reads 0.55 upright, while
-  one turned view can show a false face of 0.77).
+  shows an animatable face, only if it stands two faces upright (two views
+  agree, or a group in one view) or reaches GOOD_UPRIGHT_SCORE (a head merely
+  tilted 20 degrees reads 0.55 upright, while one turned view can show a false
+  face of 0.77).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -116,10 +118,12 @@ def implied_turn(face: Face, view: Turn) -> int:
 
 @dataclass(frozen=True)
 class Vote:
-    """One view's surest face for a turn: how far it stands from upright, and how sure."""
+    """One view's surest face for a turn: how far it stands from upright, and how sure; and
+    how many faces of that view the turn stands upright."""
 
     up_deg: float  # the clockwise turn (degrees, 0..360) that would stand it exactly upright
     score: float
+    faces: int = 1
 
 
 def votes_by_turn(views: dict[Turn, FaceSearch]) -> dict[int, list[Vote]]:
@@ -128,10 +132,12 @@ def votes_by_turn(views: dict[Turn, FaceSearch]) -> dict[int, list[Vote]]:
     votes: dict[int, list[Vote]] = {}
     for view, search in views.items():
         surest: dict[int, Vote] = {}
-        for face in search.faces:
+        for face in (f for f in search.faces if not f.too_small):
             turn = implied_turn(face, view)
-            if not face.too_small and face.score > surest.get(turn, Vote(0.0, 0.0)).score:
-                surest[turn] = Vote((view.clockwise_deg + face.pose.roll_deg) % 360, face.score)
+            best = surest.get(turn, Vote(0.0, 0.0, 0))
+            if face.score > best.score:
+                best = Vote((view.clockwise_deg + face.pose.roll_deg) % 360, face.score, best.faces)
+            surest[turn] = dataclasses.replace(best, faces=best.faces + 1)
         for turn, vote in surest.items():
             votes.setdefault(turn, []).append(vote)
     return votes
@@ -144,8 +150,8 @@ def agree(a: Vote, b: Vote) -> bool:
 
 
 def support_by_turn(views: dict[Turn, FaceSearch]) -> dict[int, tuple[float, int]]:
-    """For each turn, how sure the views are that it stands a face upright (0..1), and by
-    how many views.
+    """For each turn, how sure the views are that it stands a face upright (0..1), and how
+    many faces it stands upright in the views that agree.
 
     The face detector's score falls as a face tilts (the astronaut: 0.86 upright, 0.50
     at 30 degrees), so a face counts for the turn that stands it upright, whichever view
@@ -159,9 +165,10 @@ def support_by_turn(views: dict[Turn, FaceSearch]) -> dict[int, tuple[float, int
     support: dict[int, tuple[float, int]] = {}
     for turn, votes in votes_by_turn(views).items():
         for vote in votes:
-            alike = [other.score for other in votes if agree(vote, other)]
-            combined = 1.0 - float(np.prod([1.0 - score for score in alike]))
-            support[turn] = max(support.get(turn, (0.0, 0)), (combined, len(alike)))
+            alike = [other for other in votes if agree(vote, other)]
+            combined = 1.0 - float(np.prod([1.0 - other.score for other in alike]))
+            faces = sum(other.faces for other in alike)
+            support[turn] = max(support.get(turn, (0.0, 0)), (combined, faces))
     return support
 
 
@@ -191,14 +198,16 @@ def turn_taken(support: tuple[float, int], as_is: float, upright: FaceSearch) ->
     by TURN_MARGIN. And a photo whose upright view already shows an animatable face
     (rolled at most 45 degrees) may only be a tilted photo, not one on its side: a head
     tilted 20 degrees drops the detector to 0.55 while a false face in one turned view
-    reaches 0.77 (the astronaut, s4). Then a turn must be seen by two views that agree,
-    or be as sure as a face that would have ended the search (GOOD_UPRIGHT_SCORE).
+    reaches 0.77 (the astronaut, s4). Then a turn must stand two faces upright (two
+    views that agree on one face, or two faces of a group in one view: dlib_2009 on its
+    side, INT8, read 0.66 and 0.78 against a misread 0.65 as it lay), or be as sure as a
+    face that would have ended the search (GOOD_UPRIGHT_SCORE).
     """
-    sure, seen_by = support
+    sure, faces = support
     if sure < max(MIN_TURNED_SCORE, as_is + TURN_MARGIN):
         return False
     if upright_evidence(upright.faces) > 0.0:
-        return seen_by > 1 or sure >= GOOD_UPRIGHT_SCORE
+        return faces > 1 or sure >= GOOD_UPRIGHT_SCORE
     return True
 
 
