@@ -30,7 +30,6 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-JUDGE_PY = Path.home() / ".cache" / "keepsake-judge" / "venv" / "bin" / "python"
 # The memorial's slow sway, sampled: (dx, dy) px
 SWAYS = ((0.0, 0.0), (0.33, 0.1), (-0.4, 0.25), (0.15, -0.35), (-0.2, -0.1), (0.45, 0.4))
 EYES = (("R", slice(36, 42)), ("L", slice(42, 48)))  # dlib's eye points; R is image-left
@@ -39,7 +38,6 @@ CROP_SCALE = 6
 
 def render_stills(out: Path, names: str, folder: Path) -> list[str]:
     """Open and shut stills of each photo's largest face, with its eyes' lines; the stems."""
-    sys.path.insert(0, str(REPO))
     from benchmarks.closeups import largest_face_renderer
     from benchmarks.judge_photos import photo_paths
     from engine_edge.analysis import load_models
@@ -111,7 +109,9 @@ def eye_row(fits: list[np.ndarray], eye: slice, line: np.ndarray) -> tuple[float
     return float(np.median(ears)), float(np.median(ups)), float(np.median(lows))
 
 
-def crop(bgr: np.ndarray, points: np.ndarray, lines: dict, side: str) -> np.ndarray:
+def crop(
+    bgr: np.ndarray, points: np.ndarray, lines: dict[str, np.ndarray], side: str
+) -> np.ndarray:
     """The shut eye at ``CROP_SCALE`` with dlib's points and the lid's two lines drawn."""
     shut = lines[f"{side}_shut"]
     width = float(np.linalg.norm(shut[-1] - shut[0]))
@@ -173,6 +173,12 @@ def main() -> int:
     if args.fit is not None:
         report(out, args.fit)
         return 0
+    sys.path.insert(0, str(REPO))
+    from benchmarks.judge_photos import JUDGE_PY
+
+    if not JUDGE_PY.exists():
+        print(f"shut_points: the judge's environment is missing ({JUDGE_PY})", file=sys.stderr)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     stems = render_stills(out, args.photos, args.photos_dir)
     cmd = [str(JUDGE_PY), str(Path(__file__).resolve()), "--out", str(out), "--fit", *stems]

@@ -166,11 +166,12 @@ def run(args: argparse.Namespace) -> int:
     progress = _bar if not args.quiet and sys.stderr.isatty() else None
     # A photo lying on its side is animated turned upright (the clip is delivered upright).
     upright = analyse_upright(image, models)
+    del image  # turned, the photo as it lay is a second full-size copy while staging
     staged = stage_photo(upright.image, upright.analysis, options)
     turned = f", {upright.turn.describe()}" if upright.turn.clockwise_deg else ""
     # From here on the clip needs neither the full-size photo nor the models that found the
     # faces: let them go before it renders and encodes (the job's peak memory).
-    del image, upright
+    del upright
     models = models.keeping(*SELF_CHECK_MODELS)
     clip = animate_staged(staged, options, models, progress=progress)
     if progress is not None:

@@ -115,7 +115,7 @@ def _clip_of(path: str, config) -> bytes:  # type: ignore[no-untyped-def]
         raise FilmInvalid(f"Cannot read {path}: {exc.strerror}.") from exc
     if head[4:8] == b"ftyp":
         return file.read_bytes()
-    from engine_edge.analysis import load_models
+    from engine_edge.analysis import analyse_upright, load_models
     from engine_edge.analysis.settings import AnalysisSettings
     from engine_edge.config import section
     from engine_edge.deliver import LabelSettings
@@ -129,4 +129,8 @@ def _clip_of(path: str, config) -> bytes:  # type: ignore[no-untyped-def]
         engine=section(config, "engine", EngineSettings),
     )
     print(f"animating {file.name}…", file=sys.stderr)
-    return animate_photo(load_image(path), options, models).mp4
+    # A photo scanned on its side is animated turned upright, as `keepsake animate` does.
+    upright = analyse_upright(load_image(path), models)
+    if upright.turn.clockwise_deg:
+        print(f"{file.name}: {upright.turn.describe()}", file=sys.stderr)
+    return animate_photo(upright.image, options, models, analysis=upright.analysis).mp4

@@ -10,14 +10,22 @@ import dataclasses
 import hashlib
 import io
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from engine_edge.errors import NoFaceFound
 from kiosk.motion import motion_step
 
+if TYPE_CHECKING:
+    from engine_edge.analysis import Upright
+    from engine_edge.face import Analysis
+
 log = logging.getLogger("keepsake.kiosk.engine")
+
+# The session's photo and a screen-sized copy of it (the Mood screen's live preview): both
+# stay analysed, so the render after the preview does not analyse the photo again.
+ANALYSES_KEPT = 2
 
 
 class EngineRunner:
@@ -42,7 +50,7 @@ class EngineRunner:
         self._credentials = configured_credentials(config)
         self._config = config
         self._models: Any = None
-        self._analyses: dict[str, Any] = {}
+        self._analyses: dict[str, Analysis] = {}
 
     def _load(self) -> Any:
         if self._models is None:
@@ -54,20 +62,33 @@ class EngineRunner:
             )
         return self._models
 
-    def _analyse(self, photo: np.ndarray) -> Any:
-        """The photo's engine_edge.analysis.Upright: its analysis, turned upright if it lay on
-        its side. Kept for the photo and for its upright image, so the upright photo the check
-        screen hands back for the render is neither analysed nor turned again."""
+    def _upright(self, photo: np.ndarray) -> Upright:
+        """The photo as the camera saw it, turned upright if it lay on its side, and its
+        analysis: the one place the kiosk turns a photo (find_faces, before the Check
+        screen). The analysis is kept for the upright photo the Check screen hands back."""
+        from engine_edge import analysis
+
+        upright = analysis.analyse_upright(photo, self._load())
+        self._keep(_photo_key(upright.image), upright.analysis)
+        return upright
+
+    def _analyse(self, photo: np.ndarray) -> Analysis:
+        """The analysis of a photo that is already upright: the session's photo after the
+        Check screen, a screen-sized copy of it, a kept photo (stored upright). It is never
+        turned here, so the render, caption, live preview and tribute loop all see the
+        photo and faces the guest checked."""
         from engine_edge import analysis
 
         key = _photo_key(photo)
         if key not in self._analyses:
-            upright = analysis.analyse_upright(photo, self._load())
-            self._analyses = {key: upright}
-            if upright.turn.clockwise_deg:
-                as_is = dataclasses.replace(upright, turn=analysis.Turn())
-                self._analyses[_photo_key(upright.image)] = as_is
+            self._keep(key, analysis.analyse(photo, self._load()))
         return self._analyses[key]
+
+    def _keep(self, key: str, analysis: Analysis) -> None:
+        """Keep an analysis, forgetting the oldest beyond ANALYSES_KEPT."""
+        self._analyses[key] = analysis
+        while len(self._analyses) > ANALYSES_KEPT:
+            del self._analyses[next(iter(self._analyses))]
 
     def describe(self, progress: Any, cancel: Any) -> dict[str, str]:
         models = self._load()
@@ -89,7 +110,7 @@ class EngineRunner:
         A print laid on its side comes back turned upright: "turned_clockwise_deg" says how
         far, "photo" is the upright photo (only then) and the boxes are in its pixels.
         """
-        upright = self._analyse(photo)
+        upright = self._upright(photo)
         result = upright.analysis
         faces = result.animatable_faces
         if not faces:
@@ -164,15 +185,17 @@ class EngineRunner:
         )
         return {"mp4": clip.mp4, "poster": first_frame(clip.mp4, 720)}
 
-    def _chosen(self, photo: np.ndarray, faces: tuple[int, ...] | None) -> tuple[np.ndarray, Any]:
-        """The photo upright, and its analysis with only the faces the guest chose to animate."""
-        upright = self._analyse(photo)
-        analysis = upright.analysis
+    def _chosen(
+        self, photo: np.ndarray, faces: tuple[int, ...] | None
+    ) -> tuple[np.ndarray, Analysis]:
+        """The (upright) photo, and its analysis with only the faces the guest chose to
+        animate."""
+        analysis = self._analyse(photo)
         if faces is None:
-            return upright.image, analysis
+            return photo, analysis
         animatable = analysis.animatable_faces
         keep = tuple(animatable[i] for i in faces if i < len(animatable))
-        return upright.image, dataclasses.replace(analysis, faces=keep)
+        return photo, dataclasses.replace(analysis, faces=keep)
 
     def caption_clip(
         self,
@@ -234,8 +257,8 @@ class EngineRunner:
         """The rig over a screen-sized copy of ``photo`` for drawing it live on the kiosk."""
         from kiosk.live.source import build_live_portrait, screen_sized
 
-        upright = self._analyse(screen_sized(photo))
-        return build_live_portrait(upright.image, upright.analysis)
+        screen = screen_sized(photo)
+        return build_live_portrait(screen, self._analyse(screen))
 
     def tribute_loop(
         self,
@@ -250,10 +273,9 @@ class EngineRunner:
         """A fresh seamless loop of a kept portrait for the tribute wall (MP4 bytes)."""
         from kiosk.live.source import render_loop
 
-        upright = self._analyse(photo)
         return render_loop(
-            upright.image,
-            upright.analysis,
+            photo,
+            self._analyse(photo),
             preset=preset,
             seed=seed,
             seconds=seconds,

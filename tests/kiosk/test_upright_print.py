@@ -9,6 +9,7 @@ import signal
 import threading
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -31,8 +32,9 @@ def rgb_of_png(path: Path) -> np.ndarray:
 def test_the_worker_turns_a_sideways_print_once(
     tmp_path: Path, astronaut: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """find_faces hands back the upright photo and boxes in its pixels; the render of that
-    photo neither analyses nor turns it again, and its clip stands upright."""
+    """find_faces hands back the upright photo and boxes in its pixels; neither the Mood
+    screen's live preview (a screen-sized copy of a print over 1080 px) nor the render of
+    that photo turns it again, and the clip stands upright."""
     calls: list[tuple[int, ...]] = []
     real = analysis.analyse_upright
 
@@ -44,13 +46,15 @@ def test_the_worker_turns_a_sideways_print_once(
     toml = tmp_path / "keepsake.toml"
     toml.write_text('[engine]\nx264_preset = "ultrafast"\nmax_short_side_px = 240\n')
     runner = EngineRunner(load_config(toml))
-    portrait = np.ascontiguousarray(astronaut[:, 40:480])
+    # 1320x1536, as a 4K camera rectifies a print: over the 1080 px of a screen-sized copy.
+    portrait = cv2.resize(astronaut[:, 40:480], None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
     laid = np.ascontiguousarray(np.rot90(portrait, -1))  # turned clockwise on the table
     found = runner.find_faces(laid, progress=lambda _f: None, cancel=threading.Event())
     assert found["turned_clockwise_deg"] == 270
     np.testing.assert_array_equal(found["photo"], portrait)
     ((x0, y0, x1, y1),) = found["boxes"]
     assert 0 <= x0 < x1 <= portrait.shape[1] and 0 <= y0 < y1 <= portrait.shape[0] / 2
+    runner.live_portrait(found["photo"], progress=lambda _f: None, cancel=threading.Event())
     clip = runner.render(
         found["photo"],
         preset="memorial",

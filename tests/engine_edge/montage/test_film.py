@@ -161,3 +161,23 @@ def test_bad_inputs_are_clear_errors(clips) -> None:
         make_film([Piece(b"not a clip at all")], FILM)
     with pytest.raises(FilmInvalid, match="two shots"):
         make_film([Piece(clips[0])], FilmOptions(**{**FILM.__dict__, "loop": True}))
+
+
+def test_a_photo_scanned_on_its_side_is_animated_upright(tmp_path, astronaut) -> None:  # type: ignore[no-untyped-def]
+    """`keepsake montage` animates a photo file turned upright, as `keepsake animate` does."""
+    from PIL import Image
+
+    from engine_edge.analysis import analyse
+    from engine_edge.commands.montage import _clip_of
+    from engine_edge.config import load_config
+    from kiosk.adapters.engine import first_frame
+
+    portrait = np.ascontiguousarray(astronaut[:, 40:480])  # 440 wide, 512 high
+    photo = tmp_path / "sideways.png"
+    Image.fromarray(np.ascontiguousarray(np.rot90(portrait, 1))).save(photo)
+    toml = tmp_path / "keepsake.toml"
+    toml.write_text('[engine]\nx264_preset = "ultrafast"\nmax_short_side_px = 240\n')
+    frame = first_frame(_clip_of(str(photo), load_config(toml)), 720)
+    assert frame.shape[0] > frame.shape[1]
+    (face,) = analyse(frame, _models()).faces
+    assert abs(face.pose.roll_deg) < 15
