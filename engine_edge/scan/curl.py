@@ -46,13 +46,6 @@ CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
 MIN_INLIER_SHARE = 0.6
 CURVE_GAIN = 1.3
 REFITS = 3  # curves refitted from the corners their chords give, this many times
-# A straight line fitted to a bowed side lies between its chord and its arc, so the corners
-# where the curves' chords meet lie about a bow from the straight outline's (25 curls on
-# fresh old-print seeds 5600000+ that put the corners right: 0.5-1.16x the largest bow).
-# Further means a side's curve was fitted on another edge: a bordered print's picture edge,
-# a border's width inside (8 curls there moved them 1.6-4.8x their bow, 13-40 px).
-MOVE_PER_SAG = 1.3
-MOVE_SLACK_PX = 2.0
 
 
 @dataclass(frozen=True)
@@ -117,9 +110,7 @@ def curved_outline(
 
     A bend bows both sides across it, each as the lens sees it (the one nearer the view's
     middle less): a side bowing where no bend of the print would bow it (its opposite
-    straight where a bend would bow it too) is not taken for a curl; nor are curves whose
-    corners lie further from the straight outline's than its bows explain (MOVE_PER_SAG)."""
-    found = corners
+    straight where a bend would bow it too) is not taken for a curl."""
     curves = _side_curves(frame, corners)
     if curves is None or not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
@@ -140,9 +131,6 @@ def curved_outline(
     if curl is None:
         return None
     sags = tuple(c.sag if _bows(c, corners, i) else 0.0 for i, c in enumerate(curves))
-    moved = float(np.linalg.norm(corners - found, axis=1).max())
-    if moved > MOVE_PER_SAG * max(abs(s) for s in sags) + MOVE_SLACK_PX:
-        return None  # a curve on another edge: the picture's, inside a border
     return CurvedOutline(corners, curl, sags)  # type: ignore[arg-type]
 
 
