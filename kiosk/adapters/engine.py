@@ -165,7 +165,7 @@ class EngineRunner:
         """
         from engine_edge.pipeline import AnimateOptions, animate_photo
 
-        image, analysis = self._chosen(photo, faces)
+        analysis = self._chosen(photo, faces)
         speech = self._spoken_line(say_text, audio, sample_rate, fps, preset)
         progress(0.02)
         options = AnimateOptions(
@@ -181,21 +181,18 @@ class EngineRunner:
         # With the models the engine self-checks the clip: a guest only ever sees one that
         # passed, or the gentler one it renders when the first fails.
         clip = animate_photo(
-            image, options, self._load(), progress=progress, cancel=cancel, analysis=analysis
+            photo, options, self._load(), progress=progress, cancel=cancel, analysis=analysis
         )
         return {"mp4": clip.mp4, "poster": first_frame(clip.mp4, 720)}
 
-    def _chosen(
-        self, photo: np.ndarray, faces: tuple[int, ...] | None
-    ) -> tuple[np.ndarray, Analysis]:
-        """The (upright) photo, and its analysis with only the faces the guest chose to
-        animate."""
+    def _chosen(self, photo: np.ndarray, faces: tuple[int, ...] | None) -> Analysis:
+        """The (upright) photo's analysis with only the faces the guest chose to animate."""
         analysis = self._analyse(photo)
         if faces is None:
-            return photo, analysis
+            return analysis
         animatable = analysis.animatable_faces
         keep = tuple(animatable[i] for i in faces if i < len(animatable))
-        return photo, dataclasses.replace(analysis, faces=keep)
+        return dataclasses.replace(analysis, faces=keep)
 
     def caption_clip(
         self,
@@ -217,7 +214,7 @@ class EngineRunner:
         options = AnimateOptions(
             preset=preset, fps=facts.fps, caption=text, label=self._label, engine=self._engine
         )
-        caption = clip_caption(*self._chosen(photo, faces), options)
+        caption = clip_caption(photo, self._chosen(photo, faces), options)
         captioned, poster = burn_caption(
             mp4,
             caption,
