@@ -171,6 +171,18 @@ def add_kinds_argument(
     )
 
 
+def kinds_of_set(
+    parser: argparse.ArgumentParser, chosen: tuple[str, ...] | None, set_kinds: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--kinds`` as judged on a set of ``set_kinds`` (all of them when none were chosen):
+    a kind of the other set is an error, not an empty table."""
+    if chosen is None:
+        return set_kinds
+    if other := [k for k in chosen if k not in set_kinds]:
+        parser.error(f"--kinds {','.join(other)}: not in this set ({','.join(set_kinds)})")
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenes", type=int, default=108, help="scenes per set (9 kinds)")
@@ -203,12 +215,12 @@ def main() -> None:
     if args.old_prints:
         base = OLD_PRINT_SEED_BASE if args.seed_base is None else args.seed_base
         title = f"old prints, seeds from {base} ({source})"
-        chosen = args.kinds or OLD_PRINT_KINDS
+        chosen = kinds_of_set(parser, args.kinds, OLD_PRINT_KINDS)
         scene_set_report(
             photos, args.scenes, base, title, args.jobs, chosen, not args.single, OLD_PRINT_KINDS
         )
         return
-    args.kinds = args.kinds or KINDS
+    args.kinds = kinds_of_set(parser, args.kinds, KINDS)
     if not args.only_set:
         speed()
     if args.tuning:
