@@ -37,6 +37,8 @@ import cv2
 import numpy as np
 from skimage import data
 
+from engine_edge.scan.capture import output_size, rectify
+from engine_edge.scan.curl import curved_outline
 from engine_edge.scan.detect import detect_print_quad
 from engine_edge.scan.evaluate import VERDICTS, Outcome, judge
 from engine_edge.scan.scene_set import KINDS, OLD_PRINT_KINDS, OLD_PRINT_SEED_BASE, scene_for
@@ -278,6 +280,23 @@ def speed() -> None:
     print(
         f"12 MP burst of {len(burst)} capture-to-photo (detect, refine each, align, fuse, "
         f"restore): {burst_s:.2f} s ({burst_s / photo_s:.2f}x one frame)"
+    )
+    curled_speed(big, spec, settings)
+
+
+def curled_speed(big: np.ndarray, spec: SceneSpec, settings: ScanSettings) -> None:
+    """A curled 12 MP print rectified through its cylinder against its corners' homography
+    (the bend measured on the print's true corners: the curl step's own cost is in the
+    flat still above)."""
+    curled = render_print_scene(big, replace(spec, table="dark", curl=0.045, tilt_x_deg=8.0))
+    bend = curved_outline(curled.frame, curled.corners, settings.focal_ratio)
+    assert bend is not None, "the curled print's bend was not measured"
+    size = output_size(bend.corners, (4000, 3000), settings.capture(), bend.curl.stretch)
+    flat_s = median_s(lambda f: rectify(f, bend.corners, size), [curled.frame], repeat=3)
+    bent_s = median_s(lambda f: rectify(f, bend.corners, size, curl=bend.curl), [curled.frame])
+    print(
+        f"12 MP curled print rectified through its cylinder: {bent_s:.2f} s a frame; "
+        f"its corners' homography {flat_s:.2f} s ({bent_s / flat_s:.1f}x)"
     )
 
 
