@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.scan import add_kinds_argument, load_photos
+from benchmarks.scan import add_kinds_argument, kinds_of_set, load_photos
 from engine_edge.scan.capture import capture_burst
 from engine_edge.scan.evaluate import judge, ssim_ratio
 from engine_edge.scan.scene_set import KINDS, LabelledScene, burst_views, scene_for
@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="processes")
     parser.add_argument("--out", type=Path, default=None, help="also write one JSON line a print")
     args = parser.parse_args()
+    args.kinds = kinds_of_set(parser, args.kinds, KINDS)
     logging.disable(logging.WARNING)
     photos, _ = load_photos()
     indices = [i for i in range(args.scenes) if KINDS[i % len(KINDS)] in args.kinds]

@@ -20,6 +20,7 @@ from engine_edge.scan.detect import Hint
 from engine_edge.scan.restore import restore_photo
 from engine_edge.scan.scene_set import LabelledScene, burst_views
 from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_frames
+from engine_edge.scan.synthetic import print_to_frame
 
 SSIM_SIDE_PX = 384  # SSIM is compared at this longest side: fast, and blind to resampling
 
@@ -157,14 +158,13 @@ def hint_is_true(hint: Hint, labelled: LabelledScene, settings: ScanSettings) ->
 
 def _photo_corners(labelled: LabelledScene) -> np.ndarray:
     """Where the photo inside the print's border lies in the frame (the paper's corners
-    when there is no border). An outline round the photo alone is right as well: the
-    border is cropped off in any case."""
+    when there is no border), bent as the print is (a homography from the paper's corners
+    put a curled print's photo up to 10 px off). An outline round the photo alone is right
+    as well: the border is cropped off in any case."""
     ph, pw = labelled.scene.print_image.shape[:2]
     b = float(labelled.spec.border_px)
-    paper = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
-    to_frame = cv2.getPerspectiveTransform(paper, labelled.scene.corners.astype(np.float32))
-    photo = np.array([[b, b], [pw - b, b], [pw - b, ph - b], [b, ph - b]], np.float32)
-    return cv2.perspectiveTransform(photo[None], to_frame)[0].astype(np.float64)
+    photo = np.array([[b, b], [pw - b, b], [pw - b, ph - b], [b, ph - b]], np.float64)
+    return print_to_frame(labelled.spec, (pw, ph), photo)
 
 
 def _deckle_share(labelled: LabelledScene, diag: float) -> float:

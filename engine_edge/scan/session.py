@@ -297,13 +297,16 @@ def _curl_measured(
     settings: ScanSettings,
 ) -> tuple[list[np.ndarray], PrintDetection, Curl | None]:
     """The outlines, detection and bend of a curled print (curl.curved_outline on the
-    first frame; every frame's outline moved with it); a flat print's as they are."""
+    first frame; every frame's outline moved with it); a flat print's as they are. The
+    detection keeps its own frame's scale (the kiosk's preview, or the frame itself)."""
     curved = curved_outline(frames[0], quads[0], settings.focal_ratio)
     if curved is None:
         return quads, detection, None
     log.info("curled print: sides bow by %s px", [round(s, 1) for s in curved.sags_px])
     moved = curved.corners - quads[0]
-    return [q + moved for q in quads], replace(detection, corners=curved.corners), curved.curl
+    to_detection = detection.frame_size[0] / frames[0].shape[1]
+    seen = replace(detection, corners=curved.corners * to_detection)
+    return [q + moved for q in quads], seen, curved.curl
 
 
 def _finish(
