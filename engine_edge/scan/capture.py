@@ -187,7 +187,7 @@ def capture_burst(
     and with the noise of the frames averaged down.
 
     ``quad`` is either one set of corners for every frame (fixed camera) or one per frame;
-    ``curl`` a curled print's bend (curl.CurvedOutline), flattened.
+    ``curl`` a curled print's bend (curl.Curl), flattened.
     """
     if not frames:
         raise ImageUnreadable("No camera frames arrived; check the camera and try again.")
