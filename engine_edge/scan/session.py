@@ -298,7 +298,9 @@ def _curl_measured(
 ) -> tuple[list[np.ndarray], PrintDetection, Curl | None]:
     """The outlines, detection and bend of a curled print (curl.curved_outline on the
     first frame; every frame's outline moved with it); a flat print's as they are."""
-    curved = curved_outline(frames[0], quads[0], settings.focal_ratio)
+    curved = curved_outline(
+        frames[0], quads[0], settings.focal_ratio, straight_held=detection.curled
+    )
     if curved is None:
         return quads, detection, None
     log.info("curled print: sides bow by %s px", [round(s, 1) for s in curved.sags_px])
