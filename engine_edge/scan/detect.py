@@ -12,8 +12,9 @@ Anything doubtful becomes a hint for the guest rather than a wrong crop.
 This module is the entry point and says what is wrong; the parts live beside it:
 ``candidates`` (outlines proposed on the small copy), ``edge_fit`` (a side fitted as a
 line at any resolution), ``paper_table`` (paper told from table), ``outline_hunt`` (the
-candidates refined and judged, and the last resorts), ``outline_outward`` (from the
-picture out to the paper's edge) and ``glare`` (reflections on the found print).
+candidates refined and judged, and the last resorts), ``outline_curled`` (the very last: a
+curled print's sides held as curves), ``outline_outward`` (from the picture out to the
+paper's edge) and ``glare`` (reflections on the found print).
 """
 
 from __future__ import annotations
