@@ -76,11 +76,13 @@ class Curl:
 class CurvedOutline:
     """The paper's corners (TL, TR, BR, BL: where its sides' curves meet), its bend, and
     per side (top, right, bottom, left) how far its middle was seen off the chord, in frame
-    pixels along the outward normal (0: straight)."""
+    pixels along the outward normal (0: straight); ``holds``: per side, the share of it on
+    its curve (what a last resort asks of a curled print's outline, outline_curled)."""
 
     corners: np.ndarray
     curl: Curl
     sags_px: tuple[float, float, float, float]
+    holds: tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class _SideCurve:
 
 
 def curved_outline(
-    frame: np.ndarray, corners: np.ndarray, focal_ratio: float
+    frame: np.ndarray, corners: np.ndarray, focal_ratio: float, *, straight_held: bool = False
 ) -> CurvedOutline | None:
     """The curled print's outline round ``corners`` (a straight-sided outline found in
     ``frame``), or None when no bend explains its sides: the outline is then taken as it
@@ -110,8 +112,13 @@ def curved_outline(
 
     A bend bows both sides across it, each as the lens sees it (the one nearer the view's
     middle less): a side bowing where no bend of the print would bow it (its opposite
-    straight where a bend would bow it too) is not taken for a curl."""
-    curves = _side_curves(frame, corners)
+    straight where a bend would bow it too) is not taken for a curl.
+
+    ``straight_held``: a side whose best straight line holds at least as much of it as its
+    best curve is taken as that line (outline_curled, where the straight sides are searched
+    for too: a side's curve found on the picture's stronger lines bowed a bend that was not
+    there, seed 250047's straight top 0.18 on its "curve", 1.0 on its line)."""
+    curves = _side_curves(frame, corners, straight_held)
     if curves is None or not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
     for _ in range(REFITS):
@@ -119,7 +126,7 @@ def curved_outline(
         if moved is None:
             return None
         corners = moved
-        refitted = _side_curves(frame, corners)
+        refitted = _side_curves(frame, corners, straight_held)
         if refitted is None:
             return None
         curves = refitted
@@ -131,7 +138,8 @@ def curved_outline(
     if curl is None:
         return None
     sags = tuple(c.sag if _bows(c, corners, i) else 0.0 for i, c in enumerate(curves))
-    return CurvedOutline(corners, curl, sags)  # type: ignore[arg-type]
+    holds = tuple(c.inliers for c in curves)
+    return CurvedOutline(corners, curl, sags, holds)  # type: ignore[arg-type]
 
 
 def _bows(curve: _SideCurve, corners: np.ndarray, side: int) -> bool:
@@ -157,7 +165,9 @@ def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray 
     return new if new is not None and geometry.is_convex(new) else None
 
 
-def _side_curves(frame: np.ndarray, corners: np.ndarray) -> list[_SideCurve] | None:
+def _side_curves(
+    frame: np.ndarray, corners: np.ndarray, straight_held: bool = False
+) -> list[_SideCurve] | None:
     """Each side's edge as a quadratic curve (None where a side holds none)."""
     curves = []
     for i in range(4):
@@ -168,7 +178,7 @@ def _side_curves(frame: np.ndarray, corners: np.ndarray) -> list[_SideCurve] | N
         reach = max(SEARCH_MIN_PX, SEARCH_SHARE * length)
         t = np.linspace(0.03, 0.97, int(np.clip(length / 4, 32, 160)))
         positions, strengths = _edge_peaks(frame, p0, p1, outward_normal(corners, i), t, reach)
-        curve = _fit_curve(t, positions, strengths)
+        curve = _fit_curve(t, positions, strengths, straight_held)
         if curve is None:
             return None
         curves.append(curve)
@@ -213,7 +223,9 @@ def _edge_peaks(
     return np.where(strength > 0, position, np.nan), strength
 
 
-def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _SideCurve | None:
+def _fit_curve(
+    t: np.ndarray, positions: np.ndarray, strengths: np.ndarray, straight_held: bool = False
+) -> _SideCurve | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
     first, middle and last thirds); of nearly as good ones the nearest the outline on
     average, so the outline's own edge is kept (a border's inner edge bows alike). How
@@ -244,6 +256,9 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
     # peaks can miss when the picture's lines inside outshine the paper's edge).
     own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
     line_votes = max(own, 0 if line is None else line[1])
+    if straight_held and line_votes >= votes:
+        straight = np.zeros(3) if line is None or own >= line[1] else line[0]
+        coeffs, votes = straight, line_votes
     a, b, c = (float(v) for v in coeffs)
     return _SideCurve(a, b, c, votes / k, line_votes / k)
 

@@ -12,8 +12,9 @@ Anything doubtful becomes a hint for the guest rather than a wrong crop.
 This module is the entry point and says what is wrong; the parts live beside it:
 ``candidates`` (outlines proposed on the small copy), ``edge_fit`` (a side fitted as a
 line at any resolution), ``paper_table`` (paper told from table), ``outline_hunt`` (the
-candidates refined and judged, and the last resorts), ``outline_outward`` (from the
-picture out to the paper's edge) and ``glare`` (reflections on the found print).
+candidates refined and judged, and the last resorts), ``outline_curled`` (the very last: a
+curled print's sides held as curves), ``outline_outward`` (from the picture out to the
+paper's edge) and ``glare`` (reflections on the found print).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from engine_edge.scan.edge_fit import (
     same_quad,
 )
 from engine_edge.scan.glare import find_glare, picture_corners
+from engine_edge.scan.outline_curled import curled_fit
 from engine_edge.scan.outline_hunt import (
     deckled_fits,
     faint_fits,
@@ -129,6 +131,9 @@ class PrintDetection:
     # Where reflections cover the print: (x0, y0, x1, y1) as fractions of the frame.
     glare_boxes: tuple[tuple[float, float, float, float], ...] = ()
     closer: float = 1.0  # "too small": the share of its distance to the camera to hold it at
+    # Found only with its sides held as curves (outline_curled): a curled print, whose bend
+    # is measured with its straight sides searched for as lines too (curl.curved_outline).
+    curled: bool = False
 
     @property
     def usable(self) -> bool:
@@ -251,11 +256,19 @@ def detect_print_quad(
                 fits = dark_side_fits(frame, small, view, candidates, scale, settings)
             steep = steep and not fits
     all_quads = tuple(f.corners for f in fits)
+    # A curled print's outline, its sides held as curves: it is no straight outline, so the
+    # steps below that move or check straight sides leave it as the curves found it.
+    curled: Fit | None = None
     if not fits:
         if steep:
             return PrintDetection(None, (Hint.TILTED,), size)
         touching = _touching_prints(frame, small, view, scale, settings)
-        return PrintDetection(None, (Hint.TWO_PRINTS if touching else Hint.NONE,), size)
+        if not touching:
+            assert candidates is not None  # made for the faint fits above
+            curled = curled_fit(frame, small, view, candidates, scale, settings)
+        if curled is None:
+            return PrintDetection(None, (Hint.TWO_PRINTS if touching else Hint.NONE,), size)
+        fits = [curled]
     _rank(fits, fine_reach_px(frame))
     best = fits[0]
     if (
@@ -286,7 +299,7 @@ def detect_print_quad(
         if moved is not None:
             best = moved
             fits.insert(0, moved)
-    if fits[0] is not tracked:
+    if fits[0] is not tracked and curled is None:
         # One side on a picture's line that meets the print's edge at a corner: off square.
         # A last resort's outline too (seed 4600045: a fold of a white dress 5.3 degrees off
         # square, found by the faint last resort).
@@ -315,7 +328,7 @@ def detect_print_quad(
         if paper is not None:
             best = paper
             fits.insert(0, paper)
-    if inside := picture_sides(view, best.corners * scale):
+    if curled is None and (inside := picture_sides(view, best.corners * scale)):
         # A light border as pale as the table, or a black one as dark as the gaps in
         # gravel: its paper's edge found on some sides, the picture's edge on the others.
         # Those move out to the paper's edge too, a last resort's as well (seed 2900019: a
@@ -342,18 +355,23 @@ def detect_print_quad(
             # the picture's, 0.06 of the diagonal off both; the paper's edge all round
             # held only 0.33-0.40).
             best = within_border
-    if (inward := picture_outline(frame, view, best, scale, settings)) is not None:
+    if (
+        curled is None
+        and (inward := picture_outline(frame, view, best, scale, settings)) is not None
+    ):
         best = inward
         fits.insert(0, inward)
     # A border's paper inside the outline is cut off with it, along the picture's own edge
     # found in the rectified print: turning the paper's faint side only tilts that edge in
     # the crop (seed 4700019, a black border: 0.984 of the ideal, 0.975 turned).
-    if (turned := faint_side_squared(frame, best, settings)) is not None and not any(
-        paper_inside(view, best.corners * scale)
+    if (
+        curled is None
+        and (turned := faint_side_squared(frame, best, settings)) is not None
+        and not any(paper_inside(view, best.corners * scale))
     ):
         best = turned
         fits.insert(0, turned)
-    if not _off_colour_blocks(frame, best, settings):
+    if curled is None and not _off_colour_blocks(frame, best, settings):
         # The edge is too faint to tell from the JPEG's blocks: no crop rather than a wrong one.
         return PrintDetection(None, (Hint.UNCLEAR,), size, candidates=all_quads)
     hints = _hints(frame, best, fits, settings)
@@ -376,7 +394,9 @@ def detect_print_quad(
         and paper is not None
         and surrounded_by_table(view, paper.corners * scale)
     )
-    if not bordered and not surrounded_by_table(view, best.corners * scale):
+    # A curled print's curves were checked against the table where they lie
+    # (outline_curled); the straight chords between its corners cut through its bulges.
+    if not bordered and curled is None and not surrounded_by_table(view, best.corners * scale):
         hints.insert(0, Hint.UNCLEAR)
     glare, boxes = find_glare(small, best.corners * scale)
     if (
@@ -406,6 +426,7 @@ def detect_print_quad(
             for x0, y0, x1, y1 in boxes
         ),
         closer=_closer(best.corners, settings),
+        curled=curled is not None,
     )
 
 

@@ -299,7 +299,9 @@ def _curl_measured(
     """The outlines, detection and bend of a curled print (curl.curved_outline on the
     first frame; every frame's outline moved with it); a flat print's as they are. The
     detection keeps its own frame's scale (the kiosk's preview, or the frame itself)."""
-    curved = curved_outline(frames[0], quads[0], settings.focal_ratio)
+    curved = curved_outline(
+        frames[0], quads[0], settings.focal_ratio, straight_held=detection.curled
+    )
     if curved is None:
         return quads, detection, None
     log.info("curled print: sides bow by %s px", [round(s, 1) for s in curved.sags_px])
