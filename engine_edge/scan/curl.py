@@ -45,6 +45,11 @@ CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
 # on 0.75) holds a line about as well as a curve.
 MIN_INLIER_SHARE = 0.6
 CURVE_GAIN = 1.3
+# Hypotheses per third of a side: the strongest peaks of each of the profiles' strongest
+# few, so that a weaker edge beside a stronger one (a border's paper edge beside its
+# picture's) has curves through it too.
+HYPOTHESIS_RANKS = 2
+HYPOTHESIS_PEAKS = 6
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -215,8 +220,11 @@ def _edge_peaks(
 
 def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _SideCurve | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
-    first, middle and last thirds); of nearly as good ones the nearest the outline on
-    average, so the outline's own edge is kept (a border's inner edge bows alike). How
+    first, middle and last thirds); of nearly as good ones the outermost, so every side
+    ends on the paper's edge: a border's inner edge (the picture's) bows alike and is often
+    the stronger step, and the nearest the outline kept whichever the straight side lay
+    on, the paper's edge on some sides and the picture's on others (seed 250004, a cup
+    with a white border: its bottom on the picture's edge, two corners 25 px off). How
     many profiles the best straight line holds is kept with it.
 
     (A tall print's side beside a picture's strong lines, test_guest_hints: a "curve" 6 px
@@ -230,9 +238,14 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
         third = np.flatnonzero((t[rows] >= lo) & (t[rows] < hi))
         if len(third) == 0:
             return None
-        picks.append(third[np.argsort(-strengths[rows[third], cols[third]])[:8]])
+        ranked = [third[cols[third] == rank] for rank in range(HYPOTHESIS_RANKS)]
+        picks.append(
+            np.concatenate(
+                [r[np.argsort(-strengths[rows[r], cols[r]])[:HYPOTHESIS_PEAKS]] for r in ranked]
+            )
+        )
     i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
-    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis)
+    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis, outermost=True)
     if curve is None:
         return None
     # The best straight line through a peak of the first and of the last third, and the
@@ -255,10 +268,12 @@ def _best_curve(
     cols: np.ndarray,
     picks: tuple[np.ndarray, ...],
     basis: np.ndarray,
+    outermost: bool = False,
 ) -> tuple[np.ndarray, int] | None:
     """Of the curves (``basis``: their terms at each ``t``) through each tuple of peaks
     ``picks`` (indices into ``rows``, ``cols``), the one most profiles agree with, refitted
-    on them (of nearly as good ones the nearest the outline on average), and its votes."""
+    on them (of nearly as good ones the nearest the outline on average, or the ``outermost``),
+    and its votes."""
     n = basis.shape[1]
     systems = np.stack([basis[rows[p]] for p in picks], axis=1)
     values = np.stack([positions[rows[p], cols[p]] for p in picks], axis=1)
@@ -271,7 +286,8 @@ def _best_curve(
     agree = np.nan_to_num(residual, nan=np.inf) < CURVE_TOLERANCE_PX
     votes = agree.any(axis=2).sum(axis=1)
     good = np.flatnonzero(votes >= 0.9 * votes.max())
-    best = int(good[np.argmin(np.abs(coeffs[good] @ basis.mean(axis=0)))])
+    middle = coeffs[good] @ basis.mean(axis=0)
+    best = int(good[np.argmax(middle) if outermost else np.argmin(np.abs(middle))])
     nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
     on_curve = agree[best].any(axis=1)
     y = positions[np.arange(len(t)), nearest][on_curve]

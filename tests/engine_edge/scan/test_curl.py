@@ -67,3 +67,36 @@ def test_a_curled_print_scans_within_the_target(photos, seed):
     name = ("astronaut", "coffee", "chelsea", "rocket")[seed % 4]
     outcome = judge(sample_scene(photos[name], "curled", seed), burst=False)
     assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.parametrize(
+    ("name", "curl", "table"),
+    [("astronaut", -0.07, "dark"), ("chelsea", -0.07, "wood"), ("rocket", -0.07, "dark")],
+)
+def test_a_curled_bordered_print_with_rounded_corners_is_outlined_at_its_papers_corners(
+    photos, name, curl, table
+):
+    """A curled print with a white border and rounded corners: its picture's edge, a
+    border's width inside, is the stronger step on some sides, and curves through the
+    strongest peaks alone followed it there while others kept the paper's edge (no bend
+    found, the straight outline 25-32 px off). Curves through the paper's weaker edge too,
+    the outermost of the nearly best taken, meet where the paper's sides do (its corners
+    cut off by the rounding)."""
+    photo = photos[name]
+    spec = SceneSpec(
+        table=table,
+        seed=3,
+        roll_deg=12.0,
+        tilt_x_deg=10.0,
+        tilt_y_deg=-6.0,
+        curl=curl,
+        corner_radius=0.06,
+        border_px=max(8, photo.shape[0] // 30),
+        noise_sigma=2.0,
+    )
+    scene = render_print_scene(photo, spec)
+    found = detect_print_quad(scene.frame).corners
+    assert found is not None
+    curved = curved_outline(scene.frame, found, 1.1)
+    assert curved is not None
+    assert np.linalg.norm(curved.corners - scene.corners, axis=1).max() < 1.5
