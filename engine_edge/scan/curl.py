@@ -18,6 +18,7 @@ whose sides bows is left exactly as it was: a flat print takes today's path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -50,6 +51,12 @@ CURVE_GAIN = 1.3
 # picture's) has curves through it too.
 HYPOTHESIS_RANKS = 2
 HYPOTHESIS_PEAKS = 6
+# Which of a side's nearly best curves is taken: the one nearest the outline, the
+# outermost (a bordered print's paper's edge) or the innermost (its picture's edge).
+Layer = Literal["nearest", "outer", "inner"]
+# A side shows two edges (a border's paper and picture) where its outermost and innermost
+# nearly best curves lie this far apart on average.
+LAYER_GAP_PX = 3.0
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -103,6 +110,11 @@ class _SideCurve:
         """How far the curve's middle stands off its chord."""
         return self.c / 4.0
 
+    @property
+    def mean_offset(self) -> float:
+        """The curve's average offset along the side's outward normal."""
+        return self.a + self.b / 2.0 + self.c / 6.0
+
 
 def curved_outline(
     frame: np.ndarray, corners: np.ndarray, focal_ratio: float
@@ -115,16 +127,22 @@ def curved_outline(
 
     A bend bows both sides across it, each as the lens sees it (the one nearer the view's
     middle less): a side bowing where no bend of the print would bow it (its opposite
-    straight where a bend would bow it too) is not taken for a curl."""
-    curves = _side_curves(frame, corners)
-    if curves is None or not any(_bows(c, corners, i) for i, c in enumerate(curves)):
+    straight where a bend would bow it too) is not taken for a curl.
+
+    Every side is taken on one edge of the paper, all on the paper's edge or all on the
+    picture's (:func:`_layer`)."""
+    layered = _layer(frame, corners)
+    if layered is None:
+        return None
+    layer, curves = layered
+    if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
     for _ in range(REFITS):
         moved = _chord_corners(corners, curves)
         if moved is None:
             return None
         corners = moved
-        refitted = _side_curves(frame, corners)
+        refitted = _side_curves(frame, corners, layer)
         if refitted is None:
             return None
         curves = refitted
@@ -162,8 +180,27 @@ def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray 
     return new if new is not None and geometry.is_convex(new) else None
 
 
-def _side_curves(frame: np.ndarray, corners: np.ndarray) -> list[_SideCurve] | None:
-    """Each side's edge as a quadratic curve (None where a side holds none)."""
+def _layer(frame: np.ndarray, corners: np.ndarray) -> tuple[Layer, list[_SideCurve]] | None:
+    """Which edge every side is taken on: the paper's (the outermost of each side's nearly
+    best curves), unless three sides show two edges a border apart and the fourth one edge
+    only, which is then the picture's (the paper's edge there too faint beside the table's
+    own colour to be found): all four on the picture's edge, a right outline of the photo
+    whose border is cut off anyway. The outermost on every side put the faint side on the
+    picture's edge and the other three on the paper's (seed 280004, a grey border on
+    gravel: two corners 15 px off). The layer and each side's curve on it; None where a
+    side holds no curve."""
+    outer = _side_curves(frame, corners, "outer")
+    inner = _side_curves(frame, corners, "inner")
+    if outer is None or inner is None:
+        return None
+    doubled = [
+        o.mean_offset - n.mean_offset > LAYER_GAP_PX for o, n in zip(outer, inner, strict=True)
+    ]
+    return ("inner", inner) if sum(doubled) == 3 else ("outer", outer)
+
+
+def _side_curves(frame: np.ndarray, corners: np.ndarray, layer: Layer) -> list[_SideCurve] | None:
+    """Each side's edge as a quadratic curve on ``layer`` (None where a side holds none)."""
     curves = []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
@@ -173,7 +210,7 @@ def _side_curves(frame: np.ndarray, corners: np.ndarray) -> list[_SideCurve] | N
         reach = max(SEARCH_MIN_PX, SEARCH_SHARE * length)
         t = np.linspace(0.03, 0.97, int(np.clip(length / 4, 32, 160)))
         positions, strengths = _edge_peaks(frame, p0, p1, outward_normal(corners, i), t, reach)
-        curve = _fit_curve(t, positions, strengths)
+        curve = _fit_curve(t, positions, strengths, layer)
         if curve is None:
             return None
         curves.append(curve)
@@ -218,14 +255,17 @@ def _edge_peaks(
     return np.where(strength > 0, position, np.nan), strength
 
 
-def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _SideCurve | None:
+def _fit_curve(
+    t: np.ndarray, positions: np.ndarray, strengths: np.ndarray, layer: Layer
+) -> _SideCurve | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
-    first, middle and last thirds); of nearly as good ones the outermost, so every side
-    ends on the paper's edge: a border's inner edge (the picture's) bows alike and is often
-    the stronger step, and the nearest the outline kept whichever the straight side lay
-    on, the paper's edge on some sides and the picture's on others (seed 250004, a cup
-    with a white border: its bottom on the picture's edge, two corners 25 px off). How
-    many profiles the best straight line holds is kept with it.
+    first, middle and last thirds); of nearly as good ones the one on ``layer``
+    (:func:`_layer`): the outermost puts every side on the paper's edge, where a border's
+    inner edge (the picture's) bows alike and is often the stronger step; the nearest the
+    outline kept whichever the straight side lay on, the paper's edge on some sides and
+    the picture's on others (seed 250004, a cup with a white border: its bottom on the
+    picture's edge, two corners 25 px off). How many profiles the best straight line
+    holds is kept with it.
 
     (A tall print's side beside a picture's strong lines, test_guest_hints: a "curve" 6 px
     inside on 0.74 of the side won over its own straight edge, found by the strongest peaks'
@@ -245,13 +285,13 @@ def _fit_curve(t: np.ndarray, positions: np.ndarray, strengths: np.ndarray) -> _
             )
         )
     i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
-    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis, outermost=True)
+    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis, layer)
     if curve is None:
         return None
     # The best straight line through a peak of the first and of the last third, and the
     # outline's own side.
     first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
-    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2])
+    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2], "nearest")
     coeffs, votes = curve
     # The outline's own side is a straight line too (the one a RANSAC over the strongest
     # peaks can miss when the picture's lines inside outshine the paper's edge).
@@ -268,12 +308,12 @@ def _best_curve(
     cols: np.ndarray,
     picks: tuple[np.ndarray, ...],
     basis: np.ndarray,
-    outermost: bool = False,
+    layer: Layer,
 ) -> tuple[np.ndarray, int] | None:
     """Of the curves (``basis``: their terms at each ``t``) through each tuple of peaks
     ``picks`` (indices into ``rows``, ``cols``), the one most profiles agree with, refitted
-    on them (of nearly as good ones the nearest the outline on average, or the ``outermost``),
-    and its votes."""
+    on them (of nearly as good ones the one on ``layer``: nearest the outline on average,
+    outermost or innermost), and its votes."""
     n = basis.shape[1]
     systems = np.stack([basis[rows[p]] for p in picks], axis=1)
     values = np.stack([positions[rows[p], cols[p]] for p in picks], axis=1)
@@ -287,7 +327,8 @@ def _best_curve(
     votes = agree.any(axis=2).sum(axis=1)
     good = np.flatnonzero(votes >= 0.9 * votes.max())
     middle = coeffs[good] @ basis.mean(axis=0)
-    best = int(good[np.argmax(middle) if outermost else np.argmin(np.abs(middle))])
+    choice = {"nearest": np.argmin(np.abs(middle)), "outer": np.argmax(middle)}
+    best = int(good[choice.get(layer, np.argmin(middle))])
     nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
     on_curve = agree[best].any(axis=1)
     y = positions[np.arange(len(t)), nearest][on_curve]
