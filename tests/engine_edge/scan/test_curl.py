@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine_edge.scan.curl import Curl, curl_map, curved_outline
+from engine_edge.scan.curl import Curl, _layer, curl_map, curved_outline
 from engine_edge.scan.detect import detect_print_quad
 from engine_edge.scan.evaluate import judge
 from engine_edge.scan.scene_set import sample_scene
@@ -100,3 +100,25 @@ def test_a_curled_bordered_print_with_rounded_corners_is_outlined_at_its_papers_
     curved = curved_outline(scene.frame, found, 1.1)
     assert curved is not None
     assert np.linalg.norm(curved.corners - scene.corners, axis=1).max() < 1.5
+
+
+def test_a_border_whose_papers_edge_is_lost_on_one_side_keeps_every_side_on_the_picture():
+    """A white border on a grey table, the table as light as the paper beyond the top side:
+    three sides show the paper's edge and, a border inside, the picture's; the top the
+    picture's only. The outermost curve on each side put the top on the picture's edge and
+    the others on the paper's (seed 280004: two corners 15 px off); every side stays on
+    the picture's edge, the outline of the photo whose border is cut off anyway."""
+    rng = np.random.default_rng(0)
+    frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
+    frame[:105] = 220.0 + rng.normal(0.0, 2.0, (105, 640, 3))  # as light as the paper
+    frame[105:375, 125:515] = 220.0
+    yy, xx = np.mgrid[115:365, 135:505]
+    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
+    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    # A straight outline a pixel outside the picture's edge.
+    outline = np.array([[134.0, 114.0], [506.0, 114.0], [506.0, 366.0], [134.0, 366.0]])
+    layered = _layer(frame, outline)
+    assert layered is not None
+    layer, curves = layered
+    assert layer == "inner"
+    assert max(abs(c.mean_offset) for c in curves) < 2.0  # the paper's edge: 10 px out
