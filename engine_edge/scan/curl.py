@@ -142,10 +142,10 @@ def curved_outline(
         if moved is None:
             return None
         corners = moved
-        refitted = _side_curves(frame, corners, layer)
+        refitted = _side_curves(frame, corners, (layer,))
         if refitted is None:
             return None
-        curves = refitted
+        curves = refitted[0]
     if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None  # refitted on the corners they give, the curves lie straight
     size = (frame.shape[1], frame.shape[0])
@@ -189,19 +189,22 @@ def _layer(frame: np.ndarray, corners: np.ndarray) -> tuple[Layer, list[_SideCur
     picture's edge and the other three on the paper's (seed 280004, a grey border on
     gravel: two corners 15 px off). The layer and each side's curve on it; None where a
     side holds no curve."""
-    outer = _side_curves(frame, corners, "outer")
-    inner = _side_curves(frame, corners, "inner")
-    if outer is None or inner is None:
+    layers = _side_curves(frame, corners, ("outer", "inner"))
+    if layers is None:
         return None
+    outer, inner = layers
     doubled = [
         o.mean_offset - n.mean_offset > LAYER_GAP_PX for o, n in zip(outer, inner, strict=True)
     ]
     return ("inner", inner) if sum(doubled) == 3 else ("outer", outer)
 
 
-def _side_curves(frame: np.ndarray, corners: np.ndarray, layer: Layer) -> list[_SideCurve] | None:
-    """Each side's edge as a quadratic curve on ``layer`` (None where a side holds none)."""
-    curves = []
+def _side_curves(
+    frame: np.ndarray, corners: np.ndarray, layers: tuple[Layer, ...]
+) -> list[list[_SideCurve]] | None:
+    """Each side's edge as a quadratic curve on each of ``layers`` (per layer, the four
+    sides' curves; None where a side holds none)."""
+    per_side = []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
@@ -210,11 +213,11 @@ def _side_curves(frame: np.ndarray, corners: np.ndarray, layer: Layer) -> list[_
         reach = max(SEARCH_MIN_PX, SEARCH_SHARE * length)
         t = np.linspace(0.03, 0.97, int(np.clip(length / 4, 32, 160)))
         positions, strengths = _edge_peaks(frame, p0, p1, outward_normal(corners, i), t, reach)
-        curve = _fit_curve(t, positions, strengths, layer)
-        if curve is None:
+        curves = _fit_curve(t, positions, strengths, layers)
+        if curves is None:
             return None
-        curves.append(curve)
-    return curves
+        per_side.append(curves)
+    return [list(layer) for layer in zip(*per_side, strict=True)]
 
 
 def _edge_peaks(
@@ -256,10 +259,10 @@ def _edge_peaks(
 
 
 def _fit_curve(
-    t: np.ndarray, positions: np.ndarray, strengths: np.ndarray, layer: Layer
-) -> _SideCurve | None:
+    t: np.ndarray, positions: np.ndarray, strengths: np.ndarray, layers: tuple[Layer, ...]
+) -> tuple[_SideCurve, ...] | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
-    first, middle and last thirds); of nearly as good ones the one on ``layer``
+    first, middle and last thirds); of nearly as good ones the one on each of ``layers``
     (:func:`_layer`): the outermost puts every side on the paper's edge, where a border's
     inner edge (the picture's) bows alike and is often the stronger step; the nearest the
     outline kept whichever the straight side lay on, the paper's edge on some sides and
@@ -285,20 +288,21 @@ def _fit_curve(
             )
         )
     i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
-    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis, layer)
-    if curve is None:
+    curves = _best_curve(t, positions, rows, cols, (i, j, m), basis, layers)
+    if curves is None:
         return None
     # The best straight line through a peak of the first and of the last third, and the
     # outline's own side.
     first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
-    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2], "nearest")
-    coeffs, votes = curve
+    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2], ("nearest",))
     # The outline's own side is a straight line too (the one a RANSAC over the strongest
     # peaks can miss when the picture's lines inside outshine the paper's edge).
     own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
-    line_votes = max(own, 0 if line is None else line[1])
-    a, b, c = (float(v) for v in coeffs)
-    return _SideCurve(a, b, c, votes / k, line_votes / k)
+    line_votes = max(own, 0 if line is None else line[0][1])
+    return tuple(
+        _SideCurve(float(a), float(b), float(c), votes / k, line_votes / k)
+        for (a, b, c), votes in curves
+    )
 
 
 def _best_curve(
@@ -308,12 +312,12 @@ def _best_curve(
     cols: np.ndarray,
     picks: tuple[np.ndarray, ...],
     basis: np.ndarray,
-    layer: Layer,
-) -> tuple[np.ndarray, int] | None:
+    layers: tuple[Layer, ...],
+) -> list[tuple[np.ndarray, int]] | None:
     """Of the curves (``basis``: their terms at each ``t``) through each tuple of peaks
     ``picks`` (indices into ``rows``, ``cols``), the one most profiles agree with, refitted
-    on them (of nearly as good ones the one on ``layer``: nearest the outline on average,
-    outermost or innermost), and its votes."""
+    on them (of nearly as good ones the one on each of ``layers``: nearest the outline on
+    average, outermost or innermost), and its votes; one per layer."""
     n = basis.shape[1]
     systems = np.stack([basis[rows[p]] for p in picks], axis=1)
     values = np.stack([positions[rows[p], cols[p]] for p in picks], axis=1)
@@ -327,15 +331,22 @@ def _best_curve(
     votes = agree.any(axis=2).sum(axis=1)
     good = np.flatnonzero(votes >= 0.9 * votes.max())
     middle = coeffs[good] @ basis.mean(axis=0)
-    choice = {"nearest": np.argmin(np.abs(middle)), "outer": np.argmax(middle)}
-    best = int(good[choice.get(layer, np.argmin(middle))])
-    nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
-    on_curve = agree[best].any(axis=1)
-    y = positions[np.arange(len(t)), nearest][on_curve]
-    fitted, *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
-    if n == 2:
-        fitted = np.r_[fitted, 0.0]
-    return fitted, int(votes[best])
+    choice = {
+        "nearest": np.argmin(np.abs(middle)),
+        "outer": np.argmax(middle),
+        "inner": np.argmin(middle),
+    }
+    fits = []
+    for layer in layers:
+        best = int(good[choice[layer]])
+        nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
+        on_curve = agree[best].any(axis=1)
+        y = positions[np.arange(len(t)), nearest][on_curve]
+        fitted, *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
+        if n == 2:
+            fitted = np.r_[fitted, 0.0]
+        fits.append((fitted, int(votes[best])))
+    return fits
 
 
 # Where each side's middle lies on the flat print, as fractions of its width and height.
