@@ -142,10 +142,10 @@ def curved_outline(
         if moved is None:
             return None
         corners = moved
-        refitted = _side_curves(frame, corners, (layer,))
+        refitted = _side_curves(frame, corners, layer)
         if refitted is None:
             return None
-        curves = refitted[0]
+        curves = refitted
     if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None  # refitted on the corners they give, the curves lie straight
     size = (frame.shape[1], frame.shape[0])
@@ -183,28 +183,51 @@ def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray 
 def _layer(frame: np.ndarray, corners: np.ndarray) -> tuple[Layer, list[_SideCurve]] | None:
     """Which edge every side is taken on: the paper's (the outermost of each side's nearly
     best curves), unless three sides show two edges a border apart and the fourth one edge
-    only, which is then the picture's (the paper's edge there too faint beside the table's
-    own colour to be found): all four on the picture's edge, a right outline of the photo
-    whose border is cut off anyway. The outermost on every side put the faint side on the
-    picture's edge and the other three on the paper's (seed 280004, a grey border on
-    gravel: two corners 15 px off). The layer and each side's curve on it; None where a
-    side holds no curve."""
-    layers = _side_curves(frame, corners, ("outer", "inner"))
-    if layers is None:
+    only, with more of its profiles stepping a border's width outside that edge than
+    inside it: that edge is then the picture's (the paper's edge there too faint beside
+    the table's own colour to be found), and all four sides go on the picture's edge, a
+    right outline of the photo whose border is cut off anyway. The outermost on every side
+    put the faint side on the picture's edge and the other three on the paper's (seed
+    280004, a grey border on gravel: two corners 15 px off); where the lone edge is the
+    paper's (the picture's own edge as light as the border there, seed 280008), it stays
+    on the paper's. The layer and each side's curve on it; None where a side holds no
+    curve."""
+    peaks = _side_peaks(frame, corners)
+    if peaks is None:
         return None
-    outer, inner = layers
-    doubled = [
-        o.mean_offset - n.mean_offset > LAYER_GAP_PX for o, n in zip(outer, inner, strict=True)
+    fitted = [
+        _fit_curve(t, positions, strengths, ("outer", "inner")) for t, positions, strengths in peaks
     ]
-    return ("inner", inner) if sum(doubled) == 3 else ("outer", outer)
+    if any(f is None for f in fitted):
+        return None
+    outer = [f[0] for f in fitted if f is not None]
+    inner = [f[1] for f in fitted if f is not None]
+    gaps = [o.mean_offset - n.mean_offset for o, n in zip(outer, inner, strict=True)]
+    doubled = [gap > LAYER_GAP_PX for gap in gaps]
+    if sum(doubled) != 3:
+        return "outer", outer
+    lone = doubled.index(False)
+    gap = float(np.median([g for g, d in zip(gaps, doubled, strict=True) if d]))
+    t, positions, _ = peaks[lone]
+    curve = outer[lone]
+    if _share_at(t, positions, curve, gap) > _share_at(t, positions, curve, -gap):
+        return "inner", inner
+    return "outer", outer
 
 
-def _side_curves(
-    frame: np.ndarray, corners: np.ndarray, layers: tuple[Layer, ...]
-) -> list[list[_SideCurve]] | None:
-    """Each side's edge as a quadratic curve on each of ``layers`` (per layer, the four
-    sides' curves; None where a side holds none)."""
-    per_side = []
+def _share_at(t: np.ndarray, positions: np.ndarray, curve: _SideCurve, shift: float) -> float:
+    """The share of profiles with a step on ``curve`` moved ``shift`` px along the normal."""
+    offsets = curve.a + shift + curve.b * t + curve.c * t * (1 - t)
+    near = np.abs(positions - offsets[:, None]) < CURVE_TOLERANCE_PX
+    return float(np.nan_to_num(near).any(axis=1).mean())
+
+
+def _side_peaks(
+    frame: np.ndarray, corners: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+    """Per side, where along it it is profiled (``t``) and its peaks' positions and
+    strengths (:func:`_edge_peaks`); None where a side is too short to follow."""
+    peaks = []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
@@ -213,11 +236,22 @@ def _side_curves(
         reach = max(SEARCH_MIN_PX, SEARCH_SHARE * length)
         t = np.linspace(0.03, 0.97, int(np.clip(length / 4, 32, 160)))
         positions, strengths = _edge_peaks(frame, p0, p1, outward_normal(corners, i), t, reach)
-        curves = _fit_curve(t, positions, strengths, layers)
-        if curves is None:
+        peaks.append((t, positions, strengths))
+    return peaks
+
+
+def _side_curves(frame: np.ndarray, corners: np.ndarray, layer: Layer) -> list[_SideCurve] | None:
+    """Each side's edge as a quadratic curve on ``layer`` (None where a side holds none)."""
+    peaks = _side_peaks(frame, corners)
+    if peaks is None:
+        return None
+    curves = []
+    for t, positions, strengths in peaks:
+        fitted = _fit_curve(t, positions, strengths, (layer,))
+        if fitted is None:
             return None
-        per_side.append(curves)
-    return [list(layer) for layer in zip(*per_side, strict=True)]
+        curves.append(fitted[0])
+    return curves
 
 
 def _edge_peaks(
