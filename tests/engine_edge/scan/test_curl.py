@@ -103,14 +103,17 @@ def test_a_curled_bordered_print_with_rounded_corners_is_outlined_at_its_papers_
 
 
 def test_a_border_whose_papers_edge_is_lost_on_one_side_keeps_every_side_on_the_picture():
-    """A white border on a grey table, the table as light as the paper beyond the top side:
-    three sides show the paper's edge and, a border inside, the picture's; the top the
-    picture's only. The outermost curve on each side put the top on the picture's edge and
-    the others on the paper's (seed 280004: two corners 15 px off); every side stays on
-    the picture's edge, the outline of the photo whose border is cut off anyway."""
+    """A white border on a grey table, the table as light as the paper beyond most of the
+    top side: three sides show the paper's edge and, a border inside, the picture's; the
+    top the picture's only, with a step a border outside it on a quarter of it (the
+    paper's edge where the table darkens again) and none a border inside. The outermost
+    curve on each side put the top on the picture's edge and the others on the paper's
+    (seed 280004: two corners 15 px off); every side stays on the picture's edge, the
+    outline of the photo whose border is cut off anyway."""
     rng = np.random.default_rng(0)
     frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
-    frame[:105] = 220.0 + rng.normal(0.0, 2.0, (105, 640, 3))  # as light as the paper
+    # Beyond the top side the table is as light as the paper, but for its right quarter.
+    frame[:105, :420] = 220.0 + rng.normal(0.0, 2.0, (105, 420, 3))
     frame[105:375, 125:515] = 220.0
     yy, xx = np.mgrid[115:365, 135:505]
     frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
@@ -122,3 +125,26 @@ def test_a_border_whose_papers_edge_is_lost_on_one_side_keeps_every_side_on_the_
     layer, curves = layered
     assert layer == "inner"
     assert max(abs(c.mean_offset) for c in curves) < 2.0  # the paper's edge: 10 px out
+
+
+def test_a_border_whose_pictures_edge_is_lost_on_one_side_keeps_every_side_on_the_paper():
+    """The same border on a grey table all round, the picture as light as the border along
+    most of its right side: three sides show both edges, the right the paper's only, with
+    a step a border inside it on a quarter of it (the picture's edge where it darkens
+    again). The lone edge is the paper's: every side stays on the paper's edge (moved to
+    the picture's, the right side stayed on the paper's, seed 280008: 0.025 of the
+    diagonal off)."""
+    rng = np.random.default_rng(0)
+    frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
+    frame[105:375, 125:515] = 220.0
+    yy, xx = np.mgrid[115:365, 135:505]
+    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
+    frame[125:300, 440:505] = 220.0  # as light as the border
+    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    # A straight outline a pixel inside the paper's edge.
+    outline = np.array([[126.0, 106.0], [514.0, 106.0], [514.0, 374.0], [126.0, 374.0]])
+    layered = _layer(frame, outline)
+    assert layered is not None
+    layer, curves = layered
+    assert layer == "outer"
+    assert max(abs(c.mean_offset) for c in curves) < 2.0  # the picture's edge: 10 px in
