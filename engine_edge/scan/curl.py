@@ -46,11 +46,10 @@ CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
 # on 0.75) holds a line about as well as a curve.
 MIN_INLIER_SHARE = 0.6
 CURVE_GAIN = 1.3
-# Hypotheses per third of a side: the strongest peaks of each of the profiles' strongest
-# few, so that a weaker edge beside a stronger one (a border's paper edge beside its
-# picture's) has curves through it too.
-HYPOTHESIS_RANKS = 2
-HYPOTHESIS_PEAKS = 6
+# Hypotheses per third of a side: its 8 strongest peaks and this many of the profiles'
+# second strongest, so that a weaker edge beside a stronger one (a border's paper edge
+# beside its picture's) has curves through it too.
+SECOND_PEAKS = 4
 # Which of a side's nearly best curves is taken: the one nearest the outline, the
 # outermost (a bordered print's paper's edge) or the innermost (its picture's edge).
 Layer = Literal["nearest", "outer", "inner"]
@@ -315,12 +314,11 @@ def _fit_curve(
         third = np.flatnonzero((t[rows] >= lo) & (t[rows] < hi))
         if len(third) == 0:
             return None
-        ranked = [third[cols[third] == rank] for rank in range(HYPOTHESIS_RANKS)]
-        picks.append(
-            np.concatenate(
-                [r[np.argsort(-strengths[rows[r], cols[r]])[:HYPOTHESIS_PEAKS]] for r in ranked]
-            )
-        )
+        strongest = third[np.argsort(-strengths[rows[third], cols[third]])[:8]]
+        second = third[cols[third] == 1]  # each profile's second strongest step
+        second = second[np.argsort(-strengths[rows[second], cols[second]])]
+        extra = second[~np.isin(second, strongest)][:SECOND_PEAKS]
+        picks.append(np.concatenate([strongest, extra]))
     i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
     curves = _best_curve(t, positions, rows, cols, (i, j, m), basis, layers)
     if curves is None:
