@@ -18,6 +18,7 @@ whose sides bows is left exactly as it was: a flat print takes today's path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -45,6 +46,16 @@ CURVE_TOLERANCE_PX = 1.0  # a peak this close to a curve agrees with it
 # on 0.75) holds a line about as well as a curve.
 MIN_INLIER_SHARE = 0.6
 CURVE_GAIN = 1.3
+# Hypotheses per third of a side: its 8 strongest peaks and this many of the profiles'
+# second strongest, so that a weaker edge beside a stronger one (a border's paper edge
+# beside its picture's) has curves through it too.
+SECOND_PEAKS = 4
+# Which of a side's nearly best curves is taken: the one nearest the outline, the
+# outermost (a bordered print's paper's edge) or the innermost (its picture's edge).
+Layer = Literal["nearest", "outer", "inner"]
+# A side shows two edges (a border's paper and picture) where its outermost and innermost
+# nearly best curves lie this far apart on average.
+LAYER_GAP_PX = 3.0
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -100,6 +111,11 @@ class _SideCurve:
         """How far the curve's middle stands off its chord."""
         return self.c / 4.0
 
+    @property
+    def mean_offset(self) -> float:
+        """The curve's average offset along the side's outward normal."""
+        return self.a + self.b / 2.0 + self.c / 6.0
+
 
 def curved_outline(
     frame: np.ndarray, corners: np.ndarray, focal_ratio: float, *, straight_held: bool = False
@@ -114,19 +130,24 @@ def curved_outline(
     middle less): a side bowing where no bend of the print would bow it (its opposite
     straight where a bend would bow it too) is not taken for a curl.
 
-    ``straight_held``: a side whose best straight line holds at least as much of it as its
-    best curve is taken as that line (outline_curled, where the straight sides are searched
-    for too: a side's curve found on the picture's stronger lines bowed a bend that was not
-    there, seed 250047's straight top 0.18 on its "curve", 1.0 on its line)."""
-    curves = _side_curves(frame, corners, straight_held)
-    if curves is None or not any(_bows(c, corners, i) for i, c in enumerate(curves)):
+    Every side is taken on one edge of the paper, all on the paper's edge or all on the
+    picture's (:func:`_layer`). ``straight_held``: a side whose best straight line holds at
+    least as much of it as its best curve is taken as that line (outline_curled, where the
+    straight sides are searched for too: a side's curve found on the picture's stronger
+    lines bowed a bend that was not there, seed 250047's straight top 0.18 on its "curve",
+    1.0 on its line)."""
+    layered = _layer(frame, corners, straight_held)
+    if layered is None:
+        return None
+    layer, curves = layered
+    if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
     for _ in range(REFITS):
         moved = _chord_corners(corners, curves)
         if moved is None:
             return None
         corners = moved
-        refitted = _side_curves(frame, corners, straight_held)
+        refitted = _side_curves(frame, corners, layer, straight_held)
         if refitted is None:
             return None
         curves = refitted
@@ -165,11 +186,57 @@ def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray 
     return new if new is not None and geometry.is_convex(new) else None
 
 
-def _side_curves(
+def _layer(
     frame: np.ndarray, corners: np.ndarray, straight_held: bool = False
-) -> list[_SideCurve] | None:
-    """Each side's edge as a quadratic curve (None where a side holds none)."""
-    curves = []
+) -> tuple[Layer, list[_SideCurve]] | None:
+    """Which edge every side is taken on: the paper's (the outermost of each side's nearly
+    best curves), unless three sides show two edges a border apart and the fourth one edge
+    only, with more of its profiles stepping a border's width outside that edge than
+    inside it: that edge is then the picture's (the paper's edge there too faint beside
+    the table's own colour to be found), and all four sides go on the picture's edge, a
+    right outline of the photo whose border is cut off anyway. The outermost on every side
+    put the faint side on the picture's edge and the other three on the paper's (seed
+    280004, a grey border on gravel: two corners 15 px off); where the lone edge is the
+    paper's (the picture's own edge as light as the border there, seed 280008), it stays
+    on the paper's. The layer and each side's curve on it; None where a side holds no
+    curve."""
+    peaks = _side_peaks(frame, corners)
+    if peaks is None:
+        return None
+    fitted = [
+        _fit_curve(t, positions, strengths, ("outer", "inner"), straight_held)
+        for t, positions, strengths in peaks
+    ]
+    if any(f is None for f in fitted):
+        return None
+    outer = [f[0] for f in fitted if f is not None]
+    inner = [f[1] for f in fitted if f is not None]
+    gaps = [o.mean_offset - n.mean_offset for o, n in zip(outer, inner, strict=True)]
+    doubled = [gap > LAYER_GAP_PX for gap in gaps]
+    if sum(doubled) != 3:
+        return "outer", outer
+    lone = doubled.index(False)
+    gap = float(np.median([g for g, d in zip(gaps, doubled, strict=True) if d]))
+    t, positions, _ = peaks[lone]
+    curve = outer[lone]
+    if _share_at(t, positions, curve, gap) > _share_at(t, positions, curve, -gap):
+        return "inner", inner
+    return "outer", outer
+
+
+def _share_at(t: np.ndarray, positions: np.ndarray, curve: _SideCurve, shift: float) -> float:
+    """The share of profiles with a step on ``curve`` moved ``shift`` px along the normal."""
+    offsets = curve.a + shift + curve.b * t + curve.c * t * (1 - t)
+    near = np.abs(positions - offsets[:, None]) < CURVE_TOLERANCE_PX
+    return float(np.nan_to_num(near).any(axis=1).mean())
+
+
+def _side_peaks(
+    frame: np.ndarray, corners: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+    """Per side, where along it it is profiled (``t``) and its peaks' positions and
+    strengths (:func:`_edge_peaks`); None where a side is too short to follow."""
+    peaks = []
     for i in range(4):
         p0, p1 = corners[i], corners[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
@@ -178,10 +245,23 @@ def _side_curves(
         reach = max(SEARCH_MIN_PX, SEARCH_SHARE * length)
         t = np.linspace(0.03, 0.97, int(np.clip(length / 4, 32, 160)))
         positions, strengths = _edge_peaks(frame, p0, p1, outward_normal(corners, i), t, reach)
-        curve = _fit_curve(t, positions, strengths, straight_held)
-        if curve is None:
+        peaks.append((t, positions, strengths))
+    return peaks
+
+
+def _side_curves(
+    frame: np.ndarray, corners: np.ndarray, layer: Layer, straight_held: bool = False
+) -> list[_SideCurve] | None:
+    """Each side's edge as a quadratic curve on ``layer`` (None where a side holds none)."""
+    peaks = _side_peaks(frame, corners)
+    if peaks is None:
+        return None
+    curves = []
+    for t, positions, strengths in peaks:
+        fitted = _fit_curve(t, positions, strengths, (layer,), straight_held)
+        if fitted is None:
             return None
-        curves.append(curve)
+        curves.append(fitted[0])
     return curves
 
 
@@ -224,12 +304,20 @@ def _edge_peaks(
 
 
 def _fit_curve(
-    t: np.ndarray, positions: np.ndarray, strengths: np.ndarray, straight_held: bool = False
-) -> _SideCurve | None:
+    t: np.ndarray,
+    positions: np.ndarray,
+    strengths: np.ndarray,
+    layers: tuple[Layer, ...],
+    straight_held: bool = False,
+) -> tuple[_SideCurve, ...] | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
-    first, middle and last thirds); of nearly as good ones the nearest the outline on
-    average, so the outline's own edge is kept (a border's inner edge bows alike). How
-    many profiles the best straight line holds is kept with it.
+    first, middle and last thirds); of nearly as good ones the one on each of ``layers``
+    (:func:`_layer`): the outermost puts every side on the paper's edge, where a border's
+    inner edge (the picture's) bows alike and is often the stronger step; the nearest the
+    outline kept whichever the straight side lay on, the paper's edge on some sides and
+    the picture's on others (seed 250004, a cup with a white border: its bottom on the
+    picture's edge, two corners 25 px off). How many profiles the best straight line
+    holds is kept with it.
 
     (A tall print's side beside a picture's strong lines, test_guest_hints: a "curve" 6 px
     inside on 0.74 of the side won over its own straight edge, found by the strongest peaks'
@@ -242,25 +330,30 @@ def _fit_curve(
         third = np.flatnonzero((t[rows] >= lo) & (t[rows] < hi))
         if len(third) == 0:
             return None
-        picks.append(third[np.argsort(-strengths[rows[third], cols[third]])[:8]])
+        strongest = third[np.argsort(-strengths[rows[third], cols[third]])[:8]]
+        second = third[cols[third] == 1]  # each profile's second strongest step
+        second = second[np.argsort(-strengths[rows[second], cols[second]])]
+        extra = second[~np.isin(second, strongest)][:SECOND_PEAKS]
+        picks.append(np.concatenate([strongest, extra]))
     i, j, m = (g.ravel() for g in np.meshgrid(*picks, indexing="ij"))
-    curve = _best_curve(t, positions, rows, cols, (i, j, m), basis)
-    if curve is None:
+    curves = _best_curve(t, positions, rows, cols, (i, j, m), basis, layers)
+    if curves is None:
         return None
     # The best straight line through a peak of the first and of the last third, and the
     # outline's own side.
     first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
-    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2])
-    coeffs, votes = curve
+    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2], ("nearest",))
     # The outline's own side is a straight line too (the one a RANSAC over the strongest
     # peaks can miss when the picture's lines inside outshine the paper's edge).
     own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
-    line_votes = max(own, 0 if line is None else line[1])
-    if straight_held and line_votes >= votes:
-        straight = np.zeros(3) if line is None or own >= line[1] else line[0]
-        coeffs, votes = straight, line_votes
-    a, b, c = (float(v) for v in coeffs)
-    return _SideCurve(a, b, c, votes / k, line_votes / k)
+    line_votes = max(own, 0 if line is None else line[0][1])
+    if straight_held:
+        straight = np.zeros(3) if line is None or own >= line[0][1] else line[0][0]
+        curves = [(straight, line_votes) if line_votes >= v else (c, v) for c, v in curves]
+    return tuple(
+        _SideCurve(float(a), float(b), float(c), votes / k, line_votes / k)
+        for (a, b, c), votes in curves
+    )
 
 
 def _best_curve(
@@ -270,10 +363,12 @@ def _best_curve(
     cols: np.ndarray,
     picks: tuple[np.ndarray, ...],
     basis: np.ndarray,
-) -> tuple[np.ndarray, int] | None:
+    layers: tuple[Layer, ...],
+) -> list[tuple[np.ndarray, int]] | None:
     """Of the curves (``basis``: their terms at each ``t``) through each tuple of peaks
     ``picks`` (indices into ``rows``, ``cols``), the one most profiles agree with, refitted
-    on them (of nearly as good ones the nearest the outline on average), and its votes."""
+    on them (of nearly as good ones the one on each of ``layers``: nearest the outline on
+    average, outermost or innermost), and its votes; one per layer."""
     n = basis.shape[1]
     systems = np.stack([basis[rows[p]] for p in picks], axis=1)
     values = np.stack([positions[rows[p], cols[p]] for p in picks], axis=1)
@@ -286,14 +381,27 @@ def _best_curve(
     agree = np.nan_to_num(residual, nan=np.inf) < CURVE_TOLERANCE_PX
     votes = agree.any(axis=2).sum(axis=1)
     good = np.flatnonzero(votes >= 0.9 * votes.max())
-    best = int(good[np.argmin(np.abs(coeffs[good] @ basis.mean(axis=0)))])
-    nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
-    on_curve = agree[best].any(axis=1)
-    y = positions[np.arange(len(t)), nearest][on_curve]
-    fitted, *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
-    if n == 2:
-        fitted = np.r_[fitted, 0.0]
-    return fitted, int(votes[best])
+    middle = coeffs[good] @ basis.mean(axis=0)
+    # The outermost or innermost only where it is another edge (a border's width off the
+    # nearest): within one edge's noise it would only lean its fit outwards or inwards
+    # (seed 250062, a borderless curl: a corner 2.6 px off for 0.9 px).
+    near, out, inn = int(np.argmin(np.abs(middle))), int(np.argmax(middle)), int(np.argmin(middle))
+    choice = {
+        "nearest": near,
+        "outer": out if middle[out] - middle[near] > LAYER_GAP_PX else near,
+        "inner": inn if middle[near] - middle[inn] > LAYER_GAP_PX else near,
+    }
+    fits = []
+    for layer in layers:
+        best = int(good[choice[layer]])
+        nearest = np.argmin(np.nan_to_num(residual[best], nan=np.inf), axis=1)
+        on_curve = agree[best].any(axis=1)
+        y = positions[np.arange(len(t)), nearest][on_curve]
+        fitted, *_ = np.linalg.lstsq(basis[on_curve], y, rcond=None)
+        if n == 2:
+            fitted = np.r_[fitted, 0.0]
+        fits.append((fitted, int(votes[best])))
+    return fits
 
 
 # Where each side's middle lies on the flat print, as fractions of its width and height.

@@ -10,7 +10,7 @@ import pytest
 
 from engine_edge.scan.camera import FileCamera, ResilientCamera
 from engine_edge.scan.capture import rectify
-from engine_edge.scan.curl import Curl, curl_map, curved_outline
+from engine_edge.scan.curl import Curl, _layer, curl_map, curved_outline
 from engine_edge.scan.detect import detect_print_quad
 from engine_edge.scan.evaluate import judge
 from engine_edge.scan.scene_set import sample_scene
@@ -138,3 +138,84 @@ def test_the_kiosks_scan_of_a_curled_print_keeps_the_previews_scale(tmp_path, ph
     scale = detection.frame_size[0] / scene.frame.shape[1]
     assert scale < 1.0
     assert np.abs(detection.corners / scale - scene.corners).max() < 8.0
+
+
+@pytest.mark.parametrize(
+    ("name", "curl", "table"),
+    [("astronaut", -0.07, "dark"), ("chelsea", -0.07, "wood"), ("rocket", -0.07, "dark")],
+)
+def test_a_curled_bordered_print_with_rounded_corners_is_outlined_at_its_papers_corners(
+    photos, name, curl, table
+):
+    """A curled print with a white border and rounded corners: its picture's edge, a
+    border's width inside, is the stronger step on some sides, and curves through the
+    strongest peaks alone followed it there while others kept the paper's edge (no bend
+    found, the straight outline 25-32 px off). Curves through the paper's weaker edge too,
+    the outermost of the nearly best taken, meet where the paper's sides do (its corners
+    cut off by the rounding)."""
+    photo = photos[name]
+    spec = SceneSpec(
+        table=table,
+        seed=3,
+        roll_deg=12.0,
+        tilt_x_deg=10.0,
+        tilt_y_deg=-6.0,
+        curl=curl,
+        corner_radius=0.06,
+        border_px=max(8, photo.shape[0] // 30),
+        noise_sigma=2.0,
+    )
+    scene = render_print_scene(photo, spec)
+    found = detect_print_quad(scene.frame).corners
+    assert found is not None
+    curved = curved_outline(scene.frame, found, 1.1)
+    assert curved is not None
+    assert np.linalg.norm(curved.corners - scene.corners, axis=1).max() < 1.5
+
+
+def test_a_border_whose_papers_edge_is_lost_on_one_side_keeps_every_side_on_the_picture():
+    """A white border on a grey table, the table as light as the paper beyond most of the
+    top side: three sides show the paper's edge and, a border inside, the picture's; the
+    top the picture's only, with a step a border outside it on a quarter of it (the
+    paper's edge where the table darkens again) and none a border inside. The outermost
+    curve on each side put the top on the picture's edge and the others on the paper's
+    (seed 280004: two corners 15 px off); every side stays on the picture's edge, the
+    outline of the photo whose border is cut off anyway."""
+    rng = np.random.default_rng(0)
+    frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
+    # Beyond the top side the table is as light as the paper, but for its right quarter.
+    frame[:105, :420] = 220.0 + rng.normal(0.0, 2.0, (105, 420, 3))
+    frame[105:375, 125:515] = 220.0
+    yy, xx = np.mgrid[115:365, 135:505]
+    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
+    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    # A straight outline a pixel outside the picture's edge.
+    outline = np.array([[134.0, 114.0], [506.0, 114.0], [506.0, 366.0], [134.0, 366.0]])
+    layered = _layer(frame, outline)
+    assert layered is not None
+    layer, curves = layered
+    assert layer == "inner"
+    assert max(abs(c.mean_offset) for c in curves) < 2.0  # the paper's edge: 10 px out
+
+
+def test_a_border_whose_pictures_edge_is_lost_on_one_side_keeps_every_side_on_the_paper():
+    """The same border on a grey table all round, the picture as light as the border along
+    most of its right side: three sides show both edges, the right the paper's only, with
+    a step a border inside it on a quarter of it (the picture's edge where it darkens
+    again). The lone edge is the paper's: every side stays on the paper's edge (moved to
+    the picture's, the right side stayed on the paper's, seed 280008: 0.025 of the
+    diagonal off)."""
+    rng = np.random.default_rng(0)
+    frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
+    frame[105:375, 125:515] = 220.0
+    yy, xx = np.mgrid[115:365, 135:505]
+    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
+    frame[125:300, 440:505] = 220.0  # as light as the border
+    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    # A straight outline a pixel inside the paper's edge.
+    outline = np.array([[126.0, 106.0], [514.0, 106.0], [514.0, 374.0], [126.0, 374.0]])
+    layered = _layer(frame, outline)
+    assert layered is not None
+    layer, curves = layered
+    assert layer == "outer"
+    assert max(abs(c.mean_offset) for c in curves) < 2.0  # the picture's edge: 10 px in
