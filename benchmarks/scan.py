@@ -291,7 +291,7 @@ def curled_speed(big: np.ndarray, spec: SceneSpec, settings: ScanSettings) -> No
     curled = render_print_scene(big, replace(spec, table="dark", curl=0.045, tilt_x_deg=8.0))
     bend = curved_outline(curled.frame, curled.corners, settings.focal_ratio)
     assert bend is not None, "the curled print's bend was not measured"
-    size = output_size(bend.corners, (4000, 3000), settings.capture(), bend.curl.stretch)
+    size = output_size(bend.corners, spec.frame_size, settings.capture(), bend.curl.stretch)
     flat_s = median_s(lambda f: rectify(f, bend.corners, size), [curled.frame], repeat=3)
     bent_s = median_s(lambda f: rectify(f, bend.corners, size, curl=bend.curl), [curled.frame])
     print(
