@@ -160,25 +160,26 @@ def render_print_scene(photo: np.ndarray, spec: SceneSpec = SceneSpec()) -> Scen
     ph, pw = print_image.shape[:2]
     fw, fh = spec.frame_size
     corners = project_print((pw, ph), spec)
-    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
-    homography = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
     table = table_texture(spec.table, (fw, fh), rng).astype(np.float32)
-    # Shift by half a pixel: pixel centres of the print sit at +0.5 in its own plane.
-    shift = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]], np.float64)
-    flat = cv2.warpPerspective(
-        print_image,
-        homography @ shift,
-        (fw, fh),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    ).astype(np.float32)
     if spec.curl != 0.0 or spec.corner_radius > 0:
         flat, coverage, corners = _old_print(print_image, spec)
         print_image = table_corners(print_image, spec.corner_radius, table)
-    elif spec.deckle_px > 0:
-        coverage = _deckled_coverage(homography @ shift, (pw, ph), spec.deckle_px, rng, (fw, fh))
     else:
-        coverage = _coverage(corners, (fw, fh))
+        src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+        homography = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
+        # Shift by half a pixel: pixel centres of the print sit at +0.5 in its own plane.
+        to_frame = homography @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]], np.float64)
+        flat = cv2.warpPerspective(
+            print_image,
+            to_frame,
+            (fw, fh),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        ).astype(np.float32)
+        if spec.deckle_px > 0:
+            coverage = _deckled_coverage(to_frame, (pw, ph), spec.deckle_px, rng, (fw, fh))
+        else:
+            coverage = _coverage(corners, (fw, fh))
     # A soft contact shadow makes a light print on a light table look like a real one.
     shadow = cv2.GaussianBlur(coverage, (0, 0), 3.0) * 0.12
     frame = table * (1.0 - shadow[..., None])
