@@ -52,8 +52,9 @@ HALO_WIDTH = 0.28
 # Of a blown-out core that reads as a reflection, only what a disc this wide (pixels on the
 # detector's copy) fits inside counts (``_lamp_sized``): a lamp's image is a solid blob, while a
 # print's own highlight clipped by a bright exposure follows the picture's lit features in
-# thin, ragged arms (5800072, a lit nose and cheek: 37 % of its 164 px; the 18 reflections
-# of 4800000+ and 5800000+: 80 % and up, 99 % and up but for one joined to a white chest).
+# thin, ragged arms (5800072, a lit nose and cheek: 37 % of its 164 px, 0.23 % of the print
+# where 0.4 % refuses; the 150 reflections refused on fifteen flat sets, 3700000+ to 5800000+:
+# 92 % and up of their glare kept, but for 5800023's, joined to a lit chest: 80 %).
 LAMP_DISC_PX = 7
 
 
