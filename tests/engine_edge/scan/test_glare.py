@@ -60,6 +60,9 @@ def test_a_reflection_over_a_low_key_print_asks_for_a_tilt(photos, where):
         # Round 24: over a face, no halo read at its scale (the face's features under it);
         # its light still falls beyond the bright ring (45 levels after 26 up to it).
         ("liveportrait_s1.jpg", 5000041),
+        # Round 27: a reflection running into the sitter's lit chest, one ragged blown-out
+        # patch; its solid blob is a lamp's image, the chest's thin tongues are not.
+        ("liveportrait_s3.jpg", 5800023),
     ],
 )
 def test_the_scene_sets_reflections_are_refused(shared_data, name, seed):
@@ -157,3 +160,20 @@ def test_a_blouses_clipped_shoulder_on_a_pale_wall_is_not_glare(shared_data):
     assert not labelled.has_glare
     detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
     assert detection.hints == () and detection.glare_share == 0.0, detection
+
+
+def test_a_faces_own_highlight_on_a_bright_print_is_not_glare(shared_data):
+    """Seed 5800072: sadtalker_art_9 on a table, exposure 1.07. The sitter's lit nose and
+    cheek clip to white in a ragged patch of 164 px on the detector's copy, 0.6 % of the
+    print, and its surroundings are lifted and smoothed all round like a reflection's halo:
+    it was refused "tilt the print", which cannot move a highlight printed in the picture.
+    A lamp's image on a glossy print is a solid blob; this patch is thin arms along the
+    face's lit ridges, and what a 7 px disc fits inside it is 0.2 % of the print."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import sample_scene
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(photo, "plain", 5800072)
+    assert not labelled.has_glare
+    detection = detect_print_quad(labelled.scene.frame, ONE_VIEW)
+    assert detection.hints == (), detection
