@@ -279,6 +279,14 @@ def detect_print_quad(
         # Something print-sized besides the outline differs from the table: a second print,
         # or the rest of this one round a part of its picture that was outlined.
         enclosing = _region_round(frame, small, view, best, scale, settings)
+        if enclosing is None:
+            # A curled print's region has bowed sides that no straight outline holds: a
+            # strip of it (a border along one side, or the paper beyond a light band of
+            # its picture) was outlined, and the rest read as a second print (seed 250073:
+            # a bordered print curled 8.5 %, its right strip outlined, "one photo at a time").
+            assert candidates is not None  # no tracked outline: the full search ran
+            curled = _curled_round(frame, small, view, candidates, best, scale, settings)
+            enclosing = curled
         if enclosing is not None:
             best = enclosing
             fits.insert(0, enclosing)
@@ -672,18 +680,50 @@ def _region_round(
     inside = [
         region
         for region in faint_region_fits(frame, small, view, scale, settings)
-        if all(
-            cv2.pointPolygonTest(region.corners.astype(np.float32), (float(x), float(y)), True)
-            >= -ENCLOSING_SLACK_PX
-            for x, y in fit.corners
-        )
-        and geometry.quad_area(region.corners) > geometry.quad_area(fit.corners)
+        if _encloses(region.corners, fit.corners)
         and is_upright(region, size, settings)
         and geometry.corner_error_deg(region.corners, size, settings.focal_ratio * size[0])
         <= OFF_SQUARE_DEG
         and all(paper_sides(frame, region.corners, reach))
     ]
     return inside[0] if inside else None
+
+
+def _curled_round(
+    frame: np.ndarray,
+    small: np.ndarray,
+    view: TableView,
+    candidates: list[np.ndarray],
+    fit: Fit,
+    scale: float,
+    settings: DetectSettings,
+) -> Fit | None:
+    """The curled print's outline (:func:`outline_curled.curled_fit`) that ``fit`` lies
+    inside, or None: only the candidates larger than ``fit`` and round its centre are
+    searched, as a bowed print's region is (a second print beside it encloses nothing)."""
+    centre = tuple(float(v) for v in (fit.corners * scale).mean(axis=0))
+    area = geometry.quad_area(fit.corners * scale)
+    around = [
+        quad
+        for quad in candidates
+        if geometry.quad_area(quad) > area
+        and cv2.pointPolygonTest(quad.astype(np.float32), centre, False) > 0
+    ]
+    curled = curled_fit(frame, small, view, around, scale, settings) if around else None
+    return curled if curled is not None and _encloses(curled.corners, fit.corners) else None
+
+
+def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
+    """Whether the outline ``outer`` holds every corner of ``inner`` (frame pixels) and is
+    the larger: the two share the print's edge along their common sides."""
+    return (
+        all(
+            cv2.pointPolygonTest(outer.astype(np.float32), (float(x), float(y)), True)
+            >= -ENCLOSING_SLACK_PX
+            for x, y in inner
+        )
+        and geometry.quad_area(outer) > geometry.quad_area(inner)
+    )
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
