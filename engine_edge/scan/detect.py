@@ -716,14 +716,11 @@ def _curled_round(
 def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
     """Whether the outline ``outer`` holds every corner of ``inner`` (frame pixels) and is
     the larger: the two share the print's edge along their common sides."""
-    return (
-        all(
-            cv2.pointPolygonTest(outer.astype(np.float32), (float(x), float(y)), True)
-            >= -ENCLOSING_SLACK_PX
-            for x, y in inner
-        )
-        and geometry.quad_area(outer) > geometry.quad_area(inner)
-    )
+    return all(
+        cv2.pointPolygonTest(outer.astype(np.float32), (float(x), float(y)), True)
+        >= -ENCLOSING_SLACK_PX
+        for x, y in inner
+    ) and geometry.quad_area(outer) > geometry.quad_area(inner)
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
