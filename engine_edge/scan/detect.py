@@ -28,6 +28,7 @@ from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads, touching_quads
+from engine_edge.scan.curl import SEARCH_SHARE
 from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import (
@@ -710,15 +711,21 @@ def _curled_round(
         and cv2.pointPolygonTest(quad.astype(np.float32), centre, False) > 0
     ]
     curled = curled_fit(frame, small, view, around, scale, settings) if around else None
-    return curled if curled is not None and _encloses(curled.corners, fit.corners) else None
+    if curled is None:
+        return None
+    # A corner of ``fit`` on a bowed side lies outside the curled outline's straight chord
+    # by up to that side's bow (seed 250078: 3.8 px, a border strip's corner beside the
+    # paper's on a side bowed 16.7 px); the curve search reaches no further than its share.
+    slack = ENCLOSING_SLACK_PX + SEARCH_SHARE * float(geometry.side_lengths(curled.corners).max())
+    return curled if _encloses(curled.corners, fit.corners, slack) else None
 
 
-def _encloses(outer: np.ndarray, inner: np.ndarray) -> bool:
-    """Whether the outline ``outer`` holds every corner of ``inner`` (frame pixels) and is
-    the larger: the two share the print's edge along their common sides."""
+def _encloses(outer: np.ndarray, inner: np.ndarray, slack: float = ENCLOSING_SLACK_PX) -> bool:
+    """Whether the outline ``outer`` holds every corner of ``inner`` (frame pixels; a
+    corner may lie ``slack`` outside it) and is the larger: the two share the print's edge
+    along their common sides."""
     return all(
-        cv2.pointPolygonTest(outer.astype(np.float32), (float(x), float(y)), True)
-        >= -ENCLOSING_SLACK_PX
+        cv2.pointPolygonTest(outer.astype(np.float32), (float(x), float(y)), True) >= -slack
         for x, y in inner
     ) and geometry.quad_area(outer) > geometry.quad_area(inner)
 
