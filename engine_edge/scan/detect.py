@@ -260,6 +260,9 @@ def detect_print_quad(
     # A curled print's outline, its sides held as curves: it is no straight outline, so the
     # steps below that move or check straight sides leave it as the curves found it.
     curled: Fit | None = None
+    # An outline that left something print-sized unlike the table beside it, with no
+    # straight outline round both: perhaps a strip of a curled print (below).
+    inner: Fit | None = None
     if not fits:
         if steep:
             return PrintDetection(None, (Hint.TILTED,), size)
@@ -280,18 +283,12 @@ def detect_print_quad(
         # Something print-sized besides the outline differs from the table: a second print,
         # or the rest of this one round a part of its picture that was outlined.
         enclosing = _region_round(frame, small, view, best, scale, settings)
-        if enclosing is None:
-            # A curled print's region has bowed sides that no straight outline holds: a
-            # strip of it (a border along one side, or the paper beyond a light band of
-            # its picture) was outlined, and the rest read as a second print (seed 250073:
-            # a bordered print curled 8.5 %, its right strip outlined, "one photo at a time").
-            assert candidates is not None  # no tracked outline: the full search ran
-            curled = _curled_round(frame, small, view, candidates, best, scale, settings)
-            enclosing = curled
         if enclosing is not None:
             best = enclosing
             fits.insert(0, enclosing)
             sides_checked = True
+        else:
+            inner = best
     if not sides_checked and fits[0] is not tracked:
         outermost = outermost_outline(frame, best, settings)
         if outermost is not None:
@@ -383,16 +380,20 @@ def detect_print_quad(
     if curled is None and not _off_colour_blocks(frame, best, settings):
         # The edge is too faint to tell from the JPEG's blocks: no crop rather than a wrong one.
         return PrintDetection(None, (Hint.UNCLEAR,), size, candidates=all_quads)
-    hints = _hints(frame, best, fits, settings)
-    if (
-        (len(fits) > 1 or tracked is None)
-        and Hint.TWO_PRINTS not in hints
-        and (
-            _another_print(view, best.corners * scale, settings)
-            or _touching_prints(frame, small, view, scale, settings)
-        )
-    ):
-        hints.insert(0, Hint.TWO_PRINTS)
+    hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
+    if Hint.TWO_PRINTS in hints and inner is not None:
+        # A curled print's region has bowed sides that no straight outline holds: a strip
+        # of it (a border along one side, or the paper beyond a light band of its picture)
+        # was outlined, and the rest read as a second print (seed 250073: a bordered print
+        # curled 8.5 %, its right strip outlined, "one photo at a time"). Only a refusal is
+        # looked at again: an outline the straight steps moved out to the paper scans as
+        # it did (seed 5800063: 0.84 of the ideal through the curled outline, ok before).
+        assert candidates is not None  # no tracked outline: the full search ran
+        curled = _curled_round(frame, small, view, candidates, inner, scale, settings)
+        if curled is not None:
+            best = curled
+            fits.insert(0, curled)
+            hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
     # A picture kept inside its border's paper has that border, not table, just outside; the
     # paper's outline found round it, table all round, shows it is no part of a larger
     # picture (seed 5000030, a deckled white border on a dark table: the picture outlined
@@ -547,6 +548,32 @@ def _shake_width(light: float | None, opposite: float | None) -> float | None:
     if light is None or opposite is None:
         return opposite if light is None else light
     return min(light, opposite)
+
+
+def _print_hints(
+    frame: np.ndarray,
+    small: np.ndarray,
+    view: TableView,
+    best: Fit,
+    fits: list[Fit],
+    searched: bool,
+    scale: float,
+    settings: DetectSettings,
+) -> list[Hint]:
+    """The hints about ``best`` (:func:`_hints`), "one photo at a time" also where anything
+    else print-sized differs from the table or two prints touch (only asked after the full
+    search, ``searched``, or with other outlines found)."""
+    hints = _hints(frame, best, fits, settings)
+    if (
+        (len(fits) > 1 or searched)
+        and Hint.TWO_PRINTS not in hints
+        and (
+            _another_print(view, best.corners * scale, settings)
+            or _touching_prints(frame, small, view, scale, settings)
+        )
+    ):
+        hints.insert(0, Hint.TWO_PRINTS)
+    return hints
 
 
 def _hints(frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings) -> list[Hint]:
