@@ -10,9 +10,9 @@ candidates looked at again here with their sides fitted as gentle curves
 bend of the print explains the bows, and the curves part paper from table, with table
 just outside them. The detector also asks here for the print round an outline that left
 something print-sized unlike the table beside it (a curled print's border strip outlined,
-the rest read as a second print) where no straight outline encloses it and the frame would be
-refused "one photo at a time". A flat print found
-by the other searches, alone on the table, never gets here.
+the rest read as a second print) where no straight outline encloses it and the frame would
+be refused "one photo at a time". A flat print found by the other searches, alone on the
+table, never gets here.
 """
 
 from __future__ import annotations
