@@ -28,6 +28,7 @@ from engine_edge.compat import StrEnum
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads, touching_quads
+from engine_edge.scan.curl import SEARCH_SHARE
 from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import (
@@ -259,6 +260,9 @@ def detect_print_quad(
     # A curled print's outline, its sides held as curves: it is no straight outline, so the
     # steps below that move or check straight sides leave it as the curves found it.
     curled: Fit | None = None
+    # An outline that left something print-sized unlike the table beside it, with no
+    # straight outline round both: perhaps a strip of a curled print (below).
+    inner: Fit | None = None
     if not fits:
         if steep:
             return PrintDetection(None, (Hint.TILTED,), size)
@@ -283,6 +287,8 @@ def detect_print_quad(
             best = enclosing
             fits.insert(0, enclosing)
             sides_checked = True
+        else:
+            inner = best
     if not sides_checked and fits[0] is not tracked:
         outermost = outermost_outline(frame, best, settings)
         if outermost is not None:
@@ -374,16 +380,20 @@ def detect_print_quad(
     if curled is None and not _off_colour_blocks(frame, best, settings):
         # The edge is too faint to tell from the JPEG's blocks: no crop rather than a wrong one.
         return PrintDetection(None, (Hint.UNCLEAR,), size, candidates=all_quads)
-    hints = _hints(frame, best, fits, settings)
-    if (
-        (len(fits) > 1 or tracked is None)
-        and Hint.TWO_PRINTS not in hints
-        and (
-            _another_print(view, best.corners * scale, settings)
-            or _touching_prints(frame, small, view, scale, settings)
-        )
-    ):
-        hints.insert(0, Hint.TWO_PRINTS)
+    hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
+    if Hint.TWO_PRINTS in hints and inner is not None:
+        # A curled print's region has bowed sides that no straight outline holds: a strip
+        # of it (a border along one side, or the paper beyond a light band of its picture)
+        # was outlined, and the rest read as a second print (seed 250073: a bordered print
+        # curled 8.5 %, its right strip outlined, "one photo at a time"). Only a refusal is
+        # looked at again: an outline the straight steps moved out to the paper scans as
+        # it did (seed 5800063: 0.84 of the ideal through the curled outline, ok before).
+        assert candidates is not None  # no tracked outline: the full search ran
+        curled = _curled_round(frame, small, view, candidates, inner, scale, settings)
+        if curled is not None:
+            best = curled
+            fits.insert(0, curled)
+            hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
     # A picture kept inside its border's paper has that border, not table, just outside; the
     # paper's outline found round it, table all round, shows it is no part of a larger
     # picture (seed 5000030, a deckled white border on a dark table: the picture outlined
@@ -540,6 +550,32 @@ def _shake_width(light: float | None, opposite: float | None) -> float | None:
     return min(light, opposite)
 
 
+def _print_hints(
+    frame: np.ndarray,
+    small: np.ndarray,
+    view: TableView,
+    best: Fit,
+    fits: list[Fit],
+    searched: bool,
+    scale: float,
+    settings: DetectSettings,
+) -> list[Hint]:
+    """The hints about ``best`` (:func:`_hints`), "one photo at a time" also where anything
+    else print-sized differs from the table or two prints touch (only asked after the full
+    search, ``searched``, or with other outlines found)."""
+    hints = _hints(frame, best, fits, settings)
+    if (
+        (len(fits) > 1 or searched)
+        and Hint.TWO_PRINTS not in hints
+        and (
+            _another_print(view, best.corners * scale, settings)
+            or _touching_prints(frame, small, view, scale, settings)
+        )
+    ):
+        hints.insert(0, Hint.TWO_PRINTS)
+    return hints
+
+
 def _hints(frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings) -> list[Hint]:
     h, w = frame.shape[:2]
     corners = best.corners
@@ -672,18 +708,53 @@ def _region_round(
     inside = [
         region
         for region in faint_region_fits(frame, small, view, scale, settings)
-        if all(
-            cv2.pointPolygonTest(region.corners.astype(np.float32), (float(x), float(y)), True)
-            >= -ENCLOSING_SLACK_PX
-            for x, y in fit.corners
-        )
-        and geometry.quad_area(region.corners) > geometry.quad_area(fit.corners)
+        if _encloses(region.corners, fit.corners)
         and is_upright(region, size, settings)
         and geometry.corner_error_deg(region.corners, size, settings.focal_ratio * size[0])
         <= OFF_SQUARE_DEG
         and all(paper_sides(frame, region.corners, reach))
     ]
     return inside[0] if inside else None
+
+
+def _curled_round(
+    frame: np.ndarray,
+    small: np.ndarray,
+    view: TableView,
+    candidates: list[np.ndarray],
+    fit: Fit,
+    scale: float,
+    settings: DetectSettings,
+) -> Fit | None:
+    """The curled print's outline (:func:`outline_curled.curled_fit`) that ``fit`` lies
+    inside, or None: only the candidates larger than ``fit`` and round its centre are
+    searched, as a bowed print's region is (a second print beside it encloses nothing)."""
+    centre = tuple(float(v) for v in (fit.corners * scale).mean(axis=0))
+    area = geometry.quad_area(fit.corners * scale)
+    around = [
+        quad
+        for quad in candidates
+        if geometry.quad_area(quad) > area
+        and cv2.pointPolygonTest(quad.astype(np.float32), centre, False) > 0
+    ]
+    curled = curled_fit(frame, small, view, around, scale, settings) if around else None
+    if curled is None:
+        return None
+    # A corner of ``fit`` on a bowed side lies outside the curled outline's straight chord
+    # by up to that side's bow (seed 250078: 3.8 px, a border strip's corner beside the
+    # paper's on a side bowed 16.7 px); the curve search reaches no further than its share.
+    slack = ENCLOSING_SLACK_PX + SEARCH_SHARE * float(geometry.side_lengths(curled.corners).max())
+    return curled if _encloses(curled.corners, fit.corners, slack) else None
+
+
+def _encloses(outer: np.ndarray, inner: np.ndarray, slack: float = ENCLOSING_SLACK_PX) -> bool:
+    """Whether the outline ``outer`` holds every corner of ``inner`` (frame pixels; a
+    corner may lie ``slack`` outside it) and is the larger: the two share the print's edge
+    along their common sides."""
+    return all(
+        cv2.pointPolygonTest(outer.astype(np.float32), (float(x), float(y)), True) >= -slack
+        for x, y in inner
+    ) and geometry.quad_area(outer) > geometry.quad_area(inner)
 
 
 def refine_quad(frame: np.ndarray, corners: np.ndarray) -> np.ndarray | None:

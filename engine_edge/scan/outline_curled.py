@@ -8,7 +8,11 @@ and 0.35 on their lines at full size). Only when every other search found nothin
 candidates looked at again here with their sides fitted as gentle curves
 (:func:`curl.curved_outline`): kept when each side's curve holds ``min_support`` of it, a
 bend of the print explains the bows, and the curves part paper from table, with table
-just outside them. A flat print's search never gets here, so its outline cannot change.
+just outside them. The detector also asks here for the print round an outline that left
+something print-sized unlike the table beside it (a curled print's border strip outlined,
+the rest read as a second print) where no straight outline encloses it and the frame would
+be refused "one photo at a time". A flat print found by the other searches, alone on the
+table, never gets here.
 """
 
 from __future__ import annotations
