@@ -182,7 +182,7 @@ def scan_camera(
         if frame is None:
             time.sleep(0.05)
             continue
-        preview, scale = _preview(frame.image, settings.preview_width_px)
+        preview, scale = preview_frame(frame.image, settings.preview_width_px)
         if auto is None:
             # Without the light board every frame of the burst sees the same reflection:
             # glare then waits for the guest to tilt the print.
@@ -346,7 +346,8 @@ def _require_usable(detection: PrintDetection) -> None:
         raise PrintNotFound(detection.message, detection.hints, detection.glare_boxes)
 
 
-def _preview(image: np.ndarray, width_px: int) -> tuple[np.ndarray, float]:
+def preview_frame(image: np.ndarray, width_px: int) -> tuple[np.ndarray, float]:
+    """The live preview's copy of a camera frame, at most ``width_px`` wide, and its scale."""
     h, w = image.shape[:2]
     if w <= width_px:
         return image, 1.0
