@@ -56,6 +56,11 @@ Layer = Literal["nearest", "outer", "inner"]
 # A side shows two edges (a border's paper and picture) where its outermost and innermost
 # nearly best curves lie this far apart on average.
 LAYER_GAP_PX = 3.0
+# The share of the lone side's profiles that must step a border's width outside its edge
+# for that edge to be the picture's (:func:`_layer`): a faint paper edge still shows on
+# about a third of them or more (280004: 0.86; drawn frames: 0.32-0.33), while a side cupped
+# away from the others' border (5800033: 0.04 outside, none inside) shows noise only.
+LONE_OUTSIDE_SHARE = 0.2
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -209,8 +214,9 @@ def _layer(
     """Which edge every side is taken on: the paper's (the outermost of each side's nearly
     best curves), unless three sides show two edges a border apart and the fourth one edge
     only, with more of its profiles stepping a border's width outside that edge than
-    inside it: that edge is then the picture's (the paper's edge there too faint beside
-    the table's own colour to be found), and all four sides go on the picture's edge, a
+    inside it, and at least ``LONE_OUTSIDE_SHARE`` of them: that edge is then the
+    picture's (the paper's edge there too faint beside the table's own colour to be
+    found), and all four sides go on the picture's edge, a
     right outline of the photo whose border is cut off anyway. The outermost on every side
     put the faint side on the picture's edge and the other three on the paper's (seed
     280004, a grey border on gravel: two corners 15 px off); where the lone edge is the
@@ -241,7 +247,8 @@ def _layer(
         gap = float(np.median([g for g, d in zip(gaps, doubled, strict=True) if d]))
         t, positions, _ = peaks[lone]
         curve = outer[lone].curve
-        if _share_at(t, positions, curve, gap) > _share_at(t, positions, curve, -gap):
+        outside, inside = (_share_at(t, positions, curve, shift) for shift in (gap, -gap))
+        if outside >= LONE_OUTSIDE_SHARE and outside > inside:
             layer = "inner"
     chosen = outer if layer == "outer" else inner
     return layer, [f.held(straight_held) for f in chosen]

@@ -252,3 +252,17 @@ def test_a_curled_border_held_straight_keeps_its_straight_sides_on_the_pictures_
     curved = curved_outline(frame, outline, 1.1, straight_held=True)
     assert curved is not None
     assert np.linalg.norm(curved.corners - picture, axis=1).max() < 1.5
+
+
+def test_a_side_cupped_away_from_the_others_border_keeps_the_papers_edge(shared_data):
+    """Seed 5800033 (a fresh set of round 26): a white-bordered print curled across its
+    height, the left side cupped inward, where almost none of its profiles step a border's
+    width outside or inside its one edge (0.04 and none). The layer rule read that noise as
+    a paper's edge lost and put every side on the picture's edge but the left, which stayed
+    on the paper's: corners 0.025 of the diagonal off, 0.49 of the ideal scan's SSIM. A
+    lost paper edge still shows on a fifth of the side or more (LONE_OUTSIDE_SHARE)."""
+    from engine_edge.image_io import load_image
+
+    photo = load_image(shared_data / "photos" / "sadtalker_full_body_1.png")
+    outcome = judge(sample_scene(photo, "curled_border", 5800033))
+    assert outcome.verdict == "ok", outcome
