@@ -56,6 +56,11 @@ Layer = Literal["nearest", "outer", "inner"]
 # A side shows two edges (a border's paper and picture) where its outermost and innermost
 # nearly best curves lie this far apart on average.
 LAYER_GAP_PX = 3.0
+# The share of the lone side's profiles that must step a border's width outside its edge
+# for that edge to be the picture's (:func:`_layer`): a faint paper edge still shows on
+# about a third of them or more (280004: 0.86; drawn frames: 0.32-0.33), while a side cupped
+# away from the others' border (5800033: 0.04 outside, none inside) shows noise only.
+LONE_OUTSIDE_SHARE = 0.2
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -115,6 +120,23 @@ class _SideCurve:
     def mean_offset(self) -> float:
         """The curve's average offset along the side's outward normal."""
         return self.a + self.b / 2.0 + self.c / 6.0
+
+
+@dataclass(frozen=True)
+class _SideFit:
+    """One side's best curve on one edge (:data:`Layer`) and its best straight line on the
+    same edge: a side held straight (``straight_held``) stays on the edge its layer names,
+    the paper's or the picture's, as a curved side does."""
+
+    curve: _SideCurve
+    line: _SideCurve
+
+    def held(self, straight_held: bool) -> _SideCurve:
+        """The side as taken: its line where ``straight_held`` and the line holds at least
+        as much of the side as the curve, else its curve."""
+        if straight_held and self.line.inliers >= self.curve.inliers:
+            return self.line
+        return self.curve
 
 
 def curved_outline(
@@ -192,36 +214,44 @@ def _layer(
     """Which edge every side is taken on: the paper's (the outermost of each side's nearly
     best curves), unless three sides show two edges a border apart and the fourth one edge
     only, with more of its profiles stepping a border's width outside that edge than
-    inside it: that edge is then the picture's (the paper's edge there too faint beside
-    the table's own colour to be found), and all four sides go on the picture's edge, a
+    inside it, and at least ``LONE_OUTSIDE_SHARE`` of them: that edge is then the
+    picture's (the paper's edge there too faint beside the table's own colour to be
+    found), and all four sides go on the picture's edge, a
     right outline of the photo whose border is cut off anyway. The outermost on every side
     put the faint side on the picture's edge and the other three on the paper's (seed
     280004, a grey border on gravel: two corners 15 px off); where the lone edge is the
     paper's (the picture's own edge as light as the border there, seed 280008), it stays
     on the paper's. The layer and each side's curve on it; None where a side holds no
-    curve."""
+    curve.
+
+    The layer is decided on the sides' curves, held straight or not, and a side held
+    straight is taken as its layer's own line (the line nearest the outline on both layers
+    put every straight side on whichever edge the outline lay on, and the picture's-edge
+    rule never fired: a drawn frame's paper edge lost over one side, two corners 11 px
+    off)."""
     peaks = _side_peaks(frame, corners)
     if peaks is None:
         return None
     fitted = [
-        _fit_curve(t, positions, strengths, ("outer", "inner"), straight_held)
-        for t, positions, strengths in peaks
+        _fit_curve(t, positions, strengths, ("outer", "inner")) for t, positions, strengths in peaks
     ]
     if any(f is None for f in fitted):
         return None
     outer = [f[0] for f in fitted if f is not None]
     inner = [f[1] for f in fitted if f is not None]
-    gaps = [o.mean_offset - n.mean_offset for o, n in zip(outer, inner, strict=True)]
+    gaps = [o.curve.mean_offset - n.curve.mean_offset for o, n in zip(outer, inner, strict=True)]
     doubled = [gap > LAYER_GAP_PX for gap in gaps]
-    if sum(doubled) != 3:
-        return "outer", outer
-    lone = doubled.index(False)
-    gap = float(np.median([g for g, d in zip(gaps, doubled, strict=True) if d]))
-    t, positions, _ = peaks[lone]
-    curve = outer[lone]
-    if _share_at(t, positions, curve, gap) > _share_at(t, positions, curve, -gap):
-        return "inner", inner
-    return "outer", outer
+    layer: Layer = "outer"
+    if sum(doubled) == 3:
+        lone = doubled.index(False)
+        gap = float(np.median([g for g, d in zip(gaps, doubled, strict=True) if d]))
+        t, positions, _ = peaks[lone]
+        curve = outer[lone].curve
+        outside, inside = (_share_at(t, positions, curve, shift) for shift in (gap, -gap))
+        if outside >= LONE_OUTSIDE_SHARE and outside > inside:
+            layer = "inner"
+    chosen = outer if layer == "outer" else inner
+    return layer, [f.held(straight_held) for f in chosen]
 
 
 def _share_at(t: np.ndarray, positions: np.ndarray, curve: _SideCurve, shift: float) -> float:
@@ -258,10 +288,10 @@ def _side_curves(
         return None
     curves = []
     for t, positions, strengths in peaks:
-        fitted = _fit_curve(t, positions, strengths, (layer,), straight_held)
+        fitted = _fit_curve(t, positions, strengths, (layer,))
         if fitted is None:
             return None
-        curves.append(fitted[0])
+        curves.append(fitted[0].held(straight_held))
     return curves
 
 
@@ -308,16 +338,16 @@ def _fit_curve(
     positions: np.ndarray,
     strengths: np.ndarray,
     layers: tuple[Layer, ...],
-    straight_held: bool = False,
-) -> tuple[_SideCurve, ...] | None:
+) -> tuple[_SideFit, ...] | None:
     """The quadratic through most profiles' peaks (RANSAC over triples from the side's
     first, middle and last thirds); of nearly as good ones the one on each of ``layers``
     (:func:`_layer`): the outermost puts every side on the paper's edge, where a border's
     inner edge (the picture's) bows alike and is often the stronger step; the nearest the
     outline kept whichever the straight side lay on, the paper's edge on some sides and
     the picture's on others (seed 250004, a cup with a white border: its bottom on the
-    picture's edge, two corners 25 px off). How many profiles the best straight line
-    holds is kept with it.
+    picture's edge, two corners 25 px off). With each curve, the best straight line on
+    its layer (the outline's own side where that holds as much and lies on the same edge)
+    and how many profiles the best straight line of all holds.
 
     (A tall print's side beside a picture's strong lines, test_guest_hints: a "curve" 6 px
     inside on 0.74 of the side won over its own straight edge, found by the strongest peaks'
@@ -339,21 +369,40 @@ def _fit_curve(
     curves = _best_curve(t, positions, rows, cols, (i, j, m), basis, layers)
     if curves is None:
         return None
-    # The best straight line through a peak of the first and of the last third, and the
-    # outline's own side.
+    # The best straight line through a peak of the first and of the last third, nearest
+    # the outline and on each layer.
     first, last = (g.ravel() for g in np.meshgrid(picks[0], picks[2], indexing="ij"))
-    line = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2], ("nearest",))
+    lines = _best_curve(t, positions, rows, cols, (first, last), basis[:, :2], ("nearest", *layers))
     # The outline's own side is a straight line too (the one a RANSAC over the strongest
     # peaks can miss when the picture's lines inside outshine the paper's edge).
     own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
-    line_votes = max(own, 0 if line is None else line[0][1])
-    if straight_held:
-        straight = np.zeros(3) if line is None or own >= line[0][1] else line[0][0]
-        curves = [(straight, line_votes) if line_votes >= v else (c, v) for c, v in curves]
-    return tuple(
-        _SideCurve(float(a), float(b), float(c), votes / k, line_votes / k)
-        for (a, b, c), votes in curves
-    )
+    nearest = (np.zeros(3), own) if lines is None or own >= lines[0][1] else lines[0]
+    line_votes = max(own, 0 if lines is None else lines[0][1])
+    fits = []
+    for index, (curve, votes) in enumerate(curves):
+        line, held = nearest if lines is None else lines[index + 1]
+        # A layer's line within one edge's noise of the nearest line is the nearest (the
+        # outline's own side where that holds as much).
+        if lines is not None and abs(_middle(line) - _middle(lines[0][0])) <= LAYER_GAP_PX:
+            line, held = nearest
+        fits.append(
+            _SideFit(
+                _side_curve(curve, votes, line_votes, k), _side_curve(line, held, line_votes, k)
+            )
+        )
+    return tuple(fits)
+
+
+def _middle(coeffs: np.ndarray) -> float:
+    """A straight line's (a, b, 0) offset at the middle of its side."""
+    return float(coeffs[0] + coeffs[1] / 2.0)
+
+
+def _side_curve(coeffs: np.ndarray, votes: int, line_votes: int, profiles: int) -> _SideCurve:
+    """A side's curve of terms ``coeffs`` on ``votes`` of its ``profiles``, the best straight
+    line on ``line_votes``."""
+    a, b, c = (float(x) for x in coeffs)
+    return _SideCurve(a, b, c, votes / profiles, line_votes / profiles)
 
 
 def _best_curve(

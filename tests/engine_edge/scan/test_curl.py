@@ -219,3 +219,50 @@ def test_a_border_whose_pictures_edge_is_lost_on_one_side_keeps_every_side_on_th
     layer, curves = layered
     assert layer == "outer"
     assert max(abs(c.mean_offset) for c in curves) < 2.0  # the picture's edge: 10 px in
+
+
+def test_a_curled_border_held_straight_keeps_its_straight_sides_on_the_pictures_edge():
+    """The last resort's path (``straight_held``: a side its straight line holds at least as
+    well as its curve is taken as that line) on a curled print with a white border, the
+    table as light as the paper beyond most of its top: the bowed top holds the picture's
+    edge only, and the layer rule puts every side on the picture's edge. Each straight side
+    is held on its layer's own line: the line nearest the outline on every layer left the
+    left and right sides on the picture's edge (where the outline lay) for the outer layer
+    too, so the rule never fired, the bottom went on the paper's edge and the top on the
+    picture's (the corners 10.5-15 px off the picture's)."""
+    rng = np.random.default_rng(0)
+    frame = np.full((600, 800, 3), 70.0) + rng.normal(0.0, 2.0, (600, 800, 3))
+    frame[:150, :525] = 220.0 + rng.normal(0.0, 2.0, (150, 525, 3))
+
+    def bowed(x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
+        """A print bowing 12 px at the middles of its top and bottom, in 1/16 px."""
+        xs = np.linspace(x0, x1, 200)
+        s = (xs - x0) / (x1 - x0)
+        sag = 48.0 * s * (1 - s)
+        outline = np.r_[np.c_[xs, y0 - sag], np.c_[xs, y1 + sag][::-1]]
+        return np.round(outline * 16).astype(np.int32)
+
+    cv2.fillPoly(frame, [bowed(150, 650, 150, 450)], (220, 220, 220), cv2.LINE_AA, shift=4)
+    cv2.fillPoly(frame, [bowed(160, 640, 160, 440)], (40, 40, 40), cv2.LINE_AA, shift=4)
+    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    picture = np.array([[160.0, 160.0], [640.0, 160.0], [640.0, 440.0], [160.0, 440.0]])
+    # The detector's straight outline: a pixel outside the picture's sides, between the
+    # bowed sides' ends and middles.
+    outline = picture + np.array([[-1.0, -7.0], [1.0, -7.0], [1.0, 7.0], [-1.0, 7.0]])
+    curved = curved_outline(frame, outline, 1.1, straight_held=True)
+    assert curved is not None
+    assert np.linalg.norm(curved.corners - picture, axis=1).max() < 1.5
+
+
+def test_a_side_cupped_away_from_the_others_border_keeps_the_papers_edge(shared_data):
+    """Seed 5800033 (a fresh set of round 26): a white-bordered print curled across its
+    height, the left side cupped inward, where almost none of its profiles step a border's
+    width outside or inside its one edge (0.04 and none). The layer rule read that noise as
+    a paper's edge lost and put every side on the picture's edge but the left, which stayed
+    on the paper's: corners 0.025 of the diagonal off, 0.49 of the ideal scan's SSIM. A
+    lost paper edge still shows on a fifth of the side or more (LONE_OUTSIDE_SHARE)."""
+    from engine_edge.image_io import load_image
+
+    photo = load_image(shared_data / "photos" / "sadtalker_full_body_1.png")
+    outcome = judge(sample_scene(photo, "curled_border", 5800033))
+    assert outcome.verdict == "ok", outcome
