@@ -146,9 +146,12 @@ def test_buttons_held_at_the_handshake_press_nothing_until_released(board_and_dr
     assert _buttons(driver) == [ButtonEvent(0, "down", 0)]
 
 
+# The product's own link timeout, not the fast test host's 300 ms: on a loaded CI machine
+# the driver was once kept from the CPU that long mid-flood, dropped the link as silent
+# and lost the presses in flight, so the count never reached the flood's (round 27).
 @pytest.mark.parametrize(
     "board_and_driver",
-    [{"settings": {"events_per_s": 20.0, "event_queue_max": 32}}],
+    [{"settings": {"events_per_s": 20.0, "event_queue_max": 32, "link_timeout_ms": 1500}}],
     indirect=True,
 )
 def test_a_flood_of_presses_is_rate_limited_and_the_queue_stays_bounded(board_and_driver) -> None:  # type: ignore[no-untyped-def]
