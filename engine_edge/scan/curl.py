@@ -216,13 +216,12 @@ def _layer(
     only, with more of its profiles stepping a border's width outside that edge than
     inside it, and at least ``LONE_OUTSIDE_SHARE`` of them: that edge is then the
     picture's (the paper's edge there too faint beside the table's own colour to be
-    found), and all four sides go on the picture's edge, a
-    right outline of the photo whose border is cut off anyway. The outermost on every side
-    put the faint side on the picture's edge and the other three on the paper's (seed
-    280004, a grey border on gravel: two corners 15 px off); where the lone edge is the
-    paper's (the picture's own edge as light as the border there, seed 280008), it stays
-    on the paper's. The layer and each side's curve on it; None where a side holds no
-    curve.
+    found), and all four sides go on the picture's edge, a right outline of the photo
+    whose border is cut off anyway. The outermost on every side put the faint side on the
+    picture's edge and the other three on the paper's (seed 280004, a grey border on
+    gravel: two corners 15 px off); where the lone edge is the paper's (the picture's own
+    edge as light as the border there, seed 280008), it stays on the paper's. The layer
+    and each side's curve on it; None where a side holds no curve.
 
     The layer is decided on the sides' curves, held straight or not, and a side held
     straight is taken as its layer's own line (the line nearest the outline on both layers
@@ -378,24 +377,19 @@ def _fit_curve(
     own = int((np.nan_to_num(np.abs(positions), nan=np.inf) < CURVE_TOLERANCE_PX).any(axis=1).sum())
     nearest = (np.zeros(3), own) if lines is None or own >= lines[0][1] else lines[0]
     line_votes = max(own, 0 if lines is None else lines[0][1])
+    nearest_line = _side_curve(nearest[0], nearest[1], line_votes, k)
     fits = []
     for index, (curve, votes) in enumerate(curves):
-        line, held = nearest if lines is None else lines[index + 1]
-        # A layer's line within one edge's noise of the nearest line is the nearest (the
-        # outline's own side where that holds as much).
-        if lines is not None and abs(_middle(line) - _middle(lines[0][0])) <= LAYER_GAP_PX:
-            line, held = nearest
-        fits.append(
-            _SideFit(
-                _side_curve(curve, votes, line_votes, k), _side_curve(line, held, line_votes, k)
-            )
-        )
+        line = nearest_line
+        if lines is not None:
+            on_layer = _side_curve(*lines[index + 1], line_votes, k)
+            # A layer's line within one edge's noise of the nearest line is the nearest (the
+            # outline's own side where that holds as much).
+            best = _side_curve(*lines[0], line_votes, k)
+            if abs(on_layer.mean_offset - best.mean_offset) > LAYER_GAP_PX:
+                line = on_layer
+        fits.append(_SideFit(_side_curve(curve, votes, line_votes, k), line))
     return tuple(fits)
-
-
-def _middle(coeffs: np.ndarray) -> float:
-    """A straight line's (a, b, 0) offset at the middle of its side."""
-    return float(coeffs[0] + coeffs[1] / 2.0)
 
 
 def _side_curve(coeffs: np.ndarray, votes: int, line_votes: int, profiles: int) -> _SideCurve:
