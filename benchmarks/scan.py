@@ -44,7 +44,7 @@ import cv2
 import numpy as np
 from skimage import data
 
-from engine_edge.scan.autocapture import AutoCapture, AutoCaptureSettings, CaptureState
+from engine_edge.scan.autocapture import CaptureState
 from engine_edge.scan.capture import output_size, rectify
 from engine_edge.scan.curl import curved_outline
 from engine_edge.scan.detect import detect_print_quad
@@ -56,7 +56,13 @@ from engine_edge.scan.scene_set import (
     burst_views,
     scene_for,
 )
-from engine_edge.scan.session import ScanSettings, preview_frame, scan_frames, scan_still
+from engine_edge.scan.session import (
+    ScanSettings,
+    preview_capture,
+    preview_frame,
+    scan_frames,
+    scan_still,
+)
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene
 
 
@@ -287,12 +293,6 @@ class PreviewRun:
     captured_at_camera_rate: int | None
 
 
-def _preview_capture(scale: float, settings: ScanSettings) -> AutoCapture:
-    """Auto-capture as scan_camera sets it up for previews ``scale`` of the camera's size."""
-    detect = settings.detect(1.0 / scale, glare_blocks=True)
-    return AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s), detect)
-
-
 def preview_run(
     photos: list[np.ndarray], seed_base: int, index: int, kinds: tuple[str, ...]
 ) -> PreviewRun:
@@ -306,7 +306,7 @@ def preview_run(
         for image in burst_views(labelled, PREVIEW_FRAMES)
     ]
     scale = views[0][1]
-    auto = _preview_capture(scale, settings)
+    auto = preview_capture(settings, scale, glare_blocks=True)
     clock, costs, curled = 0.0, [], 0
     captured_at, capture_s, error = None, float("nan"), float("nan")
     for preview, _ in views:
@@ -322,7 +322,7 @@ def preview_run(
             error = float(np.linalg.norm(advice.detection.corners - truth, axis=1).max()) / diag
             captured_at, capture_s = len(costs), clock + cost
         clock += max(cost, CAMERA_FRAME_S)
-    auto = _preview_capture(scale, settings)
+    auto = preview_capture(settings, scale, glare_blocks=True)
     at_rate = next(
         (
             number

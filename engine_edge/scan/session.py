@@ -186,8 +186,7 @@ def scan_camera(
         if auto is None:
             # Without the light board every frame of the burst sees the same reflection:
             # glare then waits for the guest to tilt the print.
-            detect = settings.detect(1.0 / scale, glare_blocks=lights is None)
-            auto = AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s), detect)
+            auto = preview_capture(settings, scale, glare_blocks=lights is None)
         advice = auto.feed(preview, frame.timestamp_s)
         last = advice
         if on_advice:
@@ -344,6 +343,13 @@ def _finish(
 def _require_usable(detection: PrintDetection) -> None:
     if not detection.usable:
         raise PrintNotFound(detection.message, detection.hints, detection.glare_boxes)
+
+
+def preview_capture(settings: ScanSettings, scale: float, *, glare_blocks: bool) -> AutoCapture:
+    """Auto-capture for previews ``scale`` of the camera's size, as the kiosk runs it (the
+    preview benchmark sets it up through here too)."""
+    detect = settings.detect(1.0 / scale, glare_blocks=glare_blocks)
+    return AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s), detect)
 
 
 def preview_frame(image: np.ndarray, width_px: int) -> tuple[np.ndarray, float]:

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from engine_edge.scan import autocapture
-from engine_edge.scan.autocapture import AutoCapture, AutoCaptureSettings, CaptureState
+from engine_edge.scan.autocapture import AutoCapture, CaptureState
 from engine_edge.scan.detect import PrintDetection
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.scene_set import LabelledScene, burst_views, sample_scene
-from engine_edge.scan.session import ScanSettings, preview_frame
+from engine_edge.scan.session import ScanSettings, preview_capture, preview_frame
 from engine_edge.scan.synthetic import render_print_scene, table_texture
 
 FPS = 15  # the preview camera's frames a second (their timestamps)
@@ -61,9 +61,7 @@ def _previews(labelled: LabelledScene) -> tuple[list[np.ndarray], float]:
 
 
 def _auto(scale: float) -> AutoCapture:
-    settings = ScanSettings()
-    detect = settings.detect(1.0 / scale, glare_blocks=True)
-    return AutoCapture(AutoCaptureSettings(stable_s=settings.stable_s), detect)
+    return preview_capture(ScanSettings(), scale, glare_blocks=True)
 
 
 def _captured_at(
