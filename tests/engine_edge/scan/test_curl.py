@@ -173,6 +173,21 @@ def test_a_curled_bordered_print_with_rounded_corners_is_outlined_at_its_papers_
     assert np.linalg.norm(curved.corners - scene.corners, axis=1).max() < 1.5
 
 
+def _white_bordered(
+    table: np.ndarray, picture_light: tuple[slice, slice] | None = None
+) -> np.ndarray:
+    """A flat print drawn on ``table`` (float, 480x640): white paper from (125, 105) to
+    (515, 375), its picture a shaded dark rectangle a 10 px border inside, the part of the
+    picture ``picture_light`` (rows, columns) as light as the border."""
+    frame = table.copy()
+    frame[105:375, 125:515] = 220.0
+    yy, xx = np.mgrid[115:365, 135:505]
+    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
+    if picture_light is not None:
+        frame[picture_light] = 220.0
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
 def test_a_border_whose_papers_edge_is_lost_on_one_side_keeps_every_side_on_the_picture():
     """A white border on a grey table, the table as light as the paper beyond most of the
     top side: three sides show the paper's edge and, a border inside, the picture's; the
@@ -185,10 +200,7 @@ def test_a_border_whose_papers_edge_is_lost_on_one_side_keeps_every_side_on_the_
     frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
     # Beyond the top side the table is as light as the paper, but for its right quarter.
     frame[:105, :420] = 220.0 + rng.normal(0.0, 2.0, (105, 420, 3))
-    frame[105:375, 125:515] = 220.0
-    yy, xx = np.mgrid[115:365, 135:505]
-    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
-    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    frame = _white_bordered(frame)
     # A straight outline a pixel outside the picture's edge.
     outline = np.array([[134.0, 114.0], [506.0, 114.0], [506.0, 366.0], [134.0, 366.0]])
     layered = _layer(frame, outline)
@@ -207,11 +219,7 @@ def test_a_border_whose_pictures_edge_is_lost_on_one_side_keeps_every_side_on_th
     diagonal off)."""
     rng = np.random.default_rng(0)
     frame = np.full((480, 640, 3), 70.0) + rng.normal(0.0, 2.0, (480, 640, 3))
-    frame[105:375, 125:515] = 220.0
-    yy, xx = np.mgrid[115:365, 135:505]
-    frame[115:365, 135:505] = (40.0 + 0.1 * xx + 0.05 * yy)[..., None]
-    frame[125:300, 440:505] = 220.0  # as light as the border
-    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    frame = _white_bordered(frame, picture_light=(slice(125, 300), slice(440, 505)))
     # A straight outline a pixel inside the paper's edge.
     outline = np.array([[126.0, 106.0], [514.0, 106.0], [514.0, 374.0], [126.0, 374.0]])
     layered = _layer(frame, outline)
