@@ -132,6 +132,35 @@ def _to_rgb8(img) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.ascontiguousarray(arr)
 
 
+def as_rgb8(frame: np.ndarray, name: str = "The picture") -> np.ndarray:
+    """An array handed over in memory (a camera frame, a caller's photo) as RGB uint8.
+
+    A monochrome camera gives one plane and a screenshot four; the scanner's colour
+    measures need three, so they are made three here (alpha composited on white, as
+    :func:`load_image` does) instead of failing deep inside a colour conversion.
+    """
+    shape = frame.shape
+    if frame.size == 0:
+        raise ImageUnreadable(f"{name} has no pixels; check the camera and try again.")
+    if frame.dtype != np.uint8 or frame.ndim not in (2, 3):
+        raise ImageUnreadable(
+            f"{name} is not an 8-bit picture (got {frame.dtype} of shape {shape}); "
+            "set the camera to an 8-bit colour or grey format."
+        )
+    channels = 1 if frame.ndim == 2 else shape[2]
+    if channels == 3:
+        return frame
+    if channels == 1:
+        return np.repeat(frame.reshape(shape[0], shape[1], 1), 3, axis=2)
+    if channels == 4:
+        alpha = frame[..., 3:].astype(np.float32) / 255.0
+        on_white = frame[..., :3] * alpha + 255.0 * (1.0 - alpha)
+        return np.clip(on_white + 0.5, 0, 255).astype(np.uint8)
+    raise ImageUnreadable(
+        f"{name} has {channels} colour channels; Keepsake reads grey, RGB or RGBA pictures."
+    )
+
+
 def save_image(path: str | os.PathLike[str], image_rgb: np.ndarray) -> Path:
     """Write an RGB uint8 image atomically (temp file in the same folder, fsync, rename).
 

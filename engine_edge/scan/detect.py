@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from engine_edge.compat import StrEnum
+from engine_edge.image_io import as_rgb8
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads, touching_quads
@@ -201,12 +202,13 @@ def detect_print_quad(
     settings: DetectSettings = DEFAULT_SETTINGS,
     previous: np.ndarray | None = None,
 ) -> PrintDetection:
-    """Find the one print in ``frame`` (RGB uint8) and say what, if anything, is wrong.
+    """Find the one print in ``frame`` (RGB or grey uint8) and say what, if anything, is wrong.
 
     ``previous`` (corners from the last preview frame) makes it a tracker: the outline is
     refined from there, and the full search only runs when that fails. A tracked frame
     does not look for a second print; callers search in full every few frames.
     """
+    frame = as_rgb8(frame, "The camera's picture")
     h, w = frame.shape[:2]
     size = (w, h)
     scale = min(1.0, settings.work_px / max(w, h))

@@ -40,6 +40,12 @@ FAINT_SHARE = 0.0
 # agree for the outline to be taken (``faint_region_fits``).
 FAINT_REGION_FLOOR = 0.5
 REGION_AGREEMENT = 0.9
+# The least colour step (Lab) across every side of a faint region's outline at full size. A
+# print whose paper is like the table parts little from it, but something: the outlines this
+# resort found right (14 flat and 5 old-print sets) stepped at least 4.1 on every side,
+# while seed 6000016's right side, 27 px out on a dark table (a dark phone view shaken 5 px),
+# stepped 1.0: table on both sides of it (0.70 of the ideal scan).
+FAINT_REGION_LEAST_STEP = 3.0
 # How far short of ``min_support`` at full size an outline whose every side parts paper
 # from table may fall (a deckled edge's deep bites leave only their tips on its line).
 DEEP_BITES_SLACK = 0.45
@@ -473,7 +479,8 @@ def faint_region_fits(
             and surrounded_by_table(view, again.corners * scale)
         ):
             kept.append((_paper_rank(frame, again, reach), again))
-    return [max(kept, key=lambda k: k[0])[1]] if kept else []
+    stepping = [(rank, fit) for rank, fit in kept if rank[1] >= FAINT_REGION_LEAST_STEP]
+    return [max(stepping, key=lambda k: k[0])[1]] if stepping else []
 
 
 def _paper_rank(frame: np.ndarray, fit: Fit, reach: float) -> tuple[int, float]:

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from engine_edge.errors import ConfigInvalid, DeviceUnavailable, KeepsakeError
+from engine_edge.image_io import as_rgb8
 from engine_edge.logs import printable
 from engine_edge.scan.autocapture import (
     AutoCapture,
@@ -151,6 +152,7 @@ def scan_frames(
     """
     if not frames:
         raise DeviceUnavailable("No picture arrived from the camera; check it and try again.")
+    frames = [as_rgb8(frame, "The camera's picture") for frame in frames]
     image = frames[0]
     detection = detect_print_quad(image, settings.detect(glare_blocks=True))
     steps = [("frame", image), ("detection", draw_detection(image, detection))] if debug else None

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from engine_edge.errors import ImageTooLarge, ImageUnreadable, OutputUnwritable
-from engine_edge.image_io import decode_image, load_image, save_image
+from engine_edge.image_io import as_rgb8, decode_image, load_image, save_image
 
 
 def _left_red(width: int = 60, height: int = 30) -> Image.Image:
@@ -214,3 +214,20 @@ def test_photo_bytes_in_memory_follow_the_same_rules(astronaut):
         decode_image(EPS, "The stored photo")
     with pytest.raises(ImageUnreadable, match="empty"):
         decode_image(b"")
+
+
+def test_arrays_in_memory_become_rgb8_or_a_clear_error():
+    grey = np.arange(48, dtype=np.uint8).reshape(6, 8)
+    three = as_rgb8(grey)
+    assert three.shape == (6, 8, 3) and (three == grey[..., None]).all()
+    assert as_rgb8(grey[..., None]).shape == (6, 8, 3)
+    rgb = np.full((6, 8, 3), 90, np.uint8)
+    assert as_rgb8(rgb) is rgb
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[..., 3] = 255
+    rgba[:3, :, 3] = 0  # the top half is transparent: white paper shows there
+    composited = as_rgb8(rgba)
+    assert (composited[:3] == 255).all() and (composited[3:] == 0).all()
+    for bad in (grey.astype(np.float32), np.zeros((6, 8, 2), np.uint8), np.zeros((0, 8), np.uint8)):
+        with pytest.raises(ImageUnreadable, match="camera"):
+            as_rgb8(bad, "The camera's picture")

@@ -240,3 +240,17 @@ def test_a_small_print_where_the_lamp_falls_off_is_lifted_towards_the_lamps_best
 
     assert 0.96 <= brightness(0.3) <= 1.03
     assert abs(brightness(0.0) - 1.0) <= 0.01
+
+
+def test_a_monochrome_cameras_frames_are_scanned_as_grey(photos):
+    """A one-plane frame (a monochrome camera, a library caller's grey array) is scanned
+    like the same picture in three planes; it used to crash in the detector's Lab step."""
+    scene = render_print_scene(photos["astronaut"], SceneSpec(table="wood", seed=3))
+    grey = cv2.cvtColor(scene.frame, cv2.COLOR_RGB2GRAY)
+    as_three = np.repeat(grey[..., None], 3, axis=2)
+    settings = ScanSettings(restore="off")
+    from_grey, from_three = scan_still(grey, settings), scan_still(as_three, settings)
+    assert from_grey.detection.corners is not None
+    np.testing.assert_array_equal(from_grey.detection.corners, from_three.detection.corners)
+    np.testing.assert_array_equal(from_grey.rectified, from_three.rectified)
+    assert np.abs(from_grey.detection.corners - scene.corners).max() < 0.01 * max(grey.shape)
