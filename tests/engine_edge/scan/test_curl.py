@@ -274,3 +274,22 @@ def test_a_side_cupped_away_from_the_others_border_keeps_the_papers_edge(shared_
     photo = load_image(shared_data / "photos" / "sadtalker_full_body_1.png")
     outcome = judge(sample_scene(photo, "curled_border", 5800033))
     assert outcome.verdict == "ok", outcome
+
+
+@pytest.mark.slow
+def test_a_curled_prints_burst_is_flattened_on_the_first_frames_curves(shared_data):
+    """Seed 5800009 (a rounded print curled across its width): the later frames of its
+    burst were flattened on their own straight outlines moved with the first frame's
+    curves; straight lines refined on bowed sides slide along them, so those views came
+    out stretched, not merely moved, and the fused print was blurred below what its first
+    frame alone gives (0.948 of the ideal scan's SSIM against 0.962). Every view now goes
+    through the first frame's curved corners and the burst's alignment takes the rest."""
+    from engine_edge.image_io import load_image
+
+    photo = load_image(shared_data / "photos" / "sadtalker_art_0.png")
+    labelled = sample_scene(photo, "rounded_curled", 5800009)
+    burst = judge(labelled)
+    alone = judge(labelled, burst=False)
+    assert burst.verdict == "ok", burst
+    assert alone.ssim_ratio is not None and burst.ssim_ratio is not None
+    assert burst.ssim_ratio >= alone.ssim_ratio, (burst, alone)
