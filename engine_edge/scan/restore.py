@@ -306,24 +306,29 @@ def _border_edges(
     # border narrower on one side than a deckle's bites are deep on the others (seed
     # 5200102, a 12 px ivory border with 7 px bites: 1 % in the top read the picture's
     # dark background and the bottom no border; 0.5 % in the bites hid the left and
-    # right; the border was kept all round, 0.46 of the ideal's SSIM).
+    # right; the border was kept all round, 0.46 of the ideal's SSIM), and at full
+    # resolution for a sliver of border too thin for the small copy (:func:`_sliver_run`).
     common = np.median(np.array(found), axis=0)
     runs = []
-    for run, rows in zip(found_runs, _sides(lab), strict=True):
+    for run, rows, full_rows in zip(found_runs, _sides(lab), full_sides, strict=True):
         if run is None or _colour_apart(np.median(run[0], axis=0), common):
             again = _border_run(rows, max_share, _with_thin(skips), like=common)
+            again = again or _sliver_run(full_rows, common, rows.shape[1])
             run = run if again is None else again
         if run is None:
             return None
         runs.append(run)
     colours = np.array([np.median(run[0], axis=0) for run in runs])
     depths = [
-        _inner_crossing(full_rows, colour, skip, run, scale)
+        _inner_crossing(full_rows, colour, skip, run, scale, whole_side=True)
         for (colour, run, skip), full_rows in zip(runs, full_sides, strict=True)
     ]
     evened = _evened_sides(depths, [run * scale for _, run, _ in runs])
     for side, depth in evened.items():
         depths[side] = depth
+    for side, (side_run, full_rows) in enumerate(zip(runs, full_sides, strict=True)):
+        if depths[side] is None:
+            depths[side] = _partial_depth(full_rows, side_run, scale, side, depths)
     known = [depth for depth in depths if depth is not None]
     if len(known) < len(depths):
         return None
@@ -352,6 +357,10 @@ def _border_edges(
             near = _inner_crossing(rows, colour, skip, within, scale)
             if near is not None and near < edges[deep].offset - 2 * scale:
                 edges[deep] = _edge_line(rows, colour, skip, within, scale, near, ends)
+            elif (
+                clipped := _clipped_from(rows, (skip, within), scale, edges[deep], ends)
+            ) is not None:
+                edges[deep] = _Edge(clipped, 0.0)
     if any(_colour_apart(a, b) for a, b in itertools.combinations(colours, 2)):
         return None  # sides of different colours: picture, not one border
     top, bottom, left, right = (edge.offset for edge in edges)
@@ -414,6 +423,113 @@ def _evened_sides(depths: list[float | None], plain: list[float]) -> dict[int, f
     return evened
 
 
+def _partial_depth(
+    full_rows: np.ndarray,
+    side_run: tuple[np.ndarray, int, int],
+    scale: float,
+    side: int,
+    depths: list[float | None],
+) -> float | None:
+    """The depth of one side whose cut line shows along part of it only, where the
+    picture's own plain band of the border's colour hides it along the rest; None unless
+    ``PARTIAL_LEAST`` of its eight stretches cross at one depth (within ``LINE_CLOSE_PX``
+    of their median), all of them, and that depth is within ``OPPOSITE_SIDES_RATIO`` of
+    the neighbouring sides' (``depths``, top, bottom, left, right). ``side_run`` is the
+    side's :func:`_border_run`.
+
+    Seed 250073 (an old print): a white border round a portrait with white bars on both
+    sides, a lamp brighter at its foot. The border's lower half was clipped to the bars'
+    white; along the upper half it was grey against them, a clear step at 31 px on three
+    stretches of the left and four of the right, as on the top and bottom. The whole
+    side's median showed no step, nothing was cut, and the border stayed on all round
+    (0.56 of the ideal's SSIM).
+    """
+    across = (depths[2], depths[3]) if side < 2 else (depths[0], depths[1])
+    if across[0] is None or across[1] is None:
+        return None
+    ends = _corners(side, [float(across[0]), float(across[1])] * 2, scale)
+    near, far = sorted((float(across[0]), float(across[1])))
+    colour, run, skip = side_run
+    stretches = _stretch_crossings(full_rows, colour, skip, run, scale, ends)
+    if stretches is None:
+        return None
+    crossings = stretches[1]
+    if len(crossings) < PARTIAL_LEAST:
+        return None
+    depth = float(np.median(crossings))
+    if np.abs(crossings - depth).max() > LINE_CLOSE_PX:
+        return None
+    if not near / OPPOSITE_SIDES_RATIO <= depth <= OPPOSITE_SIDES_RATIO * far:
+        return None
+    return depth
+
+
+# How many of a side's eight stretches must cross at one depth for a side whose cut line
+# shows along part of it only (:func:`_partial_depth`).
+PARTIAL_LEAST = 3
+
+
+def _sliver_run(
+    full_rows: np.ndarray, like: np.ndarray, length: int
+) -> tuple[np.ndarray, int, int] | None:
+    """A border of the other sides' colour ``like`` (Lab) narrower on this side than the
+    small copy's thinnest band reads (:func:`_border_run`'s tuple, ``length`` positions
+    along the side), from the outermost full-resolution rows; None when they are not
+    nearly all of that colour.
+
+    Seed 5900039 (a deckled ivory border, outlined half a border inside the paper): its
+    right side kept 2-3 px of border, under the 5 px that the narrow pass skips in at the
+    small copy's scale; with no border found on one side nothing was cut, and the border
+    stayed on the other three (0.43 of the ideal's SSIM).
+    """
+    outer = _lab(np.ascontiguousarray(full_rows[:SLIVER_ROWS]))
+    per_position = np.broadcast_to(like.astype(np.float32), (outer.shape[1], 3))
+    if _matches(outer, per_position, 5.0).min() < 0.85:
+        return None
+    return np.tile(like.astype(np.float32), (length, 1)), 1, 0
+
+
+# How many full-resolution rows at a side's edge a sliver of border fills at least
+# (:func:`_sliver_run`).
+SLIVER_ROWS = 2
+
+
+def _clipped_from(
+    full_rows: np.ndarray,
+    rows: tuple[int, int],
+    scale: float,
+    deep: _Edge,
+    ends: tuple[float, float],
+) -> float | None:
+    """Where a band of clipped white (every channel at 255 in every pixel along the side
+    between its ``ends``, :func:`_corners`) begins within the small copy's ``rows`` (from,
+    to), running on to the side's ``deep`` edge, while the rows outside it are not all
+    clipped: light paper against a picture's own white, blown out. None when there is no
+    such start.
+
+    Seed 5800003 (an old print): a portrait with white bars on both sides, its left side
+    lit brighter. There the border read 253-254 and the bar 255, a step far under any cut
+    line's least, and the crop cut at the bar's inner edge, 80 px in against 26 on the
+    right (0.47 of the ideal's SSIM). Paper lifted to white by the exposure reads a little
+    under clipping in some of its pixels; the bar's white is clipped in all of them.
+    """
+    lo = max(1, int(rows[0] * scale))
+    end = int(deep.offset - abs(deep.slope) * full_rows.shape[1]) - 1
+    hi = min(int(np.ceil(rows[1] * scale)), end)
+    along = full_rows[:end, int(ends[0]) : full_rows.shape[1] - int(ends[1])]
+    clipped = (along.min(axis=2) == 255).mean(axis=1)
+    for row in range(lo, hi):
+        if clipped[row - 1] <= PAPER_CLIPPED and clipped[row:].min() >= PICTURE_CLIPPED:
+            return float(row)
+    return None
+
+
+# The share of a row's pixels clipped white (every channel 255) at most on a light border,
+# and at least on a picture's blown-out white (:func:`_clipped_from`).
+PAPER_CLIPPED = 0.9
+PICTURE_CLIPPED = 0.98
+
+
 def _colour_apart(colour: np.ndarray, other: np.ndarray) -> bool:
     """Whether two border colours (Lab, 8-bit) cannot be one border's: the sides of one
     border differ by up to 30 in lightness (a lamp's fall-off) and 10 in colour."""
@@ -459,10 +575,29 @@ def _edge_line(
     its top's first stretch crossed at 57.2 px, the others at 51.1-51.5, and the line
     they made left 0.9 px of border at one end and cut 1.3 px in at the other).
     """
+    stretches = _stretch_crossings(full_rows, colour, skip, run, scale, ends)
+    if stretches is None:
+        return _Edge(whole, 0.0)
+    ts, crossings, span = stretches
+    line = _agreed_line(ts, crossings, span)
+    return _Edge(whole, 0.0) if line is None else line
+
+
+def _stretch_crossings(
+    full_rows: np.ndarray,
+    colour: np.ndarray,
+    skip: int,
+    run: int,
+    scale: float,
+    ends: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int]] | None:
+    """The crossings (:func:`_inner_crossing`) of eight stretches of one side between its
+    ``ends`` (:func:`_corners`): each stretch's middle, its crossing (stretches without one
+    left out), and the span they cover; None when the side is too short for them."""
     length = full_rows.shape[1]
     bounds = np.linspace(ends[0], length - ends[1], 9).round().astype(int)
     if bounds[1] <= bounds[0]:
-        return _Edge(whole, 0.0)
+        return None
     per_px = len(colour) / length  # the small copy's positions per full-resolution pixel
     ts, crossings = [], []
     for a, b in itertools.pairwise(bounds):
@@ -472,8 +607,7 @@ def _edge_line(
         if found is not None:
             ts.append(0.5 * (a + b))
             crossings.append(found)
-    line = _agreed_line(np.array(ts), np.array(crossings), (bounds[0], bounds[-1]))
-    return _Edge(whole, 0.0) if line is None else line
+    return np.array(ts), np.array(crossings), (int(bounds[0]), int(bounds[-1]))
 
 
 def _agreed_line(t: np.ndarray, crossings: np.ndarray, span: tuple[int, int]) -> _Edge | None:
@@ -615,12 +749,19 @@ def _matches(rows: np.ndarray, colour: np.ndarray, light_tolerance: float) -> np
 
 
 def _inner_crossing(
-    full_rows: np.ndarray, colour: np.ndarray, skip: int, run: int, scale: float
+    full_rows: np.ndarray,
+    colour: np.ndarray,
+    skip: int,
+    run: int,
+    scale: float,
+    whole_side: bool = False,
 ) -> float | None:
     """Where the picture starts at full resolution (rows in from the edge, continuous
     coordinates): the outermost clear step away from the border colour between the small
     copy's ``skip`` and a little past its ``run``, placed where the distance to the border
-    colour is halfway between the border's and the picture's.
+    colour is halfway between the border's and the picture's. ``whole_side``: the rows
+    run along a whole side (not a stretch of it), whose median profile is steady enough
+    for a black border's smaller steps.
 
     None when there is no sharp step: a dark vignette or a sky fading into a plain margin
     is picture, however plain (a printed border ends at a cut line).
@@ -642,15 +783,24 @@ def _inner_crossing(
     # seen through a camera's blur, the larger change inside won and the crop cut 10-14
     # px into the picture (seed 1500091; 3400019 on its right, 7 px). Keeping a sliver of
     # border is the lesser loss.
+    # Round a black border the picture's own change further in may be several times its
+    # small step (seed 5900091: a dark-backed painting, the border's step a jump of 1.2
+    # against the background's 2.9 10 px in; the right side was cut there, 0.81 of the
+    # ideal's SSIM): on a whole side a smaller share of the largest is looked at. A
+    # stretch's profile, a median over an eighth as many positions, keeps the usual
+    # share: there the smaller one took noise for steps, and a line through them slanted
+    # 2.7 px into seed 3400019's picture at one corner.
+    black = np.median(colour[:, 0]) < BLACK_BORDER_L
+    share = BLACK_BORDER_JUMP_SHARE if black and whole_side else JUMP_SHARE
     largest = int(np.argmax(jump))
     peaks = [
         i
         for i in range(largest + 1)
-        if jump[i] >= JUMP_SHARE * jump[largest]
+        if jump[i] >= share * jump[largest]
         and (i == 0 or jump[i] >= jump[i - 1])
         and (i == len(jump) - 1 or jump[i] >= jump[i + 1])
     ]
-    least = BLACK_BORDER_MIN_STEP if np.median(colour[:, 0]) < BLACK_BORDER_L else MIN_STEP
+    least = BLACK_BORDER_MIN_STEP if black else MIN_STEP
     for peak in peaks:
         found = _step_at(distance, peak + k, k, scale, least)
         if found is not None:
@@ -660,6 +810,7 @@ def _inner_crossing(
 
 # The steps :func:`_inner_crossing` looks at: this share of the largest or more.
 JUMP_SHARE = 0.5
+BLACK_BORDER_JUMP_SHARE = 0.33
 # The least step (Lab distance from the border colour) that is a border's cut line: the
 # border's own distance varies by hundredths along a side, and a slope fails the sharpness
 # test in :func:`_step_at` however tall it is.

@@ -426,3 +426,83 @@ def test_a_grey_border_is_not_taken_for_dimmed_paper(photos):
     grey = add_border(photos["astronaut"], 24, (120, 120, 120))
     cropped = crop_border(grey)
     assert np.array_equal(restore_photo(grey), restore_with_steps(cropped).image)
+
+
+def _white_barred(photo: np.ndarray, bar_px: int) -> np.ndarray:
+    """``photo`` with white bars (clipped, 255) beside its subject on both sides."""
+    picture = photo.copy()
+    picture[:, :bar_px] = 255
+    picture[:, -bar_px:] = 255
+    return picture
+
+
+def _lit(image: np.ndarray, gain: np.ndarray, noise: float = 1.0) -> np.ndarray:
+    """``image`` under a lamp's slope (``gain``, broadcast over it) with a camera's noise,
+    clipped at white as a camera clips."""
+    rng = np.random.default_rng(5)
+    seen = image.astype(np.float32) * gain + rng.normal(0.0, noise, image.shape)
+    return np.clip(seen + 0.5, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("grey", [234, 237])
+def test_a_border_lifted_nearly_to_clipped_white_is_not_run_on_into_white_bars(photos, grey):
+    """Seed 5800003 (an old print): a portrait with white bars on both sides in a light
+    grey border, lit brighter on the left. There the border read 253-254 and the bar 255,
+    a step far under any cut line's least, and the crop cut at the bar's inner edge (80 px
+    in, 26 on the right): a slice of picture lost, 0.47 of the ideal's SSIM. The bar's
+    white is clipped in every pixel, the paper's in none or some (here 0 and 38 %): the
+    cut goes where that begins."""
+    picture = _white_barred(photos["coffee"], 60)
+    bordered = add_border(picture, 24, (grey, grey, grey))
+    slope = np.linspace(1.08, 0.85, bordered.shape[1])[None, :, None]
+    cropped = crop_border(_lit(bordered, slope))
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+def test_a_cut_line_that_shows_along_part_of_a_side_is_its_edge(photos):
+    """Seed 250073 (an old print): the same portrait, lit brighter towards its foot. The
+    border's lower half was clipped to the bars' white; along the upper half it stood
+    grey against them, a clear step at the border's depth. The whole side's median
+    showed none, nothing was cut and the border stayed on all round (0.56 of the ideal's
+    SSIM). Where the stretches that do show a step agree, the side is cut there."""
+    picture = _white_barred(photos["coffee"], 60)
+    bordered = add_border(picture, 24, (232, 232, 230))
+    slope = np.linspace(0.98, 1.2, bordered.shape[0])[:, None, None]
+    cropped = crop_border(_lit(bordered, slope))
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+def test_a_sliver_of_border_along_one_side_is_cut_with_the_rest(photos):
+    """Seed 5900039: a deckled ivory border outlined half a border inside the paper kept
+    2-3 px of border on its right, under the 5 px that the narrow pass skips in at the
+    small copy's scale. With no border found on one side, nothing was cut and the border
+    stayed on the other three (0.43 of the ideal's SSIM). A side whose outermost rows are
+    the other sides' border colour is read at full resolution."""
+    picture = photos["coffee"]
+    h, w = picture.shape[:2]
+    bordered = add_border(picture, 24, (246, 239, 229))[:, :-21]
+    cropped = crop_border(bordered)
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+def test_a_black_borders_small_step_beside_a_larger_one_inside_is_its_edge(shared_data):
+    """Seed 5900091: a dark-backed painting in a black border, scanned as the kiosk scans
+    it. On the right the border stepped by a jump of 1.2 at its edge, the painting's
+    background by 2.9 ten pixels further in; only steps of half the largest were looked
+    at, and the right side was cut 10 px into the picture (0.81 of the ideal's SSIM).
+    Every side is now cut within 2.5 px of the border."""
+    from engine_edge.image_io import load_image
+    from engine_edge.scan.scene_set import burst_views, sample_scene
+    from engine_edge.scan.session import ScanSettings, scan_frames
+
+    picture = load_image(shared_data / "photos" / "sadtalker_art_9.png")
+    labelled = sample_scene(picture, "black_border", 5900091)
+    flat = scan_frames(burst_views(labelled, 3), ScanSettings()).rectified
+    quad = picture_quad(flat)
+    assert quad is not None
+    border = labelled.spec.border_px * flat.shape[1] / labelled.scene.print_image.shape[1]
+    height, width = flat.shape[:2]
+    cut = [quad[0, 1], height - quad[2, 1], quad[0, 0], width - quad[1, 0]]
+    assert np.abs(np.array(cut) - border).max() < 2.5, np.round(cut, 1)
