@@ -42,8 +42,8 @@ FAINT_REGION_FLOOR = 0.5
 REGION_AGREEMENT = 0.9
 # The least colour step (Lab) across every side of a faint region's outline at full size. A
 # print whose paper is like the table parts little from it, but something: the outlines this
-# resort chose on the first frames of 13 flat and 5 old-print sets (78 scenes, every one
-# right) stepped at least 4.7 on every side, and the ones it kept beside them 4.1, but for
+# resort chose on the first frames of 13 flat and 5 old-print sets (78 scenes besides the
+# one below) stepped at least 4.7 on every side, and the ones it kept beside them 4.1, but for
 # two with a side on the stones or the wood grain (1000036: 2.1, 3500045: 2.6); seed
 # 6000016's right side, 27 px out on a dark table (a dark phone view shaken 5 px), stepped
 # 1.0: table on both sides of it (0.70 of the ideal scan).
