@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from engine_edge.compat import StrEnum
+from engine_edge.image_io import as_rgb8
 from engine_edge.scan.detect import DetectSettings, PrintDetection, detect_print_quad
 
 # The thumbnail's width that an unchanged view is told by (a 640 px preview's 4 px a pixel).
@@ -154,7 +155,8 @@ class AutoCapture:
 
     def feed(self, frame: np.ndarray, timestamp_s: float) -> CaptureAdvice:
         self._frames += 1
-        grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY) if frame.ndim == 3 else frame
+        frame = as_rgb8(frame, "The camera's picture")
+        grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
         height = max(1, round(grey.shape[0] * VIEW_WIDTH_PX / grey.shape[1]))
         view = cv2.resize(grey, (VIEW_WIDTH_PX, height), interpolation=cv2.INTER_AREA)
         view = view.astype(np.float32)

@@ -21,6 +21,7 @@ import numpy as np
 
 from engine_edge.compat import StrEnum
 from engine_edge.errors import DeviceUnavailable, ImageUnreadable
+from engine_edge.image_io import as_rgb8
 
 log = logging.getLogger(__name__)
 
@@ -262,8 +263,10 @@ class ResilientCamera:
                 self._lost(str(exc), now)
                 return None
         try:
-            image = self.source.read()
-        except DeviceUnavailable as exc:
+            # A monochrome or RGBA camera is made RGB here, once for every user of the frame;
+            # one in a format that is not 8-bit is lost with the reason for staff to read.
+            image = as_rgb8(self.source.read(), f"The picture from {self.source.name}")
+        except (DeviceUnavailable, ImageUnreadable) as exc:
             self._lost(str(exc), now)
             return None
         if self.state is not CameraState.STREAMING:

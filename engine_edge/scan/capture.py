@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from engine_edge.errors import ImageUnreadable
+from engine_edge.image_io import as_rgb8
 from engine_edge.scan import geometry
 from engine_edge.scan.burst_fusion import AccumulationSettings, accumulate
 from engine_edge.scan.curl import Curl, curl_map
@@ -191,6 +192,7 @@ def capture_burst(
     """
     if not frames:
         raise ImageUnreadable("No camera frames arrived; check the camera and try again.")
+    frames = [as_rgb8(frame, "The camera's picture") for frame in frames]
     quads = list(quad) if isinstance(quad, list) else [quad] * len(frames)
     h, w = frames[0].shape[:2]
     size = output_size(quads[0], (w, h), settings, (1.0, 1.0) if curl is None else curl.stretch)

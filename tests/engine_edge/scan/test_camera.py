@@ -117,3 +117,38 @@ def test_cli_absent_camera_gives_a_clear_error(tmp_path, capsys):
     assert main(["scan", "--camera", "63", "-o", str(tmp_path / "p.png"), "--timeout", "1"]) == 2
     assert "camera" in capsys.readouterr().err.lower()
     assert not (tmp_path / "p.png").exists()
+
+
+class MonochromeCamera:
+    """A monochrome sensor (one 8-bit plane a frame), or one set to a 16-bit format: the
+    hardware this machine lacks, as the ``CameraSource`` protocol sees it."""
+
+    name = "mono0"
+
+    def __init__(self, image: np.ndarray) -> None:
+        self.image = image
+
+    def open(self) -> None:
+        pass
+
+    def read(self) -> np.ndarray:
+        return self.image.copy()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_monochrome_cameras_frames_arrive_as_rgb(photos):
+    grey = photos["camera"][..., 0]
+    frame = ResilientCamera(MonochromeCamera(grey)).read()
+    assert frame is not None and frame.image.shape == (*grey.shape, 3)
+    assert (frame.image == grey[..., None]).all()
+
+
+def test_a_camera_in_a_16_bit_format_is_lost_with_the_reason_not_a_crash(photos):
+    clock = Clock()
+    deep = photos["camera"][..., 0].astype(np.uint16) * 256
+    camera = ResilientCamera(MonochromeCamera(deep), clock=clock)
+    assert camera.read() is None
+    assert camera.state is CameraState.LOST
+    assert "8-bit" in camera.detail and "mono0" in camera.detail

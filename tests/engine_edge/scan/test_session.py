@@ -254,3 +254,26 @@ def test_a_monochrome_cameras_frames_are_scanned_as_grey(photos):
     np.testing.assert_array_equal(from_grey.detection.corners, from_three.detection.corners)
     np.testing.assert_array_equal(from_grey.rectified, from_three.rectified)
     assert np.abs(from_grey.detection.corners - scene.corners).max() < 0.01 * max(grey.shape)
+
+
+def test_a_monochrome_camera_is_watched_captured_and_scanned(photos):
+    """The kiosk's own path (preview, auto-capture, burst, fusion) from a camera that gives
+    one grey plane a frame; its frames used to reach the burst's outline refinement as 2-D
+    arrays and fail there."""
+    from tests.engine_edge.scan.test_camera import MonochromeCamera
+
+    scene = render_print_scene(photos["astronaut"], SceneSpec(table="wood", seed=3))
+    grey = cv2.cvtColor(scene.frame, cv2.COLOR_RGB2GRAY)
+    result = scan_camera(
+        ResilientCamera(MonochromeCamera(grey)), ScanSettings(restore="off", timeout_s=120)
+    )
+    assert result.detection.corners is not None
+    still = scan_still(np.repeat(grey[..., None], 3, axis=2), ScanSettings(restore="off"))
+    assert (
+        structural_similarity(
+            cv2.resize(result.rectified, still.rectified.shape[1::-1]),
+            still.rectified,
+            channel_axis=2,
+        )
+        > 0.9
+    )
