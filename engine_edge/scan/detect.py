@@ -40,7 +40,6 @@ from engine_edge.scan.edge_fit import (
     refine,
     refine_once,
     same_quad,
-    side_shifts,
 )
 from engine_edge.scan.glare import find_glare, picture_corners
 from engine_edge.scan.outline_curled import curled_fit
@@ -117,12 +116,6 @@ DEFAULT_SETTINGS = DetectSettings()
 # How far outside an enclosing outline (frame pixels) a corner of the outline inside it may
 # lie: the two share the print's edge along their common sides.
 ENCLOSING_SLACK_PX = 3.0
-# How much less supported than the best an outline may be and still rank with it (``_rank``).
-NEAR_SUPPORT = 0.1
-# The narrowest side of a border found round a picture, a share of its widest
-# (:func:`_even_border`): the bordered prints of 4800000+ and 5900000+, tilted through the
-# lens and curled, 0.76-0.97 (20 of them).
-EVEN_BORDER = 0.5
 
 
 @dataclass(frozen=True)
@@ -283,8 +276,6 @@ def detect_print_quad(
             return PrintDetection(None, (Hint.TWO_PRINTS if touching else Hint.NONE,), size)
         fits = [curled]
     _rank(fits, fine_reach_px(frame))
-    if not sides_checked:
-        _picture_before_strips(view, fits, scale, fine_reach_px(frame))
     best = fits[0]
     if (
         not sides_checked
@@ -342,14 +333,6 @@ def detect_print_quad(
                 break
         if paper is None:
             paper = joined_outline(frame, view, best, fits, scale, settings)
-        if (
-            paper is not None
-            and within_border is not None
-            and not _even_border(best.corners, paper.corners, fine_reach_px(frame))
-        ):
-            # Round a picture with its border's paper all round, the paper's edge lies out
-            # beyond every side; found on some sides only, the print is not outlined.
-            paper = None
         if paper is not None:
             best = paper
             fits.insert(0, paper)
@@ -470,59 +453,13 @@ def _rank(fits: list[Fit], reach_px: float) -> None:
     0.008 of the diagonal off, 0.48 supported; the other 0.004 off, 0.50)."""
     top_support = max(f.support for f in fits)
     fits.sort(
-        key=lambda f: (f.support >= top_support - NEAR_SUPPORT, geometry.quad_area(f.corners)),
-        reverse=True,
+        key=lambda f: (f.support >= top_support - 0.1, geometry.quad_area(f.corners)), reverse=True
     )
     first = fits[0].corners
     twins = [i for i in range(1, len(fits)) if same_quad(fits[i].corners, first, reach_px)]
     twin = max(twins, key=lambda i: fits[i].support, default=None)
     if twin is not None and fits[twin].support > fits[0].support:
         fits.insert(0, fits.pop(twin))
-
-
-def _picture_before_strips(view: TableView, fits: list[Fit], scale: float, reach_px: float) -> None:
-    """Put first in ``fits`` (ranked by :func:`_rank`) the outline inside the first one that
-    shares some of its sides and lies further in on the others, when the first has no
-    table all round it: it is a picture inside its border with strips of that border on
-    some sides only, and the picture is the outline to go on from.
-
-    ``_rank`` takes the larger of two nearly as well supported outlines, the paper's outer
-    edge rather than its photo inside a border; but where a white border is as pale as the
-    table, or a curl shades it, its outer edge is seen along some sides only, and the
-    larger outline is the picture with those strips added: seed 5900068, a curled print in
-    a white border on a light table (edge contrast 4.3), its right strip outlined on its
-    own (1.0) and the picture with it (0.92, as the picture alone: 0.048 of the diagonal
-    off); seed 5900021, a rounded one on wavy wood, the strips on three sides (the outline
-    gone on from there 0.027 off). Outside the sides it shares with the picture lies the
-    rest of the border, not table; a print's own outline, a picture's line near one side
-    inside it, has table all round and is kept.
-    """
-    first = fits[0]
-    if surrounded_by_table(view, first.corners * scale):
-        return
-    for index, fit in enumerate(fits[1:], start=1):
-        if fit.support < first.support - NEAR_SUPPORT:
-            continue
-        shifts = side_shifts(fit.corners, first.corners)
-        shared = np.abs(shifts) <= reach_px
-        if 1 <= int(shared.sum()) <= 3 and (shared | (shifts > reach_px)).all():
-            fits.insert(0, fits.pop(index))
-            return
-
-
-def _even_border(picture: np.ndarray, paper: np.ndarray, reach_px: float) -> bool:
-    """Whether each side of the outline ``paper`` found round ``picture`` (an outline with
-    a border's paper just outside every side) lies out by about one border's width, at
-    least ``EVEN_BORDER`` of the widest, or where it was (within ``reach_px``): a side that
-    already lay on the paper's edge, the table beyond it as pale as the border.
-
-    A print's border is as wide all round; a search out from the picture that stopped a
-    fraction of the way out took a line inside the border: the shading along a curled
-    print's bowed side (seed 5900068, a white border on a light table: 10 px out on the
-    left, 30-47 px on the others, 0.046 of the diagonal off)."""
-    shifts = side_shifts(picture, paper)
-    stayed = np.abs(shifts) <= reach_px
-    return bool((stayed | (shifts >= EVEN_BORDER * shifts.max())).all())
 
 
 def _off_colour_blocks(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> bool:

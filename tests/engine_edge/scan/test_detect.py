@@ -1186,20 +1186,3 @@ def test_a_line_on_the_table_just_off_a_side_does_not_take_the_side(shared_data)
     labelled = shared_scene(shared_data, "sadtalker_art_2.png", "small", 5200051)
     assert labelled.spec.table == "brick" and labelled.spec.border_px == 0
     assert_outlined(labelled)
-
-
-def test_a_picture_with_its_border_on_some_sides_only_is_not_the_print(photos):
-    """Seed 721 (curled_border): the coffee cup curled 3.6 % in a white border on cloth. The
-    outline ranked first was the picture with strips of its border on three sides, the
-    third strip running 11 px out beyond the paper (0.88 supported, 0.020 of the diagonal
-    off), taken as the larger of two nearly as well supported outlines; the picture with
-    one strip (0.96) lay inside it. Neither had table all round it: the picture is the
-    outline to go on from, and the detector's outline lies on the picture or the paper."""
-    from engine_edge.scan.evaluate import outline_tolerance
-    from engine_edge.scan.scene_set import sample_scene
-
-    labelled = sample_scene(photos["coffee"], "curled_border", 721)
-    assert labelled.spec.border_px > 0 and labelled.spec.curl != 0
-    detection = detect_print_quad(labelled.scene.frame)
-    assert detection.usable, detection.hints
-    assert paper_or_picture_error(detection.corners, labelled) < outline_tolerance(labelled)
