@@ -501,11 +501,12 @@ def _clipped_from(
     deep: _Edge,
     ends: tuple[float, float],
 ) -> float | None:
-    """Where a band of clipped white (every channel at 255 in every pixel along the side
-    between its ``ends``, :func:`_corners`) begins within the small copy's ``rows`` (from,
-    to), running on to the side's ``deep`` edge, while the rows outside it are not all
-    clipped: light paper against a picture's own white, blown out. None when there is no
-    such start.
+    """Where a band of clipped white (every channel at 255 in at least ``PICTURE_CLIPPED``
+    of the pixels of each row along the side between its ``ends``, :func:`_corners`)
+    begins within the small copy's ``rows`` (from, to), running on to the side's ``deep``
+    edge, while the row just outside it is clipped in at most ``PAPER_CLIPPED`` of them:
+    light paper against a picture's own white, blown out. None when there is no such
+    start.
 
     Seed 5800003 (an old print): a portrait with white bars on both sides, its left side
     lit brighter. There the border read 253-254 and the bar 255, a step far under any cut

@@ -292,4 +292,6 @@ def test_a_curled_prints_burst_is_flattened_on_the_first_frames_curves(shared_da
     alone = judge(labelled, burst=False)
     assert burst.verdict == "ok", burst
     assert alone.ssim_ratio is not None and burst.ssim_ratio is not None
-    assert burst.ssim_ratio >= alone.ssim_ratio, (burst, alone)
+    # The burst no longer blurs it (0.963 against 0.962 alone), well clear of the 0.948 of
+    # its views flattened on their own outlines; a margin for noise either way.
+    assert burst.ssim_ratio >= max(0.955, alone.ssim_ratio - 0.005), (burst, alone)
