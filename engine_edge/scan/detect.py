@@ -195,7 +195,8 @@ def detect_print_quad(
     settings: DetectSettings = DEFAULT_SETTINGS,
     previous: np.ndarray | None = None,
 ) -> PrintDetection:
-    """Find the one print in ``frame`` (RGB or grey uint8) and say what, if anything, is wrong.
+    """Find the one print in ``frame`` (RGB uint8; grey and RGBA are made RGB) and say what,
+    if anything, is wrong.
 
     ``previous`` (corners from the last preview frame) makes it a tracker: the outline is
     refined from there, and the full search only runs when that fails. A tracked frame
