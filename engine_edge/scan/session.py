@@ -158,8 +158,7 @@ def scan_frames(
     steps = [("frame", image), ("detection", draw_detection(image, detection))] if debug else None
     _require_usable(detection)
     assert detection.corners is not None
-    quads = _burst_outlines(frames, detection.corners)
-    return _finish(frames, quads, detection, settings, steps)
+    return _finish(frames, detection.corners, detection, settings, steps)
 
 
 def scan_camera(
@@ -202,8 +201,9 @@ def scan_camera(
             assert advice.detection.corners is not None
             guess = advice.detection.corners / scale
             first = refine_quad(frames[0], guess)
-            quads = _burst_outlines(frames, guess if first is None else first)
-            return _finish(frames, quads, advice.detection, settings, steps)
+            return _finish(
+                frames, guess if first is None else first, advice.detection, settings, steps
+            )
     if last is None:
         raise DeviceUnavailable(
             f"No picture arrived from the camera: {camera.detail or 'no frames'}."
@@ -293,40 +293,39 @@ def restore_capture(captured: Capture, settings: ScanSettings) -> Restoration:
 
 def _curl_measured(
     frames: list[np.ndarray],
-    quads: list[np.ndarray],
+    first: np.ndarray,
     detection: PrintDetection,
     settings: ScanSettings,
 ) -> tuple[list[np.ndarray], PrintDetection, Curl | None]:
-    """The outlines, detection and bend of a curled print (curl.curved_outline on the
-    first frame, its corners every frame's: the burst's alignment takes a later view's
-    shift and turn); a flat print's as they are. The detection keeps its own frame's scale
-    (the kiosk's preview, or the frame itself).
+    """Every frame's outline, the detection and the bend: of a curled print (curl.
+    curved_outline round ``first``, the first frame's outline at full resolution) its
+    curved corners for every frame, the burst's alignment taking a later view's shift and
+    turn; of a flat print ``first`` and each later frame's own (:func:`_burst_outlines`).
+    The detection keeps its own frame's scale (the kiosk's preview, or the frame itself).
 
     Not each later frame's own straight outline moved with the curves: straight lines
     refined on bowed sides slide along them by as much as a bow's depth, and a frame
     rectified through the cylinder on such corners is stretched, not merely moved (seed
     5900049: its later views' outlines 7-9 px off a print that moved 0.15 px, the fused
     print blurred to 0.908 of the ideal's SSIM; 0.975 on the first frame's corners)."""
-    curved = curved_outline(
-        frames[0], quads[0], settings.focal_ratio, straight_held=detection.curled
-    )
+    curved = curved_outline(frames[0], first, settings.focal_ratio, straight_held=detection.curled)
     if curved is None:
-        return quads, detection, None
+        return _burst_outlines(frames, first), detection, None
     log.info("curled print: sides bow by %s px", [round(s, 1) for s in curved.sags_px])
     to_detection = detection.frame_size[0] / frames[0].shape[1]
     seen = replace(detection, corners=curved.corners * to_detection)
-    return [curved.corners] * len(quads), seen, curved.curl
+    return [curved.corners] * len(frames), seen, curved.curl
 
 
 def _finish(
     frames: list[np.ndarray],
-    quads: list[np.ndarray],
+    first: np.ndarray,
     detection: PrintDetection,
     settings: ScanSettings,
     debug: list[tuple[str, np.ndarray]] | None,
 ) -> ScanResult:
     t0 = time.perf_counter()
-    quads, detection, curl = _curl_measured(frames, quads, detection, settings)
+    quads, detection, curl = _curl_measured(frames, first, detection, settings)
     captured = capture_burst(frames, quads, settings.capture(), curl)
     rectified = photo = captured.image
     steps: tuple[tuple[str, np.ndarray], ...] = ()
