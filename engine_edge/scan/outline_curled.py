@@ -98,7 +98,7 @@ def bowed_fit(
     last resort, straight: a bowed side's line holds its ends or its middle, and the
     corners lie a bow's depth off the paper's (seed 6000097, the faint region's outline
     0.012 of the diagonal off). Searched as curves with the straight sides kept as lines
-    (as :func:`curled_fit` searches), the bowed side holds 0.87 of it on its curve, 0.32
+    (as :func:`curled_fit` searches), the bowed side holds 0.87 of it on its curve, 0.48
     on its line, and the corners lie 0.0012 off; searched with every side free (the curl
     step's search round an unmarked outline) no bend was fitted, and the straight outline
     was scanned. Only a side that bows must hold ``min_support`` on its curve (the straight
