@@ -42,7 +42,7 @@ from engine_edge.scan.edge_fit import (
     same_quad,
 )
 from engine_edge.scan.glare import find_glare, picture_corners
-from engine_edge.scan.outline_curled import curled_fit
+from engine_edge.scan.outline_curled import bowed_fit, curled_fit
 from engine_edge.scan.outline_hunt import (
     deckled_fits,
     faint_fits,
@@ -133,8 +133,10 @@ class PrintDetection:
     # Where reflections cover the print: (x0, y0, x1, y1) as fractions of the frame.
     glare_boxes: tuple[tuple[float, float, float, float], ...] = ()
     closer: float = 1.0  # "too small": the share of its distance to the camera to hold it at
-    # Found only with its sides held as curves (outline_curled): a curled print, whose bend
-    # is measured with its straight sides searched for as lines too (curl.curved_outline).
+    # Found only with its sides held as curves (outline_curled), or by a last resort with
+    # straight sides that bow as curves (outline_curled.bowed_fit): a curled print, whose
+    # bend is measured with its straight sides searched for as lines too
+    # (curl.curved_outline).
     curled: bool = False
 
     @property
@@ -260,6 +262,8 @@ def detect_print_quad(
                 fits = dark_side_fits(frame, small, view, candidates, scale, settings)
             steep = steep and not fits
     all_quads = tuple(f.corners for f in fits)
+    # Only a last resort found the outline: no candidate's four straight sides held.
+    last_resort = sides_checked
     # A curled print's outline, its sides held as curves: it is no straight outline, so the
     # steps below that move or check straight sides leave it as the curves found it.
     curled: Fit | None = None
@@ -425,6 +429,15 @@ def detect_print_quad(
         and screen_evidence(frame, best.corners).is_screen()
     ):
         hints.insert(0, Hint.SCREEN)
+    # A last resort's straight outline of a curled print, its bowed sides held as curves
+    # (outline_curled.bowed_fit), is marked curled: the curl step then measures the bend
+    # with the straight sides held as lines, as that fit did. An outline whose four
+    # straight sides held is left to the curl step's own search.
+    bowed = (
+        last_resort
+        and curled is None
+        and bowed_fit(frame, view, best.corners, scale, settings) is not None
+    )
     return PrintDetection(
         best.corners,
         tuple(hints),
@@ -439,7 +452,7 @@ def detect_print_quad(
             for x0, y0, x1, y1 in boxes
         ),
         closer=_closer(best.corners, settings),
-        curled=curled is not None,
+        curled=curled is not None or bowed,
     )
 
 

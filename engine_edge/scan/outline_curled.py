@@ -11,8 +11,9 @@ bend of the print explains the bows, and the curves part paper from table, with 
 just outside them. The detector also asks here for the print round an outline that left
 something print-sized unlike the table beside it (a curled print's border strip outlined,
 the rest read as a second print) where no straight outline encloses it and the frame would
-be refused "one photo at a time". A flat print found by the other searches, alone on the
-table, never gets here.
+be refused "one photo at a time". A last resort's straight outline is also asked here
+whether its sides bow as a curled print's (:func:`bowed_fit`). A flat print outlined by
+the first search, alone on the table, never gets here.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ def curled_fit(
     candidates (small-copy quads), or None where none holds as a curled print's does: its
     corners where the sides' curves meet, its support the least share of a side on its
     curve (a straight side's on its line)."""
-    size = (frame.shape[1], frame.shape[0])
     diag = float(np.hypot(small.shape[1], small.shape[0]))
     found: list[Fit] = []
     for quad in candidates[:CANDIDATES]:
@@ -78,18 +78,56 @@ def curled_fit(
         curved = curved_outline(frame, corners, settings.focal_ratio, straight_held=True)
         if curved is None or min(curved.holds) < settings.min_support:
             continue
-        widths = refine_once(frame, curved.corners, SHARPNESS_RADIUS_PX)
-        if widths is None:
-            continue
-        fit = Fit(
-            curved.corners,
-            min(curved.holds),
-            widths.side_widths,
-            side_supports=curved.holds,
-        )
-        if is_upright(fit, size, settings) and _parts_paper(view, curved, scale):
+        fit = _curved_fit(frame, view, curved, scale, settings)
+        if fit is not None:
             found.append(fit)
     return max(found, key=lambda f: f.support, default=None)
+
+
+def bowed_fit(
+    frame: np.ndarray,
+    view: TableView,
+    corners: np.ndarray,
+    scale: float,
+    settings: DetectSettings,
+) -> Fit | None:
+    """The outline ``corners`` (frame pixels, found with straight sides) with the sides that
+    bow held as curves, or None where none bows as a curled print's side does.
+
+    A curled print that no candidate's straight outline held can still be outlined by a
+    last resort, straight: a bowed side's line holds its ends or its middle, and the
+    corners lie a bow's depth off the paper's (seed 6000097, the faint region's outline
+    0.012 of the diagonal off). Searched as curves with the straight sides kept as lines
+    (as :func:`curled_fit` searches), the bowed side holds 0.87 of it on its curve, 0.48
+    on its line, and the corners lie 0.0012 off; searched with every side free (the curl
+    step's search round an unmarked outline) no bend was fitted, and the straight outline
+    was scanned. Only a side that bows must hold ``min_support`` on its curve (the straight
+    sides are the last resort's, already held), and the table must lie just outside every
+    curve."""
+    curved = curved_outline(frame, corners, settings.focal_ratio, straight_held=True)
+    if curved is None:
+        return None
+    bowed = [hold for hold, sag in zip(curved.holds, curved.sags_px, strict=True) if sag != 0.0]
+    if min(bowed, default=0.0) < settings.min_support:
+        return None
+    return _curved_fit(frame, view, curved, scale, settings)
+
+
+def _curved_fit(
+    frame: np.ndarray,
+    view: TableView,
+    curved: CurvedOutline,
+    scale: float,
+    settings: DetectSettings,
+) -> Fit | None:
+    """``curved`` as a fit (its support the least share of a side on its curve), or None
+    where it is no upright print's outline or its curves do not part paper from table."""
+    widths = refine_once(frame, curved.corners, SHARPNESS_RADIUS_PX)
+    if widths is None:
+        return None
+    fit = Fit(curved.corners, min(curved.holds), widths.side_widths, side_supports=curved.holds)
+    size = (frame.shape[1], frame.shape[0])
+    return fit if is_upright(fit, size, settings) and _parts_paper(view, curved, scale) else None
 
 
 def _straight_pair(fit: Fit, enough: float) -> bool:
