@@ -173,7 +173,7 @@ def _burst_detection(frames: list[np.ndarray], detect: DetectSettings) -> PrintD
 
     Each view has its own sensor noise and JPEG blocks, and one view's can make an edge of
     their own: seed 6100050 (a glare scene on wood, JPEG 60) had its outline's bottom side
-    on the first view's block row 480, 40-100 px inside the print, which the block check
+    on the first view's block row 480, 37-106 px inside the print, which the block check
     refused ("unclear"); the next two views outlined the print within 0.5 px of the truth.
     The kiosk's auto-capture never keeps a refusal either and captures once two detections
     agree; a refusal that two later views repeat, or that they disagree on, stands."""
