@@ -14,8 +14,14 @@ from engine_edge.errors import DeviceUnavailable
 from engine_edge.scan.autocapture import CaptureState
 from engine_edge.scan.camera import CameraState, FileCamera, ResilientCamera
 from engine_edge.scan.capture import capture_print
-from engine_edge.scan.detect import Hint
-from engine_edge.scan.session import PrintNotFound, ScanSettings, scan_camera, scan_still
+from engine_edge.scan.detect import Hint, detect_print_quad
+from engine_edge.scan.session import (
+    PrintNotFound,
+    ScanSettings,
+    scan_camera,
+    scan_frames,
+    scan_still,
+)
 from engine_edge.scan.synthetic import SceneSpec, render_print_scene, write_hand_away_video
 
 
@@ -277,3 +283,41 @@ def test_a_monochrome_camera_is_watched_captured_and_scanned(photos):
         )
         > 0.9
     )
+
+
+STILL_VIEW = SceneSpec(table="cloth", seed=5, frame_size=(1024, 768))
+
+
+def _burst_of_one_view(photo: np.ndarray, first_jpeg: int, later_jpeg: int) -> list[np.ndarray]:
+    """Three views (``STILL_VIEW``) of one print lying still, each with its own noise; the
+    first compressed at JPEG quality ``first_jpeg``, the others at ``later_jpeg``."""
+    return [
+        render_print_scene(
+            photo,
+            dataclasses.replace(
+                STILL_VIEW, burst_index=index, jpeg_quality=first_jpeg if index == 0 else later_jpeg
+            ),
+        ).frame
+        for index in range(3)
+    ]
+
+
+def test_a_burst_whose_first_view_lost_the_edges_is_scanned_from_the_next_two(photos):
+    """One view's compression can make or hide an edge of its own (benchmark seed 6100050:
+    the outline's side on the first view's JPEG block row, refused "unclear"); the next two
+    views, agreeing on the print, are what the scan goes on, as auto-capture's would be."""
+    frames = _burst_of_one_view(photos["coffee"], first_jpeg=6, later_jpeg=90)
+    truth = render_print_scene(photos["coffee"], STILL_VIEW).corners
+    assert not detect_print_quad(frames[0], ScanSettings().detect(glare_blocks=True)).usable
+    result = scan_frames(frames, ScanSettings(restore="off"))
+    assert result.detection.corners is not None
+    diag = float(np.linalg.norm(truth[2] - truth[0]))
+    assert np.linalg.norm(result.detection.corners - truth, axis=1).max() < 0.01 * diag
+
+
+def test_a_burst_whose_views_all_lose_the_edges_is_still_refused(photos):
+    """Only two later views that agree on a print outrank the first's refusal."""
+    frames = _burst_of_one_view(photos["coffee"], first_jpeg=3, later_jpeg=3)
+    with pytest.raises(PrintNotFound) as refusal:
+        scan_frames(frames, ScanSettings(restore="off"))
+    assert set(refusal.value.hints) <= {Hint.NONE, Hint.UNCLEAR}
