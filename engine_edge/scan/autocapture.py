@@ -26,6 +26,21 @@ from engine_edge.scan.detect import DetectSettings, PrintDetection, detect_print
 VIEW_WIDTH_PX = 160
 
 
+def detections_agree(
+    detection: PrintDetection, earlier: PrintDetection, same_print: float, *, same_search: bool
+) -> bool:
+    """Two detections of one still view say the same: the same hints, and corners (if any)
+    within ``same_print`` of the earlier one's diagonal of each other; ``same_search``: both
+    found as curled prints or both not (the preview tracks only a straight outline)."""
+    if detection.hints != earlier.hints or (same_search and detection.curled != earlier.curled):
+        return False
+    if detection.corners is None or earlier.corners is None:
+        return detection.corners is None and earlier.corners is None
+    diag = float(np.linalg.norm(earlier.corners[2] - earlier.corners[0]))
+    moved = float(np.linalg.norm(detection.corners - earlier.corners, axis=1).max())
+    return moved <= same_print * diag
+
+
 class CaptureState(StrEnum):
     SEARCHING = "searching"  # no usable print: see the detection's hints
     HOLD_STILL = "hold_still"  # a print is there; waiting for it to stay still
@@ -111,17 +126,6 @@ class AutoCapture:
         differ = np.abs(view - self._answer.view) > self.settings.same_view_grey
         return float(differ.mean()) < self.settings.same_view_share
 
-    def _agrees(self, detection: PrintDetection, earlier: PrintDetection) -> bool:
-        """Two detections of one view say the same: the same hints, and corners (if any)
-        within ``same_print`` of each other."""
-        if detection.hints != earlier.hints or detection.curled != earlier.curled:
-            return False
-        if detection.corners is None or earlier.corners is None:
-            return detection.corners is None and earlier.corners is None
-        diag = float(np.linalg.norm(earlier.corners[2] - earlier.corners[0]))
-        moved = float(np.linalg.norm(detection.corners - earlier.corners, axis=1).max())
-        return moved <= self.settings.same_print * diag
-
     def _detect(self, frame: np.ndarray, view: np.ndarray) -> PrintDetection:
         """The print in ``frame``: tracked from the last frame's outline, or searched for in
         full every few frames (a second print put down next to the first must still be
@@ -142,7 +146,9 @@ class AutoCapture:
             and detection.usable
             and earlier is not None
             and (full or earlier.full)
-            and self._agrees(detection, earlier.detection)
+            and detections_agree(
+                detection, earlier.detection, self.settings.same_print, same_search=True
+            )
         )
         if confirmed:
             assert earlier is not None
