@@ -19,7 +19,7 @@ paper's edge) and ``glare`` (reflections on the found print).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -29,7 +29,7 @@ from engine_edge.image_io import as_rgb8
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads, touching_quads
-from engine_edge.scan.curl import SEARCH_SHARE
+from engine_edge.scan.curl import SEARCH_SHARE, curved_outline
 from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import (
@@ -387,7 +387,9 @@ def detect_print_quad(
     if curled is None and not _off_colour_blocks(frame, best, settings):
         # The edge is too faint to tell from the JPEG's blocks: no crop rather than a wrong one.
         return PrintDetection(None, (Hint.UNCLEAR,), size, candidates=all_quads)
-    hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
+    hints = _print_hints(
+        frame, small, view, best, fits, tracked is None, scale, settings, best is curled
+    )
     if Hint.TWO_PRINTS in hints and inner is not None:
         # A curled print's region has bowed sides that no straight outline holds: a strip
         # of it (a border along one side, or the paper beyond a light band of its picture)
@@ -400,7 +402,9 @@ def detect_print_quad(
         if curled is not None:
             best = curled
             fits.insert(0, curled)
-            hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
+            hints = _print_hints(
+                frame, small, view, best, fits, tracked is None, scale, settings, curled=True
+            )
     # A picture kept inside its border's paper has that border, not table, just outside; the
     # paper's outline found round it, table all round, shows it is no part of a larger
     # picture (seed 5000030, a deckled white border on a dark table: the picture outlined
@@ -575,11 +579,13 @@ def _print_hints(
     searched: bool,
     scale: float,
     settings: DetectSettings,
+    curled: bool = False,
 ) -> list[Hint]:
-    """The hints about ``best`` (:func:`_hints`), "one photo at a time" also where anything
-    else print-sized differs from the table or two prints touch (only asked after the full
-    search, ``searched``, or with other outlines found)."""
-    hints = _hints(frame, best, fits, settings)
+    """The hints about ``best`` (:func:`_hints`; ``curled``: its sides held as curves),
+    "one photo at a time" also where anything else print-sized differs from the table or two
+    prints touch (only asked after the full search, ``searched``, or with other outlines
+    found)."""
+    hints = _hints(frame, best, fits, settings, curled)
     if (
         (len(fits) > 1 or searched)
         and Hint.TWO_PRINTS not in hints
@@ -592,7 +598,12 @@ def _print_hints(
     return hints
 
 
-def _hints(frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings) -> list[Hint]:
+def _hints(
+    frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings, curled: bool = False
+) -> list[Hint]:
+    """What is wrong with ``best`` as the print's outline: a second print beside it, cut
+    off, too small, tilted, blurry (a curled outline's blur read on its straight sides,
+    :func:`_straight_widths`)."""
     h, w = frame.shape[:2]
     corners = best.corners
     area = geometry.quad_area(corners)
@@ -614,14 +625,43 @@ def _hints(frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettin
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
+    judged = _straight_widths(frame, best, settings) if curled else best
     shaken = (
         settings.camera_px_per_frame_px <= 1.0
-        and _shaken(frame, best, settings)
-        and not _sharp_picture_inside(frame, best, settings)
+        and _shaken(frame, judged, settings)
+        and not _sharp_picture_inside(frame, judged, settings)
     )
-    if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
+    if shaken or judged.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
+
+
+def _straight_widths(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> Fit:
+    """A curled print's outline (its sides held as curves, outline_curled) with each bowed
+    side given the width of the straight side beside it, the wider of the straight pair.
+
+    Its widths are read across the straight chords between its corners: a bowed side's
+    edge leaves its chord by up to the bow, and the spread of its step along the chord
+    reads as blur (seed 6100088, a still bordered print, blur 0.4 px: its bowed sides 17.8
+    and 13.1 px wide, median 8.0 px, over the 8.0 px "blurry" limit; seed 6000019, blur
+    0.2 px: one bowed side 7.3 px, no step in lightness on it or its opposite, read as
+    shaken). A print bends about one axis (:func:`curl.curved_outline` says which), so the
+    other pair lies straight on its chords and is read true (2.9-3.1 px on both). A shake
+    smears the whole print, so a shake across the straight pair still shows; one along
+    them, across the bowed pair only, is not told from the bow. Where no bend is found
+    round the outline now, its widths are taken as read."""
+    curved = curved_outline(frame, fit.corners, settings.focal_ratio, straight_held=True)
+    if curved is None:
+        return fit
+    straight = 1 if curved.curl.across_width else 0  # across the width: top and bottom bow
+    widths = fit.side_widths
+    wider = max(widths[straight], widths[straight + 2])
+    return replace(
+        fit,
+        side_widths=tuple(
+            width if side % 2 == straight else wider for side, width in enumerate(widths)
+        ),
+    )
 
 
 def _sharp_picture_inside(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> bool:

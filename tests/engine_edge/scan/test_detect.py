@@ -1186,3 +1186,48 @@ def test_a_line_on_the_table_just_off_a_side_does_not_take_the_side(shared_data)
     labelled = shared_scene(shared_data, "sadtalker_art_2.png", "small", 5200051)
     assert labelled.spec.table == "brick" and labelled.spec.border_px == 0
     assert_outlined(labelled)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "seed"),
+    [
+        ("dlib_2007_007763.jpg", "curled_border", 6100088),
+        ("dlib_2008_001322.jpg", "rounded_curled", 6000019),
+    ],
+)
+def test_a_still_curled_print_is_not_called_blurry_for_its_bowed_sides(
+    shared_data, name, kind, seed
+):
+    """A curled print found by its sides held as curves had its blur read across the
+    straight chords of its bowed sides, where the bowed edge spreads along the chord: seed
+    6100088's bowed sides read 17.8 and 13.1 px (its straight ones 2.9 and 3.0), 6000019's
+    one bowed side 7.3 px with no step in lightness to judge it by, and the still prints
+    (blur under half a pixel) were refused "hold still"."""
+    from engine_edge.scan.evaluate import outline_tolerance
+
+    labelled = shared_scene(shared_data, name, kind, seed)
+    assert labelled.blur_px < 1.0  # far from what "blurry" is true of (4 px)
+    detection = detect_print_quad(labelled.scene.frame)
+    assert detection.curled
+    assert Hint.BLURRY not in detection.hints
+    assert detection.usable, detection.hints
+    assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
+
+
+def test_a_shaken_curled_print_is_still_called_blurry(photos):
+    """A shake across a curled print's straight sides smears them as a flat print's: its
+    width read there says "hold still" (a print bent across its width, its left and right
+    sides straight, shaken 10 px sideways; the narrower pair of sides, the bowed top and
+    bottom that such a shake leaves sharp, said it was still)."""
+    spec = SceneSpec(
+        table="light",
+        curl=0.05,
+        curl_across_width=True,
+        motion_blur_px=10.0,
+        motion_angle_deg=0.0,
+        frame_size=(1600, 1200),
+        seed=7,
+    )
+    detection = detect_print_quad(render_print_scene(photos["coffee"], spec).frame)
+    assert detection.curled
+    assert Hint.BLURRY in detection.hints
