@@ -159,3 +159,19 @@ def test_a_curled_print_taken_away_is_noticed_at_once(photos, searches):
     assert all(a.detection.corners is None for a in states)
     assert states[0].state is CaptureState.DONE
     assert states[-1].state is CaptureState.SEARCHING
+
+
+def test_two_views_agree_on_where_the_print_lies_whether_or_not_either_was_marked_curled():
+    """A still burst's later views agree on the print by its place (seed 6000039: one view's
+    straight outline marked curled by its noise, the other not); the preview also needs the
+    same search, as it tracks a straight outline only."""
+    corners = np.array([[100.0, 100.0], [500.0, 110.0], [490.0, 400.0], [95.0, 390.0]])
+    earlier = PrintDetection(corners, (), (640, 480))
+    marked = replace(earlier, corners=corners + 2.0, curled=True)
+    assert autocapture.detections_agree(marked, earlier, 0.02, same_search=False)
+    assert not autocapture.detections_agree(marked, earlier, 0.02, same_search=True)
+    # 21 px off against 0.02 of its 492 px diagonal, 9.8 px:
+    far = replace(earlier, corners=corners + 15.0)
+    assert not autocapture.detections_agree(far, earlier, 0.02, same_search=False)
+    missing = replace(earlier, corners=None)
+    assert not autocapture.detections_agree(missing, earlier, 0.02, same_search=False)
