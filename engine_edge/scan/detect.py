@@ -603,7 +603,7 @@ def _hints(
 ) -> list[Hint]:
     """What is wrong with ``best`` as the print's outline: a second print beside it, cut
     off, too small, tilted, blurry (a curled outline's blur read on its straight sides,
-    :func:`_straight_widths`)."""
+    :func:`_curve_widths`)."""
     h, w = frame.shape[:2]
     corners = best.corners
     area = geometry.quad_area(corners)
@@ -625,7 +625,7 @@ def _hints(
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    judged = _straight_widths(frame, best, settings) if curled else best
+    judged = _curve_widths(frame, best, settings) if curled else best
     shaken = (
         settings.camera_px_per_frame_px <= 1.0
         and _shaken(frame, judged, settings)
@@ -636,32 +636,24 @@ def _hints(
     return hints
 
 
-def _straight_widths(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> Fit:
-    """A curled print's outline (its sides held as curves, outline_curled) with each bowed
-    side given the width of the straight side beside it, the wider of the straight pair.
+def _curve_widths(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> Fit:
+    """A curled print's outline (its sides held as curves, outline_curled) with each side's
+    width read across its curve (:func:`edge_fit.refine_once`'s ``bows_px``).
 
-    Its widths are read across the straight chords between its corners: a bowed side's
+    Its widths were read across the straight chords between its corners: a bowed side's
     edge leaves its chord by up to the bow, and the spread of its step along the chord
     reads as blur (seed 6100088, a still bordered print, blur 0.4 px: its bowed sides 17.8
     and 13.1 px wide, median 8.0 px, over the 8.0 px "blurry" limit; seed 6000019, blur
     0.2 px: one bowed side 7.3 px, no step in lightness on it or its opposite, read as
-    shaken). A print bends about one axis (:func:`curl.curved_outline` says which), so the
-    other pair lies straight on its chords and is read true (2.9-3.1 px on both). A shake
-    smears the whole print, so a shake across the straight pair still shows; one along
-    them, across the bowed pair only, is not told from the bow. Where no bend is found
-    round the outline now, its widths are taken as read."""
+    shaken). Across the curve a still side reads as narrow as a straight one, and a shake
+    across the bowed pair still widens it (a width taken from the straight pair alone
+    passed an 8 px shake across the bowed pair, seed 6000057). Where no bend is found round
+    the outline now, or its curves cannot be read, its widths are taken as read."""
     curved = curved_outline(frame, fit.corners, settings.focal_ratio, straight_held=True)
     if curved is None:
         return fit
-    straight = 1 if curved.curl.across_width else 0  # across the width: top and bottom bow
-    widths = fit.side_widths
-    wider = max(widths[straight], widths[straight + 2])
-    return replace(
-        fit,
-        side_widths=tuple(
-            width if side % 2 == straight else wider for side, width in enumerate(widths)
-        ),
-    )
+    read = refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX, bows_px=curved.sags_px)
+    return fit if read is None else replace(fit, side_widths=read.side_widths)
 
 
 def _sharp_picture_inside(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> bool:

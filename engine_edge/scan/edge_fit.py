@@ -115,11 +115,15 @@ def refine_once(
     *,
     lightness: bool = False,
     colour: bool = True,
+    bows_px: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0),
 ) -> Fit | None:
     """One pass: along each side, find the strongest colour edge across it near the current
     line, then fit a new line; the sides' intersections are the new corners (``lightness``:
     with each side's width in lightness alone too; without ``colour``: edges in lightness
-    alone)."""
+    alone). ``bows_px``: each side's profiles centred on a curve standing that far outside
+    its chord at its middle (a curled print's bowed side, curl.curved_outline's sags), so
+    its width is read across its edge, not across the bow; its line then lies along the
+    chord, as far off it as the edge lies off the curve."""
     if not geometry.is_convex(corners):
         return None
     step = max(0.5, radius / 40.0)
@@ -139,7 +143,12 @@ def refine_once(
         sides.append((p0, p1, direction, normal, t))
     # All four sides' profiles in one image: one remap per tangent shift, one colour conversion.
     # Three parallel profiles one pixel apart are averaged: less noise, same edge.
-    base = np.concatenate([p0 + t[:, None] * (p1 - p0) for p0, p1, _, _, t in sides])
+    base = np.concatenate(
+        [
+            p0 + t[:, None] * (p1 - p0) + (4.0 * bow * t * (1.0 - t))[:, None] * n
+            for (p0, p1, _, n, t), bow in zip(sides, bows_px, strict=True)
+        ]
+    )
     normals = np.concatenate([np.repeat(n[None], len(t), 0) for _, _, _, n, t in sides])
     tangents = np.concatenate([np.repeat(d[None], len(t), 0) for _, _, d, _, t in sides])
     grid = (base[:, None, :] + offsets[None, :, None] * normals[:, None, :]).astype(np.float32)

@@ -181,8 +181,8 @@ def _burst_detection(
     their own: seed 6100050 (a glare scene on wood, JPEG 60) had its outline's bottom side
     on the first view's block row 480, 37-106 px inside the print, which the block check
     refused ("unclear"); the next two views outlined the print within 0.5 px of the truth.
-    The kiosk's auto-capture never keeps a refusal either and captures once two detections
-    agree; a refusal that two later views repeat, or that they disagree on, stands."""
+    The kiosk's auto-capture never keeps a refusal either: its preview goes on to the next
+    frame. A refusal that two later views repeat, or that they disagree on, stands."""
     first = detect_print_quad(frames[0], detect)
     if first.usable or not first.hints or not set(first.hints) <= EDGE_HINTS or len(frames) < 3:
         return frames, first

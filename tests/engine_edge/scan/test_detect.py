@@ -1214,17 +1214,19 @@ def test_a_still_curled_print_is_not_called_blurry_for_its_bowed_sides(
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
 
-def test_a_shaken_curled_print_is_still_called_blurry(photos):
-    """A shake across a curled print's straight sides smears them as a flat print's: its
-    width read there says "hold still" (a print bent across its width, its left and right
-    sides straight, shaken 10 px sideways; the narrower pair of sides, the bowed top and
-    bottom that such a shake leaves sharp, said it was still)."""
+@pytest.mark.parametrize("angle", [0.0, 90.0], ids=["across_straight_sides", "across_bowed_sides"])
+def test_a_shaken_curled_print_is_still_called_blurry(photos, angle):
+    """A shake smears a curled print's sides as a flat print's, read across their curves:
+    "hold still" (a print bent across its width, its left and right sides straight, shaken
+    10 px sideways or up and down; the narrower pair of sides said it was still when
+    shaken sideways, and the straight pair's width given to the bowed sides when shaken up
+    and down, across the bowed top and bottom)."""
     spec = SceneSpec(
         table="light",
         curl=0.05,
         curl_across_width=True,
         motion_blur_px=10.0,
-        motion_angle_deg=0.0,
+        motion_angle_deg=angle,
         frame_size=(1600, 1200),
         seed=7,
     )

@@ -288,17 +288,15 @@ def test_a_monochrome_camera_is_watched_captured_and_scanned(photos):
 STILL_VIEW = SceneSpec(table="cloth", seed=5, frame_size=(1024, 768))
 
 
-def _burst_of_one_view(photo: np.ndarray, first_jpeg: int, later_jpeg: int) -> list[np.ndarray]:
-    """Three views (``STILL_VIEW``) of one print lying still, each with its own noise; the
-    first compressed at JPEG quality ``first_jpeg``, the others at ``later_jpeg``."""
+def _burst_of_one_view(photo: np.ndarray, jpeg_qualities: tuple[int, ...]) -> list[np.ndarray]:
+    """Views (``STILL_VIEW``) of one print lying still, each with its own noise, compressed
+    at the JPEG qualities given in turn."""
     return [
         render_print_scene(
             photo,
-            dataclasses.replace(
-                STILL_VIEW, burst_index=index, jpeg_quality=first_jpeg if index == 0 else later_jpeg
-            ),
+            dataclasses.replace(STILL_VIEW, burst_index=index, jpeg_quality=quality),
         ).frame
-        for index in range(3)
+        for index, quality in enumerate(jpeg_qualities)
     ]
 
 
@@ -306,7 +304,7 @@ def test_a_burst_whose_first_view_lost_the_edges_is_scanned_from_the_next_two(ph
     """One view's compression can make or hide an edge of its own (benchmark seed 6100050:
     the outline's side on the first view's JPEG block row, refused "unclear"); the next two
     views, agreeing on the print, are what the scan goes on, as auto-capture's would be."""
-    frames = _burst_of_one_view(photos["coffee"], first_jpeg=6, later_jpeg=90)
+    frames = _burst_of_one_view(photos["coffee"], (6, 90, 90))
     truth = render_print_scene(photos["coffee"], STILL_VIEW).corners
     assert not detect_print_quad(frames[0], ScanSettings().detect(glare_blocks=True)).usable
     result = scan_frames(frames, ScanSettings(restore="off"))
@@ -315,9 +313,14 @@ def test_a_burst_whose_first_view_lost_the_edges_is_scanned_from_the_next_two(ph
     assert np.linalg.norm(result.detection.corners - truth, axis=1).max() < 0.01 * diag
 
 
-def test_a_burst_whose_views_all_lose_the_edges_is_still_refused(photos):
-    """Only two later views that agree on a print outrank the first's refusal."""
-    frames = _burst_of_one_view(photos["coffee"], first_jpeg=3, later_jpeg=3)
+@pytest.mark.parametrize("qualities", [(3, 3, 3), (6, 90, 3)], ids=["all_lost", "one_later_view"])
+def test_a_first_refusal_stands_unless_two_later_views_agree_on_the_print(photos, qualities):
+    """Only two later views that agree on a print outrank the first's refusal: one later
+    view that finds it, beside one that does not, is not enough."""
+    frames = _burst_of_one_view(photos["coffee"], qualities)
+    assert detect_print_quad(frames[1], ScanSettings().detect(glare_blocks=True)).usable == (
+        qualities[1] == 90
+    )
     with pytest.raises(PrintNotFound) as refusal:
         scan_frames(frames, ScanSettings(restore="off"))
     assert set(refusal.value.hints) <= {Hint.NONE, Hint.UNCLEAR}
