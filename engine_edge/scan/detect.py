@@ -602,7 +602,7 @@ def _hints(
     frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings, curled: bool = False
 ) -> list[Hint]:
     """What is wrong with ``best`` as the print's outline: a second print beside it, cut
-    off, too small, tilted, blurry (a curled outline's blur read on its straight sides,
+    off, too small, tilted, blurry (a curled outline's blur read across its curves,
     :func:`_curve_widths`)."""
     h, w = frame.shape[:2]
     corners = best.corners
