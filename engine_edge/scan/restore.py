@@ -720,8 +720,9 @@ def _border_run(
     The colour is measured on a thin band ``skips`` in from the edge (a deckled edge's
     bites show table in the outermost rows), smoothed along the side; the border runs on
     while rows match it. With ``like`` (the other sides' colour), bands of another colour
-    are passed over. ``clipped`` (the side's rows, True where clipped white): the border
-    stops where the picture's blown-out white begins (:func:`_clipped_white`).
+    are passed over. ``clipped`` (the side's rows, True where clipped white): a border that
+    runs on past ``max_share`` stops where the picture's blown-out white begins
+    (:func:`_clipped_start`).
     """
     n, length = rows.shape[:2]
     band = max(2, round(0.006 * n))
@@ -743,12 +744,11 @@ def _border_run(
         if matches[skip : skip + band].min() < 0.85:
             continue
         run = skip + band
-        paper = white[skip : skip + band].max() <= PAPER_CLIPPED
         while run < len(matches) and matches[run] >= 0.85:
-            if paper and white[run] >= PICTURE_CLIPPED:
-                break
             run += 1
         if run >= len(matches):
+            run = _clipped_start(white, skip, skip + band)
+        if run is None:
             return None  # plain far inside: a snow scene or a dark room, not a border
         return colour, run, skip + band
     return None
@@ -757,18 +757,30 @@ def _border_run(
 def _clipped_white(clipped: np.ndarray, max_share: float) -> np.ndarray:
     """Per row of a side (``clipped``: rows x positions x 1, True where clipped white), the
     share of its middle clipped: the positions that a border as deep as any looked for
-    (``max_share`` of the side across it) leaves clear of the neighbouring sides' border.
+    (``max_share`` of the side across it) leaves clear of the neighbouring sides' border."""
+    length = clipped.shape[1]
+    end = round(max_share * length)
+    return np.asarray(clipped[:, end : length - end, 0].mean(axis=1))
 
-    Seed 6200073 (an old print, curled): a portrait with white bars beside the sitter in a
-    cream border, its right side lit to 250. The bar's white was within the border's
+
+def _clipped_start(white: np.ndarray, skip: int, sure: int) -> int | None:
+    """For a side whose border colour runs on past the deepest border looked for: the first
+    row from ``sure`` on clipped white in nearly all of its middle (``white``,
+    :func:`_clipped_white`), where the border's band from ``skip`` to ``sure`` is not;
+    None when there is none (a snow scene or a dark room, plain far inside).
+
+    Seed 6200073 (an old print, curled): a portrait with wide white bars beside the sitter
+    in a cream border, its right side lit to 250. The bar's white was within the border's
     tolerance there, so the border ran on through it past the deepest border looked for,
     that side read as having none, and the border stayed on all round (0.51 of the ideal's
     SSIM). Light paper, however lit, is clipped in some of its pixels at most
     (``PAPER_CLIPPED``, :func:`_clipped_from`); a picture's blown-out white in all of them.
-    """
-    length = clipped.shape[1]
-    end = round(max_share * length)
-    return np.asarray(clipped[:, end : length - end, 0].mean(axis=1))
+    A side whose border ends within reach keeps its run (the bars' white then counts as
+    border, for :func:`_evened_sides` and :func:`_clipped_from` to place the cut)."""
+    if white[skip:sure].max() > PAPER_CLIPPED:
+        return None
+    starts = np.flatnonzero(white[sure:] >= PICTURE_CLIPPED)
+    return sure + int(starts[0]) if len(starts) else None
 
 
 def _matches(rows: np.ndarray, colour: np.ndarray, light_tolerance: float) -> np.ndarray:
