@@ -293,10 +293,10 @@ def _border_edges(
     when there is no one border all round."""
     full_sides = _sides(image)
     # Where the small copy is clipped white (every channel 255), per side as its rows.
-    clipped = _sides(np.min(_small(image), axis=2, keepdims=True) == 255)
+    white_sides = _sides(np.min(_small(image), axis=2, keepdims=True) == 255)
     found_runs = [
         _border_run(rows, max_share, skips, clipped=white)
-        for rows, white in zip(_sides(lab), clipped, strict=True)
+        for rows, white in zip(_sides(lab), white_sides, strict=True)
     ]
     found = [np.median(run[0], axis=0) for run in found_runs if run is not None]
     if len(found) < 2:
@@ -316,7 +316,7 @@ def _border_edges(
     common = np.median(np.array(found), axis=0)
     runs = []
     for run, rows, full_rows, white in zip(
-        found_runs, _sides(lab), full_sides, clipped, strict=True
+        found_runs, _sides(lab), full_sides, white_sides, strict=True
     ):
         if run is None or _colour_apart(np.median(run[0], axis=0), common):
             again = _border_run(rows, max_share, _with_thin(skips), like=common, clipped=white)
