@@ -292,7 +292,12 @@ def _border_edges(
     """The picture's edge on the top, bottom, left and right at full resolution, or None
     when there is no one border all round."""
     full_sides = _sides(image)
-    found_runs = [_border_run(rows, max_share, skips) for rows in _sides(lab)]
+    # Where the small copy is clipped white (every channel 255), per side as its rows.
+    white_sides = _sides(np.min(_small(image), axis=2, keepdims=True) == 255)
+    found_runs = [
+        _border_run(rows, max_share, skips, clipped=white)
+        for rows, white in zip(_sides(lab), white_sides, strict=True)
+    ]
     found = [np.median(run[0], axis=0) for run in found_runs if run is not None]
     if len(found) < 2:
         return None
@@ -310,9 +315,11 @@ def _border_edges(
     # resolution for a sliver of border too thin for the small copy (:func:`_sliver_run`).
     common = np.median(np.array(found), axis=0)
     runs = []
-    for run, rows, full_rows in zip(found_runs, _sides(lab), full_sides, strict=True):
+    for run, rows, full_rows, white in zip(
+        found_runs, _sides(lab), full_sides, white_sides, strict=True
+    ):
         if run is None or _colour_apart(np.median(run[0], axis=0), common):
-            again = _border_run(rows, max_share, _with_thin(skips), like=common)
+            again = _border_run(rows, max_share, _with_thin(skips), like=common, clipped=white)
             again = again or _sliver_run(full_rows, common, rows.shape[1])
             run = run if again is None else again
         if run is None:
@@ -705,6 +712,7 @@ def _border_run(
     max_share: float,
     skips: tuple[float, ...],
     like: np.ndarray | None = None,
+    clipped: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int, int] | None:
     """(border colour along the side, rows of border, rows sure to be border) from one
     side, or None when that side has none.
@@ -712,12 +720,15 @@ def _border_run(
     The colour is measured on a thin band ``skips`` in from the edge (a deckled edge's
     bites show table in the outermost rows), smoothed along the side; the border runs on
     while rows match it. With ``like`` (the other sides' colour), bands of another colour
-    are passed over.
+    are passed over. ``clipped`` (the side's rows, True where clipped white): a border that
+    runs on past ``max_share`` stops where the picture's blown-out white begins
+    (:func:`_clipped_start`).
     """
     n, length = rows.shape[:2]
     band = max(2, round(0.006 * n))
     limit = round(max_share * n) + 1
     window = max(3, (length // 6) | 1)
+    white = np.zeros(limit) if clipped is None else _clipped_white(clipped[:limit], max_share)
     for skip in (max(1, round(share * n)) for share in skips):
         sample = rows[skip : skip + band]
         # One colour per position along the side.
@@ -736,9 +747,40 @@ def _border_run(
         while run < len(matches) and matches[run] >= 0.85:
             run += 1
         if run >= len(matches):
+            run = _clipped_start(white, skip, skip + band)
+        if run is None:
             return None  # plain far inside: a snow scene or a dark room, not a border
         return colour, run, skip + band
     return None
+
+
+def _clipped_white(clipped: np.ndarray, max_share: float) -> np.ndarray:
+    """Per row of a side (``clipped``: rows x positions x 1, True where clipped white), the
+    share of its middle clipped: the positions that a border as deep as any looked for
+    (``max_share`` of the side across it) leaves clear of the neighbouring sides' border."""
+    length = clipped.shape[1]
+    end = round(max_share * length)
+    return np.asarray(clipped[:, end : length - end, 0].mean(axis=1))
+
+
+def _clipped_start(white: np.ndarray, skip: int, sure: int) -> int | None:
+    """For a side whose border colour runs on past the deepest border looked for: the first
+    row from ``sure`` on clipped white in nearly all of its middle (``white``,
+    :func:`_clipped_white`), where the border's band from ``skip`` to ``sure`` is not;
+    None when there is none (a snow scene or a dark room, plain far inside).
+
+    Seed 6200073 (an old print, curled): a portrait with wide white bars beside the sitter
+    in a cream border, its right side lit to 250. The bar's white was within the border's
+    tolerance there, so the border ran on through it past the deepest border looked for,
+    that side read as having none, and the border stayed on all round (0.51 of the ideal's
+    SSIM). Light paper, however lit, is clipped in some of its pixels at most
+    (``PAPER_CLIPPED``, :func:`_clipped_from`); a picture's blown-out white in all of them.
+    A side whose border ends within reach keeps its run (the bars' white then counts as
+    border, for :func:`_evened_sides` and :func:`_clipped_from` to place the cut)."""
+    if white[skip:sure].max() > PAPER_CLIPPED:
+        return None
+    starts = np.flatnonzero(white[sure:] >= PICTURE_CLIPPED)
+    return sure + int(starts[0]) if len(starts) else None
 
 
 def _matches(rows: np.ndarray, colour: np.ndarray, light_tolerance: float) -> np.ndarray:

@@ -493,3 +493,19 @@ def test_a_sliver_of_border_along_one_side_is_cut_with_the_rest(photos):
     bordered = add_border(picture, 24, (246, 239, 229))[:, :-21]
     cropped = crop_border(bordered)
     assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+@pytest.mark.parametrize("bar_px", [110, 140])
+def test_a_light_border_does_not_run_on_into_white_bars_past_the_deepest_border(photos, bar_px):
+    """Seed 6200073 (an old print): a portrait with wide white bars beside the sitter in a
+    cream border, its right side lit to 250. There the bar's clipped white was within the
+    border's tolerance, the border ran on through it past the deepest border looked for,
+    that side read as having none, and the border stayed on all round (0.51 of the ideal's
+    SSIM). Paper is clipped in some of its pixels at most, the bar's white in all of them:
+    the border stops where that begins, and is cut at its own depth."""
+    picture = _white_barred(photos["coffee"], bar_px)
+    bordered = add_border(picture, 24, (245, 240, 228))
+    slope = np.linspace(0.95, 1.02, bordered.shape[1])[None, :, None]
+    cropped = crop_border(_lit(bordered, slope))
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
