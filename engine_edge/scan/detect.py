@@ -19,7 +19,7 @@ paper's edge) and ``glare`` (reflections on the found print).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -29,7 +29,7 @@ from engine_edge.image_io import as_rgb8
 from engine_edge.scan import geometry
 from engine_edge.scan.border_side import picture_outline
 from engine_edge.scan.candidates import candidate_quads, touching_quads
-from engine_edge.scan.curl import SEARCH_SHARE, curved_outline
+from engine_edge.scan.curl import SEARCH_SHARE
 from engine_edge.scan.dark_side import dark_side_fits
 from engine_edge.scan.detect_settings import DetectSettings
 from engine_edge.scan.edge_fit import (
@@ -387,9 +387,7 @@ def detect_print_quad(
     if curled is None and not _off_colour_blocks(frame, best, settings):
         # The edge is too faint to tell from the JPEG's blocks: no crop rather than a wrong one.
         return PrintDetection(None, (Hint.UNCLEAR,), size, candidates=all_quads)
-    hints = _print_hints(
-        frame, small, view, best, fits, tracked is None, scale, settings, best is curled
-    )
+    hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
     if Hint.TWO_PRINTS in hints and inner is not None:
         # A curled print's region has bowed sides that no straight outline holds: a strip
         # of it (a border along one side, or the paper beyond a light band of its picture)
@@ -402,9 +400,7 @@ def detect_print_quad(
         if curled is not None:
             best = curled
             fits.insert(0, curled)
-            hints = _print_hints(
-                frame, small, view, best, fits, tracked is None, scale, settings, curled=True
-            )
+            hints = _print_hints(frame, small, view, best, fits, tracked is None, scale, settings)
     # A picture kept inside its border's paper has that border, not table, just outside; the
     # paper's outline found round it, table all round, shows it is no part of a larger
     # picture (seed 5000030, a deckled white border on a dark table: the picture outlined
@@ -579,13 +575,12 @@ def _print_hints(
     searched: bool,
     scale: float,
     settings: DetectSettings,
-    curled: bool = False,
 ) -> list[Hint]:
-    """The hints about ``best`` (:func:`_hints`; ``curled``: its sides held as curves),
+    """The hints about ``best`` (:func:`_hints`),
     "one photo at a time" also where anything else print-sized differs from the table or two
     prints touch (only asked after the full search, ``searched``, or with other outlines
     found)."""
-    hints = _hints(frame, best, fits, settings, curled)
+    hints = _hints(frame, best, fits, settings)
     if (
         (len(fits) > 1 or searched)
         and Hint.TWO_PRINTS not in hints
@@ -598,12 +593,10 @@ def _print_hints(
     return hints
 
 
-def _hints(
-    frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings, curled: bool = False
-) -> list[Hint]:
+def _hints(frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings) -> list[Hint]:
     """What is wrong with ``best`` as the print's outline: a second print beside it, cut
-    off, too small, tilted, blurry (a curled outline's blur read across its curves,
-    :func:`_curve_widths`)."""
+    off, too small, tilted, blurry (a curled outline's blur read across its curves, as
+    :func:`outline_curled.curled_fit` measured it)."""
     h, w = frame.shape[:2]
     corners = best.corners
     area = geometry.quad_area(corners)
@@ -625,35 +618,14 @@ def _hints(
     ratio = max(sides[0] / sides[2], sides[2] / sides[0], sides[1] / sides[3], sides[3] / sides[1])
     if np.abs(angles - 90).max() > settings.max_angle_dev_deg or ratio > settings.max_side_ratio:
         hints.append(Hint.TILTED)
-    judged = _curve_widths(frame, best, settings) if curled else best
     shaken = (
         settings.camera_px_per_frame_px <= 1.0
-        and _shaken(frame, judged, settings)
-        and not _sharp_picture_inside(frame, judged, settings)
+        and _shaken(frame, best, settings)
+        and not _sharp_picture_inside(frame, best, settings)
     )
-    if shaken or judged.edge_width_px > settings.max_edge_width * np.hypot(w, h):
+    if shaken or best.edge_width_px > settings.max_edge_width * np.hypot(w, h):
         hints.append(Hint.BLURRY)
     return hints
-
-
-def _curve_widths(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> Fit:
-    """A curled print's outline (its sides held as curves, outline_curled) with each side's
-    width read across its curve (:func:`edge_fit.refine_once`'s ``bows_px``).
-
-    Its widths were read across the straight chords between its corners: a bowed side's
-    edge leaves its chord by up to the bow, and the spread of its step along the chord
-    reads as blur (seed 6100088, a still bordered print, blur 0.4 px: its bowed sides 17.8
-    and 13.1 px wide, median 8.0 px, over the 8.0 px "blurry" limit; seed 6000019, blur
-    0.2 px: one bowed side 7.3 px, no step in lightness on it or its opposite, read as
-    shaken). Across the curve a still side reads as narrow as a straight one, and a shake
-    across the bowed pair still widens it (a width taken from the straight pair alone
-    passed an 8 px shake across the bowed pair, seed 6000057). Where no bend is found round
-    the outline now, or its curves cannot be read, its widths are taken as read."""
-    curved = curved_outline(frame, fit.corners, settings.focal_ratio, straight_held=True)
-    if curved is None:
-        return fit
-    read = refine_once(frame, fit.corners, SHARPNESS_RADIUS_PX, bows_px=curved.sags_px)
-    return fit if read is None else replace(fit, side_widths=read.side_widths)
 
 
 def _sharp_picture_inside(frame: np.ndarray, fit: Fit, settings: DetectSettings) -> bool:

@@ -120,9 +120,19 @@ def _curved_fit(
     scale: float,
     settings: DetectSettings,
 ) -> Fit | None:
-    """``curved`` as a fit (its support the least share of a side on its curve), or None
-    where it is no upright print's outline or its curves do not part paper from table."""
-    widths = refine_once(frame, curved.corners, SHARPNESS_RADIUS_PX)
+    """``curved`` as a fit (its support the least share of a side on its curve, each side's
+    width read across its curve), or None where it is no upright print's outline or its
+    curves do not part paper from table.
+
+    Read across the straight chords between the corners, a bowed side's edge leaves its
+    chord by up to the bow, and the spread of its step along the chord reads as blur (seed
+    6100088, a still bordered print, blur 0.4 px: its bowed sides 17.8 and 13.1 px wide,
+    median 8.0 px, over the 8.0 px "blurry" limit; seed 6000019, blur 0.2 px: one bowed
+    side 7.3 px, no step in lightness on it or its opposite, read as shaken). Across the
+    curve a still side reads as narrow as a straight one, and a shake across the bowed
+    pair still widens it (a width taken from the straight pair alone passed an 8 px shake
+    across the bowed pair, seed 6000057)."""
+    widths = refine_once(frame, curved.corners, SHARPNESS_RADIUS_PX, bows_px=curved.sags_px)
     if widths is None:
         return None
     fit = Fit(curved.corners, min(curved.holds), widths.side_widths, side_supports=curved.holds)

@@ -1202,7 +1202,9 @@ def test_a_still_curled_print_is_not_called_blurry_for_its_bowed_sides(
     straight chords of its bowed sides, where the bowed edge spreads along the chord: seed
     6100088's bowed sides read 17.8 and 13.1 px (its straight ones 2.9 and 3.0), 6000019's
     one bowed side 7.3 px with no step in lightness to judge it by, and the still prints
-    (blur under half a pixel) were refused "hold still"."""
+    (blur under half a pixel) were refused "hold still". The widths the detection reports
+    are read across the curves too: a still print's, every side under a shake's width."""
+    from engine_edge.scan.detect_settings import DetectSettings
     from engine_edge.scan.evaluate import outline_tolerance
 
     labelled = shared_scene(shared_data, name, kind, seed)
@@ -1210,6 +1212,7 @@ def test_a_still_curled_print_is_not_called_blurry_for_its_bowed_sides(
     detection = detect_print_quad(labelled.scene.frame)
     assert detection.curled
     assert Hint.BLURRY not in detection.hints
+    assert detection.widest_edge_px < DetectSettings().max_shake_px
     assert detection.usable, detection.hints
     assert corner_error(detection.corners, labelled.scene.corners) < outline_tolerance(labelled)
 
