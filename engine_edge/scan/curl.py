@@ -300,23 +300,25 @@ def _one_edge(layer: Layer, curves: list[_SideCurve], edges: list[_Edges]) -> bo
     sides, or three sides, went inwards onto the picture's edge while the rest stayed on
     the paper's, the corners 0.04-0.05 of the diagonal off). Off a side that was no edge
     (seed 6200013: a straight outline round a print bowing 17 px, every side 8 px outside
-    the paper, its own step on under a tenth of it) the curve found the edge.
-    Where some sides moved, each side left in place that held as an edge must show both
-    edges, the other one a border's width off (``doubled``): it then lies on the layer's.
-    One showing one edge only may lie on either: seed 6000058's top and left went out onto
-    the paper's edge, its right and bottom stayed on the picture's, 0.03 off. The sides are
+    the paper, its own step on under a tenth of it; seed 6200069, a borderless print whose
+    outline's left side lay 8-24 px inside its bowed edge) the curve found the edge.
+    Where sides that held as edges moved onto another edge, each side left in place that
+    held as an edge must show both edges, the other one a border's width off
+    (``doubled``): it then lies on the layer's. One showing one edge only may lie on
+    either: seed 6000058's top and left went out onto the paper's edge, its right and
+    bottom stayed on the picture's, 0.03 off. The sides are
     then on two edges, no bend of the paper meets at their corners, and the outline is left
     as the detector found it."""
-    moves = [c.move for c in curves]
+    on_edge = [e.own >= MIN_INLIER_SHARE for e in edges]
+    # Only a side that lay on an edge moves onto another; off a side that was none, the
+    # curve found its edge.
+    moves = [c.move if held else 0.0 for c, held in zip(curves, on_edge, strict=True)]
     toward = 1.0 if layer == "outer" else -1.0
-    lost = [
-        toward * m < 0.0 and e.own >= MIN_INLIER_SHARE for m, e in zip(moves, edges, strict=True)
-    ]
-    if any(lost):
+    if any(toward * m < 0.0 for m in moves):
         return False
     moved = [m != 0.0 for m in moves]
     return not any(moved) or all(
-        m or e.doubled or e.own < MIN_INLIER_SHARE for m, e in zip(moved, edges, strict=True)
+        m or e.doubled or not held for m, e, held in zip(moved, edges, on_edge, strict=True)
     )
 
 
