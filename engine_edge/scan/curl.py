@@ -156,15 +156,6 @@ class _SideFit:
         return self.curve
 
 
-@dataclass(frozen=True)
-class _Edges:
-    """What one side of an outline as found shows: two edges a border's width apart
-    (``doubled``), and the share of its profiles with a step on the side itself (``own``)."""
-
-    doubled: bool
-    own: float
-
-
 def curved_outline(
     frame: np.ndarray, corners: np.ndarray, focal_ratio: float, *, straight_held: bool = False
 ) -> CurvedOutline | None:
@@ -188,7 +179,7 @@ def curved_outline(
     layered = _layer(frame, corners, straight_held)
     if layered is None:
         return None
-    layer, curves, edges = layered
+    layer, curves, own = layered
     if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
     first = curves  # round the outline as found: where its sides lay
@@ -206,7 +197,7 @@ def curved_outline(
     size = (frame.shape[1], frame.shape[0])
     focal_px = geometry.focal_px(corners, size, focal_ratio)
     curl = _solve_lift(corners, size, focal_px, tuple(c.sag for c in curves))
-    if curl is None or not _one_edge(layer, first, edges):
+    if curl is None or not _one_edge(layer, first, own):
         return None
     sags = tuple(c.sag if _bows(c, corners, i) else 0.0 for i, c in enumerate(curves))
     holds = tuple(c.inliers for c in curves)
@@ -238,7 +229,7 @@ def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray 
 
 def _layer(
     frame: np.ndarray, corners: np.ndarray, straight_held: bool = False
-) -> tuple[Layer, list[_SideCurve], list[_Edges]] | None:
+) -> tuple[Layer, list[_SideCurve], list[float]] | None:
     """Which edge every side is taken on: the paper's (the outermost of each side's nearly
     best curves), unless three sides show two edges a border apart and the fourth one edge
     only, with more of its profiles stepping a border's width outside that edge than
@@ -249,8 +240,9 @@ def _layer(
     picture's edge and the other three on the paper's (seed 280004, a grey border on
     gravel: two corners 15 px off); where the lone edge is the paper's (the picture's own
     edge as light as the border there, seed 280008), it stays on the paper's. The layer
-    and each side's curve on it, and the edges each side of the outline shows (what
-    :func:`_one_edge` asks of them); None where a side holds no curve.
+    and each side's curve on it, and the share of each side's profiles with a step on the
+    outline's side itself (what :func:`_one_edge` asks of it); None where a side holds no
+    curve.
 
     The layer is decided on the sides' curves, held straight or not, and a side held
     straight is taken as its layer's own line (the line nearest the outline on both layers
@@ -279,47 +271,36 @@ def _layer(
         if outside >= LONE_OUTSIDE_SHARE and outside > inside:
             layer = "inner"
     chosen = outer if layer == "outer" else inner
-    own = _SideCurve(0.0, 0.0, 0.0, 0.0, 0.0)  # the outline's side itself
-    edges = [
-        _Edges(d, _share_at(t, positions, own, 0.0))
-        for d, (t, positions, _) in zip(doubled, peaks, strict=True)
-    ]
-    return layer, [f.held(straight_held) for f in chosen], edges
+    side = _SideCurve(0.0, 0.0, 0.0, 0.0, 0.0)  # the outline's side itself
+    own = [_share_at(t, positions, side, 0.0) for t, positions, _ in peaks]
+    return layer, [f.held(straight_held) for f in chosen], own
 
 
-def _one_edge(layer: Layer, curves: list[_SideCurve], edges: list[_Edges]) -> bool:
-    """Whether ``curves`` (each side's on ``layer``, found round an outline whose sides
-    showed ``edges``) put every side on one edge of the paper. A curve all along more than
-    :data:`MOVED_PX` off its side moved it off the edge the outline lay on
-    (:attr:`_SideCurve.move`).
+def _one_edge(layer: Layer, curves: list[_SideCurve], own: list[float]) -> bool:
+    """Whether ``curves`` (each side's on ``layer``, found round an outline each of whose sides
+    held a step on ``own`` of its profiles) keep every side on the layer's edge: none moved
+    away from it (inwards on the paper's, outwards on the picture's) off a side that held as
+    an edge itself (``own`` at least :data:`MIN_INLIER_SHARE`), all along more than
+    :data:`MOVED_PX` off (:attr:`_SideCurve.move`). The paper's edge lies nowhere inside an
+    edge the outline's side held, nor the picture's outside one: such a move means the
+    layer's edge was lost on that side, the paper's too faint beside a rounded print's
+    picture to count among its nearly best curves (seeds 6000004 and 6100029: the left and
+    right sides, or three sides, went inwards onto the picture's edge while the rest stayed
+    on the paper's, the corners 0.04-0.05 of the diagonal off a straight outline that was
+    right). The sides are then on two edges, no bend of the paper meets at their corners,
+    and the outline is left as the detector found it.
 
-    Away from the layer's edge (inwards on the paper's, outwards on the picture's) off a
-    side that held as an edge itself (``own`` at least :data:`MIN_INLIER_SHARE`), the
-    layer's edge was lost there: the paper's too faint beside a rounded print's picture to
-    count among its nearly best curves, seeds 6000004 and 6100029 (the left and right
-    sides, or three sides, went inwards onto the picture's edge while the rest stayed on
-    the paper's, the corners 0.04-0.05 of the diagonal off). Off a side that was no edge
-    (seed 6200013: a straight outline round a print bowing 17 px, every side 8 px outside
-    the paper, its own step on under a tenth of it; seed 6200069, a borderless print whose
-    outline's left side lay 8-24 px inside its bowed edge) the curve found the edge.
-    Where sides that held as edges moved onto another edge, each side left in place that
-    held as an edge must show both edges, the other one a border's width off
-    (``doubled``): it then lies on the layer's. One showing one edge only may lie on
-    either: seed 6000058's top and left went out onto the paper's edge, its right and
-    bottom stayed on the picture's, 0.03 off. The sides are
-    then on two edges, no bend of the paper meets at their corners, and the outline is left
-    as the detector found it."""
-    on_edge = [e.own >= MIN_INLIER_SHARE for e in edges]
-    # Only a side that lay on an edge moves onto another; off a side that was none, the
-    # curve found its edge.
-    moves = [c.move if held else 0.0 for c, held in zip(curves, on_edge, strict=True)]
+    Off a side that was no edge (seed 6200013: a straight outline round a print bowing
+    17 px, every side 8 px outside the paper, its own step on under a tenth of it; seed
+    6200069, a borderless print whose outline's left side lay 8-24 px inside its bowed
+    edge) the curve found the edge. A move towards the layer's edge is one onto it (seed
+    6100044: an outline on the picture's edge but for its bottom, on the paper's; the top,
+    right and left went out onto the paper's edge), though where a side left in place lay
+    on the picture's edge, its paper's lost, it leaves the sides on two edges too (seed
+    6000058's right and bottom, 0.03 off): a side showing one edge tells neither apart."""
+    on_edge = [share >= MIN_INLIER_SHARE for share in own]
     toward = 1.0 if layer == "outer" else -1.0
-    if any(toward * m < 0.0 for m in moves):
-        return False
-    moved = [m != 0.0 for m in moves]
-    return not any(moved) or all(
-        m or e.doubled or not held for m, e, held in zip(moved, edges, on_edge, strict=True)
-    )
+    return not any(held and toward * c.move < 0.0 for c, held in zip(curves, on_edge, strict=True))
 
 
 def _share_at(t: np.ndarray, positions: np.ndarray, curve: _SideCurve, shift: float) -> float:

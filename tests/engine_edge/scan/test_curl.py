@@ -302,21 +302,19 @@ def test_a_curled_prints_burst_is_flattened_on_the_first_frames_curves(shared_da
     ("photo_name", "kind", "seed"),
     [
         ("liveportrait_s3.jpg", "rounded_curled", 6000004),
-        ("liveportrait_s5.jpg", "curled_border", 6000058),
         ("sadtalker_art_19.png", "rounded_curled", 6100029),
     ],
 )
 def test_the_curl_step_keeps_a_bordered_prints_sides_on_one_edge(
     shared_data, photo_name, kind, seed
 ):
-    """White-bordered prints curled across one axis, one side bowing (seeds 6000004,
-    6000058, 6100029 of round 30's sets), outlined right by the detector with straight
-    sides (on the paper's edge or the picture's). The curl step's outermost curves found
-    the paper's edge on some sides only: sides went inwards onto the picture's edge where
-    the paper's was too faint to count, or outwards onto the paper's where it showed while
-    the others stayed on the picture's, and the corners of curves on two edges lay
-    0.03-0.05 of the diagonal off. The step leaves the outline on one edge: measured
-    there, or as the detector found it."""
+    """White-bordered prints curled across one axis, one side bowing (seeds 6000004 and
+    6100029 of round 30's sets), outlined right by the detector with straight sides on the
+    paper's edge. The curl step's outermost curves missed the paper's edge on some sides,
+    too faint beside the picture's to count, and went inwards onto the picture's there,
+    the rest staying on the paper's: the corners of curves on two edges lay 0.04 of the
+    diagonal off. The step leaves the outline on one edge: measured there, or as the
+    detector found it."""
     from engine_edge.image_io import load_image
 
     photo = load_image(shared_data / "photos" / photo_name)
