@@ -170,8 +170,9 @@ def curved_outline(
     straight where a bend would bow it too) is not taken for a curl.
 
     Every side is taken on one edge of the paper, all on the paper's edge or all on the
-    picture's (:func:`_layer`); where its curves would leave some of the outline's sides on
-    one edge and the rest on the other, no bend is read (:func:`_one_edge`).
+    picture's (:func:`_layer`); where a curve would take a side off an edge the outline
+    held, away from its layer's (the paper's edge lost there), no bend is read
+    (:func:`_one_edge`).
     ``straight_held``: a side whose best straight line holds at least as much of it as its
     best curve is taken as that line (outline_curled, where the straight sides are searched
     for too: a side's curve found on the picture's stronger lines bowed a bend that was not
