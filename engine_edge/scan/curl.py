@@ -61,6 +61,11 @@ LAYER_GAP_PX = 3.0
 # about a third of them or more (280004: 0.86; drawn frames: 0.32-0.33), while a side cupped
 # away from the others' border (5800033: 0.04 outside, none inside) shows noise only.
 LONE_OUTSIDE_SHARE = 0.2
+# A side's curve that stays further than this off the outline's side all along it lies on
+# another edge than the outline did there (a border's width off: 15-42 px seen from the
+# kiosk's camera, seeds 6000004, 6000058, 6100029); the same edge bowed crosses a straight
+# side fitted to it, or meets a curled outline's chord at its ends.
+MOVED_PX = 6.0
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
 
@@ -121,6 +126,18 @@ class _SideCurve:
         """The curve's average offset along the side's outward normal."""
         return self.a + self.b / 2.0 + self.c / 6.0
 
+    @property
+    def move(self) -> float:
+        """How far the curve stays off the side it was searched round, all along it (along
+        the outward normal, signed), where more than :data:`MOVED_PX`; else 0: the side's own
+        edge, bowed or not."""
+        t = np.linspace(0.0, 1.0, 21)
+        offsets = self.a + self.b * t + self.c * t * (1 - t)
+        nearest = float(offsets[np.argmin(np.abs(offsets))])
+        if abs(nearest) <= MOVED_PX or (offsets.min() < 0.0 < offsets.max()):
+            return 0.0
+        return nearest
+
 
 @dataclass(frozen=True)
 class _SideFit:
@@ -153,17 +170,20 @@ def curved_outline(
     straight where a bend would bow it too) is not taken for a curl.
 
     Every side is taken on one edge of the paper, all on the paper's edge or all on the
-    picture's (:func:`_layer`). ``straight_held``: a side whose best straight line holds at
-    least as much of it as its best curve is taken as that line (outline_curled, where the
-    straight sides are searched for too: a side's curve found on the picture's stronger
-    lines bowed a bend that was not there, seed 250047's straight top 0.18 on its "curve",
-    1.0 on its line)."""
+    picture's (:func:`_layer`); where a curve would take a side off an edge the outline
+    held, away from its layer's (the paper's edge lost there), no bend is read
+    (:func:`_one_edge`).
+    ``straight_held``: a side whose best straight line holds at least as much of it as its
+    best curve is taken as that line (outline_curled, where the straight sides are searched
+    for too: a side's curve found on the picture's stronger lines bowed a bend that was not
+    there, seed 250047's straight top 0.18 on its "curve", 1.0 on its line)."""
     layered = _layer(frame, corners, straight_held)
     if layered is None:
         return None
-    layer, curves = layered
+    layer, curves, own = layered
     if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
         return None
+    first = curves  # round the outline as found: where its sides lay
     for _ in range(REFITS):
         moved = _chord_corners(corners, curves)
         if moved is None:
@@ -178,7 +198,7 @@ def curved_outline(
     size = (frame.shape[1], frame.shape[0])
     focal_px = geometry.focal_px(corners, size, focal_ratio)
     curl = _solve_lift(corners, size, focal_px, tuple(c.sag for c in curves))
-    if curl is None:
+    if curl is None or not _one_edge(layer, first, own):
         return None
     sags = tuple(c.sag if _bows(c, corners, i) else 0.0 for i, c in enumerate(curves))
     holds = tuple(c.inliers for c in curves)
@@ -210,7 +230,7 @@ def _chord_corners(corners: np.ndarray, curves: list[_SideCurve]) -> np.ndarray 
 
 def _layer(
     frame: np.ndarray, corners: np.ndarray, straight_held: bool = False
-) -> tuple[Layer, list[_SideCurve]] | None:
+) -> tuple[Layer, list[_SideCurve], list[float]] | None:
     """Which edge every side is taken on: the paper's (the outermost of each side's nearly
     best curves), unless three sides show two edges a border apart and the fourth one edge
     only, with more of its profiles stepping a border's width outside that edge than
@@ -221,7 +241,9 @@ def _layer(
     picture's edge and the other three on the paper's (seed 280004, a grey border on
     gravel: two corners 15 px off); where the lone edge is the paper's (the picture's own
     edge as light as the border there, seed 280008), it stays on the paper's. The layer
-    and each side's curve on it; None where a side holds no curve.
+    and each side's curve on it, and the share of each side's profiles with a step on the
+    outline's side itself (what :func:`_one_edge` asks of it); None where a side holds no
+    curve.
 
     The layer is decided on the sides' curves, held straight or not, and a side held
     straight is taken as its layer's own line (the line nearest the outline on both layers
@@ -250,7 +272,36 @@ def _layer(
         if outside >= LONE_OUTSIDE_SHARE and outside > inside:
             layer = "inner"
     chosen = outer if layer == "outer" else inner
-    return layer, [f.held(straight_held) for f in chosen]
+    side = _SideCurve(0.0, 0.0, 0.0, 0.0, 0.0)  # the outline's side itself
+    own = [_share_at(t, positions, side, 0.0) for t, positions, _ in peaks]
+    return layer, [f.held(straight_held) for f in chosen], own
+
+
+def _one_edge(layer: Layer, curves: list[_SideCurve], own: list[float]) -> bool:
+    """Whether ``curves`` (each side's on ``layer``, found round an outline each of whose sides
+    held a step on ``own`` of its profiles) keep every side on the layer's edge: none moved
+    away from it (inwards on the paper's, outwards on the picture's) off a side that held as
+    an edge itself (``own`` at least :data:`MIN_INLIER_SHARE`), all along more than
+    :data:`MOVED_PX` off (:attr:`_SideCurve.move`). The paper's edge lies nowhere inside an
+    edge the outline's side held, nor the picture's outside one: such a move means the
+    layer's edge was lost on that side, the paper's too faint beside a rounded print's
+    picture to count among its nearly best curves (seeds 6000004 and 6100029: the left and
+    right sides, or three sides, went inwards onto the picture's edge while the rest stayed
+    on the paper's, the corners 0.04-0.05 of the diagonal off a straight outline that was
+    right). The sides are then on two edges, no bend of the paper meets at their corners,
+    and the outline is left as the detector found it.
+
+    Off a side that was no edge (seed 6200013: a straight outline round a print bowing
+    17 px, every side 8 px outside the paper, its own step on under a tenth of it; seed
+    6200069, a borderless print whose outline's left side lay 8-24 px inside its bowed
+    edge) the curve found the edge. A move towards the layer's edge is one onto it (seed
+    6100044: an outline on the picture's edge but for its bottom, on the paper's; the top,
+    right and left went out onto the paper's edge), though where a side left in place lay
+    on the picture's edge, its paper's lost, it leaves the sides on two edges too (seed
+    6000058's right and bottom, 0.03 off): a side showing one edge tells neither apart."""
+    on_edge = [share >= MIN_INLIER_SHARE for share in own]
+    toward = 1.0 if layer == "outer" else -1.0
+    return not any(held and toward * c.move < 0.0 for c, held in zip(curves, on_edge, strict=True))
 
 
 def _share_at(t: np.ndarray, positions: np.ndarray, curve: _SideCurve, shift: float) -> float:
