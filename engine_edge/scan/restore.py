@@ -375,7 +375,7 @@ def _border_edges(
                 edges[deep] = _Edge(clipped, 0.0)
     if any(_colour_apart(a, b) for a, b in itertools.combinations(colours, 2)):
         return None  # sides of different colours: picture, not one border
-    if not _ran_on_placed([edge.offset for edge in edges], ran_on):
+    if not _ran_on_placed([edge.offset for edge in edges], ran_on, set(evened)):
         return None
     top, bottom, left, right = (edge.offset for edge in edges)
     full_h, full_w = image.shape[:2]
@@ -437,10 +437,11 @@ def _evened_sides(depths: list[float | None], plain: list[float]) -> dict[int, f
     return evened
 
 
-def _ran_on_placed(offsets: list[float], ran_on: set[int]) -> bool:
+def _ran_on_placed(offsets: list[float], ran_on: set[int], evened: set[int]) -> bool:
     """Whether each side whose border colour ran on past the deepest border looked for
-    (``ran_on``; top, bottom, left, right) is cut at about the depth of the other pair of
-    sides (``offsets``, the cuts placed), whose border ended within reach on both.
+    (``ran_on``; top, bottom, left, right) is cut at a cut line of its own (not
+    ``evened``, :func:`_evened_sides`) at about the depth of the other pair of sides
+    (``offsets``, the cuts placed), whose border ended within reach on both.
 
     Seed 6000003 (an old print, curled): a cream border round a portrait with white bars
     beside the sitter. The flat ideal's bars were clipped, and the border stopped there
@@ -450,12 +451,13 @@ def _ran_on_placed(offsets: list[float], ran_on: set[int]) -> bool:
     line showed at 51 px on the left, as on the top and bottom (on the right, at the bar's
     end; :func:`_border_edges` looks again at the opposite side's depth). A border is one
     even band of paper: where its end shows on one pair of sides, a cut line at about that
-    depth on the other pair is its end too. A picture's plain dark or white surround shows
-    no border ending on the other pair of sides, and keeps all of itself.
+    depth on the other pair is its end too. A picture's plain dark or white surround (a
+    dark room, a snow scene) shows no cut line there, or no border ending on the other
+    pair, and keeps all of itself.
     """
     for side in ran_on:
         pair = (2, 3) if side < 2 else (0, 1)
-        if ran_on.intersection(pair):
+        if side in evened or ran_on.intersection(pair):
             return False
         near, far = sorted(offsets[other] for other in pair)
         if not near / OPPOSITE_SIDES_RATIO <= offsets[side] <= OPPOSITE_SIDES_RATIO * far:
