@@ -315,11 +315,16 @@ def _border_edges(
     # resolution for a sliver of border too thin for the small copy (:func:`_sliver_run`).
     common = np.median(np.array(found), axis=0)
     runs = []
-    for run, rows, full_rows, white in zip(
-        found_runs, _sides(lab), full_sides, white_sides, strict=True
+    ran_on: set[int] = set()  # sides plain past the deepest border (:func:`_ran_on_placed`)
+    for side, (run, rows, full_rows, white) in enumerate(
+        zip(found_runs, _sides(lab), full_sides, white_sides, strict=True)
     ):
         if run is None or _colour_apart(np.median(run[0], axis=0), common):
-            again = _border_run(rows, max_share, _with_thin(skips), like=common, clipped=white)
+            thin = _with_thin(skips)
+            again = _border_run(rows, max_share, thin, like=common, clipped=white)
+            if again is None and run is None:
+                again = _border_run(rows, max_share, thin, like=common, clipped=white, run_on=True)
+                ran_on.update([side] if again is not None else [])
             again = again or _sliver_run(full_rows, common, rows.shape[1])
             run = run if again is None else again
         if run is None:
@@ -370,6 +375,8 @@ def _border_edges(
                 edges[deep] = _Edge(clipped, 0.0)
     if any(_colour_apart(a, b) for a, b in itertools.combinations(colours, 2)):
         return None  # sides of different colours: picture, not one border
+    if not _ran_on_placed([edge.offset for edge in edges], ran_on, set(evened)):
+        return None
     top, bottom, left, right = (edge.offset for edge in edges)
     full_h, full_w = image.shape[:2]
     if full_h - top - bottom < 0.5 * full_h or full_w - left - right < 0.5 * full_w:
@@ -428,6 +435,34 @@ def _evened_sides(depths: list[float | None], plain: list[float]) -> dict[int, f
         if all(deep):
             evened.update({side: 0.5 * (near + far) for side in pair})
     return evened
+
+
+def _ran_on_placed(offsets: list[float], ran_on: set[int], evened: set[int]) -> bool:
+    """Whether each side whose border colour ran on past the deepest border looked for
+    (``ran_on``; top, bottom, left, right) is cut at a cut line of its own (not
+    ``evened``, :func:`_evened_sides`) at about the depth of the other pair of sides
+    (``offsets``, the cuts placed), whose border ended within reach on both.
+
+    Seed 6000003 (an old print, curled): a cream border round a portrait with white bars
+    beside the sitter. The flat ideal's bars were clipped, and the border stopped there
+    (:func:`_clipped_start`); the scan's were dimmed to about 240, within the border's
+    tolerance, so on the left and right the border ran on through them, those sides read
+    as having none, and the border stayed on all round (0.51 of the ideal's SSIM). Its cut
+    line showed at 51 px on the left, as on the top and bottom (on the right, at the bar's
+    end; :func:`_border_edges` looks again at the opposite side's depth). A border is one
+    even band of paper: where its end shows on one pair of sides, a cut line at about that
+    depth on the other pair is its end too. A picture's plain dark or white surround (a
+    dark room, a snow scene) shows no cut line there, or no border ending on the other
+    pair, and keeps all of itself.
+    """
+    for side in ran_on:
+        pair = (2, 3) if side < 2 else (0, 1)
+        if side in evened or ran_on.intersection(pair):
+            return False
+        near, far = sorted(offsets[other] for other in pair)
+        if not near / OPPOSITE_SIDES_RATIO <= offsets[side] <= OPPOSITE_SIDES_RATIO * far:
+            return False
+    return True
 
 
 def _partial_depth(
@@ -713,6 +748,7 @@ def _border_run(
     skips: tuple[float, ...],
     like: np.ndarray | None = None,
     clipped: np.ndarray | None = None,
+    run_on: bool = False,
 ) -> tuple[np.ndarray, int, int] | None:
     """(border colour along the side, rows of border, rows sure to be border) from one
     side, or None when that side has none.
@@ -722,7 +758,8 @@ def _border_run(
     while rows match it. With ``like`` (the other sides' colour), bands of another colour
     are passed over. ``clipped`` (the side's rows, True where clipped white): a border that
     runs on past ``max_share`` stops where the picture's blown-out white begins
-    (:func:`_clipped_start`).
+    (:func:`_clipped_start`); without such a stop it has no border, unless ``run_on``:
+    then its run ends at ``max_share`` (:func:`_ran_on_placed` judges it).
     """
     n, length = rows.shape[:2]
     band = max(2, round(0.006 * n))
@@ -747,7 +784,8 @@ def _border_run(
         while run < len(matches) and matches[run] >= 0.85:
             run += 1
         if run >= len(matches):
-            run = _clipped_start(white, skip, skip + band)
+            stop = _clipped_start(white, skip, skip + band)
+            run = len(matches) if stop is None and run_on else stop
         if run is None:
             return None  # plain far inside: a snow scene or a dark room, not a border
         return colour, run, skip + band

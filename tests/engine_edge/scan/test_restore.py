@@ -509,3 +509,39 @@ def test_a_light_border_does_not_run_on_into_white_bars_past_the_deepest_border(
     cropped = crop_border(_lit(bordered, slope))
     h, w = picture.shape[:2]
     assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+@pytest.mark.parametrize(("border_px", "bar_px"), [(40, 110), (50, 130)])
+def test_a_border_run_on_into_dimmed_white_bars_is_cut_at_the_other_sides_depth(
+    photos, border_px, bar_px
+):
+    """Seed 6000003 (an old print, curled): a cream border round a portrait with white bars
+    beside the sitter, the scan's bars dimmed to about 240, not clipped. On the left and
+    right the border's colour ran on through them past the deepest border looked for, those
+    sides read as having none, and the border stayed on all round (0.51 of the ideal's
+    SSIM). Where the top and bottom show the border ending, a cut line at about their depth
+    on the left and right is the border's end too."""
+    picture = photos["coffee"].copy()
+    picture[:, :bar_px] = 240
+    picture[:, -bar_px:] = 240
+    bordered = add_border(picture, border_px, (238, 231, 223))
+    slope = np.linspace(0.98, 1.02, bordered.shape[1])[None, :, None]
+    cropped = crop_border(_lit(bordered, slope))
+    h, w = picture.shape[:2]
+    assert abs(cropped.shape[0] - h) <= 3 and abs(cropped.shape[1] - w) <= 3, cropped.shape
+
+
+@pytest.mark.parametrize(("grey", "band_px", "side_px"), [(20, 40, 150), (250, 30, 140)])
+def test_a_plain_surround_running_on_along_two_sides_is_picture(photos, grey, band_px, side_px):
+    """A borderless picture with a plain dark (a dark room) or white (snow) surround, in
+    bands along its top and bottom and on past the deepest border along its sides. The
+    bands end at a step as a border's cut line does, but the sides show no cut line at
+    their depth: the surround is picture, and nothing is cut (evening the sides to the
+    bands' depth cut a band of picture off all round)."""
+    picture = photos["coffee"].copy()
+    picture[:band_px] = grey
+    picture[-band_px:] = grey
+    picture[:, :side_px] = grey
+    picture[:, -side_px:] = grey
+    slope = np.linspace(0.98, 1.02, picture.shape[1])[None, :, None]
+    assert crop_border(_lit(picture, slope)).shape == picture.shape
