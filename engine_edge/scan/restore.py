@@ -747,7 +747,8 @@ def _border_run(
     max_share: float,
     skips: tuple[float, ...],
     like: np.ndarray | None = None,
-    clipped: np.ndarray | None = None,
+    *,
+    clipped: np.ndarray,
     run_on: bool = False,
 ) -> tuple[np.ndarray, int, int] | None:
     """(border colour along the side, rows of border, rows sure to be border) from one
@@ -765,7 +766,7 @@ def _border_run(
     band = max(2, round(0.006 * n))
     limit = round(max_share * n) + 1
     window = max(3, (length // 6) | 1)
-    white = np.zeros(limit) if clipped is None else _clipped_white(clipped[:limit], max_share)
+    white = _clipped_white(clipped[:limit], max_share)
     for skip in (max(1, round(share * n)) for share in skips):
         sample = rows[skip : skip + band]
         # One colour per position along the side.
