@@ -63,8 +63,9 @@ LAYER_GAP_PX = 3.0
 LONE_OUTSIDE_SHARE = 0.2
 # A side's curve that stays further than this off the outline's side all along it lies on
 # another edge than the outline did there (a border's width off: 15-42 px seen from the
-# kiosk's camera, seeds 6000004, 6000058, 6100029); the same edge bowed crosses a straight
-# side fitted to it, or meets a curled outline's chord at its ends.
+# kiosk's camera, seeds 6000004 and 6100029; 6000058's sides moved by as much, but :func:`_one_edge`
+# does not refuse there); the same edge bowed crosses a straight side fitted to it, or meets
+# a curled outline's chord at its ends.
 MOVED_PX = 6.0
 REFITS = 3  # curves refitted from the corners their chords give, this many times
 
@@ -181,9 +182,10 @@ def curved_outline(
     if layered is None:
         return None
     layer, curves, own = layered
-    if not any(_bows(c, corners, i) for i, c in enumerate(curves)):
+    if not any(_bows(c, corners, i) for i, c in enumerate(curves)) or not _one_edge(
+        layer, curves, own
+    ):
         return None
-    first = curves  # round the outline as found: where its sides lay
     for _ in range(REFITS):
         moved = _chord_corners(corners, curves)
         if moved is None:
@@ -198,7 +200,7 @@ def curved_outline(
     size = (frame.shape[1], frame.shape[0])
     focal_px = geometry.focal_px(corners, size, focal_ratio)
     curl = _solve_lift(corners, size, focal_px, tuple(c.sag for c in curves))
-    if curl is None or not _one_edge(layer, first, own):
+    if curl is None:
         return None
     sags = tuple(c.sag if _bows(c, corners, i) else 0.0 for i, c in enumerate(curves))
     holds = tuple(c.inliers for c in curves)
