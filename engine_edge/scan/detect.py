@@ -596,7 +596,7 @@ def _print_hints(
 def _hints(frame: np.ndarray, best: Fit, fits: list[Fit], settings: DetectSettings) -> list[Hint]:
     """What is wrong with ``best`` as the print's outline: a second print beside it, cut
     off, too small, tilted, blurry (a curled outline's blur read across its curves, as
-    :func:`outline_curled.curled_fit` measured it)."""
+    ``outline_curled._curved_fit`` measured it for every curled search)."""
     h, w = frame.shape[:2]
     corners = best.corners
     area = geometry.quad_area(corners)
