@@ -127,13 +127,16 @@ class _SideCurve:
         """The curve's average offset along the side's outward normal."""
         return self.a + self.b / 2.0 + self.c / 6.0
 
+    def offsets_at(self, t: np.ndarray, shift: float = 0.0) -> np.ndarray:
+        """The curve's offsets at ``t`` along the side, moved ``shift`` px along the normal."""
+        return self.a + shift + self.b * t + self.c * t * (1 - t)
+
     @property
     def move(self) -> float:
         """How far the curve stays off the side it was searched round, all along it (along
         the outward normal, signed), where more than :data:`MOVED_PX`; else 0: the side's own
         edge, bowed or not."""
-        t = np.linspace(0.0, 1.0, 21)
-        offsets = self.a + self.b * t + self.c * t * (1 - t)
+        offsets = self.offsets_at(np.linspace(0.0, 1.0, 21))
         nearest = float(offsets[np.argmin(np.abs(offsets))])
         if abs(nearest) <= MOVED_PX or (offsets.min() < 0.0 < offsets.max()):
             return 0.0
@@ -308,8 +311,7 @@ def _one_edge(layer: Layer, curves: list[_SideCurve], own: list[float]) -> bool:
 
 def _share_at(t: np.ndarray, positions: np.ndarray, curve: _SideCurve, shift: float) -> float:
     """The share of profiles with a step on ``curve`` moved ``shift`` px along the normal."""
-    offsets = curve.a + shift + curve.b * t + curve.c * t * (1 - t)
-    near = np.abs(positions - offsets[:, None]) < CURVE_TOLERANCE_PX
+    near = np.abs(positions - curve.offsets_at(t, shift)[:, None]) < CURVE_TOLERANCE_PX
     return float(np.nan_to_num(near).any(axis=1).mean())
 
 
